@@ -1,0 +1,1 @@
+"""Safeguard: the operating system of a multi-agency Safeguarding Children Partnership."""

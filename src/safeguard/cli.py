@@ -1,0 +1,52 @@
+"""The ``safeguard`` command: every operation of the service is one of its subcommands.
+
+It is Django's management command runner under another name, with a help page that lists the
+project's own commands first. ``safeguard django --help`` lists Django's as well.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def _project_commands() -> list[tuple[str, str]]:
+    import django
+    from django.core.management import get_commands, load_command_class
+
+    django.setup()
+    found = []
+    for name, app in sorted(get_commands().items()):
+        if app.startswith("safeguard") or name in {"migrate", "check", "createsuperuser"}:
+            try:
+                command = load_command_class(app, name)
+            except Exception:  # pragma: no cover - a broken command should not hide the others
+                continue
+            found.append((name, command.help.strip().splitlines()[0] if command.help else ""))
+    return found
+
+
+def _print_help() -> None:
+    print("usage: safeguard COMMAND [options]\n")
+    print("Commands (each honours DATABASE_URL; 'safeguard COMMAND --help' for its options):")
+    for name, summary in _project_commands():
+        print(f"  {name:<16} {summary}")
+    print("\n'safeguard django --help' lists Django's own commands too.")
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeguard.settings")
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args in (["-h"], ["--help"], ["help"]):
+        _print_help()
+        return 0
+    if args[0] == "django":
+        args = args[1:] or ["help"]
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["safeguard", *args])
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The shared kernel: organisations, people, roles and policies, audit, clock, deadlines, outbox."""

@@ -1,0 +1,24 @@
+"""The kernel's tables, one file per concern so that each stays short."""
+
+from safeguard.core.models.apikeys import ApiKey
+from safeguard.core.models.audit import AuditChainHead, AuditEvent
+from safeguard.core.models.deadlines import Deadline
+from safeguard.core.models.holidays import ExtraHoliday
+from safeguard.core.models.organisations import Group, Membership, Organisation
+from safeguard.core.models.outbox import OutboxAttempt, OutboxMessage
+from safeguard.core.models.people import Person, RoleAssignment
+
+__all__ = [
+    "ApiKey",
+    "AuditChainHead",
+    "AuditEvent",
+    "Deadline",
+    "ExtraHoliday",
+    "Group",
+    "Membership",
+    "Organisation",
+    "OutboxAttempt",
+    "OutboxMessage",
+    "Person",
+    "RoleAssignment",
+]

@@ -1,0 +1,75 @@
+"""GOV.UK Design System markup for Django forms, so every page's errors look and read the same.
+
+``{% govuk_error_summary form %}`` puts the error summary at the top (each error linking to its
+field); ``{% govuk_field form.name %}`` renders a field with its label, hint and error message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms, template
+
+register = template.Library()
+
+
+def _widget_kind(field: forms.BoundField) -> str:
+    widget = field.field.widget
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    if isinstance(widget, forms.FileInput):
+        return "file"
+    return "input"
+
+
+_CLASSES = {
+    "input": "govuk-input",
+    "select": "govuk-select",
+    "textarea": "govuk-textarea",
+    "file": "govuk-file-upload",
+}
+
+
+@register.inclusion_tag("core/includes/field.html")
+def govuk_field(field: forms.BoundField, width: str = "", label_size: str = "") -> dict[str, Any]:
+    kind = _widget_kind(field)
+    attrs: dict[str, str] = {}
+    css = _CLASSES.get(kind, "")
+    if css:
+        if field.errors:
+            css += f" {css}--error"
+        if width:
+            css += f" govuk-input--width-{width}" if kind == "input" else ""
+        attrs["class"] = css
+    described = []
+    if field.help_text:
+        described.append(f"{field.auto_id}-hint")
+    if field.errors:
+        described.append(f"{field.auto_id}-error")
+    if described and kind not in {"radios", "checkboxes"}:
+        attrs["aria-describedby"] = " ".join(described)
+    return {
+        "field": field,
+        "kind": kind,
+        "widget": field.as_widget(attrs=attrs) if kind not in {"radios", "checkboxes"} else "",
+        "label_size": label_size,
+        "described": " ".join(described),
+    }
+
+
+@register.inclusion_tag("core/includes/error_summary.html")
+def govuk_error_summary(form: forms.BaseForm) -> dict[str, Any]:
+    items = []
+    for name, errors in form.errors.items():
+        anchor = form[name].auto_id if name in form.fields else ""
+        for error in errors:
+            items.append({"anchor": anchor, "message": error})
+    return {"items": items}

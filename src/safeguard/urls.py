@@ -1,0 +1,12 @@
+from django.urls import include, path
+
+from safeguard.api import api
+
+handler403 = "safeguard.core.views.errors.forbidden"
+handler404 = "safeguard.core.views.errors.not_found"
+handler500 = "safeguard.core.views.errors.server_error"
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("", include("safeguard.core.urls")),
+]

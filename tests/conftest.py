@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tests import factories
+
+
+@pytest.fixture
+def client_for(client: Client, db: None):
+    """``client_for(person)`` signs the test client in with both factors."""
+
+    def sign_in(someone):
+        return factories.signed_in(client, someone)
+
+    return sign_in

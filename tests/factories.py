@@ -1,0 +1,50 @@
+"""Test data, made by the tests themselves: synthetic names only."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from safeguard.core.models import Organisation, Person, RoleAssignment
+from safeguard.core.roles import Role
+
+_counter = itertools.count(1)
+PASSWORD = "correct horse battery staple 7"
+
+
+def organisation(**fields: Any) -> Organisation:
+    n = next(_counter)
+    fields.setdefault("name", f"Test organisation {n}")
+    fields.setdefault("kind", "local_authority")
+    return Organisation.objects.create(**fields)
+
+
+def person(*roles: str, organisation_obj: Organisation | None = None, **fields: Any) -> Person:
+    n = next(_counter)
+    fields.setdefault("email", f"person{n}@example.invalid")
+    fields.setdefault("full_name", f"Test Person {n}")
+    org = organisation_obj or organisation()
+    someone = Person.objects.create_user(password=PASSWORD, organisation=org, **fields)
+    for role in roles:
+        RoleAssignment.objects.create(person=someone, role=Role(role))
+    return someone
+
+
+def totp_device(someone: Person) -> TOTPDevice:
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=someone, name="Authenticator app", defaults={"confirmed": True}
+    )
+    return device
+
+
+def signed_in(client: Client, someone: Person) -> Client:
+    """A client signed in with both factors, as after a real sign-in."""
+    client.force_login(someone)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = totp_device(someone).persistent_id
+    session.save()
+    return client
