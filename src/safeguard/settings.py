@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "axes",
     "ninja",
     "safeguard.core",
+    "safeguard.performance",
 ]
 
 MIDDLEWARE = [
@@ -128,8 +129,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    if ENVIRONMENT == "test":
-        DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.Person"

@@ -1,4 +1,13 @@
-from safeguard.core.views import accounts, apikeys, audit, deadlines, home, outbox, partnership
+from safeguard.core.views import (
+    accounts,
+    apikeys,
+    audit,
+    deadlines,
+    holidays,
+    home,
+    outbox,
+    partnership,
+)
 
 app_name = "core"
 
@@ -7,6 +16,7 @@ urlpatterns = [
     *accounts.urlpatterns,
     *partnership.urlpatterns,
     *deadlines.urlpatterns,
+    *holidays.urlpatterns,
     *audit.urlpatterns,
     *outbox.urlpatterns,
     *apikeys.urlpatterns,

@@ -1,0 +1,1 @@
+"""Indicators, partner returns, DfE record-level imports and SPC early warning."""
