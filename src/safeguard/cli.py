@@ -19,10 +19,10 @@ def _project_commands() -> list[tuple[str, str]]:
     for name, app in sorted(get_commands().items()):
         if app.startswith("safeguard") or name in {"migrate", "check", "createsuperuser"}:
             try:
-                command = load_command_class(app, name)
-            except Exception:  # pragma: no cover - a broken command should not hide the others
-                continue
-            found.append((name, command.help.strip().splitlines()[0] if command.help else ""))
+                help_text = load_command_class(app, name).help or ""
+            except Exception:  # a broken command must not hide the others
+                help_text = "(this command could not be loaded)"
+            found.append((name, help_text.strip().splitlines()[0] if help_text.strip() else ""))
     return found
 
 

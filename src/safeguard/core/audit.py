@@ -118,7 +118,9 @@ def record(
 
 def record_view(*, actor: Any, record_type: str, record_id: object) -> AuditEvent:
     """Selectors call this for every read of a child's (or any person's) record."""
-    return record(action=AuditAction.VIEW, record_type=record_type, record_id=record_id, actor=actor)
+    return record(
+        action=AuditAction.VIEW, record_type=record_type, record_id=record_id, actor=actor
+    )
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:

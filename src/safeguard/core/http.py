@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -22,14 +22,14 @@ from django.utils.http import urlencode
 from safeguard.core import audit, policies
 from safeguard.core.models.audit import AuditAction
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 STEP_UP_SESSION_KEY = "safeguard_second_factor_at"
 
 
 def capability_required(capability: str) -> Callable[[View], View]:
     def decorate(view: View) -> View:
         @functools.wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not policies.can(request.user, capability):
@@ -67,7 +67,7 @@ def sensitive(view: View) -> View:
     """Ask for the second factor again unless it was given in the last few minutes."""
 
     @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and not second_factor_is_recent(request):
             query = urlencode({"next": request.get_full_path()})
             return redirect(f"{reverse('core:confirm_second_factor')}?{query}")

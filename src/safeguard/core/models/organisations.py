@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
+
+if TYPE_CHECKING:
+    from safeguard.core.models.people import Person
 
 
 class OrganisationKind(models.TextChoices):
@@ -63,7 +68,7 @@ class Group(models.Model):
     kind = models.CharField(max_length=32, choices=GroupKind.choices)
     purpose = models.TextField(blank=True, default="")
     active = models.BooleanField(default=True)
-    members = models.ManyToManyField(
+    members: models.ManyToManyField[Person, Membership] = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="partnership_groups"
     )
 

@@ -31,7 +31,9 @@ class OutboxMessage(models.Model):
     subject = models.CharField(max_length=200)
     body = models.TextField()
     link = models.CharField(max_length=300, blank=True, default="")
-    reason = models.CharField(max_length=100, help_text="What caused the message, e.g. a module event")
+    reason = models.CharField(
+        max_length=100, help_text="What caused the message, e.g. a module event"
+    )
     record_type = models.CharField(max_length=100, blank=True, default="")
     record_id = models.CharField(max_length=64, blank=True, default="")
     dedupe_key = models.CharField(max_length=200, unique=True)

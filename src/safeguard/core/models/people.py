@@ -10,9 +10,7 @@ from safeguard.core.roles import Role
 
 
 class PersonManager(BaseUserManager["Person"]):
-    def create_user(
-        self, email: str, password: str | None = None, **fields: Any
-    ) -> Person:
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> Person:
         person = self.model(email=self.normalize_email(email).lower(), **fields)
         person.set_password(password)
         person.save(using=self._db)
@@ -25,9 +23,7 @@ class Person(AbstractBaseUser):
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=200)
     job_title = models.CharField(max_length=200, blank=True, default="")
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="people"
-    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="people")
     is_active = models.BooleanField(default=True)
     # Demo people exist only in the synthetic demo partnership; see safeguard.core.demo.
     is_demo = models.BooleanField(default=False)

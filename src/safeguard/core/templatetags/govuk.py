@@ -41,8 +41,8 @@ _CLASSES = {
 @register.inclusion_tag("core/includes/field.html")
 def govuk_field(field: forms.BoundField, width: str = "", label_size: str = "") -> dict[str, Any]:
     kind = _widget_kind(field)
-    attrs: dict[str, str] = {}
-    css = _CLASSES.get(kind, "")
+    attrs: dict[str, str | bool] = {}
+    css: str = _CLASSES.get(kind, "")
     if css:
         if field.errors:
             css += f" {css}--error"

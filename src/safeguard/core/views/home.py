@@ -32,7 +32,9 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @public
 def no_access(request: HttpRequest) -> HttpResponse:
     """Where a signed-in person without any role lands: nothing is visible without one."""
-    status = 200 if request.user.is_authenticated and not policies.capabilities(request.user) else 403
+    status = (
+        200 if request.user.is_authenticated and not policies.capabilities(request.user) else 403
+    )
     return render(request, "core/no_access.html", status=status)
 
 
