@@ -1,8 +1,17 @@
 """The append-only, hash-chained audit trail.
 
-There is deliberately no function here that updates or deletes a row. ``record`` takes a lock
-on the chain head (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite serialises writers itself),
+There is deliberately no function here that updates or deletes a row, and the database refuses
+both (triggers from migration 0002). ``record`` takes a lock on the chain head (``SELECT ... FOR
+UPDATE`` on PostgreSQL; on SQLite every transaction begins IMMEDIATE, which serialises writers),
 so appends from many processes form one chain.
+
+What verification can and cannot see. The chain has no secret: it proves that rows were not
+changed *by someone who did not also rewrite every later row and the head*. It detects a changed
+row, a row removed from the middle, rows removed from the end (the head still counts them) and a
+head rewound behind rows that remain. It cannot detect, on its own, rows removed from the end
+together with a head rewound to match (the triggers refuse that rewind, but an owner who lifts
+them can), nor a whole tail recomputed after a change. Against those, keep the head elsewhere
+(``safeguard audit head`` prints it; ``audit verify --anchor SEQ:HASH`` checks a kept one).
 """
 
 from __future__ import annotations
@@ -10,10 +19,11 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from safeguard.core.context import current_api_key_id, current_route
@@ -129,49 +139,173 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
 
 
+# The database guards that migration 0002 installs, by vendor: (table, trigger).
+GUARDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "postgresql": (
+        ("core_auditevent", "core_auditevent_append_only"),
+        ("core_auditevent", "core_auditevent_no_truncate"),
+        ("core_auditchainhead", "core_auditchainhead_no_delete"),
+        ("core_auditchainhead", "core_auditchainhead_no_truncate"),
+        ("core_auditchainhead", "core_auditchainhead_forward_only"),
+    ),
+    "sqlite": (
+        ("core_auditevent", "core_auditevent_no_update"),
+        ("core_auditevent", "core_auditevent_no_delete"),
+        ("core_auditchainhead", "core_auditchainhead_no_delete"),
+        ("core_auditchainhead", "core_auditchainhead_forward_only"),
+    ),
+}
+
+
+class ProblemKind:
+    ALTERED = "altered"
+    REMOVED = "removed"
+    TAIL_REMOVED = "tail_removed"
+    LINK_BROKEN = "link_broken"
+    HEAD_MISMATCH = "head_mismatch"
+    BEYOND_HEAD = "beyond_head"
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str
+    seq: int
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
 @dataclass
 class Verification:
     rows: int
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    # Not tampering, but the protection is off: a missing trigger, for instance.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def intact(self) -> bool:
         return not self.problems
 
 
+_COLUMNS = (
+    "seq",
+    "occurred_at",
+    "actor_id",
+    "actor_organisation_id",
+    "api_key_id",
+    "action",
+    "record_type",
+    "record_id",
+    "route",
+    "changes",
+    "detail",
+    "prev_hash",
+    "hash",
+)
+
+
+def _walk(head_seq: int, batch_size: int) -> Iterator[tuple[Any, ...]]:
+    """Rows up to the head in seq order, a batch per query (keyset paging, no OFFSET)."""
+    after = 0
+    while True:
+        batch = list(
+            AuditEvent.objects.filter(seq__gt=after, seq__lte=head_seq)
+            .order_by("seq")
+            .values_list(*_COLUMNS)[:batch_size]
+        )
+        if not batch:
+            return
+        yield from batch
+        after = batch[-1][0]
+
+
+def missing_guards() -> list[str]:
+    """The append-only triggers that should exist on this database but do not."""
+    expected = GUARDS.get(connection.vendor, ())
+    if not expected:
+        return []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT c.relname, t.tgname FROM pg_trigger t"
+                " JOIN pg_class c ON c.oid = t.tgrelid"
+                " WHERE NOT t.tgisinternal AND t.tgenabled <> 'D'"
+            )
+        else:
+            cursor.execute("SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'")
+        present = {(table, name) for table, name in cursor.fetchall()}
+    return [f"{name} on {table}" for table, name in expected if (table, name) not in present]
+
+
 def verify(*, batch_size: int = 5000) -> Verification:
-    """Walk the whole chain: every row's hash, every link, no gap, and the head at the tail."""
-    problems: list[str] = []
+    """Walk the whole chain: every row's hash, every link, no gap, and the head at the tail.
+
+    The head is read first, so rows appended while the walk runs are left for the next run
+    instead of being mistaken for tampering.
+    """
+    problems: list[Problem] = []
+    head = AuditChainHead.objects.filter(pk=1).values_list("last_seq", "last_hash").first()
+    head_seq, head_hash = head if head else (0, GENESIS)
     expected_seq = 1
     prev_hash = GENESIS
     count = 0
-    last_id = 0
-    while True:
-        batch = list(AuditEvent.objects.filter(seq__gte=expected_seq).order_by("seq")[:batch_size])
-        if not batch:
-            break
-        for event in batch:
-            count += 1
-            if event.seq != expected_seq:
-                problems.append(
-                    f"rows {expected_seq} to {event.seq - 1} are missing (removed from the trail)"
+    last_seq = 0
+    for row in _walk(head_seq, batch_size):
+        seq, stored_prev, stored_hash = row[0], row[11], row[12]
+        count += 1
+        if seq != expected_seq:
+            first, last = expected_seq, seq - 1
+            span = f"row {first} is" if first == last else f"rows {first} to {last} are"
+            problems.append(
+                Problem(ProblemKind.REMOVED, first, f"{span} missing (removed from the trail)")
+            )
+            prev_hash = stored_prev
+        computed = row_hash(**dict(zip(_COLUMNS[:-1], row[:-1], strict=True)))
+        if computed != stored_hash:
+            problems.append(
+                Problem(ProblemKind.ALTERED, seq, f"row {seq} was altered after it was written")
+            )
+        elif stored_prev != prev_hash:
+            problems.append(
+                Problem(
+                    ProblemKind.LINK_BROKEN,
+                    seq,
+                    f"row {seq} does not link to the row before it (the chain was rewritten)",
                 )
-                prev_hash = event.prev_hash
-            if event.prev_hash != prev_hash:
-                problems.append(f"row {event.seq} does not link to the row before it")
-            if _event_hash(event) != event.hash:
-                problems.append(f"row {event.seq} was altered after it was written")
-            prev_hash = event.hash
-            expected_seq = event.seq + 1
-            last_id = event.seq
-    head = AuditChainHead.objects.filter(pk=1).first()
-    head_seq = head.last_seq if head else 0
-    head_hash = head.last_hash if head else GENESIS
-    if head_seq != last_id:
+            )
+        prev_hash = stored_hash
+        expected_seq = seq + 1
+        last_seq = seq
+    if last_seq != head_seq:
+        first = last_seq + 1
         problems.append(
-            f"the chain head records {head_seq} rows but the trail ends at row {last_id}"
-            " (rows removed from the end, or the head was rewound)"
+            Problem(
+                ProblemKind.TAIL_REMOVED,
+                first,
+                f"the chain head records {head_seq} rows but the trail ends at row {last_seq}:"
+                f" rows {first} to {head_seq} were removed from the end",
+            )
         )
     elif head_hash != prev_hash:
-        problems.append("the chain head does not match the last row")
-    return Verification(rows=count, problems=problems)
+        problems.append(
+            Problem(
+                ProblemKind.HEAD_MISMATCH,
+                head_seq,
+                f"the chain head does not match row {head_seq} (the row or the head was altered)",
+            )
+        )
+    # Rows past the head that the head, read again now, still does not cover: the head was
+    # rewound behind them. Appends move row and head in one transaction, so none is in flight.
+    newest = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    head_now = AuditChainHead.objects.filter(pk=1).values_list("last_seq", flat=True).first() or 0
+    if newest > head_now:
+        problems.append(
+            Problem(
+                ProblemKind.BEYOND_HEAD,
+                head_now + 1,
+                f"rows {head_now + 1} to {newest} lie beyond the chain head (the head was rewound)",
+            )
+        )
+    warnings = [f"the append-only guard {guard} is missing" for guard in missing_guards()]
+    return Verification(rows=count, problems=problems, warnings=warnings)

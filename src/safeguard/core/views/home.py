@@ -6,7 +6,6 @@ from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
-from safeguard.core import policies
 from safeguard.core.http import capability_required, public
 from safeguard.core.roles import Capability
 
@@ -29,17 +28,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
 
 
-@public
-def no_access(request: HttpRequest) -> HttpResponse:
-    """Where a signed-in person without any role lands: nothing is visible without one."""
-    status = (
-        200 if request.user.is_authenticated and not policies.capabilities(request.user) else 403
-    )
-    return render(request, "core/no_access.html", status=status)
-
-
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
-    path("no-access", no_access, name="no_access"),
 ]

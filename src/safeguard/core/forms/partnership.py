@@ -1,0 +1,196 @@
+"""Forms for the partnership pages. They parse input; the services decide what is allowed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from safeguard.core.models import Organisation, Person
+from safeguard.core.models.organisations import GroupKind, MembershipRole, OrganisationKind
+from safeguard.core.roles import Role
+
+ROLE_HINTS: dict[str, str] = {
+    Role.BUSINESS_UNIT_ADMIN: "Manages organisations, groups, people and roles; full access.",
+    Role.BUSINESS_UNIT_OFFICER: "Runs the partnership's business; sees the partnership but cannot change it.",
+    Role.INDEPENDENT_CHAIR: "Chairs the partnership; sees the partnership and all deadlines.",
+    Role.LA_DECISION_MAKER: "Decides whether the local authority notifies a serious incident.",
+    Role.STATUTORY_PARTNER_LEAD: "Leads for one of the three statutory partners.",
+    Role.POLICE_OFFICER: "Sends Operation Encompass and domestic abuse notifications.",
+    Role.SCHOOL_DSL: "Receives notifications about children at their school.",
+    Role.SUBGROUP_MEMBER: "Takes part in the work of a subgroup.",
+    Role.PRACTITIONER: "Works with children and families; sees only what their work needs.",
+    Role.DATA_PROTECTION_OFFICER: "Reads the audit trail and the notifications sent.",
+    Role.LA_DATA_TEAM: "Sends the local authority's performance data returns.",
+    Role.LA_ENCOMPASS_COORDINATOR: "Coordinates Operation Encompass for the local authority.",
+}
+
+_ANY = [("", "Any")]
+_YES_NO = [("", "Any"), ("yes", "Yes"), ("no", "No")]
+
+
+def yes_no(value: str) -> bool | None:
+    return {"yes": True, "no": False}.get(value)
+
+
+class OrganisationFilterForm(forms.Form):
+    q = forms.CharField(label="Search by name, URN or LA code", required=False, max_length=200)
+    kind = forms.ChoiceField(label="Kind", choices=_ANY + OrganisationKind.choices, required=False)
+    statutory_partner = forms.ChoiceField(label="Statutory partner", choices=_YES_NO, required=False)
+    active = forms.ChoiceField(label="Active", choices=_YES_NO, required=False)
+
+
+class OrganisationForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=200, required=False)
+    kind = forms.ChoiceField(label="Kind", choices=[("", "Select a kind")] + OrganisationKind.choices, required=False)
+    statutory_partner = forms.BooleanField(
+        label="Statutory partner",
+        required=False,
+        help_text="The local authority, the ICB and the police force are the statutory partners.",
+    )
+    urn = forms.CharField(
+        label="DfE URN (optional)",
+        max_length=20,
+        required=False,
+        help_text="Schools and colleges only: the 6-digit unique reference number in GIAS.",
+    )
+    la_code = forms.CharField(
+        label="LA code (optional)", max_length=20, required=False, help_text="3 digits, like 873."
+    )
+    email = forms.CharField(label="Contact e-mail (optional)", max_length=254, required=False)
+
+    @classmethod
+    def for_organisation(cls, organisation: Organisation) -> OrganisationForm:
+        return cls(
+            initial={
+                "name": organisation.name,
+                "kind": organisation.kind,
+                "statutory_partner": organisation.statutory_partner,
+                "urn": organisation.urn,
+                "la_code": organisation.la_code,
+                "email": organisation.email,
+            }
+        )
+
+
+class GroupForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=200, required=False)
+    kind = forms.ChoiceField(label="Kind", choices=[("", "Select a kind")] + GroupKind.choices, required=False)
+    purpose = forms.CharField(label="Purpose (optional)", widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    active = forms.BooleanField(label="Active", required=False, initial=True)
+
+
+class MembershipAddForm(forms.Form):
+    person = forms.ModelChoiceField(
+        label="Person",
+        queryset=Person.objects.none(),
+        empty_label="Select a person",
+        error_messages={
+            "required": "Select the person to add",
+            "invalid_choice": "Select a person from the list",
+        },
+    )
+    role = forms.ChoiceField(
+        label="Role in the group",
+        choices=MembershipRole.choices,
+        initial=MembershipRole.MEMBER,
+        error_messages={"invalid_choice": "Select the person's role in the group"},
+    )
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["person"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = people
+        field.label_from_instance = lambda p: f"{p.full_name} ({p.organisation.name})"  # type: ignore[method-assign]
+
+
+class MembershipRoleForm(forms.Form):
+    role = forms.ChoiceField(
+        label="Role in the group",
+        choices=MembershipRole.choices,
+        error_messages={
+            "required": "Select the person's role in the group",
+            "invalid_choice": "Select the person's role in the group",
+        },
+    )
+
+
+class PersonFilterForm(forms.Form):
+    q = forms.CharField(label="Search by name, e-mail or job title", required=False, max_length=200)
+    organisation = forms.ModelChoiceField(
+        label="Organisation", queryset=Organisation.objects.none(), required=False, empty_label="Any"
+    )
+    role = forms.ChoiceField(label="Role", choices=_ANY + Role.choices, required=False)
+    active = forms.ChoiceField(label="Active", choices=_YES_NO, required=False)
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = organisations
+
+
+def _role_field() -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label="Roles",
+        choices=Role.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply. A role decides what the person can see and do.",
+        error_messages={"invalid_choice": "Select roles from the list"},
+    )
+
+
+class PersonForm(forms.Form):
+    full_name = forms.CharField(label="Full name", max_length=200, required=False)
+    email = forms.CharField(
+        label="E-mail address", max_length=254, required=False, help_text="The person signs in with this."
+    )
+    job_title = forms.CharField(label="Job title (optional)", max_length=200, required=False)
+    organisation = forms.ModelChoiceField(
+        label="Organisation",
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="Select an organisation",
+        error_messages={"invalid_choice": "Select an organisation from the list"},
+    )
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = organisations
+
+
+class PersonCreateForm(PersonForm):
+    roles = _role_field()
+
+
+class PersonRolesForm(forms.Form):
+    roles = _role_field()
+
+
+class PersonPasswordForm(forms.Form):
+    password = forms.CharField(
+        label="New password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        required=False,
+        help_text="At least 12 characters. Give it to the person by a safe route; they should change it.",
+    )
+
+
+def role_items(form: forms.Form) -> list[dict[str, Any]]:
+    """The role checkboxes with a hint under each, which the generic field tag cannot draw."""
+    bound = form["roles"]
+    chosen = {str(v) for v in (bound.value() or [])}
+    return [
+        {
+            "value": value,
+            "label": label,
+            "hint": ROLE_HINTS.get(value, ""),
+            "checked": value in chosen,
+            "id": bound.auto_id if i == 0 else f"{bound.auto_id}_{i}",
+        }
+        for i, (value, label) in enumerate(Role.choices)
+    ]

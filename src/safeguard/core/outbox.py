@@ -1,0 +1,252 @@
+"""The notifications outbox: write a message with the change that causes it, deliver it later.
+
+A message is a row written in the caller's transaction, so it exists exactly when the change
+does. A worker (``safeguard worker``) claims due rows with a lease, sends them, and records each
+attempt. Claiming is a conditional UPDATE, which both SQLite and PostgreSQL apply atomically, so
+two workers never hold the same message; a killed worker's lease simply runs out. Every message
+carries a stable Message-ID, so the rare second delivery (a lease that ran out mid-send) is
+recognisably the same message to the receiver.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import smtplib
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from safeguard.core import audit, outbox_rules, policies
+from safeguard.core.models import OutboxAttempt, OutboxMessage
+from safeguard.core.models.audit import AuditAction
+from safeguard.core.models.outbox import OutboxState
+from safeguard.core.roles import Capability
+
+logger = logging.getLogger("safeguard.outbox")
+
+RECORD_TYPE = "core.outbox_message"
+LEASE_SECONDS = 5 * 60
+BODY_LIMIT = 400
+DUE_STATES = (OutboxState.QUEUED, OutboxState.RETRYING)
+
+_ADDRESS = re.compile(r"[^\s<>@,;:\"']+@[^\s<>@,;:\"']+")
+
+
+def _absolute(link: str) -> str:
+    if not link:
+        return ""
+    if link.startswith("/") and not link.startswith("//"):
+        return settings.SITE_URL + link
+    if link.startswith(settings.SITE_URL + "/"):
+        return link
+    raise ValidationError({"link": "Link must be a path in this service, such as /deadlines"})
+
+
+def _check(*, subject: str, body: str, dedupe_key: str, to_address: str) -> None:
+    errors: dict[str, str] = {}
+    if not subject.strip() or len(subject) > 200 or "\n" in subject or "\r" in subject:
+        errors["subject"] = "Subject must be one line of 1 to 200 characters"
+    if not body.strip():
+        errors["body"] = "Enter the body of the message"
+    elif len(body) > BODY_LIMIT:
+        errors["body"] = (
+            f"Body must be {BODY_LIMIT} characters or fewer: say only that something needs"
+            " attention and link to it"
+        )
+    if not dedupe_key.strip() or len(dedupe_key) > 200:
+        errors["dedupe_key"] = "Dedupe key must be 1 to 200 characters"
+    if not to_address:
+        errors["to_address"] = "Give a recipient with an e-mail address, or an address"
+    if errors:
+        raise ValidationError(errors)
+
+
+def message_enqueue(
+    *,
+    recipient: Any = None,
+    to_address: str | None = None,
+    subject: str,
+    body: str,
+    link: str = "",
+    reason: str,
+    record_type: str = "",
+    record_id: object = "",
+    dedupe_key: str,
+) -> OutboxMessage:
+    """Queue a message, inside the caller's transaction; a repeated ``dedupe_key`` returns the first.
+
+    The body says only that something needs attention (e.g. "A notification needs your review")
+    and the link says where: never a child's name, identifiers or any narrative, because e-mail
+    leaves the system and cannot be recalled. Bodies longer than ``BODY_LIMIT`` are refused to
+    make that hard to get wrong. The call refuses to run outside a transaction, because a
+    message committed on its own could announce a change that then rolls back.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("message_enqueue must run inside the transaction of the change")
+    address = to_address or (getattr(recipient, "email", "") if recipient is not None else "")
+    _check(subject=subject, body=body, dedupe_key=dedupe_key, to_address=address)
+    absolute_link = _absolute(link)
+    existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
+    if existing is not None:
+        return existing
+    try:
+        # A savepoint, not a commit: a concurrent enqueue of the same key loses cleanly.
+        with transaction.atomic():
+            message = OutboxMessage.objects.create(
+                recipient=recipient,
+                to_address=address,
+                subject=subject,
+                body=body,
+                link=absolute_link,
+                reason=reason[:100],
+                record_type=record_type,
+                record_id=str(record_id),
+                dedupe_key=dedupe_key,
+                next_attempt_at=timezone.now(),
+            )
+    except IntegrityError:
+        return OutboxMessage.objects.get(dedupe_key=dedupe_key)
+    audit.record(
+        action=AuditAction.CREATE,
+        record_type=RECORD_TYPE,
+        record_id=message.pk,
+        detail=f"reason {message.reason}",
+    )
+    return message
+
+
+def message_retry(*, actor: Any, message: OutboxMessage) -> OutboxMessage:
+    """Give a failed message a fresh set of attempts, once an administrator has fixed the cause."""
+    if not policies.can(actor, Capability.MANAGE_PARTNERSHIP):
+        raise PermissionDenied
+    with transaction.atomic():
+        current = OutboxMessage.objects.select_for_update().get(pk=message.pk)
+        if current.state != OutboxState.FAILED:
+            raise ValidationError({"state": "Only a failed message can be tried again"})
+        before = {"state": current.state, "attempts": current.attempts}
+        current.state = OutboxState.QUEUED
+        current.attempts = 0
+        current.next_attempt_at = timezone.now()
+        current.locked_by = ""
+        current.locked_until = None
+        current.save(
+            update_fields=["state", "attempts", "next_attempt_at", "locked_by", "locked_until"]
+        )
+        audit.record(
+            action=AuditAction.UPDATE,
+            record_type=RECORD_TYPE,
+            record_id=current.pk,
+            actor=actor,
+            changes=audit.diff(before, {"state": current.state, "attempts": current.attempts}),
+            detail="tried again",
+        )
+    return current
+
+
+def describe_error(error: BaseException) -> str:
+    """The server's reason without any address, for ``last_error`` and the attempts history."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        parts = [f"{code} {_text(reply)}" for code, reply in error.recipients.values()]
+        text = "recipient refused: " + "; ".join(parts)
+    elif isinstance(error, smtplib.SMTPResponseException):
+        text = f"{error.smtp_code} {_text(error.smtp_error)}"
+    else:
+        text = f"{type(error).__name__}: {error}"
+    return _ADDRESS.sub("[address]", text)[:500]
+
+
+def _text(reply: bytes | str) -> str:
+    return reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
+
+
+def _claim(*, worker_id: str, now: datetime, batch: int, lease_seconds: float) -> list[int]:
+    lease_free = Q(locked_until__isnull=True) | Q(locked_until__lt=now)
+    due = OutboxMessage.objects.filter(
+        lease_free, state__in=DUE_STATES, next_attempt_at__lte=now
+    )
+    claimed: list[int] = []
+    with transaction.atomic():
+        candidates = due.order_by("next_attempt_at", "pk")
+        if connection.features.has_select_for_update_skip_locked:
+            candidates = candidates.select_for_update(skip_locked=True)
+        for pk in list(candidates.values_list("pk", flat=True)[:batch]):
+            taken = due.filter(pk=pk).update(
+                locked_by=worker_id, locked_until=now + timedelta(seconds=lease_seconds)
+            )
+            if taken == 1:
+                claimed.append(pk)
+    return claimed
+
+
+def _send(message: OutboxMessage) -> None:
+    body = message.body if not message.link else f"{message.body}\n\n{message.link}\n"
+    email = EmailMessage(
+        subject=message.subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.to_address],
+        headers={"Message-ID": message.message_id},
+        connection=get_connection(fail_silently=False),
+    )
+    email.send(fail_silently=False)
+
+
+def _deliver_one(*, pk: int, worker_id: str, now: datetime) -> bool:
+    message = OutboxMessage.objects.get(pk=pk)
+    error = ""
+    try:
+        _send(message)
+    except Exception as exc:  # noqa: BLE001 - any failure is recorded and retried, never raised
+        error = describe_error(exc)
+    attempts = message.attempts + 1
+    fields: dict[str, Any] = {"attempts": attempts, "locked_by": "", "locked_until": None}
+    if not error:
+        fields |= {"state": OutboxState.SENT, "sent_at": now, "last_error": ""}
+    elif outbox_rules.gives_up(attempts, message.max_attempts):
+        fields |= {"state": OutboxState.FAILED, "last_error": error}
+    else:
+        delay = outbox_rules.retry_delay_seconds(attempts)
+        fields |= {
+            "state": OutboxState.RETRYING,
+            "last_error": error,
+            "next_attempt_at": now + timedelta(seconds=delay),
+        }
+    with transaction.atomic():
+        OutboxAttempt.objects.create(
+            message_id=pk, attempted_at=now, worker=worker_id[:100], succeeded=not error, error=error
+        )
+        # Only the holder of the lease records the outcome: if the lease ran out mid-send and
+        # another worker took the message over, its outcome stands.
+        kept = OutboxMessage.objects.filter(pk=pk, locked_by=worker_id).update(**fields)
+    if not kept:
+        logger.warning("outbox message %s: lease lost before the outcome was recorded", pk)
+    elif error:
+        logger.warning("outbox message %s: attempt %s failed, now %s", pk, attempts, fields["state"])
+    else:
+        logger.info("outbox message %s: sent", pk)
+    return not error
+
+
+def deliver_due(
+    *,
+    worker_id: str,
+    now: datetime | None = None,
+    batch: int = 10,
+    lease_seconds: float = LEASE_SECONDS,
+) -> int:
+    """Claim up to ``batch`` due messages and try each once; returns how many were tried.
+
+    ``now`` is for tests that step the clock; a worker leaves it to the real time.
+    """
+    moment = now or timezone.now()
+    claimed = _claim(worker_id=worker_id, now=moment, batch=batch, lease_seconds=lease_seconds)
+    for pk in claimed:
+        _deliver_one(pk=pk, worker_id=worker_id, now=now or timezone.now())
+    return len(claimed)

@@ -1,0 +1,25 @@
+"""When to try a failed message again: pure arithmetic, no Django, so it can be tested at every edge.
+
+A mail server that refuses a message is usually down for a while, not for good: waiting longer
+after each failure (1 minute, 2, 4, ... never more than an hour) gives it time to recover
+without hammering it, and the cap keeps a message from sleeping for days.
+"""
+
+from __future__ import annotations
+
+FIRST_DELAY_SECONDS = 60
+MAX_DELAY_SECONDS = 60 * 60
+
+
+def retry_delay_seconds(attempts: int) -> int:
+    """Seconds to wait after the ``attempts``-th failed attempt (1 for the first failure)."""
+    if attempts < 1:
+        raise ValueError("attempts counts failed attempts and starts at 1")
+    # 2**6 * 60 already exceeds the cap; bounding the exponent keeps huge counts cheap.
+    exponent = min(attempts - 1, 16)
+    return min(FIRST_DELAY_SECONDS * 2**exponent, MAX_DELAY_SECONDS)
+
+
+def gives_up(attempts: int, max_attempts: int) -> bool:
+    """True when a message that has failed ``attempts`` times should stop being retried."""
+    return attempts >= max_attempts

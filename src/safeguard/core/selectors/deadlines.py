@@ -1,0 +1,141 @@
+"""Every read of deadlines, already narrowed to what the person may see.
+
+A person with ``VIEW_ALL_DEADLINES`` (the Business Unit, the Independent Chair) sees every clock.
+Anyone else with ``VIEW_DEADLINES`` sees the clocks they own, their organisation owns, or a group
+they belong to owns. The state is computed in SQL with the same rule as
+``deadline_rules.deadline_state``, so filtering and counting by state never loads rows into
+Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from safeguard.core import deadline_rules, policies
+from safeguard.core.models import Deadline, Group, Membership, Organisation, Person
+from safeguard.core.roles import Capability
+
+
+def visible_deadlines(*, actor: Any) -> QuerySet[Deadline]:
+    """The open (not cancelled) deadlines this person may see: none by default."""
+    deadlines = Deadline.objects.filter(cancelled_at__isnull=True)
+    if policies.can(actor, Capability.VIEW_ALL_DEADLINES):
+        return deadlines
+    if not policies.can(actor, Capability.VIEW_DEADLINES):
+        return deadlines.none()
+    # A subquery rather than a join, so a group with many members does not repeat rows.
+    my_groups = Membership.objects.filter(person_id=actor.pk).values("group_id")
+    return deadlines.filter(
+        Q(owner_person_id=actor.pk)
+        | Q(owner_organisation_id=actor.organisation_id)
+        | Q(group_id__in=my_groups)
+    )
+
+
+def with_state(deadlines: QuerySet[Deadline], *, now: datetime) -> QuerySet[Deadline]:
+    """Annotate ``state`` (pending, met, met_late, overdue) as of ``now``."""
+    return deadlines.annotate(
+        state=Case(
+            When(met_at__isnull=False, met_at__lte=F("due_at"), then=Value(deadline_rules.MET)),
+            When(met_at__isnull=False, then=Value(deadline_rules.MET_LATE)),
+            When(due_at__lt=now, then=Value(deadline_rules.OVERDUE)),
+            default=Value(deadline_rules.PENDING),
+            output_field=CharField(),
+        )
+    )
+
+
+def _narrowed(
+    *,
+    actor: Any,
+    group_id: int | None,
+    organisation_id: int | None,
+    owner_id: int | None,
+    now: datetime,
+) -> QuerySet[Deadline]:
+    deadlines = visible_deadlines(actor=actor)
+    if group_id is not None:
+        deadlines = deadlines.filter(group_id=group_id)
+    if organisation_id is not None:
+        deadlines = deadlines.filter(owner_organisation_id=organisation_id)
+    if owner_id is not None:
+        deadlines = deadlines.filter(owner_person_id=owner_id)
+    return with_state(deadlines, now=now)
+
+
+def deadlines_for(
+    *,
+    actor: Any,
+    state: str | None = None,
+    group_id: int | None = None,
+    organisation_id: int | None = None,
+    owner_id: int | None = None,
+    now: datetime | None = None,
+) -> QuerySet[Deadline]:
+    """The deadlines this person may see, filtered, soonest due first, with ``state``."""
+    deadlines = _narrowed(
+        actor=actor,
+        group_id=group_id,
+        organisation_id=organisation_id,
+        owner_id=owner_id,
+        now=now or timezone.now(),
+    )
+    if state is not None:
+        if state not in deadline_rules.STATES:
+            raise ValueError(f"unknown deadline state {state!r}")
+        deadlines = deadlines.filter(state=state)
+    return deadlines.select_related("owner_organisation", "owner_person", "group").order_by(
+        "due_at", "pk"
+    )
+
+
+def state_counts(
+    *,
+    actor: Any,
+    group_id: int | None = None,
+    organisation_id: int | None = None,
+    owner_id: int | None = None,
+    now: datetime | None = None,
+) -> dict[str, int]:
+    """How many visible deadlines are in each state (one grouped query), zeros included."""
+    rows = (
+        _narrowed(
+            actor=actor,
+            group_id=group_id,
+            organisation_id=organisation_id,
+            owner_id=owner_id,
+            now=now or timezone.now(),
+        )
+        .order_by()
+        .values("state")
+        .annotate(n=Count("pk"))
+    )
+    counts = dict.fromkeys(deadline_rules.STATES, 0)
+    for row in rows:
+        counts[row["state"]] = row["n"]
+    return counts
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    groups: QuerySet[Group]
+    organisations: QuerySet[Organisation]
+    owners: QuerySet[Person]
+
+
+def filter_options(*, actor: Any) -> FilterOptions:
+    """The groups, organisations and people that own a deadline this person can see.
+
+    Offering only these keeps the filter from listing anyone the person has no reason to know.
+    """
+    visible = visible_deadlines(actor=actor)
+    return FilterOptions(
+        groups=Group.objects.filter(pk__in=visible.values("group_id")),
+        organisations=Organisation.objects.filter(pk__in=visible.values("owner_organisation_id")),
+        owners=Person.objects.filter(pk__in=visible.values("owner_person_id")),
+    )

@@ -1,0 +1,127 @@
+"""The background worker: delivers the outbox and runs periodic jobs, until told to stop.
+
+Any number of workers may run at once (on one machine or many): the outbox lease keeps them off
+each other's messages. Periodic jobs are remembered per process, so with N workers a job runs up
+to N times per period: jobs must be idempotent (DESIGN.md section 2, ``tasks.py``). A module
+registers its job when its app loads, e.g. ``register_periodic("deadline_reminders", send, 3600)``.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import FrameType
+from typing import Any
+
+from django.db import close_old_connections
+
+from safeguard.core import outbox
+
+logger = logging.getLogger("safeguard.worker")
+
+
+@dataclass
+class PeriodicJob:
+    name: str
+    func: Callable[[], object]
+    every_seconds: float
+    last_started: float | None = None
+
+    def is_due(self, clock: float) -> bool:
+        return self.last_started is None or clock - self.last_started >= self.every_seconds
+
+
+_JOBS: dict[str, PeriodicJob] = {}
+
+
+def register_periodic(name: str, func: Callable[[], object], every_seconds: float) -> None:
+    """Run ``func`` about every ``every_seconds`` in each worker; a second registration replaces."""
+    if every_seconds <= 0:
+        raise ValueError("every_seconds must be positive")
+    _JOBS[name] = PeriodicJob(name=name, func=func, every_seconds=every_seconds)
+
+
+def unregister_periodic(name: str) -> None:
+    _JOBS.pop(name, None)
+
+
+def periodic_jobs() -> list[PeriodicJob]:
+    return list(_JOBS.values())
+
+
+def run_due_jobs(*, clock: float | None = None) -> list[str]:
+    """Run every job that is due; one failing job is logged and does not stop the others."""
+    now = time.monotonic() if clock is None else clock
+    ran = []
+    for job in list(_JOBS.values()):
+        if not job.is_due(now):
+            continue
+        job.last_started = now
+        try:
+            job.func()
+        except Exception as exc:  # noqa: BLE001 - a job's failure must not stop the worker
+            # The name and the exception type only: a message could carry personal data.
+            logger.error("periodic job %s failed: %s", job.name, type(exc).__name__)
+        else:
+            ran.append(job.name)
+    return ran
+
+
+def _drain(*, worker_id: str, batch: int, lease_seconds: float, stop: threading.Event) -> int:
+    tried = 0
+    while not stop.is_set():
+        try:
+            count = outbox.deliver_due(worker_id=worker_id, batch=batch, lease_seconds=lease_seconds)
+        except Exception as exc:  # noqa: BLE001 - e.g. the database restarting; try next poll
+            logger.error("outbox delivery failed: %s", type(exc).__name__)
+            close_old_connections()
+            break
+        tried += count
+        if count < batch:
+            break
+    return tried
+
+
+def run(
+    *,
+    worker_id: str,
+    poll_seconds: float,
+    once: bool = False,
+    stop_event: threading.Event | None = None,
+    batch: int = 10,
+    lease_seconds: float = outbox.LEASE_SECONDS,
+) -> None:
+    """Deliver and run jobs every ``poll_seconds`` until SIGTERM/SIGINT or ``stop_event``.
+
+    A signal lets the message in hand finish (its attempt is recorded) and then stops; a
+    message not yet claimed stays queued for the next worker. ``once`` drains what is due now,
+    runs due jobs, and returns: for cron-style use and tests.
+    """
+    stop = stop_event or threading.Event()
+    previous: dict[int, Any] = {}
+
+    def ask_to_stop(signum: int, frame: FrameType | None) -> None:
+        logger.info("worker %s stopping on signal %s", worker_id, signum)
+        stop.set()
+
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            previous[signum] = signal.signal(signum, ask_to_stop)
+    logger.info("worker %s started", worker_id)
+    try:
+        while not stop.is_set():
+            close_old_connections()
+            _drain(worker_id=worker_id, batch=batch, lease_seconds=lease_seconds, stop=stop)
+            if not stop.is_set():
+                run_due_jobs()
+            if once:
+                break
+            stop.wait(poll_seconds)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        logger.info("worker %s stopped", worker_id)

@@ -1,0 +1,103 @@
+"""A real SMTP server on loopback for the outbox tests (aiosmtpd), collecting what it accepts.
+
+``smtp_server`` starts one on a free port; tests point Django at it with ``settings`` overrides
+(``use_smtp(settings, server)``) or, for a worker subprocess, with ``server.env()``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from email import message_from_bytes
+from email.message import Message
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class CollectingHandler:
+    """Accepts mail into ``messages``; can refuse it, or hold DATA to simulate a slow server."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+        self.held: list[Message] = []
+        self.refuse_with: str | None = None
+        self.hold = False
+        self.delay_seconds = 0.0
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        parsed = message_from_bytes(envelope.content)
+        if self.refuse_with:
+            return self.refuse_with
+        if self.hold:
+            with self._lock:
+                self.held.append(parsed)
+            deadline = time.monotonic() + 30
+            while self.hold and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+            return "451 held too long"
+        if self.delay_seconds:
+            await asyncio.sleep(self.delay_seconds)
+        with self._lock:
+            self.messages.append(parsed)
+        return "250 OK"
+
+
+class SmtpServer:
+    def __init__(self) -> None:
+        self.handler = CollectingHandler()
+        self.port = free_port()
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+
+    @property
+    def messages(self) -> list[Message]:
+        return list(self.handler.messages)
+
+    def message_ids(self) -> list[str]:
+        return [str(m["Message-ID"]) for m in self.messages]
+
+    def start(self) -> None:
+        self.controller.start()
+
+    def stop(self) -> None:
+        self.handler.hold = False
+        self.controller.stop()
+
+    def env(self) -> dict[str, str]:
+        """Environment for a subprocess to send through this server."""
+        return {
+            "SAFEGUARD_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "SAFEGUARD_SMTP_HOST": "127.0.0.1",
+            "SAFEGUARD_SMTP_PORT": str(self.port),
+        }
+
+
+def use_smtp(settings: Any, server: SmtpServer) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 10
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    server = SmtpServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -1,0 +1,130 @@
+"""The permission walk: every page and every API route, requested as every role.
+
+The expected answer for each route is written here, independently of the views: the capability a
+page needs (so the roles that may see it follow from ``core/roles.py``), or ``PUBLIC``. A route
+missing from the table fails the walk, so a new page cannot arrive without its expectation.
+Any response other than the expected one fails: 200 for a role that may, 403 for a role that may
+not, a redirect to sign in for an anonymous visitor, and 401/403 for the API without the key or
+scope.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from safeguard.core.http import STEP_UP_SESSION_KEY
+from safeguard.core.roles import Capability, Role, roles_with
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC = "public"
+
+
+@dataclass
+class Route:
+    capability: str  # a Capability, or PUBLIC
+    kwargs: Callable[[dict[str, Any]], dict[str, Any]] = lambda objects: {}
+    # What a permitted GET answers, when not 200 (a POST-only route answers 405).
+    ok_status: int = 200
+    # Public pages may answer a signed-in visitor differently (e.g. sign-in redirects home).
+    anonymous_status: int | None = None
+    signed_in_status: dict[str, int] = field(default_factory=dict)
+
+
+def _pk(name: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    return lambda objects: {"pk": objects[name].pk}
+
+
+PAGES: dict[str, Route] = {
+    "core:home": Route(Capability.USE_SERVICE),
+    "core:healthz": Route(PUBLIC),
+}
+
+
+def _walk(patterns: list[Any], namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or ""
+            prefix = f"{namespace}{ns}:" if ns else namespace
+            if ns == "api" or str(entry.pattern).startswith("api/"):
+                continue  # the API is walked through its OpenAPI document below
+            yield from _walk(entry.url_patterns, prefix)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}", entry
+
+
+def page_routes() -> dict[str, URLPattern]:
+    return dict(_walk(get_resolver().url_patterns))
+
+
+@pytest.fixture
+def objects(db: None) -> dict[str, Any]:
+    """One record of each kind a route can point at."""
+    org = factories.organisation(name="Walk organisation")
+    return {"organisation": org}
+
+
+@pytest.fixture
+def people(db: None) -> dict[str, Any]:
+    walkers = {role.value: factories.person(role.value) for role in Role}
+    walkers["no role"] = factories.person()
+    return walkers
+
+
+def _client_for(person: Any) -> Client:
+    client = factories.signed_in(Client(), person)
+    session = client.session
+    session[STEP_UP_SESSION_KEY] = time.time()  # sensitive pages: second factor just given
+    session.save()
+    return client
+
+
+def test_every_page_has_an_expectation() -> None:
+    routes = page_routes()
+    missing = sorted(set(routes) - set(PAGES))
+    stale = sorted(set(PAGES) - set(routes))
+    assert not missing, f"pages with no expected permissions in the walk: {missing}"
+    assert not stale, f"expectations for pages that no longer exist: {stale}"
+
+
+def test_every_page_declares_the_capability_the_walk_expects() -> None:
+    for name, pattern in page_routes().items():
+        declared = getattr(pattern.callback, "required_capability", "missing")
+        if hasattr(pattern.callback, "view_class"):
+            declared = getattr(pattern.callback.view_class, "required_capability", declared)
+        expected = None if PAGES[name].capability == PUBLIC else PAGES[name].capability
+        assert declared == expected, f"{name} declares {declared!r}, the walk expects {expected!r}"
+
+
+def test_walk_every_page_as_every_role(objects: dict[str, Any], people: dict[str, Any]) -> None:
+    failures = []
+    clients = {label: _client_for(person) for label, person in people.items()}
+    for name, route in sorted(PAGES.items()):
+        url = reverse(name, kwargs=route.kwargs(objects))
+        anonymous = Client().get(url)
+        if route.capability == PUBLIC:
+            expected_anon = route.anonymous_status or route.ok_status
+            if anonymous.status_code != expected_anon:
+                failures.append(f"anonymous GET {name}: {anonymous.status_code} != {expected_anon}")
+        elif anonymous.status_code != 302 or "/sign-in" not in anonymous["Location"]:
+            failures.append(f"anonymous GET {name}: {anonymous.status_code}, not sent to sign in")
+        allowed = roles_with(route.capability) if route.capability != PUBLIC else None
+        for label, client in clients.items():
+            response = client.get(url)
+            if route.capability == PUBLIC:
+                expected = route.signed_in_status.get(
+                    label, route.signed_in_status.get("*", route.ok_status)
+                )
+            else:
+                expected = route.ok_status if allowed and label in allowed else 403
+            if response.status_code != expected:
+                failures.append(f"{label} GET {name}: {response.status_code} != {expected}")
+    assert not failures, "\n".join(failures)
