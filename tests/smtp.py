@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 import threading
 import time
@@ -18,6 +19,9 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
+# aiosmtpd logs every SMTP command, addresses included; the tests need none of it.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
+
 
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -26,7 +30,11 @@ def free_port() -> int:
 
 
 class CollectingHandler:
-    """Accepts mail into ``messages``; can refuse it, or hold DATA to simulate a slow server."""
+    """Accepts mail into ``messages``; can refuse it, or hold DATA to simulate a slow server.
+
+    ``hold`` keeps DATA unanswered (the message goes to ``held``, not ``messages``) until it is
+    released, then answers 451: for killing a client mid-delivery.
+    """
 
     def __init__(self) -> None:
         self.messages: list[Message] = []
@@ -34,9 +42,14 @@ class CollectingHandler:
         self.refuse_with: str | None = None
         self.hold = False
         self.delay_seconds = 0.0
+        # Closed, the gate keeps each DATA waiting (counted in ``waiting``) until it opens, so a
+        # test can see two clients mid-delivery at once; then they are accepted as usual.
+        self.gate = threading.Event()
+        self.gate.set()
+        self.waiting = 0
         self._lock = threading.Lock()
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         parsed = message_from_bytes(envelope.content)
         if self.refuse_with:
             return self.refuse_with
@@ -47,6 +60,11 @@ class CollectingHandler:
             while self.hold and time.monotonic() < deadline:
                 await asyncio.sleep(0.05)
             return "451 held too long"
+        if not self.gate.is_set():
+            with self._lock:
+                self.waiting += 1
+            while not self.gate.is_set():
+                await asyncio.sleep(0.02)
         if self.delay_seconds:
             await asyncio.sleep(self.delay_seconds)
         with self._lock:
@@ -59,6 +77,7 @@ class SmtpServer:
         self.handler = CollectingHandler()
         self.port = free_port()
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.running = False
 
     @property
     def messages(self) -> list[Message]:
@@ -69,10 +88,14 @@ class SmtpServer:
 
     def start(self) -> None:
         self.controller.start()
+        self.running = True
 
     def stop(self) -> None:
         self.handler.hold = False
-        self.controller.stop()
+        self.handler.gate.set()
+        if self.running:
+            self.controller.stop()
+            self.running = False
 
     def env(self) -> dict[str, str]:
         """Environment for a subprocess to send through this server."""

@@ -46,6 +46,9 @@ def _pk(name: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
 PAGES: dict[str, Route] = {
     "core:home": Route(Capability.USE_SERVICE),
     "core:healthz": Route(PUBLIC),
+    "core:deadlines": Route(Capability.VIEW_DEADLINES),
+    "core:holidays": Route(Capability.MANAGE_HOLIDAYS),
+    "core:holiday_add": Route(Capability.MANAGE_HOLIDAYS),
 }
 
 
@@ -128,3 +131,28 @@ def test_walk_every_page_as_every_role(objects: dict[str, Any], people: dict[str
             if response.status_code != expected:
                 failures.append(f"{label} GET {name}: {response.status_code} != {expected}")
     assert not failures, "\n".join(failures)
+
+
+# --- The API -------------------------------------------------------------------------------------
+
+# Each route of the OpenAPI document, with the scope a key needs (None: any valid key).
+API: dict[str, str | None] = {}
+
+
+def _api_paths() -> dict[str, str]:
+    from safeguard.api import api
+
+    schema = api.get_openapi_schema()
+    found = {}
+    for path, operations in schema["paths"].items():
+        for method in operations:
+            found[f"{method.upper()} {path}"] = path
+    return found
+
+
+def test_every_api_route_has_an_expectation() -> None:
+    routes = set(_api_paths())
+    missing = sorted(routes - set(API))
+    stale = sorted(set(API) - routes)
+    assert not missing, f"API routes with no expected permissions in the walk: {missing}"
+    assert not stale, f"expectations for API routes that no longer exist: {stale}"

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "axes",
     "ninja",
     "safeguard.core",
+    "safeguard.children",
     "safeguard.performance",
 ]
 

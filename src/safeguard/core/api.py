@@ -5,18 +5,22 @@ Every error, whoever raises it, leaves as
 so a partner system needs one parser. Bad input is a 4xx with the field named, never a 500.
 """
 
-from __future__ import annotations
-
 import contextvars
 import functools
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    JsonResponse,
+)
 from django.urls import URLPattern, URLResolver, re_path
 from ninja import NinjaAPI, Query, Router, Schema
 from ninja.errors import AuthenticationError, HttpError
@@ -54,6 +58,8 @@ class ErrorOut(Schema):
 
 # Merge into a route's ``response=`` so the OpenAPI document describes its errors.
 ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 422: ErrorOut}
+# Routes that read a body can also answer 400 (a body that is not JSON).
+WRITE_ERRORS: dict[int, type[Schema]] = {400: ErrorOut, **ERRORS}
 
 _CODES = {
     400: "validation_error",
@@ -174,7 +180,13 @@ class SafeguardAPI(NinjaAPI):
 def _isolated(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        return contextvars.copy_context().run(view, request, *args, **kwargs)
+        response = contextvars.copy_context().run(view, request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            # Ninja answers a wrong method itself, in plain text; keep the one error shape.
+            allowed = response["Allow"]
+            response = JsonResponse(error_body("method_not_allowed", f"Use {allowed}."), status=405)
+            response["Allow"] = allowed
+        return response
 
     return wrapped
 
@@ -229,15 +241,15 @@ def whoami(request: HttpRequest) -> dict[str, Any]:
 MAX_LIMIT = 200
 
 
-@router.get(
-    "/organisations", response={200: OrganisationPage, **ERRORS}, summary="Organisations"
-)
+@router.get("/organisations", response={200: OrganisationPage, **ERRORS}, summary="Organisations")
 @scope_required("partnership:read")
 def organisations(
     request: HttpRequest,
-    kind: OrganisationKind | None = Query(None, description="Only organisations of this kind"),
-    limit: int = Query(50, ge=1, le=MAX_LIMIT, description="Page size"),
-    offset: int = Query(0, ge=0, description="Rows to skip"),
+    kind: Annotated[
+        OrganisationKind | None, Query(description="Only organisations of this kind")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size")] = 50,
+    offset: Annotated[int, Query(ge=0, description="Rows to skip")] = 0,
 ) -> dict[str, Any]:
     """The partnership's organisations, by name, a page at a time (``count`` is the total)."""
     rows = selectors.organisations_for_key(key=request.auth, kind=kind)  # type: ignore[attr-defined]

@@ -192,6 +192,8 @@ def scope_required(scope: str) -> Callable[[Callable[..., Any]], Callable[..., A
             return view(request, *args, **kwargs)
 
         wrapped.required_scope = scope  # type: ignore[attr-defined]
+        # Ninja takes the route's OpenAPI description from its docstring.
+        wrapped.__doc__ = f"{(view.__doc__ or '').strip()}\n\nNeeds the scope `{scope}`.".strip()
         return wrapped
 
     return decorate

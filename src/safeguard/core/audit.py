@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -33,8 +33,12 @@ from safeguard.core.models.audit import AuditAction
 GENESIS = "0" * 64
 
 
+# One encoder for every row: json.dumps with options would build a new one per call.
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str)
+
+
 def _canonical(values: dict[str, Any]) -> bytes:
-    return json.dumps(values, sort_keys=True, separators=(",", ":"), default=str).encode()
+    return _ENCODER.encode(values).encode()
 
 
 def row_hash(
@@ -238,15 +242,41 @@ def missing_guards() -> list[str]:
     return [f"{name} on {table}" for table, name in expected if (table, name) not in present]
 
 
-def verify(*, batch_size: int = 5000) -> Verification:
+def head() -> tuple[int, str]:
+    """The newest link (seq, hash): keep it outside the database to anchor a later verify."""
+    found = AuditChainHead.objects.filter(pk=1).values_list("last_seq", "last_hash").first()
+    return found if found else (0, GENESIS)
+
+
+def _check_anchor(anchor: tuple[int, str], head_seq: int) -> Problem | None:
+    seq, kept_hash = anchor
+    if seq == 0:
+        return None
+    if head_seq < seq:
+        return Problem(
+            ProblemKind.TAIL_REMOVED,
+            head_seq + 1,
+            f"the chain head is at row {head_seq}, behind the kept anchor at row {seq}:"
+            " rows were removed from the end and the head rewound",
+        )
+    stored = AuditEvent.objects.filter(seq=seq).values_list("hash", flat=True).first()
+    if stored is not None and stored != kept_hash:
+        return Problem(
+            ProblemKind.LINK_BROKEN,
+            seq,
+            f"row {seq} no longer has the hash kept as the anchor (the chain was rewritten)",
+        )
+    return None  # a missing anchored row is already reported by the walk
+
+
+def verify(*, batch_size: int = 5000, anchor: tuple[int, str] | None = None) -> Verification:
     """Walk the whole chain: every row's hash, every link, no gap, and the head at the tail.
 
     The head is read first, so rows appended while the walk runs are left for the next run
     instead of being mistaken for tampering.
     """
     problems: list[Problem] = []
-    head = AuditChainHead.objects.filter(pk=1).values_list("last_seq", "last_hash").first()
-    head_seq, head_hash = head if head else (0, GENESIS)
+    head_seq, head_hash = head()
     expected_seq = 1
     prev_hash = GENESIS
     count = 0
@@ -307,5 +337,7 @@ def verify(*, batch_size: int = 5000) -> Verification:
                 f"rows {head_now + 1} to {newest} lie beyond the chain head (the head was rewound)",
             )
         )
+    if anchor is not None and (anchored := _check_anchor(anchor, head_seq)) is not None:
+        problems.append(anchored)
     warnings = [f"the append-only guard {guard} is missing" for guard in missing_guards()]
     return Verification(rows=count, problems=problems, warnings=warnings)

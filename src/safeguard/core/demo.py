@@ -154,6 +154,9 @@ _SCHOOL_PHASES: tuple[tuple[str, int, tuple[str, ...]], ...] = (
         (
             "{p} {f} Primary School",
             "{p} {f} Primary School",
+            "{p} {f} Primary School",
+            "{p} {f} Primary School",
+            "{p} {f} Primary School",
             "{p} {f} Primary Academy",
             "{p} {f} Infant School",
             "{p} {f} Junior School",
@@ -208,7 +211,9 @@ def _core_organisations() -> list[OrganisationPlan]:
         org(_LA, f"{area} Council Children's Services", OrganisationKind.LOCAL_AUTHORITY, True),
         org(_POLICE, f"{area} Police", OrganisationKind.POLICE, True),
         org(_ICB, f"NHS {area} Integrated Care Board", OrganisationKind.ICB, True),
-        org(_ACUTE, f"{area} Teaching Hospitals NHS Foundation Trust", OrganisationKind.HEALTH_TRUST),
+        org(
+            _ACUTE, f"{area} Teaching Hospitals NHS Foundation Trust", OrganisationKind.HEALTH_TRUST
+        ),
         org(
             _COMMUNITY,
             f"{area} Community and Mental Health NHS Trust",
@@ -217,7 +222,9 @@ def _core_organisations() -> list[OrganisationPlan]:
         org(_PROBATION, f"Probation Service, {area}", OrganisationKind.PROBATION),
         org(_YJS, f"{area} Youth Justice Service", OrganisationKind.OTHER),
         org("third_sector:0", f"{area} Family Support Network", OrganisationKind.THIRD_SECTOR),
-        org("third_sector:1", "Harbour Light Domestic Abuse Service", OrganisationKind.THIRD_SECTOR),
+        org(
+            "third_sector:1", "Harbour Light Domestic Abuse Service", OrganisationKind.THIRD_SECTOR
+        ),
         org("third_sector:2", f"Young Voices {area}", OrganisationKind.THIRD_SECTOR),
         org("secure:0", f"{area} Secure Children's Home", OrganisationKind.SECURE_SETTING),
         org("secure:1", "Hollin Vale Young Offender Institution", OrganisationKind.SECURE_SETTING),
@@ -277,7 +284,12 @@ def _people(
         email = f"{local}@{names.EMAIL_DOMAIN}"
         people.append(
             PersonPlan(
-                email, f"{given} {surname}", job_title, org_key, (role.value,), _totp_key(seed, email)
+                email,
+                f"{given} {surname}",
+                job_title,
+                org_key,
+                (role.value,),
+                _totp_key(seed, email),
             )
         )
         sign_ins.append(SignIn(email, role.value, role.label, organisations[org_key].name))
@@ -363,7 +375,9 @@ def plan_demo_partnership(*, seed: int = DEFAULT_SEED) -> DemoPlan:
     organisations = _core_organisations() + _schools(rng)
     by_key = {org.key: org for org in organisations}
     people, sign_ins = _people(seed, rng, by_key)
-    return DemoPlan(seed, tuple(organisations), tuple(people), tuple(_groups(people)), tuple(sign_ins))
+    return DemoPlan(
+        seed, tuple(organisations), tuple(people), tuple(_groups(people)), tuple(sign_ins)
+    )
 
 
 # --- digests -------------------------------------------------------------------------------
@@ -415,9 +429,7 @@ def _digest(content: dict[str, Any]) -> str:
 def database_digest() -> str:
     """The same digest as ``DemoPlan.digest``, read back from the database."""
     organisations = [
-        OrganisationPlan(
-            str(o.pk), o.name, o.kind, o.statutory_partner, o.urn, o.la_code, o.email
-        )
+        OrganisationPlan(str(o.pk), o.name, o.kind, o.statutory_partner, o.urn, o.la_code, o.email)
         for o in Organisation.objects.all()
     ]
     keys = dict(

@@ -12,7 +12,7 @@ AREA = "Westmere"
 LA_CODE = "999"
 URN_FIRST = 900000
 URN_LAST = 999999
-PASSWORD = "demo-partnership-2026"
+PASSWORD = "demo-partnership-2026"  # noqa: S105 - the published demo password
 EMAIL_DOMAIN = "demo.invalid"
 
 GIVEN_NAMES = (

@@ -20,6 +20,7 @@ _items: list[NavItem] = [
     NavItem("Partnership", "core:organisations", Capability.VIEW_PARTNERSHIP),
     NavItem("Notifications", "core:outbox", Capability.VIEW_OUTBOX),
     NavItem("Audit trail", "core:audit", Capability.VIEW_AUDIT),
+    NavItem("Bank holidays", "core:holidays", Capability.MANAGE_HOLIDAYS),
 ]
 
 

@@ -80,7 +80,7 @@ def message_enqueue(
     record_id: object = "",
     dedupe_key: str,
 ) -> OutboxMessage:
-    """Queue a message, inside the caller's transaction; a repeated ``dedupe_key`` returns the first.
+    """Queue a message in the caller's transaction; a repeated ``dedupe_key`` returns the first.
 
     The body says only that something needs attention (e.g. "A notification needs your review")
     and the link says where: never a child's name, identifiers or any narrative, because e-mail
@@ -90,7 +90,9 @@ def message_enqueue(
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("message_enqueue must run inside the transaction of the change")
-    address = to_address or (getattr(recipient, "email", "") if recipient is not None else "")
+    address = to_address or ""
+    if not address and recipient is not None:
+        address = str(getattr(recipient, "email", "") or "")
     _check(subject=subject, body=body, dedupe_key=dedupe_key, to_address=address)
     absolute_link = _absolute(link)
     existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
@@ -168,9 +170,7 @@ def _text(reply: bytes | str) -> str:
 
 def _claim(*, worker_id: str, now: datetime, batch: int, lease_seconds: float) -> list[int]:
     lease_free = Q(locked_until__isnull=True) | Q(locked_until__lt=now)
-    due = OutboxMessage.objects.filter(
-        lease_free, state__in=DUE_STATES, next_attempt_at__lte=now
-    )
+    due = OutboxMessage.objects.filter(lease_free, state__in=DUE_STATES, next_attempt_at__lte=now)
     claimed: list[int] = []
     with transaction.atomic():
         candidates = due.order_by("next_attempt_at", "pk")
@@ -203,7 +203,7 @@ def _deliver_one(*, pk: int, worker_id: str, now: datetime) -> bool:
     error = ""
     try:
         _send(message)
-    except Exception as exc:  # noqa: BLE001 - any failure is recorded and retried, never raised
+    except Exception as exc:  # any failure is recorded and retried, never raised
         error = describe_error(exc)
     attempts = message.attempts + 1
     fields: dict[str, Any] = {"attempts": attempts, "locked_by": "", "locked_until": None}
@@ -220,7 +220,11 @@ def _deliver_one(*, pk: int, worker_id: str, now: datetime) -> bool:
         }
     with transaction.atomic():
         OutboxAttempt.objects.create(
-            message_id=pk, attempted_at=now, worker=worker_id[:100], succeeded=not error, error=error
+            message_id=pk,
+            attempted_at=now,
+            worker=worker_id[:100],
+            succeeded=not error,
+            error=error,
         )
         # Only the holder of the lease records the outcome: if the lease ran out mid-send and
         # another worker took the message over, its outcome stands.
@@ -228,7 +232,9 @@ def _deliver_one(*, pk: int, worker_id: str, now: datetime) -> bool:
     if not kept:
         logger.warning("outbox message %s: lease lost before the outcome was recorded", pk)
     elif error:
-        logger.warning("outbox message %s: attempt %s failed, now %s", pk, attempts, fields["state"])
+        logger.warning(
+            "outbox message %s: attempt %s failed, now %s", pk, attempts, fields["state"]
+        )
     else:
         logger.info("outbox message %s: sent", pk)
     return not error

@@ -1,4 +1,4 @@
-"""When to try a failed message again: pure arithmetic, no Django, so it can be tested at every edge.
+"""When to try a failed message again: pure arithmetic, no Django, tested at every edge.
 
 A mail server that refuses a message is usually down for a while, not for good: waiting longer
 after each failure (1 minute, 2, 4, ... never more than an hour) gives it time to recover

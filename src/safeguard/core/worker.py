@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from types import FrameType
 from typing import Any
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from safeguard.core import outbox
 
@@ -63,7 +63,7 @@ def run_due_jobs(*, clock: float | None = None) -> list[str]:
         job.last_started = now
         try:
             job.func()
-        except Exception as exc:  # noqa: BLE001 - a job's failure must not stop the worker
+        except Exception as exc:  # one job's failure must not stop the worker
             # The name and the exception type only: a message could carry personal data.
             logger.error("periodic job %s failed: %s", job.name, type(exc).__name__)
         else:
@@ -71,14 +71,25 @@ def run_due_jobs(*, clock: float | None = None) -> list[str]:
     return ran
 
 
+def _refresh_connections() -> None:
+    """Drop a broken or expired database connection between polls, as a request would.
+
+    Never inside a transaction (a test's, or a caller's): closing would lose it.
+    """
+    if not connection.in_atomic_block:
+        close_old_connections()
+
+
 def _drain(*, worker_id: str, batch: int, lease_seconds: float, stop: threading.Event) -> int:
     tried = 0
     while not stop.is_set():
         try:
-            count = outbox.deliver_due(worker_id=worker_id, batch=batch, lease_seconds=lease_seconds)
-        except Exception as exc:  # noqa: BLE001 - e.g. the database restarting; try next poll
+            count = outbox.deliver_due(
+                worker_id=worker_id, batch=batch, lease_seconds=lease_seconds
+            )
+        except Exception as exc:  # e.g. the database restarting: try at the next poll
             logger.error("outbox delivery failed: %s", type(exc).__name__)
-            close_old_connections()
+            _refresh_connections()
             break
         tried += count
         if count < batch:
@@ -114,7 +125,7 @@ def run(
     logger.info("worker %s started", worker_id)
     try:
         while not stop.is_set():
-            close_old_connections()
+            _refresh_connections()
             _drain(worker_id=worker_id, batch=batch, lease_seconds=lease_seconds, stop=stop)
             if not stop.is_set():
                 run_due_jobs()
@@ -122,6 +133,6 @@ def run(
                 break
             stop.wait(poll_seconds)
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
         logger.info("worker %s stopped", worker_id)

@@ -12,7 +12,7 @@ from safeguard.core.roles import Role
 
 ROLE_HINTS: dict[str, str] = {
     Role.BUSINESS_UNIT_ADMIN: "Manages organisations, groups, people and roles; full access.",
-    Role.BUSINESS_UNIT_OFFICER: "Runs the partnership's business; sees the partnership but cannot change it.",
+    Role.BUSINESS_UNIT_OFFICER: "Runs the partnership's business; sees it but cannot change it.",
     Role.INDEPENDENT_CHAIR: "Chairs the partnership; sees the partnership and all deadlines.",
     Role.LA_DECISION_MAKER: "Decides whether the local authority notifies a serious incident.",
     Role.STATUTORY_PARTNER_LEAD: "Leads for one of the three statutory partners.",
@@ -36,13 +36,20 @@ def yes_no(value: str) -> bool | None:
 class OrganisationFilterForm(forms.Form):
     q = forms.CharField(label="Search by name, URN or LA code", required=False, max_length=200)
     kind = forms.ChoiceField(label="Kind", choices=_ANY + OrganisationKind.choices, required=False)
-    statutory_partner = forms.ChoiceField(label="Statutory partner", choices=_YES_NO, required=False)
+    statutory_partner = forms.ChoiceField(
+        label="Statutory partner", choices=_YES_NO, required=False
+    )
     active = forms.ChoiceField(label="Active", choices=_YES_NO, required=False)
 
 
 class OrganisationForm(forms.Form):
     name = forms.CharField(label="Name", max_length=200, required=False)
-    kind = forms.ChoiceField(label="Kind", choices=[("", "Select a kind")] + OrganisationKind.choices, required=False)
+    # A plain text field with a select: the service checks the kind, so every error shows at once.
+    kind = forms.CharField(
+        label="Kind",
+        required=False,
+        widget=forms.Select(choices=[("", "Select a kind"), *OrganisationKind.choices]),
+    )
     statutory_partner = forms.BooleanField(
         label="Statutory partner",
         required=False,
@@ -75,8 +82,15 @@ class OrganisationForm(forms.Form):
 
 class GroupForm(forms.Form):
     name = forms.CharField(label="Name", max_length=200, required=False)
-    kind = forms.ChoiceField(label="Kind", choices=[("", "Select a kind")] + GroupKind.choices, required=False)
-    purpose = forms.CharField(label="Purpose (optional)", widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    # A plain text field with a select: the service checks the kind, so every error shows at once.
+    kind = forms.CharField(
+        label="Kind",
+        required=False,
+        widget=forms.Select(choices=[("", "Select a kind"), *GroupKind.choices]),
+    )
+    purpose = forms.CharField(
+        label="Purpose (optional)", widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
     active = forms.BooleanField(label="Active", required=False, initial=True)
 
 
@@ -102,7 +116,7 @@ class MembershipAddForm(forms.Form):
         field = self.fields["person"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = people
-        field.label_from_instance = lambda p: f"{p.full_name} ({p.organisation.name})"  # type: ignore[method-assign]
+        field.label_from_instance = lambda p: f"{p.full_name} ({p.organisation.name})"  # type: ignore[method-assign,assignment]
 
 
 class MembershipRoleForm(forms.Form):
@@ -119,7 +133,10 @@ class MembershipRoleForm(forms.Form):
 class PersonFilterForm(forms.Form):
     q = forms.CharField(label="Search by name, e-mail or job title", required=False, max_length=200)
     organisation = forms.ModelChoiceField(
-        label="Organisation", queryset=Organisation.objects.none(), required=False, empty_label="Any"
+        label="Organisation",
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="Any",
     )
     role = forms.ChoiceField(label="Role", choices=_ANY + Role.choices, required=False)
     active = forms.ChoiceField(label="Active", choices=_YES_NO, required=False)
@@ -145,7 +162,10 @@ def _role_field() -> forms.MultipleChoiceField:
 class PersonForm(forms.Form):
     full_name = forms.CharField(label="Full name", max_length=200, required=False)
     email = forms.CharField(
-        label="E-mail address", max_length=254, required=False, help_text="The person signs in with this."
+        label="E-mail address",
+        max_length=254,
+        required=False,
+        help_text="The person signs in with this.",
     )
     job_title = forms.CharField(label="Job title (optional)", max_length=200, required=False)
     organisation = forms.ModelChoiceField(
@@ -176,7 +196,7 @@ class PersonPasswordForm(forms.Form):
         label="New password",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         required=False,
-        help_text="At least 12 characters. Give it to the person by a safe route; they should change it.",
+        help_text="At least 12 characters. Give it to the person by a safe route.",
     )
 
 

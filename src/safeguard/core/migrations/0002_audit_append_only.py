@@ -19,27 +19,26 @@ from django.db import migrations
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.state import StateApps
 
-REFUSAL = "the audit trail is append-only"
-HEAD_REFUSAL = "the audit chain head may only move forward to the newest audit row"
-
 POSTGRESQL_FORWARD = [
-    f"""
+    """
     CREATE OR REPLACE FUNCTION safeguard_audit_append_only() RETURNS trigger
     LANGUAGE plpgsql AS $$
     BEGIN
-        RAISE EXCEPTION '{REFUSAL}: % on % refused', TG_OP, TG_TABLE_NAME
+        RAISE EXCEPTION 'the audit trail is append-only: % on % refused', TG_OP, TG_TABLE_NAME
             USING ERRCODE = 'restrict_violation';
     END;
     $$
     """,
-    f"""
+    """
     CREATE OR REPLACE FUNCTION safeguard_audit_head_forward_only() RETURNS trigger
     LANGUAGE plpgsql AS $$
     BEGIN
         IF NEW.id <> OLD.id OR NEW.last_seq <= OLD.last_seq OR NOT EXISTS (
             SELECT 1 FROM core_auditevent WHERE seq = NEW.last_seq AND hash = NEW.last_hash
         ) THEN
-            RAISE EXCEPTION '{HEAD_REFUSAL}' USING ERRCODE = 'restrict_violation';
+            RAISE EXCEPTION
+                'the audit chain head may only move forward to the newest audit row'
+                USING ERRCODE = 'restrict_violation';
         END IF;
         RETURN NEW;
     END;
@@ -78,24 +77,32 @@ POSTGRESQL_REVERSE = [
 ]
 
 SQLITE_FORWARD = [
-    f"""
+    """
     CREATE TRIGGER core_auditevent_no_update BEFORE UPDATE ON core_auditevent
-    BEGIN SELECT RAISE(ABORT, '{REFUSAL}: UPDATE on core_auditevent refused'); END
+    BEGIN
+        SELECT RAISE(ABORT, 'the audit trail is append-only: UPDATE on core_auditevent refused');
+    END
     """,
-    f"""
+    """
     CREATE TRIGGER core_auditevent_no_delete BEFORE DELETE ON core_auditevent
-    BEGIN SELECT RAISE(ABORT, '{REFUSAL}: DELETE on core_auditevent refused'); END
+    BEGIN
+        SELECT RAISE(ABORT, 'the audit trail is append-only: DELETE on core_auditevent refused');
+    END
     """,
-    f"""
+    """
     CREATE TRIGGER core_auditchainhead_no_delete BEFORE DELETE ON core_auditchainhead
-    BEGIN SELECT RAISE(ABORT, '{REFUSAL}: DELETE on core_auditchainhead refused'); END
+    BEGIN
+        SELECT RAISE(ABORT, 'the audit trail is append-only: DELETE on core_auditchainhead');
+    END
     """,
-    f"""
+    """
     CREATE TRIGGER core_auditchainhead_forward_only BEFORE UPDATE ON core_auditchainhead
     WHEN NEW.id <> OLD.id OR NEW.last_seq <= OLD.last_seq OR NOT EXISTS (
         SELECT 1 FROM core_auditevent WHERE seq = NEW.last_seq AND hash = NEW.last_hash
     )
-    BEGIN SELECT RAISE(ABORT, '{HEAD_REFUSAL}'); END
+    BEGIN
+        SELECT RAISE(ABORT, 'the audit chain head may only move forward to the newest audit row');
+    END
     """,
 ]
 
@@ -105,6 +112,7 @@ SQLITE_REVERSE = [
     "DROP TRIGGER IF EXISTS core_auditevent_no_delete",
     "DROP TRIGGER IF EXISTS core_auditevent_no_update",
 ]
+
 
 def _run(schema_editor: BaseDatabaseSchemaEditor, statements: dict[str, list[str]]) -> None:
     for sql in statements.get(schema_editor.connection.vendor, []):

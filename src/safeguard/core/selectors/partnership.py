@@ -95,7 +95,9 @@ def people(
     search = search.strip()
     if search:
         found = found.filter(
-            Q(full_name__icontains=search) | Q(email__icontains=search) | Q(job_title__icontains=search)
+            Q(full_name__icontains=search)
+            | Q(email__icontains=search)
+            | Q(job_title__icontains=search)
         )
     return found.distinct().order_by("full_name", "pk")
 

@@ -105,9 +105,7 @@ def apikey_revoke(*, actor: Any, key: ApiKey) -> ApiKey:
             record_type="core.apikey",
             record_id=locked.pk,
             actor=actor,
-            changes=audit.diff(
-                before, {"revoked_at": _iso(locked.revoked_at), "state": "revoked"}
-            ),
+            changes=audit.diff(before, {"revoked_at": _iso(locked.revoked_at), "state": "revoked"}),
             detail="revoked",
         )
     key.revoked_at = locked.revoked_at

@@ -20,7 +20,7 @@ from safeguard.core.models.audit import AuditAction
 from safeguard.core.roles import Capability
 
 RECORD_TYPE = "core.extra_holiday"
-_ALREADY = "The date is already a bank holiday"
+_ALREADY = "The date of the holiday is already a bank holiday"
 
 
 def holiday_problems(*, day: date, name: str, today: date | None = None) -> dict[str, str]:
@@ -28,9 +28,11 @@ def holiday_problems(*, day: date, name: str, today: date | None = None) -> dict
     errors: dict[str, str] = {}
     today = today or london_date(timezone.now())
     if day.weekday() >= 5:
-        errors["date"] = f"The date is a {day:%A}: a bank holiday must fall on a weekday"
+        errors["date"] = (
+            f"The date of the holiday is a {day:%A}: a bank holiday must fall on a weekday"
+        )
     elif day < today:
-        errors["date"] = "The date must be today or in the future"
+        errors["date"] = "The date of the holiday must be today or in the future"
     elif any(h.date == day for h in holidays.holidays_between(day, day)):
         errors["date"] = _ALREADY
     if not name.strip():

@@ -169,11 +169,15 @@ def organisation_update(
         for field, value in values.items():
             setattr(organisation, field, value)
         organisation.save()
-        _audit_update("core.organisation", organisation.pk, actor, before, _organisation_state(organisation))
+        _audit_update(
+            "core.organisation", organisation.pk, actor, before, _organisation_state(organisation)
+        )
     return organisation
 
 
-def _set_organisation_active(*, actor: Any, organisation: Organisation, active: bool) -> Organisation:
+def _set_organisation_active(
+    *, actor: Any, organisation: Organisation, active: bool
+) -> Organisation:
     _require_manage(actor)
     if not active and organisation.pk == getattr(actor, "organisation_id", None):
         _raise({"active": "You cannot deactivate your own organisation"})
@@ -182,12 +186,17 @@ def _set_organisation_active(*, actor: Any, organisation: Organisation, active: 
         before = _organisation_state(organisation)
         organisation.active = active
         organisation.save(update_fields=["active"])
-        _audit_update("core.organisation", organisation.pk, actor, before, _organisation_state(organisation))
+        _audit_update(
+            "core.organisation", organisation.pk, actor, before, _organisation_state(organisation)
+        )
     return organisation
 
 
 def organisation_deactivate(*, actor: Any, organisation: Organisation) -> Organisation:
-    """An inactive organisation stays on record (people and history point at it) but takes no new people."""
+    """An inactive organisation stays on record (people and history point at it).
+
+    It takes no new people; its people keep their accounts until deactivated one by one.
+    """
     return _set_organisation_active(actor=actor, organisation=organisation, active=False)
 
 
@@ -211,7 +220,12 @@ def _audit_update(
 
 
 def _group_state(group: Group) -> dict[str, Any]:
-    return {"name": group.name, "kind": group.kind, "purpose": group.purpose, "active": group.active}
+    return {
+        "name": group.name,
+        "kind": group.kind,
+        "purpose": group.purpose,
+        "active": group.active,
+    }
 
 
 def _clean_group(*, name: str, kind: str, purpose: str, existing: Group | None) -> dict[str, Any]:
@@ -272,17 +286,18 @@ def _membership_state(membership: Membership) -> dict[str, Any]:
 
 def membership_add(*, actor: Any, group: Group, person: Person, role: str) -> Membership:
     _require_manage(actor)
-    errors: dict[str, str] = {}
-    if not person.is_active:
-        errors["person"] = "This person's account is deactivated"
-    elif Membership.objects.filter(group=group, person=person).exists():
-        errors["person"] = "This person is already a member of the group"
-    if role not in MembershipRole.values:
-        errors["role"] = "Select the person's role in the group"
-    if not group.active:
-        errors["person"] = "This group is inactive: reactivate it before adding members"
-    _raise(errors)
     with transaction.atomic():
+        group = Group.objects.select_for_update().get(pk=group.pk)
+        errors: dict[str, str] = {}
+        if not person.is_active:
+            errors["person"] = "This person's account is deactivated"
+        elif Membership.objects.filter(group=group, person=person).exists():
+            errors["person"] = "This person is already a member of the group"
+        if not group.active:
+            errors["person"] = "This group is inactive: reactivate it before adding members"
+        if role not in MembershipRole.values:
+            errors["role"] = "Select the person's role in the group"
+        _raise(errors)
         membership = Membership.objects.create(group=group, person=person, role=role)
         audit.record(
             action=AuditAction.CREATE,
@@ -303,13 +318,17 @@ def membership_change_role(*, actor: Any, membership: Membership, role: str) -> 
         before = _membership_state(membership)
         membership.role = role
         membership.save(update_fields=["role"])
-        _audit_update("core.membership", membership.pk, actor, before, _membership_state(membership))
+        _audit_update(
+            "core.membership", membership.pk, actor, before, _membership_state(membership)
+        )
     return membership
 
 
 def membership_remove(*, actor: Any, membership: Membership) -> None:
     _require_manage(actor)
     with transaction.atomic():
+        # Read it again: the caller's copy may be older than the row (a role changed since).
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
         before = _membership_state(membership)
         pk = membership.pk
         membership.delete()
@@ -335,7 +354,12 @@ def _person_state(person: Person) -> dict[str, Any]:
 
 
 def _clean_person(
-    *, email: str, full_name: str, job_title: str, organisation: Organisation | None, existing: Person | None
+    *,
+    email: str,
+    full_name: str,
+    job_title: str,
+    organisation: Organisation | None,
+    existing: Person | None,
 ) -> dict[str, Any]:
     email = email.strip().lower()
     errors: dict[str, str] = {}
@@ -356,7 +380,9 @@ def _clean_person(
         errors["full_name"] = "Enter the person's full name"
     if organisation is None:
         errors["organisation"] = "Select the person's organisation"
-    elif not organisation.active and (existing is None or existing.organisation_id != organisation.pk):
+    elif not organisation.active and (
+        existing is None or existing.organisation_id != organisation.pk
+    ):
         errors["organisation"] = "This organisation is deactivated: choose an active one"
     _raise(errors)
     return {
@@ -388,7 +414,11 @@ def person_create(
     _require_manage(actor)
     with transaction.atomic():
         values = _clean_person(
-            email=email, full_name=full_name, job_title=job_title, organisation=organisation, existing=None
+            email=email,
+            full_name=full_name,
+            job_title=job_title,
+            organisation=organisation,
+            existing=None,
         )
         chosen = _clean_roles(roles)
         person = Person(**values)
@@ -421,7 +451,11 @@ def person_update(
         person = Person.objects.select_for_update().get(pk=person.pk)
         before = {**_person_state(person), "email_changed": False, "name_changed": False}
         values = _clean_person(
-            email=email, full_name=full_name, job_title=job_title, organisation=organisation, existing=person
+            email=email,
+            full_name=full_name,
+            job_title=job_title,
+            organisation=organisation,
+            existing=person,
         )
         after_flags = {
             "email_changed": values["email"] != person.email,
@@ -430,7 +464,9 @@ def person_update(
         for field, value in values.items():
             setattr(person, field, value)
         person.save()
-        _audit_update("core.person", person.pk, actor, before, {**_person_state(person), **after_flags})
+        _audit_update(
+            "core.person", person.pk, actor, before, {**_person_state(person), **after_flags}
+        )
     return person
 
 

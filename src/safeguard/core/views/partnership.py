@@ -35,13 +35,20 @@ ROLE_LABELS = dict(Role.choices)
 
 def _put_errors(form: forms.Form, error: ValidationError) -> None:
     """Attach each message to its field when the form has it, else to the form as a whole."""
-    for field, problems in error.message_dict.items():
+    order = list(form.fields)
+
+    def position(item: tuple[str, list[str]]) -> int:
+        # The summary lists errors in the order the fields appear on the page.
+        return order.index(item[0]) if item[0] in order else len(order)
+
+    for field, problems in sorted(error.message_dict.items(), key=position):
         form.add_error(field if field in form.fields else None, problems)
 
 
 def _errors_only(error: ValidationError) -> forms.Form:
     """A form carrying only the messages, so a page of buttons can show the error summary."""
-    holder = forms.Form()
+    holder = forms.Form(data={})
+    holder.is_valid()
     holder.add_error(None, error.messages)
     return holder
 
@@ -54,7 +61,9 @@ def _page(request: HttpRequest, found: QuerySet[Any]) -> tuple[Page[Any], str]:
     return page, query.urlencode()
 
 
-def _render(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+def _render(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
     context.setdefault("can_manage", policies.can(request.user, MANAGE))
     return render(request, f"core/partnership/{template}", context, status=status)
 
@@ -75,7 +84,9 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         search=values.get("q", ""),
     )
     page, query = _page(request, found)
-    return _render(request, "organisations.html", {"filters": filters, "page": page, "query": query})
+    return _render(
+        request, "organisations.html", {"filters": filters, "page": page, "query": query}
+    )
 
 
 def _organisation(request: HttpRequest, pk: int) -> Organisation:
@@ -299,7 +310,9 @@ def membership_change_role(request: HttpRequest, pk: int, membership_pk: int) ->
         )
         messages.success(request, "Role in the group changed")
         return redirect("core:group_detail", pk=group.pk)
-    return _group_page(request, group, errors=form)
+    # No anchor: each row has its own select, and 'id_role' belongs to the add-member form.
+    problem = ValidationError("Select the person's role in the group")
+    return _group_page(request, group, errors=_errors_only(problem))
 
 
 @capability_required(MANAGE)
@@ -336,7 +349,9 @@ def _person(request: HttpRequest, pk: int) -> Person:
     return get_object_or_404(selectors.people(actor=request.user), pk=pk)
 
 
-def _person_page(request: HttpRequest, person: Person, *, errors: forms.Form | None = None) -> HttpResponse:
+def _person_page(
+    request: HttpRequest, person: Person, *, errors: forms.Form | None = None
+) -> HttpResponse:
     record = selectors.person_record(actor=request.user, person=person)
     return _render(
         request,
@@ -490,7 +505,9 @@ def person_reset_second_factor(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request, pk)
     if request.method == "POST":
         services.person_reset_second_factor(actor=request.user, person=person)
-        messages.success(request, "Second factor reset: the person sets it up again at next sign-in")
+        messages.success(
+            request, "Second factor reset: the person sets it up again at next sign-in"
+        )
         return redirect("core:person_detail", pk=person.pk)
     return _render(request, "person_reset_second_factor.html", {"person": person})
 

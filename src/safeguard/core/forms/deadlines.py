@@ -1,0 +1,58 @@
+"""The filter of the "what is due" page. It parses input; the selector decides what is visible."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from safeguard.core import deadline_rules
+from safeguard.core.models import Group, Organisation, Person
+from safeguard.core.selectors.deadlines import filter_options
+
+_STATE_CHOICES = [("", "Any state")] + [
+    (state, deadline_rules.LABELS[state]) for state in deadline_rules.STATES
+]
+
+_INVALID = {
+    "state": "Select a state from the list",
+    "group": "Select a group from the list",
+    "organisation": "Select an organisation from the list",
+    "owner": "Select an owner from the list",
+}
+
+
+class DeadlineFilterForm(forms.Form):
+    state = forms.ChoiceField(label="State", choices=_STATE_CHOICES, required=False)
+    group = forms.ModelChoiceField(
+        label="Group", queryset=Group.objects.none(), required=False, empty_label="Any group"
+    )
+    organisation = forms.ModelChoiceField(
+        label="Organisation",
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="Any organisation",
+    )
+    owner = forms.ModelChoiceField(
+        label="Owner", queryset=Person.objects.none(), required=False, empty_label="Anyone"
+    )
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        options = filter_options(actor=actor)
+        # Only owners of a deadline the person can see are offered (and accepted).
+        self.fields["group"].queryset = options.groups  # type: ignore[attr-defined]
+        self.fields["organisation"].queryset = options.organisations  # type: ignore[attr-defined]
+        self.fields["owner"].queryset = options.owners  # type: ignore[attr-defined]
+        for name, message in _INVALID.items():
+            self.fields[name].error_messages["invalid_choice"] = message
+
+    def filters(self) -> dict[str, Any]:
+        """The valid filters as selector arguments; an invalid one is dropped (and reported)."""
+        data = self.cleaned_data if self.is_valid() else getattr(self, "cleaned_data", {})
+        return {
+            "state": data.get("state") or None,
+            "group_id": data["group"].pk if data.get("group") else None,
+            "organisation_id": data["organisation"].pk if data.get("organisation") else None,
+            "owner_id": data["owner"].pk if data.get("owner") else None,
+        }

@@ -1,0 +1,129 @@
+"""``safeguard run`` as a person runs it: a real process tree, real HTTP, real signals."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return None
+
+
+def _get(url: str) -> tuple[int, dict[str, str]]:
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        with opener.open(url, timeout=5) as response:
+            return response.status, dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers)
+
+
+def _children_of(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            # The parent pid is the 2nd field after the parenthesised command name.
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.fixture
+def run_process(tmp_path):
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    # Its own SQLite file under a fresh var dir: never the test or a shared database.
+    env.update(SAFEGUARD_ENV="development", SAFEGUARD_VAR_DIR=str(tmp_path), SAFEGUARD_DEMO="1")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "safeguard.cli", "run", "--demo-if-empty", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    yield process, port
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+
+
+def _wait_for_health(port: int, process: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.stdout.read() if process.stdout else ""
+        try:
+            if _get(f"http://127.0.0.1:{port}/healthz")[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    pytest.fail("safeguard run did not answer /healthz within 60 seconds")
+
+
+def test_run_serves_the_demo_and_stops_both_children_on_sigterm(run_process):
+    process, port = run_process
+    _wait_for_health(port, process)
+
+    status, headers = _get(f"http://127.0.0.1:{port}/")
+    assert status == 302
+    assert headers["Location"].startswith("/sign-in")
+    status, _ = _get(f"http://127.0.0.1:{port}/static/govuk/govuk-frontend.min.css")
+    assert status == 200
+
+    children = _children_of(process.pid)
+    assert len(children) == 2  # the worker and the gunicorn master
+    gunicorn_workers = [pid for child in children for pid in _children_of(child)]
+    assert len(gunicorn_workers) == 2
+
+    process.send_signal(signal.SIGTERM)
+    output, _ = process.communicate(timeout=30)
+    assert process.returncode == 0, output
+    assert f"Safeguard is running at http://127.0.0.1:{port}/" in output
+    assert "admin@demo.invalid" in output
+    assert "demo-partnership-2026" in output
+    assert "Safeguard has stopped." in output
+    assert not [pid for pid in children + gunicorn_workers if _alive(pid)]
+    with pytest.raises(OSError):
+        _get(f"http://127.0.0.1:{port}/healthz")
+
+
+def test_run_refuses_a_demo_in_production(settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="production"):
+        call_command("run", "--demo-if-empty")
+
+
+def test_run_refuses_a_port_out_of_range():
+    with pytest.raises(CommandError, match="--port"):
+        call_command("run", "--port", "70000")
