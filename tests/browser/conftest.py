@@ -111,13 +111,19 @@ def sign_in_pages_exist() -> bool:
     return True
 
 
-def sign_in(page: Any, person: Person, *, code: str | None = None) -> Any:
-    """Sign in through the real pages, as a person does: e-mail, password, then the code."""
+def sign_in(
+    page: Any, person: Person, *, password: str = demo.PASSWORD, code: str | None = None
+) -> Any:
+    """Sign in through the real pages, as a person does: e-mail, password, then the code.
+
+    ``password`` defaults to the demo password; pass ``tests.factories.PASSWORD`` for people
+    made by the factories (give them a device with ``factories.totp_device`` first).
+    """
     if not sign_in_pages_exist():
         pytest.skip("The sign-in pages (core:sign_in, core:second_factor) do not exist yet")
     page.goto(reverse("core:sign_in"))
     page.fill("input[name=email]", person.email)
-    page.fill("input[name=password]", demo.PASSWORD)
+    page.fill("input[name=password]", password)
     with page.expect_navigation():
         page.press("input[name=password]", "Enter")
     assert page.url.endswith(reverse("core:second_factor")), page.url
@@ -129,11 +135,11 @@ def sign_in(page: Any, person: Person, *, code: str | None = None) -> Any:
 
 
 @pytest.fixture
-def signed_in_page(page: Any, demo_partnership: demo.DemoSummary) -> Callable[[Person], Any]:
+def signed_in_page(page: Any, transactional_db: None) -> Callable[..., Any]:
     """``signed_in_page(person)``: the page, signed in with both factors as that person."""
 
-    def for_person(person: Person) -> Any:
-        return sign_in(page, person)
+    def for_person(person: Person, *, password: str = demo.PASSWORD) -> Any:
+        return sign_in(page, person, password=password)
 
     return for_person
 

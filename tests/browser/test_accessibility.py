@@ -7,7 +7,8 @@ from typing import Any
 from django.urls import reverse
 
 from safeguard.core.models import Person
-from tests.browser.conftest import assert_accessible
+from tests import factories
+from tests.browser.conftest import assert_accessible, axe_violations
 
 NAVIGATION = ["Home", "What is due", "Partnership", "Notifications", "Audit trail"]
 
@@ -29,7 +30,9 @@ def test_the_code_page_is_accessible(page: Any, demo_partnership: Any) -> None:
     assert_accessible(page)
 
 
-def test_every_page_in_the_service_navigation_is_accessible(signed_in_page: Any) -> None:
+def test_every_page_in_the_service_navigation_is_accessible(
+    signed_in_page: Any, demo_partnership: Any
+) -> None:
     """Follow each navigation link as a person would: a click, not a typed address."""
     admin = Person.objects.get(email="admin@demo.invalid")
     page = signed_in_page(admin)
@@ -48,7 +51,7 @@ def test_every_page_in_the_service_navigation_is_accessible(signed_in_page: Any)
 
 
 def test_the_audit_trail_is_accessible_to_the_data_protection_officer(
-    signed_in_page: Any,
+    signed_in_page: Any, demo_partnership: Any
 ) -> None:
     dpo = Person.objects.get(email="dpo@demo.invalid")
     page = signed_in_page(dpo)
@@ -56,6 +59,17 @@ def test_the_audit_trail_is_accessible_to_the_data_protection_officer(
     with page.expect_navigation():
         menu.get_by_role("link", name="Audit trail", exact=True).click()
     assert page.locator("h1").count() == 1
+    assert_accessible(page)
+
+
+def test_a_person_outside_the_demo_signs_in_with_their_own_password(
+    signed_in_page: Any,
+) -> None:
+    someone = factories.person("practitioner")
+    factories.totp_device(someone)
+    page = signed_in_page(someone, password=factories.PASSWORD)
+    menu = page.get_by_role("navigation", name="Menu")
+    assert menu.get_by_role("link", name="Partnership", exact=True).count() == 0
     assert_accessible(page)
 
 
@@ -75,8 +89,6 @@ def test_the_skip_link_is_the_first_thing_a_keyboard_reaches(
 
 def test_the_checker_itself_catches_an_inaccessible_page(page: Any, live_server: Any) -> None:
     """A harness that never fails proves nothing: a page without lang or alt text must fail."""
-    from tests.browser.conftest import axe_violations
-
     page.set_content("<html><body><img src='/x.png'><input type='text'></body></html>")
     found = {violation["id"] for violation in axe_violations(page)}
     assert {"html-has-lang", "image-alt", "label"} <= found

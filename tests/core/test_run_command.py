@@ -62,9 +62,8 @@ def _alive(pid: int) -> bool:
 @pytest.fixture
 def run_process(tmp_path):
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    # Its own SQLite file under a fresh var dir: never the test or a shared database.
-    env.update(SAFEGUARD_ENV="development", SAFEGUARD_VAR_DIR=str(tmp_path), SAFEGUARD_DEMO="1")
+    env = _environment(tmp_path)
+    env["SAFEGUARD_DEMO"] = "1"
     process = subprocess.Popen(
         [sys.executable, "-m", "safeguard.cli", "run", "--demo-if-empty", "--port", str(port)],
         env=env,
@@ -76,6 +75,13 @@ def run_process(tmp_path):
     if process.poll() is None:
         process.kill()
         process.wait()
+
+
+def _environment(var_dir: Path) -> dict[str, str]:
+    """Its own SQLite file under a fresh var dir: never the test or a shared database."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(SAFEGUARD_ENV="development", SAFEGUARD_VAR_DIR=str(var_dir))
+    return env
 
 
 def _wait_for_health(port: int, process: subprocess.Popen[str]) -> None:
@@ -127,3 +133,63 @@ def test_run_refuses_a_demo_in_production(settings):
 def test_run_refuses_a_port_out_of_range():
     with pytest.raises(CommandError, match="--port"):
         call_command("run", "--port", "70000")
+
+
+def test_run_stops_the_worker_when_the_web_server_cannot_start(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        process = subprocess.Popen(
+            [sys.executable, "-m", "safeguard.cli", "run", "--port", str(port)],
+            env=_environment(tmp_path),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            output, _ = process.communicate(timeout=90)
+        finally:
+            if process.poll() is None:
+                process.kill()
+    assert process.returncode != 0
+    assert "The web server stopped" in output
+    assert "Safeguard has stopped." in output
+    assert not _children_of(process.pid)
+
+
+def test_serve_runs_only_the_web_server_and_stops_on_sigterm(tmp_path):
+    port = _free_port()
+    env = _environment(tmp_path)
+    subprocess.run(
+        [sys.executable, "-m", "safeguard.cli", "migrate", "--noinput", "-v0"],
+        env=env,
+        check=True,
+        timeout=120,
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "safeguard.cli", "serve", "--port", str(port), "--workers", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        _wait_for_health(port, process)
+        # serve became gunicorn itself: one master, one web worker, and no background worker.
+        workers = _children_of(process.pid)
+        assert len(workers) == 1
+        assert "gunicorn" in Path(f"/proc/{process.pid}/cmdline").read_text()
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=30)
+        assert process.returncode == 0
+        assert not [pid for pid in workers if _alive(pid)]
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def test_serve_refuses_no_workers():
+    with pytest.raises(CommandError, match="--workers"):
+        call_command("serve", "--workers", "0")

@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -20,6 +21,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import pytest
@@ -114,45 +116,71 @@ def test_the_loop_stops_when_asked(jobs):
 # Worker processes ------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def shared_database(tmp_path: Path) -> Iterator[dict[str, str]]:
-    """Environment for subprocesses: a migrated database of their own, settings for tests."""
-    env = {
+def _base_env(var_dir: Path) -> dict[str, str]:
+    return {
         **os.environ,
         "SAFEGUARD_ENV": "test",
-        "SAFEGUARD_VAR_DIR": str(tmp_path),
+        "SAFEGUARD_VAR_DIR": str(var_dir),
         "SAFEGUARD_SECRET_KEY": "worker-tests-only",
         "SAFEGUARD_LOG_LEVEL": "INFO",
     }
-    url = os.environ.get("DATABASE_URL", "")
-    drop = None
-    if url.startswith(("postgres://", "postgresql://")):
-        import psycopg
 
-        config = dj_database_url.parse(url)
-        name = f"sg_outbox_workers_{uuid.uuid4().hex[:8]}"
-        admin = psycopg.connect(
-            dbname="postgres",
-            user=config["USER"],
-            password=config["PASSWORD"] or None,
-            host=config["HOST"] or None,
-            port=config["PORT"] or None,
-            autocommit=True,
-        )
-        admin.execute(f'CREATE DATABASE "{name}"')
-        drop = (admin, name)
-        base = url.rsplit("/", 1)[0]
-        env["DATABASE_URL"] = f"{base}/{name}"
-    else:
-        env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
-    manage(env, "migrate", "-v0")
-    try:
-        yield env
-    finally:
-        if drop is not None:
-            admin, name = drop
+
+def _postgres_admin() -> Any:
+    import psycopg
+
+    config = dj_database_url.parse(os.environ["DATABASE_URL"])
+    return psycopg.connect(
+        dbname="postgres",
+        user=config["USER"],
+        password=config["PASSWORD"] or None,
+        host=config["HOST"] or None,
+        port=config["PORT"] or None,
+        autocommit=True,
+    )
+
+
+ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
+@pytest.fixture(scope="module")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Migrate once per module; each test gets a copy (migrating takes seconds, copying not)."""
+    var_dir = tmp_path_factory.mktemp("template")
+    env = _base_env(var_dir)
+    if ON_POSTGRES:
+        name = f"sg_outbox_tpl_{uuid.uuid4().hex[:8]}"
+        with _postgres_admin() as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        env["DATABASE_URL"] = f"{os.environ['DATABASE_URL'].rsplit('/', 1)[0]}/{name}"
+        manage(env, "migrate", "-v0")
+        yield name
+        with _postgres_admin() as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            admin.close()
+    else:
+        path = var_dir / "template.sqlite3"
+        env["DATABASE_URL"] = f"sqlite:///{path}"
+        manage(env, "migrate", "-v0")
+        yield str(path)
+
+
+@pytest.fixture
+def shared_database(migrated_template: str, tmp_path: Path) -> Iterator[dict[str, str]]:
+    """Environment for subprocesses: a fresh migrated database of their own, test settings."""
+    env = _base_env(tmp_path)
+    if ON_POSTGRES:
+        name = f"sg_outbox_workers_{uuid.uuid4().hex[:8]}"
+        with _postgres_admin() as admin:
+            admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{migrated_template}"')
+        env["DATABASE_URL"] = f"{os.environ['DATABASE_URL'].rsplit('/', 1)[0]}/{name}"
+        yield env
+        with _postgres_admin() as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    else:
+        copy = tmp_path / "shared.sqlite3"
+        shutil.copyfile(migrated_template, copy)
+        env["DATABASE_URL"] = f"sqlite:///{copy}"
+        yield env
 
 
 def manage(env: dict[str, str], *args: str, timeout: float = 60) -> str:
@@ -199,7 +227,8 @@ ENQUEUE = """
 STATE = """
     import json
     from safeguard.core.models import OutboxAttempt, OutboxMessage
-    messages = list(OutboxMessage.objects.values("pk", "state", "attempts", "locked_by", "locked_until"))
+    fields = ("pk", "state", "attempts", "locked_by", "locked_until")
+    messages = list(OutboxMessage.objects.values(*fields))
     tries = list(OutboxAttempt.objects.values("message_id", "worker", "succeeded"))
     print(json.dumps({"messages": messages, "tries": tries}, default=str))
 """
@@ -314,10 +343,11 @@ def test_sigterm_stops_a_worker_gracefully(shared_database):
     assert "worker polite stopped" in rest
 
 
-def test_the_command_refuses_a_bad_poll_interval(shared_database):
+def test_the_command_refuses_a_bad_poll_interval(tmp_path):
+    env = {**_base_env(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}"}
     done = subprocess.run(
         [SAFEGUARD, "worker", "--once", "--poll-seconds", "0"],
-        env=shared_database,
+        env=env,
         capture_output=True,
         text=True,
         timeout=30,

@@ -86,7 +86,7 @@ def test_a_constant_series_has_no_special_cause() -> None:
 
 # --- runs ---------------------------------------------------------------------------------------
 
-RUN = [D(x) for x in "10.0 10.2 10.4 10.6 10.8 11.0 11.2".split()]
+RUN = [D(x) for x in ["10.0", "10.2", "10.4", "10.6", "10.8", "11.0", "11.2"]]
 BEFORE_RISE, AFTER_RISE = [10, 12] * 4, [10, 12, 10, 12]  # a fall into the run, a fall out
 BEFORE_FALL, AFTER_FALL = [12, 10] * 4, [12, 10, 12, 10]
 
@@ -252,7 +252,7 @@ def test_a_run_outranks_two_of_three() -> None:
     # 4 and 5 are in the upper band with 2 (above the mean): a two-of-three window...
     assert period.mean < 2 and period.near_upper < 4 < 5 <= period.upper_limit
     # ...and -5, -4 in the lower band with -2 (below the mean): another.
-    assert period.lower_limit <= -5 < -4 < period.near_lower and -2 < period.mean
+    assert period.lower_limit <= -5 < -4 < period.near_lower and period.mean > -2
     labels = flagged(values)
     assert labels == {
         **dict.fromkeys(range(12, 19), "run_increasing"),

@@ -103,9 +103,7 @@ def test_special_causes_and_variation_follow_the_direction(tmp_path: Path) -> No
     up = rows(run(tmp_path, months(series))[0])
     down = rows(run(tmp_path, months(series), "--improvement", "down")[0])
     neither = rows(run(tmp_path, months(series), "--improvement", "neither")[0])
-    assert [r["special_cause"] for r in up][3:17] == ["run_increasing"] * 8 + [
-        "run_decreasing"
-    ] * 6
+    assert [r["special_cause"] for r in up][3:17] == ["run_increasing"] * 8 + ["run_decreasing"] * 6
     assert (up[5]["variation"], down[5]["variation"], neither[5]["variation"]) == (
         "improvement",
         "concern",
@@ -149,7 +147,10 @@ def test_unsorted_rows_are_sorted_by_date(tmp_path: Path) -> None:
 
 def test_header_order_case_spaces_and_byte_order_mark_are_accepted(tmp_path: Path) -> None:
     out, _ = run(tmp_path, "\ufeff Value , DATE\n5,2024-01-01\n\n7,2024-02-01\n")
-    assert [(r["date"], r["value"]) for r in rows(out)] == [("2024-01-01", "5"), ("2024-02-01", "7")]
+    assert [(r["date"], r["value"]) for r in rows(out)] == [
+        ("2024-01-01", "5"),
+        ("2024-02-01", "7"),
+    ]
 
 
 def test_recalculate_from_gives_two_periods(tmp_path: Path) -> None:
@@ -198,10 +199,17 @@ def test_eleven_points_are_trial_limits_and_twelve_are_not(tmp_path: Path) -> No
         ("date,value,notes\n2024-01-01,1,x\n", "unknown column(s) 'notes'"),
         ("when,value\n2024-01-01,1\n", "unknown column(s) 'when'"),
         ("date\n2024-01-01\n", "missing column(s) value"),
-        ("date,date\n2024-01-01,2024-01-02\n", "a column appears twice"),
+        ("date,value,value\n2024-01-01,1,2\n", "a column appears twice"),
+        ("date,date\n2024-01-01,2024-01-02\n", "missing column(s) value"),
         ("date,value\n2024-01-01,1\n01/02/2024,2\n", "line 3, column date: '01/02/2024'"),
-        ("date,value\n2024-01-01,1\n2024-02-30,2\n", "line 3, column date: '2024-02-30' is not a real"),
-        ("date,value\n2024-01-01,1\n2024-02-01,ten\n", "line 3, column value: 'ten' is not a number"),
+        (
+            "date,value\n2024-01-01,1\n2024-02-30,2\n",
+            "line 3, column date: '2024-02-30' is not a real",
+        ),
+        (
+            "date,value\n2024-01-01,1\n2024-02-01,ten\n",
+            "line 3, column value: 'ten' is not a number",
+        ),
         ("date,value\n2024-01-01,1\n2024-02-01,NaN\n", "line 3, column value: 'NaN'"),
         ("date,value\n2024-01-01,1\n2024-02-01,1_000\n", "'1_000' is not a number"),
         ("date,value\n2024-01-01,1\n2024-02-01,1e400\n", "'1e400' is out of range"),
@@ -285,9 +293,7 @@ def test_the_installed_command_writes_csv_and_the_note(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == HEADER
-    assert result.stdout.splitlines()[5] == (
-        "2024-05-01,30,15.6,0.97,30.23,none,common_cause,pass"
-    )
+    assert result.stdout.splitlines()[5] == ("2024-05-01,30,15.6,0.97,30.23,none,common_cause,pass")
     assert result.stderr.strip() == TRIAL_NOTE
 
 
@@ -295,8 +301,26 @@ def test_the_installed_command_exits_2_on_bad_input(tmp_path: Path) -> None:
     path = tmp_path / "series.csv"
     path.write_text("date,value\n2024-01-01,1\n2024-01-01,2\n", encoding="utf-8")
     result = subprocess.run(
-        [SAFEGUARD, "spc", str(path)], env=_env(tmp_path), capture_output=True, text=True, timeout=120
+        [SAFEGUARD, "spc", str(path)],
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 2
     assert result.stdout == ""
     assert "date 2024-01-01 appears twice" in result.stderr
+
+
+def test_the_installed_command_reads_standard_input(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [SAFEGUARD, "spc", "-", "--improvement", "neither"],
+        input=months([10, 11] * 6),
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(rows(result.stdout)) == 12
+    assert result.stderr == ""

@@ -16,8 +16,8 @@ from safeguard.performance.spc import (
     HIGH_CAUSES,
     LIMIT,
     NEAR_LIMIT,
-    SpecialCause,
     SpcResult,
+    SpecialCause,
     Variation,
     analyse,
 )
@@ -170,7 +170,7 @@ def oracle(series: list) -> list[str]:
     near_upper, near_lower = mean + NEAR_LIMIT * mr, mean - NEAR_LIMIT * mr
 
     def windows(i: int, size: int) -> list[range]:
-        return [range(s, s + size) for s in range(i - size + 1, i + 1) if 0 <= s and s + size <= n]
+        return [range(s, s + size) for s in range(i - size + 1, i + 1) if s >= 0 and s + size <= n]
 
     def rising(w: range) -> bool:
         return all(ys[j] > ys[j - 1] for j in list(w)[1:])

@@ -1,4 +1,4 @@
-"""The kernel's part of the API: the error shape, the error handlers and ``/whoami``.
+"""The kernel's part of the API: the error shape, its handlers, ``/whoami``, the organisations.
 
 Every error, whoever raises it, leaves as
 ``{"error": {"code": ..., "message": ..., "fields": [{"field": ..., "message": ...}]}}``,
@@ -131,8 +131,8 @@ def _handlers(api: NinjaAPI) -> dict[type[Exception], Callable[[HttpRequest, Any
 
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         code = _CODES.get(exc.status_code, "error")
-        if exc.status_code == 400:
-            # Ninja raises 400 for a body it cannot parse (malformed JSON).
+        if exc.status_code == 400 and exc.message.startswith("Cannot parse request body"):
+            # Ninja's own 400 for a body that is not JSON; other 400s keep their message.
             message = "The request body could not be read as JSON."
             fields = [{"field": "body", "message": message}]
             return respond(request, 400, error_body(code, message, fields))

@@ -21,6 +21,7 @@ _items: list[NavItem] = [
     NavItem("Notifications", "core:outbox", Capability.VIEW_OUTBOX),
     NavItem("Audit trail", "core:audit", Capability.VIEW_AUDIT),
     NavItem("Bank holidays", "core:holidays", Capability.MANAGE_HOLIDAYS),
+    NavItem("API keys", "core:apikeys", Capability.MANAGE_API_KEYS),
 ]
 
 

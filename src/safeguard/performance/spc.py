@@ -56,6 +56,7 @@ Limits are not clipped: a lower limit below zero for a count is reported as comp
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -234,7 +235,7 @@ def _period_bounds(count: int, recalculate_at: Sequence[int]) -> list[tuple[int,
     if starts != sorted(set(starts)):
         raise ValueError("recalculation points must be in increasing order, each once")
     edges = [0, *starts, count]
-    bounds = list(zip(edges, edges[1:], strict=False))
+    bounds = list(itertools.pairwise(edges))
     if any(stop - start < 2 for start, stop in bounds):
         raise ValueError("every period needs at least 2 points (one moving range)")
     return bounds
@@ -248,7 +249,7 @@ def _period(
     target: Fraction | None,
 ) -> Period:
     mean = sum(ys, Fraction(0)) / len(ys)
-    moving_ranges = [abs(b - a) for a, b in zip(ys, ys[1:], strict=False)]
+    moving_ranges = [abs(b - a) for a, b in itertools.pairwise(ys)]
     mean_mr = sum(moving_ranges, Fraction(0)) / len(moving_ranges)
     lower, upper = mean - LIMIT * mean_mr, mean + LIMIT * mean_mr
     return Period(
@@ -286,12 +287,12 @@ def _special_causes(ys: Sequence[Fraction], period: Period) -> list[SpecialCause
         elif y < period.lower_limit:
             claim(i, SpecialCause.BELOW_LOWER_LIMIT)
 
-    steps = [_sign(b - a) for a, b in zip(ys, ys[1:], strict=False)]
+    steps = [_sign(b - a) for a, b in itertools.pairwise(ys)]
     for end in range(RUN_POINTS - 1, n):  # 2. runs, scanned as the data arrived
-        window = steps[end - RUN_POINTS + 1 : end]
-        if all(step == 1 for step in window):
+        run_steps = steps[end - RUN_POINTS + 1 : end]
+        if all(step == 1 for step in run_steps):
             cause = SpecialCause.RUN_INCREASING
-        elif all(step == -1 for step in window):
+        elif all(step == -1 for step in run_steps):
             cause = SpecialCause.RUN_DECREASING
         else:
             continue
@@ -307,7 +308,9 @@ def _special_causes(ys: Sequence[Fraction], period: Period) -> list[SpecialCause
         same_side = side[first] != 0 and all(side[i] == side[first] for i in window)
         if same_side and sum(band[i] for i in window) >= 2:
             cause = (
-                SpecialCause.TWO_OF_THREE_ABOVE if side[first] > 0 else SpecialCause.TWO_OF_THREE_BELOW
+                SpecialCause.TWO_OF_THREE_ABOVE
+                if side[first] > 0
+                else SpecialCause.TWO_OF_THREE_BELOW
             )
             for i in window:
                 if band[i]:
