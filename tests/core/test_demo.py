@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 from django.core.management import call_command
@@ -54,6 +57,20 @@ def test_the_same_seed_gives_the_same_partnership_and_another_seed_does_not():
     assert again.digest == first.digest
     assert demo.database_digest() == first.digest
     assert demo.plan_demo_partnership(seed=7).digest() != first.digest
+
+
+def test_the_digest_is_the_same_in_another_process_with_another_hash_seed():
+    """Set or dict ordering that leaked into the plan would show up here, not in one process."""
+    script = (
+        "import django; django.setup(); from safeguard.core import demo; "
+        "print(demo.plan_demo_partnership(seed=2026).digest())"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345", "DJANGO_SETTINGS_MODULE": "safeguard.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == demo.plan_demo_partnership(seed=2026).digest()
 
 
 def test_one_sign_in_per_role_with_short_addresses():

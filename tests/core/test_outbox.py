@@ -272,3 +272,18 @@ def test_only_a_failed_message_is_tried_again_and_only_by_an_administrator():
         outbox.message_retry(actor=factories.person("business_unit_officer"), message=message)
     message.refresh_from_db()
     assert message.state == OutboxState.FAILED
+
+
+@pytest.mark.django_db
+def test_a_stopping_worker_releases_the_claims_it_has_not_tried(settings, smtp_server):
+    smtp.use_smtp(settings, smtp_server)
+    for n in range(3):
+        enqueue(dedupe_key=f"test:{n}", subject=f"Item {n}")
+    answers = iter([True, False])
+    assert outbox.deliver_due(worker_id="w1", keep_going=lambda: next(answers)) == 1
+    assert len(smtp_server.messages) == 1
+    rest = OutboxMessage.objects.exclude(state=OutboxState.SENT)
+    assert rest.count() == 2
+    assert not rest.filter(locked_until__isnull=False).exists()
+    # Released, so another worker takes them at once rather than after the lease.
+    assert outbox.deliver_due(worker_id="w2") == 2

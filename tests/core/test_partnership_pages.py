@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from safeguard.core.http import STEP_UP_SESSION_KEY
 from safeguard.core.models import (
     AuditEvent,
     Group,
@@ -42,9 +44,17 @@ def world() -> dict[str, Any]:
     return {"org": org, "person": someone, "group": group, "membership": membership}
 
 
+def recently_confirmed(client: Client) -> Client:
+    """As if the second factor had just been given again, for the sensitive pages."""
+    session = client.session
+    session[STEP_UP_SESSION_KEY] = time.time()
+    session.save()
+    return client
+
+
 @pytest.fixture
 def admin_client(client_for) -> Client:
-    return client_for(factories.person("business_unit_admin"))
+    return recently_confirmed(client_for(factories.person("business_unit_admin")))
 
 
 VIEW_PAGES = [
@@ -433,7 +443,7 @@ def test_person_detail_shows_roles_groups_and_second_factor(admin_client, world)
 
 def test_set_roles_page(client_for, world):
     admin = factories.person("business_unit_admin")
-    browser = client_for(admin)
+    browser = recently_confirmed(client_for(admin))
     someone = world["person"]
     response = browser.post(
         reverse("core:person_roles", args=[someone.pk]), {"roles": ["school_dsl"]}
@@ -493,3 +503,21 @@ def test_reset_second_factor_page(admin_client, world):
     assert TOTPDevice.objects.filter(user=someone).exists()  # the GET asks; only the POST resets
     assert admin_client.post(address).status_code == 302
     assert not TOTPDevice.objects.filter(user=someone).exists()
+
+
+@pytest.mark.parametrize(
+    "name", ["core:person_roles", "core:person_password", "core:person_reset_second_factor"]
+)
+def test_sensitive_changes_ask_for_the_second_factor_again(client_for, world, name):
+    someone = world["person"]
+    factories.totp_device(someone)
+    browser = client_for(factories.person("business_unit_admin"))  # no recent confirmation
+    before = snapshot()
+    address = reverse(name, args=[someone.pk])
+    response = browser.post(
+        address, {"roles": ["business_unit_admin"], "password": "a much longer passphrase 42"}
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("core:confirm_second_factor"))
+    assert snapshot() == before
+    assert TOTPDevice.objects.filter(user=someone).exists()

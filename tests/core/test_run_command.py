@@ -70,6 +70,8 @@ def run_process(tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        # Its own process group, as a terminal gives it: Ctrl-C signals the whole group.
+        start_new_session=True,
     )
     yield process, port
     if process.poll() is None:
@@ -97,7 +99,8 @@ def _wait_for_health(port: int, process: subprocess.Popen[str]) -> None:
     pytest.fail("safeguard run did not answer /healthz within 60 seconds")
 
 
-def test_run_serves_the_demo_and_stops_both_children_on_sigterm(run_process):
+@pytest.mark.parametrize("stop", ["sigterm", "ctrl-c"])
+def test_run_serves_the_demo_and_stops_both_children(run_process, stop):
     process, port = run_process
     _wait_for_health(port, process)
 
@@ -112,7 +115,10 @@ def test_run_serves_the_demo_and_stops_both_children_on_sigterm(run_process):
     gunicorn_workers = [pid for child in children for pid in _children_of(child)]
     assert len(gunicorn_workers) == 2
 
-    process.send_signal(signal.SIGTERM)
+    if stop == "sigterm":  # a process manager stops the parent only
+        process.send_signal(signal.SIGTERM)
+    else:  # Ctrl-C in a terminal reaches every process of the group at once
+        os.killpg(process.pid, signal.SIGINT)
     output, _ = process.communicate(timeout=30)
     assert process.returncode == 0, output
     assert f"Safeguard is running at http://127.0.0.1:{port}/" in output

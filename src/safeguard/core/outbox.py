@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import smtplib
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -246,13 +247,23 @@ def deliver_due(
     now: datetime | None = None,
     batch: int = 10,
     lease_seconds: float = LEASE_SECONDS,
+    keep_going: Callable[[], bool] | None = None,
 ) -> int:
     """Claim up to ``batch`` due messages and try each once; returns how many were tried.
 
-    ``now`` is for tests that step the clock; a worker leaves it to the real time.
+    ``now`` is for tests that step the clock; a worker leaves it to the real time. When
+    ``keep_going`` turns false (a worker asked to stop), the claims not yet tried are released
+    at once rather than left to wait for their leases to run out.
     """
     moment = now or timezone.now()
     claimed = _claim(worker_id=worker_id, now=moment, batch=batch, lease_seconds=lease_seconds)
-    for pk in claimed:
+    tried = 0
+    for index, pk in enumerate(claimed):
+        if keep_going is not None and not keep_going():
+            OutboxMessage.objects.filter(pk__in=claimed[index:], locked_by=worker_id).update(
+                locked_by="", locked_until=None
+            )
+            break
         _deliver_one(pk=pk, worker_id=worker_id, now=now or timezone.now())
-    return len(claimed)
+        tried += 1
+    return tried

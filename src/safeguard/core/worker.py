@@ -85,7 +85,10 @@ def _drain(*, worker_id: str, batch: int, lease_seconds: float, stop: threading.
     while not stop.is_set():
         try:
             count = outbox.deliver_due(
-                worker_id=worker_id, batch=batch, lease_seconds=lease_seconds
+                worker_id=worker_id,
+                batch=batch,
+                lease_seconds=lease_seconds,
+                keep_going=lambda: not stop.is_set(),
             )
         except Exception as exc:  # e.g. the database restarting: try at the next poll
             logger.error("outbox delivery failed: %s", type(exc).__name__)

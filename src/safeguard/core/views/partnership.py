@@ -3,6 +3,8 @@
 Thin HTTP: each page parses a form, calls a selector or a service, and renders. A refused change
 (``ValidationError``) re-renders the page with the GOV.UK error summary and status 400; nothing
 is saved. Search terms travel in the query string of GET forms and are never logged.
+Changing roles, setting a password and resetting the second factor could hand an account to
+someone else, so they ask for the second factor again (``@sensitive``).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from safeguard.core import policies
 from safeguard.core.forms import partnership as f
-from safeguard.core.http import capability_required
+from safeguard.core.http import capability_required, sensitive
 from safeguard.core.models import Group, Membership, Organisation, Person
 from safeguard.core.roles import Capability, Role
 from safeguard.core.selectors import partnership as selectors
@@ -430,6 +432,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(MANAGE)
+@sensitive
 @require_http_methods(["GET", "POST"])
 def person_roles(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request, pk)
@@ -456,6 +459,7 @@ def person_roles(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(MANAGE)
+@sensitive
 @require_http_methods(["GET", "POST"])
 def person_password(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request, pk)
@@ -500,6 +504,7 @@ def person_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(MANAGE)
+@sensitive
 @require_http_methods(["GET", "POST"])
 def person_reset_second_factor(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request, pk)

@@ -1,0 +1,400 @@
+"""Link children named in an incident to pupils on a school roll. Pure of Django.
+
+Probabilistic record linkage (Fellegi-Sunter) with Splink on an in-memory DuckDB: each pair of
+records that share a blocking key is compared field by field; each comparison falls into a
+level (exact, nickname, typo, ... , else) whose m and u probabilities give a weight of
+evidence; the weights and the prior give a match probability.
+
+The model is fixed, not trained at match time: the same records and the same ``MatchModel``
+always give the same answer, and an administrator can read and adjust every number in it
+(``safeguard children model``). ``MatchModel.default()`` holds parameters estimated once on
+synthetic data by ``bench/estimate_model.py``.
+
+The prior is "the share of incident children expected to be on the roll", spread over the
+roll: a pupil on a roll of N is a priori the child with probability ``share / N``. So the
+same model stays calibrated whether the roll holds 500 or 500,000 pupils.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from safeguard.children import normalise
+
+AUTOMATIC = "automatic"
+REVIEW = "review"
+NONE = "none"
+
+# Each comparison's levels, most specific first, as DuckDB SQL over the two records (_l, _r).
+# The first level of each is the null level: missing on either side is no evidence at all.
+_JW = "jaro_winkler_similarity"
+_DL = "damerau_levenshtein"
+LEVELS: dict[str, list[tuple[str, str]]] = {
+    "forename": [
+        ("null", "forename_l IS NULL OR forename_r IS NULL"),
+        ("exact", "forename_l = forename_r"),
+        ("nickname", "forename_canonical_l = forename_canonical_r"),
+        (
+            "close",
+            f"{_JW}(forename_l, forename_r) >= 0.92 OR {_DL}(forename_l, forename_r) <= 1",
+        ),
+        ("similar", f"{_JW}(forename_l, forename_r) >= 0.85"),
+        ("else", "ELSE"),
+    ],
+    "surname": [
+        ("null", "surname_l IS NULL OR surname_r IS NULL"),
+        ("exact", "surname_l = surname_r"),
+        ("close", f"{_JW}(surname_l, surname_r) >= 0.92 OR {_DL}(surname_l, surname_r) <= 1"),
+        ("similar", f"{_JW}(surname_l, surname_r) >= 0.85"),
+        ("else", "ELSE"),
+    ],
+    "dob": [
+        ("null", "dob_l IS NULL OR dob_r IS NULL"),
+        ("exact", "dob_l = dob_r"),
+        (
+            "day_month_swapped",
+            "dob_year_l = dob_year_r AND dob_day_l = dob_month_r AND dob_month_l = dob_day_r",
+        ),
+        (
+            "one_part_differs",
+            "(CASE WHEN dob_year_l = dob_year_r THEN 1 ELSE 0 END"
+            " + CASE WHEN dob_month_l = dob_month_r THEN 1 ELSE 0 END"
+            " + CASE WHEN dob_day_l = dob_day_r THEN 1 ELSE 0 END) = 2",
+        ),
+        ("within_a_year", "abs(date_diff('day', dob_l, dob_r)) <= 366"),
+        ("else", "ELSE"),
+    ],
+    "gender": [
+        ("null", "gender_l IS NULL OR gender_r IS NULL"),
+        ("exact", "gender_l = gender_r"),
+        ("else", "ELSE"),
+    ],
+    "postcode": [
+        ("null", "postcode_l IS NULL OR postcode_r IS NULL"),
+        ("exact", "postcode_l = postcode_r"),
+        ("sector", "postcode_sector_l = postcode_sector_r"),
+        ("district", "postcode_district_l = postcode_district_r"),
+        ("else", "ELSE"),
+    ],
+}
+
+# Pairs are only scored if they share one of these keys. Together they keep recall for every
+# single corruption and most pairs of corruptions, without scoring every pupil of the roll.
+BLOCKING_RULES: list[str] = [
+    "l.dob = r.dob",
+    "l.forename_canonical = r.forename_canonical AND l.surname = r.surname",
+    "l.surname = r.surname AND l.dob_year = r.dob_year",
+    "l.forename_canonical = r.forename_canonical AND l.postcode = r.postcode",
+    "l.postcode = r.postcode AND l.dob_year = r.dob_year",
+    "l.forename_canonical = r.forename_canonical AND l.dob_year = r.dob_year"
+    " AND l.dob_month = r.dob_month",
+]
+
+
+@dataclass(frozen=True)
+class Level:
+    """m: how often true matches fall in this level; u: how often non-matches do."""
+
+    m: float
+    u: float
+
+
+@dataclass(frozen=True)
+class MatchModel:
+    """Thresholds and parameters of the linkage model; serialisable to and from JSON."""
+
+    automatic: float
+    review: float
+    share_on_roll: float
+    comparisons: dict[str, dict[str, Level]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        problems = _model_problems(self)
+        if problems:
+            raise ValueError("; ".join(problems))
+
+    @classmethod
+    def default(cls) -> MatchModel:
+        return cls.from_dict(DEFAULT_MODEL)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> MatchModel:
+        try:
+            thresholds = data["thresholds"]
+            comparisons = {
+                comparison: {
+                    level: Level(m=float(values["m"]), u=float(values["u"]))
+                    for level, values in levels.items()
+                }
+                for comparison, levels in data["comparisons"].items()
+            }
+            return cls(
+                automatic=float(thresholds["automatic"]),
+                review=float(thresholds["review"]),
+                share_on_roll=float(data["share_on_roll"]),
+                comparisons=comparisons,
+            )
+        except (KeyError, TypeError, AttributeError) as error:
+            raise ValueError(f"the model is missing {error}") from None
+
+    @classmethod
+    def from_json(cls, text: str) -> MatchModel:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ValueError(f"the model is not valid JSON ({error})") from None
+        if not isinstance(data, dict):
+            raise ValueError("the model must be a JSON object")
+        return cls.from_dict(data)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "thresholds": {"automatic": self.automatic, "review": self.review},
+            "share_on_roll": self.share_on_roll,
+            "comparisons": {
+                comparison: {level: {"m": p.m, "u": p.u} for level, p in levels.items()}
+                for comparison, levels in self.comparisons.items()
+            },
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2)
+
+
+def _model_problems(model: MatchModel) -> list[str]:
+    problems = []
+    if not 0 < model.review <= model.automatic <= 1:
+        problems.append("thresholds must satisfy 0 < review <= automatic <= 1")
+    if not 0 < model.share_on_roll <= 1:
+        problems.append("share_on_roll must be above 0 and at most 1")
+    for comparison, levels in LEVELS.items():
+        given = model.comparisons.get(comparison)
+        if given is None:
+            problems.append(f"comparison {comparison!r} is missing")
+            continue
+        wanted = [name for name, _ in levels if name != "null"]
+        if sorted(given) != sorted(wanted):
+            problems.append(f"comparison {comparison!r} needs exactly the levels {wanted}")
+            continue
+        for level, p in given.items():
+            if not (0 < p.m <= 1 and 0 < p.u <= 1):
+                problems.append(f"{comparison}.{level}: m and u must be above 0 and at most 1")
+    for comparison in model.comparisons:
+        if comparison not in LEVELS:
+            problems.append(f"unknown comparison {comparison!r}")
+    return problems
+
+
+@dataclass(frozen=True)
+class Person:
+    """A child or a pupil as both lists describe them; ``key`` is the ref or the UPN."""
+
+    key: str
+    forename: str | None
+    surname: str | None
+    dob: date | None
+    gender: str | None
+    postcode: str | None
+
+
+@dataclass(frozen=True)
+class Match:
+    ref: str
+    upn: str | None
+    probability: float
+    decision: str
+
+
+def _table(people: Sequence[Person]) -> pa.Table:
+    """The normalised columns the comparisons and blocking rules use, one row per person."""
+    forenames = [p.forename for p in people]
+    postcodes = [normalise.postcode(p.postcode) for p in people]
+    dobs = [p.dob for p in people]
+    return pa.table(
+        {
+            "unique_id": pa.array(range(len(people)), pa.int64()),
+            "forename": pa.array([normalise.name(f) for f in forenames], pa.string()),
+            "forename_canonical": pa.array(
+                [normalise.canonical_forename(f) for f in forenames], pa.string()
+            ),
+            "surname": pa.array([normalise.name(p.surname) for p in people], pa.string()),
+            "dob": pa.array(dobs, pa.date32()),
+            "dob_year": pa.array([d.year if d else None for d in dobs], pa.int16()),
+            "dob_month": pa.array([d.month if d else None for d in dobs], pa.int8()),
+            "dob_day": pa.array([d.day if d else None for d in dobs], pa.int8()),
+            "gender": pa.array([p.gender or None for p in people], pa.string()),
+            "postcode": pa.array(postcodes, pa.string()),
+            "postcode_sector": pa.array(
+                [normalise.postcode_sector(pc) for pc in postcodes], pa.string()
+            ),
+            "postcode_district": pa.array(
+                [normalise.postcode_district(pc) for pc in postcodes], pa.string()
+            ),
+        }
+    )
+
+
+def splink_settings(model: MatchModel, roll_size: int) -> dict[str, Any]:
+    """The Splink settings dictionary for this model: every m and u fixed, nothing to train."""
+    comparisons = []
+    for comparison, levels in LEVELS.items():
+        comparison_levels = []
+        for level, sql in levels:
+            entry: dict[str, Any] = {"sql_condition": sql, "label_for_charts": level}
+            if level == "null":
+                entry["is_null_level"] = True
+            else:
+                p = model.comparisons[comparison][level]
+                entry["m_probability"] = p.m
+                entry["u_probability"] = p.u
+            comparison_levels.append(entry)
+        comparisons.append({"output_column_name": comparison, "comparison_levels": comparison_levels})
+    prior = min(model.share_on_roll / max(roll_size, 1), 0.5)
+    return {
+        "link_type": "link_only",
+        "unique_id_column_name": "unique_id",
+        "probability_two_random_records_match": prior,
+        "comparisons": comparisons,
+        "blocking_rules_to_generate_predictions": [
+            {"blocking_rule": rule} for rule in BLOCKING_RULES
+        ],
+        "retain_matching_columns": False,
+        "retain_intermediate_calculation_columns": False,
+    }
+
+
+def match(
+    children: Sequence[Person], roll: Sequence[Person], model: MatchModel | None = None
+) -> list[Match]:
+    """One ``Match`` per child, in input order: the best pupil and the decision on it.
+
+    Automatic only when the best pupil reaches the automatic threshold and no other pupil
+    reaches the review threshold (two pupils that both fit, such as twins recorded without a
+    forename, go to a person). Review when the best reaches the review threshold. Otherwise
+    none: no UPN, and the best probability seen (0 if no pupil shared a blocking key).
+    """
+    model = model or MatchModel.default()
+    if not children:
+        return []
+    best = _best_two(children, roll, model) if roll else {}
+    results = []
+    for index, child in enumerate(children):
+        found = best.get(index)
+        if found is None:
+            results.append(Match(child.key, None, 0.0, NONE))
+            continue
+        pupil, probability, runner_up = found
+        if probability >= model.automatic and runner_up < model.review:
+            decision = AUTOMATIC
+        elif probability >= model.review:
+            decision = REVIEW
+        else:
+            decision = NONE
+        upn = roll[pupil].key if decision != NONE else None
+        results.append(Match(child.key, upn, probability, decision))
+    return results
+
+
+def _best_two(
+    children: Sequence[Person], roll: Sequence[Person], model: MatchModel
+) -> dict[int, tuple[int, float, float]]:
+    """child index -> (best pupil index, its probability, the second best probability)."""
+    from splink import DuckDBAPI, Linker
+
+    connection = duckdb.connect(":memory:")
+    try:
+        db_api = DuckDBAPI(connection)
+        children_table = _table(children)
+        roll_table = _table(roll)
+        connection.register("children_arrow", children_table)
+        connection.register("roll_arrow", roll_table)
+        connection.execute("CREATE TABLE children AS SELECT * FROM children_arrow")
+        connection.execute("CREATE TABLE roll AS SELECT * FROM roll_arrow")
+        linker = Linker(
+            [
+                db_api.register("children", table_name="a_children"),
+                db_api.register("roll", table_name="b_roll"),
+            ],
+            splink_settings(model, len(roll)),
+            log_level=logging.WARNING,
+        )
+        scored = linker.inference.predict(warning_mode="never")
+        rows = connection.execute(
+            f"""
+            WITH pairs AS (
+                SELECT
+                    CASE WHEN source_dataset_l = 'a_children' THEN unique_id_l
+                         ELSE unique_id_r END AS child,
+                    CASE WHEN source_dataset_l = 'a_children' THEN unique_id_r
+                         ELSE unique_id_l END AS pupil,
+                    match_probability AS probability
+                FROM {scored.physical_name}
+            ),
+            ranked AS (
+                SELECT child, pupil, probability,
+                    row_number() OVER (
+                        PARTITION BY child ORDER BY probability DESC, pupil
+                    ) AS rank
+                FROM pairs
+            )
+            SELECT child,
+                max(pupil) FILTER (WHERE rank = 1),
+                max(probability) FILTER (WHERE rank = 1),
+                coalesce(max(probability) FILTER (WHERE rank = 2), 0)
+            FROM ranked WHERE rank <= 2 GROUP BY child
+            """  # noqa: S608 - the table name is Splink's own, not input
+        ).fetchall()
+    finally:
+        connection.close()
+    return {int(c): (int(p), float(prob), float(second)) for c, p, prob, second in rows}
+
+
+# Estimated once by bench/estimate_model.py (see there): u by Splink's random sampling of
+# pupil pairs on a synthetic 500,000-pupil roll; m from the synthetic ground truth (the known
+# true pairs of incident children and their pupils), then rounded. Surname "else" keeps a
+# large m because children's surnames change (a parent's new partner, a return to a birth
+# name); postcode "else" likewise because families move.
+DEFAULT_MODEL: dict[str, Any] = {
+    "thresholds": {"automatic": 0.95, "review": 0.5},
+    "share_on_roll": 0.9,
+    "comparisons": {
+        "forename": {
+            "exact": {"m": 0.80, "u": 0.004},
+            "nickname": {"m": 0.08, "u": 0.0005},
+            "close": {"m": 0.07, "u": 0.003},
+            "similar": {"m": 0.02, "u": 0.01},
+            "else": {"m": 0.03, "u": 0.98},
+        },
+        "surname": {
+            "exact": {"m": 0.82, "u": 0.003},
+            "close": {"m": 0.06, "u": 0.002},
+            "similar": {"m": 0.01, "u": 0.01},
+            "else": {"m": 0.11, "u": 0.985},
+        },
+        "dob": {
+            "exact": {"m": 0.88, "u": 0.0002},
+            "day_month_swapped": {"m": 0.04, "u": 0.00002},
+            "one_part_differs": {"m": 0.06, "u": 0.005},
+            "within_a_year": {"m": 0.01, "u": 0.07},
+            "else": {"m": 0.01, "u": 0.925},
+        },
+        "gender": {
+            "exact": {"m": 0.99, "u": 0.5},
+            "else": {"m": 0.01, "u": 0.5},
+        },
+        "postcode": {
+            "exact": {"m": 0.85, "u": 0.00002},
+            "sector": {"m": 0.03, "u": 0.0005},
+            "district": {"m": 0.02, "u": 0.003},
+            "else": {"m": 0.10, "u": 0.9965},
+        },
+    },
+}

@@ -1,0 +1,121 @@
+"""Put names, dates, genders and postcodes into one form before records are compared. Pure.
+
+Two partner systems rarely write a value the same way ("O'Brien" / "OBRIEN", "sw1a1aa" /
+"SW1A 1AA", "Male" / "M"); comparing raw strings would count those as disagreements and lose
+matches. Every function returns ``None`` for an unknown value, so that matching treats it as
+missing evidence rather than as a disagreement.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from safeguard.children.nicknames import NICKNAMES
+
+_NOT_LETTER = re.compile(r"[^a-z]")
+# The shape of a UK postcode once spaces are removed: outward code (area letters, district
+# digit, optional letter or digit) and inward code (sector digit, two unit letters).
+_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9])([A-Z]{2})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+GENDER_CODES: dict[str, str] = {
+    "m": "M",
+    "male": "M",
+    "boy": "M",
+    "f": "F",
+    "female": "F",
+    "girl": "F",
+    "u": "",
+    "unknown": "",
+    "x": "",
+    "not known": "",
+    "not stated": "",
+}
+"""Accepted gender codes (DfE census codes M, F, U and plain words) -> M, F or "" (unknown)."""
+
+
+def name(value: str | None) -> str | None:
+    """Lower case ASCII letters only: accents folded, spaces, hyphens and apostrophes dropped."""
+    if value is None:
+        return None
+    folded = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
+    letters = _NOT_LETTER.sub("", folded.lower())
+    return letters or None
+
+
+def canonical_forename(value: str | None) -> str | None:
+    """The formal name a nickname stands for ("Alfie" -> "alfred"); other names normalised.
+
+    Only the first given name counts: "Mary-Jane" and "Mary Jane" both become "mary", so a
+    child recorded with and without a middle name still agrees here.
+    """
+    if value is None:
+        return None
+    parts = re.split(r"[\s\-]+", value.strip())
+    first = name(parts[0]) if parts else None
+    if first is None:
+        return name(value)
+    return NICKNAMES.get(first, first)
+
+
+def postcode(value: str | None) -> str | None:
+    """``SW1A 1AA`` form: upper case, one space before the inward code; None if unknown.
+
+    A value that is not shaped like a UK postcode is kept (upper case, no spaces) so that two
+    systems holding the same odd value still agree, but it has no sector or district.
+    """
+    if value is None:
+        return None
+    compact = re.sub(r"\s+", "", value).upper()
+    if not compact:
+        return None
+    found = _POSTCODE.match(compact)
+    if not found:
+        return compact
+    return f"{found.group(1)} {found.group(2)}{found.group(3)}"
+
+
+def postcode_sector(value: str | None) -> str | None:
+    """``SW1A 1``: the outward code and the sector digit, from a normalised postcode."""
+    if value is None or " " not in value:
+        return None
+    return value[:-2]
+
+
+def postcode_district(value: str | None) -> str | None:
+    """``SW1A``: the outward code, from a normalised postcode."""
+    if value is None or " " not in value:
+        return None
+    return value.split(" ", 1)[0]
+
+
+def gender(value: str | None) -> str | None:
+    """``M``, ``F`` or None (unknown, not stated, empty). Raises ValueError for an unknown code."""
+    if value is None:
+        return None
+    key = " ".join(value.split()).lower()
+    if not key:
+        return None
+    if key not in GENDER_CODES:
+        raise ValueError(f"unknown gender code {value!r}: use M, F or U")
+    return GENDER_CODES[key] or None
+
+
+def iso_date(value: str | None) -> date | None:
+    """A date written ``YYYY-MM-DD``; None if empty. Raises ValueError for anything else.
+
+    Only the ISO 8601 calendar form is accepted: ``03/04/2015`` means different days in
+    different countries, and guessing would link the wrong child.
+    """
+    if value is None or not value.strip():
+        return None
+    found = _ISO_DATE.match(value.strip())
+    if not found:
+        raise ValueError(f"{value!r} is not a date in the form YYYY-MM-DD")
+    year, month, day = (int(part) for part in found.groups())
+    try:
+        return date(year, month, day)
+    except ValueError as error:
+        raise ValueError(f"{value!r} is not a real date ({error})") from None
