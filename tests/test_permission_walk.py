@@ -10,6 +10,7 @@ scope.
 
 from __future__ import annotations
 
+import importlib
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -55,6 +56,21 @@ PAGES: dict[str, Route] = {
 }
 
 
+# Modules add their own expectations in ``tests/<module>/walk.py``: PAGES and API dicts like the
+# ones above, API_PATH_PARAMETERS, and ``make_objects(*, admin, organisation) -> dict`` for the
+# records their routes point at.
+MODULE_WALKS = []
+for _module in ("children", "reviews", "encompass", "performance"):
+    try:
+        _walk_module = importlib.import_module(f"tests.{_module}.walk")
+    except ModuleNotFoundError:
+        continue
+    MODULE_WALKS.append(_walk_module)
+    PAGES.update(getattr(_walk_module, "PAGES", {}))
+    if hasattr(_walk_module, "pages"):
+        PAGES.update(_walk_module.pages(Route, _pk))
+
+
 def _walk(patterns: list[Any], namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
     for entry in patterns:
         if isinstance(entry, URLResolver):
@@ -81,7 +97,11 @@ def objects(db: None) -> dict[str, Any]:
     key, _ = apikey_create(
         actor=admin, organisation=org, name="Walk key", scopes=["partnership:read"]
     )
-    return {"organisation": org, "admin": admin, "apikey": key}
+    found = {"organisation": org, "admin": admin, "apikey": key}
+    for module in MODULE_WALKS:
+        if hasattr(module, "make_objects"):
+            found.update(module.make_objects(admin=admin, organisation=org))
+    return found
 
 
 @pytest.fixture
@@ -151,6 +171,9 @@ API: dict[str, str | None] = {
     "GET /api/v1/organisations/{organisation_id}": "partnership:read",
 }
 API_PATH_PARAMETERS = {"organisation_id": lambda objects: objects["organisation"].pk}
+for _walk_module in MODULE_WALKS:
+    API.update(getattr(_walk_module, "API", {}))
+    API_PATH_PARAMETERS.update(getattr(_walk_module, "API_PATH_PARAMETERS", {}))
 
 
 def _api_paths() -> dict[str, str]:

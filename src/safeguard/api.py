@@ -8,6 +8,7 @@ the interactive page would load scripts from a CDN, which the Content Security P
 from safeguard.core.api import SafeguardAPI
 from safeguard.core.api import install as install_core
 from safeguard.core.api_auth import ApiKeyAuth
+from safeguard.reviews.api import install as install_reviews
 
 api = SafeguardAPI(
     title="Safeguard API",
@@ -20,3 +21,4 @@ api = SafeguardAPI(
     auth=ApiKeyAuth(),
 )
 install_core(api)
+install_reviews(api)

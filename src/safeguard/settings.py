@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "ninja",
     "safeguard.core",
     "safeguard.children",
+    "safeguard.reviews",
     "safeguard.performance",
 ]
 

@@ -8,5 +8,6 @@ handler500 = "safeguard.core.views.errors.server_error"
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    path("reviews/", include("safeguard.reviews.urls")),
     path("", include("safeguard.core.urls")),
 ]

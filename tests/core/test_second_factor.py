@@ -6,6 +6,7 @@ import re
 from base64 import b32encode
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -207,3 +208,19 @@ def test_signed_in_people_can_still_sign_out_before_the_code(client):
     assert client.post("/sign-out")["Location"] == "/sign-in"
     assert "_auth_user_id" not in client.session
     assert Client().get("/sign-in/code")["Location"].startswith("/sign-in")
+
+
+def test_the_session_key_changes_when_the_second_factor_is_given(client):
+    """A new key at the second step: no session fixation, and a request racing the sign-in
+    (a font, another tab) cannot save its older copy of the session over the signed-in one."""
+    someone = factories.person("practitioner")
+    device = factories.totp_device(someone)
+    sign_in(client, someone.email)
+    password_only_key = client.cookies["sessionid"].value
+    assert client.post("/sign-in/code", {"code": code_for(device)})["Location"] == "/"
+    assert client.cookies["sessionid"].value != password_only_key
+    assert not Session.objects.filter(session_key=password_only_key).exists()
+    stale = Client()
+    stale.cookies["sessionid"] = password_only_key
+    assert stale.get("/")["Location"].startswith("/sign-in")
+    assert client.get("/").status_code == 200

@@ -18,6 +18,7 @@ same model stays calibrated whether the roll holds 500 or 500,000 pupils.
 from __future__ import annotations
 
 import json
+import math
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -114,6 +115,7 @@ class MatchModel:
     automatic: float
     review: float
     share_on_roll: float
+    min_roll_size: int
     comparisons: dict[str, dict[str, Level]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -136,14 +138,21 @@ class MatchModel:
                 }
                 for comparison, levels in data["comparisons"].items()
             }
-            return cls(
-                automatic=float(thresholds["automatic"]),
-                review=float(thresholds["review"]),
-                share_on_roll=float(data["share_on_roll"]),
-                comparisons=comparisons,
-            )
+            automatic = float(thresholds["automatic"])
+            review = float(thresholds["review"])
+            share_on_roll = float(data["prior"]["share_on_roll"])
+            min_roll_size = int(data["prior"]["min_roll_size"])
         except (KeyError, TypeError, AttributeError) as error:
-            raise ValueError(f"the model is missing {error}") from None
+            raise ValueError(f"the model is missing {error} or it is not an object") from None
+        except ValueError as error:
+            raise ValueError(f"the model holds a value that is not a number ({error})") from None
+        return cls(
+            automatic=automatic,
+            review=review,
+            share_on_roll=share_on_roll,
+            min_roll_size=min_roll_size,
+            comparisons=comparisons,
+        )
 
     @classmethod
     def from_json(cls, text: str) -> MatchModel:
@@ -158,7 +167,7 @@ class MatchModel:
     def to_dict(self) -> dict[str, Any]:
         return {
             "thresholds": {"automatic": self.automatic, "review": self.review},
-            "share_on_roll": self.share_on_roll,
+            "prior": {"share_on_roll": self.share_on_roll, "min_roll_size": self.min_roll_size},
             "comparisons": {
                 comparison: {level: {"m": p.m, "u": p.u} for level, p in levels.items()}
                 for comparison, levels in self.comparisons.items()
@@ -174,7 +183,9 @@ def _model_problems(model: MatchModel) -> list[str]:
     if not 0 < model.review <= model.automatic <= 1:
         problems.append("thresholds must satisfy 0 < review <= automatic <= 1")
     if not 0 < model.share_on_roll <= 1:
-        problems.append("share_on_roll must be above 0 and at most 1")
+        problems.append("prior.share_on_roll must be above 0 and at most 1")
+    if model.min_roll_size < 1:
+        problems.append("prior.min_roll_size must be at least 1")
     for comparison, levels in LEVELS.items():
         given = model.comparisons.get(comparison)
         if given is None:
@@ -242,6 +253,11 @@ def _table(people: Sequence[Person]) -> pa.Table:
     )
 
 
+def _prior(model: MatchModel, roll_size: int) -> float:
+    """The prior that a given pupil is the child: the share on the roll spread over the roll."""
+    return min(model.share_on_roll / max(roll_size, model.min_roll_size, 1), 0.5)
+
+
 def splink_settings(model: MatchModel, roll_size: int) -> dict[str, Any]:
     """The Splink settings dictionary for this model: every m and u fixed, nothing to train."""
     comparisons = []
@@ -257,11 +273,10 @@ def splink_settings(model: MatchModel, roll_size: int) -> dict[str, Any]:
                 entry["u_probability"] = p.u
             comparison_levels.append(entry)
         comparisons.append({"output_column_name": comparison, "comparison_levels": comparison_levels})
-    prior = min(model.share_on_roll / max(roll_size, 1), 0.5)
     return {
         "link_type": "link_only",
         "unique_id_column_name": "unique_id",
-        "probability_two_random_records_match": prior,
+        "probability_two_random_records_match": _prior(model, roll_size),
         "comparisons": comparisons,
         "blocking_rules_to_generate_predictions": [
             {"blocking_rule": rule} for rule in BLOCKING_RULES
@@ -327,6 +342,8 @@ def _best_two(
             log_level=logging.WARNING,
         )
         scored = linker.inference.predict(warning_mode="never")
+        prior = _prior(model, len(roll))
+        prior_log2 = math.log2(prior / (1 - prior))
         rows = connection.execute(
             f"""
             WITH pairs AS (
@@ -335,22 +352,29 @@ def _best_two(
                          ELSE unique_id_r END AS child,
                     CASE WHEN source_dataset_l = 'a_children' THEN unique_id_r
                          ELSE unique_id_l END AS pupil,
-                    match_probability AS probability
+                    pow(2.0, match_weight - ?) AS bayes_factor
                 FROM {scored.physical_name}
+            ),
+            posterior AS (
+                SELECT child, pupil,
+                    ? * bayes_factor
+                    / (? + ? * sum(bayes_factor) OVER (PARTITION BY child)) AS probability
+                FROM pairs
             ),
             ranked AS (
                 SELECT child, pupil, probability,
                     row_number() OVER (
                         PARTITION BY child ORDER BY probability DESC, pupil
                     ) AS rank
-                FROM pairs
+                FROM posterior
             )
             SELECT child,
                 max(pupil) FILTER (WHERE rank = 1),
                 max(probability) FILTER (WHERE rank = 1),
                 coalesce(max(probability) FILTER (WHERE rank = 2), 0)
             FROM ranked WHERE rank <= 2 GROUP BY child
-            """  # noqa: S608 - the table name is Splink's own, not input
+            """,  # noqa: S608 - the table name is Splink's own, not input
+            [prior_log2, prior, 1 - model.share_on_roll, prior],
         ).fetchall()
     finally:
         connection.close()
@@ -364,7 +388,7 @@ def _best_two(
 # name); postcode "else" likewise because families move.
 DEFAULT_MODEL: dict[str, Any] = {
     "thresholds": {"automatic": 0.95, "review": 0.5},
-    "share_on_roll": 0.9,
+    "prior": {"share_on_roll": 0.9, "min_roll_size": 10_000},
     "comparisons": {
         "forename": {
             "exact": {"m": 0.80, "u": 0.004},

@@ -476,11 +476,12 @@ def check_may_create() -> None:
 
 def create_demo_partnership(*, seed: int = DEFAULT_SEED) -> DemoSummary:
     """Write the demo partnership for ``seed`` into an empty database, in one transaction."""
+    check_may_create()
     plan = plan_demo_partnership(seed=seed)
     # Hashing once keeps hundreds of demo people fast even with Argon2 at full cost.
     password_hash = make_password(PASSWORD)
     with transaction.atomic():
-        check_may_create()
+        check_may_create()  # again, inside the transaction: another process may have begun
         orgs = Organisation.objects.bulk_create(
             Organisation(
                 name=o.name,

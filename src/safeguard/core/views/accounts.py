@@ -108,10 +108,21 @@ def _code_failed(request: HttpRequest, person: Person, stage: str) -> HttpRespon
     return None
 
 
-def _signed_in_fully(request: HttpRequest, person: Person, device: Any) -> HttpResponse:
+def _verified_with(request: HttpRequest, person: Person, device: Any) -> None:
+    """Mark the session as signed in with both factors, under a new session key.
+
+    The new key defeats session fixation at this second step, and it makes a request racing
+    this one (the browser fetching a font, a second tab) fail to save its older copy of the
+    session over this one, instead of silently undoing the sign-in.
+    """
+    request.session.cycle_key()
     otp_login(request, device)
     mark_second_factor(request)
     axes_reset(username=person.email)
+
+
+def _signed_in_fully(request: HttpRequest, person: Person, device: Any) -> HttpResponse:
+    _verified_with(request, person, device)
     return redirect(_pop_next(request))
 
 
@@ -240,9 +251,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
             actor=person, device_id=device.pk, code=form.cleaned_data["code"]
         )
         if codes is not None:
-            otp_login(request, authenticator_of(person))
-            mark_second_factor(request)
-            axes_reset(username=person.email)
+            _verified_with(request, person, authenticator_of(person))
             request.session[RECOVERY_CODES_SESSION_KEY] = codes
             return redirect("core:recovery_codes")
         form.add_error("code", WRONG_CODE)
