@@ -51,6 +51,11 @@ PAGES: dict[str, Route] = {
     "core:holidays": Route(Capability.MANAGE_HOLIDAYS),
     "core:holiday_add": Route(Capability.MANAGE_HOLIDAYS),
     "core:apikeys": Route(Capability.MANAGE_API_KEYS),
+    "core:outbox": Route(Capability.VIEW_OUTBOX),
+    "core:outbox_message": Route(Capability.VIEW_OUTBOX, kwargs=_pk("outbox_message")),
+    "core:outbox_retry": Route(
+        Capability.MANAGE_PARTNERSHIP, kwargs=_pk("outbox_message"), ok_status=405
+    ),
     "core:apikey_create": Route(Capability.MANAGE_API_KEYS),
     "core:apikey_revoke": Route(Capability.MANAGE_API_KEYS, kwargs=_pk("apikey")),
 }
@@ -90,6 +95,9 @@ def page_routes() -> dict[str, URLPattern]:
 @pytest.fixture
 def objects(db: None) -> dict[str, Any]:
     """One record of each kind a route can point at."""
+    from django.db import transaction
+
+    from safeguard.core.outbox import message_enqueue
     from safeguard.core.services.apikeys import apikey_create
 
     org = factories.organisation(name="Walk organisation")
@@ -97,7 +105,15 @@ def objects(db: None) -> dict[str, Any]:
     key, _ = apikey_create(
         actor=admin, organisation=org, name="Walk key", scopes=["partnership:read"]
     )
-    found = {"organisation": org, "admin": admin, "apikey": key}
+    with transaction.atomic():
+        outbox_message = message_enqueue(
+            to_address="walk@example.invalid",
+            subject="Walk",
+            reason="walk",
+            body="Something needs your attention.",
+            dedupe_key="walk:1",
+        )
+    found = {"organisation": org, "admin": admin, "apikey": key, "outbox_message": outbox_message}
     for module in MODULE_WALKS:
         if hasattr(module, "make_objects"):
             found.update(module.make_objects(admin=admin, organisation=org))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 
 from safeguard.core import audit
 from safeguard.core.models import AuditEvent
@@ -199,3 +199,28 @@ def test_two_processes_appending_to_postgresql_form_one_chain(tmp_path):
     assert set(
         AuditEvent.objects.filter(record_type="test.concurrent").values_list("record_id", flat=True)
     ) == {f"{tag}-{i}" for tag in "ab" for i in range(100)}
+
+
+# flush: the one path that empties the trail --------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_flush_empties_the_trail_outside_production_and_puts_the_guard_back():
+    audit.record(action=AuditAction.CREATE, record_type="test.thing", record_id=1)
+    call_command("flush", interactive=False, verbosity=0)
+    assert AuditEvent.objects.count() == 0
+    assert audit.missing_guards() == []
+    event = audit.record(action=AuditAction.CREATE, record_type="test.thing", record_id=2)
+    assert event.seq == 1
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).update(detail="x")
+    assert audit.verify().intact
+
+
+@pytest.mark.django_db
+def test_flush_is_refused_in_production(settings):
+    settings.PRODUCTION = True
+    audit.record(action=AuditAction.CREATE, record_type="test.thing", record_id=1)
+    with pytest.raises(CommandError, match="erase the audit trail"):
+        call_command("flush", interactive=False, verbosity=0)
+    assert AuditEvent.objects.count() >= 1
