@@ -209,11 +209,13 @@ def _corrupt(rng: random.Random, names: _Names, child: Person) -> Person:
     gender = None if rng.random() < 0.10 else child.gender
     draw = rng.random()
     postcode: str | None = child.postcode
-    if draw < 0.15:
+    if draw < 0.10:
         postcode = None
-    elif draw < 0.23:
-        postcode = names.postcode()  # the family moved
-    elif draw < 0.28 and postcode:
+    elif draw < 0.16:
+        postcode = names.postcode()  # the family moved: half of moves stay in the district
+        if rng.random() < 0.5 and child.postcode:
+            postcode = child.postcode.split(" ")[0] + " " + postcode.split(" ")[1]
+    elif draw < 0.21 and postcode:
         postcode = postcode.replace(" ", "").lower()
     return replace(
         child, forename=forename, surname=surname, dob=new_dob, gender=gender, postcode=postcode

@@ -44,7 +44,38 @@ def _pk(name: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
     return lambda objects: {"pk": objects[name].pk}
 
 
+def _membership(objects: dict[str, Any]) -> dict[str, Any]:
+    return {"pk": objects["group"].pk, "membership_pk": objects["membership"].pk}
+
+
+_VIEW, _MANAGE = Capability.VIEW_PARTNERSHIP, Capability.MANAGE_PARTNERSHIP
+PARTNERSHIP_PAGES: dict[str, Route] = {
+    "core:organisations": Route(_VIEW),
+    "core:organisation_detail": Route(_VIEW, kwargs=_pk("organisation")),
+    "core:organisation_create": Route(_MANAGE),
+    "core:organisation_edit": Route(_MANAGE, kwargs=_pk("organisation")),
+    "core:organisation_deactivate": Route(_MANAGE, kwargs=_pk("organisation"), ok_status=405),
+    "core:organisation_reactivate": Route(_MANAGE, kwargs=_pk("organisation"), ok_status=405),
+    "core:groups": Route(_VIEW),
+    "core:group_create": Route(_MANAGE),
+    "core:group_detail": Route(_VIEW, kwargs=_pk("group")),
+    "core:group_edit": Route(_MANAGE, kwargs=_pk("group")),
+    "core:membership_add": Route(_MANAGE, kwargs=_pk("group"), ok_status=405),
+    "core:membership_change_role": Route(_MANAGE, kwargs=_membership, ok_status=405),
+    "core:membership_remove": Route(_MANAGE, kwargs=_membership, ok_status=405),
+    "core:people": Route(_VIEW),
+    "core:person_create": Route(_MANAGE),
+    "core:person_detail": Route(_VIEW, kwargs=_pk("member")),
+    "core:person_edit": Route(_MANAGE, kwargs=_pk("member")),
+    "core:person_roles": Route(_MANAGE, kwargs=_pk("member")),
+    "core:person_password": Route(_MANAGE, kwargs=_pk("member")),
+    "core:person_reset_second_factor": Route(_MANAGE, kwargs=_pk("member")),
+    "core:person_deactivate": Route(_MANAGE, kwargs=_pk("member"), ok_status=405),
+    "core:person_reactivate": Route(_MANAGE, kwargs=_pk("member"), ok_status=405),
+}
+
 PAGES: dict[str, Route] = {
+    **PARTNERSHIP_PAGES,
     "core:home": Route(Capability.USE_SERVICE),
     "core:healthz": Route(PUBLIC),
     "core:deadlines": Route(Capability.VIEW_DEADLINES),
@@ -97,6 +128,7 @@ def objects(db: None) -> dict[str, Any]:
     """One record of each kind a route can point at."""
     from django.db import transaction
 
+    from safeguard.core.models import Group, Membership
     from safeguard.core.outbox import message_enqueue
     from safeguard.core.services.apikeys import apikey_create
 
@@ -113,7 +145,18 @@ def objects(db: None) -> dict[str, Any]:
             body="Something needs your attention.",
             dedupe_key="walk:1",
         )
-    found = {"organisation": org, "admin": admin, "apikey": key, "outbox_message": outbox_message}
+    member = factories.person("practitioner", organisation_obj=org)
+    group = Group.objects.create(name="Walk group", kind="other")
+    membership = Membership.objects.create(group=group, person=member, role="member")
+    found = {
+        "organisation": org,
+        "admin": admin,
+        "apikey": key,
+        "outbox_message": outbox_message,
+        "group": group,
+        "member": member,
+        "membership": membership,
+    }
     for module in MODULE_WALKS:
         if hasattr(module, "make_objects"):
             found.update(module.make_objects(admin=admin, organisation=org))

@@ -164,16 +164,16 @@ def test_postgresql_refuses_truncate():
 
 def test_the_orm_has_no_path_to_change_or_remove_a_row():
     event = _append(1)[0]
-    with pytest.raises(DatabaseError), transaction.atomic():
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AuditEvent.objects.filter(pk=event.pk).update(detail="rewritten")
-    with pytest.raises(DatabaseError), transaction.atomic():
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AuditEvent.objects.filter(pk=event.pk).delete()
-    with pytest.raises(DatabaseError), transaction.atomic():
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         event.detail = "rewritten"
         event.save()
-    with pytest.raises(DatabaseError), transaction.atomic():
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AuditEvent.objects.get(pk=event.pk).delete()
-    with pytest.raises(DatabaseError), transaction.atomic():
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AuditChainHead.objects.all().delete()
     assert AuditEvent.objects.get(pk=event.pk).detail == ""
     assert audit.verify().intact

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from io import StringIO
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -27,9 +28,10 @@ SAFEGUARD = str(Path(sys.executable).with_name("safeguard"))
 APPENDER = """
 import pathlib, time
 from safeguard.core import audit
+pathlib.Path({ready!r}).touch()
 go = pathlib.Path({go!r})
 while not go.exists():
-    time.sleep(0.01)
+    time.sleep(0.005)
 for i in range({count}):
     audit.record(action="create", record_type="test.concurrent", record_id="{tag}-%d" % i)
 """
@@ -131,18 +133,26 @@ def _safeguard(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[s
 
 
 def _append_from_two_processes(env: dict[str, str], tmp_path: Path, count: int) -> None:
+    """Start two appenders, wait until both are ready, then let them go at the same moment."""
     go = tmp_path / "go"
+    ready = {tag: tmp_path / f"ready-{tag}" for tag in ("a", "b")}
+    code = {
+        tag: APPENDER.format(ready=str(ready[tag]), go=str(go), count=count, tag=tag)
+        for tag in ready
+    }
     workers = [
         subprocess.Popen(
-            [SAFEGUARD, "shell", "-c", APPENDER.format(go=str(go), count=count, tag=tag)],
+            [SAFEGUARD, "shell", "-c", code[tag]],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
-        for tag in ("a", "b")
+        for tag in ready
     ]
-    time.sleep(0.5)
+    deadline = time.monotonic() + 120
+    while not all(path.exists() for path in ready.values()) and time.monotonic() < deadline:
+        time.sleep(0.02)
     go.touch()
     for worker in workers:
         _out, err = worker.communicate(timeout=300)
@@ -196,9 +206,15 @@ def test_two_processes_appending_to_postgresql_form_one_chain(tmp_path):
     result = audit.verify(batch_size=37)
     assert result.intact, result.problems
     assert result.rows == before + 200
-    assert set(
-        AuditEvent.objects.filter(record_type="test.concurrent").values_list("record_id", flat=True)
-    ) == {f"{tag}-{i}" for tag in "ab" for i in range(100)}
+    order = list(
+        AuditEvent.objects.filter(record_type="test.concurrent")
+        .order_by("seq")
+        .values_list("record_id", flat=True)
+    )
+    assert set(order) == {f"{tag}-{i}" for tag in "ab" for i in range(100)}
+    # The chain interleaves the two writers: they really appended at the same time.
+    switches = sum(1 for this, then in pairwise(order) if this[0] != then[0])
+    assert switches >= 2
 
 
 # flush: the one path that empties the trail --------------------------------------------------

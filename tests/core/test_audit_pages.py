@@ -197,3 +197,12 @@ def test_the_pages_show_a_tampered_trail_as_it_is_and_verify_catches_it(client_f
         cursor.execute("UPDATE core_auditevent SET record_id = '10' WHERE seq = %s", [event.seq])
     assert client_for(dpo).get("/audit/record/children.child/10").status_code == 200
     assert [p.kind for p in audit.verify().problems] == [ProblemKind.ALTERED]
+
+
+def test_a_record_id_with_a_slash_still_links_to_its_history(client_for, dpo):
+    audit.record_view(actor=dpo, record_type="reviews.case", record_id="2026/7")
+    client = client_for(dpo)
+    assert 'href="/audit/record/reviews.case/2026/7"' in client.get("/audit").content.decode()
+    response = client.get("/audit/record/reviews.case/2026/7")
+    assert response.status_code == 200
+    assert [r["event"].record_id for r in response.context["rows"]] == ["2026/7"]

@@ -308,6 +308,7 @@ def test_person_update_audits_flags_not_personal_data(admin):
     assert someone.organisation == new_org
     changes = last_event().changes
     assert changes["name_changed"] == [False, True]
+    assert "email_changed" not in changes and "job_title_changed" not in changes
     assert changes["organisation_id"][1] == new_org.pk
     assert "After Name" not in str(changes)
 

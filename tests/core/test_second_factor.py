@@ -116,7 +116,8 @@ def test_a_code_works_only_once(client):
     assert "The code is not correct" in response.content.decode()
 
 
-def test_five_wrong_codes_sign_out_and_lock(client):
+def test_five_wrong_codes_sign_out_and_lock(client, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0  # as if the person waited between tries
     someone = factories.person("practitioner")
     device = factories.totp_device(someone)
     sign_in(client, someone.email)
@@ -134,6 +135,22 @@ def test_five_wrong_codes_sign_out_and_lock(client):
     ).exists()
     # The password no longer opens the account until the cool-off ends.
     assert sign_in(client, someone.email).status_code == 429
+
+
+def test_codes_are_paused_after_a_wrong_one_and_the_page_says_so(client):
+    someone = factories.person("practitioner")
+    device = factories.totp_device(someone)
+    sign_in(client, someone.email)
+    client.post("/sign-in/code", {"code": wrong_code(device)})
+    # Straight away, even the right code is not checked: django-otp pauses the device.
+    right = code_for(device)
+    page = client.post("/sign-in/code", {"code": right}).content.decode()
+    assert "There have been too many wrong codes. Wait a few minutes" in page
+    assert client.get("/")["Location"] == "/sign-in/code"
+    assert AuditEvent.objects.filter(action="sign_in_failed").count() == 1  # pause not counted
+    # Once the pause is over, the same code works (it was not used up).
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_timestamp=None)
+    assert client.post("/sign-in/code", {"code": right})["Location"] == "/"
 
 
 def test_a_recovery_code_works_once_only(client):

@@ -95,6 +95,9 @@ BLOCKING_RULES: list[str] = [
     "l.surname = r.surname AND l.dob_year = r.dob_year",
     "l.forename_canonical = r.forename_canonical AND l.postcode = r.postcode",
     "l.postcode = r.postcode AND l.dob_year = r.dob_year",
+    "l.surname = r.surname AND l.postcode = r.postcode",
+    "l.surname = r.surname AND l.dob_month = r.dob_month AND l.dob_day = r.dob_day",
+    "l.surname = r.surname AND l.forename_initial = r.forename_initial",
     "l.forename_canonical = r.forename_canonical AND l.dob_year = r.dob_year"
     " AND l.dob_month = r.dob_month",
 ]
@@ -227,15 +230,17 @@ class Match:
 def _table(people: Sequence[Person]) -> pa.Table:
     """The normalised columns the comparisons and blocking rules use, one row per person."""
     forenames = [p.forename for p in people]
+    names = [normalise.name(f) for f in forenames]
     postcodes = [normalise.postcode(p.postcode) for p in people]
     dobs = [p.dob for p in people]
     return pa.table(
         {
             "unique_id": pa.array(range(len(people)), pa.int64()),
-            "forename": pa.array([normalise.name(f) for f in forenames], pa.string()),
+            "forename": pa.array(names, pa.string()),
             "forename_canonical": pa.array(
                 [normalise.canonical_forename(f) for f in forenames], pa.string()
             ),
+            "forename_initial": pa.array([f[0] if f else None for f in names], pa.string()),
             "surname": pa.array([normalise.name(p.surname) for p in people], pa.string()),
             "dob": pa.array(dobs, pa.date32()),
             "dob_year": pa.array([d.year if d else None for d in dobs], pa.int16()),
@@ -391,34 +396,34 @@ DEFAULT_MODEL: dict[str, Any] = {
     "prior": {"share_on_roll": 0.9, "min_roll_size": 10_000},
     "comparisons": {
         "forename": {
-            "exact": {"m": 0.80, "u": 0.004},
-            "nickname": {"m": 0.08, "u": 0.0005},
-            "close": {"m": 0.07, "u": 0.003},
-            "similar": {"m": 0.02, "u": 0.01},
-            "else": {"m": 0.03, "u": 0.98},
+            "exact": {"m": 0.5735, "u": 0.011987},
+            "nickname": {"m": 0.0969, "u": 0.003267},
+            "close": {"m": 0.3099, "u": 0.006731},
+            "similar": {"m": 0.0098, "u": 0.008177},
+            "else": {"m": 0.0098, "u": 0.969837},
         },
         "surname": {
-            "exact": {"m": 0.82, "u": 0.003},
-            "close": {"m": 0.06, "u": 0.002},
-            "similar": {"m": 0.01, "u": 0.01},
-            "else": {"m": 0.11, "u": 0.985},
+            "exact": {"m": 0.8534, "u": 0.004363},
+            "close": {"m": 0.088, "u": 0.000965},
+            "similar": {"m": 0.0099, "u": 0.002525},
+            "else": {"m": 0.0487, "u": 0.992147},
         },
         "dob": {
-            "exact": {"m": 0.88, "u": 0.0002},
-            "day_month_swapped": {"m": 0.04, "u": 0.00002},
-            "one_part_differs": {"m": 0.06, "u": 0.005},
-            "within_a_year": {"m": 0.01, "u": 0.07},
-            "else": {"m": 0.01, "u": 0.925},
+            "exact": {"m": 0.9074, "u": 0.000206},
+            "day_month_swapped": {"m": 0.0154, "u": 6.3e-05},
+            "one_part_differs": {"m": 0.0576, "u": 0.010255},
+            "within_a_year": {"m": 0.0098, "u": 0.12991},
+            "else": {"m": 0.0098, "u": 0.859565},
         },
         "gender": {
-            "exact": {"m": 0.99, "u": 0.5},
-            "else": {"m": 0.01, "u": 0.5},
+            "exact": {"m": 0.9901, "u": 0.499819},
+            "else": {"m": 0.0099, "u": 0.500181},
         },
         "postcode": {
-            "exact": {"m": 0.85, "u": 0.00002},
-            "sector": {"m": 0.03, "u": 0.0005},
-            "district": {"m": 0.02, "u": 0.003},
-            "else": {"m": 0.10, "u": 0.9965},
+            "exact": {"m": 0.927, "u": 1.5e-05},
+            "sector": {"m": 0.0099, "u": 0.000976},
+            "district": {"m": 0.0287, "u": 0.009087},
+            "else": {"m": 0.0344, "u": 0.989922},
         },
     },
 }

@@ -9,6 +9,7 @@ from django import forms
 WRONG_CREDENTIALS = "Enter a correct email address and password"
 WRONG_CODE = "The code is not correct. Enter the current code from your authenticator app"
 WRONG_RECOVERY_CODE = "The recovery code is not correct or has already been used"
+CODES_PAUSED = "There have been too many wrong codes. Wait a few minutes, then try again"
 
 _SIX_DIGITS = re.compile(r"^[0-9]{6}$")
 # Recovery codes are django-otp static tokens: 8 characters of lower-case base32.

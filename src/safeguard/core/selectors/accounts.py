@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django_otp.oath import totp
-from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeguard.core.models import Person
@@ -17,6 +17,20 @@ def authenticator_of(person: Person) -> TOTPDevice | None:
 
 def recovery_codes_left(person: Person) -> int:
     return StaticToken.objects.filter(device__user=person, device__confirmed=True).count()
+
+
+def codes_paused(person: Person, *, recovery: bool) -> bool:
+    """django-otp pauses a device after wrong codes (doubling each time, kept across sessions).
+
+    While paused it refuses even the right code, so the page says so instead of calling a right
+    code wrong; such a try checks nothing and is not counted as a failure.
+    """
+    model = StaticDevice if recovery else TOTPDevice
+    device = model.objects.filter(user=person, confirmed=True).order_by("pk").first()
+    if device is None:
+        return False
+    allowed, _ = device.verify_is_allowed()
+    return not allowed
 
 
 def demo_code_for(person: Person) -> str | None:

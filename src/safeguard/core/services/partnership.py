@@ -449,7 +449,9 @@ def person_update(
     _require_manage(actor)
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
-        before = {**_person_state(person), "email_changed": False, "name_changed": False}
+        # Which personal fields changed is recorded; what they say is not.
+        flags = ("email_changed", "name_changed", "job_title_changed")
+        before = {**_person_state(person), **dict.fromkeys(flags, False)}
         values = _clean_person(
             email=email,
             full_name=full_name,
@@ -460,6 +462,7 @@ def person_update(
         after_flags = {
             "email_changed": values["email"] != person.email,
             "name_changed": values["full_name"] != person.full_name,
+            "job_title_changed": values["job_title"] != person.job_title,
         }
         for field, value in values.items():
             setattr(person, field, value)

@@ -26,6 +26,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeguard.core.forms.accounts import (
+    CODES_PAUSED,
     WRONG_CODE,
     WRONG_CREDENTIALS,
     WRONG_RECOVERY_CODE,
@@ -37,7 +38,12 @@ from safeguard.core.http import capability_required, mark_second_factor, public,
 from safeguard.core.middleware import SIGNED_OUT_IDLE_SESSION_KEY
 from safeguard.core.models import Person
 from safeguard.core.roles import Capability, Role
-from safeguard.core.selectors.accounts import authenticator_of, demo_code_for, recovery_codes_left
+from safeguard.core.selectors.accounts import (
+    authenticator_of,
+    codes_paused,
+    demo_code_for,
+    recovery_codes_left,
+)
 from safeguard.core.services import accounts as services
 from safeguard.core.signals import SIGN_OUT_REASON_ATTR, STAGE_KEY
 
@@ -185,13 +191,14 @@ def second_factor(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if _is_locked(request, person):
             return _lock_response(request)
-        device = services.totp_check(actor=person, code=form.cleaned_data["code"])
-        if device is not None:
+        if codes_paused(person, recovery=False):
+            form.add_error("code", CODES_PAUSED)
+        elif device := services.totp_check(actor=person, code=form.cleaned_data["code"]):
             return _signed_in_fully(request, person, device)
-        form.add_error("code", WRONG_CODE)
-        locked = _code_failed(request, person, "second factor")
-        if locked is not None:
-            return locked
+        else:
+            form.add_error("code", WRONG_CODE)
+            if locked := _code_failed(request, person, "second factor"):
+                return locked
     context = {"form": form, "demo_code": demo_code_for(person)}
     return render(request, "core/accounts/second_factor.html", context)
 
@@ -208,8 +215,9 @@ def sign_in_recovery_code(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if _is_locked(request, person):
             return _lock_response(request)
-        device = services.recovery_code_use(actor=person, code=form.cleaned_data["code"])
-        if device is not None:
+        if codes_paused(person, recovery=True):
+            form.add_error("code", CODES_PAUSED)
+        elif device := services.recovery_code_use(actor=person, code=form.cleaned_data["code"]):
             left = recovery_codes_left(person)
             messages.info(
                 request,
@@ -217,10 +225,10 @@ def sign_in_recovery_code(request: HttpRequest) -> HttpResponse:
                 " You can make new ones from your account page.",
             )
             return _signed_in_fully(request, person, device)
-        form.add_error("code", WRONG_RECOVERY_CODE)
-        locked = _code_failed(request, person, "recovery code")
-        if locked is not None:
-            return locked
+        else:
+            form.add_error("code", WRONG_RECOVERY_CODE)
+            if locked := _code_failed(request, person, "recovery code"):
+                return locked
     return render(request, "core/accounts/recovery_code.html", {"form": form})
 
 
@@ -290,14 +298,15 @@ def confirm_second_factor(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if _is_locked(request, person):
             return _lock_response(request)
-        device = services.totp_check(actor=person, code=form.cleaned_data["code"])
-        if device is not None:
+        if codes_paused(person, recovery=False):
+            form.add_error("code", CODES_PAUSED)
+        elif services.totp_check(actor=person, code=form.cleaned_data["code"]):
             mark_second_factor(request)
             return redirect(next_url or settings.LOGIN_REDIRECT_URL)
-        form.add_error("code", WRONG_CODE)
-        locked = _code_failed(request, person, "step-up code")
-        if locked is not None:
-            return locked
+        else:
+            form.add_error("code", WRONG_CODE)
+            if locked := _code_failed(request, person, "step-up code"):
+                return locked
     context = {"form": form, "next": next_url, "demo_code": demo_code_for(person)}
     return render(request, "core/accounts/confirm.html", context)
 

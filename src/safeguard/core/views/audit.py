@@ -93,6 +93,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
 
 urlpatterns = [
     path("audit", index, name="audit"),
-    path("audit/record/<str:record_type>/<str:record_id>", record, name="audit_record"),
+    # A record id is an id, but a slash in one must not break the link (path, not str).
+    path("audit/record/<str:record_type>/<path:record_id>", record, name="audit_record"),
     path("audit/person/<int:person_id>", person, name="audit_person"),
 ]
