@@ -8,6 +8,7 @@ the interactive page would load scripts from a CDN, which the Content Security P
 from safeguard.core.api import SafeguardAPI
 from safeguard.core.api import install as install_core
 from safeguard.core.api_auth import ApiKeyAuth
+from safeguard.encompass.api import install as install_encompass
 from safeguard.reviews.api import install as install_reviews
 
 api = SafeguardAPI(
@@ -22,3 +23,4 @@ api = SafeguardAPI(
 )
 install_core(api)
 install_reviews(api)
+install_encompass(api)

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "safeguard.core",
     "safeguard.children",
     "safeguard.reviews",
+    "safeguard.encompass",
     "safeguard.performance",
 ]
 

@@ -9,5 +9,6 @@ handler500 = "safeguard.core.views.errors.server_error"
 urlpatterns = [
     path("api/v1/", api.urls),
     path("reviews/", include("safeguard.reviews.urls")),
+    path("encompass/", include("safeguard.encompass.urls")),
     path("", include("safeguard.core.urls")),
 ]

@@ -1,0 +1,219 @@
+"""The statutory rules of serious incident reviews, as pure functions (no Django, no I/O).
+
+Sources: Children Act 2004 s16C (what an SCSI is), Working Together 2018 and the partnership's
+notification process (the LA decides within 5 working days of becoming aware; a Rapid Review
+within 15 working days of the notification), and regulation 11 of SI 2018/789 (when a local
+CSPR is needed). The clock itself is the kernel's ``WorkingCalendar``.
+"""
+
+from __future__ import annotations
+
+import calendar as month_calendar
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Protocol
+
+DECISION_WORKING_DAYS = 5
+RAPID_REVIEW_WORKING_DAYS = 15
+CSPR_PUBLICATION_MONTHS = 6
+MAX_CHILDREN = 4
+
+HARMS = ("died", "serious_harm")
+ABUSE_OR_NEGLECT = ("known", "suspected", "not_suspected")
+REFERRER_VIEWS = ("meets", "does_not_meet", "unsure")
+DECISIONS = ("notify", "do_not_notify")
+GENDERS = ("female", "male", "other")
+
+# The criteria for a local CSPR (DESIGN.md cites regulation 11 of SI 2018/789; the wording
+# follows Working Together 2018, chapter 4, paragraphs 17 and 18). Codes are stored; text shown.
+REGULATION_11_CRITERIA: dict[str, str] = {
+    "improvements_needed": "Highlights or may highlight improvements needed to safeguard and "
+    "promote the welfare of children, including improvements previously identified",
+    "recurrent_themes": "Highlights or may highlight recurrent themes in safeguarding children",
+    "agencies_working_together": "Highlights or may highlight concerns about two or more "
+    "organisations or agencies working together effectively",
+    "panel_suggests_local": "The National Panel has considered the case and concluded a local "
+    "review may be more appropriate",
+    "single_agency_concern": "Cause for concern about the actions of a single agency",
+    "no_agency_involvement": "No agency was involved, and this gives cause for concern",
+    "several_areas": "More than one local authority, police area or health area is involved",
+    "institutional_setting": "Raises issues of safeguarding children in institutional settings",
+}
+
+AGE_BANDS = ("under_1", "1_4", "5_11", "12_plus")
+AGE_BAND_LABELS = {
+    "under_1": "Under 1 year",
+    "1_4": "1-4 years",
+    "5_11": "5-11 years",
+    "12_plus": "12 years or older",
+}
+
+# Cross-cutting themes from the annual report, seeded into the editable list.
+SEED_THEMES = (
+    "Professional curiosity",
+    "Disguised compliance",
+    "Escalation processes",
+    "Death of a significant family member (bereavement)",
+    "Domestic abuse",
+    "Agencies' differing risk assessment processes",
+    "Impact of the COVID pandemic",
+    "Complex health needs",
+    "Consistent application of safeguarding approaches",
+)
+
+
+class Calendar(Protocol):
+    def add_working_days(self, start: date, n: int) -> date: ...
+
+
+def is_scsi(*, harm: str, abuse_or_neglect: str) -> bool:
+    """Children Act 2004 s16C: abuse or neglect known or suspected, and death or serious harm."""
+    return harm in HARMS and abuse_or_neglect in ("known", "suspected")
+
+
+def decision_due(aware_on: date, calendar: Calendar) -> date:
+    """The LA's decision is due 5 working days after it became aware (that day is day 0)."""
+    return calendar.add_working_days(aware_on, DECISION_WORKING_DAYS)
+
+
+def rapid_review_due(notified_on: date, calendar: Calendar) -> date:
+    """A Rapid Review is due 15 working days after the notification to the Panel."""
+    return calendar.add_working_days(notified_on, RAPID_REVIEW_WORKING_DAYS)
+
+
+def add_months(day: date, months: int) -> date:
+    """Calendar months later, clamped to the month's end (31 August + 6 months = 28 February)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    last = month_calendar.monthrange(year, month)[1]
+    return date(year, month, min(day.day, last))
+
+
+def cspr_publication_due(initiated_on: date) -> date:
+    """A CSPR is published within 6 calendar months of its initiation (not working days)."""
+    return add_months(initiated_on, CSPR_PUBLICATION_MONTHS)
+
+
+def age_in_years(date_of_birth: date, on: date) -> int:
+    years = on.year - date_of_birth.year
+    if (on.month, on.day) < (date_of_birth.month, date_of_birth.day):
+        years -= 1
+    return years
+
+
+def age_band(date_of_birth: date | None, on: date) -> str | None:
+    """The annual report's bands: under 1, 1-4, 5-11, 12 and over (age on the incident date)."""
+    if date_of_birth is None or date_of_birth > on:
+        return None
+    years = age_in_years(date_of_birth, on)
+    if years < 1:
+        return "under_1"
+    if years <= 4:
+        return "1_4"
+    if years <= 11:
+        return "5_11"
+    return "12_plus"
+
+
+@dataclass(frozen=True)
+class ChildDetails:
+    full_name: str
+    date_of_birth: date | None = None
+    gender: str = ""
+    ethnicity: str = ""
+    address: str = ""
+    identifiers: str = ""
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def draft_errors(
+    *, values: Mapping[str, Any], children: Sequence[ChildDetails], today: date
+) -> dict[str, str]:
+    """What even a draft may not hold: more than four children, or dates in the future."""
+    errors: dict[str, str] = {}
+    if len(children) > MAX_CHILDREN:
+        errors["children"] = f"A referral can name up to {MAX_CHILDREN} children"
+    for name, label in (
+        ("la_aware_on", "The date the LA became aware"),
+        ("incident_date", "The date of the incident"),
+    ):
+        day = values.get(name)
+        if isinstance(day, date) and day > today:
+            errors[name] = f"{label} must be today or in the past"
+    for index, child in enumerate(children[:MAX_CHILDREN], start=1):
+        if child.date_of_birth is not None and child.date_of_birth > today:
+            errors[f"child_{index}_date_of_birth"] = (
+                f"Child {index}'s date of birth must be in the past"
+            )
+    for name, allowed in (
+        ("harm", HARMS),
+        ("abuse_or_neglect", ABUSE_OR_NEGLECT),
+        ("referrer_view", REFERRER_VIEWS),
+    ):
+        value = values.get(name) or ""
+        if value and value not in allowed:
+            errors[name] = f"Choose one of: {', '.join(allowed)}"
+    return errors
+
+
+def submission_errors(
+    *, values: Mapping[str, Any], children: Sequence[ChildDetails], today: date
+) -> dict[str, str]:
+    """Everything a referral needs before it goes to the Chair, the Business Unit and the RAG."""
+    errors = draft_errors(values=values, children=children, today=today)
+    required = {
+        "incident_date": "Enter the date of the incident",
+        "la_aware_on": "Enter the date the LA became aware",
+        "summary": "Describe what happened",
+        "harm": "Say whether the child died or was seriously harmed",
+        "abuse_or_neglect": "Say whether abuse or neglect is known or suspected",
+        "referrer_view": "Give your view against the criteria",
+        "referrer_reasons": "Give the reasons for your view",
+    }
+    for name, message in required.items():
+        if name not in errors and _blank(values.get(name)):
+            errors[name] = message
+    incident_date, aware_on = values.get("incident_date"), values.get("la_aware_on")
+    if (
+        isinstance(incident_date, date)
+        and isinstance(aware_on, date)
+        and aware_on < incident_date
+        and "la_aware_on" not in errors
+    ):
+        errors["la_aware_on"] = "The LA cannot have become aware before the incident"
+    if not children:
+        errors["children"] = "Name at least one child"
+    for index, child in enumerate(children[:MAX_CHILDREN], start=1):
+        if _blank(child.full_name):
+            errors[f"child_{index}_full_name"] = f"Enter child {index}'s name"
+        if child.date_of_birth is None and f"child_{index}_date_of_birth" not in errors:
+            errors[f"child_{index}_date_of_birth"] = f"Enter child {index}'s date of birth"
+        if child.gender not in GENDERS:
+            errors[f"child_{index}_gender"] = f"Choose child {index}'s gender"
+    return errors
+
+
+def decision_errors(
+    *, decision: str, rationale: str, panel_notified_on: date | None, aware_on: date | None,
+    today: date,
+) -> dict[str, str]:
+    """The LA's decision: a rationale either way; a notification needs the date it was sent."""
+    errors: dict[str, str] = {}
+    if decision not in DECISIONS:
+        errors["decision"] = "Choose whether to notify the Panel"
+    if _blank(rationale):
+        errors["rationale"] = "Give the rationale for the decision: it is shared with all partners"
+    if decision == "notify":
+        if panel_notified_on is None:
+            errors["panel_notified_on"] = "Enter the date the notification was sent to the Panel"
+        elif panel_notified_on > today:
+            errors["panel_notified_on"] = "The date sent to the Panel must be today or earlier"
+        elif aware_on is not None and panel_notified_on < aware_on:
+            errors["panel_notified_on"] = (
+                "The date sent to the Panel cannot be before the LA became aware"
+            )
+    return errors
