@@ -1,0 +1,133 @@
+"""Who may do what with serious incidents: the only place that decides access for this module.
+
+Need to know (DESIGN.md section 3): identifiable details of a case go to the Independent Chair,
+the Business Unit, the LA decision makers, the RAG members of the statutory partners (a
+statutory partner lead who also belongs to a Review Advisory Group) and the referrer for their
+own referral. Everyone else sees learning only, anonymised. A draft is its author's alone until
+it is submitted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from safeguard.core import policies as core_policies
+from safeguard.core.models import Membership
+from safeguard.core.models.organisations import GroupKind
+from safeguard.core.roles import Role
+
+
+class Cap:
+    USE = "reviews.use"  # the module's pages at all: cases list, own referrals
+    REFER = "reviews.refer"
+    MANAGE = "reviews.manage"  # the Business Unit: meetings, Rapid Review, CSPR, actions
+    DECIDE = "reviews.decide"  # the LA's notification decision
+    CONTRIBUTE = "reviews.contribute"  # add information and a professional opinion
+    SIGN_OFF = "reviews.sign_off"  # a statutory partner signs off the Rapid Review
+    VIEW_LEARNING = "reviews.learning.view"
+    VIEW_OVERSIGHT = "reviews.oversight.view"
+
+
+_REFERRERS = {
+    Role.PRACTITIONER,
+    Role.SCHOOL_DSL,
+    Role.POLICE_OFFICER,
+    Role.STATUTORY_PARTNER_LEAD,
+    Role.BUSINESS_UNIT_ADMIN,
+    Role.BUSINESS_UNIT_OFFICER,
+}
+_CASE_ROLES = {
+    Role.INDEPENDENT_CHAIR,
+    Role.BUSINESS_UNIT_ADMIN,
+    Role.BUSINESS_UNIT_OFFICER,
+    Role.LA_DECISION_MAKER,
+    Role.STATUTORY_PARTNER_LEAD,
+}
+
+GRANTS: dict[str, set[str]] = {role.value: {Cap.VIEW_LEARNING} for role in Role}
+for _role in _REFERRERS:
+    GRANTS[_role] |= {Cap.USE, Cap.REFER}
+for _role in _CASE_ROLES:
+    GRANTS[_role] |= {Cap.USE, Cap.VIEW_OVERSIGHT}
+for _role in (Role.BUSINESS_UNIT_ADMIN, Role.BUSINESS_UNIT_OFFICER):
+    GRANTS[_role] |= {Cap.MANAGE, Cap.CONTRIBUTE}
+GRANTS[Role.LA_DECISION_MAKER] |= {Cap.DECIDE, Cap.CONTRIBUTE, Cap.SIGN_OFF}
+GRANTS[Role.STATUTORY_PARTNER_LEAD] |= {Cap.CONTRIBUTE, Cap.SIGN_OFF}
+
+
+def can(person: Any, capability: str) -> bool:
+    return core_policies.can(person, capability)
+
+
+def _roles(person: Any) -> frozenset[str]:
+    if not core_policies.capabilities(person):
+        return frozenset()
+    return frozenset(person.role_codes)
+
+
+def is_rag_member(person: Any) -> bool:
+    """A statutory partner lead of a statutory partner who belongs to a Review Advisory Group."""
+    if Role.STATUTORY_PARTNER_LEAD not in _roles(person):
+        return False
+    if not person.organisation.statutory_partner:
+        return False
+    return Membership.objects.filter(
+        person_id=person.pk, group__kind=GroupKind.REVIEW_ADVISORY_GROUP, group__active=True
+    ).exists()
+
+
+def sees_every_case(person: Any) -> bool:
+    """The Chair, the Business Unit, LA decision makers and the RAG's statutory members."""
+    roles = _roles(person)
+    if roles & {
+        Role.INDEPENDENT_CHAIR,
+        Role.BUSINESS_UNIT_ADMIN,
+        Role.BUSINESS_UNIT_OFFICER,
+        Role.LA_DECISION_MAKER,
+    }:
+        return True
+    return is_rag_member(person)
+
+
+def can_see_case(person: Any, incident: Any) -> bool:
+    """Identifiable details of one case. Drafts: their author only."""
+    if not can(person, Cap.USE):
+        return False
+    if incident.status == "draft":
+        return incident.referrer_id is not None and incident.referrer_id == person.pk
+    if incident.referrer_id is not None and incident.referrer_id == person.pk:
+        return True
+    return sees_every_case(person)
+
+
+def can_edit_draft(person: Any, incident: Any) -> bool:
+    return (
+        can(person, Cap.REFER)
+        and incident.status == "draft"
+        and incident.referrer_id == person.pk
+    )
+
+
+def can_manage(person: Any, incident: Any) -> bool:
+    return can(person, Cap.MANAGE) and incident.status != "draft"
+
+
+def can_decide(person: Any, incident: Any) -> bool:
+    """Only the LA's decision maker, and only while the case awaits its decision."""
+    return can(person, Cap.DECIDE) and incident.status == "awaiting_decision"
+
+
+def can_contribute(person: Any, incident: Any) -> bool:
+    """RAG members of statutory partners, LA decision makers and the Business Unit."""
+    if not can(person, Cap.CONTRIBUTE) or incident.status == "draft":
+        return False
+    return sees_every_case(person)
+
+
+def can_sign_off(person: Any, incident: Any) -> bool:
+    """A statutory partner's RAG member or LA decision maker, for their own organisation."""
+    if not can(person, Cap.SIGN_OFF) or incident.status != "rapid_review":
+        return False
+    if not person.organisation.statutory_partner:
+        return False
+    return Role.LA_DECISION_MAKER in _roles(person) or is_rag_member(person)
