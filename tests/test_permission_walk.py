@@ -78,6 +78,22 @@ PAGES: dict[str, Route] = {
     **PARTNERSHIP_PAGES,
     "core:home": Route(Capability.USE_SERVICE),
     "core:healthz": Route(PUBLIC),
+    "core:sign_in": Route(PUBLIC, signed_in_status={"*": 302}),
+    "core:sign_out": Route(PUBLIC, ok_status=405),
+    "core:second_factor": Route(PUBLIC, anonymous_status=302, signed_in_status={"*": 302}),
+    "core:sign_in_recovery_code": Route(
+        PUBLIC, anonymous_status=302, signed_in_status={"*": 302}
+    ),
+    "core:enrol": Route(PUBLIC, anonymous_status=302, signed_in_status={"*": 302}),
+    "core:recovery_codes": Route(PUBLIC, anonymous_status=302, signed_in_status={"*": 302}),
+    "core:account": Route(Capability.USE_SERVICE),
+    "core:audit": Route(Capability.VIEW_AUDIT),
+    "core:audit_record": Route(
+        Capability.VIEW_AUDIT, kwargs=lambda o: {"record_type": "core.person", "record_id": "1"}
+    ),
+    "core:audit_person": Route(Capability.VIEW_AUDIT, kwargs=lambda o: {"person_id": 1}),
+    "core:confirm_second_factor": Route(Capability.USE_SERVICE),
+    "core:new_recovery_codes": Route(Capability.USE_SERVICE),
     "core:deadlines": Route(Capability.VIEW_DEADLINES),
     "core:holidays": Route(Capability.MANAGE_HOLIDAYS),
     "core:holiday_add": Route(Capability.MANAGE_HOLIDAYS),

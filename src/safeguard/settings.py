@@ -204,6 +204,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# GOV.UK Frontend's stylesheet asks for its fonts and images at /assets/: serve that folder there.
+WHITENOISE_ROOT = BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"
 
 # E-mail: the outbox worker hands messages to Django's SMTP backend.
 EMAIL_BACKEND = os.environ.get(

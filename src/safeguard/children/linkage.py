@@ -93,9 +93,7 @@ BLOCKING_RULES: list[str] = [
     "l.dob = r.dob",
     "l.forename_canonical = r.forename_canonical AND l.surname = r.surname",
     "l.surname = r.surname AND l.dob_year = r.dob_year",
-    "l.forename_canonical = r.forename_canonical AND l.postcode = r.postcode",
-    "l.postcode = r.postcode AND l.dob_year = r.dob_year",
-    "l.surname = r.surname AND l.postcode = r.postcode",
+    "l.postcode = r.postcode",
     "l.surname = r.surname AND l.dob_month = r.dob_month AND l.dob_day = r.dob_day",
     "l.surname = r.surname AND l.forename_initial = r.forename_initial",
     "l.forename_canonical = r.forename_canonical AND l.dob_year = r.dob_year"
@@ -296,10 +294,16 @@ def match(
 ) -> list[Match]:
     """One ``Match`` per child, in input order: the best pupil and the decision on it.
 
+    The probability is that the child is this pupil rather than another pupil or nobody on
+    the roll: each candidate's Bayes factor over the prior, normalised over all candidates
+    and "not on the roll". So a pupil with a near-identical rival (a twin, a namesake born the
+    same day) cannot be near certain, whatever the two score alone.
+
     Automatic only when the best pupil reaches the automatic threshold and no other pupil
-    reaches the review threshold (two pupils that both fit, such as twins recorded without a
-    forename, go to a person). Review when the best reaches the review threshold. Otherwise
-    none: no UPN, and the best probability seen (0 if no pupil shared a blocking key).
+    reaches the review threshold. Review when the best two together reach the review
+    threshold (the child is probably one of them: twins recorded without a forename go to a
+    person). Otherwise none: no UPN, and the best probability seen (0 if no pupil shared a
+    blocking key with the child).
     """
     model = model or MatchModel.default()
     if not children:
@@ -314,7 +318,7 @@ def match(
         pupil, probability, runner_up = found
         if probability >= model.automatic and runner_up < model.review:
             decision = AUTOMATIC
-        elif probability >= model.review:
+        elif probability + runner_up >= model.review:
             decision = REVIEW
         else:
             decision = NONE

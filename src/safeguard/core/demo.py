@@ -17,6 +17,7 @@ import hmac
 import json
 import random
 from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -98,6 +99,7 @@ class DemoSummary:
     groups: int
     sign_ins: tuple[SignIn, ...] = field(default=())
     password: str = PASSWORD
+    extensions: dict[str, int] = field(default_factory=dict)
 
 
 # --- the plan -----------------------------------------------------------------------------
@@ -474,6 +476,17 @@ def check_may_create() -> None:
         )
 
 
+# Modules add their demo records (cases, incidents, indicators ...) through this registry, so
+# the kernel never imports a module. Each extension takes the seed and returns how many records
+# it made; it runs inside the demo's transaction, after the kernel's people and groups exist.
+_extensions: list[tuple[str, Callable[..., int]]] = []
+
+
+def register_extension(name: str, make: Callable[..., int]) -> None:
+    if all(existing != name for existing, _ in _extensions):
+        _extensions.append((name, make))
+
+
 def create_demo_partnership(*, seed: int = DEFAULT_SEED) -> DemoSummary:
     """Write the demo partnership for ``seed`` into an empty database, in one transaction."""
     check_may_create()
@@ -537,6 +550,8 @@ def create_demo_partnership(*, seed: int = DEFAULT_SEED) -> DemoSummary:
             groups=len(plan.groups),
             sign_ins=plan.sign_ins,
         )
+        for name, make in _extensions:
+            summary.extensions[name] = make(seed=seed)
         audit.record(
             action="create",
             record_type="core.demo_partnership",

@@ -5,3 +5,25 @@ class PerformanceConfig(AppConfig):
     name = "safeguard.performance"
     label = "performance"
     verbose_name = "Performance"
+
+    def ready(self) -> None:
+        from safeguard.core import navigation
+        from safeguard.core.roles import Role, grant
+        from safeguard.core.worker import register_periodic
+        from safeguard.performance import policies, tasks
+
+        for role in (
+            Role.SUBGROUP_MEMBER,
+            Role.BUSINESS_UNIT_ADMIN,
+            Role.BUSINESS_UNIT_OFFICER,
+            Role.INDEPENDENT_CHAIR,
+            Role.STATUTORY_PARTNER_LEAD,
+            Role.LA_DATA_TEAM,
+        ):
+            grant(role, {policies.VIEW})
+        for role in (Role.BUSINESS_UNIT_ADMIN, Role.BUSINESS_UNIT_OFFICER):
+            grant(role, {policies.MANAGE, policies.SUBMIT_RETURN})
+        for role in (Role.STATUTORY_PARTNER_LEAD, Role.LA_DATA_TEAM):
+            grant(role, {policies.SUBMIT_RETURN})
+        navigation.register(navigation.NavItem("Scorecard", "performance:scorecard", policies.VIEW))
+        register_periodic("performance_returns", tasks.returns_due_and_chase, 3600)

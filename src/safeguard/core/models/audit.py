@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+from typing import Any, NoReturn
+
 from django.db import models
+from django.db.utils import NotSupportedError
+
+APPEND_ONLY = "the audit trail is append-only"
 
 
 class AuditAction(models.TextChoices):
@@ -17,12 +22,26 @@ class AuditAction(models.TextChoices):
     API_KEY_REJECTED = "api_key_rejected", "API key refused"
 
 
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    """No bulk path rewrites history. The database refuses too (migration 0002); this refuses
+    sooner, with a plain message, on any database."""
+
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise NotSupportedError(APPEND_ONLY)
+
+    def delete(self) -> NoReturn:  # type: ignore[override]
+        raise NotSupportedError(APPEND_ONLY)
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> NoReturn:
+        raise NotSupportedError(APPEND_ONLY)
+
+
 class AuditEvent(models.Model):
     """One row of the append-only audit trail.
 
     Rows are chained: ``hash`` covers this row's content and the previous row's hash, so an
     altered or removed row breaks the chain (``safeguard audit verify``). The code has no update
-    or delete path, and on PostgreSQL a trigger refuses both.
+    or delete path, and triggers on both databases refuse both (migration 0002).
     """
 
     seq = models.PositiveBigIntegerField(unique=True)
@@ -40,9 +59,19 @@ class AuditEvent(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
         ordering = ["seq"]
         indexes = [models.Index(fields=["record_type", "record_id", "seq"])]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise NotSupportedError(APPEND_ONLY)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:  # type: ignore[override]
+        raise NotSupportedError(APPEND_ONLY)
 
 
 class AuditChainHead(models.Model):

@@ -49,4 +49,6 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write("")
+        for name, made in summary.extensions.items():
+            self.stdout.write(f"  {name}: {made} demo records")
         self.stdout.write(demo.sign_ins_text(summary.sign_ins, demo_mode=settings.DEMO_MODE))

@@ -1,0 +1,78 @@
+"""``safeguard children``: the child index from the command line.
+
+Subcommands:
+
+* ``match --roll ROLL.csv --children CHILDREN.csv [--model MODEL.json]``: link a list of
+  children to a school roll without storing anything, with the same model and thresholds as
+  live matching; writes CSV ``ref,upn,probability,decision`` to standard output, one row per
+  child in input order. A bad file prints every bad row to standard error and exits 2 with no
+  output.
+* ``model``: prints the default model (thresholds and every m and u probability) as JSON; an
+  administrator adjusts a copy and passes it back with ``--model``.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from safeguard.children import linkage, roll_csv
+
+BAD_INPUT = 2
+
+
+class Command(BaseCommand):
+    help = "Match children to a school roll (match), or print the matching model (model)."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        sub = parser.add_subparsers(dest="subcommand", required=True, metavar="SUBCOMMAND")
+        match = sub.add_parser(
+            "match", help="link children to a roll; CSV ref,upn,probability,decision on stdout"
+        )
+        match.add_argument("--roll", required=True, help="the roll CSV (documented format)")
+        match.add_argument(
+            "--children", required=True, help="CSV with ref,forename,surname,dob,gender,postcode"
+        )
+        match.add_argument("--model", help="a model JSON file, as 'safeguard children model' prints")
+        sub.add_parser("model", help="print the default matching model as JSON")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["subcommand"] == "model":
+            self.stdout.write(linkage.MatchModel.default().to_json())
+            return
+        self._match(options["roll"], options["children"], options["model"])
+
+    def _match(self, roll_path: str, children_path: str, model_path: str | None) -> None:
+        problems: list[str] = []
+        model = linkage.MatchModel.default()
+        if model_path:
+            try:
+                model = linkage.MatchModel.from_json(Path(model_path).read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, ValueError) as error:
+                problems.append(f"{model_path}: {error}")
+        roll: list[roll_csv.Pupil] = []
+        children: list[linkage.Person] = []
+        try:
+            roll = roll_csv.read_roll_file(roll_path)
+        except roll_csv.CsvError as error:
+            problems.append(str(error))
+        try:
+            children = roll_csv.read_children_file(children_path)
+        except roll_csv.CsvError as error:
+            problems.append(str(error))
+        if problems:
+            for problem in problems:
+                self.stderr.write(problem)
+            sys.exit(BAD_INPUT)
+        matches = linkage.match(children, [pupil.person for pupil in roll], model)
+        writer = csv.writer(self.stdout, lineterminator="\n")
+        writer.writerow(["ref", "upn", "probability", "decision"])
+        for found in matches:
+            writer.writerow(
+                [found.ref, found.upn or "", f"{found.probability:.4f}", found.decision]
+            )

@@ -1,0 +1,199 @@
+"""The scorecard's data: indicators, their values by period, comparators and exceptions.
+
+Every value here is an aggregate (a count, a percentage or a rate): no child is identifiable, so
+PMSG members may see all of it (DESIGN.md section 3, need to know). The invariants the database
+can hold are constraints; those that need the indicator's unit (a percentage is at most 100) are
+checked by the services, which are the only writers.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Unit(models.TextChoices):
+    COUNT = "count", "Count"
+    PERCENTAGE = "percentage", "Percentage"
+    RATE_PER_10000 = "rate_per_10000", "Rate per 10,000 children"
+
+
+class Polarity(models.TextChoices):
+    """Which way is better; the values are the SPC engine's ``improvement`` words."""
+
+    UP = "up", "Higher is better"
+    DOWN = "down", "Lower is better"
+    NEITHER = "neither", "Neither"
+
+
+class Frequency(models.TextChoices):
+    MONTHLY = "monthly", "Monthly"
+    QUARTERLY = "quarterly", "Quarterly"
+    ANNUAL = "annual", "Annual (financial year)"
+
+
+class Theme(models.TextChoices):
+    CHILD_PROTECTION = "child_protection", "Child protection"
+    CHILDREN_LOOKED_AFTER = "children_looked_after", "Children looked after"
+    SECURE_SETTINGS = "secure_settings", "Secure settings"
+    EXPLOITATION = "exploitation", "Exploitation"
+    TRAINING = "training", "Learning and development"
+    OTHER = "other", "Other"
+
+
+class Indicator(models.Model):
+    code = models.SlugField(max_length=60, unique=True, help_text="Used in return files")
+    name = models.CharField(max_length=200)
+    theme = models.CharField(max_length=40, choices=Theme.choices, default=Theme.OTHER)
+    definition = models.TextField(blank=True, default="")
+    numerator = models.CharField(max_length=300, blank=True, default="")
+    denominator = models.CharField(max_length=300, blank=True, default="")
+    unit = models.CharField(max_length=20, choices=Unit.choices)
+    child_population = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The child population a rate per 10,000 uses"
+    )
+    polarity = models.CharField(max_length=10, choices=Polarity.choices)
+    frequency = models.CharField(max_length=10, choices=Frequency.choices)
+    owner_organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    target = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    limits_from = models.DateField(
+        null=True, blank=True, help_text="Start of the period from which the limits are recalculated"
+    )
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["theme", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(unit="rate_per_10000", child_population__gt=0)
+                | (~Q(unit="rate_per_10000") & Q(child_population__isnull=True)),
+                name="indicator_population_only_for_rates",
+            ),
+            models.CheckConstraint(
+                condition=Q(target__isnull=True) | Q(target__gte=0),
+                name="indicator_target_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ObservationSource(models.TextChoices):
+    FORM = "form", "Return form"
+    UPLOAD = "upload", "Uploaded file"
+    DEMO = "demo", "Synthetic demo data"
+
+
+class Observation(models.Model):
+    """The value of one indicator for one period, with the owner's narrative."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="observations")
+    period_start = models.DateField()
+    value = models.DecimalField(max_digits=14, decimal_places=4)
+    narrative = models.TextField()
+    source = models.CharField(max_length=10, choices=ObservationSource.choices)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["indicator", "period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "period_start"], name="observation_one_per_period"
+            ),
+            models.CheckConstraint(condition=Q(value__gte=0), name="observation_not_negative"),
+        ]
+
+
+class ComparatorKind(models.TextChoices):
+    ENGLAND = "england", "England"
+    STATISTICAL_NEIGHBOURS = "statistical_neighbours", "Statistical neighbours"
+    REGION = "region", "Region"
+
+
+class Comparator(models.Model):
+    """A published value to compare with, for one year (the year the period starts in)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="comparators")
+    kind = models.CharField(max_length=30, choices=ComparatorKind.choices)
+    year = models.PositiveSmallIntegerField(help_text="Year, e.g. 2022 for 2022-23")
+    value = models.DecimalField(max_digits=14, decimal_places=4)
+    source = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["indicator", "-year", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "kind", "year"], name="comparator_one_per_year"
+            ),
+            models.CheckConstraint(condition=Q(value__gte=0), name="comparator_not_negative"),
+        ]
+
+
+class Meeting(models.Model):
+    """A PMSG meeting: exceptions are to be explained before the next one."""
+
+    held_on = models.DateField(unique=True)
+
+    class Meta:
+        ordering = ["held_on"]
+
+
+class ExceptionState(models.TextChoices):
+    OPEN = "open", "Awaiting explanation"
+    EXPLAINED = "explained", "Explained"
+    CLOSED = "closed", "Closed"
+
+
+class IndicatorException(models.Model):
+    """A special cause concern the owner organisation is asked to explain to the PMSG."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="exceptions")
+    period_start = models.DateField(help_text="The period whose value signalled the concern")
+    special_cause = models.CharField(max_length=30)
+    owner_organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    explanation = models.TextField(blank=True, default="")
+    explained_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    explained_at = models.DateTimeField(null=True, blank=True)
+    pmsg_view = models.TextField(blank=True, default="")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "period_start"], name="exception_one_per_signal"
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | ~Q(pmsg_view=""),
+                name="exception_closed_with_view",
+            ),
+        ]
+
+    @property
+    def state(self) -> str:
+        if self.closed_at is not None:
+            return ExceptionState.CLOSED
+        if self.explained_at is not None:
+            return ExceptionState.EXPLAINED
+        return ExceptionState.OPEN
+
+    @property
+    def state_label(self) -> str:
+        return ExceptionState(self.state).label

@@ -1,0 +1,39 @@
+"""Who may do what with the scorecard: the only place that decides access for this module.
+
+Indicator values are aggregates, so every PMSG member may see all of them. Changing the catalogue
+and closing exceptions is the Business Unit's; a return or an explanation comes from the people
+of the organisation that owns the indicator (or the Business Unit on its behalf).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from safeguard.core.policies import can
+
+VIEW = "performance.view"
+MANAGE = "performance.manage"
+SUBMIT_RETURN = "performance.submit_return"
+
+
+def can_view(person: Any) -> bool:
+    return can(person, VIEW)
+
+
+def can_manage(person: Any) -> bool:
+    return can(person, MANAGE)
+
+
+def can_submit_for(person: Any, owner_organisation_id: int) -> bool:
+    """A return for an indicator: its owner organisation's people, or the Business Unit."""
+    if can(person, MANAGE):
+        return True
+    return can(person, SUBMIT_RETURN) and person.organisation_id == owner_organisation_id
+
+
+def can_explain(person: Any, exception: Any) -> bool:
+    return exception.closed_at is None and can_submit_for(person, exception.owner_organisation_id)
+
+
+def can_close(person: Any, exception: Any) -> bool:
+    return exception.closed_at is None and can(person, MANAGE)

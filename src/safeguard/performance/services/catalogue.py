@@ -1,0 +1,186 @@
+"""Changes to the indicator catalogue: indicators, comparators and PMSG meeting dates.
+
+Only the Business Unit changes the catalogue; every change is audited with before and after.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from safeguard.core import audit
+from safeguard.core.models.audit import AuditAction
+from safeguard.performance import periods, policies, rules
+from safeguard.performance.models import Comparator, Indicator, Meeting, Unit
+
+INDICATOR = "performance.indicator"
+COMPARATOR = "performance.comparator"
+MEETING = "performance.meeting"
+
+FIELDS = (
+    "code",
+    "name",
+    "theme",
+    "definition",
+    "numerator",
+    "denominator",
+    "unit",
+    "child_population",
+    "polarity",
+    "frequency",
+    "owner_organisation",
+    "target",
+    "limits_from",
+    "active",
+)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value.normalize())
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "pk"):
+        return value.pk
+    return value
+
+
+def indicator_state(indicator: Indicator) -> dict[str, Any]:
+    return {name: _plain(getattr(indicator, name)) for name in FIELDS}
+
+
+def _check(indicator: Indicator) -> None:
+    errors: dict[str, str] = {}
+    if indicator.unit == Unit.RATE_PER_10000 and not indicator.child_population:
+        errors["child_population"] = "Enter the child population the rate per 10,000 uses"
+    if indicator.unit != Unit.RATE_PER_10000:
+        indicator.child_population = None
+    if indicator.target is not None:
+        problem = rules.value_problem(indicator.target, indicator.unit)
+        if problem:
+            errors["target"] = problem.replace("Value", "Target")
+    if indicator.limits_from is not None and not periods.is_period_start(
+        indicator.limits_from, indicator.frequency
+    ):
+        errors["limits_from"] = "Recalculate limits from the start of a period"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _require_manage(actor: Any) -> None:
+    if not policies.can_manage(actor):
+        raise PermissionDenied
+
+
+def indicator_create(*, actor: Any, **fields: Any) -> Indicator:
+    _require_manage(actor)
+    indicator = Indicator(**{k: v for k, v in fields.items() if k in FIELDS})
+    _check(indicator)
+    try:
+        with transaction.atomic():
+            indicator.save()
+            audit.record(
+                action=AuditAction.CREATE,
+                record_type=INDICATOR,
+                record_id=indicator.pk,
+                actor=actor,
+                changes=audit.diff({}, indicator_state(indicator)),
+            )
+    except IntegrityError:
+        raise ValidationError({"code": "An indicator with this code already exists"}) from None
+    return indicator
+
+
+def indicator_update(*, actor: Any, indicator: Indicator, **fields: Any) -> Indicator:
+    _require_manage(actor)
+    with transaction.atomic():
+        current = Indicator.objects.select_for_update().get(pk=indicator.pk)
+        before = indicator_state(current)
+        for name, value in fields.items():
+            if name in FIELDS:
+                setattr(current, name, value)
+        _check(current)
+        changes = audit.diff(before, indicator_state(current))
+        if changes:
+            try:
+                with transaction.atomic():
+                    current.save()
+            except IntegrityError:
+                raise ValidationError(
+                    {"code": "An indicator with this code already exists"}
+                ) from None
+            audit.record(
+                action=AuditAction.UPDATE,
+                record_type=INDICATOR,
+                record_id=current.pk,
+                actor=actor,
+                changes=changes,
+            )
+    return current
+
+
+def comparator_set(
+    *, actor: Any, indicator: Indicator, kind: str, year: int, value: Decimal, source: str
+) -> Comparator:
+    """Record (or correct) the published comparator for one year."""
+    _require_manage(actor)
+    problem = rules.value_problem(value, indicator.unit)
+    if problem:
+        raise ValidationError({"value": problem})
+    if not source.strip():
+        raise ValidationError({"source": "Enter where the comparator comes from"})
+    with transaction.atomic():
+        existing = (
+            Comparator.objects.select_for_update()
+            .filter(indicator=indicator, kind=kind, year=year)
+            .first()
+        )
+        before = (
+            {}
+            if existing is None
+            else {"value": _plain(existing.value), "source": existing.source}
+        )
+        comparator = existing or Comparator(indicator=indicator, kind=kind, year=year)
+        comparator.value = value
+        comparator.source = source.strip()
+        comparator.save()
+        changes = audit.diff(
+            before,
+            {
+                "indicator": indicator.pk,
+                "kind": kind,
+                "year": year,
+                "value": _plain(value),
+                "source": comparator.source,
+            }
+            if existing is None
+            else {"value": _plain(value), "source": comparator.source},
+        )
+        if changes:
+            audit.record(
+                action=AuditAction.CREATE if existing is None else AuditAction.UPDATE,
+                record_type=COMPARATOR,
+                record_id=comparator.pk,
+                actor=actor,
+                changes=changes,
+            )
+    return comparator
+
+
+def meeting_add(*, actor: Any, held_on: date) -> Meeting:
+    _require_manage(actor)
+    with transaction.atomic():
+        meeting, created = Meeting.objects.get_or_create(held_on=held_on)
+        if created:
+            audit.record(
+                action=AuditAction.CREATE,
+                record_type=MEETING,
+                record_id=meeting.pk,
+                actor=actor,
+                changes={"held_on": [None, held_on.isoformat()]},
+            )
+    return meeting

@@ -1,0 +1,85 @@
+"""Every read of serious incident cases, already narrowed to what the person may see.
+
+Reading a case's identifiable details (``case_for``) writes a view row to the audit trail. Lists
+carry references, states and clocks only, never a child's details, so they are not audited row
+by row; the page that opens a case is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from safeguard.core import audit
+from safeguard.core.models import Deadline
+from safeguard.core.selectors.deadlines import with_state
+from safeguard.reviews import policies
+from safeguard.reviews.models import Incident, Status
+from safeguard.reviews.services._common import INCIDENT, MODULE
+
+
+def cases_for(*, actor: Any, status: str | None = None) -> QuerySet[Incident]:
+    """Submitted cases for those who see every case; otherwise the person's own referrals.
+
+    A person's own drafts are included for them alone.
+    """
+    if not policies.can(actor, policies.Cap.USE):
+        return Incident.objects.none()
+    cases = Incident.objects.select_related("referring_organisation")
+    own = Q(referrer_id=actor.pk)
+    if policies.sees_every_case(actor):
+        cases = cases.filter(own | ~Q(status=Status.DRAFT))
+    else:
+        cases = cases.filter(own)
+    if status:
+        cases = cases.filter(status=status)
+    return cases.order_by("-submitted_at", "-created_at")
+
+
+def case_for(*, actor: Any, pk: int, audit_view: bool = True) -> Incident:
+    """One case with its identifiable details, or 404 (not 403: existence is need to know)."""
+    incident = Incident.objects.select_related("referring_organisation", "referrer").filter(
+        pk=pk
+    ).first()
+    if incident is None or not policies.can_see_case(actor, incident):
+        raise Http404
+    if audit_view:
+        audit.record_view(actor=actor, record_type=INCIDENT, record_id=incident.pk)
+    return incident
+
+
+def draft_for(*, actor: Any, pk: int) -> Incident:
+    incident = Incident.objects.filter(pk=pk).first()
+    if incident is None or not policies.can_edit_draft(actor, incident):
+        raise Http404
+    audit.record_view(actor=actor, record_type=INCIDENT, record_id=incident.pk)
+    return incident
+
+
+def clocks_of(incident: Incident) -> QuerySet[Deadline]:
+    """The case's statutory clocks with their state (pending, met, met late, overdue)."""
+    subject_ids = [str(incident.pk)]
+    return with_state(
+        Deadline.objects.filter(
+            module=MODULE, subject_id__in=subject_ids, subject_type=INCIDENT
+        ).order_by("due_at"),
+        now=timezone.now(),
+    )
+
+
+def contributions_of(incident: Incident) -> list[Any]:
+    return list(incident.contributions.select_related("organisation", "author", "meeting"))
+
+
+def incident_by_reference_for_organisation(*, organisation: Any, reference: str) -> Incident:
+    """The API's read: a partner system sees the cases its own organisation referred."""
+    incident = Incident.objects.filter(
+        reference=reference, referring_organisation=organisation
+    ).first()
+    if incident is None or incident.status == Status.DRAFT:
+        raise Http404
+    audit.record_view(actor=None, record_type=INCIDENT, record_id=incident.pk)
+    return incident
