@@ -81,9 +81,7 @@ PAGES: dict[str, Route] = {
     "core:sign_in": Route(PUBLIC, signed_in_status={"*": 302}),
     "core:sign_out": Route(PUBLIC, ok_status=405),
     "core:second_factor": Route(PUBLIC, anonymous_status=302, signed_in_status={"*": 302}),
-    "core:sign_in_recovery_code": Route(
-        PUBLIC, anonymous_status=302, signed_in_status={"*": 302}
-    ),
+    "core:sign_in_recovery_code": Route(PUBLIC, anonymous_status=302, signed_in_status={"*": 302}),
     "core:enrol": Route(PUBLIC, anonymous_status=302, signed_in_status={"*": 302}),
     "core:recovery_codes": Route(PUBLIC, anonymous_status=302, signed_in_status={"*": 302}),
     "core:account": Route(Capability.USE_SERVICE),

@@ -16,8 +16,8 @@ import hashlib
 import hmac
 import json
 import random
-from dataclasses import asdict, dataclass, field
 from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.conf import settings

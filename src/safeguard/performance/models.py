@@ -60,7 +60,9 @@ class Indicator(models.Model):
     )
     target = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     limits_from = models.DateField(
-        null=True, blank=True, help_text="Start of the period from which the limits are recalculated"
+        null=True,
+        blank=True,
+        help_text="Start of the period from which the limits are recalculated",
     )
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)

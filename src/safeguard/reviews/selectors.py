@@ -16,7 +16,7 @@ from django.utils import timezone
 from safeguard.core import audit
 from safeguard.core.models import Deadline
 from safeguard.core.selectors.deadlines import with_state
-from safeguard.reviews import policies
+from safeguard.reviews import policies, rules
 from safeguard.reviews.models import Incident, Status
 from safeguard.reviews.services._common import INCIDENT, MODULE
 
@@ -83,3 +83,25 @@ def incident_by_reference_for_organisation(*, organisation: Any, reference: str)
         raise Http404
     audit.record_view(actor=None, record_type=INCIDENT, record_id=incident.pk)
     return incident
+
+
+def case_context(actor: Any, incident: Incident) -> dict[str, Any]:
+    """What the case page shows, with what this person may do next on it.
+
+    ``incident`` must come from ``case_for``, which checked access and audited the view.
+    """
+    review = getattr(incident, "rapid_review", None) if incident.pk else None
+    return {
+        "incident": incident,
+        "children": list(incident.children.all()),
+        "agencies": list(incident.agencies_involved.all()),
+        "clocks": list(clocks_of(incident)),
+        "contributions": contributions_of(incident),
+        "meetings": list(incident.meetings.all()),
+        "rapid_review": review,
+        "is_scsi": rules.is_scsi(harm=incident.harm, abuse_or_neglect=incident.abuse_or_neglect),
+        "can_decide": policies.can_decide(actor, incident),
+        "can_contribute": policies.can_contribute(actor, incident),
+        "can_manage": policies.can_manage(actor, incident),
+        "can_sign_off": policies.can_sign_off(actor, incident),
+    }

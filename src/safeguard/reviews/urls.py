@@ -1,3 +1,7 @@
+"""The reviews pages, under /reviews/, namespace ``reviews``."""
+
+from safeguard.reviews.views import cases, decisions, discussion
+
 app_name = "reviews"
 
-urlpatterns: list = []
+urlpatterns = cases.urlpatterns + decisions.urlpatterns + discussion.urlpatterns

@@ -140,9 +140,7 @@ def comparator_set(
             .first()
         )
         before = (
-            {}
-            if existing is None
-            else {"value": _plain(existing.value), "source": existing.source}
+            {} if existing is None else {"value": _plain(existing.value), "source": existing.source}
         )
         comparator = existing or Comparator(indicator=indicator, kind=kind, year=year)
         comparator.value = value

@@ -59,7 +59,9 @@ def _clock(exception: IndicatorException) -> Deadline | None:
     ).first()
 
 
-def exceptions_scan(*, indicator: Indicator, now: datetime | None = None) -> IndicatorException | None:
+def exceptions_scan(
+    *, indicator: Indicator, now: datetime | None = None
+) -> IndicatorException | None:
     """Open an exception if the series shows a new special cause concern; else do nothing."""
     moment = now or timezone.now()
     reading = reading_for(indicator)
@@ -142,7 +144,10 @@ def exception_explain(
             record_type=EXCEPTION,
             record_id=current.pk,
             actor=actor,
-            changes={"explained": [not first, True], "explanation_length": [None, len(current.explanation)]},
+            changes={
+                "explained": [not first, True],
+                "explanation_length": [None, len(current.explanation)],
+            },
         )
         clock = _clock(current)
         if clock is not None and clock.cancelled_at is None:
@@ -173,7 +178,10 @@ def exception_close(
             record_type=EXCEPTION,
             record_id=current.pk,
             actor=actor,
-            changes={"state": ["open", "closed"], "explained": [None, current.explained_at is not None]},
+            changes={
+                "state": ["open", "closed"],
+                "explained": [None, current.explained_at is not None],
+            },
         )
         clock = _clock(current)
         if clock is not None and clock.met_at is None and clock.cancelled_at is None:

@@ -212,9 +212,7 @@ def _validate_rows(
     return good, errors
 
 
-def observations_import(
-    *, actor: Any, rows: list[ReturnRow], now: datetime | None = None
-) -> int:
+def observations_import(*, actor: Any, rows: list[ReturnRow], now: datetime | None = None) -> int:
     """Save every row or none. Raises ``ImportRefused`` listing every bad row."""
     if not rows:
         raise ImportRefused([RowError(1, "file", "The file has no rows of values")])

@@ -1,0 +1,188 @@
+"""Forms of the scorecard pages: they parse and name the field at fault; services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+
+from safeguard.core.models import Organisation
+from safeguard.performance import periods, rules
+from safeguard.performance.models import (
+    ComparatorKind,
+    Frequency,
+    Indicator,
+    Polarity,
+    Theme,
+    Unit,
+)
+
+NARRATIVE_HINT = (
+    "What the figure shows and why: the PMSG asks for narrative with every number."
+    " Do not name or describe any child."
+)
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's refusal on the field it names (or the form, when it names none)."""
+    for name, problems in error.message_dict.items():
+        for problem in problems:
+            form.add_error(name if name in form.fields else None, problem)
+
+
+class IndicatorForm(forms.Form):
+    code = forms.SlugField(
+        label="Code",
+        max_length=60,
+        help_text="Lower case letters, numbers and hyphens; return files use it",
+    )
+    name = forms.CharField(label="Name", max_length=200)
+    theme = forms.ChoiceField(label="Theme", choices=Theme.choices)
+    definition = forms.CharField(label="Definition", widget=forms.Textarea, required=False)
+    numerator = forms.CharField(label="Numerator", max_length=300, required=False)
+    denominator = forms.CharField(label="Denominator", max_length=300, required=False)
+    unit = forms.ChoiceField(label="Unit", choices=Unit.choices, widget=forms.RadioSelect)
+    child_population = forms.IntegerField(
+        label="Child population",
+        min_value=1,
+        required=False,
+        help_text="Only for a rate per 10,000 children: the population aged 0 to 17 it uses",
+    )
+    polarity = forms.ChoiceField(
+        label="Which way is better", choices=Polarity.choices, widget=forms.RadioSelect
+    )
+    frequency = forms.ChoiceField(
+        label="Frequency", choices=Frequency.choices, widget=forms.RadioSelect
+    )
+    owner_organisation = forms.ModelChoiceField(
+        label="Owner organisation", queryset=Organisation.objects.none()
+    )
+    target = forms.DecimalField(
+        label="Target", required=False, min_value=0, max_digits=14, decimal_places=4
+    )
+    limits_from = forms.CharField(
+        label="Recalculate the limits from",
+        required=False,
+        max_length=7,
+        help_text="Optional: the period the process changed, as year and month, like 2022-04",
+    )
+    active = forms.BooleanField(label="On the scorecard", required=False, initial=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["owner_organisation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Organisation.objects.filter(active=True).order_by("name")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        text = str(data.get("limits_from") or "").strip()
+        data["limits_from"] = None
+        if text and data.get("frequency"):
+            try:
+                data["limits_from"] = periods.parse(text, data["frequency"])
+            except ValueError as error:
+                self.add_error("limits_from", str(error))
+        return data
+
+    @staticmethod
+    def initial_for(indicator: Indicator) -> dict[str, Any]:
+        initial = {
+            name: getattr(indicator, name)
+            for name in (
+                "code",
+                "name",
+                "theme",
+                "definition",
+                "numerator",
+                "denominator",
+                "unit",
+                "child_population",
+                "polarity",
+                "frequency",
+                "target",
+                "active",
+            )
+        }
+        initial["owner_organisation"] = indicator.owner_organisation_id
+        initial["limits_from"] = (
+            periods.short(indicator.limits_from) if indicator.limits_from else ""
+        )
+        return initial
+
+
+class ComparatorForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Comparator", choices=ComparatorKind.choices, widget=forms.RadioSelect
+    )
+    year = forms.IntegerField(
+        label="Year",
+        min_value=2000,
+        max_value=2100,
+        help_text="The year it starts in: 2022 for 2022-23",
+    )
+    value = forms.DecimalField(label="Value", max_digits=14, decimal_places=4)
+    source = forms.CharField(
+        label="Source",
+        max_length=300,
+        help_text="For example, DfE Characteristics of children in need 2023",
+    )
+
+
+class MeetingForm(forms.Form):
+    held_on = forms.DateField(
+        label="Date of the PMSG meeting",
+        help_text="For example, 2026-12-15",
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )
+
+
+class ReturnForm(forms.Form):
+    indicator = forms.ModelChoiceField(label="Indicator", queryset=Indicator.objects.none())
+    period = forms.CharField(
+        label="Period", max_length=7, help_text="The year and month the period starts, like 2026-10"
+    )
+    value = forms.CharField(label="Value", max_length=30)
+    narrative = forms.CharField(label="Narrative", widget=forms.Textarea, help_text=NARRATIVE_HINT)
+
+    def __init__(self, *args: Any, indicators: QuerySet[Indicator], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["indicator"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = indicators
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        indicator = data.get("indicator")
+        if indicator is None:
+            return data
+        if "period" in data:
+            try:
+                data["period_start"] = periods.parse(data["period"], indicator.frequency)
+            except ValueError as error:
+                self.add_error("period", str(error))
+        if "value" in data:
+            value, problem = rules.parse_value(data["value"], indicator.unit)
+            if problem:
+                self.add_error("value", problem)
+            data["value_number"] = value
+        return data
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a return file",
+        help_text="XLSX or CSV with the columns indicator, period, value, narrative",
+    )
+
+
+class ExplainForm(forms.Form):
+    explanation = forms.CharField(
+        label="Explanation for the PMSG", widget=forms.Textarea, max_length=5000
+    )
+
+
+class CloseForm(forms.Form):
+    pmsg_view = forms.CharField(label="The PMSG's view", widget=forms.Textarea, max_length=5000)

@@ -1,0 +1,219 @@
+"""The forms of the reviews pages. They parse; the rules and services decide.
+
+Dates are typed as day/month/year text ("18/12/2026"): the rules check them against today, and
+each error names its field so the GOV.UK error summary can link to it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from safeguard.core.models import Organisation
+from safeguard.reviews import rules
+from safeguard.reviews.models import (
+    AbuseOrNeglect,
+    Decision,
+    Gender,
+    Harm,
+    Meeting,
+    ReferrerView,
+)
+
+DATE_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%Y-%m-%d", "%d-%m-%Y"]
+DATE_HINT = "For example, 18/12/2026"
+
+
+def date_field(label: str, *, required: bool = False, hint: str = DATE_HINT) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=DATE_FORMATS,
+        help_text=hint,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={
+            "invalid": f"{label} must be a real date, like 18/12/2026",
+            "required": f"Enter {label[0].lower()}{label[1:]}",
+        },
+    )
+
+
+def _choices(choices: Any) -> list[tuple[str, str]]:
+    return list(choices)
+
+
+class ReferralForm(forms.Form):
+    incident_date = date_field("Date of the incident")
+    la_aware_on = date_field("Date the local authority became aware")
+    summary = forms.CharField(
+        label="What happened",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="What happened, when and where, as far as it is known",
+    )
+    harm = forms.ChoiceField(
+        label="Harm", choices=_choices(Harm.choices), required=False, widget=forms.RadioSelect
+    )
+    abuse_or_neglect = forms.ChoiceField(
+        label="Is abuse or neglect known or suspected?",
+        choices=_choices(AbuseOrNeglect.choices),
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    agencies_involved = forms.ModelMultipleChoiceField(
+        label="Agencies involved with the child or family",
+        queryset=Organisation.objects.filter(active=True).exclude(kind="school"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    referrer_view = forms.ChoiceField(
+        label="Your view against the criteria for notification",
+        choices=_choices(ReferrerView.choices),
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    referrer_reasons = forms.CharField(
+        label="Reasons for your view",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def add_rule_errors(self, errors: dict[str, str]) -> None:
+        for name, message in errors.items():
+            self.add_error(name if name in self.fields else None, message)
+
+
+class ChildForm(forms.Form):
+    full_name = forms.CharField(label="Full name", max_length=200, required=False)
+    date_of_birth = date_field("Date of birth")
+    gender = forms.ChoiceField(
+        label="Gender",
+        choices=[("", "Choose")] + _choices(Gender.choices),
+        required=False,
+    )
+    ethnicity = forms.CharField(label="Ethnicity", max_length=100, required=False)
+    address = forms.CharField(
+        label="Address", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    identifiers = forms.CharField(
+        label="Known identifiers",
+        max_length=300,
+        required=False,
+        help_text="NHS number, UPN, police or LA reference, if known",
+    )
+
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", {}) or {}
+        return not any(str(v or "").strip() for v in data.values())
+
+    def details(self) -> rules.ChildDetails:
+        data = self.cleaned_data
+        return rules.ChildDetails(
+            full_name=data.get("full_name") or "",
+            date_of_birth=data.get("date_of_birth"),
+            gender=data.get("gender") or "",
+            ethnicity=data.get("ethnicity") or "",
+            address=data.get("address") or "",
+            identifiers=data.get("identifiers") or "",
+        )
+
+
+def child_forms(data: Any = None, initial: list[dict[str, Any]] | None = None) -> list[ChildForm]:
+    initial = initial or []
+    return [
+        ChildForm(
+            data,
+            prefix=f"child_{n}",
+            initial=initial[n - 1] if n - 1 < len(initial) else None,
+        )
+        for n in range(1, rules.MAX_CHILDREN + 1)
+    ]
+
+
+def place_child_errors(forms_: list[ChildForm], errors: dict[str, str]) -> dict[str, str]:
+    """Put ``child_2_full_name`` style errors on the child's own field; return the rest."""
+    rest = {}
+    for name, message in errors.items():
+        if name.startswith("child_") and name[6:7].isdigit():
+            index, field = int(name[6]), name[8:]
+            if 1 <= index <= len(forms_) and field in forms_[index - 1].fields:
+                forms_[index - 1].add_error(field, message)
+                continue
+        rest[name] = message
+    return rest
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision", choices=_choices(Decision.choices), required=False,
+        widget=forms.RadioSelect,
+    )
+    rationale = forms.CharField(
+        label="Rationale",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Required either way. It is shared with all statutory partners.",
+    )
+    panel_notified_on = date_field(
+        "Date the notification was sent to the Panel", hint="Only if you notify. " + DATE_HINT
+    )
+    panel_reference = forms.CharField(
+        label="Panel's reference", max_length=60, required=False, help_text="Only if you notify"
+    )
+
+    def add_rule_errors(self, errors: dict[str, str]) -> None:
+        for name, message in errors.items():
+            self.add_error(name if name in self.fields else None, message)
+
+
+class ContributionForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label="On behalf of", queryset=Organisation.objects.none(), required=False
+    )
+    information = forms.CharField(
+        label="Information your agency holds", widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Enter the information your agency holds"},
+    )
+    opinion = forms.CharField(
+        label="Professional opinion", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Does the incident meet the criteria for notification, and why?",
+    )
+    meeting = forms.ModelChoiceField(
+        label="Attach to meeting", queryset=Meeting.objects.none(), required=False,
+        empty_label="No meeting",
+    )
+
+    def __init__(self, *args: Any, organisations: Any, meetings: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = organisations
+        meeting = self.fields["meeting"]
+        assert isinstance(meeting, forms.ModelChoiceField)
+        meeting.queryset = meetings
+
+
+class MeetingForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Kind of meeting", choices=_choices(Meeting.Kind.choices), widget=forms.RadioSelect,
+        error_messages={"required": "Choose the kind of meeting"},
+    )
+    held_on = date_field("Date of the meeting", required=True)
+    attendees = forms.CharField(
+        label="Attendees", widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Names and agencies, one a line",
+        error_messages={"required": "List the attendees"},
+    )
+    invited_professionals = forms.CharField(
+        label="Invited professionals", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    minutes = forms.CharField(
+        label="Minutes", required=False, widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Record the rationale for every recommendation and decision",
+    )
+
+
+def first_error_field(error: ValidationError) -> dict[str, list[str]]:
+    return error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}

@@ -1,0 +1,140 @@
+"""Discussion before the decision: extraordinary RAG meetings, minutes and partners' views.
+
+Nothing is decided by e-mail: each partner's information and professional opinion is a record
+on the case, attached to a meeting where it was given, and the minutes carry the rationale.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from safeguard.core import audit
+from safeguard.core.models import Organisation
+from safeguard.core.models.audit import AuditAction
+from safeguard.reviews import policies, recipients
+from safeguard.reviews.models import Contribution, Incident, Meeting
+from safeguard.reviews.services._common import (
+    case_link,
+    fail,
+    refuse_unless,
+    state,
+    tell,
+    text_marks,
+)
+
+MEETING = "reviews.meeting"
+CONTRIBUTION = "reviews.contribution"
+
+
+def contribution_add(
+    *,
+    actor: Any,
+    incident: Incident,
+    information: str,
+    opinion: str = "",
+    organisation: Organisation | None = None,
+    meeting: Meeting | None = None,
+) -> Contribution:
+    """A partner's information and view. RAG members speak for their own organisation; the
+    Business Unit records a contribution on behalf of the organisation that gave it.
+    """
+    refuse_unless(policies.can_contribute(actor, incident))
+    if organisation is None or not policies.can(actor, policies.Cap.MANAGE):
+        organisation = actor.organisation
+    errors = {}
+    if not information.strip():
+        errors["information"] = "Enter the information your agency holds"
+    if meeting is not None and meeting.incident_id != incident.pk:
+        errors["meeting"] = "Choose a meeting of this case"
+    fail(errors)
+    with transaction.atomic():
+        contribution = Contribution.objects.create(
+            incident=incident,
+            organisation=organisation,
+            meeting=meeting,
+            author=actor,
+            information=information.strip(),
+            opinion=opinion.strip(),
+        )
+        audit.record(
+            action=AuditAction.CREATE,
+            record_type=CONTRIBUTION,
+            record_id=contribution.pk,
+            actor=actor,
+            changes=audit.diff(
+                {},
+                {
+                    **state(contribution, ("incident_id", "organisation_id", "meeting_id")),
+                    **text_marks(contribution, ("information", "opinion")),
+                },
+            ),
+        )
+    return contribution
+
+
+_MEETING_FIELDS = ("incident_id", "kind", "held_on")
+_MEETING_TEXT = ("attendees", "invited_professionals", "minutes")
+
+
+def meeting_record(
+    *,
+    actor: Any,
+    incident: Incident,
+    kind: str,
+    held_on: date,
+    attendees: str,
+    invited_professionals: str = "",
+    minutes: str = "",
+    meeting: Meeting | None = None,
+) -> Meeting:
+    """Call (or update) a meeting. A new one is announced to the RAG and the Chair."""
+    refuse_unless(policies.can_manage(actor, incident))
+    errors = {}
+    if kind not in Meeting.Kind.values:
+        errors["kind"] = "Choose the kind of meeting"
+    if kind == Meeting.Kind.RAPID_REVIEW and not hasattr(incident, "rapid_review"):
+        errors["kind"] = "A Rapid Review meeting needs a Rapid Review: the Panel must be notified"
+    if not attendees.strip():
+        errors["attendees"] = "List the attendees"
+    fail(errors)
+    with transaction.atomic():
+        if meeting is None:
+            before: dict[str, Any] = {}
+            meeting = Meeting(incident=incident, created_by=actor)
+        else:
+            if meeting.incident_id != incident.pk:
+                raise ValidationError({"meeting": "Choose a meeting of this case"})
+            before = {**state(meeting, _MEETING_FIELDS), **text_marks(meeting, _MEETING_TEXT)}
+        meeting.kind = kind
+        meeting.held_on = held_on
+        meeting.attendees = attendees.strip()
+        meeting.invited_professionals = invited_professionals.strip()
+        meeting.minutes = minutes.strip()
+        meeting.save()
+        audit.record(
+            action=AuditAction.UPDATE if before else AuditAction.CREATE,
+            record_type=MEETING,
+            record_id=meeting.pk,
+            actor=actor,
+            changes=audit.diff(
+                before, {**state(meeting, _MEETING_FIELDS), **text_marks(meeting, _MEETING_TEXT)}
+            ),
+        )
+        if not before:
+            tell(
+                people=recipients.everyone_who_must_know(),
+                subject=f"Meeting called on {incident.reference}",
+                body=f"A meeting has been called on {incident.reference} for"
+                f" {held_on:%d/%m/%Y}. Sign in for the details.",
+                link=case_link(incident),
+                reason="reviews.meeting_called",
+                record_type=MEETING,
+                record_id=meeting.pk,
+                event="meeting",
+            )
+    return meeting
+
