@@ -130,7 +130,7 @@ def test_one_result_per_child_in_input_order() -> None:
 
 
 def test_thresholds_change_decisions() -> None:
-    corrupted = child(ROLL[4], surname="Jackson", postcode=None)
+    corrupted = child(ROLL[4], surname="Jackson", gender=None)
     default = MatchModel.default()
     upn_found, decision = only([corrupted], default)
     assert (upn_found, decision) == (ROLL[4].key, AUTOMATIC)
