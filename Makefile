@@ -19,7 +19,9 @@ node_modules/.installed: package.json package-lock.json
 install: $(BIN)/.installed node_modules/.installed
 
 run: install
-	SAFEGUARD_DEMO=$${SAFEGUARD_DEMO-1} $(BIN)/safeguard run --demo-if-empty
+	SAFEGUARD_DEMO=$${SAFEGUARD_DEMO-1} \
+	SAFEGUARD_PARTNERSHIP_NAME="$${SAFEGUARD_PARTNERSHIP_NAME-Westmere Safeguarding Children Partnership}" \
+	  $(BIN)/safeguard run --demo-if-empty
 
 lint: install
 	$(BIN)/ruff check src tests bench

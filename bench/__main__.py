@@ -13,7 +13,7 @@ import sys
 import tempfile
 import time
 
-BENCHMARKS = ["audit_chain"]
+BENCHMARKS = ["audit_chain", "linkage"]
 
 
 def main(argv: list[str]) -> int:

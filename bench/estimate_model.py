@@ -34,8 +34,13 @@ RANDOM_PAIRS = 3_000_000
 
 
 def _level_case(comparison: str) -> str:
+    """The level of each pair, as SQL. ``exact_same_surname`` holds conditional probabilities
+    and is counted apart (see ``_same_postcode_given_same_surname``): here its pairs are
+    counted as plain ``exact``."""
     whens = []
     for level, sql in linkage.LEVELS[comparison]:
+        if level == "exact_same_surname":
+            continue
         if sql == "ELSE":
             whens.append(f"ELSE '{level}'")
         else:
@@ -63,7 +68,7 @@ def _proportions(connection: duckdb.DuckDBPyConnection, pairs: str) -> dict[str,
         result[comparison] = {
             level: max(counts.get(level, 0) / total, FLOOR)
             for level, _ in linkage.LEVELS[comparison]
-            if level != "null"
+            if level not in ("null", "exact_same_surname")
         }
     return result
 
@@ -93,13 +98,41 @@ def estimate(roll_size: int = ROLL, children: int = CHILDREN) -> dict[str, Any]:
         )
     m = _proportions(connection, "true_pairs")
     u = _proportions(connection, "random_pairs")
-    return {
+    m_household, u_household = _same_postcode_given_same_surname(connection)
+    model = {
         comparison: {
             level: {"m": m_value, "u": round(u[comparison][level], 6)}
             for level, m_value in _with_floor(m[comparison]).items()
         }
         for comparison in m
     }
+    model["postcode"]["exact_same_surname"] = {
+        "m": round(m_household, 4),
+        "u": round(u_household, 6),
+    }
+    return model
+
+
+def _same_postcode_given_same_surname(
+    connection: duckdb.DuckDBPyConnection,
+) -> tuple[float, float]:
+    """P(same postcode | same surname) for true pairs (m) and for all pairs of pupils (u).
+
+    u is counted exactly over every pair of distinct pupils of the roll, from group sizes.
+    """
+    m_row = connection.execute(
+        "SELECT count(*) FILTER (WHERE c.postcode = p.postcode), count(*) FROM true_pairs x "
+        "JOIN children c ON c.unique_id = x.child JOIN roll p ON p.unique_id = x.pupil "
+        "WHERE c.surname = p.surname AND c.postcode IS NOT NULL AND p.postcode IS NOT NULL"
+    ).fetchone()
+    u_row = connection.execute(
+        "SELECT (SELECT sum(n * (n - 1)) FROM (SELECT count(*) AS n FROM roll "
+        "  WHERE surname IS NOT NULL AND postcode IS NOT NULL GROUP BY surname, postcode)), "
+        "(SELECT sum(n * (n - 1)) FROM (SELECT count(*) AS n FROM roll "
+        "  WHERE surname IS NOT NULL AND postcode IS NOT NULL GROUP BY surname))"
+    ).fetchone()
+    assert m_row is not None and u_row is not None
+    return m_row[0] / m_row[1], float(u_row[0]) / float(u_row[1])
 
 
 def _with_floor(levels: dict[str, float]) -> dict[str, float]:

@@ -80,12 +80,19 @@ LEVELS: dict[str, list[tuple[str, str]]] = {
     ],
     "postcode": [
         ("null", "postcode_l IS NULL OR postcode_r IS NULL"),
+        ("exact_same_surname", "postcode_l = postcode_r AND surname_l = surname_r"),
         ("exact", "postcode_l = postcode_r"),
         ("sector", "postcode_sector_l = postcode_sector_r"),
         ("district", "postcode_district_l = postcode_district_r"),
         ("else", "ELSE"),
     ],
 }
+
+# Siblings share a surname and a postcode, so for two records with the same surname an equal
+# postcode is much weaker evidence than for two strangers. The level "exact_same_surname"
+# therefore holds conditional probabilities, P(same postcode | same surname), for true
+# matches (m) and for non-matches (u): the surname comparison has already counted the surname.
+# Without it a brother would look like a typo of his sister.
 
 # Pairs are only scored if they share one of these keys. Together they keep recall for every
 # single corruption and most pairs of corruptions, without scoring every pupil of the roll.
@@ -424,6 +431,7 @@ DEFAULT_MODEL: dict[str, Any] = {
             "else": {"m": 0.01, "u": 0.500284},
         },
         "postcode": {
+            "exact_same_surname": {"m": 0.9331, "u": 0.001702},
             "exact": {"m": 0.9276, "u": 1.4e-05},
             "sector": {"m": 0.0099, "u": 0.000991},
             "district": {"m": 0.03, "u": 0.009059},

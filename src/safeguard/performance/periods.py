@@ -89,7 +89,7 @@ def short(start: date) -> str:
 
 def missing(starts: list[date], frequency: str) -> list[date]:
     """The period starts absent between the first and last of ``starts`` (sorted)."""
-    gaps = []
+    gaps: list[date] = []
     if not starts:
         return gaps
     have = set(starts)

@@ -49,3 +49,8 @@ def display(value: Decimal | float | None, unit: str) -> str:
         return f"{number:,.0f}"
     text = f"{number:,.1f}"
     return f"{text}%" if unit == PERCENTAGE else text
+
+
+def plain(value: float) -> str:
+    """A limit or mean: two decimal places, so close limits stay distinguishable."""
+    return f"{value:,.2f}"

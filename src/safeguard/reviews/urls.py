@@ -1,7 +1,7 @@
 """The reviews pages, under /reviews/, namespace ``reviews``."""
 
-from safeguard.reviews.views import cases, decisions, discussion
+from safeguard.reviews.views import cases, decisions, discussion, oversight
 
 app_name = "reviews"
 
-urlpatterns = cases.urlpatterns + decisions.urlpatterns + discussion.urlpatterns
+urlpatterns = cases.urlpatterns + decisions.urlpatterns + discussion.urlpatterns + oversight.urlpatterns
