@@ -51,7 +51,8 @@ def _level_case(comparison: str) -> str:
 def _proportions(connection: duckdb.DuckDBPyConnection, pairs: str) -> dict[str, dict[str, float]]:
     columns = [name for name in linkage._table([]).column_names if name != "unique_id"]
     select = ", ".join(
-        [f"c.{name} AS {name}_l" for name in columns] + [f"p.{name} AS {name}_r" for name in columns]
+        [f"c.{name} AS {name}_l" for name in columns]
+        + [f"p.{name} AS {name}_r" for name in columns]
     )
     connection.execute(
         f"CREATE OR REPLACE TEMP VIEW joined AS SELECT {select} FROM {pairs} x "  # noqa: S608

@@ -20,57 +20,65 @@ from safeguard.children.identifiers import upn_check_letter
 from safeguard.children.linkage import Person
 from safeguard.children.nicknames import NICKNAMES
 
-BOYS = (
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+BOYS = _words(
     "Oliver George Noah Arthur Harry Leo Muhammad Jack Charlie Oscar Jacob Henry Thomas Freddie "
     "Alfred Theodore William Theo Archie Joshua Alexander James Isaac Edward Lucas Tommy Finley "
-    "Max Logan Ethan Mason Albert Hugo Isaac Joseph Benjamin Samuel Daniel Adam Harrison Sebastian "
-    "Dylan Elijah Reuben Toby Louie Jude Ronnie Teddy Luca Frederick Matthew Zachary Rory Jaxon "
-    "Harvey Stanley David Carter Elliot Caleb Michael Riley Jenson Nathan Ryan Ezra Ollie Gabriel "
-    "Liam Robert John Kai Ibrahim Ali Yusuf Omar Aaron Felix Ellis Rowan Jesse Jasper Finn Arlo "
-    "Bobby Jamie Tyler Kian Connor Callum Lewis Owen Patrick Peter Richard Anthony Christopher "
-    "Jayden Kyle Aiden Declan Cameron Dominic Vincent Victor Raymond Leon Mohammed Hamza Zain"
-).split()
-GIRLS = (
-    "Olivia Amelia Isla Ava Ivy Freya Lily Florence Mia Willow Rosie Sophia Isabella Grace Daisy "
-    "Sienna Poppy Elsie Emily Ella Evelyn Phoebe Sofia Evie Charlotte Harper Millie Matilda Maya "
-    "Sophie Alice Emilia Isabelle Ruby Luna Maisie Aria Penelope Mila Bonnie Eva Hallie Eliza "
-    "Ada Violet Esme Arabella Imogen Jessica Delilah Thea Harriet Eleanor Margaret Katherine "
-    "Elizabeth Abigail Rebecca Victoria Amelie Lucy Holly Chloe Megan Lauren Hannah Zara Aisha "
-    "Maryam Fatima Layla Nancy Mabel Iris Robyn Erin Bethany Niamh Caitlin Leah Molly Scarlett "
-    "Georgia Jasmine Madison Summer Lola Heidi Orla Aurora Beatrice Clara Edith Frances Josephine "
-    "Nicola Samantha Alexandra Amanda Stephanie Susan Sarah Mary Anne Christina Theresa Natalie"
-).split()
-SURNAMES = (
+    "Max Logan Ethan Mason Albert Hugo Isaac Joseph Benjamin Samuel Daniel Adam Harrison "
+    "Sebastian Dylan Elijah Reuben Toby Louie Jude Ronnie Teddy Luca Frederick Matthew Zachary "
+    "Rory Jaxon Harvey Stanley David Carter Elliot Caleb Michael Riley Jenson Nathan Ryan Ezra "
+    "Ollie Gabriel Liam Robert John Kai Ibrahim Ali Yusuf Omar Aaron Felix Ellis Rowan Jesse "
+    "Jasper Finn Arlo Bobby Jamie Tyler Kian Connor Callum Lewis Owen Patrick Peter Richard "
+    "Anthony Christopher Jayden Kyle Aiden Declan Cameron Dominic Vincent Victor Raymond Leon "
+    "Mohammed Hamza Zain"
+)
+GIRLS = _words(
+    "Olivia Amelia Isla Ava Ivy Freya Lily Florence Mia Willow Rosie Sophia Isabella Grace "
+    "Daisy Sienna Poppy Elsie Emily Ella Evelyn Phoebe Sofia Evie Charlotte Harper Millie "
+    "Matilda Maya Sophie Alice Emilia Isabelle Ruby Luna Maisie Aria Penelope Mila Bonnie Eva "
+    "Hallie Eliza Ada Violet Esme Arabella Imogen Jessica Delilah Thea Harriet Eleanor Margaret "
+    "Katherine Elizabeth Abigail Rebecca Victoria Amelie Lucy Holly Chloe Megan Lauren Hannah "
+    "Zara Aisha Maryam Fatima Layla Nancy Mabel Iris Robyn Erin Bethany Niamh Caitlin Leah "
+    "Molly Scarlett Georgia Jasmine Madison Summer Lola Heidi Orla Aurora Beatrice Clara Edith "
+    "Frances Josephine Nicola Samantha Alexandra Amanda Stephanie Susan Sarah Mary Anne "
+    "Christina Theresa Natalie"
+)
+SURNAMES = _words(
     "Smith Jones Williams Taylor Brown Davies Evans Wilson Thomas Johnson Roberts Robinson "
     "Thompson Wright Walker White Edwards Hughes Green Hall Lewis Harris Clarke Patel Jackson "
-    "Wood Turner Martin Cooper Hill Ward Morris Moore Clark Lee King Baker Harrison Morgan Allen "
-    "James Scott Phillips Watson Davis Parker Price Bennett Young Griffiths Mitchell Kelly Cook "
-    "Carter Richardson Bailey Collins Bell Shaw Murphy Miller Cox Richards Khan Marshall Anderson "
-    "Simpson Ellis Adams Singh Begum Wilkinson Foster Chapman Powell Webb Rogers Gray Mason Ali "
-    "Hunt Hussain Campbell Matthews Owen Palmer Holmes Mills Barnes Knight Lloyd Butler Russell "
-    "Barker Fisher Stevens Jenkins Murray Dixon Harvey Graham Pearson Ahmed Fletcher Walsh Kaur "
-    "Gibson Howard Andrews Stewart Elliott Reynolds Saunders Payne Fox Ford Pearce Day Brooks "
-    "West Lawrence Cole Atkinson Bradley Spencer Gill Dawson Ball Burton O'Brien Watts Rose Booth "
-    "Perry Ryan Grant Wells Armstrong Francis Rees Hayes Hart Hudson Newman Barrett Webster Hunter "
-    "Gregory Carr Lowe Page Marsh Riley Dunn Woods Parsons Berry Stone Reid Holland Hawkins "
-    "Harding Porter Robertson Newton Oliver Reed Kennedy Williamson Bird Gardner Shah Dean Lane "
-    "Cooke Bates Henderson Parry Burgess Bishop Walton Burns Nicholson Shepherd Ross Cross Long"
-).split()
+    "Wood Turner Martin Cooper Hill Ward Morris Moore Clark Lee King Baker Harrison Morgan "
+    "Allen James Scott Phillips Watson Davis Parker Price Bennett Young Griffiths Mitchell "
+    "Kelly Cook Carter Richardson Bailey Collins Bell Shaw Murphy Miller Cox Richards Khan "
+    "Marshall Anderson Simpson Ellis Adams Singh Begum Wilkinson Foster Chapman Powell Webb "
+    "Rogers Gray Mason Ali Hunt Hussain Campbell Matthews Owen Palmer Holmes Mills Barnes "
+    "Knight Lloyd Butler Russell Barker Fisher Stevens Jenkins Murray Dixon Harvey Graham "
+    "Pearson Ahmed Fletcher Walsh Kaur Gibson Howard Andrews Stewart Elliott Reynolds Saunders "
+    "Payne Fox Ford Pearce Day Brooks West Lawrence Cole Atkinson Bradley Spencer Gill Dawson "
+    "Ball Burton O'Brien Watts Rose Booth Perry Ryan Grant Wells Armstrong Francis Rees Hayes "
+    "Hart Hudson Newman Barrett Webster Hunter Gregory Carr Lowe Page Marsh Riley Dunn Woods "
+    "Parsons Berry Stone Reid Holland Hawkins Harding Porter Robertson Newton Oliver Reed "
+    "Kennedy Williamson Bird Gardner Shah Dean Lane Cooke Bates Henderson Parry Burgess Bishop "
+    "Walton Burns Nicholson Shepherd Ross Cross Long"
+)
 # Rare surnames are compounds of English place-name parts: thousands of plausible names, each
 # held by few families, as in a real roll.
-SURNAME_HEADS = (
+SURNAME_HEADS = _words(
     "Ash Bar Black Brad Brook Cal Chad Church Clay Cran Dal Ding Elm Fair Farn Gold Green Hal "
-    "Hart Hay Hol Kings Lang Lind Mar Mid Mill New Nor Oak Pen Red Rock Rother Sal Shep Stan Sud "
-    "Thorn Wal War Wes Whit Wick Win Wood Yar Ather Bram Carl Dun Fen Gar Haw Kel Lox Mor"
-).split()
-SURNAME_TAILS = (
+    "Hart Hay Hol Kings Lang Lind Mar Mid Mill New Nor Oak Pen Red Rock Rother Sal Shep Stan "
+    "Sud Thorn Wal War Wes Whit Wick Win Wood Yar Ather Bram Carl Dun Fen Gar Haw Kel Lox Mor"
+)
+SURNAME_TAILS = _words(
     "ford worth ton ley field wood well by combe hurst stead ham bury den dale shaw well cote "
     "thorpe wick stone more mere ridge brook croft gate land lock man wright"
-).split()
+)
 # Rarer given names are made from syllables, as a diverse roll has many names held by few.
-NAME_ONSETS = "Ka Le Mi Ro Ta Za Jo Ma Sa Da Ri No Ay El Ar Is Ya Ke Bo Lu".split()
-BOY_ENDINGS = "den ran son lan vin rik mar ian ez on".split()
-GIRL_ENDINGS = "na ria lie ya nia lah ra isha ette lyn".split()
+NAME_ONSETS = _words("Ka Le Mi Ro Ta Za Jo Ma Sa Da Ri No Ay El Ar Is Ya Ke Bo Lu")
+BOY_ENDINGS = ["den", "ran", "son", "lan", "vin", "rik", "mar", "ian", "ez", "on"]
+GIRL_ENDINGS = ["na", "ria", "lie", "ya", "nia", "lah", "ra", "isha", "ette", "lyn"]
 SURNAME_MIDDLES = ["", "en", "ing", "er", "s", "ton"]
 OUTWARD_DISTRICTS = 99
 UNIT_LETTERS = "ABDEFGHJLN"
@@ -112,7 +120,9 @@ class _Names:
         self.boys_w = _zipf_weights(len(BOYS), 0.6)
         self.girls_w = _zipf_weights(len(GIRLS), 0.6)
         self.common_w = _zipf_weights(len(SURNAMES), 0.6)
-        self.rare = [h + m + t for h in SURNAME_HEADS for m in SURNAME_MIDDLES for t in SURNAME_TAILS]
+        self.rare = [
+            h + m + t for h in SURNAME_HEADS for m in SURNAME_MIDDLES for t in SURNAME_TAILS
+        ]
         self.rare_boys = [o + e for o in NAME_ONSETS for e in BOY_ENDINGS]
         self.rare_girls = [o + e for o in NAME_ONSETS for e in GIRL_ENDINGS]
 
@@ -130,7 +140,9 @@ class _Names:
     def postcode(self) -> str:
         rng = self.rng
         district = rng.randint(1, OUTWARD_DISTRICTS)
-        return f"ZZ{district} {rng.randint(0, 9)}{rng.choice(UNIT_LETTERS)}{rng.choice(UNIT_LETTERS)}"
+        return (
+            f"ZZ{district} {rng.randint(0, 9)}{rng.choice(UNIT_LETTERS)}{rng.choice(UNIT_LETTERS)}"
+        )
 
     def dob(self) -> date:
         return REFERENCE - timedelta(days=self.rng.randint(4 * 365, 18 * 365))

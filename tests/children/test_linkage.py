@@ -5,6 +5,8 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from safeguard.children.identifiers import upn_check_letter
 from safeguard.children.linkage import (
@@ -184,3 +186,20 @@ def test_model_json_that_is_not_an_object_is_refused() -> None:
         MatchModel.from_json("{")
     with pytest.raises(ValueError, match="JSON object"):
         MatchModel.from_json("[]")
+
+
+@settings(max_examples=5, deadline=None)
+@given(st.permutations(ROLL), st.permutations(range(len(ROLL))))
+def test_results_do_not_depend_on_the_order_of_either_list(
+    roll: list[Person], order: list[int]
+) -> None:
+    children = [child(ROLL[i], f"c{i}", dob=None if i % 3 == 0 else ROLL[i].dob) for i in order]
+    shuffled = {r.ref: r for r in match(children, roll)}
+    reference = {r.ref: r for r in match(sorted(children, key=lambda c: c.key), ROLL)}
+    for ref, result in reference.items():
+        other = shuffled[ref]
+        assert (other.decision, other.probability) == pytest.approx(
+            (result.decision, result.probability)
+        )
+        if result.decision == AUTOMATIC:
+            assert other.upn == result.upn

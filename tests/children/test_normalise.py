@@ -102,9 +102,7 @@ def test_postcode(
     st.sampled_from(["", " ", "  "]),
     st.booleans(),
 )
-def test_postcode_spacing_and_case_do_not_matter(
-    postcode: str, gap: str, lower: bool
-) -> None:
+def test_postcode_spacing_and_case_do_not_matter(postcode: str, gap: str, lower: bool) -> None:
     written = postcode.replace(" ", gap)
     written = written.lower() if lower else written
     assert normalise.postcode(written) == postcode

@@ -13,8 +13,8 @@ UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 _UPN_SHAPE = re.compile(r"^[A-HJ-NP-RT-Z]\d{11}[0-9A-HJ-NP-RT-Z]$")
 
 
-def _upn_value(char: str) -> int:
-    return int(char) if char.isdigit() else UPN_LETTERS.index(char)
+# A character's value: digits count as themselves, letters as their place in the alphabet.
+_UPN_VALUES = {**{str(d): d for d in range(10)}, **{c: i for i, c in enumerate(UPN_LETTERS)}}
 
 
 def upn_check_letter(body: str) -> str:
@@ -25,7 +25,7 @@ def upn_check_letter(body: str) -> str:
     """
     if len(body) != 12:
         raise ValueError("a UPN body has 12 characters")
-    total = sum(_upn_value(char) * weight for weight, char in enumerate(body, start=2))
+    total = sum(_UPN_VALUES[char] * weight for weight, char in enumerate(body, start=2))
     return UPN_LETTERS[total % 23]
 
 

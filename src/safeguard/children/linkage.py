@@ -11,15 +11,19 @@ always give the same answer, and an administrator can read and adjust every numb
 synthetic data by ``bench/estimate_model.py``.
 
 The prior is "the share of incident children expected to be on the roll", spread over the
-roll: a pupil on a roll of N is a priori the child with probability ``share / N``. So the
-same model stays calibrated whether the roll holds 500 or 500,000 pupils.
+roll: a pupil on a roll of N is a priori the child with probability ``share / N``, so the same
+model stays calibrated as the roll grows. N is taken as at least ``min_roll_size``: a shorter
+list is a sample (one school, a test) of the children an incident can involve, and a generous
+prior on it would let a brother pass for his sister.
+
+The reported probability is normalised over the candidates of each child (see ``match``).
 """
 
 from __future__ import annotations
 
 import json
-import math
 import logging
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -282,7 +286,9 @@ def splink_settings(model: MatchModel, roll_size: int) -> dict[str, Any]:
                 entry["m_probability"] = p.m
                 entry["u_probability"] = p.u
             comparison_levels.append(entry)
-        comparisons.append({"output_column_name": comparison, "comparison_levels": comparison_levels})
+        comparisons.append(
+            {"output_column_name": comparison, "comparison_levels": comparison_levels}
+        )
     return {
         "link_type": "link_only",
         "unique_id_column_name": "unique_id",
@@ -338,6 +344,7 @@ def _best_two(
     children: Sequence[Person], roll: Sequence[Person], model: MatchModel
 ) -> dict[int, tuple[int, float, float]]:
     """child index -> (best pupil index, its probability, the second best probability)."""
+    # Splink takes a second to import: only matching pays it, not every ``safeguard`` command.
     from splink import DuckDBAPI, Linker
 
     connection = duckdb.connect(":memory:")
@@ -394,14 +401,19 @@ def _best_two(
         ).fetchall()
     finally:
         connection.close()
-    return {int(c): (int(p), float(prob), float(second)) for c, p, prob, second in rows}
+    return {
+        int(c): (int(p), float(prob or 0.0), float(second or 0.0)) for c, p, prob, second in rows
+    }
 
 
-# Estimated once by bench/estimate_model.py (see there): u by Splink's random sampling of
-# pupil pairs on a synthetic 500,000-pupil roll; m from the synthetic ground truth (the known
-# true pairs of incident children and their pupils), then rounded. Surname "else" keeps a
-# large m because children's surnames change (a parent's new partner, a return to a birth
-# name); postcode "else" likewise because families move.
+# Estimated once by ``python -m bench.estimate_model`` on a synthetic 500,000-pupil roll and
+# 20,000 incident children (bench/synthetic_children.py): u over 3,000,000 random pairs of an
+# incident child and a pupil (as Splink's estimate_u_using_random_sampling does); m over the
+# known true pairs of the ground truth (as Splink's estimate_m_from_label_column does), each m
+# raised to at least 0.01 so that no single disagreement can veto a match (real records have
+# errors the generator does not make). postcode.exact_same_surname holds P(same postcode |
+# same surname), counted exactly over the roll. Surname and postcode "else" keep a real m:
+# children's surnames change (a parent's new partner, a return to a birth name), families move.
 DEFAULT_MODEL: dict[str, Any] = {
     "thresholds": {"automatic": 0.95, "review": 0.5},
     "prior": {"share_on_roll": 0.9, "min_roll_size": 50_000},

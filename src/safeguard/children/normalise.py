@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from functools import lru_cache
 
 from safeguard.children.nicknames import NICKNAMES
 
@@ -36,6 +37,12 @@ GENDER_CODES: dict[str, str] = {
 """Accepted gender codes (DfE census codes M, F, U and plain words) -> M, F or "" (unknown)."""
 
 
+# Rolls repeat the same names and dates of birth thousands of times: the pure functions below
+# are cached, which makes reading a 500,000-pupil roll several seconds faster.
+_CACHE = 1 << 16
+
+
+@lru_cache(maxsize=_CACHE)
 def name(value: str | None) -> str | None:
     """Lower case ASCII letters only: accents folded, spaces, hyphens and apostrophes dropped."""
     if value is None:
@@ -45,6 +52,7 @@ def name(value: str | None) -> str | None:
     return letters or None
 
 
+@lru_cache(maxsize=_CACHE)
 def canonical_forename(value: str | None) -> str | None:
     """The formal name a nickname stands for ("Alfie" -> "alfred"); other names normalised.
 
@@ -103,6 +111,7 @@ def gender(value: str | None) -> str | None:
     return GENDER_CODES[key] or None
 
 
+@lru_cache(maxsize=_CACHE)
 def iso_date(value: str | None) -> date | None:
     """A date written ``YYYY-MM-DD``; None if empty. Raises ValueError for anything else.
 

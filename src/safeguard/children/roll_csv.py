@@ -13,10 +13,11 @@ notification to nobody, so the caller gets every problem at once to fix them in 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 from safeguard.children import normalise
 from safeguard.children.identifiers import is_valid_upn, normalise_upn
@@ -25,6 +26,7 @@ from safeguard.children.linkage import Person
 ROLL_COLUMNS = ("upn", "forename", "surname", "dob", "gender", "postcode", "school_urn")
 CHILDREN_COLUMNS = ("ref", "forename", "surname", "dob", "gender", "postcode")
 MAX_ERRORS = 1000
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,9 @@ class Pupil:
     school_urn: str | None
 
 
-def read_roll(lines: Iterable[str], *, name: str = "roll", today: date | None = None) -> list[Pupil]:
+def read_roll(
+    lines: Iterable[str], *, name: str = "roll", today: date | None = None
+) -> list[Pupil]:
     pupils: list[Pupil] = []
     errors: list[RowError] = []
     seen: dict[str, int] = {}
@@ -114,14 +118,16 @@ def read_children_file(path: str | Path, *, today: date | None = None) -> list[P
     return _read_file(path, lambda lines: read_children(lines, name=str(path), today=today))
 
 
-def _read_file(path, reader):  # type: ignore[no-untyped-def]
+def _read_file(path: str | Path, reader: Callable[[Iterable[str]], T]) -> T:
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             return reader(handle)
     except UnicodeDecodeError:
         raise CsvError(str(path), [RowError(0, "-", "the file is not UTF-8 text")]) from None
     except OSError as error:
-        raise CsvError(str(path), [RowError(0, "-", f"cannot be read ({error.strerror})")]) from None
+        raise CsvError(
+            str(path), [RowError(0, "-", f"cannot be read ({error.strerror})")]
+        ) from None
 
 
 def _rows(

@@ -38,7 +38,9 @@ class Command(BaseCommand):
         match.add_argument(
             "--children", required=True, help="CSV with ref,forename,surname,dob,gender,postcode"
         )
-        match.add_argument("--model", help="a model JSON file, as 'safeguard children model' prints")
+        match.add_argument(
+            "--model", help="a model JSON file, as 'safeguard children model' prints"
+        )
         sub.add_parser("model", help="print the default matching model as JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
