@@ -72,6 +72,7 @@ PARTNERSHIP_PAGES: dict[str, Route] = {
     "core:person_reset_second_factor": Route(_MANAGE, kwargs=_pk("member")),
     "core:person_deactivate": Route(_MANAGE, kwargs=_pk("member"), ok_status=405),
     "core:person_reactivate": Route(_MANAGE, kwargs=_pk("member"), ok_status=405),
+    "core:person_invite": Route(_MANAGE, kwargs=_pk("member"), ok_status=405),
 }
 
 PAGES: dict[str, Route] = {
@@ -85,6 +86,8 @@ PAGES: dict[str, Route] = {
     "core:enrol": Route(PUBLIC, anonymous_status=302, signed_in_status={"*": 302}),
     "core:recovery_codes": Route(PUBLIC, anonymous_status=302, signed_in_status={"*": 302}),
     "core:account": Route(Capability.USE_SERVICE),
+    "core:set_password": Route(PUBLIC, kwargs=lambda o: {"uidb64": "MA", "token": "0-0"}),
+    "core:forgot_password": Route(PUBLIC),
     "core:audit": Route(Capability.VIEW_AUDIT),
     "core:audit_record": Route(
         Capability.VIEW_AUDIT, kwargs=lambda o: {"record_type": "core.person", "record_id": "1"}

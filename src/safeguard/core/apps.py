@@ -7,4 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Safeguard kernel"
 
     def ready(self) -> None:
-        from safeguard.core import signals  # noqa: F401  (connects sign-in audit receivers)
+        from safeguard.core import reminders, signals  # noqa: F401  (signals: sign-in audit)
+
+        reminders.register()

@@ -25,6 +25,8 @@ _BEFORE_SECOND_FACTOR = {
     "core:enrol",
     "core:recovery_codes",
     "core:healthz",
+    "core:set_password",
+    "core:forgot_password",
 }
 # Paths that never touch the session: static files and the API (which uses keys, not cookies).
 _SESSIONLESS = ("/static/", "/api/")

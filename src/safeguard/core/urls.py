@@ -5,6 +5,7 @@ from safeguard.core.views import (
     deadlines,
     holidays,
     home,
+    invitations,
     outbox,
     partnership,
 )
@@ -14,6 +15,7 @@ app_name = "core"
 urlpatterns = [
     *home.urlpatterns,
     *accounts.urlpatterns,
+    *invitations.urlpatterns,
     *partnership.urlpatterns,
     *deadlines.urlpatterns,
     *holidays.urlpatterns,
