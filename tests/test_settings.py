@@ -12,7 +12,10 @@ SAFEGUARD = str(Path(sys.executable).with_name("safeguard"))
 
 
 def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SAFEGUARD_", "DATABASE_URL"))}
+    # A clean environment: nothing of the test run's own (the browser tests relax Django's async
+    # guard while they run, which a deploy check rightly refuses).
+    skip = ("SAFEGUARD_", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(skip)}
     env.update(
         SAFEGUARD_ENV="production",
         SAFEGUARD_SECRET_KEY=secrets.token_urlsafe(60),
