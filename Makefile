@@ -6,6 +6,8 @@ export SAFEGUARD_VAR_DIR ?= $(CURDIR)/var
 
 .PHONY: run test lint format bench install clean lock
 
+include mk/validators.mk
+
 $(BIN)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock

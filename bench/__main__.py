@@ -13,7 +13,7 @@ import sys
 import tempfile
 import time
 
-BENCHMARKS = ["audit_chain", "linkage"]
+BENCHMARKS = ["audit_chain", "linkage", "census"]
 
 
 def main(argv: list[str]) -> int:

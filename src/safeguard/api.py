@@ -9,6 +9,7 @@ from safeguard.core.api import SafeguardAPI
 from safeguard.core.api import install as install_core
 from safeguard.core.api_auth import ApiKeyAuth
 from safeguard.encompass.api import install as install_encompass
+from safeguard.performance.api import install as install_performance
 from safeguard.reviews.api import install as install_reviews
 
 api = SafeguardAPI(
@@ -24,3 +25,4 @@ api = SafeguardAPI(
 install_core(api)
 install_reviews(api)
 install_encompass(api)
+install_performance(api)

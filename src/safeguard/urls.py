@@ -10,5 +10,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("reviews/", include("safeguard.reviews.urls")),
     path("encompass/", include("safeguard.encompass.urls")),
+    path("performance/", include("safeguard.performance.urls")),
     path("", include("safeguard.core.urls")),
 ]

@@ -38,8 +38,9 @@ class Partnership:
 
 
 def partnership() -> Partnership:
-    la = factories.organisation(name="Anyshire Council", kind="local_authority",
-                                statutory_partner=True)
+    la = factories.organisation(
+        name="Anyshire Council", kind="local_authority", statutory_partner=True
+    )
     police = factories.organisation(name="Anyshire Police", kind="police", statutory_partner=True)
     icb = factories.organisation(name="Anyshire ICB", kind="icb", statutory_partner=True)
     school = factories.organisation(name="Anytown Primary", kind="school", urn="100001")
@@ -94,3 +95,48 @@ def child(**overrides: Any) -> rules.ChildDetails:
     }
     fields.update(overrides)
     return rules.ChildDetails(**fields)
+
+
+NOTIFIED_ON = date(2026, 12, 22)
+RAPID_REVIEW_DUE = date(2027, 1, 15)
+IN_THE_REVIEW = datetime(2027, 1, 6, 10, 0, tzinfo=LONDON)
+
+
+def notified_case(p: Partnership) -> Any:
+    """A case referred on 18 December 2026 and notified to the Panel on 22 December 2026."""
+    from safeguard.reviews.services.decisions import incident_decide
+    from safeguard.reviews.services.referrals import referral_save_draft, referral_submit
+
+    draft = referral_save_draft(
+        actor=p.practitioner,
+        values=referral_values(),
+        children=[child()],
+        agencies=[p.police, p.icb, p.la],
+        now=ON_AWARENESS_DAY,
+    )
+    incident = referral_submit(actor=p.practitioner, incident=draft, now=ON_AWARENESS_DAY)
+    return incident_decide(
+        actor=p.decision_maker,
+        incident=incident,
+        decision="notify",
+        rationale="Meets the criteria.",
+        panel_notified_on=NOTIFIED_ON,
+        panel_reference="CSPRP-1",
+        now=ON_DECISION_DAY,
+    )
+
+
+def signed_in(person: Person, *, step_up: bool = False) -> Any:
+    """A fresh test client of its own for ``person`` (``client_for`` shares one client)."""
+    import time
+
+    from django.test import Client
+
+    from safeguard.core.http import STEP_UP_SESSION_KEY
+
+    client = factories.signed_in(Client(), person)
+    if step_up:
+        session = client.session
+        session[STEP_UP_SESSION_KEY] = time.time()
+        session.save()
+    return client

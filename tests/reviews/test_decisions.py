@@ -35,9 +35,13 @@ def test_notify_records_the_panel_date_meets_the_clock_and_opens_the_rapid_revie
     incident = submitted(p)
     OutboxMessage.objects.all().delete()
     incident = incident_decide(
-        actor=p.decision_maker, incident=incident, decision="notify",
+        actor=p.decision_maker,
+        incident=incident,
+        decision="notify",
         rationale="Meets the criteria: suspected abuse, serious harm.",
-        panel_notified_on=date(2026, 12, 22), panel_reference="CSPRP-123", now=ON_DECISION_DAY,
+        panel_notified_on=date(2026, 12, 22),
+        panel_reference="CSPRP-123",
+        now=ON_DECISION_DAY,
     )
     assert incident.status == "rapid_review"
     assert incident.panel_reference == "CSPRP-123"
@@ -48,17 +52,19 @@ def test_notify_records_the_panel_date_meets_the_clock_and_opens_the_rapid_revie
     assert review.due_on == date(2027, 1, 15)
     assert Deadline.objects.get(kind="rapid_review").due_at == end_of_day(date(2027, 1, 15))
     told = set(OutboxMessage.objects.values_list("recipient_id", flat=True))
-    assert {p.police_lead.pk, p.health_lead.pk, p.la_lead.pk, p.chair.pk,
-            p.practitioner.pk} <= told
+    assert {p.police_lead.pk, p.health_lead.pk, p.la_lead.pk, p.chair.pk, p.practitioner.pk} <= told
     assert all("Meets" not in m.body for m in OutboxMessage.objects.all())
 
 
 def test_do_not_notify_closes_the_question_without_a_rapid_review() -> None:
     p = partnership()
     incident = incident_decide(
-        actor=p.decision_maker, incident=submitted(p), decision="do_not_notify",
+        actor=p.decision_maker,
+        incident=submitted(p),
+        decision="do_not_notify",
         rationale="Harm was accidental; no abuse or neglect suspected after enquiry.",
-        panel_notified_on=date(2026, 12, 22), now=ON_DECISION_DAY,
+        panel_notified_on=date(2026, 12, 22),
+        now=ON_DECISION_DAY,
     )
     assert incident.status == "not_notified"
     assert incident.panel_notified_on is None
@@ -71,7 +77,10 @@ def test_nobody_but_the_decision_maker_decides(who) -> None:
     incident = submitted(p)
     with pytest.raises(PermissionDenied):
         incident_decide(
-            actor=getattr(p, who), incident=incident, decision="do_not_notify", rationale="r",
+            actor=getattr(p, who),
+            incident=incident,
+            decision="do_not_notify",
+            rationale="r",
             now=ON_DECISION_DAY,
         )
     incident.refresh_from_db()
@@ -83,8 +92,12 @@ def test_a_decision_without_rationale_is_refused_and_changes_nothing() -> None:
     incident = submitted(p)
     with pytest.raises(ValidationError) as error:
         incident_decide(
-            actor=p.decision_maker, incident=incident, decision="notify", rationale=" ",
-            panel_notified_on=date(2026, 12, 22), now=ON_DECISION_DAY,
+            actor=p.decision_maker,
+            incident=incident,
+            decision="notify",
+            rationale=" ",
+            panel_notified_on=date(2026, 12, 22),
+            now=ON_DECISION_DAY,
         )
     assert "rationale" in error.value.message_dict
     incident.refresh_from_db()
@@ -95,13 +108,20 @@ def test_a_decision_without_rationale_is_refused_and_changes_nothing() -> None:
 def test_a_case_is_decided_once() -> None:
     p = partnership()
     incident = incident_decide(
-        actor=p.decision_maker, incident=submitted(p), decision="do_not_notify",
-        rationale="r", now=ON_DECISION_DAY,
+        actor=p.decision_maker,
+        incident=submitted(p),
+        decision="do_not_notify",
+        rationale="r",
+        now=ON_DECISION_DAY,
     )
     with pytest.raises(ValidationError):
         incident_decide(
-            actor=p.decision_maker, incident=incident, decision="notify", rationale="r",
-            panel_notified_on=date(2026, 12, 22), now=ON_DECISION_DAY,
+            actor=p.decision_maker,
+            incident=incident,
+            decision="notify",
+            rationale="r",
+            panel_notified_on=date(2026, 12, 22),
+            now=ON_DECISION_DAY,
         )
 
 

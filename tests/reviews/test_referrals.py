@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from safeguard.core.models import AuditEvent, Deadline, OutboxMessage
 from safeguard.core.clock import end_of_day
+from safeguard.core.models import AuditEvent, Deadline, OutboxMessage
 from safeguard.reviews.models import Incident
 from safeguard.reviews.services.referrals import (
     referral_receive,
@@ -57,7 +57,10 @@ def test_a_draft_may_be_incomplete_but_not_hold_five_children() -> None:
     assert draft.status == "draft"
     with pytest.raises(ValidationError) as error:
         referral_save_draft(
-            actor=p.practitioner, values={}, children=[child()] * 5, incident=draft,
+            actor=p.practitioner,
+            values={},
+            children=[child()] * 5,
+            incident=draft,
             now=ON_AWARENESS_DAY,
         )
     assert "children" in error.value.message_dict
@@ -68,9 +71,7 @@ def test_only_the_author_changes_a_draft() -> None:
     p = partnership()
     incident = _draft(p)
     with pytest.raises(PermissionDenied):
-        referral_save_draft(
-            actor=p.other_practitioner, values={}, children=[], incident=incident
-        )
+        referral_save_draft(actor=p.other_practitioner, values={}, children=[], incident=incident)
     with pytest.raises(PermissionDenied):
         referral_submit(actor=p.bu_officer, incident=incident, now=ON_AWARENESS_DAY)
 
@@ -78,7 +79,7 @@ def test_only_the_author_changes_a_draft() -> None:
 def test_someone_who_may_not_refer_is_refused() -> None:
     from tests import factories
 
-    p = partnership()
+    partnership()
     dpo = factories.person("data_protection_officer")
     with pytest.raises(PermissionDenied):
         referral_save_draft(actor=dpo, values={}, children=[])
@@ -137,12 +138,18 @@ def test_a_submitted_referral_can_no_longer_be_edited() -> None:
 def test_a_partner_system_referral_is_idempotent_on_its_reference() -> None:
     p = partnership()
     first, created = referral_receive(
-        organisation=p.police, sender_reference="NICHE-1", values=referral_values(),
-        children=[child()], now=ON_AWARENESS_DAY,
+        organisation=p.police,
+        sender_reference="NICHE-1",
+        values=referral_values(),
+        children=[child()],
+        now=ON_AWARENESS_DAY,
     )
     again, created_again = referral_receive(
-        organisation=p.police, sender_reference="NICHE-1", values=referral_values(),
-        children=[child()], now=ON_AWARENESS_DAY,
+        organisation=p.police,
+        sender_reference="NICHE-1",
+        values=referral_values(),
+        children=[child()],
+        now=ON_AWARENESS_DAY,
     )
     assert created and not created_again and first.pk == again.pk
     assert first.status == "awaiting_decision" and first.referrer is None

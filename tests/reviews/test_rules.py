@@ -105,8 +105,14 @@ def test_a_complete_referral_has_no_errors() -> None:
 def test_every_missing_field_is_named() -> None:
     errors = rules.submission_errors(values={}, children=[], today=TODAY)
     assert set(errors) == {
-        "incident_date", "la_aware_on", "summary", "harm", "abuse_or_neglect",
-        "referrer_view", "referrer_reasons", "children",
+        "incident_date",
+        "la_aware_on",
+        "summary",
+        "harm",
+        "abuse_or_neglect",
+        "referrer_view",
+        "referrer_reasons",
+        "children",
     }
 
 
@@ -136,7 +142,10 @@ def test_each_child_needs_name_birth_date_and_gender() -> None:
 def test_decision_needs_a_rationale_either_way() -> None:
     for decision in ("notify", "do_not_notify"):
         errors = rules.decision_errors(
-            decision=decision, rationale="  ", panel_notified_on=TODAY, aware_on=TODAY,
+            decision=decision,
+            rationale="  ",
+            panel_notified_on=TODAY,
+            aware_on=TODAY,
             today=TODAY,
         )
         assert "rationale" in errors
@@ -145,8 +154,11 @@ def test_decision_needs_a_rationale_either_way() -> None:
 def test_a_notification_needs_a_date_not_in_the_future_nor_before_awareness() -> None:
     def check(sent):
         return rules.decision_errors(
-            decision="notify", rationale="r", panel_notified_on=sent,
-            aware_on=date(2026, 12, 10), today=TODAY,
+            decision="notify",
+            rationale="r",
+            panel_notified_on=sent,
+            aware_on=date(2026, 12, 10),
+            today=TODAY,
         )
 
     assert "panel_notified_on" in check(None)

@@ -487,8 +487,13 @@ def register_extension(name: str, make: Callable[..., int]) -> None:
         _extensions.append((name, make))
 
 
-def create_demo_partnership(*, seed: int = DEFAULT_SEED) -> DemoSummary:
-    """Write the demo partnership for ``seed`` into an empty database, in one transaction."""
+def create_demo_partnership(
+    *, seed: int = DEFAULT_SEED, with_modules: bool = True
+) -> DemoSummary:
+    """Write the demo partnership for ``seed`` into an empty database, in one transaction.
+
+    ``with_modules`` adds the modules' demo records too; the kernel's own tests leave them out.
+    """
     check_may_create()
     plan = plan_demo_partnership(seed=seed)
     # Hashing once keeps hundreds of demo people fast even with Argon2 at full cost.
@@ -550,7 +555,7 @@ def create_demo_partnership(*, seed: int = DEFAULT_SEED) -> DemoSummary:
             groups=len(plan.groups),
             sign_ins=plan.sign_ins,
         )
-        for name, make in _extensions:
+        for name, make in _extensions if with_modules else []:
             summary.extensions[name] = make(seed=seed)
         audit.record(
             action="create",

@@ -8,9 +8,12 @@ class PerformanceConfig(AppConfig):
 
     def ready(self) -> None:
         from safeguard.core import navigation
+        from safeguard.core.api_auth import register_scope
+        from safeguard.core.demo import register_extension
         from safeguard.core.roles import Role, grant
         from safeguard.core.worker import register_periodic
         from safeguard.performance import policies, tasks
+        from safeguard.performance.demo import add_demo_indicators
 
         for role in (
             Role.SUBGROUP_MEMBER,
@@ -25,5 +28,8 @@ class PerformanceConfig(AppConfig):
             grant(role, {policies.MANAGE, policies.SUBMIT_RETURN})
         for role in (Role.STATUTORY_PARTNER_LEAD, Role.LA_DATA_TEAM):
             grant(role, {policies.SUBMIT_RETURN})
+        register_scope("performance:read", "Read the scorecard's indicators and early warning")
+        register_scope("performance:submit", "Send values for the organisation's indicators")
         navigation.register(navigation.NavItem("Scorecard", "performance:scorecard", policies.VIEW))
         register_periodic("performance_returns", tasks.returns_due_and_chase, 3600)
+        register_extension("performance", add_demo_indicators)

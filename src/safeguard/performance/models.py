@@ -71,7 +71,9 @@ class Indicator(models.Model):
         ordering = ["theme", "name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(unit="rate_per_10000", child_population__gt=0)
+                condition=Q(
+                    unit="rate_per_10000", child_population__isnull=False, child_population__gt=0
+                )
                 | (~Q(unit="rate_per_10000") & Q(child_population__isnull=True)),
                 name="indicator_population_only_for_rates",
             ),
@@ -88,6 +90,8 @@ class Indicator(models.Model):
 class ObservationSource(models.TextChoices):
     FORM = "form", "Return form"
     UPLOAD = "upload", "Uploaded file"
+    API = "api", "Partner system (API)"
+    RECORDS = "records", "Computed from record-level DfE data"
     DEMO = "demo", "Synthetic demo data"
 
 

@@ -54,3 +54,8 @@ def display(value: Decimal | float | None, unit: str) -> str:
 def plain(value: float) -> str:
     """A limit or mean: two decimal places, so close limits stay distinguishable."""
     return f"{value:,.2f}"
+
+
+def as_text(value: Decimal) -> str:
+    """A value as plain digits for the audit trail: 80, not 8E+1 or 80.0000."""
+    return format(value.normalize(), "f")

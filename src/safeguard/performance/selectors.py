@@ -165,3 +165,17 @@ def exceptions(*, actor: Any, open_only: bool = False) -> QuerySet[IndicatorExce
 
 def exception_detail(*, actor: Any, pk: int) -> IndicatorException | None:
     return exceptions(actor=actor).filter(pk=pk).first()
+
+
+def scorecard_rows_for_key() -> list[ScorecardRow]:
+    """The scorecard for a partner system: the key's scope is the policy (values are aggregates)."""
+    found = list(Indicator.objects.filter(active=True).select_related("owner_organisation"))
+    series: dict[int, list[Observation]] = defaultdict(list)
+    for observation in Observation.objects.filter(indicator__in=found).order_by(
+        "indicator_id", "period_start"
+    ):
+        series[observation.indicator_id].append(observation)
+    return [
+        ScorecardRow(indicator=i, observations=series[i.pk], reading=reading_of(i, series[i.pk]))
+        for i in found
+    ]

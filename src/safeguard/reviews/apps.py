@@ -9,6 +9,10 @@ class ReviewsConfig(AppConfig):
     def ready(self) -> None:
         from safeguard.core import navigation, roles
         from safeguard.core.api_auth import register_scope
+        from safeguard.core.demo import register_extension
+        from safeguard.core.worker import register_periodic
+        from safeguard.reviews import tasks
+        from safeguard.reviews.demo import add_demo_cases
         from safeguard.reviews.policies import GRANTS, Cap
 
         for role, capabilities in GRANTS.items():
@@ -19,4 +23,9 @@ class ReviewsConfig(AppConfig):
         )
         register_scope("reviews:refer", "Refer a serious incident and follow its progress")
         register_scope("reviews:decide", "Record the LA's decision on notifying the Panel")
-        register_scope("reviews:read", "Read the state and clocks of serious incident cases")
+        register_scope("reviews:read", "Read your organisation's serious incident cases")
+        register_scope("reviews:contribute", "Add information, views and agency summaries")
+        register_scope("reviews:actions", "Report progress on your organisation's actions")
+        # Overdue actions and agency requests are chased, at most once a week each.
+        register_periodic("reviews_chase_overdue", tasks.chase_overdue, 3600)
+        register_extension("reviews", add_demo_cases)

@@ -16,10 +16,12 @@ from safeguard.reviews import rules
 from safeguard.reviews.models import (
     AbuseOrNeglect,
     Decision,
+    Dissemination,
     Gender,
     Harm,
     Meeting,
     ReferrerView,
+    Theme,
 )
 
 DATE_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%Y-%m-%d", "%d-%m-%Y"]
@@ -90,7 +92,7 @@ class ChildForm(forms.Form):
     date_of_birth = date_field("Date of birth")
     gender = forms.ChoiceField(
         label="Gender",
-        choices=[("", "Choose")] + _choices(Gender.choices),
+        choices=[("", "Choose"), *_choices(Gender.choices)],
         required=False,
     )
     ethnicity = forms.CharField(label="Ethnicity", max_length=100, required=False)
@@ -147,7 +149,9 @@ def place_child_errors(forms_: list[ChildForm], errors: dict[str, str]) -> dict[
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
-        label="Decision", choices=_choices(Decision.choices), required=False,
+        label="Decision",
+        choices=_choices(Decision.choices),
+        required=False,
         widget=forms.RadioSelect,
     )
     rationale = forms.CharField(
@@ -173,15 +177,20 @@ class ContributionForm(forms.Form):
         label="On behalf of", queryset=Organisation.objects.none(), required=False
     )
     information = forms.CharField(
-        label="Information your agency holds", widget=forms.Textarea(attrs={"rows": 6}),
+        label="Information your agency holds",
+        widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": "Enter the information your agency holds"},
     )
     opinion = forms.CharField(
-        label="Professional opinion", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label="Professional opinion",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Does the incident meet the criteria for notification, and why?",
     )
     meeting = forms.ModelChoiceField(
-        label="Attach to meeting", queryset=Meeting.objects.none(), required=False,
+        label="Attach to meeting",
+        queryset=Meeting.objects.none(),
+        required=False,
         empty_label="No meeting",
     )
 
@@ -197,12 +206,15 @@ class ContributionForm(forms.Form):
 
 class MeetingForm(forms.Form):
     kind = forms.ChoiceField(
-        label="Kind of meeting", choices=_choices(Meeting.Kind.choices), widget=forms.RadioSelect,
+        label="Kind of meeting",
+        choices=_choices(Meeting.Kind.choices),
+        widget=forms.RadioSelect,
         error_messages={"required": "Choose the kind of meeting"},
     )
     held_on = date_field("Date of the meeting", required=True)
     attendees = forms.CharField(
-        label="Attendees", widget=forms.Textarea(attrs={"rows": 3}),
+        label="Attendees",
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Names and agencies, one a line",
         error_messages={"required": "List the attendees"},
     )
@@ -210,10 +222,191 @@ class MeetingForm(forms.Form):
         label="Invited professionals", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     minutes = forms.CharField(
-        label="Minutes", required=False, widget=forms.Textarea(attrs={"rows": 8}),
+        label="Minutes",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
         help_text="Record the rationale for every recommendation and decision",
     )
 
 
-def first_error_field(error: ValidationError) -> dict[str, list[str]]:
-    return error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+class AgencyRequestForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label="Agency",
+        queryset=Organisation.objects.filter(active=True),
+        error_messages={"required": "Choose the agency to ask"},
+    )
+    due_on = date_field("Due date", required=True)
+
+
+class AgencyAnswerForm(forms.Form):
+    summary = forms.CharField(
+        label="Individual agency summary", required=False, widget=forms.Textarea(attrs={"rows": 8})
+    )
+    chronology = forms.CharField(
+        label="Chronology", required=False, widget=forms.Textarea(attrs={"rows": 8})
+    )
+    received_on = date_field("Date received", hint="Leave empty for today. " + DATE_HINT)
+
+
+class FindingsForm(forms.Form):
+    immediate_actions = forms.CharField(
+        label="Immediate actions to keep children safe",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    learning = forms.CharField(
+        label="Learning identified", required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    cspr_recommended = forms.ChoiceField(
+        label="Is a local Child Safeguarding Practice Review needed?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    regulation_11_criteria = forms.MultipleChoiceField(
+        label="Criteria that apply",
+        choices=list(rules.REGULATION_11_CRITERIA.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    cspr_rationale = forms.CharField(
+        label="Rationale for the decision on a CSPR",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class SubmitForm(forms.Form):
+    submitted_on = date_field("Date submitted to the Panel", required=True)
+
+
+class PanelResponseForm(forms.Form):
+    response = forms.ChoiceField(
+        label="The Panel's response",
+        choices=[("agrees", "Agrees with the local decision"), ("disagrees", "Disagrees")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether the Panel agrees or disagrees"},
+    )
+    responded_on = date_field("Date of the response", required=True)
+    comments = forms.CharField(
+        label="The Panel's comments", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's errors on the named fields, the rest at the top of the form."""
+    for name, problems in error.message_dict.items():
+        for problem in problems:
+            form.add_error(name if name in form.fields else None, problem)
+
+
+class CsprForm(forms.Form):
+    reviewer = forms.CharField(label="Reviewer", max_length=200, required=False)
+    terms_of_reference = forms.CharField(
+        label="Terms of reference", required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    commissioned_on = date_field("Date commissioned", required=True)
+    initiated_on = date_field(
+        "Date initiated", hint="Publication is due 6 months after. " + DATE_HINT
+    )
+    joint_with = forms.CharField(
+        label="Joint review with",
+        max_length=200,
+        required=False,
+        help_text="An adult safeguarding board or community safety partnership, if joint",
+    )
+    progress = forms.CharField(
+        label="Progress", required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class PublishForm(forms.Form):
+    published_on = date_field("Date published", required=True)
+
+
+class RecommendationForm(forms.Form):
+    text = forms.CharField(
+        label="Recommendation",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the recommendation"},
+    )
+
+
+class ActionForm(forms.Form):
+    description = forms.CharField(
+        label="Action", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    owner_organisation = forms.ModelChoiceField(
+        label="Owner organisation",
+        queryset=Organisation.objects.filter(active=True),
+        required=False,
+    )
+    due_on = date_field("Due date")
+
+
+class ActionUpdateForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Status",
+        choices=[
+            ("not_started", "Not started"),
+            ("in_progress", "In progress"),
+            ("completed", "Completed"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the status of the action"},
+    )
+    evidence_of_completion = forms.CharField(
+        label="Evidence of completion", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    evidence_of_impact = forms.CharField(
+        label="Evidence of impact", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class LearningSheetForm(forms.Form):
+    title = forms.CharField(
+        label="Title", max_length=200, required=False, help_text="Anonymised, e.g. Baby A"
+    )
+    what_happened = forms.CharField(
+        label="What happened (anonymised)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="No names, dates of birth, addresses or identifiers",
+    )
+    good_practice = forms.CharField(
+        label="Good practice", required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    learning = forms.CharField(
+        label="Learning", required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    do_differently = forms.CharField(
+        label="What to do differently", required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label="Themes",
+        queryset=Theme.objects.filter(active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class DisseminationForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="How was the learning shared?",
+        choices=list(Dissemination.Kind.choices),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how the learning was shared"},
+    )
+    audience = forms.CharField(
+        label="Group, course or audience",
+        max_length=200,
+        error_messages={"required": "Enter the group, course or audience"},
+    )
+    held_on = date_field("Date", required=True)
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ThemeForm(forms.Form):
+    name = forms.CharField(
+        label="New theme", max_length=100, error_messages={"required": "Enter the theme"}
+    )

@@ -134,9 +134,7 @@ class Child(models.Model):
     gender = models.CharField(max_length=16, choices=Gender.choices, blank=True, default="")
     ethnicity = models.CharField(max_length=100, blank=True, default="")
     address = models.TextField(blank=True, default="")
-    identifiers = models.CharField(
-        "Known identifiers", max_length=300, blank=True, default=""
-    )
+    identifiers = models.CharField("Known identifiers", max_length=300, blank=True, default="")
 
     class Meta:
         ordering = ["position"]
@@ -175,7 +173,9 @@ class Contribution(models.Model):
     """A partner's information and professional opinion on a referral."""
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="contributions")
-    organisation = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
     meeting = models.ForeignKey(
         Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="contributions"
     )
@@ -184,10 +184,18 @@ class Contribution(models.Model):
     )
     information = models.TextField()
     opinion = models.TextField("Professional opinion", blank=True, default="")
+    sender_reference = models.CharField(max_length=100, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "sender_reference"],
+                condition=~Q(sender_reference=""),
+                name="contribution_sender_reference_unique",
+            )
+        ]
 
 
 class RapidReview(models.Model):
@@ -214,7 +222,9 @@ class AgencyRequest(models.Model):
     """A request to one agency for its individual agency summary and chronology."""
 
     rapid_review = models.ForeignKey(RapidReview, on_delete=models.CASCADE, related_name="requests")
-    organisation = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
     due_on = models.DateField()
     requested_at = models.DateTimeField(auto_now_add=True)
     received_on = models.DateField(null=True, blank=True)
@@ -233,9 +243,15 @@ class AgencyRequest(models.Model):
 class SignOff(models.Model):
     """One statutory partner's sign-off of the Rapid Review."""
 
-    rapid_review = models.ForeignKey(RapidReview, on_delete=models.CASCADE, related_name="sign_offs")
-    organisation = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="+")
-    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    rapid_review = models.ForeignKey(
+        RapidReview, on_delete=models.CASCADE, related_name="sign_offs"
+    )
+    organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     signed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -259,9 +275,7 @@ class Cspr(models.Model):
 
 
 class Recommendation(models.Model):
-    incident = models.ForeignKey(
-        Incident, on_delete=models.CASCADE, related_name="recommendations"
-    )
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="recommendations")
     text = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -335,7 +349,9 @@ class Dissemination(models.Model):
         TRAINING = "training", "Included in training"
         BRIEFING = "briefing", "Practitioner briefing"
 
-    sheet = models.ForeignKey(LearningSheet, on_delete=models.CASCADE, related_name="disseminations")
+    sheet = models.ForeignKey(
+        LearningSheet, on_delete=models.CASCADE, related_name="disseminations"
+    )
     kind = models.CharField(max_length=16, choices=Kind.choices)
     audience = models.CharField(max_length=200)
     held_on = models.DateField()

@@ -102,9 +102,7 @@ def can_see_case(person: Any, incident: Any) -> bool:
 
 def can_edit_draft(person: Any, incident: Any) -> bool:
     return (
-        can(person, Cap.REFER)
-        and incident.status == "draft"
-        and incident.referrer_id == person.pk
+        can(person, Cap.REFER) and incident.status == "draft" and incident.referrer_id == person.pk
     )
 
 
@@ -131,3 +129,43 @@ def can_sign_off(person: Any, incident: Any) -> bool:
     if not person.organisation.statutory_partner:
         return False
     return Role.LA_DECISION_MAKER in _roles(person) or is_rag_member(person)
+
+
+def can_answer_request(person: Any, incident: Any, organisation_id: int) -> bool:
+    """The Business Unit, or the asked agency's own RAG member, records its information."""
+    if incident.status != "rapid_review":
+        return False
+    if can(person, Cap.MANAGE):
+        return True
+    return (
+        can(person, Cap.CONTRIBUTE)
+        and person.organisation_id == organisation_id
+        and sees_every_case(person)
+    )
+
+
+def can_update_action(person: Any, incident: Any, owner_organisation_id: int) -> bool:
+    """The Business Unit, or a RAG member of the organisation that owns the action."""
+    if incident.status in ("draft", "closed"):
+        return False
+    if can(person, Cap.MANAGE):
+        return True
+    return (
+        can(person, Cap.CONTRIBUTE)
+        and person.organisation_id == owner_organisation_id
+        and sees_every_case(person)
+    )
+
+
+# --- partner systems (API keys act as their organisation) ------------------------------------
+
+CONTRIBUTION_STATES = ("awaiting_decision", "rapid_review")
+
+
+def organisation_may_contribute(organisation: Any, incident: Any) -> bool:
+    """A statutory partner, or an agency involved with the child, while views are sought."""
+    if incident.status not in CONTRIBUTION_STATES or not organisation.active:
+        return False
+    if organisation.statutory_partner:
+        return True
+    return incident.agencies_involved.filter(pk=organisation.pk).exists()

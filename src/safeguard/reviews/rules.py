@@ -198,7 +198,11 @@ def submission_errors(
 
 
 def decision_errors(
-    *, decision: str, rationale: str, panel_notified_on: date | None, aware_on: date | None,
+    *,
+    decision: str,
+    rationale: str,
+    panel_notified_on: date | None,
+    aware_on: date | None,
     today: date,
 ) -> dict[str, str]:
     """The LA's decision: a rationale either way; a notification needs the date it was sent."""

@@ -7,6 +7,7 @@ by row; the page that opens a case is.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -14,10 +15,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from safeguard.core import audit
-from safeguard.core.models import Deadline
+from safeguard.core.clock import london_date
+from safeguard.core.models import Deadline, OutboxMessage
 from safeguard.core.selectors.deadlines import with_state
 from safeguard.reviews import policies, rules
-from safeguard.reviews.models import Incident, Status
+from safeguard.reviews.models import Cspr, Incident, LearningSheet, Status
 from safeguard.reviews.services._common import INCIDENT, MODULE
 
 
@@ -41,9 +43,9 @@ def cases_for(*, actor: Any, status: str | None = None) -> QuerySet[Incident]:
 
 def case_for(*, actor: Any, pk: int, audit_view: bool = True) -> Incident:
     """One case with its identifiable details, or 404 (not 403: existence is need to know)."""
-    incident = Incident.objects.select_related("referring_organisation", "referrer").filter(
-        pk=pk
-    ).first()
+    incident = (
+        Incident.objects.select_related("referring_organisation", "referrer").filter(pk=pk).first()
+    )
     if incident is None or not policies.can_see_case(actor, incident):
         raise Http404
     if audit_view:
@@ -99,9 +101,121 @@ def case_context(actor: Any, incident: Incident) -> dict[str, Any]:
         "contributions": contributions_of(incident),
         "meetings": list(incident.meetings.all()),
         "rapid_review": review,
+        "has_cspr": Cspr.objects.filter(incident=incident).exists(),
+        "sheet": LearningSheet.objects.filter(incident=incident).first(),
+        "sent": list(messages_of(incident)) if policies.sees_every_case(actor) else [],
         "is_scsi": rules.is_scsi(harm=incident.harm, abuse_or_neglect=incident.abuse_or_neglect),
         "can_decide": policies.can_decide(actor, incident),
         "can_contribute": policies.can_contribute(actor, incident),
         "can_manage": policies.can_manage(actor, incident),
         "can_sign_off": policies.can_sign_off(actor, incident),
     }
+
+
+def due_date(deadline: Deadline) -> date:
+    """The date a clock is due, in London (clocks fall due at the end of that day)."""
+    return london_date(deadline.due_at)
+
+
+def incident_for_decision(*, reference: str) -> Incident:
+    """For the LA's system: any submitted case by reference (the LA decides on every case)."""
+    incident = Incident.objects.filter(reference=reference).exclude(status=Status.DRAFT).first()
+    if incident is None:
+        raise Http404
+    audit.record_view(actor=None, record_type=INCIDENT, record_id=incident.pk)
+    return incident
+
+
+def messages_of(incident: Incident) -> QuerySet[OutboxMessage]:
+    """Every message the process sent about this case: what went to whom, and whether it left."""
+    from safeguard.reviews.models import Action, AgencyRequest, Meeting
+
+    def ids(model: Any, **where: Any) -> list[str]:
+        return [str(pk) for pk in model.objects.filter(**where).values_list("pk", flat=True)]
+
+    about = (
+        Q(record_type=INCIDENT, record_id=str(incident.pk))
+        | Q(record_type="reviews.meeting", record_id__in=ids(Meeting, incident=incident))
+        | Q(
+            record_type="reviews.agency_request",
+            record_id__in=ids(AgencyRequest, rapid_review__incident=incident),
+        )
+        | Q(record_type="reviews.cspr", record_id__in=ids(Cspr, incident=incident))
+        | Q(
+            record_type="reviews.action",
+            record_id__in=ids(Action, recommendation__incident=incident),
+        )
+    )
+    return OutboxMessage.objects.filter(about).select_related("recipient").order_by("created_at")
+
+
+# --- partner systems -------------------------------------------------------------------------
+
+
+def incident_for_partner(*, organisation: Any, reference: str) -> Incident:
+    """A submitted case a partner's system may contribute to (the service checks the state)."""
+    from safeguard.reviews import policies as reviews_policies
+
+    incident = Incident.objects.filter(reference=reference).exclude(status=Status.DRAFT).first()
+    if incident is None or not reviews_policies.organisation_may_contribute(organisation, incident):
+        raise Http404
+    audit.record_view(actor=None, record_type=INCIDENT, record_id=incident.pk)
+    return incident
+
+
+def agency_request_for_organisation(*, organisation: Any, pk: int) -> Any:
+    from safeguard.reviews.models import AgencyRequest
+
+    found = (
+        AgencyRequest.objects.select_related("rapid_review__incident")
+        .filter(pk=pk, organisation=organisation)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def action_for_organisation(*, organisation: Any, pk: int) -> Any:
+    from safeguard.reviews.models import Action
+
+    found = (
+        Action.objects.select_related("recommendation__incident")
+        .filter(pk=pk, owner_organisation=organisation)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def cases_for_organisation(*, organisation: Any) -> list[dict[str, Any]]:
+    """The cases a partner organisation referred, was asked to inform, or owns actions in."""
+    from safeguard.reviews.models import Action, AgencyRequest
+
+    requests = list(
+        AgencyRequest.objects.filter(organisation=organisation).select_related(
+            "rapid_review__incident"
+        )
+    )
+    owned = list(
+        Action.objects.filter(owner_organisation=organisation).select_related(
+            "recommendation__incident"
+        )
+    )
+    ids = {r.rapid_review.incident_id for r in requests} | {
+        a.recommendation.incident_id for a in owned
+    }
+    cases = (
+        Incident.objects.filter(Q(referring_organisation=organisation) | Q(pk__in=ids))
+        .exclude(status=Status.DRAFT)
+        .order_by("pk")
+    )
+    return [
+        {
+            "incident": incident,
+            "requests": [r for r in requests if r.rapid_review.incident_id == incident.pk],
+            "actions": [a for a in owned if a.recommendation.incident_id == incident.pk],
+        }
+        for incident in cases
+    ]

@@ -1,7 +1,25 @@
 """The reviews pages, under /reviews/, namespace ``reviews``."""
 
-from safeguard.reviews.views import cases, decisions, discussion, oversight
+from safeguard.reviews.views import (
+    actions,
+    cases,
+    csprs,
+    decisions,
+    discussion,
+    learning,
+    oversight,
+    rapid_reviews,
+)
 
 app_name = "reviews"
 
-urlpatterns = cases.urlpatterns + decisions.urlpatterns + discussion.urlpatterns + oversight.urlpatterns
+urlpatterns = (
+    cases.urlpatterns
+    + decisions.urlpatterns
+    + discussion.urlpatterns
+    + oversight.urlpatterns
+    + rapid_reviews.urlpatterns
+    + csprs.urlpatterns
+    + actions.urlpatterns
+    + learning.urlpatterns
+)

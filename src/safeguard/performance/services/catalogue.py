@@ -41,7 +41,7 @@ FIELDS = (
 
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return str(value.normalize())
+        return rules.as_text(value)
     if isinstance(value, date):
         return value.isoformat()
     if hasattr(value, "pk"):

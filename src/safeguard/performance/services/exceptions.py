@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -72,14 +72,18 @@ def exceptions_scan(
         return None
     due_at, rule = explanation_due(moment)
     with transaction.atomic():
-        exception = IndicatorException.objects.create(
-            indicator=indicator,
-            period_start=streak[-1],
-            special_cause=str(reading.latest.special_cause),
-            owner_organisation_id=indicator.owner_organisation_id,
-            opened_at=moment,
-            due_at=due_at,
-        )
+        try:
+            with transaction.atomic():  # a savepoint: a concurrent scan may have opened it
+                exception = IndicatorException.objects.create(
+                    indicator=indicator,
+                    period_start=streak[-1],
+                    special_cause=str(reading.latest.special_cause),
+                    owner_organisation_id=indicator.owner_organisation_id,
+                    opened_at=moment,
+                    due_at=due_at,
+                )
+        except IntegrityError:
+            return None
         audit.record(
             action=AuditAction.CREATE,
             record_type=EXCEPTION,

@@ -9,6 +9,7 @@ clock of each return as its period ends and chases the late ones through the out
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -22,7 +23,7 @@ from django.utils.http import urlencode
 
 from safeguard.core import audit
 from safeguard.core.clock import london_date
-from safeguard.core.models import Deadline, Person
+from safeguard.core.models import ApiKey, Deadline, Person
 from safeguard.core.models.audit import AuditAction
 from safeguard.core.outbox import message_enqueue
 from safeguard.core.roles import roles_with
@@ -76,6 +77,12 @@ class ReturnRow:
     narrative: str
 
 
+def _period_problem(start: date, frequency: str, today: date) -> str | None:
+    if periods.period_end(start, frequency) >= today:
+        return "The period has not ended yet: give its value once it has"
+    return None
+
+
 def _check_narrative(narrative: str) -> str | None:
     if not narrative.strip():
         return "Enter a narrative: what the figure shows and why"
@@ -102,8 +109,10 @@ def _save(
     before = (
         {}
         if existing is None
-        else {"value": str(existing.value.normalize()), "narrative_length": len(existing.narrative)}
+        else {"value": rules.as_text(existing.value), "narrative_length": len(existing.narrative)}
     )
+    if existing is not None and existing.value == value and existing.narrative == narrative.strip():
+        return existing  # the same return sent again: nothing to change or record
     observation = existing or Observation(indicator=indicator, period_start=period_start)
     observation.value = value
     observation.narrative = narrative.strip()
@@ -111,7 +120,7 @@ def _save(
     observation.submitted_by = actor if getattr(actor, "is_authenticated", False) else None
     observation.submitted_at = now
     observation.save()
-    after = {"value": str(value.normalize()), "narrative_length": len(observation.narrative)}
+    after = {"value": rules.as_text(value), "narrative_length": len(observation.narrative)}
     if existing is None:
         after |= {"indicator": indicator.pk, "period": periods.short(period_start)}
     audit.record(
@@ -146,8 +155,11 @@ def observation_submit(
     if not policies.can_submit_for(actor, indicator.owner_organisation_id):
         raise PermissionDenied
     errors: dict[str, str] = {}
+    moment = now or timezone.now()
     if not periods.is_period_start(period_start, indicator.frequency):
         errors["period"] = "Choose the start of one of the indicator's periods"
+    elif problem := _period_problem(period_start, indicator.frequency, london_date(moment)):
+        errors["period"] = problem
     problem = rules.value_problem(value, indicator.unit)
     if problem:
         errors["value"] = problem
@@ -156,7 +168,6 @@ def observation_submit(
         errors["narrative"] = problem
     if errors:
         raise ValidationError(errors)
-    moment = now or timezone.now()
     with transaction.atomic():
         observation = _save(
             actor=actor,
@@ -172,7 +183,7 @@ def observation_submit(
 
 
 def _validate_rows(
-    *, actor: Any, rows: list[ReturnRow]
+    *, may_submit: Callable[[int], bool], rows: list[ReturnRow], today: date
 ) -> tuple[list[tuple[Indicator, date, Decimal, str]], list[RowError]]:
     codes = {row.indicator.strip() for row in rows}
     indicators = {i.code: i for i in Indicator.objects.filter(code__in=codes)}
@@ -185,7 +196,7 @@ def _validate_rows(
         if indicator is None or not indicator.active:
             errors.append(RowError(row.line, "indicator", "No active indicator has this code"))
             continue
-        if not policies.can_submit_for(actor, indicator.owner_organisation_id):
+        if not may_submit(indicator.owner_organisation_id):
             errors.append(
                 RowError(row.line, "indicator", "Your organisation does not own this indicator")
             )
@@ -195,6 +206,9 @@ def _validate_rows(
             start = periods.parse(row.period, indicator.frequency)
         except ValueError as error:
             errors.append(RowError(row.line, "period", str(error)))
+        if start is not None and (problem := _period_problem(start, indicator.frequency, today)):
+            errors.append(RowError(row.line, "period", problem))
+            start = None
         value, problem = rules.parse_value(row.value, indicator.unit)
         if problem:
             errors.append(RowError(row.line, "value", problem))
@@ -212,14 +226,33 @@ def _validate_rows(
     return good, errors
 
 
-def observations_import(*, actor: Any, rows: list[ReturnRow], now: datetime | None = None) -> int:
-    """Save every row or none. Raises ``ImportRefused`` listing every bad row."""
+def observations_import(
+    *,
+    actor: Any,
+    rows: list[ReturnRow],
+    now: datetime | None = None,
+    api_key: ApiKey | None = None,
+    source: str | None = None,
+) -> int:
+    """Save every row or none. Raises ``ImportRefused`` listing every bad row.
+
+    From the API, ``actor`` is None and the key's organisation is the one submitting. Saving a
+    row again with the same value changes nothing, so a resent batch is harmless. Values computed
+    from record-level data (the census import) come through here too, with
+    ``source=ObservationSource.RECORDS`` and a narrative that names the import.
+    """
     if not rows:
         raise ImportRefused([RowError(1, "file", "The file has no rows of values")])
-    good, errors = _validate_rows(actor=actor, rows=rows)
+    moment = now or timezone.now()
+
+    def may_submit(owner_organisation_id: int) -> bool:
+        if api_key is not None:
+            return api_key.organisation_id == owner_organisation_id
+        return policies.can_submit_for(actor, owner_organisation_id)
+
+    good, errors = _validate_rows(may_submit=may_submit, rows=rows, today=london_date(moment))
     if errors:
         raise ImportRefused(errors)
-    moment = now or timezone.now()
     with transaction.atomic():
         touched: dict[int, Indicator] = {}
         for indicator, start, value, narrative in good:
@@ -229,7 +262,8 @@ def observations_import(*, actor: Any, rows: list[ReturnRow], now: datetime | No
                 period_start=start,
                 value=value,
                 narrative=narrative,
-                source=ObservationSource.UPLOAD,
+                source=source
+                or (ObservationSource.UPLOAD if api_key is None else ObservationSource.API),
                 now=moment,
             )
             touched[indicator.pk] = indicator

@@ -35,8 +35,14 @@ from safeguard.reviews.services._common import (
 )
 
 RAPID_REVIEW = "reviews.rapid_review"
-_FIELDS = ("status", "decision", "decided_by_id", "decided_at", "panel_notified_on",
-           "panel_reference")
+_FIELDS = (
+    "status",
+    "decision",
+    "decided_by_id",
+    "decided_at",
+    "panel_notified_on",
+    "panel_reference",
+)
 
 
 def _audit_state(incident: Incident) -> dict[str, Any]:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 
 from safeguard.core import audit
 from safeguard.core.models import Organisation
@@ -138,3 +138,53 @@ def meeting_record(
             )
     return meeting
 
+
+def contribution_receive(
+    *,
+    organisation: Organisation,
+    incident: Incident,
+    sender_reference: str,
+    information: str,
+    opinion: str = "",
+) -> tuple[Contribution, bool]:
+    """A partner system's contribution, as its organisation. Idempotent on the reference."""
+    if not policies.organisation_may_contribute(organisation, incident):
+        raise PermissionDenied
+    existing = Contribution.objects.filter(
+        organisation=organisation, sender_reference=sender_reference
+    ).first()
+    if existing is not None:
+        return existing, False
+    fail(
+        {"information": "Enter the information your agency holds"}
+        if not information.strip()
+        else {}
+    )
+    try:
+        with transaction.atomic():
+            contribution = Contribution.objects.create(
+                incident=incident,
+                organisation=organisation,
+                information=information.strip(),
+                opinion=opinion.strip(),
+                sender_reference=sender_reference,
+            )
+            audit.record(
+                action=AuditAction.CREATE,
+                record_type=CONTRIBUTION,
+                record_id=contribution.pk,
+                changes=audit.diff(
+                    {},
+                    {
+                        **state(contribution, ("incident_id", "organisation_id")),
+                        **text_marks(contribution, ("information", "opinion")),
+                    },
+                ),
+                detail="received through the API",
+            )
+    except IntegrityError:
+        found = Contribution.objects.get(
+            organisation=organisation, sender_reference=sender_reference
+        )
+        return found, False
+    return contribution, True

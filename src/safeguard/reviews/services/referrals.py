@@ -264,4 +264,3 @@ def referral_receive(
             False,
         )
     return incident, True
-

@@ -47,7 +47,7 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reviews/case.html", selectors.case_context(request.user, incident))
 
 
-def _error_items(form: ReferralForm, children: list[Any]) -> list[dict[str, str]]:
+def _error_items(form: ReferralForm, children: list[Any]) -> list[dict[str, Any]]:
     items = []
     for name, errors in form.errors.items():
         anchor = form[name].auto_id if name in form.fields else ""
@@ -109,7 +109,11 @@ def _referral_page(request: HttpRequest, incident: Incident | None) -> HttpRespo
                     if submitting:
                         incident = referral_submit(actor=request.user, incident=incident)
                 except ValidationError as error:
-                    form.add_rule_errors(place_child_errors(children, error.message_dict))
+                    form.add_rule_errors(
+                        place_child_errors(
+                            children, {k: v[0] for k, v in error.message_dict.items()}
+                        )
+                    )
                 else:
                     if submitting:
                         messages.success(

@@ -1,0 +1,97 @@
+"""Scorecard rows made ready for a page, a spreadsheet or a PDF: words, not codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from safeguard.performance import analysis, charts, periods, rules, spc
+from safeguard.performance.models import ComparatorKind
+from safeguard.performance.selectors import ScorecardRow
+
+
+@dataclass(frozen=True)
+class Line:
+    row: ScorecardRow
+    theme: str
+    latest_value: str
+    latest_period: str
+    comparators: list[dict[str, str]]
+    variation: str
+    variation_tag: str
+    why: str
+    assurance: str
+    assurance_tag: str
+    sparkline: str
+    sparkline_alt: str
+    target: str
+
+
+def line(row: ScorecardRow) -> Line:
+    indicator = row.indicator
+    latest = row.latest
+    reading = row.reading
+    variation = reading.latest_variation
+    assurance = reading.latest_assurance
+    comparators = []
+    for kind in ComparatorKind:
+        found = row.comparators.get(kind.value)
+        comparators.append(
+            {
+                "label": kind.label,
+                "value": rules.display(found.value, indicator.unit) if found else "Not published",
+                "source": found.source if found else "",
+            }
+        )
+    recent = row.observations[-24:]
+    values = [o.value for o in recent]
+    span = charts.first_and_last([o.period_start for o in recent])
+    alt = f"Trend of {indicator.name}, {span}" if len(values) >= 2 else ""
+    svg = charts.sparkline(values, title=alt)
+    return Line(
+        row=row,
+        theme=indicator.get_theme_display(),  # type: ignore[attr-defined]
+        latest_value=rules.display(latest.value, indicator.unit) if latest else "No value",
+        latest_period=periods.label(latest.period_start, indicator.frequency) if latest else "",
+        comparators=comparators,
+        variation=analysis.VARIATION_LABELS[variation] if variation else "Not enough values",
+        variation_tag=analysis.VARIATION_TAGS[variation] if variation else "govuk-tag--grey",
+        why=_why(reading),
+        assurance=analysis.ASSURANCE_LABELS[assurance] if assurance else "No target",
+        assurance_tag=analysis.ASSURANCE_TAGS[assurance] if assurance else "govuk-tag--grey",
+        sparkline=charts.data_uri(svg) if svg else "",
+        sparkline_alt=alt,
+        target=rules.display(indicator.target, indicator.unit)
+        if indicator.target is not None
+        else "None",
+    )
+
+
+def _why(reading: analysis.Reading) -> str:
+    """The rule the latest point broke, in words: what makes it a special cause."""
+    point = reading.latest
+    if point is None or point.special_cause == spc.SpecialCause.NONE:
+        return ""
+    return analysis.CAUSE_LABELS[point.special_cause]
+
+
+def series_table(row: ScorecardRow) -> list[dict[str, Any]]:
+    """The chart's data, point by point, for the accessible table beside it."""
+    indicator = row.indicator
+    result = row.reading.result
+    table = []
+    for index, observation in enumerate(row.observations):
+        point = result.points[index] if result else None
+        table.append(
+            {
+                "period": periods.label(observation.period_start, indicator.frequency),
+                "value": rules.display(observation.value, indicator.unit),
+                "mean": rules.plain(point.mean) if point else "",
+                "lower": rules.plain(point.lower_limit) if point else "",
+                "upper": rules.plain(point.upper_limit) if point else "",
+                "cause": analysis.CAUSE_LABELS[point.special_cause] if point else "",
+                "variation": analysis.VARIATION_LABELS[point.variation] if point else "",
+                "narrative": observation.narrative,
+            }
+        )
+    return table

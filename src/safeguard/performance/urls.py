@@ -1,0 +1,12 @@
+"""The scorecard's pages, mounted at ``/performance/``."""
+
+from safeguard.performance.views import catalogue, exceptions, returns, scorecard
+
+app_name = "performance"
+
+urlpatterns = [
+    *scorecard.urlpatterns,
+    *catalogue.urlpatterns,
+    *returns.urlpatterns,
+    *exceptions.urlpatterns,
+]

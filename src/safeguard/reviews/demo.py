@@ -1,0 +1,352 @@
+"""Demo serious incidents for the synthetic partnership: one case or more in every state.
+
+Every case is walked through the real services (so its clocks, audit rows and messages are what
+the service itself would have written), with moments in the recent past relative to today. The
+children and narratives are invented; names come from the demo partnership's own name lists.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from safeguard.core import demo_names as names
+from safeguard.core import holidays
+from safeguard.core.clock import LONDON, london_date
+from safeguard.core.models import Organisation, Person
+from safeguard.core.models.organisations import OrganisationKind
+from safeguard.core.roles import Role
+from safeguard.reviews import rules
+from safeguard.reviews.models import Incident, Theme
+from safeguard.reviews.services import actions, csprs, discussion, learning
+from safeguard.reviews.services import rapid_reviews as rr
+from safeguard.reviews.services.decisions import incident_decide
+from safeguard.reviews.services.referrals import referral_save_draft, referral_submit
+
+SERIOUS, DIED = "serious_harm", "died"
+STORIES = (
+    ("Infant admitted with unexplained fractures after an ambulance call.", SERIOUS, "suspected"),
+    ("Toddler died at home; paramedics raised concerns about supervision.", DIED, "suspected"),
+    (
+        "Teenager seriously assaulted after going missing; known to exploitation services.",
+        SERIOUS,
+        "known",
+    ),
+    (
+        "Child found with burns; the explanation given did not fit the injuries.",
+        SERIOUS,
+        "suspected",
+    ),
+    ("Baby died unexpectedly; parents had used alcohol; co-sleeping reported.", DIED, "suspected"),
+    (
+        "Young person took their own life; a history of neglect and domestic abuse at home.",
+        DIED,
+        "known",
+    ),
+    ("Child with complex health needs admitted severely malnourished.", SERIOUS, "suspected"),
+    ("Sibling group harmed in a domestic abuse incident at the family home.", SERIOUS, "known"),
+)
+ETHNICITIES = (
+    "White British",
+    "Mixed White and Black Caribbean",
+    "Asian British Pakistani",
+    "Black British African",
+    "White Other",
+)
+
+
+@dataclass
+class Cast:
+    bu: Person
+    chair: Person
+    decider: Person
+    leads: list[Person]
+    referrers: list[Person]
+    agencies: list[Organisation]
+
+
+def _cast() -> Cast | None:
+    demo = Person.objects.filter(is_demo=True, is_active=True)
+
+    def having(role: str) -> list[Person]:
+        return list(demo.filter(role_assignments__role=role).order_by("pk"))
+
+    bu = having(Role.BUSINESS_UNIT_OFFICER) or having(Role.BUSINESS_UNIT_ADMIN)
+    chair = having(Role.INDEPENDENT_CHAIR)
+    decider = having(Role.LA_DECISION_MAKER)
+    leads = [p for p in having(Role.STATUTORY_PARTNER_LEAD) if p.organisation.statutory_partner]
+    referrers = (
+        having(Role.PRACTITIONER) + having(Role.POLICE_OFFICER) + having(Role.SCHOOL_DSL)[:2]
+    )
+    if not (bu and chair and decider and leads and referrers):
+        return None
+    agencies = list(Organisation.objects.filter(active=True).exclude(kind=OrganisationKind.SCHOOL))
+    return Cast(bu[0], chair[0], decider[0], leads, referrers, agencies)
+
+
+def _moment(day: date, hour: int = 11) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=LONDON)
+
+
+def _working_days_ago(today: date, n: int) -> date:
+    day, counted = today, 0
+    calendar = holidays.calendar()
+    while counted < n:
+        day -= timedelta(days=1)
+        if calendar.is_working_day(day):
+            counted += 1
+    return day
+
+
+def _children(rng: random.Random, aware_on: date, how_many: int) -> list[rules.ChildDetails]:
+    surname = rng.choice(names.SURNAMES)
+    children = []
+    for _ in range(how_many):
+        band = rng.choice([(30, 330), (400, 1700), (2000, 4300), (4400, 6200)])
+        age_days = rng.randint(*band)
+        children.append(
+            rules.ChildDetails(
+                full_name=f"{rng.choice(names.GIVEN_NAMES)} {surname}",
+                date_of_birth=aware_on - timedelta(days=age_days),
+                gender=rng.choice(["female", "male"]),
+                ethnicity=rng.choice(ETHNICITIES),
+                address=f"{rng.randint(1, 120)} {rng.choice(names.PLACE_WORDS)} Road, {names.AREA}",
+                identifiers=f"NHS 999 {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
+            )
+        )
+    return children
+
+
+def _refer(
+    rng: random.Random, cast: Cast, *, aware_on: date, story: int, draft: bool = False
+) -> Incident:
+    summary, harm, abuse = STORIES[story % len(STORIES)]
+    referrer = cast.referrers[story % len(cast.referrers)]
+    values = {
+        "incident_date": aware_on - timedelta(days=rng.randint(0, 2)),
+        "la_aware_on": aware_on,
+        "summary": summary,
+        "harm": harm,
+        "abuse_or_neglect": abuse,
+        "referrer_view": rng.choice(["meets", "meets", "unsure"]),
+        "referrer_reasons": "Abuse or neglect is suspected and the harm is serious.",
+    }
+    when = _moment(aware_on, 15)
+    incident = referral_save_draft(
+        actor=referrer,
+        values=values,
+        children=_children(rng, aware_on, 2 if story % 8 == 7 else 1),
+        agencies=rng.sample(cast.agencies, k=min(3, len(cast.agencies))),
+        now=when,
+    )
+    if draft:
+        return incident
+    return referral_submit(actor=referrer, incident=incident, now=when)
+
+
+def _discuss(cast: Cast, incident: Incident, on: date) -> None:
+    meeting = discussion.meeting_record(
+        actor=cast.bu,
+        incident=incident,
+        kind="extraordinary_rag",
+        held_on=on,
+        attendees="Independent Chair\nLA, police and ICB RAG members\nBusiness Unit",
+        invited_professionals="Named nurse, acute trust",
+        minutes="Partners shared information and views. All agreed the criteria appear met.",
+    )
+    for lead in cast.leads:
+        discussion.contribution_add(
+            actor=lead,
+            incident=incident,
+            information="Agency records checked; contact with the family in the last year.",
+            opinion="In our view the criteria for notification are met.",
+            meeting=meeting,
+        )
+
+
+def _notify(cast: Cast, incident: Incident, on: date, decision: str = "notify") -> Incident:
+    return incident_decide(
+        actor=cast.decider,
+        incident=incident,
+        decision=decision,
+        rationale="Considered with all statutory partners at an extraordinary RAG meeting."
+        if decision == "notify"
+        else "After enquiries, abuse or neglect is not suspected; the criteria are not met.",
+        panel_notified_on=on if decision == "notify" else None,
+        panel_reference=f"CSPRP-{incident.pk:05d}" if decision == "notify" else "",
+        now=_moment(on),
+    )
+
+
+def _review(cast: Cast, incident: Incident, on: date, *, cspr: bool, complete: bool) -> None:
+    incident.refresh_from_db()
+    for org in {lead.organisation for lead in cast.leads}:
+        request = rr.agency_request_add(
+            actor=cast.bu,
+            incident=incident,
+            organisation=org,
+            due_on=on + timedelta(days=7),
+            now=_moment(on, 12),
+        )
+        if complete or org == cast.leads[0].organisation:
+            rr.agency_request_receive(
+                actor=cast.bu,
+                request=request,
+                summary="Individual agency summary.",
+                chronology="Chronology of contact.",
+                received_on=on + timedelta(days=5),
+                now=_moment(on + timedelta(days=5)),
+            )
+    if not complete:
+        return
+    rr.rapid_review_record(
+        actor=cast.bu,
+        incident=incident,
+        immediate_actions="Siblings' safety checked; a strategy discussion was held.",
+        learning="Professional curiosity about explanations; escalation between agencies.",
+        cspr_recommended=cspr,
+        regulation_11_criteria=["recurrent_themes", "agencies_working_together"] if cspr else [],
+        cspr_rationale="Wider learning across agencies is likely."
+        if cspr
+        else "Learning captured.",
+    )
+    for lead in cast.leads:
+        rr.rapid_review_sign_off(actor=lead, incident=incident)
+
+
+def _submit(cast: Cast, incident: Incident, on: date, respond: bool) -> None:
+    incident.refresh_from_db()
+    rr.rapid_review_submit(actor=cast.bu, incident=incident, submitted_on=on, now=_moment(on))
+    if respond:
+        rr.panel_response_record(
+            actor=cast.bu,
+            incident=incident,
+            response="agrees",
+            responded_on=on + timedelta(days=14),
+            comments="Clear recommendations and learning points.",
+            now=_moment(on + timedelta(days=14)),
+        )
+
+
+def _actions_and_learning(cast: Cast, incident: Incident, on: date, *, done: bool) -> None:
+    incident.refresh_from_db()
+    recommendation = actions.recommendation_add(
+        actor=cast.bu,
+        incident=incident,
+        text="Partners strengthen professional curiosity in supervision.",
+    )
+    for index, lead in enumerate(cast.leads):
+        due = on + timedelta(days=30 + 30 * index)
+        action = actions.action_add(
+            actor=cast.bu,
+            recommendation=recommendation,
+            description="Brief practitioners and audit use of professional curiosity.",
+            owner_organisation=lead.organisation,
+            due_on=due,
+            now=_moment(on),
+        )
+        if done or index == 0:
+            actions.action_update(
+                actor=cast.bu,
+                action=action,
+                status="completed",
+                evidence_of_completion="Briefings delivered to all teams.",
+                evidence_of_impact="Case audit shows improvement.",
+                now=_moment(min(due, on + timedelta(days=20))),
+            )
+    themes = Theme.objects.filter(name__in=["Professional curiosity", "Escalation processes"])
+    sheet = learning.learning_sheet_save(
+        actor=cast.bu,
+        incident=incident,
+        title=f"Learning from review {incident.reference}",
+        what_happened="A young child was seriously harmed at home. Several agencies knew them.",
+        good_practice="Prompt information sharing once concerns were raised.",
+        learning="Explanations for injuries were accepted without challenge.",
+        do_differently="Ask, check and escalate when an account does not fit.",
+        themes=themes,
+    )
+    learning.learning_sheet_publish(actor=cast.bu, sheet=sheet, now=_moment(on))
+    learning.dissemination_add(
+        actor=cast.bu,
+        sheet=sheet,
+        kind="briefing",
+        audience="Practitioner briefing, all agencies",
+        held_on=on,
+        now=_moment(on),
+    )
+
+
+def add_demo_cases(*, seed: int) -> int:
+    """Create the demo cases; returns how many. Needs the demo partnership's people."""
+    cast = _cast()
+    if cast is None:
+        return 0
+    rng = random.Random(f"reviews:{seed}")
+    today = london_date(timezone.now())
+    made = 0
+    ago = lambda n: _working_days_ago(today, n)  # noqa: E731
+
+    _refer(rng, cast, aware_on=ago(1), story=0, draft=True)  # a draft
+    made += 1
+    waiting = _refer(rng, cast, aware_on=ago(2), story=1)  # awaiting the decision
+    _discuss(cast, waiting, ago(1))
+    made += 1
+    not_notified = _refer(rng, cast, aware_on=ago(25), story=2)
+    _notify(cast, not_notified, ago(22), decision="do_not_notify")
+    made += 1
+    open_review = _refer(rng, cast, aware_on=ago(12), story=3)  # Rapid Review under way
+    _discuss(cast, open_review, ago(10))
+    _notify(cast, open_review, ago(9))
+    _review(cast, open_review, ago(8), cspr=False, complete=False)
+    made += 1
+    submitted = _refer(rng, cast, aware_on=ago(30), story=4)  # with the Panel
+    _notify(cast, submitted, ago(27))
+    _review(cast, submitted, ago(26), cspr=False, complete=True)
+    _submit(cast, submitted, ago(14), respond=False)
+    made += 1
+    in_cspr = _refer(rng, cast, aware_on=ago(110), story=5)  # CSPR in progress
+    _notify(cast, in_cspr, ago(106))
+    _review(cast, in_cspr, ago(105), cspr=True, complete=True)
+    _submit(cast, in_cspr, ago(92), respond=True)
+    in_cspr.refresh_from_db()
+    csprs.cspr_record(
+        actor=cast.bu,
+        incident=in_cspr,
+        reviewer="Independent reviewer (fictional)",
+        terms_of_reference="Multi-agency practice in the 12 months before the incident.",
+        commissioned_on=ago(60),
+        initiated_on=ago(55),
+        progress="Practitioner event held.",
+        now=_moment(ago(55)),
+    )
+    made += 1
+    acting = _refer(rng, cast, aware_on=ago(300), story=6)  # actions and learning after a CSPR
+    _notify(cast, acting, ago(297))
+    _review(cast, acting, ago(296), cspr=True, complete=True)
+    _submit(cast, acting, ago(283), respond=True)
+    acting.refresh_from_db()
+    csprs.cspr_record(
+        actor=cast.bu,
+        incident=acting,
+        reviewer="Independent reviewer (fictional)",
+        terms_of_reference="How agencies worked together with a child with complex health needs.",
+        commissioned_on=ago(260),
+        initiated_on=ago(255),
+        joint_with=f"{names.AREA} Safeguarding Adults Board",
+        now=_moment(ago(255)),
+    )
+    csprs.cspr_publish(actor=cast.bu, incident=acting, published_on=ago(140), now=_moment(ago(140)))
+    _actions_and_learning(cast, acting, ago(120), done=False)
+    made += 1
+    closed = _refer(rng, cast, aware_on=ago(400), story=7)  # closed, learning shared
+    _notify(cast, closed, ago(397))
+    _review(cast, closed, ago(396), cspr=False, complete=True)
+    _submit(cast, closed, ago(384), respond=True)
+    _actions_and_learning(cast, closed, ago(360), done=True)
+    closed.refresh_from_db()
+    actions.case_close(actor=cast.bu, incident=closed)
+    made += 1
+    return made

@@ -1,0 +1,173 @@
+"""Recommendations and actions of a case, and closing the case."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+
+from safeguard.core.http import capability_required
+from safeguard.reviews import policies, selectors
+from safeguard.reviews.forms import (
+    ActionForm,
+    ActionUpdateForm,
+    RecommendationForm,
+    add_service_errors,
+)
+from safeguard.reviews.models import Action, Recommendation
+from safeguard.reviews.policies import Cap
+from safeguard.reviews.services import actions as services
+
+
+@capability_required(Cap.USE)
+def action_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = selectors.case_for(actor=request.user, pk=pk)
+    recommendations = list(incident.recommendations.prefetch_related("actions__owner_organisation"))
+    user = request.user
+    return render(
+        request,
+        "reviews/actions.html",
+        {
+            "incident": incident,
+            "recommendations": recommendations,
+            "can_manage": policies.can_manage(user, incident)
+            and incident.status in services.WITH_RECOMMENDATIONS,
+            "can_close": policies.can_manage(user, incident) and incident.status == "actions",
+            "may_update": {
+                a.pk
+                for r in recommendations
+                for a in r.actions.all()
+                if policies.can_update_action(user, incident, a.owner_organisation_id)
+            },
+        },
+    )
+
+
+@capability_required(Cap.MANAGE)
+def recommendation_add(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = selectors.case_for(actor=request.user, pk=pk)
+    if not policies.can_manage(request.user, incident):
+        raise Http404
+    form = RecommendationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.recommendation_add(
+                actor=request.user, incident=incident, text=form.cleaned_data["text"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Recommendation added")
+            return redirect("reviews:actions", pk=incident.pk)
+    return render(
+        request,
+        "reviews/actions_form.html",
+        {"form": form, "incident": incident, "title": "Add a recommendation", "button": "Add"},
+    )
+
+
+@capability_required(Cap.MANAGE)
+def action_add(request: HttpRequest, pk: int, recommendation_pk: int) -> HttpResponse:
+    incident = selectors.case_for(actor=request.user, pk=pk)
+    recommendation = Recommendation.objects.filter(pk=recommendation_pk, incident=incident).first()
+    if recommendation is None or not policies.can_manage(request.user, incident):
+        raise Http404
+    form = ActionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_add(
+                actor=request.user, recommendation=recommendation, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Action added. The owner organisation has been told.")
+            return redirect("reviews:actions", pk=incident.pk)
+    return render(
+        request,
+        "reviews/actions_form.html",
+        {
+            "form": form,
+            "incident": incident,
+            "title": "Add an action",
+            "button": "Add action",
+            "recommendation": recommendation,
+        },
+    )
+
+
+@capability_required(Cap.CONTRIBUTE)
+def action_update(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+    incident = selectors.case_for(actor=request.user, pk=pk)
+    action = (
+        Action.objects.filter(pk=action_pk, recommendation__incident=incident)
+        .select_related("owner_organisation", "recommendation")
+        .first()
+    )
+    if action is None or not policies.can_update_action(
+        request.user, incident, action.owner_organisation_id
+    ):
+        raise Http404
+    form = ActionUpdateForm(
+        request.POST if request.method == "POST" else None,
+        initial={
+            "status": action.status,
+            "evidence_of_completion": action.evidence_of_completion,
+            "evidence_of_impact": action.evidence_of_impact,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_update(actor=request.user, action=action, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Action updated")
+            return redirect("reviews:actions", pk=incident.pk)
+    return render(
+        request,
+        "reviews/actions_form.html",
+        {
+            "form": form,
+            "incident": incident,
+            "title": "Update the action",
+            "button": "Save",
+            "action": action,
+        },
+    )
+
+
+@capability_required(Cap.MANAGE)
+def case_close(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = selectors.case_for(actor=request.user, pk=pk)
+    if not policies.can_manage(request.user, incident):
+        raise Http404
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            services.case_close(actor=request.user, incident=incident)
+        except ValidationError as error:
+            errors = [m for ms in error.message_dict.values() for m in ms]
+        else:
+            messages.success(request, f"Case {incident.reference} closed")
+            return redirect("reviews:case", pk=incident.pk)
+    return render(
+        request,
+        "reviews/case_close.html",
+        {"incident": incident, "error_items": [{"anchor": "", "message": e} for e in errors]},
+    )
+
+
+urlpatterns = [
+    path("cases/<int:pk>/actions", action_plan, name="actions"),
+    path("cases/<int:pk>/recommendations/add", recommendation_add, name="recommendation_add"),
+    path(
+        "cases/<int:pk>/recommendations/<int:recommendation_pk>/actions/add",
+        action_add,
+        name="action_add",
+    ),
+    path("cases/<int:pk>/actions/<int:action_pk>", action_update, name="action_update"),
+    path("cases/<int:pk>/close", case_close, name="case_close"),
+]

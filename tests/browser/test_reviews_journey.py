@@ -1,0 +1,239 @@
+"""One serious incident walked from referral to published CSPR and completed actions, in a real
+browser, by the people who do each step in the demo partnership."""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import timedelta
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from safeguard.core.clock import london_date
+from safeguard.core.models import OutboxMessage, Person
+from safeguard.reviews.models import Incident
+from tests.browser.conftest import assert_accessible, current_code, sign_in
+
+
+def _person(email_start: str) -> Person:
+    return Person.objects.get(email__startswith=email_start, is_demo=True)
+
+
+def _lead_of(kind: str) -> Person:
+    return Person.objects.get(
+        is_demo=True,
+        role_assignments__role="statutory_partner_lead",
+        organisation__kind=kind,
+    )
+
+
+def _fresh_code(person: Person) -> str:
+    """A code newer than the one used to sign in: a TOTP code works once."""
+    device = TOTPDevice.objects.get(user=person, confirmed=True)
+    while int(time.time()) // device.step <= device.last_t:
+        time.sleep(1)
+        device.refresh_from_db()
+    return current_code(person)
+
+
+def _submit(page: Any, name: str) -> None:
+    with page.expect_navigation():
+        page.get_by_role("button", name=name).click()
+
+
+def test_a_case_from_referral_to_published_cspr_and_completed_actions(
+    browser: Any, live_server: Any, demo_partnership: Any
+) -> None:
+    contexts: list[Any] = []
+    pages: dict[int, Any] = {}
+
+    def as_(person: Person) -> Any:
+        """Each person signs in once, in their own browser context (a code works once)."""
+        if person.pk not in pages:
+            context = browser.new_context(bypass_csp=True, base_url=live_server.url)
+            context.set_default_timeout(15_000)
+            contexts.append(context)
+            pages[person.pk] = sign_in(context.new_page(), person)
+        return pages[person.pk]
+
+    today = london_date(timezone.now())
+    on = today.strftime("%d/%m/%Y")
+    aware = (today - timedelta(days=3)).strftime("%d/%m/%Y")
+    later = (today + timedelta(days=30)).strftime("%d/%m/%Y")
+    practitioner = _person("practitioner@")
+    officer = _person("officer@")
+    decider = _person("decision@")
+    police, health, council = _lead_of("police"), _lead_of("icb"), _lead_of("local_authority")
+
+    try:
+        # 1. A practitioner refers.
+        page = as_(practitioner)
+        page.get_by_role("link", name="Serious incidents").first.click()
+        page.get_by_role("button", name="Refer a serious incident").click()
+        page.fill("#id_child_1-full_name", "Rowan Example")
+        page.fill("#id_child_1-date_of_birth", "01/02/2025")
+        page.select_option("#id_child_1-gender", "male")
+        page.fill("#id_incident_date", aware)
+        page.fill("#id_la_aware_on", aware)
+        page.get_by_label("What happened").fill("Infant with unexplained bruising.")
+        page.get_by_label("The child has been seriously harmed").check()
+        page.get_by_label("Suspected", exact=True).check()
+        page.get_by_label("Meets the criteria", exact=True).check()
+        page.get_by_label("Reasons for your view").fill("Non-mobile infant with bruising.")
+        assert_accessible(page)
+        _submit(page, "Submit referral")
+        incident = Incident.objects.get()
+        case_url = reverse("reviews:case", kwargs={"pk": incident.pk})
+        assert page.url.endswith(case_url)
+        assert "Rowan Example" in page.content()
+
+        # 2. The police RAG member adds information and a view.
+        page = as_(police)
+        page.goto(case_url)
+        page.get_by_role("button", name="Add information and a view").click()
+        page.get_by_label("Information your agency holds").fill("One previous call-out.")
+        page.get_by_label("Professional opinion").fill("Meets the criteria.")
+        _submit(page, "Add contribution")
+
+        # 3. The Business Unit records the extraordinary RAG meeting.
+        bu = as_(officer)
+        bu.goto(case_url)
+        bu.get_by_role("button", name="Record a meeting").click()
+        bu.get_by_label("Extraordinary RAG meeting").check()
+        bu.fill("#id_held_on", on)
+        bu.get_by_label("Attendees").fill("Chair, LA, police, ICB")
+        bu.get_by_label("Minutes").fill("All partners agree the criteria are met.")
+        _submit(bu, "Save meeting")
+
+        # 4. The LA decision maker notifies (a sensitive page: a recent second factor).
+        page = as_(decider)
+        page.goto(case_url)
+        assert_accessible(page)
+        page.get_by_role("button", name="Record the LA's decision").click()
+        if "Confirm it is you" in page.content():  # only when the sign-in was not recent
+            page.fill("input[name=code]", _fresh_code(decider))
+            _submit(page, "Continue")
+        page.get_by_label("Notify the Panel").check()
+        page.get_by_label("Rationale").fill("Meets the SCSI criteria; partners agree.")
+        page.fill("#id_panel_notified_on", on)
+        page.get_by_label("Panel's reference").fill("CSPRP-BROWSER")
+        _submit(page, "Record decision")
+        assert "Meets the SCSI criteria; partners agree." in page.content()
+
+        # 5. The Rapid Review: agency information, findings, sign-off, Panel.
+        review_url = reverse("reviews:rapid_review", kwargs={"pk": incident.pk})
+        bu.goto(review_url)
+        bu.get_by_role("button", name="Request agency information").click()
+        bu.get_by_label("Agency").select_option(label=police.organisation.name)
+        bu.fill("#id_due_on", later)
+        _submit(bu, "Send request")
+        page = as_(police)
+        page.goto(review_url)
+        page.get_by_role("link", name=police.organisation.name).click()
+        page.get_by_label("Individual agency summary").fill("Summary of police contact.")
+        page.get_by_label("Chronology").fill("Chronology of police contact.")
+        _submit(page, "Save")
+        bu.goto(review_url)
+        assert_accessible(bu)
+        bu.get_by_role("button", name="Record findings").click()
+        assert_accessible(bu)
+        bu.get_by_label("Immediate actions to keep children safe").fill("Siblings seen.")
+        bu.get_by_label("Learning identified").fill("Professional curiosity.")
+        bu.get_by_label("Yes", exact=True).check()
+        bu.get_by_label(re.compile("^Highlights or may highlight recurrent themes")).check()
+        bu.get_by_label("Rationale for the decision on a CSPR").fill("Wider learning likely.")
+        _submit(bu, "Save findings")
+        for lead in (police, health, council):
+            page = as_(lead)
+            page.goto(review_url)
+            page.get_by_role("button", name="Sign off for your organisation").click()
+            _submit(page, "Sign off")
+        bu.goto(review_url)
+        bu.get_by_role("button", name="Submit to the Panel").click()
+        bu.fill("#id_submitted_on", on)
+        _submit(bu, "Record submission")
+        bu.get_by_role("button", name="Record the Panel's response").click()
+        bu.get_by_label("Agrees with the local decision").check()
+        bu.fill("#id_responded_on", on)
+        _submit(bu, "Record response")
+        assert "Agrees" in bu.content()
+
+        # 6. The CSPR: commissioned, initiated, published.
+        bu.goto(reverse("reviews:cspr", kwargs={"pk": incident.pk}))
+        bu.get_by_role("button", name="Commission the CSPR").click()
+        bu.get_by_label("Reviewer").fill("Independent reviewer")
+        bu.get_by_label("Terms of reference").fill("Practice in the year before the incident.")
+        bu.fill("#id_commissioned_on", on)
+        bu.fill("#id_initiated_on", on)
+        _submit(bu, "Save")
+        incident.refresh_from_db()
+        due = incident.cspr.publication_due_on
+        assert due is not None and f"{due.day} {due:%B %Y}" in bu.content()
+        bu.get_by_role("button", name="Record publication").click()
+        bu.fill("#id_published_on", on)
+        _submit(bu, "Save")
+
+        # 7. Recommendations and actions; the owner completes theirs.
+        actions_url = reverse("reviews:actions", kwargs={"pk": incident.pk})
+        bu.goto(actions_url)
+        bu.get_by_role("button", name="Add a recommendation").click()
+        bu.get_by_label("Recommendation").fill("Strengthen professional curiosity.")
+        _submit(bu, "Add")
+        bu.get_by_role("link", name=re.compile("^Add an action")).click()
+        bu.get_by_label("Action").fill("Brief health visitors.")
+        bu.get_by_label("Owner organisation").select_option(label=health.organisation.name)
+        bu.fill("#id_due_on", later)
+        _submit(bu, "Add action")
+        page = as_(health)
+        page.goto(actions_url)
+        page.get_by_role("link", name="Brief health visitors.").click()
+        page.get_by_label("Completed").check()
+        page.get_by_label("Evidence of completion").fill("Briefings held.")
+        _submit(page, "Save")
+
+        # 8. The learning sheet, published, as a page and a PDF.
+        bu.goto(reverse("reviews:learning_sheet_edit", kwargs={"pk": incident.pk}))
+        bu.get_by_label("Title").fill("Baby R")
+        bu.get_by_label("What happened (anonymised)").fill("An infant was bruised.")
+        bu.get_by_label("Learning", exact=True).fill("Be curious about explanations.")
+        bu.get_by_label("Professional curiosity").check()
+        _submit(bu, "Save and publish")
+        assert_accessible(bu)
+        pdf = bu.request.get(bu.url + ".pdf")
+        assert pdf.ok and pdf.body().startswith(b"%PDF")
+
+        # 9. The case closes; the oversight table and the notifications agree.
+        bu.goto(actions_url)
+        assert_accessible(bu)
+        bu.get_by_role("button", name="Close the case").click()
+        _submit(bu, "Close the case")
+        incident.refresh_from_db()
+        assert incident.status == "closed"
+        page = as_(_person("chair@"))
+        page.goto(reverse("reviews:oversight"))
+        assert_accessible(page)
+        assert page.locator("[data-count=referrals]").inner_text() == "1"
+        assert page.locator("[data-count=notifications]").inner_text() == "1"
+        assert page.locator("[data-count=csprs]").inner_text() == "1"
+        assert page.locator("[data-count=agrees]").inner_text() == "1"
+        bu.goto(case_url)
+        sent = bu.locator("#messages-sent").inner_text()
+        for subject in ("New serious incident referral", "your view is invited", "LA decision"):
+            assert subject in sent
+        reasons = set(OutboxMessage.objects.values_list("reason", flat=True))
+        assert {
+            "reviews.referral_submitted",
+            "reviews.contribution_invited",
+            "reviews.decision_recorded",
+            "reviews.agency_information_requested",
+            "reviews.rapid_review_submitted",
+            "reviews.cspr_commissioned",
+            "reviews.action_assigned",
+        } <= reasons
+        assert not any("Rowan" in m.body for m in OutboxMessage.objects.all())
+    finally:
+        for context in contexts:
+            context.close()

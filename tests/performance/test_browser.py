@@ -1,0 +1,96 @@
+"""The scorecard journey in a real browser, with axe-core checking WCAG 2.2 AA on every page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from safeguard.core.models import Person
+from safeguard.performance import demo
+from safeguard.performance.models import Indicator, IndicatorException
+from tests.browser.conftest import assert_accessible
+
+pytestmark = [pytest.mark.browser, pytest.mark.urls("tests.performance.urls")]
+
+
+@pytest.fixture
+def scorecard(demo_partnership: Any) -> Any:
+    demo.add_demo_indicators(seed=2026)
+    return demo_partnership
+
+
+def test_the_data_team_sees_a_concern_explains_it_and_submits_a_value(
+    signed_in_page: Any, scorecard: Any
+) -> None:
+    analyst = Person.objects.get(email="data@demo.invalid")
+    page = signed_in_page(analyst)
+    page.goto(reverse("performance:scorecard"))
+    assert page.locator("h1").inner_text() == "Partnership scorecard"
+    assert_accessible(page)
+    dental = Indicator.objects.get(code="cla-dental")
+    with page.expect_navigation():
+        page.locator(".govuk-warning-text").get_by_role("link", name=dental.name).click()
+    assert page.get_by_role("img", name="XmR chart of").count() == 1
+    assert_accessible(page)
+
+    exception = IndicatorException.objects.get(indicator=dental)
+    page.goto(reverse("performance:exception_detail", args=[exception.pk]))
+    assert_accessible(page)
+    page.get_by_label("Explanation for the PMSG").fill("Fewer dentists take new patients.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save the explanation").click()
+    exception.refresh_from_db()
+    assert exception.state == "explained"
+
+    page.goto(reverse("performance:return_submit") + f"?indicator={dental.pk}")
+    latest = dental.observations.last()
+    page.get_by_label("Period").fill(f"{latest.period_start:%Y-%m}")
+    page.get_by_label("Value").fill("140")
+    page.get_by_label("Narrative").fill("Checked against the health team's list.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Submit the value").click()
+    assert page.locator(".govuk-error-summary").count() == 1
+    assert_accessible(page)
+    page.get_by_label("Value").fill("61.5")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Submit the value").click()
+    latest.refresh_from_db()
+    assert str(latest.value) == "61.5000"
+
+
+@pytest.mark.parametrize(
+    "route",
+    [
+        "performance:indicators",
+        "performance:indicator_create",
+        "performance:meeting_add",
+        "performance:returns",
+        "performance:return_upload",
+        "performance:exceptions",
+    ],
+)
+def test_the_business_unit_pages_are_accessible(
+    signed_in_page: Any, scorecard: Any, route: str
+) -> None:
+    admin = Person.objects.get(email="admin@demo.invalid")
+    page = signed_in_page(admin)
+    page.goto(reverse(route))
+    assert page.locator("h1").count() == 1
+    assert_accessible(page)
+
+
+def test_a_refused_form_and_the_comparator_form_are_accessible(
+    signed_in_page: Any, scorecard: Any
+) -> None:
+    admin = Person.objects.get(email="admin@demo.invalid")
+    page = signed_in_page(admin)
+    page.goto(reverse("performance:indicator_create"))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save the indicator").click()
+    assert page.locator(".govuk-error-summary").count() == 1
+    assert_accessible(page)
+    icpc = Indicator.objects.get(code="icpc-timely")
+    page.goto(reverse("performance:comparator_add", args=[icpc.pk]))
+    assert_accessible(page)

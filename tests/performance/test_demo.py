@@ -1,0 +1,73 @@
+"""The demo scorecard: plausible, deterministic, and showing what the early warning does."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from safeguard.performance import demo, selectors, spc
+from safeguard.performance.models import Comparator, Indicator, IndicatorException, Observation
+from tests import factories
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.performance.urls")]
+TODAY = date(2026, 11, 26)
+
+
+@pytest.fixture
+def partnership():
+    return {
+        kind: factories.organisation(kind=kind, statutory_partner=kind == "local_authority")
+        for kind in ("local_authority", "police", "secure_setting", "partnership")
+    }
+
+
+def test_the_demo_indicators_are_created_once_with_their_history(partnership) -> None:
+    assert demo.add_demo_indicators(seed=2026, today=TODAY) == len(demo.PLANS)
+    assert demo.add_demo_indicators(seed=2026, today=TODAY) == 0
+    assert Indicator.objects.count() == len(demo.PLANS)
+    icpc = Indicator.objects.get(code="icpc-timely")
+    assert icpc.owner_organisation == partnership["local_authority"]
+    assert icpc.observations.count() == 36
+    assert icpc.observations.last().period_start == date(2026, 10, 1)
+    restraints = Indicator.objects.get(code="restraints-main")
+    assert restraints.owner_organisation == partnership["secure_setting"]
+    assert restraints.observations.count() == 35  # the latest return is due
+    assert not Observation.objects.filter(indicator__unit="percentage", value__gt=100).exists()
+    assert not Observation.objects.filter(value__lt=0).exists()
+    kinds = set(Comparator.objects.filter(indicator=icpc).values_list("kind", flat=True))
+    assert kinds == {"england", "statistical_neighbours", "region"}
+    assert all(c.source for c in Comparator.objects.all())
+
+
+def test_the_demo_shows_concerns_with_open_exceptions_and_improvement(partnership) -> None:
+    demo.add_demo_indicators(seed=2026, today=TODAY)
+    admin = factories.person("business_unit_admin")
+    readings = {row.indicator.code: row.reading for row in selectors.scorecard(actor=admin)}
+    assert readings["cla-dental"].latest_variation == spc.Variation.CONCERN
+    assert readings["cp-second-plans"].latest_variation == spc.Variation.CONCERN
+    assert readings["re-referrals"].latest_variation == spc.Variation.IMPROVEMENT
+    icpc = readings["icpc-timely"].result
+    assert icpc is not None
+    assert any(p.variation == spc.Variation.CONCERN for p in icpc.points)  # the 11.4% dip
+    open_codes = set(
+        IndicatorException.objects.filter(closed_at__isnull=True).values_list(
+            "indicator__code", flat=True
+        )
+    )
+    assert {"cla-dental", "cp-second-plans"} <= open_codes
+
+
+def test_the_same_seed_gives_the_same_values() -> None:
+    plan = next(p for p in demo.PLANS if p.code == "icpc-timely")
+    assert demo._values(plan, 7, 36) == demo._values(plan, 7, 36)
+    assert demo._values(plan, 7, 36) != demo._values(plan, 8, 36)
+
+
+def test_the_demo_scorecard_page_opens(client_for, partnership) -> None:
+    demo.add_demo_indicators(seed=2026, today=TODAY)
+    member = factories.person("subgroup_member")
+    response = client_for(member).get(reverse("performance:scorecard"))
+    assert response.status_code == 200
+    assert "signal" in response.content.decode()

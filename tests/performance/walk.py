@@ -1,0 +1,78 @@
+"""The scorecard's pages in the permission walk (tests/test_permission_walk.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+VIEW, MANAGE, SUBMIT = "performance.view", "performance.manage", "performance.submit_return"
+
+
+def pages(Route: Any, _pk: Any) -> dict[str, Any]:
+    return all_pages(Route, _pk)
+
+
+def all_pages(Route: Any, _pk: Any) -> dict[str, Any]:
+    indicator, exception = _pk("indicator"), _pk("indicator_exception")
+    return {
+        "performance:scorecard": Route(VIEW),
+        "performance:scorecard_xlsx": Route(VIEW),
+        "performance:scorecard_pdf": Route(VIEW),
+        "performance:indicator_detail": Route(VIEW, kwargs=indicator),
+        "performance:indicators": Route(MANAGE),
+        "performance:indicator_create": Route(MANAGE),
+        "performance:indicator_edit": Route(MANAGE, kwargs=indicator),
+        "performance:comparator_add": Route(MANAGE, kwargs=indicator),
+        "performance:meeting_add": Route(MANAGE),
+        "performance:returns": Route(SUBMIT),
+        "performance:return_submit": Route(SUBMIT),
+        "performance:return_upload": Route(SUBMIT),
+        "performance:exceptions": Route(VIEW),
+        "performance:exception_detail": Route(VIEW, kwargs=exception),
+        "performance:exception_explain": Route(SUBMIT, kwargs=exception, ok_status=405),
+        "performance:exception_close": Route(MANAGE, kwargs=exception, ok_status=405),
+    }
+
+
+API: dict[str, str | None] = {
+    "GET /api/v1/performance/indicators": "performance:read",
+    "GET /api/v1/performance/indicators/{code}": "performance:read",
+    "POST /api/v1/performance/returns": "performance:submit",
+}
+API_PATH_PARAMETERS = {"code": lambda objects: objects["indicator"].code}
+
+
+def make_objects(*, admin: Any, organisation: Any) -> dict[str, Any]:
+    from safeguard.performance.models import Indicator, IndicatorException, Observation
+
+    indicator = Indicator.objects.create(
+        code="walk-indicator",
+        name="Walk indicator",
+        unit="percentage",
+        polarity="up",
+        frequency="monthly",
+        owner_organisation=organisation,
+        target=Decimal("90"),
+    )
+    now = timezone.now()
+    for month in range(1, 7):
+        Observation.objects.create(
+            indicator=indicator,
+            period_start=date(2025, month, 1),
+            value=Decimal(80 + month),
+            narrative="Walk value",
+            source="demo",
+            submitted_at=now,
+        )
+    exception = IndicatorException.objects.create(
+        indicator=indicator,
+        period_start=date(2025, 6, 1),
+        special_cause="below_lower_limit",
+        owner_organisation=organisation,
+        opened_at=now,
+        due_at=now,
+    )
+    return {"indicator": indicator, "indicator_exception": exception}

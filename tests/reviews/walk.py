@@ -1,0 +1,194 @@
+"""The reviews module's part of the permission walk (merged by tests/test_permission_walk.py).
+
+Pages on one case check access to that case after the capability: a person with the capability
+but no reason to see the case gets 404, stated per role in ``signed_in_status``. Exact per-role
+answers are also asserted in tests/reviews/test_pages.py.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from safeguard.reviews.policies import Cap
+
+# The walk's people have no RAG membership and did not refer the walk's case.
+_NOT_THEIRS = {
+    "statutory_partner_lead": 404,
+    "practitioner": 404,
+    "school_dsl": 404,
+    "police_officer": 404,
+}
+
+
+def pages(Route: Any, _pk: Any) -> dict[str, Any]:
+    case = _pk("reviews_incident")
+    review = _pk("reviews_notified")
+    return {
+        "reviews:cases": Route(Cap.USE),
+        "reviews:refer": Route(Cap.REFER),
+        "reviews:oversight": Route(Cap.VIEW_OVERSIGHT),
+        "reviews:learning": Route(Cap.VIEW_LEARNING),
+        # A draft is its author's alone: everyone else with the capability gets 404.
+        "reviews:draft": Route(Cap.REFER, kwargs=_pk("reviews_draft"), ok_status=404),
+        "reviews:case": Route(
+            Cap.USE, kwargs=case, signed_in_status=dict(_NOT_THEIRS)
+        ),
+        "reviews:decide": Route(Cap.DECIDE, kwargs=case),
+        "reviews:contribute": Route(
+            Cap.CONTRIBUTE,
+            kwargs=case,
+            signed_in_status={"statutory_partner_lead": 404},
+        ),
+        "reviews:meeting_add": Route(Cap.MANAGE, kwargs=case),
+        "reviews:meeting_edit": Route(
+            Cap.MANAGE,
+            kwargs=lambda o: {
+                "pk": o["reviews_incident"].pk,
+                "meeting_pk": o["reviews_meeting"].pk,
+            },
+        ),
+        "reviews:rapid_review": Route(
+            Cap.USE, kwargs=review, signed_in_status=dict(_NOT_THEIRS)
+        ),
+        "reviews:rr_request_add": Route(Cap.MANAGE, kwargs=review),
+        "reviews:rr_findings": Route(Cap.MANAGE, kwargs=review),
+        "reviews:rr_submit": Route(Cap.MANAGE, kwargs=review),
+        "reviews:rr_panel_response": Route(Cap.MANAGE, kwargs=review),
+        # The walk's sign-off roles are not RAG members of a statutory partner: 404.
+        "reviews:rr_sign_off": Route(
+            Cap.SIGN_OFF,
+            kwargs=review,
+            signed_in_status={"la_decision_maker": 404, "statutory_partner_lead": 404},
+        ),
+        "reviews:cspr": Route(
+            Cap.USE, kwargs=review, signed_in_status=dict(_NOT_THEIRS)
+        ),
+        "reviews:cspr_edit": Route(Cap.MANAGE, kwargs=review),
+        "reviews:cspr_publish": Route(Cap.MANAGE, kwargs=review),
+        "reviews:actions": Route(
+            Cap.USE, kwargs=review, signed_in_status=dict(_NOT_THEIRS)
+        ),
+        "reviews:recommendation_add": Route(Cap.MANAGE, kwargs=review),
+        "reviews:action_add": Route(
+            Cap.MANAGE,
+            kwargs=lambda o: {
+                "pk": o["reviews_notified"].pk,
+                "recommendation_pk": o["reviews_recommendation"].pk,
+            },
+        ),
+        # The walk's contributors do not belong to the owner organisation (the walk's own).
+        "reviews:action_update": Route(
+            Cap.CONTRIBUTE,
+            kwargs=lambda o: {"pk": o["reviews_notified"].pk, "action_pk": o["reviews_action"].pk},
+            signed_in_status={"statutory_partner_lead": 404, "la_decision_maker": 404},
+        ),
+        "reviews:case_close": Route(Cap.MANAGE, kwargs=review),
+        "reviews:learning_sheet": Route(Cap.VIEW_LEARNING, kwargs=_pk("reviews_sheet")),
+        "reviews:learning_sheet_pdf": Route(Cap.VIEW_LEARNING, kwargs=_pk("reviews_sheet")),
+        "reviews:learning_sheet_edit": Route(Cap.MANAGE, kwargs=review),
+        "reviews:dissemination_add": Route(Cap.MANAGE, kwargs=_pk("reviews_sheet")),
+        "reviews:themes": Route(Cap.MANAGE),
+        "reviews:rr_request": Route(
+            Cap.CONTRIBUTE,
+            kwargs=lambda o: {
+                "pk": o["reviews_notified"].pk,
+                "request_pk": o["reviews_request"].pk,
+            },
+            signed_in_status={"statutory_partner_lead": 404, "la_decision_maker": 404},
+        ),
+    }
+
+
+def make_objects(*, admin: Any, organisation: Any) -> dict[str, Any]:
+    """A submitted case awaiting the LA's decision, and a draft, both by the walk's admin."""
+    from safeguard.reviews import rules
+    from safeguard.reviews.services.referrals import referral_save_draft, referral_submit
+
+    values = {
+        "incident_date": date(2026, 1, 5),
+        "la_aware_on": date(2026, 1, 6),
+        "summary": "Walk incident",
+        "harm": "serious_harm",
+        "abuse_or_neglect": "suspected",
+        "referrer_view": "meets",
+        "referrer_reasons": "Walk",
+    }
+    child = rules.ChildDetails(
+        full_name="Walk Child", date_of_birth=date(2020, 1, 1), gender="male"
+    )
+    incident = referral_save_draft(actor=admin, values=values, children=[child])
+    incident = referral_submit(actor=admin, incident=incident)
+    draft = referral_save_draft(actor=admin, values={"summary": "Walk draft"}, children=[])
+    from safeguard.reviews.services.discussion import meeting_record
+
+    meeting = meeting_record(
+        actor=admin,
+        incident=incident,
+        kind="extraordinary_rag",
+        held_on=date(2026, 1, 7),
+        attendees="Walk",
+    )
+    notified = referral_submit(
+        actor=admin,
+        incident=referral_save_draft(actor=admin, values=values, children=[child]),
+    )
+    from safeguard.reviews.services.decisions import incident_decide
+    from safeguard.reviews.services.rapid_reviews import agency_request_add
+    from tests import factories
+
+    decider = factories.person("la_decision_maker", organisation_obj=organisation)
+    notified = incident_decide(
+        actor=decider,
+        incident=notified,
+        decision="notify",
+        rationale="Walk",
+        panel_notified_on=date(2026, 1, 7),
+    )
+    request = agency_request_add(
+        actor=admin, incident=notified, organisation=organisation, due_on=date.today()
+    )
+    from safeguard.reviews.services import actions, learning
+
+    recommendation = actions.recommendation_add(actor=admin, incident=notified, text="Walk")
+    action = actions.action_add(
+        actor=admin,
+        recommendation=recommendation,
+        description="Walk action",
+        owner_organisation=organisation,
+        due_on=date(2027, 1, 1),
+    )
+    sheet = learning.learning_sheet_save(
+        actor=admin,
+        incident=notified,
+        title="Walk sheet",
+        what_happened="Walk",
+        good_practice="",
+        learning="Walk",
+        do_differently="",
+    )
+    learning.learning_sheet_publish(actor=admin, sheet=sheet)
+    return {
+        "reviews_meeting": meeting,
+        "reviews_recommendation": recommendation,
+        "reviews_action": action,
+        "reviews_sheet": sheet,
+        "reviews_incident": incident,
+        "reviews_draft": draft,
+        "reviews_notified": notified,
+        "reviews_request": request,
+    }
+
+
+API: dict[str, str | None] = {
+    "POST /api/v1/reviews/referrals": "reviews:refer",
+    "GET /api/v1/reviews/referrals/{incident_reference}": "reviews:refer",
+    "POST /api/v1/reviews/referrals/{incident_reference}/decision": "reviews:decide",
+    "POST /api/v1/reviews/referrals/{incident_reference}/contributions": "reviews:contribute",
+    "GET /api/v1/reviews/cases": "reviews:read",
+    "POST /api/v1/reviews/agency-requests/{request_id}": "reviews:contribute",
+    "POST /api/v1/reviews/actions/{action_id}": "reviews:actions",
+}
+API_PATH_PARAMETERS: dict[str, Any] = {
+    "incident_reference": lambda objects: objects["reviews_incident"].reference,
+}
