@@ -1,1 +1,2 @@
-"""Operation Encompass: police domestic abuse notifications to schools before the next school day."""
+"""Operation Encompass: police domestic abuse notifications to schools, before the next
+school day."""

@@ -5,3 +5,33 @@ class EncompassConfig(AppConfig):
     name = "safeguard.encompass"
     label = "encompass"
     verbose_name = "Operation Encompass"
+
+    def ready(self) -> None:
+        from safeguard.core import demo, navigation, roles
+        from safeguard.core.api_auth import register_scope
+        from safeguard.core.worker import register_periodic
+        from safeguard.encompass.demo import add_demo_encompass
+        from safeguard.encompass.policies import GRANTS, Cap
+        from safeguard.encompass.tasks import run_clocks
+
+        for role, capabilities in GRANTS.items():
+            roles.grant(role, capabilities)
+        for label, url_name, capability in (
+            ("Encompass incidents", "encompass:incidents", Cap.VIEW_INCIDENTS),
+            ("Encompass notifications", "encompass:notifications", Cap.VIEW_NOTIFICATIONS),
+            ("Matches to review", "encompass:review_queue", Cap.REVIEW_MATCHES),
+            ("Children not on a roll", "encompass:unmatched", Cap.MANAGE_UNMATCHED),
+            ("Encompass oversight", "encompass:oversight", Cap.VIEW_OVERSIGHT),
+            ("School calendars", "encompass:calendar", Cap.MANAGE_CALENDARS),
+        ):
+            navigation.register(navigation.NavItem(label, url_name, capability))
+        register_scope(
+            "encompass:incidents:write",
+            "Send domestic abuse incidents and the children in them (Operation Encompass)",
+        )
+        register_scope(
+            "encompass:incidents:read",
+            "See where the force's incidents stand: children matched, schools told",
+        )
+        register_periodic("encompass_clocks", run_clocks, 300)
+        demo.register_extension("encompass", add_demo_encompass)

@@ -1,3 +1,4 @@
-app_name = "encompass"
+from safeguard.encompass import views, views_calendars
 
-urlpatterns: list = []
+app_name = "encompass"
+urlpatterns = [*views.urlpatterns, *views_calendars.urlpatterns]
