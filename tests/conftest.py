@@ -4,6 +4,12 @@ import pytest
 from django.test import Client
 
 from tests import factories
+from tests.browser.harness import (  # noqa: F401  (the browser fixtures, shared by every module)
+    browser,
+    demo_partnership,
+    page,
+    signed_in_page,
+)
 
 
 @pytest.fixture

@@ -256,6 +256,12 @@ CONTENT_SECURITY_POLICY = {
 
 NINJA_PAGINATION_PER_PAGE = 50
 
+# Operation Encompass: an unacknowledged notification escalates to the LA coordinator this many
+# minutes after the school day starts.
+ENCOMPASS_ESCALATE_AFTER_MINUTES = int(
+    os.environ.get("SAFEGUARD_ENCOMPASS_ESCALATE_AFTER_MINUTES", "120")
+)
+
 # Logs carry record ids and event names, never personal data (DESIGN.md section 3).
 LOGGING = {
     "version": 1,

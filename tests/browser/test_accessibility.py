@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from safeguard.core.models import Person
 from tests import factories
-from tests.browser.conftest import assert_accessible, axe_violations
+from tests.browser.harness import assert_accessible, axe_violations
 
 NAVIGATION = ["Home", "What is due", "Partnership", "Notifications", "Audit trail"]
 

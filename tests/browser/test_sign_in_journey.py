@@ -9,7 +9,7 @@ from typing import Any
 from django.urls import reverse
 
 from safeguard.core.models import Person
-from tests.browser.conftest import assert_accessible, current_code, sign_in
+from tests.browser.harness import assert_accessible, current_code, sign_in
 
 SCREENSHOTS = Path("/tmp/safeguard-screenshots")
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from safeguard.core.models import Person
 from safeguard.performance import demo
 from safeguard.performance.models import Indicator, IndicatorException
-from tests.browser.conftest import assert_accessible
+from tests.browser.harness import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.urls("tests.performance.urls")]
 

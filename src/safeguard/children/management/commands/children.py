@@ -42,8 +42,18 @@ class Command(BaseCommand):
             "--model", help="a model JSON file, as 'safeguard children model' prints"
         )
         sub.add_parser("model", help="print the default matching model as JSON")
+        gias = sub.add_parser("import-gias", help="schools from a GIAS establishments CSV")
+        gias.add_argument("file")
+        gias.add_argument("--la", action="append", default=[], help="keep only this LA code")
+        roll = sub.add_parser("import-roll", help="a school roll in the documented CSV format")
+        roll.add_argument("file")
+        ctf = sub.add_parser("import-ctf", help="pupils from a DfE Common Transfer File")
+        ctf.add_argument("file")
+        ctf.add_argument("--school", help="the school's URN, if the file does not say")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["subcommand"].startswith("import-"):
+            sys.exit(self._import(options))
         if options["subcommand"] == "model":
             self.stdout.write(linkage.MatchModel.default().to_json())
             return
@@ -78,3 +88,14 @@ class Command(BaseCommand):
             writer.writerow(
                 [found.ref, found.upn or "", f"{found.probability:.4f}", found.decision]
             )
+
+    def _import(self, options: dict[str, Any]) -> int:
+        """The importers are all or nothing; their exit status is 0, or 2 with every problem."""
+        from safeguard.children.importers.cli import run_ctf, run_gias, run_roll
+
+        io = {"stdout": self.stdout, "stderr": self.stderr}
+        if options["subcommand"] == "import-gias":
+            return run_gias(options["file"], la_codes=options["la"], **io)
+        if options["subcommand"] == "import-roll":
+            return run_roll(options["file"], **io)
+        return run_ctf(options["file"], school_urn=options["school"], **io)

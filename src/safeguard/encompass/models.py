@@ -1,0 +1,262 @@
+"""Operation Encompass: school calendars, police incidents, the children in them, notifications.
+
+An incident is keyed by its force and the force's own reference, so a resend from the police
+records system updates the same row. Each child of an incident is matched to a pupil (or not),
+and each matched child gives one notification to their school, with a clock on it.
+"""
+
+from __future__ import annotations
+
+from datetime import time
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+# --- calendars ----------------------------------------------------------------------------
+
+
+class Calendar(models.Model):
+    """The LA default calendar (no school) or a school's own, which overrides it.
+
+    ``holiday_contact`` on the LA default is the LA's holiday contact; on a school's calendar it
+    is the school's on-duty key adult for weekends and holidays.
+    """
+
+    school = models.OneToOneField(
+        "core.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="encompass_calendar",
+    )
+    is_default = models.BooleanField(default=False)
+    day_starts_at = models.TimeField("school day starts at", default=time(8, 45))
+    holiday_contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=Q(is_default=True), name="calendar_one_default"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_default=True, school__isnull=True)
+                | Q(is_default=False, school__isnull=False),
+                name="calendar_default_has_no_school",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return "LA default calendar" if self.is_default else f"Calendar of school {self.school_id}"
+
+
+class Term(models.Model):
+    calendar = models.ForeignKey(Calendar, on_delete=models.CASCADE, related_name="terms")
+    name = models.CharField(max_length=60)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+
+    class Meta:
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="term_ends_after_start"
+            ),
+        ]
+
+
+class InsetDay(models.Model):
+    calendar = models.ForeignKey(Calendar, on_delete=models.CASCADE, related_name="inset_days")
+    date = models.DateField()
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["calendar", "date"], name="inset_day_unique"),
+        ]
+
+
+# --- incidents ----------------------------------------------------------------------------
+
+
+class IncidentKind(models.TextChoices):
+    INCIDENT = "incident", "Incident"
+    CRIME = "crime", "Crime"
+
+
+class Incident(models.Model):
+    """A domestic abuse incident as the police recorded it."""
+
+    force = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, related_name="encompass_incidents"
+    )
+    reference = models.CharField("incident reference", max_length=60)
+    occurred_at = models.DateTimeField("date and time")
+    location = models.CharField(max_length=300, blank=True, default="")
+    kind = models.CharField(max_length=16, choices=IncidentKind.choices)
+    # Data quality: the annual report found children present but not recorded.
+    no_children_recorded = models.BooleanField(default=False)
+    presence_unknown = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=1)
+    received_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["force", "reference"], name="incident_force_reference"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Incident {self.pk}"
+
+
+class AdultRole(models.TextChoices):
+    VICTIM = "victim", "Victim"
+    SUSPECT = "suspect", "Suspect"
+
+
+class IncidentAdult(models.Model):
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="adults")
+    role = models.CharField(max_length=16, choices=AdultRole.choices)
+    forename = models.CharField(max_length=100, blank=True, default="")
+    surname = models.CharField(max_length=100, blank=True, default="")
+    dob = models.DateField("date of birth", null=True, blank=True)
+
+    class Meta:
+        ordering = ["role", "pk"]
+
+
+class Presence(models.TextChoices):
+    PRESENT = "present", "Present"
+    NOT_PRESENT = "not_present", "Not present"
+    UNKNOWN = "unknown", "Not known"
+
+
+class MatchState(models.TextChoices):
+    PENDING = "pending", "Not yet matched"
+    AUTOMATIC = "automatic", "Matched automatically"
+    REVIEW = "review", "Waiting for a person to confirm"
+    CONFIRMED = "confirmed", "Matched by a person"
+    NONE = "none", "Not found on a roll"
+
+
+class LaOutcome(models.TextChoices):
+    OPEN = "", "Not yet decided"
+    MISSING_EDUCATION = "missing_education", "Child missing education"
+    ELECTIVE_HOME_EDUCATION = "elective_home_education", "Electively home educated"
+    UNDER_SCHOOL_AGE = "under_school_age", "Under school age"
+    OUTSIDE_AREA = "outside_area", "At school in another area"
+    FOUND_ON_ROLL = "found_on_roll", "Found on a school roll"
+    OTHER = "other", "Other"
+
+
+class IncidentChild(models.Model):
+    """A child related to either adult, present or not, as the officer recorded them."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="children")
+    ref = models.CharField("police person reference", max_length=60)
+    forename = models.CharField(max_length=100, blank=True, default="")
+    surname = models.CharField(max_length=100, blank=True, default="")
+    dob = models.DateField("date of birth", null=True, blank=True)
+    gender = models.CharField(max_length=1, blank=True, default="")
+    address = models.CharField(max_length=300, blank=True, default="")
+    postcode = models.CharField(max_length=8, blank=True, default="")
+    presence = models.CharField(max_length=16, choices=Presence.choices)
+    where_they_were = models.CharField(max_length=300, blank=True, default="")
+    voice_of_the_child = models.TextField("what they said or saw", blank=True, default="")
+    injuries = models.TextField(blank=True, default="")
+    withdrawn = models.BooleanField(default=False, help_text="Left out of the latest resend")
+    # Matching to a pupil.
+    match_state = models.CharField(
+        max_length=16, choices=MatchState.choices, default=MatchState.PENDING
+    )
+    pupil = models.ForeignKey(
+        "children.Pupil", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    probability = models.FloatField(null=True, blank=True)
+    matched_at = models.DateTimeField(null=True, blank=True)
+    matched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The LA's follow-up of a child not found on any roll.
+    la_outcome = models.CharField(
+        max_length=32, choices=LaOutcome.choices, blank=True, default=LaOutcome.OPEN
+    )
+    la_outcome_at = models.DateTimeField(null=True, blank=True)
+    la_outcome_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["incident", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "ref"], name="incident_child_ref"),
+            models.CheckConstraint(
+                condition=Q(match_state__in=["pending", "none"]) | Q(pupil__isnull=False),
+                name="incident_child_match_has_pupil",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Incident child {self.pk}"
+
+
+# --- notifications ------------------------------------------------------------------------
+
+
+class FirstRecipient(models.TextChoices):
+    SCHOOL = "school", "The school's key adults"
+    ON_DUTY_KEY_ADULT = "on_duty_key_adult", "The school's on-duty key adult"
+    LA_HOLIDAY_CONTACT = "la_holiday_contact", "The LA holiday contact"
+
+
+class Notification(models.Model):
+    """One child's incident, told to one school. The content is read in the service only."""
+
+    child = models.ForeignKey(IncidentChild, on_delete=models.CASCADE, related_name="notifications")
+    school = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, related_name="encompass_notifications"
+    )
+    first_recipient = models.CharField(max_length=24, choices=FirstRecipient.choices)
+    due_at = models.DateTimeField(help_text="When the first recipient must have it")
+    school_due_at = models.DateTimeField(help_text="The start of the next school day")
+    rule = models.CharField(max_length=200)
+    out_of_school_time = models.BooleanField(default=False)
+    no_key_adult = models.BooleanField(default=False)
+    calendar_gap = models.BooleanField(
+        default=False, help_text="The school's calendar did not reach; working days were used"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    first_viewed_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    support_given = models.TextField(blank=True, default="")
+    escalate_at = models.DateTimeField()
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    school_reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["school_due_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "school"], name="notification_child_school"),
+            models.CheckConstraint(
+                condition=Q(acknowledged_at__isnull=True) | ~Q(support_given=""),
+                name="notification_acknowledged_with_support",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Notification {self.pk}"

@@ -1,0 +1,166 @@
+"""When a school must be told, and who is told first. Pure: no Django, no I/O.
+
+The duty (DESIGN.md section 4, encompass) is to tell the child's school before the start of the
+next school day. A school day is a weekday inside one of the school's terms that is neither a
+bank holiday nor an INSET day; it starts at the school's own start time (Europe/London).
+
+Who is told when:
+
+* In term time, when no weekend or holiday day lies between the incident and the next school
+  day: the school's key adults, due at the start of the next school day.
+* Otherwise (a weekend, half term, the summer): someone must know by the next morning, so the
+  first notice is due at the school's start time on the next calendar day (the same day if
+  the incident was before it). It goes to the school's on-duty key adult where the school has
+  one; otherwise to the LA's holiday contact, and the school's key adults are told again at
+  the start of the next school day.
+
+A calendar that does not reach far enough (no term entered beyond the date) cannot say when
+the next school day is: ``CalendarNotCovering`` is raised rather than a guess, and the caller
+shows the gap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+
+from safeguard.core.clock import LONDON, WorkingCalendar
+
+_ONE_DAY = timedelta(days=1)
+
+
+class CalendarNotCovering(Exception):
+    """The school's terms end before the next school day could be found."""
+
+    def __init__(self, day: date, last_term_ends: date | None) -> None:
+        self.day = day
+        self.last_term_ends = last_term_ends
+        known = last_term_ends.isoformat() if last_term_ends else "no term at all"
+        super().__init__(
+            f"the school calendar cannot place {day.isoformat()}: its terms end at {known}."
+            " Enter the next terms (or the LA default calendar) to know the next school day."
+        )
+
+
+@dataclass(frozen=True)
+class Term:
+    starts_on: date
+    ends_on: date
+
+    def __post_init__(self) -> None:
+        if self.ends_on < self.starts_on:
+            raise ValueError("a term cannot end before it starts")
+
+
+@dataclass(frozen=True)
+class SchoolCalendar:
+    """One school's effective calendar: its terms, INSET days, start time, bank holidays."""
+
+    terms: tuple[Term, ...]
+    inset_days: frozenset[date]
+    day_starts_at: time
+    bank_holidays: WorkingCalendar
+    _last: date | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        last = max((t.ends_on for t in self.terms), default=None)
+        object.__setattr__(self, "_last", last)
+
+    @property
+    def last_term_ends(self) -> date | None:
+        return self._last
+
+    def in_term(self, day: date) -> bool:
+        return any(t.starts_on <= day <= t.ends_on for t in self.terms)
+
+    def is_school_day(self, day: date) -> bool:
+        if self._last is None or day > self._last:
+            raise CalendarNotCovering(day, self._last)
+        return (
+            day.weekday() < 5
+            and self.in_term(day)
+            and day not in self.inset_days
+            and not self.bank_holidays.is_holiday(day)
+        )
+
+    def day_start(self, day: date) -> datetime:
+        return datetime.combine(day, self.day_starts_at, tzinfo=LONDON)
+
+    def next_school_day_start(self, after: datetime) -> datetime:
+        """The first start of a school day strictly after the moment ``after``."""
+        local = _aware(after).astimezone(LONDON)
+        day = local.date()
+        if not (self.is_school_day(day) and self.day_start(day) > local):
+            day += _ONE_DAY
+            while not self.is_school_day(day):
+                day += _ONE_DAY
+        return self.day_start(day)
+
+    def next_morning(self, after: datetime) -> datetime:
+        """The school's start time on the next calendar day (today's, if not yet reached)."""
+        local = _aware(after).astimezone(LONDON)
+        today = self.day_start(local.date())
+        return today if today > local else self.day_start(local.date() + _ONE_DAY)
+
+
+class Recipient(StrEnum):
+    SCHOOL = "school"  # the school's key adults (DSL and deputies)
+    ON_DUTY_KEY_ADULT = "on_duty_key_adult"  # the school's key adult on duty in the holidays
+    LA_HOLIDAY_CONTACT = "la_holiday_contact"
+
+
+@dataclass(frozen=True)
+class Step:
+    recipient: Recipient
+    due_at: datetime
+    rule: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The notices for one child at one school, in the order they fall due."""
+
+    steps: tuple[Step, ...]
+    next_school_day_starts: datetime
+    out_of_school_time: bool
+
+
+def _aware(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        raise ValueError("moment must be timezone-aware")
+    return moment
+
+
+def _when(moment: datetime) -> str:
+    local = moment.astimezone(LONDON)
+    return f"{local:%H:%M} on {local:%a} {local.day} {local:%b %Y}"
+
+
+def notification_due(incident_at: datetime, calendar: SchoolCalendar) -> datetime:
+    """The start of the next school day after the incident: when the school must know."""
+    return calendar.next_school_day_start(incident_at)
+
+
+def notification_plan(
+    incident_at: datetime, calendar: SchoolCalendar, *, has_on_duty_key_adult: bool
+) -> Plan:
+    """Who is told and by when, for a child of this school at an incident at ``incident_at``."""
+    school_due = notification_due(incident_at, calendar)
+    morning = calendar.next_morning(incident_at)
+    school_step = Step(
+        Recipient.SCHOOL, school_due, f"start of the next school day ({_when(school_due)})"
+    )
+    if school_due <= morning:
+        return Plan((school_step,), school_due, out_of_school_time=False)
+    first_rule = f"weekend or holiday: by the next morning ({_when(morning)})"
+    if has_on_duty_key_adult:
+        steps: tuple[Step, ...] = (Step(Recipient.ON_DUTY_KEY_ADULT, morning, first_rule),)
+    else:
+        steps = (Step(Recipient.LA_HOLIDAY_CONTACT, morning, first_rule), school_step)
+    return Plan(steps, school_due, out_of_school_time=True)
+
+
+def escalation_due(school_due: datetime, *, after: timedelta) -> datetime:
+    """When an unacknowledged notification goes to the LA coordinator."""
+    return school_due + after

@@ -1,0 +1,15 @@
+"""Background work of Operation Encompass, run by the worker every few minutes. Idempotent:
+each step moves only rows still waiting for it, under a row lock."""
+
+from __future__ import annotations
+
+from safeguard.encompass.matching import pending_match
+from safeguard.encompass.notifications import notifications_escalate, notifications_remind_schools
+
+
+def run_clocks() -> None:
+    """Match children an earlier attempt missed, tell schools at the start of the school day
+    what the LA's holiday contact had first, and escalate unacknowledged notifications."""
+    pending_match()
+    notifications_remind_schools()
+    notifications_escalate()

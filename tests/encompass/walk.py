@@ -1,0 +1,89 @@
+"""The Encompass pages and API routes in the permission walk (tests/test_permission_walk.py).
+
+Detail pages of records answer 404 to a role that has the capability but no reason to see
+that record (a police user of another force, a DSL of another school): the walk's people all
+sit in organisations of their own, so for them those pages are expected to be 404, never 200.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from safeguard.encompass.policies import Cap
+
+API = {
+    "POST /api/v1/encompass/incidents": "encompass:incidents:write",
+    "GET /api/v1/encompass/incidents": "encompass:incidents:read",
+}
+API_PATH_PARAMETERS: dict[str, Any] = {}
+
+
+def pages(Route: Any, _pk: Any) -> dict[str, Any]:
+    return {
+        "encompass:incidents": Route(Cap.VIEW_INCIDENTS),
+        "encompass:incident_upload": Route(Cap.SUBMIT),
+        "encompass:incident_detail": Route(
+            Cap.VIEW_INCIDENTS, kwargs=_pk("encompass_incident"), ok_status=404
+        ),
+        "encompass:notifications": Route(Cap.VIEW_NOTIFICATIONS),
+        "encompass:notification_detail": Route(
+            Cap.VIEW_NOTIFICATIONS, kwargs=_pk("encompass_notification"), ok_status=404
+        ),
+        "encompass:review_queue": Route(Cap.REVIEW_MATCHES),
+        "encompass:review_child": Route(Cap.REVIEW_MATCHES, kwargs=_pk("encompass_review_child")),
+        "encompass:unmatched": Route(Cap.MANAGE_UNMATCHED),
+        "encompass:unmatched_child": Route(
+            Cap.MANAGE_UNMATCHED, kwargs=_pk("encompass_unmatched_child")
+        ),
+        "encompass:oversight": Route(Cap.VIEW_OVERSIGHT),
+        "encompass:calendar": Route(Cap.MANAGE_CALENDARS),
+    }
+
+
+def make_objects(*, admin: Any, organisation: Any) -> dict[str, Any]:
+    from safeguard.children.models import Pupil
+    from safeguard.encompass.models import Incident, IncidentChild, Notification
+    from tests import factories
+    from tests.encompass.data import upn
+
+    school = factories.organisation(kind="school", urn="909090", name="Walk school")
+    force = factories.organisation(kind="police", name="Walk police")
+    pupil = Pupil.objects.create(
+        upn=upn(900), forename="Walk", surname="Pupil", dob=date(2016, 1, 1), school=school
+    )
+    now = timezone.now()
+    incident = Incident.objects.create(
+        force=force, reference="WALK/1", occurred_at=now - timedelta(hours=3), kind="incident"
+    )
+
+    def child(ref: str, state: str, with_pupil: bool) -> IncidentChild:
+        return IncidentChild.objects.create(
+            incident=incident,
+            ref=ref,
+            forename="Walk",
+            surname="Child",
+            presence="present",
+            match_state=state,
+            pupil=pupil if with_pupil else None,
+            probability=0.9,
+        )
+
+    matched = child("C1", "automatic", True)
+    notification = Notification.objects.create(
+        child=matched,
+        school=school,
+        first_recipient="school",
+        due_at=now,
+        school_due_at=now,
+        rule="walk",
+        escalate_at=now + timedelta(hours=2),
+    )
+    return {
+        "encompass_incident": incident,
+        "encompass_notification": notification,
+        "encompass_review_child": child("C2", "review", True),
+        "encompass_unmatched_child": child("C3", "none", False),
+    }
