@@ -31,9 +31,7 @@ def pages(Route: Any, _pk: Any) -> dict[str, Any]:
         "reviews:learning": Route(Cap.VIEW_LEARNING),
         # A draft is its author's alone: everyone else with the capability gets 404.
         "reviews:draft": Route(Cap.REFER, kwargs=_pk("reviews_draft"), ok_status=404),
-        "reviews:case": Route(
-            Cap.USE, kwargs=case, signed_in_status=dict(_NOT_THEIRS)
-        ),
+        "reviews:case": Route(Cap.USE, kwargs=case, signed_in_status=dict(_NOT_THEIRS)),
         "reviews:decide": Route(Cap.DECIDE, kwargs=case),
         "reviews:contribute": Route(
             Cap.CONTRIBUTE,
@@ -48,9 +46,7 @@ def pages(Route: Any, _pk: Any) -> dict[str, Any]:
                 "meeting_pk": o["reviews_meeting"].pk,
             },
         ),
-        "reviews:rapid_review": Route(
-            Cap.USE, kwargs=review, signed_in_status=dict(_NOT_THEIRS)
-        ),
+        "reviews:rapid_review": Route(Cap.USE, kwargs=review, signed_in_status=dict(_NOT_THEIRS)),
         "reviews:rr_request_add": Route(Cap.MANAGE, kwargs=review),
         "reviews:rr_findings": Route(Cap.MANAGE, kwargs=review),
         "reviews:rr_submit": Route(Cap.MANAGE, kwargs=review),
@@ -61,14 +57,10 @@ def pages(Route: Any, _pk: Any) -> dict[str, Any]:
             kwargs=review,
             signed_in_status={"la_decision_maker": 404, "statutory_partner_lead": 404},
         ),
-        "reviews:cspr": Route(
-            Cap.USE, kwargs=review, signed_in_status=dict(_NOT_THEIRS)
-        ),
+        "reviews:cspr": Route(Cap.USE, kwargs=review, signed_in_status=dict(_NOT_THEIRS)),
         "reviews:cspr_edit": Route(Cap.MANAGE, kwargs=review),
         "reviews:cspr_publish": Route(Cap.MANAGE, kwargs=review),
-        "reviews:actions": Route(
-            Cap.USE, kwargs=review, signed_in_status=dict(_NOT_THEIRS)
-        ),
+        "reviews:actions": Route(Cap.USE, kwargs=review, signed_in_status=dict(_NOT_THEIRS)),
         "reviews:recommendation_add": Route(Cap.MANAGE, kwargs=review),
         "reviews:action_add": Route(
             Cap.MANAGE,

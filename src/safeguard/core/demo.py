@@ -487,9 +487,7 @@ def register_extension(name: str, make: Callable[..., int]) -> None:
         _extensions.append((name, make))
 
 
-def create_demo_partnership(
-    *, seed: int = DEFAULT_SEED, with_modules: bool = True
-) -> DemoSummary:
+def create_demo_partnership(*, seed: int = DEFAULT_SEED, with_modules: bool = True) -> DemoSummary:
     """Write the demo partnership for ``seed`` into an empty database, in one transaction.
 
     ``with_modules`` adds the modules' demo records too; the kernel's own tests leave them out.
