@@ -284,6 +284,9 @@ def add_demo_cases(*, seed: int) -> int:
     cast = _cast()
     if cast is None:
         return 0
+    # Migration 0002 seeds the themes; a database emptied since (a test's flush) lacks them.
+    for name in rules.SEED_THEMES:
+        Theme.objects.get_or_create(name=name)
     rng = random.Random(f"reviews:{seed}")
     today = london_date(timezone.now())
     made = 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms, template
+from django.http import QueryDict
 
 register = template.Library()
 
@@ -73,3 +74,25 @@ def govuk_error_summary(form: forms.BaseForm) -> dict[str, Any]:
         for error in errors:
             items.append({"anchor": anchor, "message": error})
     return {"items": items}
+
+
+@register.inclusion_tag("core/includes/pagination.html", takes_context=True)
+def govuk_pagination(context: dict[str, Any], page: Any) -> dict[str, Any]:
+    """GOV.UK pagination for a Django ``Page``, keeping the request's other query parameters
+    (the filters) on every link."""
+    request = context.get("request")
+    params = request.GET.copy() if request is not None else QueryDict(mutable=True)
+    params.pop("page", None)
+    query = params.urlencode()
+    paginator = page.paginator
+    numbers = (
+        list(paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
+        if paginator.num_pages > 1
+        else []
+    )
+    return {
+        "page": page,
+        "numbers": numbers,
+        "ellipsis": paginator.ELLIPSIS,
+        "prefix": f"?{query}&" if query else "?",
+    }

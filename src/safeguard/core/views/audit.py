@@ -31,8 +31,6 @@ def _rows(request: HttpRequest, events: QuerySet[AuditEvent]) -> dict[str, Any]:
     page: Page[AuditEvent] = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
     found = list(page.object_list)
     actors = selectors.actors_of(actor=request.user, events=found)
-    query = request.GET.copy()
-    query.pop("page", None)
     rows = [
         {
             "event": event,
@@ -45,11 +43,6 @@ def _rows(request: HttpRequest, events: QuerySet[AuditEvent]) -> dict[str, Any]:
     return {
         "page": page,
         "rows": rows,
-        "query": query.urlencode(),
-        "page_numbers": list(
-            page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
-        ),
-        "ellipsis": Paginator.ELLIPSIS,
     }
 
 

@@ -9,7 +9,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
-from django.utils.http import urlencode
 
 from safeguard.core import deadline_rules
 from safeguard.core.clock import LONDON, is_end_of_day
@@ -68,8 +67,7 @@ def index(request: HttpRequest) -> HttpResponse:
         }
         for deadline in page.object_list
     ]
-    kept = [(k, str(v)) for k, v in request.GET.items() if k != "page" and v]
-    query = urlencode(kept)
+    kept = [k for k, v in request.GET.items() if k != "page" and v]
     return render(
         request,
         "core/deadlines/index.html",
@@ -87,9 +85,6 @@ def index(request: HttpRequest) -> HttpResponse:
                 for state in deadline_rules.STATES
             ],
             "total": sum(counts.values()),
-            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
-            "ellipsis": Paginator.ELLIPSIS,
-            "query_prefix": f"?{query}&" if query else "?",
             "filtered": bool(kept),
         },
     )

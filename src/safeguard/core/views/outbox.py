@@ -35,7 +35,6 @@ def index(request: HttpRequest) -> HttpResponse:
             "page": page,
             "state": state,
             "state_label": OutboxState(state).label if state else "",
-            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1),
         },
     )
 
