@@ -11,5 +11,6 @@ urlpatterns = [
     path("reviews/", include("safeguard.reviews.urls")),
     path("encompass/", include("safeguard.encompass.urls")),
     path("performance/", include("safeguard.performance.urls")),
+    path("children/", include("safeguard.children.urls")),
     path("", include("safeguard.core.urls")),
 ]

@@ -14,6 +14,8 @@ from django.core.management import call_command
 from safeguard.children.identifiers import upn_check_letter
 from safeguard.children.linkage import MatchModel
 
+pytestmark = pytest.mark.django_db
+
 EXECUTABLE = Path(sys.executable).parent / "safeguard"
 
 

@@ -5,3 +5,15 @@ class ChildrenConfig(AppConfig):
     name = "safeguard.children"
     label = "children"
     verbose_name = "Child index"
+
+    def ready(self) -> None:
+        from safeguard.children.policies import GRANTS
+        from safeguard.core import navigation, roles
+
+        for role, capabilities in GRANTS.items():
+            roles.grant(role, capabilities)
+        navigation.register(
+            navigation.NavItem(
+                "Matching model", "children:match_model", "children.view_match_model"
+            )
+        )

@@ -9,6 +9,8 @@ marked off roll, so an old notification still points at the record it was matche
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -97,3 +99,42 @@ class Pupil(models.Model):
 
     def __str__(self) -> str:
         return f"Pupil {self.pk}"
+
+
+class MatchModelVersion(models.Model):
+    """One saved version of the matching model (``linkage.MatchModel.to_dict()`` as JSON).
+
+    Versions are history: a change or a restore adds a version, and only ``active`` ever moves
+    from one row to another, so what matched a child last March can always be read back. At
+    most one row is active (a partial unique constraint); with none, the code's default holds.
+    """
+
+    parameters = models.JSONField()
+    note = models.TextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    active = models.BooleanField(default=False)
+    restored_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["active"], condition=Q(active=True), name="match_model_one_active"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Matching model version {self.pk}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """A stored version is never edited: only its ``active`` flag may change."""
+        update_fields = kwargs.get("update_fields")
+        editing = self.pk is not None and not kwargs.get("force_insert")
+        if editing and (update_fields is None or set(update_fields) - {"active"}):
+            raise ValueError("a matching model version is never edited, only made active")
+        super().save(*args, **kwargs)

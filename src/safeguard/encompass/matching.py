@@ -16,14 +16,14 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from safeguard.children import linkage
+from safeguard.children import linkage, selectors
 from safeguard.children.models import Pupil
 from safeguard.core import audit
 from safeguard.core.models.audit import AuditAction
 from safeguard.encompass.models import IncidentChild, MatchState
 
 Matcher = Callable[[Sequence[linkage.Person], Sequence[linkage.Person]], list[linkage.Match]]
-MATCH: Matcher = linkage.match
+MATCH: Matcher = selectors.match_with_active_model
 
 RECORD_TYPE = "encompass.incident_child"
 _DECISIONS = {

@@ -6,8 +6,9 @@ Subcommands:
   children to a school roll without storing anything, with the same model and thresholds as
   live matching; writes CSV ``ref,upn,probability,decision`` to standard output, one row per
   child in input order. A bad file prints every bad row to standard error and exits 2 with no
-  output.
-* ``model``: prints the default model (thresholds and every m and u probability) as JSON; an
+  output. Without ``--model`` it uses the model live matching uses: the version an
+  administrator made active on the "Matching model" page, or the release's default.
+* ``model``: prints that same model (thresholds and every m and u probability) as JSON; an
   administrator adjusts a copy and passes it back with ``--model``.
 """
 
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.db import DatabaseError
 
 from safeguard.children import linkage, roll_csv
 
@@ -41,7 +43,7 @@ class Command(BaseCommand):
         match.add_argument(
             "--model", help="a model JSON file, as 'safeguard children model' prints"
         )
-        sub.add_parser("model", help="print the default matching model as JSON")
+        sub.add_parser("model", help="print the matching model in use as JSON")
         gias = sub.add_parser("import-gias", help="schools from a GIAS establishments CSV")
         gias.add_argument("file")
         gias.add_argument("--la", action="append", default=[], help="keep only this LA code")
@@ -55,14 +57,16 @@ class Command(BaseCommand):
         if options["subcommand"].startswith("import-"):
             sys.exit(self._import(options))
         if options["subcommand"] == "model":
-            self.stdout.write(linkage.MatchModel.default().to_json())
+            self.stdout.write(self._model_in_use().to_json())
             return
         self._match(options["roll"], options["children"], options["model"])
 
     def _match(self, roll_path: str, children_path: str, model_path: str | None) -> None:
         problems: list[str] = []
         model = linkage.MatchModel.default()
-        if model_path:
+        if not model_path:
+            model = self._model_in_use()
+        else:
             try:
                 model = linkage.MatchModel.from_json(Path(model_path).read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError, ValueError) as error:
@@ -88,6 +92,23 @@ class Command(BaseCommand):
             writer.writerow(
                 [found.ref, found.upn or "", f"{found.probability:.4f}", found.decision]
             )
+
+    def _model_in_use(self) -> linkage.MatchModel:
+        """The model live matching uses. A database that cannot be read (not migrated yet, say)
+        has no stored model, so none is in use but the default: say so, and carry on."""
+        from safeguard.children.selectors import active_match_model
+
+        try:
+            return active_match_model()
+        except DatabaseError as error:
+            self.stderr.write(
+                f"The stored matching model could not be read ({type(error).__name__}): "
+                "using the default model of this release"
+            )
+            return linkage.MatchModel.default()
+        except ValueError as error:
+            self.stderr.write(f"The stored matching model is not valid: {error}")
+            sys.exit(BAD_INPUT)
 
     def _import(self, options: dict[str, Any]) -> int:
         """The importers are all or nothing; their exit status is 0, or 2 with every problem."""

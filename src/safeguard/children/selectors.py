@@ -1,0 +1,46 @@
+"""Reads of the child index: the matching model in use and its history.
+
+``active_match_model`` is what live matching and ``safeguard children match`` both use, so a
+list checked from the command line is decided exactly as an incident would be.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import QuerySet
+
+from safeguard.children import linkage, policies
+from safeguard.children.models import MatchModelVersion
+
+
+def active_version() -> MatchModelVersion | None:
+    return MatchModelVersion.objects.filter(active=True).select_related("created_by").first()
+
+
+def active_match_model() -> linkage.MatchModel:
+    """The stored model an administrator made active, or the code's default when none is."""
+    parameters = (
+        MatchModelVersion.objects.filter(active=True).values_list("parameters", flat=True).first()
+    )
+    if parameters is None:
+        return linkage.MatchModel.default()
+    return linkage.MatchModel.from_dict(parameters)
+
+
+def match_with_active_model(
+    children: Sequence[linkage.Person], roll: Sequence[linkage.Person]
+) -> list[linkage.Match]:
+    """``linkage.match`` with the model in use: the matcher live matching plugs in."""
+    return linkage.match(children, roll, active_match_model())
+
+
+def match_model_versions(*, actor: Any) -> QuerySet[MatchModelVersion]:
+    """Every version, newest first, for those who may read the model; none for anyone else."""
+    rows = MatchModelVersion.objects.select_related("created_by").order_by("-pk")
+    return rows if policies.can_view_match_model(actor) else rows.none()
+
+
+def match_model_version(*, actor: Any, pk: int) -> MatchModelVersion | None:
+    return match_model_versions(actor=actor).filter(pk=pk).first()

@@ -1,0 +1,121 @@
+"""Changes to the child index: saving and restoring the matching model.
+
+Each function checks the policy itself (the pages check it too), runs in one transaction and
+writes one audit row whose changes name every number that moved, before and after, so the
+trail alone says what the model was on any day. A version is never edited: a change or a
+restore adds a version and makes it the active one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from safeguard.children import linkage, policies
+from safeguard.children.models import MatchModelVersion
+from safeguard.core import audit
+from safeguard.core.models.audit import AuditAction
+
+RECORD_TYPE = "children.match_model_version"
+NOTE_MAX = 2000
+_SAME = "The model is the same as the one in use: change at least one value"
+
+
+def flatten(parameters: dict[str, Any]) -> dict[str, Any]:
+    """``{"thresholds.automatic": 0.95, ..., "forename.exact.m": 0.86, ...}`` for the audit."""
+    flat: dict[str, Any] = {}
+    for group in ("thresholds", "prior"):
+        for name, value in parameters.get(group, {}).items():
+            flat[f"{group}.{name}"] = value
+    for comparison, levels in parameters.get("comparisons", {}).items():
+        for level, values in levels.items():
+            for name, value in values.items():
+                flat[f"{comparison}.{level}.{name}"] = value
+    return flat
+
+
+def _note(note: str) -> str:
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": ["Enter a note explaining why the model is changing"]})
+    if len(note) > NOTE_MAX:
+        raise ValidationError({"note": [f"The note must be {NOTE_MAX} characters or fewer"]})
+    return note
+
+
+def _checked(model: linkage.MatchModel) -> dict[str, Any]:
+    """The model as stored, re-read through ``MatchModel``'s own validation."""
+    parameters = model.to_dict()
+    try:
+        linkage.MatchModel.from_dict(parameters)
+    except ValueError as error:
+        raise ValidationError({"__all__": [f"The model is not valid: {error}"]}) from None
+    return parameters
+
+
+def _activate(
+    *,
+    actor: Any,
+    parameters: dict[str, Any],
+    note: str,
+    restored_from: MatchModelVersion | None = None,
+) -> MatchModelVersion:
+    try:
+        with transaction.atomic():
+            current = MatchModelVersion.objects.select_for_update().filter(active=True).first()
+            before = current.parameters if current else linkage.MatchModel.default().to_dict()
+            changes = audit.diff(flatten(before), flatten(parameters))
+            if not changes:
+                raise ValidationError({"__all__": [_SAME]})
+            MatchModelVersion.objects.filter(active=True).update(active=False)
+            version = MatchModelVersion.objects.create(
+                parameters=parameters,
+                note=note,
+                created_by=actor,
+                active=True,
+                restored_from=restored_from,
+            )
+            replaced = f"version {current.pk}" if current else "the default model"
+            detail = f"replaces {replaced}"
+            if restored_from is not None:
+                detail = f"restores version {restored_from.pk}; {detail}"
+            audit.record(
+                action=AuditAction.CREATE,
+                record_type=RECORD_TYPE,
+                record_id=version.pk,
+                actor=actor,
+                changes=changes,
+                detail=detail,
+            )
+    except IntegrityError as error:  # another administrator saved a moment ago
+        raise ValidationError(
+            {"__all__": ["Someone else changed the model at the same moment: try again"]}
+        ) from error
+    return version
+
+
+def match_model_save(*, actor: Any, model: linkage.MatchModel, note: str) -> MatchModelVersion:
+    """Store ``model`` as a new version and make it the one live matching uses."""
+    if not policies.can_manage_match_model(actor):
+        raise PermissionDenied
+    return _activate(actor=actor, parameters=_checked(model), note=_note(note))
+
+
+def match_model_restore(
+    *, actor: Any, version: MatchModelVersion, note: str = ""
+) -> MatchModelVersion:
+    """Bring back an earlier version's numbers as a new active version (history stays linear)."""
+    if not policies.can_manage_match_model(actor):
+        raise PermissionDenied
+    try:
+        model = linkage.MatchModel.from_dict(version.parameters)
+    except ValueError as error:
+        raise ValidationError(
+            {"__all__": [f"Version {version.pk} no longer fits this release: {error}"]}
+        ) from None
+    note = note.strip() or f"Restored version {version.pk}"
+    return _activate(
+        actor=actor, parameters=_checked(model), note=_note(note), restored_from=version
+    )

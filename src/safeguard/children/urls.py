@@ -1,0 +1,4 @@
+from safeguard.children import views
+
+app_name = "children"
+urlpatterns = views.urlpatterns
