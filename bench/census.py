@@ -21,7 +21,7 @@ from pathlib import Path
 from bench import synthetic_census
 from safeguard.core import holidays
 from safeguard.core.clock import WorkingCalendar
-from safeguard.performance.census import indicators, store
+from safeguard.performance.census import indicators, store, year_ends
 
 SIZES = [300_000, 1_000_000, 3_000_000]
 REPEATS = 3
@@ -57,6 +57,24 @@ def _time(folder: Path, years: list[int], calendar: WorkingCalendar) -> tuple[fl
     return statistics.median(times), count
 
 
+def _time_many(folder: Path, years: list[int], calendar: WorkingCalendar) -> float:
+    times = []
+    for _ in range(REPEATS):
+        started = time.perf_counter()
+        con = store.connect(folder)
+        try:
+            year_ends.compute_many(
+                con,
+                period_ends=[indicators.year_end(year) for year in years],
+                population=POPULATION,
+                calendar=calendar,
+            )
+        finally:
+            con.close()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
 def run() -> list[str]:
     calendar = holidays.calendar()
     lines = []
@@ -68,12 +86,13 @@ def run() -> list[str]:
         megabytes = sum(p.stat().st_size for p in folder.glob("*.parquet")) / 1e6
         one, count = _time(folder, [YEARS[-1]], calendar)
         five, _ = _time(folder, YEARS, calendar)
-        latest.append((size, one))
-        verdict = "meets" if one < GOAL_SECONDS else "MISSES"
+        many = _time_many(folder, YEARS, calendar)
+        latest.append((size, many))
+        verdict = "meets" if many < GOAL_SECONDS else "MISSES"
         lines.append(
             f"{size:>9,} CIN episodes ({megabytes:,.0f} MB Parquet, ready in {made:.1f} s): "
-            f"{count} indicators for 2025 median {one:.2f} s ({verdict} the {GOAL_SECONDS:.0f} s "
-            f"goal); all five year ends {five:.2f} s"
+            f"{count} indicators: 2025 alone {one:.2f} s; five year ends one by one {five:.2f} s; "
+            f"five year ends in one pass {many:.2f} s ({verdict} the {GOAL_SECONDS:.0f} s goal)"
         )
     if len(latest) > 1:
         (small, small_s), (large, large_s) = latest[0], latest[-1]

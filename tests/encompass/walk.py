@@ -40,12 +40,33 @@ def pages(Route: Any, _pk: Any) -> dict[str, Any]:
         ),
         "encompass:oversight": Route(Cap.VIEW_OVERSIGHT),
         "encompass:calendar": Route(Cap.MANAGE_CALENDARS),
+        "encompass:neighbours": Route(Cap.MANAGE_NEIGHBOURS),
+        "encompass:neighbour_create": Route(Cap.MANAGE_NEIGHBOURS),
+        "encompass:neighbour_edit": Route(Cap.MANAGE_NEIGHBOURS, kwargs=_pk("encompass_neighbour")),
+        "encompass:forwards": Route(Cap.VIEW_FORWARDS),
+        # The coordinator sees every forward; a police user only their own force's.
+        "encompass:forward_detail": Route(
+            Cap.VIEW_FORWARDS,
+            kwargs=_pk("encompass_forward"),
+            ok_status=404,
+            signed_in_status={"la_encompass_coordinator": 200},
+        ),
+        "encompass:forward_action": Route(
+            Cap.VIEW_FORWARDS, kwargs=_pk("encompass_forward"), ok_status=405
+        ),
+        "encompass:unmatched_forward": Route(
+            Cap.MANAGE_UNMATCHED, kwargs=_pk("encompass_unmatched_child")
+        ),
+        # The neighbour's link page: public, and a token that is not one is refused to all.
+        "encompass:forwarded_link": Route(
+            "public", kwargs=lambda o: {"token": "not-a-token"}, ok_status=404
+        ),
     }
 
 
 def make_objects(*, admin: Any, organisation: Any) -> dict[str, Any]:
     from safeguard.children.models import Pupil
-    from safeguard.encompass.models import Incident, IncidentChild, Notification
+    from safeguard.encompass.models import Forward, Incident, IncidentChild, Neighbour, Notification
     from tests import factories
     from tests.encompass.data import upn
 
@@ -81,7 +102,20 @@ def make_objects(*, admin: Any, organisation: Any) -> dict[str, Any]:
         rule="walk",
         escalate_at=now + timedelta(hours=2),
     )
+    neighbour = Neighbour.objects.create(
+        name="Walk neighbour", la_codes="999", contact_email="walk-neighbour@example.invalid"
+    )
+    forward = Forward.objects.create(
+        child=child("C4", "automatic", True),
+        neighbour=neighbour,
+        reason="roll",
+        la_code="999",
+        due_at=now,
+        next_attempt_at=now + timedelta(days=365),
+    )
     return {
+        "encompass_neighbour": neighbour,
+        "encompass_forward": forward,
         "encompass_incident": incident,
         "encompass_notification": notification,
         "encompass_review_child": child("C2", "review", True),

@@ -9,6 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 VIEW, MANAGE, SUBMIT = "performance.view", "performance.manage", "performance.submit_return"
+IMPORT_RECORDS = "performance.import_records"
 
 
 def pages(Route: Any, _pk: Any) -> dict[str, Any]:
@@ -34,6 +35,7 @@ def all_pages(Route: Any, _pk: Any) -> dict[str, Any]:
         "performance:exception_detail": Route(VIEW, kwargs=exception),
         "performance:exception_explain": Route(SUBMIT, kwargs=exception, ok_status=405),
         "performance:exception_close": Route(MANAGE, kwargs=exception, ok_status=405),
+        "performance:records": Route(IMPORT_RECORDS),
     }
 
 

@@ -180,7 +180,38 @@ API: dict[str, str | None] = {
     "GET /api/v1/reviews/cases": "reviews:read",
     "POST /api/v1/reviews/agency-requests/{request_id}": "reviews:contribute",
     "POST /api/v1/reviews/actions/{action_id}": "reviews:actions",
+    # The Business Unit's steps and the sign-off (tests/reviews/test_api_steps.py).
+    "GET /api/v1/reviews/cases/{incident_reference}": "reviews:read",
+    "POST /api/v1/reviews/cases/{incident_reference}/meetings": "reviews:manage",
+    "POST /api/v1/reviews/cases/{incident_reference}/meetings/{meeting_id}/minutes": (
+        "reviews:manage"
+    ),
+    "POST /api/v1/reviews/cases/{incident_reference}/rapid-review/findings": "reviews:manage",
+    "POST /api/v1/reviews/cases/{incident_reference}/rapid-review/agency-requests": (
+        "reviews:manage"
+    ),
+    "POST /api/v1/reviews/cases/{incident_reference}/rapid-review/sign-offs": "reviews:sign_off",
+    "POST /api/v1/reviews/cases/{incident_reference}/rapid-review/submission": "reviews:manage",
+    "POST /api/v1/reviews/cases/{incident_reference}/rapid-review/panel-response": (
+        "reviews:manage"
+    ),
+    "POST /api/v1/reviews/cases/{incident_reference}/cspr": "reviews:manage",
+    "POST /api/v1/reviews/cases/{incident_reference}/cspr/publication": "reviews:manage",
+    "POST /api/v1/reviews/cases/{incident_reference}/recommendations": "reviews:manage",
+    "POST /api/v1/reviews/cases/{incident_reference}/recommendations/{recommendation_id}/actions": (
+        "reviews:manage"
+    ),
+    "POST /api/v1/reviews/cases/{incident_reference}/learning-sheet": "reviews:manage",
+    "POST /api/v1/reviews/cases/{incident_reference}/learning-sheet/publication": (
+        "reviews:manage"
+    ),
+    "POST /api/v1/reviews/cases/{incident_reference}/learning-sheet/disseminations": (
+        "reviews:manage"
+    ),
+    "POST /api/v1/reviews/cases/{incident_reference}/closure": "reviews:manage",
 }
 API_PATH_PARAMETERS: dict[str, Any] = {
     "incident_reference": lambda objects: objects["reviews_incident"].reference,
+    "meeting_id": lambda objects: objects["reviews_meeting"].pk,
+    "recommendation_id": lambda objects: objects["reviews_recommendation"].pk,
 }

@@ -12,7 +12,7 @@ class EncompassConfig(AppConfig):
         from safeguard.core.worker import register_periodic
         from safeguard.encompass.demo import add_demo_encompass
         from safeguard.encompass.policies import GRANTS, Cap
-        from safeguard.encompass.tasks import run_clocks
+        from safeguard.encompass.tasks import run_clocks, run_forwards
 
         for role, capabilities in GRANTS.items():
             roles.grant(role, capabilities)
@@ -23,6 +23,8 @@ class EncompassConfig(AppConfig):
             ("Children not on a roll", "encompass:unmatched", Cap.MANAGE_UNMATCHED),
             ("Encompass oversight", "encompass:oversight", Cap.VIEW_OVERSIGHT),
             ("School calendars", "encompass:calendar", Cap.MANAGE_CALENDARS),
+            ("Cross-border forwards", "encompass:forwards", Cap.VIEW_FORWARDS),
+            ("Neighbouring partnerships", "encompass:neighbours", Cap.MANAGE_NEIGHBOURS),
         ):
             navigation.register(navigation.NavItem(label, url_name, capability))
         register_scope(
@@ -34,4 +36,5 @@ class EncompassConfig(AppConfig):
             "See where the force's incidents stand: children matched, schools told",
         )
         register_periodic("encompass_clocks", run_clocks, 300)
+        register_periodic("encompass_forwards", run_forwards, 60)
         demo.register_extension("encompass", add_demo_encompass)

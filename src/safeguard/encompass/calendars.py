@@ -34,9 +34,14 @@ def default_calendar() -> Calendar | None:
     return Calendar.objects.filter(is_default=True).first()
 
 
-def effective_calendar(school: Organisation) -> Effective:
+def effective_calendar(school: Organisation | None) -> Effective:
+    """``school`` None (a school across the border): the LA default, our best estimate."""
     default = default_calendar()
-    own = Calendar.objects.filter(school=school).select_related("holiday_contact").first()
+    own = (
+        Calendar.objects.filter(school=school).select_related("holiday_contact").first()
+        if school is not None and school.pk is not None
+        else None
+    )
     own_terms = list(own.terms.all()) if own is not None else []
     source_terms = own_terms or (list(default.terms.all()) if default is not None else [])
     inset: set[date] = set(own.inset_days.values_list("date", flat=True)) if own else set()

@@ -260,3 +260,112 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"Notification {self.pk}"
+
+
+# --- cross-border forwarding --------------------------------------------------------------
+
+
+class Neighbour(models.Model):
+    """A neighbouring partnership that runs this software, and the LA codes its schools carry.
+
+    One partnership per deployment (DESIGN.md section 3): a child at school across the border
+    is forwarded to the neighbour, never kept here for them. ``api_key_sealed`` holds the key
+    for THEIR API encrypted with a key derived from SECRET_KEY (see ``sealed.py``); it is never
+    shown again after entry and never logged.
+    """
+
+    name = models.CharField(max_length=200, unique=True)
+    la_codes = models.CharField(
+        "LA codes", max_length=200, help_text="The three-digit LA codes it covers, comma separated"
+    )
+    api_base_url = models.URLField("API base URL", max_length=300, blank=True, default="")
+    api_key_sealed = models.TextField(blank=True, default="")
+    contact_email = models.EmailField("secure contact e-mail", blank=True, default="")
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def codes(self) -> list[str]:
+        return [c.strip() for c in self.la_codes.split(",") if c.strip()]
+
+    @property
+    def has_api(self) -> bool:
+        return bool(self.api_base_url and self.api_key_sealed)
+
+
+class ForwardState(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RETRYING = "retrying", "Waiting to retry"
+    SENT = "sent", "Sent, waiting for the neighbour"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged by the neighbour"
+    FAILED = "failed", "Failed"
+
+
+class ForwardReason(models.TextChoices):
+    ROLL = "roll", "On the roll of a school in their area"
+    LA = "la", "Recorded by the LA as at school in their area"
+
+
+class Forward(models.Model):
+    """One child forwarded to one neighbouring partnership, with a clock and retries.
+
+    The worker claims a row with a conditional update of the lease (as the outbox does), so two
+    workers never send it at once. The e-mail route's link is bound to ``link_nonce``: a new
+    link replaces it, revoking clears it.
+    """
+
+    child = models.ForeignKey(IncidentChild, on_delete=models.CASCADE, related_name="forwards")
+    neighbour = models.ForeignKey(Neighbour, on_delete=models.PROTECT, related_name="forwards")
+    reason = models.CharField(max_length=8, choices=ForwardReason.choices)
+    school_urn = models.CharField(max_length=6, blank=True, default="")
+    la_code = models.CharField(max_length=3, blank=True, default="")
+    state = models.CharField(
+        max_length=16, choices=ForwardState.choices, default=ForwardState.QUEUED, db_index=True
+    )
+    route = models.CharField(max_length=8, blank=True, default="", help_text="api or email")
+    due_at = models.DateTimeField(help_text="The start of the next school day, by our calendar")
+    rule = models.CharField(max_length=200, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=0)
+    max_attempts = models.PositiveIntegerField(default=6)
+    next_attempt_at = models.DateTimeField(db_index=True)
+    locked_by = models.CharField(max_length=100, blank=True, default="")
+    locked_until = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by_name = models.CharField(max_length=200, blank=True, default="")
+    last_error = models.CharField(max_length=500, blank=True, default="")
+    last_status = models.PositiveIntegerField(null=True, blank=True)
+    response = models.JSONField(default=dict, blank=True)
+    link_nonce = models.CharField(max_length=64, blank=True, default="")
+    link_expires_at = models.DateTimeField(null=True, blank=True)
+    link_revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "neighbour"], name="forward_child_neighbour"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Forward {self.pk}"
+
+
+class ForwardAttempt(models.Model):
+    forward = models.ForeignKey(Forward, on_delete=models.CASCADE, related_name="tries")
+    attempted_at = models.DateTimeField()
+    route = models.CharField(max_length=8)
+    worker = models.CharField(max_length=100, blank=True, default="")
+    succeeded = models.BooleanField()
+    status = models.PositiveIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True, default="")
+
+    class Meta:
+        ordering = ["attempted_at", "pk"]

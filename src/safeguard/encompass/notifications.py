@@ -26,8 +26,8 @@ from safeguard.core.models.audit import AuditAction
 from safeguard.core.outbox import message_enqueue
 from safeguard.core.roles import Role
 from safeguard.core.services.deadlines import deadline_meet, deadline_open
-from safeguard.encompass import calendars, policies, rules
-from safeguard.encompass.models import FirstRecipient, IncidentChild, Notification
+from safeguard.encompass import calendars, forwarding, neighbours, policies, rules
+from safeguard.encompass.models import FirstRecipient, ForwardReason, IncidentChild, Notification
 
 logger = logging.getLogger(__name__)
 RECORD_TYPE = "encompass.notification"
@@ -63,7 +63,7 @@ def coordinators() -> list[Person]:
 
 
 def _plan(
-    incident_at: datetime, school: Organisation
+    incident_at: datetime, school: Organisation | None
 ) -> tuple[rules.Plan, calendars.Effective, bool]:
     """The plan, and whether it had to be made without the school calendar (a visible gap).
 
@@ -123,6 +123,18 @@ def notifications_open(*, child: IncidentChild, actor: Any = None) -> list[Notif
     opened = []
     with transaction.atomic():
         for school in schools:
+            neighbour = neighbours.covering(school.la_code)
+            if neighbour is not None:
+                # A school across the border: its partnership tells it, not us.
+                forwarding.forward_open(
+                    child=child,
+                    neighbour=neighbour,
+                    reason=ForwardReason.ROLL,
+                    school_urn=school.urn,
+                    la_code=school.la_code,
+                    actor=actor,
+                )
+                continue
             if Notification.objects.filter(child=child, school=school).exists():
                 continue
             opened.append(_open_one(child, school, actor))

@@ -10,10 +10,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
 from safeguard.encompass import policies
-from safeguard.encompass.models import Incident, IncidentChild, MatchState, Notification
+from safeguard.encompass.models import (
+    Forward,
+    ForwardState,
+    Incident,
+    IncidentChild,
+    MatchState,
+    Notification,
+)
 
 
 @dataclass(frozen=True)
@@ -47,11 +54,18 @@ class Figures:
     no_date_of_birth: int
     no_key_adult: int
     calendar_gap: int
+    forwards: int = 0
+    forwards_on_time: int = 0
+    forwards_failed: int = 0
     by_school: list[SchoolRate] = field(default_factory=list)
 
     @property
     def on_time_share(self) -> float | None:
         return self.on_time / self.notifications if self.notifications else None
+
+    @property
+    def forwards_on_time_share(self) -> float | None:
+        return self.forwards_on_time / self.forwards if self.forwards else None
 
 
 def _percentile(values: list[float], share: float) -> float | None:
@@ -68,6 +82,7 @@ def figures(actor: Any, *, start: datetime, end: datetime) -> Figures:
         incidents = incidents.filter(force_id=actor.organisation_id)
     children = IncidentChild.objects.filter(incident__in=incidents, withdrawn=False)
     notes = Notification.objects.filter(child__in=children)
+    forwards = Forward.objects.filter(child__in=children)
     delays = sorted(
         (created - occurred).total_seconds() / 60
         for created, occurred in notes.values_list("created_at", "child__incident__occurred_at")
@@ -102,5 +117,8 @@ def figures(actor: Any, *, start: datetime, end: datetime) -> Figures:
         no_date_of_birth=children.filter(dob__isnull=True).count(),
         no_key_adult=notes.filter(no_key_adult=True).count(),
         calendar_gap=notes.filter(calendar_gap=True).count(),
+        forwards=forwards.count(),
+        forwards_on_time=forwards.filter(sent_at__isnull=False, sent_at__lte=F("due_at")).count(),
+        forwards_failed=forwards.filter(state=ForwardState.FAILED).count(),
         by_school=by_school,
     )

@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from safeguard.core import policies as core_policies
 from safeguard.core.models.organisations import OrganisationKind
 from safeguard.core.roles import Role
-from safeguard.encompass.models import FirstRecipient, Incident, Notification
+from safeguard.encompass.models import FirstRecipient, Forward, Incident, Notification
 
 
 class Cap:
@@ -27,10 +27,12 @@ class Cap:
     MANAGE_UNMATCHED = "encompass.unmatched.manage"
     VIEW_OVERSIGHT = "encompass.oversight.view"
     MANAGE_CALENDARS = "encompass.calendars.manage"
+    MANAGE_NEIGHBOURS = "encompass.neighbours.manage"
+    VIEW_FORWARDS = "encompass.forwards.view"
 
 
 GRANTS: dict[str, set[str]] = {
-    Role.POLICE_OFFICER: {Cap.SUBMIT, Cap.VIEW_INCIDENTS, Cap.VIEW_OVERSIGHT},
+    Role.POLICE_OFFICER: {Cap.SUBMIT, Cap.VIEW_INCIDENTS, Cap.VIEW_OVERSIGHT, Cap.VIEW_FORWARDS},
     Role.SCHOOL_DSL: {Cap.VIEW_NOTIFICATIONS, Cap.ACKNOWLEDGE, Cap.MANAGE_CALENDARS},
     Role.LA_ENCOMPASS_COORDINATOR: {
         Cap.VIEW_NOTIFICATIONS,
@@ -38,8 +40,10 @@ GRANTS: dict[str, set[str]] = {
         Cap.MANAGE_UNMATCHED,
         Cap.VIEW_OVERSIGHT,
         Cap.MANAGE_CALENDARS,
+        Cap.MANAGE_NEIGHBOURS,
+        Cap.VIEW_FORWARDS,
     },
-    Role.BUSINESS_UNIT_ADMIN: {Cap.VIEW_OVERSIGHT, Cap.MANAGE_CALENDARS},
+    Role.BUSINESS_UNIT_ADMIN: {Cap.VIEW_OVERSIGHT, Cap.MANAGE_CALENDARS, Cap.MANAGE_NEIGHBOURS},
     Role.BUSINESS_UNIT_OFFICER: {Cap.VIEW_OVERSIGHT},
     Role.INDEPENDENT_CHAIR: {Cap.VIEW_OVERSIGHT},
 }
@@ -113,3 +117,19 @@ def may_manage_calendar(person: Any, school_id: int | None) -> bool:
     if is_coordinator(person) or Role.BUSINESS_UNIT_ADMIN in _roles(person):
         return True
     return school_id is not None and is_school_dsl(person) and person.organisation_id == school_id
+
+
+def forwards_visible(person: Any, rows: QuerySet[Forward]) -> QuerySet[Forward]:
+    """The LA coordinator sees every forward; a police user their own force's; nobody else."""
+    if not can(person, Cap.VIEW_FORWARDS):
+        return rows.none()
+    if is_coordinator(person):
+        return rows
+    if is_police(person):
+        return rows.filter(child__incident__force_id=person.organisation_id)
+    return rows.none()
+
+
+def may_act_on_forward(person: Any) -> bool:
+    """Retrying a failed forward or revoking its link is the LA coordinator's."""
+    return can(person, Cap.VIEW_FORWARDS) and is_coordinator(person)

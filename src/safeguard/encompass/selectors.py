@@ -13,7 +13,14 @@ from django.http import Http404
 
 from safeguard.core import audit
 from safeguard.encompass import policies
-from safeguard.encompass.models import Incident, IncidentChild, MatchState, Notification
+from safeguard.encompass.models import (
+    Forward,
+    Incident,
+    IncidentChild,
+    MatchState,
+    Neighbour,
+    Notification,
+)
 
 CHILD = "encompass.incident_child"
 
@@ -105,3 +112,23 @@ def unmatched_child_get(actor: Any, pk: int) -> IncidentChild:
         raise Http404
     _viewed(actor, [child])
     return child
+
+
+def forwards_for(actor: Any) -> QuerySet[Forward]:
+    """Forwards to neighbouring partnerships the actor may see, newest first."""
+    rows = policies.forwards_visible(actor, Forward.objects.all())
+    return rows.select_related("neighbour", "child__incident").order_by("-created_at", "-pk")
+
+
+def forward_get(actor: Any, pk: int) -> Forward:
+    forward = forwards_for(actor).filter(pk=pk).first()
+    if forward is None:
+        raise Http404
+    audit.record_view(actor=actor, record_type="encompass.forward", record_id=pk)
+    return forward
+
+
+def neighbours_for(actor: Any) -> QuerySet[Neighbour]:
+    if not policies.can(actor, policies.Cap.MANAGE_NEIGHBOURS):
+        return Neighbour.objects.none()
+    return Neighbour.objects.order_by("name")

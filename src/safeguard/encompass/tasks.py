@@ -13,3 +13,11 @@ def run_clocks() -> None:
     pending_match()
     notifications_remind_schools()
     notifications_escalate()
+
+
+def run_forwards() -> None:
+    """Send the cross-border forwards that are due (claimed under a lease, so several workers
+    may run it at once)."""
+    from safeguard.encompass.forwarding import forwards_send
+
+    forwards_send()

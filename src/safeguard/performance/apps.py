@@ -28,8 +28,12 @@ class PerformanceConfig(AppConfig):
             grant(role, {policies.MANAGE, policies.SUBMIT_RETURN})
         for role in (Role.STATUTORY_PARTNER_LEAD, Role.LA_DATA_TEAM):
             grant(role, {policies.SUBMIT_RETURN})
+        grant(Role.LA_DATA_TEAM, {policies.IMPORT_RECORDS})
         register_scope("performance:read", "Read the scorecard's indicators and early warning")
         register_scope("performance:submit", "Send values for the organisation's indicators")
         navigation.register(navigation.NavItem("Scorecard", "performance:scorecard", policies.VIEW))
+        navigation.register(
+            navigation.NavItem("Census imports", "performance:records", policies.IMPORT_RECORDS)
+        )
         register_periodic("performance_returns", tasks.returns_due_and_chase, 3600)
         register_extension("performance", add_demo_indicators)

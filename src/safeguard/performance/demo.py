@@ -56,6 +56,7 @@ class Plan:
     frequency: str = "monthly"
     comparators: tuple[float, float, float] | None = None  # England, neighbours, region
     skip_latest: bool = False
+    census_key: str = ""  # the record-level definition a census import feeds
 
 
 def _steady(base: float, spread: float) -> Shape:
@@ -103,6 +104,25 @@ _LA, _POLICE, _SECURE, _BU = (
     OrganisationKind.PARTNERSHIP,
 )
 _CP, _CLA = "child_protection", "children_looked_after"
+# Catalogue code -> census key: the indicators a census import of the demo computes.
+CENSUS_KEYS = {
+    "cp-children": "cp_plans_at_end",
+    "cp-rate": "cp_plans_rate",
+    "cp-age-under-1": "cp_age_under_1",
+    "cp-age-1-4": "cp_age_1_to_4",
+    "cp-age-5-9": "cp_age_5_to_9",
+    "cp-age-10-15": "cp_age_10_to_15",
+    "cp-age-16-plus": "cp_age_16_and_over",
+    "icpc-timely": "icpc_within_15_days",
+    "rcpc-timely": "cp_reviews_on_time",
+    "re-referrals": "re_referrals_12_months",
+    "cp-two-years": "plans_lasting_2_years",
+    "cp-second-plans": "second_or_subsequent_plans",
+    "cla-children": "cla_at_end",
+    "cla-rate": "cla_rate",
+    "cla-health": "cla_health_assessments",
+    "cla-dental": "cla_dental_checks",
+}
 _AGES: tuple[tuple[str, str, float], ...] = (
     ("under-1", "under 1", 8.0),
     ("1-4", "1 to 4", 24.0),
@@ -407,6 +427,10 @@ def add_demo_indicators(*, seed: int, today: date | None = None) -> int:
         made: list[Indicator] = []
         for plan in PLANS:
             if Indicator.objects.filter(code=plan.code).exists():
+                # a demo made before census imports: give it the record-level definitions
+                Indicator.objects.filter(code=plan.code, census_key="").update(
+                    census_key=CENSUS_KEYS.get(plan.code, "")
+                )
                 continue
             indicator = _create(plan, seed=seed, today=day, now=now)
             made.append(indicator)
@@ -431,6 +455,7 @@ def _create(plan: Plan, *, seed: int, today: date, now: Any) -> Indicator:
         frequency=plan.frequency,
         owner_organisation=_owner(plan.owner),
         target=None if plan.target is None else Decimal(str(plan.target)),
+        census_key=CENSUS_KEYS.get(plan.code, ""),
     )
     count = MONTHS if plan.frequency == "monthly" else 12
     latest = periods.latest_ended(today, plan.frequency)

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 
 from safeguard.core.models import Organisation
 from safeguard.performance import periods, rules
+from safeguard.performance.census import keys
 from safeguard.performance.models import (
     ComparatorKind,
     Frequency,
@@ -69,6 +70,12 @@ class IndicatorForm(forms.Form):
         help_text="Optional: the period the process changed, as year and month, like 2022-04",
     )
     active = forms.BooleanField(label="On the scorecard", required=False, initial=True)
+    census_key = forms.ChoiceField(
+        label="Record-level definition",
+        choices=keys.choices,
+        required=False,
+        help_text="If set, a census import by the LA data team computes this indicator's value",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -104,6 +111,7 @@ class IndicatorForm(forms.Form):
                 "frequency",
                 "target",
                 "active",
+                "census_key",
             )
         }
         initial["owner_organisation"] = indicator.owner_organisation_id
@@ -186,3 +194,62 @@ class ExplainForm(forms.Form):
 
 class CloseForm(forms.Form):
     pmsg_view = forms.CharField(label="The PMSG's view", widget=forms.Textarea, max_length=5000)
+
+
+class _MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class _MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented pattern); cleans to a list."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", _MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+class CensusUploadForm(forms.Form):
+    year = forms.IntegerField(
+        label="Reporting year",
+        min_value=2000,
+        max_value=2100,
+        help_text="The DfE year, named by the year it ends in: 2025 for April 2024 to March 2025",
+    )
+    population = forms.IntegerField(
+        label="Child population",
+        min_value=1,
+        required=False,
+        help_text="Children aged 0 to 17 in the area, for the rates per 10,000. Leave empty to"
+        " use each rate indicator's own population from the catalogue",
+    )
+    cin_file = forms.FileField(
+        label="CIN census file",
+        required=False,
+        help_text="The Children in Need census return as XML",
+    )
+    ssda903_files = _MultipleFileField(
+        label="SSDA903 files",
+        required=False,
+        help_text="header.csv and episodes.csv (with reviews.csv and oc2.csv if you have them),"
+        " selected together, or one ZIP of them",
+    )
+    validate = forms.BooleanField(
+        label="Check the files with the DfE validators (this can take a few minutes)",
+        required=False,
+        initial=True,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        given = ("cin_file" in data and "ssda903_files" in data) and (
+            data["cin_file"] or data["ssda903_files"]
+        )
+        if "cin_file" in data and "ssda903_files" in data and not given:
+            self.add_error("cin_file", "Choose a CIN census file, SSDA903 files, or both")
+        return data

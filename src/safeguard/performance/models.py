@@ -65,6 +65,12 @@ class Indicator(models.Model):
         help_text="Start of the period from which the limits are recalculated",
     )
     active = models.BooleanField(default=True)
+    census_key = models.CharField(
+        max_length=40,
+        blank=True,
+        default="",
+        help_text="The record-level definition that computes it from a census import, if any",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -203,3 +209,46 @@ class IndicatorException(models.Model):
     @property
     def state_label(self) -> str:
         return ExceptionState(self.state).label
+
+
+class RecordImportOutcome(models.TextChoices):
+    IMPORTED = "imported", "Imported"
+    REFUSED = "refused", "Refused"
+
+
+class RecordImport(models.Model):
+    """One upload of record-level DfE data by the LA's data team: what came in, not who it named.
+
+    The records themselves live as Parquet under ``VAR_DIR / "census"``; this row keeps only
+    counts, so listing imports shows no child.
+    """
+
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    imported_at = models.DateTimeField()
+    year = models.PositiveSmallIntegerField(help_text="The DfE year, ending 31 March of it")
+    kinds = models.CharField(max_length=30, help_text="cin, ssda903 or both, comma separated")
+    row_counts = models.JSONField(default=dict, help_text="Rows per census table")
+    indicators_updated = models.PositiveIntegerField(default=0)
+    problem_count = models.PositiveIntegerField(default=0)
+    finding_count = models.PositiveIntegerField(null=True, blank=True)
+    outcome = models.CharField(max_length=10, choices=RecordImportOutcome.choices)
+
+    class Meta:
+        ordering = ["-imported_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome="imported", problem_count=0) | Q(outcome="refused"),
+                name="record_import_imported_without_problems",
+            ),
+        ]
+
+    @property
+    def total_rows(self) -> int:
+        return sum(int(n) for n in self.row_counts.values())
+
+    @property
+    def kinds_label(self) -> str:
+        names = {"cin": "CIN census", "ssda903": "SSDA903"}
+        return ", ".join(names.get(kind, kind) for kind in self.kinds.split(",") if kind)

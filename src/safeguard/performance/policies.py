@@ -2,7 +2,9 @@
 
 Indicator values are aggregates, so every PMSG member may see all of them. Changing the catalogue
 and closing exceptions is the Business Unit's; a return or an explanation comes from the people
-of the organisation that owns the indicator (or the Business Unit on its behalf).
+of the organisation that owns the indicator (or the Business Unit on its behalf). Record-level
+DfE data (the CIN census, SSDA903) names children, so importing it, and seeing what was
+imported, is the LA data team's alone.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from safeguard.core.policies import can
 VIEW = "performance.view"
 MANAGE = "performance.manage"
 SUBMIT_RETURN = "performance.submit_return"
+IMPORT_RECORDS = "performance.import_records"
 
 
 def can_view(person: Any) -> bool:
@@ -37,3 +40,7 @@ def can_explain(person: Any, exception: Any) -> bool:
 
 def can_close(person: Any, exception: Any) -> bool:
     return exception.closed_at is None and can(person, MANAGE)
+
+
+def can_import_records(person: Any) -> bool:
+    return can(person, IMPORT_RECORDS)

@@ -19,6 +19,7 @@ from safeguard.performance.models import (
     Indicator,
     IndicatorException,
     Observation,
+    RecordImport,
 )
 
 
@@ -179,3 +180,20 @@ def scorecard_rows_for_key() -> list[ScorecardRow]:
         ScorecardRow(indicator=i, observations=series[i.pk], reading=reading_of(i, series[i.pk]))
         for i in found
     ]
+
+
+def record_imports(*, actor: Any, limit: int = 50) -> QuerySet[RecordImport]:
+    """The latest census imports: the LA data team's alone, as they concern record-level data."""
+    if not policies.can_import_records(actor):
+        return RecordImport.objects.none()
+    return RecordImport.objects.select_related("imported_by").order_by("-imported_at", "-pk")[
+        :limit
+    ]
+
+
+def census_fed_indicators(*, actor: Any) -> QuerySet[Indicator]:
+    """The catalogue indicators a census import computes (aggregates, so no narrowing beyond
+    the capability to import)."""
+    if not policies.can_import_records(actor):
+        return Indicator.objects.none()
+    return Indicator.objects.filter(active=True).exclude(census_key="").order_by("theme", "name")

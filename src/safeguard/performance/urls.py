@@ -1,6 +1,6 @@
 """The scorecard's pages, mounted at ``/performance/``."""
 
-from safeguard.performance.views import catalogue, exceptions, returns, scorecard
+from safeguard.performance.views import catalogue, exceptions, records, returns, scorecard
 
 app_name = "performance"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     *catalogue.urlpatterns,
     *returns.urlpatterns,
     *exceptions.urlpatterns,
+    *records.urlpatterns,
 ]

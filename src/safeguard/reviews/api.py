@@ -359,4 +359,7 @@ def action_progress(
 
 
 def install(api: NinjaAPI) -> None:
+    from safeguard.reviews.api_steps import router as steps
+
     api.add_router("/reviews/", router)
+    api.add_router("/reviews/", steps)

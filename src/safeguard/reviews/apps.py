@@ -26,6 +26,11 @@ class ReviewsConfig(AppConfig):
         register_scope("reviews:read", "Read your organisation's serious incident cases")
         register_scope("reviews:contribute", "Add information, views and agency summaries")
         register_scope("reviews:actions", "Report progress on your organisation's actions")
+        register_scope(
+            "reviews:manage",
+            "The Business Unit's steps on a case: meetings, Rapid Review, CSPR, actions, learning",
+        )
+        register_scope("reviews:sign_off", "Sign off a Rapid Review for a statutory partner")
         # Overdue actions and agency requests are chased, at most once a week each.
         register_periodic("reviews_chase_overdue", tasks.chase_overdue, 3600)
         register_extension("reviews", add_demo_cases)

@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from safeguard.core import policies as core_policies
-from safeguard.core.models import Membership
-from safeguard.core.models.organisations import GroupKind
+from safeguard.core.models import ApiKey, Membership
+from safeguard.core.models.organisations import GroupKind, OrganisationKind
 from safeguard.core.roles import Role
 
 
@@ -55,8 +55,29 @@ GRANTS[Role.LA_DECISION_MAKER] |= {Cap.DECIDE, Cap.CONTRIBUTE, Cap.SIGN_OFF}
 GRANTS[Role.STATUTORY_PARTNER_LEAD] |= {Cap.CONTRIBUTE, Cap.SIGN_OFF}
 
 
+MANAGE_SCOPE = "reviews:manage"
+
+
 def can(person: Any, capability: str) -> bool:
+    """A person through their roles; an API key through its organisation (``key_capabilities``)."""
+    if isinstance(person, ApiKey):
+        return capability in key_capabilities(person)
     return core_policies.can(person, capability)
+
+
+def key_capabilities(key: ApiKey) -> frozenset[str]:
+    """A key acts as its organisation. The Business Unit's key (an organisation of kind
+    "partnership") with the ``reviews:manage`` scope does the Business Unit's steps; no other
+    key manages a case, whatever its scopes.
+    """
+    organisation = key.organisation
+    if (
+        MANAGE_SCOPE in key.scopes
+        and organisation.kind == OrganisationKind.PARTNERSHIP
+        and organisation.active
+    ):
+        return frozenset({Cap.MANAGE})
+    return frozenset()
 
 
 def _roles(person: Any) -> frozenset[str]:
@@ -169,3 +190,13 @@ def organisation_may_contribute(organisation: Any, incident: Any) -> bool:
     if organisation.statutory_partner:
         return True
     return incident.agencies_involved.filter(pk=organisation.pk).exists()
+
+
+def organisation_sees_every_case(organisation: Any) -> bool:
+    """The Business Unit's systems read every case's state (never a child's details)."""
+    return bool(organisation.active and organisation.kind == OrganisationKind.PARTNERSHIP)
+
+
+def organisation_may_sign_off(organisation: Any) -> bool:
+    """Only a statutory partner signs off a Rapid Review (the person must be entitled too)."""
+    return bool(organisation.active and organisation.statutory_partner)

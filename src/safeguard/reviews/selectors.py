@@ -10,13 +10,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from safeguard.core import audit
+from safeguard.core import policies as core_policies
 from safeguard.core.clock import london_date
 from safeguard.core.models import Deadline, OutboxMessage
+from safeguard.core.models.audit import AuditAction
+from safeguard.core.roles import Capability
+from safeguard.core.selectors import audit as audit_selectors
 from safeguard.core.selectors.deadlines import with_state
 from safeguard.reviews import policies, rules
 from safeguard.reviews.models import Cspr, Incident, LearningSheet, Status
@@ -109,7 +114,31 @@ def case_context(actor: Any, incident: Incident) -> dict[str, Any]:
         "can_contribute": policies.can_contribute(actor, incident),
         "can_manage": policies.can_manage(actor, incident),
         "can_sign_off": policies.can_sign_off(actor, incident),
+        "viewers": viewers_of(actor=actor, incident=incident),
+        "viewers_shown": VIEWERS_SHOWN,
     }
+
+
+VIEWERS_SHOWN = 50
+
+
+def viewers_of(*, actor: Any, incident: Incident) -> list[dict[str, Any]] | None:
+    """Who has viewed this case, newest first, for a person entitled to read the audit trail.
+
+    Read through the kernel's ``record_history``, which checks ``audit.view`` and audits the
+    reading itself. None (no panel) for anyone else: the kernel offers no narrower selector of
+    one record's views, so the Chair and the Business Unit see the panel only if they also hold
+    ``audit.view``.
+    """
+    if not core_policies.can(actor, Capability.VIEW_AUDIT):
+        return None
+    events = list(
+        audit_selectors.record_history(
+            actor=actor, record_type=INCIDENT, record_id=str(incident.pk)
+        ).filter(action=AuditAction.VIEW)[:VIEWERS_SHOWN]
+    )
+    who = audit_selectors.actors_of(actor=actor, events=events)
+    return [{"occurred_at": e.occurred_at, "who": who[e.seq], "route": e.route} for e in events]
 
 
 def due_date(deadline: Deadline) -> date:
@@ -219,3 +248,51 @@ def cases_for_organisation(*, organisation: Any) -> list[dict[str, Any]]:
         }
         for incident in cases
     ]
+
+
+# --- the Business Unit's and the statutory partners' systems ---------------------------------
+
+
+def _submitted(reference: str) -> Incident:
+    incident = (
+        Incident.objects.select_related("referring_organisation")
+        .filter(reference=reference)
+        .exclude(status=Status.DRAFT)
+        .first()
+    )
+    if incident is None:
+        raise Http404
+    return incident
+
+
+def incident_to_manage(*, actor: Any, reference: str) -> Incident:
+    """A case for the Business Unit's steps. Refused (403) before any lookup for a caller that
+    cannot manage cases, so a key of another organisation learns nothing of which exist.
+    """
+    if not policies.can(actor, policies.Cap.MANAGE):
+        raise PermissionDenied
+    incident = _submitted(reference)
+    audit.record_view(actor=None, record_type=INCIDENT, record_id=incident.pk)
+    return incident
+
+
+def incident_to_sign(*, organisation: Any, reference: str) -> Incident:
+    """A case a statutory partner's system signs off for the named person (the service checks
+    the person's role); other organisations are refused."""
+    if not policies.organisation_may_sign_off(organisation):
+        raise PermissionDenied
+    incident = _submitted(reference)
+    audit.record_view(actor=None, record_type=INCIDENT, record_id=incident.pk)
+    return incident
+
+
+def case_state_for_organisation(*, organisation: Any, reference: str) -> Incident:
+    """A case's state and clocks: the Business Unit's system reads every case; another
+    organisation's reads the cases it referred, was asked to inform, or owns actions in."""
+    incident = _submitted(reference)
+    if not policies.organisation_sees_every_case(organisation):
+        mine = {row["incident"].pk for row in cases_for_organisation(organisation=organisation)}
+        if incident.pk not in mine:
+            raise Http404
+    audit.record_view(actor=None, record_type=INCIDENT, record_id=incident.pk)
+    return incident

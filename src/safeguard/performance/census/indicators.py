@@ -96,8 +96,43 @@ def compute(
         row = _row(con, sql, params)
         return int(row[0] or 0), int(row[1] or 0)
 
+    counts = Counts(
+        on_plan=one(_ON_PLAN)[0],
+        age_bands=dict(con.execute(_AGE_PROFILE, {"end": period_end}).fetchall()),
+        icpc_timely=one(_ICPC_TIMELY),
+        reviews_on_time=one(_REVIEWS_ON_TIME),
+        re_referrals=one(_RE_REFERRALS),
+        long_plans=one(_LONG_PLANS),
+        repeat_plans=one(_REPEAT_PLANS),
+        looked_after=one(_LOOKED_AFTER)[0],
+        health=tuple(int(v or 0) for v in _row(con, _HEALTH, params)),  # type: ignore[arg-type]
+    )
+    return assemble(counts, population)
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The raw counts of one period, before they become indicators."""
+
+    on_plan: int
+    age_bands: dict[str, int]
+    icpc_timely: tuple[int, int]
+    reviews_on_time: tuple[int, int]
+    re_referrals: tuple[int, int]
+    long_plans: tuple[int, int]
+    repeat_plans: tuple[int, int]
+    looked_after: int
+    health: tuple[int, int, int]  # health assessed, teeth checked, cohort
+
+
+def assemble(counts: Counts, population: int | None) -> list[Indicator]:
+    """The indicators of one period from its counts, in scorecard order.
+
+    Shared by ``compute`` (one period) and ``year_ends.compute_many`` (several in one pass), so
+    the two can differ only in how they count, never in how a count becomes a figure.
+    """
+    on_plan = counts.on_plan
     results: list[Indicator] = []
-    on_plan = one(_ON_PLAN)[0]
     results.append(
         Indicator(
             "cp_plans_at_end",
@@ -118,9 +153,8 @@ def compute(
             _rate(on_plan, population),
         )
     )
-    bands = dict(con.execute(_AGE_PROFILE, {"end": period_end}).fetchall())
     for band in AGE_BANDS:
-        count = int(bands.get(band, 0))
+        count = int(counts.age_bands.get(band, 0))
         results.append(
             Indicator(
                 f"cp_age_{band.replace(' ', '_')}",
@@ -133,24 +167,26 @@ def compute(
         )
     results.append(
         _share(
-            "icpc_within_15_days", "Initial conferences within 15 working days", one(_ICPC_TIMELY)
+            "icpc_within_15_days", "Initial conferences within 15 working days", counts.icpc_timely
         )
-    )
-    results.append(
-        _share("cp_reviews_on_time", "Child protection plan reviews on time", one(_REVIEWS_ON_TIME))
-    )
-    results.append(
-        _share("re_referrals_12_months", "Re-referrals within 12 months", one(_RE_REFERRALS))
     )
     results.append(
         _share(
-            "plans_lasting_2_years", "Plans ending that lasted 2 years or more", one(_LONG_PLANS)
+            "cp_reviews_on_time", "Child protection plan reviews on time", counts.reviews_on_time
         )
     )
     results.append(
-        _share("second_or_subsequent_plans", "Second or subsequent plans", one(_REPEAT_PLANS))
+        _share("re_referrals_12_months", "Re-referrals within 12 months", counts.re_referrals)
     )
-    looked_after = one(_LOOKED_AFTER)[0]
+    results.append(
+        _share(
+            "plans_lasting_2_years", "Plans ending that lasted 2 years or more", counts.long_plans
+        )
+    )
+    results.append(
+        _share("second_or_subsequent_plans", "Second or subsequent plans", counts.repeat_plans)
+    )
+    looked_after = counts.looked_after
     results.append(
         Indicator(
             "cla_at_end", "Children looked after", "count", looked_after, None, float(looked_after)
@@ -166,7 +202,7 @@ def compute(
             _rate(looked_after, population),
         )
     )
-    health, dental, cohort = _row(con, _HEALTH, params)
+    health, dental, cohort = counts.health
     results.append(
         _share(
             "cla_health_assessments",

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from safeguard.core import audit
 from safeguard.core.models.audit import AuditAction
 from safeguard.performance import periods, policies, rules
+from safeguard.performance.census import keys
 from safeguard.performance.models import Comparator, Indicator, Meeting, Unit
 
 INDICATOR = "performance.indicator"
@@ -36,6 +37,7 @@ FIELDS = (
     "target",
     "limits_from",
     "active",
+    "census_key",
 )
 
 
@@ -63,6 +65,10 @@ def _check(indicator: Indicator) -> None:
         problem = rules.value_problem(indicator.target, indicator.unit)
         if problem:
             errors["target"] = problem.replace("Value", "Target")
+    if indicator.census_key and indicator.census_key not in keys.KEYS:
+        errors["census_key"] = "Choose one of the record-level definitions"
+    elif indicator.census_key and keys.unit_of(indicator.census_key) != indicator.unit:
+        errors["census_key"] = "This record-level definition gives a value of another unit"
     if indicator.limits_from is not None and not periods.is_period_start(
         indicator.limits_from, indicator.frequency
     ):

@@ -11,7 +11,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from safeguard.core.clock import london_date
-from safeguard.core.models import Deadline, Group, Organisation
+from safeguard.core.models import Deadline, Group, Organisation, Person
 from safeguard.core.models.organisations import GroupKind, OrganisationKind
 from safeguard.core.outbox import message_enqueue
 
@@ -22,6 +22,12 @@ INCIDENT = "reviews.incident"
 def today(now: datetime | None = None) -> date:
     """Today in London; services take ``now`` so that tests can pin real statutory dates."""
     return london_date(now or timezone.now())
+
+
+def person_of(actor: Any) -> Person | None:
+    """The person behind an actor, for "created by" columns: None when an API key acted (the
+    audit row names the key)."""
+    return actor if isinstance(actor, Person) else None
 
 
 def refuse_unless(allowed: bool) -> None:

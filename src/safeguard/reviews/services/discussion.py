@@ -20,6 +20,7 @@ from safeguard.reviews.models import Contribution, Incident, Meeting
 from safeguard.reviews.services._common import (
     case_link,
     fail,
+    person_of,
     refuse_unless,
     state,
     tell,
@@ -104,7 +105,7 @@ def meeting_record(
     with transaction.atomic():
         if meeting is None:
             before: dict[str, Any] = {}
-            meeting = Meeting(incident=incident, created_by=actor)
+            meeting = Meeting(incident=incident, created_by=person_of(actor))
         else:
             if meeting.incident_id != incident.pk:
                 raise ValidationError({"meeting": "Choose a meeting of this case"})
