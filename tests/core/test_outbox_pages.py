@@ -175,3 +175,37 @@ def test_trying_again_needs_the_capability_a_post_and_the_csrf_token(client_for)
     assert admin.post(url).status_code == 403
     message.refresh_from_db()
     assert message.state == OutboxState.FAILED
+
+
+def test_a_link_that_works_as_a_key_is_never_shown_on_the_page(client_for) -> None:
+    """A set-password link (or any registered secret link) must not reach staff screens."""
+    from django.db import transaction
+
+    from safeguard.core.outbox import message_enqueue
+    from safeguard.core.services.invitations import INVITATION_REASON
+    from tests import factories
+
+    officer = factories.person("business_unit_officer")
+    with transaction.atomic():
+        secret = message_enqueue(
+            to_address="someone@example.invalid",
+            subject="Set your password",
+            body="You have been given an account; set your password here:",
+            link="/account/set-password/MQ/secret-token-123",
+            reason=INVITATION_REASON,
+            dedupe_key="secret-link-test",
+        )
+        plain = message_enqueue(
+            to_address="someone@example.invalid",
+            subject="Something needs attention",
+            body="Something needs your attention.",
+            link="/deadlines",
+            reason="test.plain",
+            dedupe_key="plain-link-test",
+        )
+    client = client_for(officer)
+    hidden = client.get(f"/notifications/{secret.pk}").content.decode()
+    assert "secret-token-123" not in hidden
+    assert "not shown" in hidden
+    shown = client.get(f"/notifications/{plain.pk}").content.decode()
+    assert "/deadlines" in shown

@@ -10,3 +10,9 @@ class CoreConfig(AppConfig):
         from safeguard.core import reminders, signals  # noqa: F401  (signals: sign-in audit)
 
         reminders.register()
+
+        from safeguard.core.outbox import register_secret_link_reason
+        from safeguard.core.services.invitations import LINK_REASONS
+
+        for reason in LINK_REASONS:
+            register_secret_link_reason(reason)

@@ -40,6 +40,19 @@ DUE_STATES = (OutboxState.QUEUED, OutboxState.RETRYING)
 _ADDRESS = re.compile(r"[^\s<>@,;:\"']+@[^\s<>@,;:\"']+")
 
 
+# Messages whose link is itself a credential (a set-password link, a one-time link to a
+# forwarded notification): the notifications page never shows those links to staff.
+_SECRET_LINK_REASONS: set[str] = set()
+
+
+def register_secret_link_reason(reason: str) -> None:
+    _SECRET_LINK_REASONS.add(reason)
+
+
+def link_is_secret(message: OutboxMessage) -> bool:
+    return message.reason in _SECRET_LINK_REASONS
+
+
 def _absolute(link: str) -> str:
     if not link:
         return ""

@@ -9,10 +9,14 @@ class EncompassConfig(AppConfig):
     def ready(self) -> None:
         from safeguard.core import demo, navigation, roles
         from safeguard.core.api_auth import register_scope
+        from safeguard.core.outbox import register_secret_link_reason
         from safeguard.core.worker import register_periodic
         from safeguard.encompass.demo import add_demo_encompass
         from safeguard.encompass.policies import GRANTS, Cap
         from safeguard.encompass.tasks import run_clocks, run_forwards
+
+        # The e-mailed link to a forwarded notification opens it without signing in.
+        register_secret_link_reason("encompass_forward")
 
         for role, capabilities in GRANTS.items():
             roles.grant(role, capabilities)

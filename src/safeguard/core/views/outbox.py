@@ -55,6 +55,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "message": message,
             "attempts": list(message.tries.all()),
+            "link_hidden": outbox.link_is_secret(message),
             "can_retry": message.state == OutboxState.FAILED
             and policies.can(request.user, Capability.MANAGE_PARTNERSHIP),
         },
