@@ -51,8 +51,10 @@ def test_the_selectors_check_the_capability_themselves():
         selectors.record_history(actor=admin, record_type="core.person", record_id="1")
     with pytest.raises(PermissionDenied):
         selectors.person_activity(actor=admin, person_id=1)
+    # Naming who acted is also for those who may see a record's viewers (the Chair, the
+    # Business Unit), never for a practitioner.
     with pytest.raises(PermissionDenied):
-        selectors.actors_of(actor=admin, events=[])
+        selectors.actors_of(actor=factories.person("practitioner"), events=[])
     assert not AuditEvent.objects.filter(record_type="core.audit").exists()
 
 
@@ -206,3 +208,20 @@ def test_a_record_id_with_a_slash_still_links_to_its_history(client_for, dpo):
     response = client.get("/audit/record/reviews.case/2026/7")
     assert response.status_code == 200
     assert [r["event"].record_id for r in response.context["rows"]] == ["2026/7"]
+
+
+def test_who_viewed_a_record_is_for_those_who_oversee_it() -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from safeguard.core import audit
+    from safeguard.core.selectors.audit import record_views
+    from tests import factories
+
+    chair = factories.person("independent_chair")
+    practitioner = factories.person("practitioner")
+    audit.record_view(actor=practitioner, record_type="test.case", record_id="7")
+    audit.record(action="update", record_type="test.case", record_id="7", actor=practitioner)
+    views = list(record_views(actor=chair, record_type="test.case", record_id="7"))
+    assert [(v.action, v.actor_id) for v in views] == [("view", practitioner.pk)]
+    with pytest.raises(PermissionDenied):
+        record_views(actor=practitioner, record_type="test.case", record_id="7")

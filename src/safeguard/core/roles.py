@@ -37,6 +37,9 @@ class Capability:
     VIEW_ALL_DEADLINES = "deadlines.view_all"
     MANAGE_HOLIDAYS = "holidays.manage"
     VIEW_AUDIT = "audit.view"
+    # Who viewed one record, shown beside the record to those who oversee it (DESIGN.md 3:
+    # "anyone entitled can see who has viewed a child's record"); the module decides the record.
+    VIEW_RECORD_VIEWERS = "audit.record_viewers"
     VIEW_OUTBOX = "outbox.view"
     MANAGE_API_KEYS = "apikeys.manage"
 
@@ -62,6 +65,13 @@ _CAPABILITIES[Role.INDEPENDENT_CHAIR] |= {
     Capability.VIEW_ALL_DEADLINES,
 }
 _CAPABILITIES[Role.DATA_PROTECTION_OFFICER] |= {Capability.VIEW_AUDIT, Capability.VIEW_OUTBOX}
+for _overseer in (
+    Role.INDEPENDENT_CHAIR,
+    Role.BUSINESS_UNIT_ADMIN,
+    Role.BUSINESS_UNIT_OFFICER,
+    Role.DATA_PROTECTION_OFFICER,
+):
+    _CAPABILITIES[_overseer].add(Capability.VIEW_RECORD_VIEWERS)
 
 
 def grant(role: str, capabilities: Iterable[str]) -> None:

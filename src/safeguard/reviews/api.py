@@ -359,7 +359,9 @@ def action_progress(
 
 
 def install(api: NinjaAPI) -> None:
-    from safeguard.reviews.api_steps import router as steps
+    # The Business Unit's routes share one router; importing their modules registers them.
+    from safeguard.reviews import api_outcomes, api_steps  # noqa: F401
+    from safeguard.reviews.api_state import router as steps
 
     api.add_router("/reviews/", router)
     api.add_router("/reviews/", steps)

@@ -97,6 +97,24 @@ def record_history(*, actor: Any, record_type: str, record_id: str) -> QuerySet[
     return AuditEvent.objects.filter(record_type=record_type, record_id=record_id).order_by("-seq")
 
 
+def record_views(*, actor: Any, record_type: str, record_id: str) -> QuerySet[AuditEvent]:
+    """The views of one record, newest first, for the record's page.
+
+    The calling module has already decided that ``actor`` may see the record itself; this
+    decides whether they may see who else did. Reading the list is itself audited.
+    """
+    if not policies.can(actor, Capability.VIEW_RECORD_VIEWERS):
+        raise PermissionDenied
+    audit.record_view(
+        actor=actor,
+        record_type=AUDIT_RECORD_TYPE,
+        record_id=f"views:{record_type}:{record_id}"[:64],
+    )
+    return AuditEvent.objects.filter(
+        record_type=record_type, record_id=record_id, action=AuditAction.VIEW
+    ).order_by("-seq")
+
+
 def person_activity(*, actor: Any, person_id: int) -> QuerySet[AuditEvent]:
     """Everything one person did (as the actor), newest first."""
     _require(actor)
@@ -106,7 +124,11 @@ def person_activity(*, actor: Any, person_id: int) -> QuerySet[AuditEvent]:
 
 def actors_of(*, actor: Any, events: list[AuditEvent]) -> dict[int, Actor]:
     """Names and organisations for the events' actors, keyed by event seq, in two queries."""
-    _require(actor)
+    if not (
+        policies.can(actor, Capability.VIEW_AUDIT)
+        or policies.can(actor, Capability.VIEW_RECORD_VIEWERS)
+    ):
+        raise PermissionDenied
     person_ids = {e.actor_id for e in events if e.actor_id is not None}
     organisation_ids = {e.actor_organisation_id for e in events if e.actor_organisation_id}
     names = dict(Person.objects.filter(pk__in=person_ids).values_list("pk", "full_name"))

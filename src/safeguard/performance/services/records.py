@@ -1,0 +1,300 @@
+"""Record-level DfE data in: parse, validate, keep, count, and feed the scorecard, all or nothing.
+
+The LA's data team uploads a CIN census XML and/or an SSDA903 set for a DfE year. Every file is
+parsed before anything is kept; one problem anywhere and nothing changes (neither the stored
+records nor any indicator) and every problem is listed. A good upload replaces the census
+tables it brings (``census.store.save`` under ``VAR_DIR / "census"``), and the indicators counted
+from them go into the series of each catalogue indicator whose ``census_key`` names them, through
+``observations_import`` with ``source=RECORDS``, in the period of that indicator containing the
+year end. Only the indicators of the returns in this upload are fed: a CIN census alone leaves
+the looked-after series alone. Audit rows and the ``RecordImport`` row carry counts, never a
+child's identifier or a file name (file names can carry identifying text).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from safeguard.core import audit, holidays
+from safeguard.core.clock import HolidayDataExhausted, london_date
+from safeguard.core.models.audit import AuditAction
+from safeguard.performance import periods, policies
+from safeguard.performance.census import cin_xml, indicators, keys, ssda903_csv, store, validators
+from safeguard.performance.census.problems import CensusFileRefused, Problem
+from safeguard.performance.models import (
+    Indicator,
+    Observation,
+    ObservationSource,
+    RecordImport,
+    RecordImportOutcome,
+)
+from safeguard.performance.services.returns import ImportRefused, ReturnRow, observations_import
+
+RECORD_IMPORT = "performance.record_import"
+
+
+def census_folder() -> Path:
+    return Path(settings.VAR_DIR) / "census"
+
+
+@dataclass(frozen=True)
+class Change:
+    indicator: Indicator
+    period_start: date
+    before: Decimal | None
+    after: Decimal
+
+
+@dataclass
+class ImportResult:
+    record: RecordImport
+    changes: list[Change] = field(default_factory=list)
+    findings: list[validators.Finding] = field(default_factory=list)
+    validators_note: str = ""
+
+
+class RecordsRefused(Exception):
+    """Nothing was imported; ``problems`` lists every reason, ``record`` is the refused row."""
+
+    def __init__(self, problems: list[Problem], record: RecordImport) -> None:
+        self.problems = problems
+        self.record = record
+        super().__init__(f"{len(problems)} problems; nothing imported")
+
+
+def _parse(
+    cin: bytes | None, ssda903: dict[str, bytes] | None, workdir: Path
+) -> tuple[dict[str, pa.Table], list[Problem]]:
+    """Both returns parsed, with the problems of both: one bad file does not hide the other's."""
+    tables: dict[str, pa.Table] = {}
+    problems: list[Problem] = []
+    if cin is not None:
+        (workdir / "cin.xml").write_bytes(cin)
+        try:
+            tables |= cin_xml.parse(cin, name="CIN census file")
+        except CensusFileRefused as refused:
+            problems += refused.problems
+    if ssda903 is not None:
+        folder = workdir / "ssda903"
+        folder.mkdir()
+        for name, data in ssda903.items():
+            (folder / name).write_bytes(data)
+        try:
+            tables |= ssda903_csv.parse(folder)
+        except CensusFileRefused as refused:
+            problems += refused.problems
+    return tables, problems
+
+
+def _validate(
+    *, workdir: Path, year: int, cin: bool, ssda903: bool
+) -> tuple[list[validators.Finding], str]:
+    """The data-to-insight validators' findings, or a plain note of why there are none."""
+    try:
+        validators.python_of()
+    except validators.ValidatorsUnavailable:
+        return [], (
+            "The DfE validators are not installed on this server (make validators), so the "
+            "files were not checked against the DfE's rules."
+        )
+    findings: list[validators.Finding] = []
+    try:
+        if cin:
+            findings += validators.validate_cin(workdir / "cin.xml", year=year)
+        if ssda903:
+            findings += validators.validate_ssda903(workdir / "ssda903", year=year)
+    except validators.ValidatorsUnavailable as error:
+        return findings, f"The DfE validators could not run: {error}."
+    return findings, ""
+
+
+def _rows(
+    results: list[indicators.Indicator],
+    kinds: set[str],
+    year: int,
+    import_id: int,
+    population: int | None,
+) -> tuple[list[ReturnRow], dict[int, date]]:
+    """A row of values per catalogue indicator the import can feed; and its period."""
+    by_key = {item.key: item for item in results}
+    targets = Indicator.objects.filter(active=True).exclude(census_key="").order_by("pk")
+    rows: list[ReturnRow] = []
+    periods_of: dict[int, date] = {}
+    end = indicators.year_end(year)
+    for number, indicator in enumerate(targets, start=1):
+        found = by_key.get(indicator.census_key)
+        known = keys.KEYS.get(indicator.census_key)
+        if found is None or known is None or known[1] not in kinds:
+            continue
+        value = found.value
+        of = "" if found.denominator is None else f" of {found.denominator}"
+        if found.unit == "rate_per_10000":
+            people = population or indicator.child_population
+            if not people:
+                continue
+            value = round(10_000.0 * found.numerator / people, 1)
+            of = f" per 10,000 of a child population of {people}"
+        if value is None:  # a percentage of nobody: no value to give
+            continue
+        start = periods.containing(end, indicator.frequency)
+        periods_of[indicator.pk] = start
+        rows.append(
+            ReturnRow(
+                line=number,
+                indicator=indicator.code,
+                period=periods.short(start),
+                value=str(value),
+                narrative=(
+                    f"Computed from the record-level data of import {import_id} for the year "
+                    f"ending {end:%d %B %Y}: {found.numerator}{of}."
+                ),
+            )
+        )
+    return rows, periods_of
+
+
+def records_import(
+    *,
+    actor: Any,
+    year: int,
+    population: int | None,
+    cin: bytes | None = None,
+    ssda903: dict[str, bytes] | None = None,
+    validate: bool = True,
+    now: datetime | None = None,
+) -> ImportResult:
+    """Import one upload whole, or raise ``RecordsRefused`` listing every problem."""
+    if not policies.can_import_records(actor):
+        raise PermissionDenied
+    moment = now or timezone.now()
+    kinds = {kind for kind, given in (("cin", cin), ("ssda903", ssda903)) if given is not None}
+    if not kinds:
+        raise ValueError("an upload needs a CIN census file or an SSDA903 set")
+    with tempfile.TemporaryDirectory(prefix="safeguard-census-") as tmp:
+        workdir = Path(tmp)
+        tables, problems = _parse(cin, ssda903, workdir)
+        end = indicators.year_end(year)
+        if end >= london_date(moment):
+            problems.append(
+                Problem("year", None, "year", f"the year ending {end:%d %B %Y} has not ended yet")
+            )
+        if problems:
+            raise RecordsRefused(
+                problems, record_import_refused(actor, year, kinds, problems, moment)
+            )
+        findings, note = (
+            _validate(workdir=workdir, year=year, cin="cin" in kinds, ssda903="ssda903" in kinds)
+            if validate
+            else ([], "The DfE validators were not asked for.")
+        )
+    con = store.attach(tables)
+    try:
+        results = indicators.compute(
+            con, period_end=end, population=population, calendar=holidays.calendar()
+        )
+    except HolidayDataExhausted as error:
+        problem = Problem("CIN census file", None, "dates", str(error))
+        raise RecordsRefused(
+            [problem], record_import_refused(actor, year, kinds, [problem], moment)
+        ) from None
+    finally:
+        con.close()
+    counts = {name: table.num_rows for name, table in sorted(tables.items())}
+    rows: list[ReturnRow] = []
+    try:
+        with transaction.atomic():
+            record = RecordImport.objects.create(
+                imported_by=actor,
+                imported_at=moment,
+                year=year,
+                kinds=",".join(sorted(kinds)),
+                row_counts=counts,
+                finding_count=len(findings) if validate and not note else None,
+                outcome=RecordImportOutcome.IMPORTED,
+            )
+            rows, periods_of = _rows(results, kinds, year, record.pk, population)
+            before = {
+                o.indicator_id: o.value
+                for o in Observation.objects.filter(indicator_id__in=periods_of)
+                if periods_of.get(o.indicator_id) == o.period_start
+            }
+            updated = (
+                observations_import(
+                    actor=actor, rows=rows, now=moment, source=ObservationSource.RECORDS
+                )
+                if rows
+                else 0
+            )
+            record.indicators_updated = updated
+            record.save(update_fields=["indicators_updated"])
+            audit.record(
+                action=AuditAction.CREATE,
+                record_type=RECORD_IMPORT,
+                record_id=record.pk,
+                actor=actor,
+                changes={
+                    "year": year,
+                    "kinds": record.kinds,
+                    "rows": counts,
+                    "indicators_updated": updated,
+                },
+                detail="record-level DfE data imported",
+            )
+            store.save(census_folder(), tables)  # last: a failure here rolls all of it back
+    except ImportRefused as refused:
+        codes = {row.line: row.indicator for row in rows}
+        problems = [
+            Problem(f"indicator {codes.get(error.line, '?')}", None, error.column, error.reason)
+            for error in refused.errors
+        ]
+        raise RecordsRefused(
+            problems, record_import_refused(actor, year, kinds, problems, moment)
+        ) from None
+    changes = [
+        Change(
+            indicator=indicator,
+            period_start=periods_of[indicator.pk],
+            before=before.get(indicator.pk),
+            after=Observation.objects.get(
+                indicator=indicator, period_start=periods_of[indicator.pk]
+            ).value,
+        )
+        for indicator in Indicator.objects.filter(pk__in=periods_of).order_by("theme", "name")
+    ]
+    return ImportResult(record=record, changes=changes, findings=findings, validators_note=note)
+
+
+def record_import_refused(
+    actor: Any, year: int, kinds: set[str], problems: list[Problem], moment: datetime
+) -> RecordImport:
+    """Keep the attempt (counts only) and audit it; nothing else changed. The page calls it
+    too, for an upload refused before parsing (a ZIP bomb, a wrong file name)."""
+    with transaction.atomic():
+        record = RecordImport.objects.create(
+            imported_by=actor,
+            imported_at=moment,
+            year=year,
+            kinds=",".join(sorted(kinds)),
+            problem_count=len(problems),
+            outcome=RecordImportOutcome.REFUSED,
+        )
+        audit.record(
+            action=AuditAction.CREATE,
+            record_type=RECORD_IMPORT,
+            record_id=record.pk,
+            actor=actor,
+            changes={"year": year, "kinds": record.kinds, "problems": len(problems)},
+            detail="record-level DfE data refused; nothing imported",
+        )
+    return record
