@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from safeguard.core.clock import london_date
@@ -20,6 +21,7 @@ from safeguard.reviews import rules
 from safeguard.reviews.models import (
     Action,
     AgencyRequest,
+    ApiReceipt,
     Cspr,
     Dissemination,
     Incident,
@@ -29,7 +31,6 @@ from safeguard.reviews.models import (
     SignOff,
     Theme,
 )
-from safeguard.reviews.receipts import RECEIPT
 from tests import factories
 from tests.reviews.helpers import Partnership, child, partnership, referral_values, signed_in
 
@@ -133,6 +134,19 @@ def test_the_business_unit_walks_a_case_to_closure_through_the_api(client: Clien
     assert Meeting.objects.count() == 1 and OutboxMessage.objects.count() == sent
     made = Meeting.objects.get()
     assert made.created_by is None and made.minutes == ""
+    receipt = ApiReceipt.objects.get(sender_reference="BU-MEET-1")
+    assert (receipt.record_type, receipt.record_id) == ("reviews.meeting", made.pk)
+    assert receipt.organisation == p.bu_officer.organisation
+    # The meeting's own audit row is the service's; the receipt is not in the trail.
+    assert AuditEvent.objects.filter(record_type="reviews.meeting", record_id=str(made.pk)).exists()
+    assert not AuditEvent.objects.filter(record_type="reviews.api_receipt").exists()
+    # The same reference for another kind of record is refused, naming the field.
+    reused = _post(
+        client, f"{case}/recommendations", {"sender_reference": "BU-MEET-1", "text": "R"}, bu
+    )
+    assert reused.status_code == 422
+    assert reused.json()["error"]["fields"][0]["field"] == "sender_reference"
+    assert not Recommendation.objects.exists()
     created = AuditEvent.objects.get(record_type="reviews.meeting", action="create")
     assert created.api_key_id is not None and created.actor_id is None
     minutes = _post(client, f"{case}/meetings/{made.pk}/minutes", {"minutes": "Agreed."}, bu)
@@ -272,7 +286,7 @@ def test_only_the_business_units_key_with_the_scope_manages(client: Client) -> N
     # The wrong organisation learns nothing of which cases exist: 403 before the lookup.
     assert _post(client, f"{BASE}/NO-SUCH/recommendations", body, la_key).status_code == 403
     assert not Recommendation.objects.exists()
-    assert not AuditEvent.objects.filter(record_type=RECEIPT).exists()
+    assert not ApiReceipt.objects.exists()
     # The Business Unit's key reaches an unknown case as 404.
     missing = _post(client, f"{BASE}/NO-SUCH/recommendations", body, _bu(p))
     assert missing.status_code == 404
@@ -446,26 +460,32 @@ def test_a_sender_reference_names_one_record_of_one_kind(client: Client) -> None
     assert _post(client, f"{case}/meetings", meeting, other).status_code == 201
 
 
-def test_the_case_page_shows_who_has_viewed_it_to_those_who_may_read_the_audit(
+def test_the_case_page_shows_who_has_viewed_it_to_those_who_oversee_records(
     client: Client,
 ) -> None:
     p = partnership()
     incident = _notified(p)
-    signed_in(p.chair).get(f"/reviews/cases/{incident.pk}")
     url = f"/reviews/cases/{incident.pk}"
-    # The Chair holds no audit capability: no panel (the kernel offers no narrower reader).
-    assert "Who has viewed this case" not in signed_in(p.chair).get(url).content.decode()
-    officer = factories.person(
-        "business_unit_officer",
-        "data_protection_officer",
-        organisation_obj=p.bu_officer.organisation,
-    )
-    page = signed_in(officer).get(url)
+    signed_in(p.bu_officer).get(url)
+    # The referrer sees their own case, but not who else has read it.
+    mine = signed_in(p.practitioner).get(url)
+    assert mine.status_code == 200
+    assert "Who has viewed this case" not in mine.content.decode()
+    assert not AuditEvent.objects.filter(
+        actor_id=p.practitioner.pk, record_type="core.audit"
+    ).exists()
+    # The Chair sees the panel, naming the earlier viewers, without the DPO's audit pages.
+    page = signed_in(p.chair).get(url)
     assert page.status_code == 200
     body = page.content.decode()
     assert "Who has viewed this case" in body
-    assert p.chair.full_name in body
-    # Reading the trail is itself on the trail.
+    assert p.bu_officer.full_name in body and p.practitioner.full_name in body
+    assert reverse("core:audit_record", args=["reviews.incident", incident.pk]) not in body
+    # Reading who viewed is itself on the trail.
     assert AuditEvent.objects.filter(
-        actor_id=officer.pk, record_type="core.audit", record_id=f"reviews.incident:{incident.pk}"
+        actor_id=p.chair.pk,
+        record_type="core.audit",
+        record_id=f"views:reviews.incident:{incident.pk}",
     ).exists()
+    # The Business Unit's officer sees it too.
+    assert "Who has viewed this case" in signed_in(p.bu_officer).get(url).content.decode()

@@ -359,3 +359,27 @@ class Dissemination(models.Model):
 
     class Meta:
         ordering = ["held_on", "pk"]
+
+
+class ApiReceipt(models.Model):
+    """A sender's reference, kept so that a repeated API call finds the record it first made.
+
+    Meetings, recommendations, actions, agency requests and disseminations have no column for
+    the reference; one receipt per (organisation, reference) names the record instead, written in
+    the same transaction as the record.
+    """
+
+    organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    sender_reference = models.CharField(max_length=100)
+    record_type = models.CharField(max_length=64)
+    record_id = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "sender_reference"], name="api_receipt_reference_unique"
+            )
+        ]

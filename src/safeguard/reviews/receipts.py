@@ -1,12 +1,10 @@
 """Idempotent creation through the API: a sender's reference names one record per organisation.
 
-Meetings, recommendations, actions and dissemination records have no column for the sender's
-reference, and this change may not alter the schema; so the reference is kept as a receipt in
-the audit trail (an append-only row naming the organisation, the reference and the record
-created), written in the same transaction as the record. A row lock on the calling organisation
-serialises its creates, so two concurrent calls with one reference create one record. When a
-migration is allowed, a ``sender_reference`` column with a unique constraint (as on
-``Contribution``) should replace this.
+Meetings, recommendations, actions, agency requests and disseminations have no column for the
+sender's reference, so an ``ApiReceipt`` row names the record made for it, written in the same
+transaction as the record (whose own audit row the service writes as usual). A row lock on the
+calling organisation serialises its creates, so two concurrent calls with one reference create
+one record; the unique constraint on (organisation, reference) is the backstop.
 """
 
 from __future__ import annotations
@@ -18,16 +16,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
 
-from safeguard.core import audit
-from safeguard.core.models import AuditEvent, Organisation
-from safeguard.core.models.audit import AuditAction
+from safeguard.core.models import Organisation
+from safeguard.reviews.models import ApiReceipt
 
-RECEIPT = "reviews.api_receipt"
 M = TypeVar("M", bound=Model)
 
-
-def _detail(organisation: Organisation, sender_reference: str) -> str:
-    return f"organisation={organisation.pk} sender_reference={sender_reference}"
+OTHER_RECORD = "Your organisation used this reference for another record"
 
 
 def create_once(
@@ -40,29 +34,26 @@ def create_once(
 ) -> tuple[M, bool]:
     """``(record, True)`` when ``create`` made it now; ``(first record, False)`` on a repeat.
 
-    ``create`` calls the service the page calls; if it refuses, nothing is kept.
+    ``create`` calls the service the page calls; if it refuses, nothing is kept. A reference
+    already used for another kind of record (or for one since deleted) is refused, naming it.
     """
-    detail = _detail(organisation, sender_reference)
     with transaction.atomic():
         Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
-        found = (
-            AuditEvent.objects.filter(record_type=RECEIPT, action=AuditAction.CREATE, detail=detail)
-            .order_by("seq")
-            .first()
-        )
-        if found is not None:
-            kind, _, pk = found.record_id.rpartition(":")
-            first = model._default_manager.filter(pk=pk).first() if kind == record_type else None
+        receipt = ApiReceipt.objects.filter(
+            organisation=organisation, sender_reference=sender_reference
+        ).first()
+        if receipt is not None:
+            first = None
+            if receipt.record_type == record_type:
+                first = model._default_manager.filter(pk=receipt.record_id).first()
             if first is None:
-                raise ValidationError(
-                    {"sender_reference": "Your organisation used this reference for another record"}
-                )
+                raise ValidationError({"sender_reference": OTHER_RECORD})
             return first, False
         record = create()
-        audit.record(
-            action=AuditAction.CREATE,
-            record_type=RECEIPT,
-            record_id=f"{record_type}:{record.pk}",
-            detail=detail,
+        ApiReceipt.objects.create(
+            organisation=organisation,
+            sender_reference=sender_reference,
+            record_type=record_type,
+            record_id=record.pk,
         )
     return record, True

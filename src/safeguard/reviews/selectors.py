@@ -19,7 +19,6 @@ from safeguard.core import audit
 from safeguard.core import policies as core_policies
 from safeguard.core.clock import london_date
 from safeguard.core.models import Deadline, OutboxMessage
-from safeguard.core.models.audit import AuditAction
 from safeguard.core.roles import Capability
 from safeguard.core.selectors import audit as audit_selectors
 from safeguard.core.selectors.deadlines import with_state
@@ -116,6 +115,7 @@ def case_context(actor: Any, incident: Incident) -> dict[str, Any]:
         "can_sign_off": policies.can_sign_off(actor, incident),
         "viewers": viewers_of(actor=actor, incident=incident),
         "viewers_shown": VIEWERS_SHOWN,
+        "can_read_audit": core_policies.can(actor, Capability.VIEW_AUDIT),
     }
 
 
@@ -123,19 +123,21 @@ VIEWERS_SHOWN = 50
 
 
 def viewers_of(*, actor: Any, incident: Incident) -> list[dict[str, Any]] | None:
-    """Who has viewed this case, newest first, for a person entitled to read the audit trail.
+    """Who has viewed this case, newest first, for those who oversee the partnership's records.
 
-    Read through the kernel's ``record_history``, which checks ``audit.view`` and audits the
-    reading itself. None (no panel) for anyone else: the kernel offers no narrower selector of
-    one record's views, so the Chair and the Business Unit see the panel only if they also hold
-    ``audit.view``.
+    Read through the kernel's ``record_views``, which checks ``audit.record_viewers`` (the
+    Chair, the Business Unit and the DPO) and audits the reading itself. ``incident`` came from
+    ``case_for``, so the actor may see the case. None (no panel) for anyone else: a referrer
+    sees their own case but not who else read it.
     """
-    if not core_policies.can(actor, Capability.VIEW_AUDIT):
+    if not core_policies.can(actor, Capability.VIEW_RECORD_VIEWERS):
+        return None
+    if not policies.can_see_case(actor, incident):
         return None
     events = list(
-        audit_selectors.record_history(
-            actor=actor, record_type=INCIDENT, record_id=str(incident.pk)
-        ).filter(action=AuditAction.VIEW)[:VIEWERS_SHOWN]
+        audit_selectors.record_views(actor=actor, record_type=INCIDENT, record_id=str(incident.pk))[
+            :VIEWERS_SHOWN
+        ]
     )
     who = audit_selectors.actors_of(actor=actor, events=events)
     return [{"occurred_at": e.occurred_at, "who": who[e.seq], "route": e.route} for e in events]
