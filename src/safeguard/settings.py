@@ -183,7 +183,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # A sensitive action asks for the second factor again when the last one is older than this.
 STEP_UP_MINUTES = int(os.environ.get("SAFEGUARD_STEP_UP_MINUTES", "5"))
 
-OTP_TOTP_ISSUER = os.environ.get("SAFEGUARD_PARTNERSHIP_NAME", "Safeguard")
+OTP_TOTP_ISSUER = os.environ.get("SAFEGUARD_PARTNERSHIP_NAME", "Safeguarding Children Partnership")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
