@@ -243,12 +243,25 @@ def _working_days(
         " WHERE icpc_date BETWEEN $start AND $end",
         {"start": start, "end": end},
     )
+    load_working_days(con, calendar, span[0] if span else None, span[1] if span else None)
+
+
+def load_working_days(
+    con: duckdb.DuckDBPyConnection,
+    calendar: WorkingCalendar,
+    first_icpc: date | None,
+    last_icpc: date | None,
+) -> None:
+    """Write the ``working_days`` table for ICPCs from ``first_icpc`` to ``last_icpc``.
+
+    It starts a year before the first ICPC (an earlier strategy discussion is late whatever
+    the holidays) and asks the kernel's calendar about every day, so it shares its holidays.
+    """
     days: list[date] = []
     numbers: list[int] = []
-    if span and span[0] is not None:
-        first = max(span[0] - timedelta(days=400), calendar.covers_from)
-        day, count = first, 0
-        while day <= span[1]:
+    if first_icpc is not None and last_icpc is not None:
+        day, count = max(first_icpc - timedelta(days=400), calendar.covers_from), 0
+        while day <= last_icpc:
             if calendar.is_working_day(day):
                 count += 1
             days.append(day)

@@ -12,13 +12,19 @@ gives, period by period, what ``indicators.compute`` gives.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date
 
 import duckdb
 import pyarrow as pa
 
 from safeguard.core.clock import WorkingCalendar
-from safeguard.performance.census.indicators import Counts, Indicator, assemble, period_start
+from safeguard.performance.census.indicators import (
+    Counts,
+    Indicator,
+    assemble,
+    load_working_days,
+    period_start,
+)
 
 
 def compute_many(
@@ -92,21 +98,7 @@ def _working_days(con: duckdb.DuckDBPyConnection, calendar: WorkingCalendar) -> 
         "SELECT min(s.icpc_date), max(s.icpc_date) FROM section47 s"
         " JOIN period_ends e ON s.icpc_date BETWEEN e.start AND e.period_end"
     ).fetchall()[0]
-    days: list[date] = []
-    numbers: list[int] = []
-    if span[0] is not None:
-        first = max(span[0] - timedelta(days=400), calendar.covers_from)
-        day, count = first, 0
-        while day <= span[1]:
-            if calendar.is_working_day(day):
-                count += 1
-            days.append(day)
-            numbers.append(count)
-            day += timedelta(days=1)
-    table = pa.table({"day": pa.array(days, pa.date32()), "n": pa.array(numbers, pa.int32())})
-    con.register("working_days_arrow", table)
-    con.execute("CREATE OR REPLACE TEMP TABLE working_days AS SELECT * FROM working_days_arrow")
-    con.unregister("working_days_arrow")
+    load_working_days(con, calendar, span[0], span[1])
 
 
 # Work that does not depend on the period, done once; and the cohorts at each period end.
