@@ -12,7 +12,7 @@ from safeguard.performance import demo
 from safeguard.performance.models import Indicator, IndicatorException
 from tests.browser.harness import assert_accessible
 
-pytestmark = [pytest.mark.browser, pytest.mark.urls("tests.performance.urls")]
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from safeguard.performance.services import catalogue
 from tests import factories
 from tests.performance import helpers
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.performance.urls")]
+pytestmark = pytest.mark.django_db
 
 
 def _form(owner_pk: int, **changes: str) -> dict[str, str]:

@@ -11,7 +11,7 @@ from safeguard.performance import demo, selectors, spc
 from safeguard.performance.models import Comparator, Indicator, IndicatorException, Observation
 from tests import factories
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.performance.urls")]
+pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 26)
 
 

@@ -14,7 +14,7 @@ from safeguard.performance.services import exceptions
 from tests import factories
 from tests.performance import helpers
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.performance.urls")]
+pytestmark = pytest.mark.django_db
 
 STEADY = [80, 82, 79, 81, 80, 82, 78, 81, 80, 79, 81, 80]
 NOW = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)  # a Monday

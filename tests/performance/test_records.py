@@ -22,7 +22,7 @@ from safeguard.performance.models import Observation, RecordImport
 from tests import factories
 from tests.performance import helpers
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.performance.urls")]
+pytestmark = pytest.mark.django_db
 FIXTURES = Path(__file__).parent / "census" / "fixtures"
 CIN = (FIXTURES / "cin_census.xml").read_bytes()
 SSDA903 = {p.name: p.read_bytes() for p in (FIXTURES / "ssda903").glob("*.csv")}

@@ -17,7 +17,7 @@ from safeguard.performance.services import returns
 from tests import factories
 from tests.performance import helpers
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.performance.urls")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from safeguard.performance.models import Comparator
 from tests import factories
 from tests.performance import helpers
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.performance.urls")]
+pytestmark = pytest.mark.django_db
 
 STEADY = [80, 82, 79, 81, 80, 82, 78, 81, 80, 79, 81, 80]
 
