@@ -1,7 +1,4 @@
-"""Invitations and password resets: real pages, a real SMTP server on loopback, the real database.
-
-The URLs are mounted here (this module is the URLconf) until ``core/urls.py`` includes them.
-"""
+"""Invitations and password resets: real pages, a real SMTP server on loopback, a real database."""
 
 from __future__ import annotations
 
@@ -11,13 +8,11 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
-from django.urls import include, path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from safeguard import urls as site_urls
 from safeguard.core import outbox
-from safeguard.core import urls as core_urls
 from safeguard.core.models import AuditEvent, OutboxMessage, Person
 from safeguard.core.services import invitations
 from safeguard.core.services.partnership import (
@@ -25,19 +20,11 @@ from safeguard.core.services.partnership import (
     person_deactivate,
     person_set_password,
 )
-from safeguard.core.views import invitations as invitation_views
 from tests import factories, smtp
 
 smtp_server = smtp.smtp_server
 
-urlpatterns = [
-    path("", include(([*invitation_views.urlpatterns, *core_urls.urlpatterns], "core"))),
-    *[p for p in site_urls.urlpatterns if "core" not in str(getattr(p, "urlconf_name", ""))],
-]
-handler403 = site_urls.handler403
-handler404 = site_urls.handler404
-
-pytestmark = [pytest.mark.urls(__name__), pytest.mark.django_db, pytest.mark.smtp]
+pytestmark = [pytest.mark.django_db, pytest.mark.smtp]
 
 NEW_PASSWORD = "violet kettle harbour 42"
 SITE = "https://safeguard.example.invalid"
