@@ -1,4 +1,4 @@
-from safeguard.encompass import views, views_calendars, views_forwarding
+from safeguard.encompass.views import calendars, forwarding, notifications
 
 app_name = "encompass"
-urlpatterns = [*views.urlpatterns, *views_calendars.urlpatterns, *views_forwarding.urlpatterns]
+urlpatterns = [*notifications.urlpatterns, *calendars.urlpatterns, *forwarding.urlpatterns]

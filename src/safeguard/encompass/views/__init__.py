@@ -1,0 +1,1 @@
+"""The Encompass pages, under /encompass/, namespace ``encompass``."""
