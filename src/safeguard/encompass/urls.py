@@ -1,4 +1,11 @@
-from safeguard.encompass.views import calendars, forwarding, notifications
+"""The Encompass pages, under /encompass/, namespace ``encompass``."""
+
+from safeguard.encompass.views import calendars, forwarding, notifications, oversight
 
 app_name = "encompass"
-urlpatterns = [*notifications.urlpatterns, *calendars.urlpatterns, *forwarding.urlpatterns]
+urlpatterns = [
+    *notifications.urlpatterns,
+    *oversight.urlpatterns,
+    *calendars.urlpatterns,
+    *forwarding.urlpatterns,
+]

@@ -1,5 +1,5 @@
-"""The forms of the incident, matching, notification and oversight pages: each field labelled,
-each error naming its field."""
+"""The forms of the incident, matching and notification pages: each field labelled, each
+error naming its field."""
 
 from __future__ import annotations
 
@@ -62,15 +62,3 @@ class OutcomeForm(forms.Form):
         if data.get("outcome") == LaOutcome.FOUND_ON_ROLL and not data.get("upn"):
             self.add_error("upn", "Enter the UPN of the pupil the child was found as")
         return data
-
-
-PERIODS = [
-    ("7", "Last 7 days"),
-    ("30", "Last 30 days"),
-    ("90", "Last 90 days"),
-    ("365", "Last year"),
-]
-
-
-class PeriodForm(forms.Form):
-    days = forms.ChoiceField(label="Period", choices=PERIODS, initial="30", required=False)

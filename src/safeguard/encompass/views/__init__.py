@@ -1,1 +1,1 @@
-"""The Encompass pages, under /encompass/, namespace ``encompass``."""
+"""The Encompass pages: thin; each parses, calls a selector or service, and renders."""

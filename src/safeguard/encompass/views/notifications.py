@@ -1,8 +1,8 @@
-"""The Encompass pages: thin; each parses, calls a selector or service, and renders."""
+"""The Encompass pages from incident to school: the police's incidents and uploads, the LA's
+matches to review and children on no roll, the schools' notifications. Thin: each parses,
+calls a selector or service, and renders."""
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +18,6 @@ from safeguard.encompass import policies
 from safeguard.encompass.forms.notifications import (
     AcknowledgeForm,
     OutcomeForm,
-    PeriodForm,
     ReviewForm,
     UploadForm,
 )
@@ -26,7 +25,6 @@ from safeguard.encompass.importers.incident_csv import COLUMNS, incidents_upload
 from safeguard.encompass.policies import Cap
 from safeguard.encompass.selectors import incidents as incident_selectors
 from safeguard.encompass.selectors import notifications as notification_selectors
-from safeguard.encompass.selectors import oversight
 from safeguard.encompass.services import notifications as notification_services
 from safeguard.encompass.services import review
 
@@ -193,17 +191,6 @@ def unmatched_child(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "encompass/unmatched_child.html", {"child": child, "form": form})
 
 
-@capability_required(Cap.VIEW_OVERSIGHT)
-def oversight_page(request: HttpRequest) -> HttpResponse:
-    form = PeriodForm(request.GET or None)
-    days = int(form.cleaned_data.get("days") or 30) if form.is_valid() else 30
-    end = timezone.now()
-    figures = oversight.figures(request.user, start=end - timedelta(days=days), end=end)
-    return render(
-        request, "encompass/oversight.html", {"form": form, "figures": figures, "days": days}
-    )
-
-
 urlpatterns = [
     path("incidents/", incidents, name="incidents"),
     path("incidents/upload/", incident_upload, name="incident_upload"),
@@ -214,5 +201,4 @@ urlpatterns = [
     path("review/<int:pk>/", review_child, name="review_child"),
     path("unmatched/", unmatched, name="unmatched"),
     path("unmatched/<int:pk>/", unmatched_child, name="unmatched_child"),
-    path("oversight/", oversight_page, name="oversight"),
 ]
