@@ -7,9 +7,9 @@ from ninja import NinjaAPI
 # The Business Unit's routes share one router; importing their modules registers them on it.
 from safeguard.reviews.api import outcomes, steps  # noqa: F401
 from safeguard.reviews.api.cases import router
-from safeguard.reviews.api.state import router as steps_router
+from safeguard.reviews.api.state import router as business_unit_router
 
 
 def install(api: NinjaAPI) -> None:
     api.add_router("/reviews/", router)
-    api.add_router("/reviews/", steps_router)
+    api.add_router("/reviews/", business_unit_router)
