@@ -1,12 +1,12 @@
 """A case's state through the API, and what the Business Unit's routes share.
 
-A key acts as its organisation. The Business Unit's routes (``api_steps``, ``api_outcomes``)
-need a key of the partnership's Business Unit (an organisation of kind "partnership") with the
+A key acts as its organisation. The Business Unit's routes (``steps``, ``outcomes``) need a key
+of the partnership's Business Unit (an organisation of kind "partnership") with the
 ``reviews:manage`` scope: any other key is refused with 403, audited. Every route calls the
 service its page calls, so the rules are the same; a write that creates a record is idempotent
-on the sender's reference (``receipts``), and the others are idempotent by nature (recording
-the same state again changes nothing). Responses carry ids, codes and dates, never a child's
-details.
+on the sender's reference (``services.receipts``), and the others are idempotent by nature
+(recording the same state again changes nothing). Responses carry ids, codes and dates, never a
+child's details.
 """
 
 from datetime import date, datetime
@@ -18,7 +18,6 @@ from ninja import Field, Router, Schema, Status
 from safeguard.core.api import ERRORS, WRITE_ERRORS, ErrorOut
 from safeguard.core.api_auth import scope_required
 from safeguard.core.models import ApiKey
-from safeguard.reviews import selectors
 from safeguard.reviews.models import (
     Action,
     Cspr,
@@ -27,6 +26,7 @@ from safeguard.reviews.models import (
     Meeting,
     Recommendation,
 )
+from safeguard.reviews.selectors import cases as case_selectors
 from safeguard.reviews.services import rapid_reviews as rr
 
 router = Router(tags=["reviews: the Business Unit's steps"])
@@ -44,7 +44,7 @@ def calling_key(request: HttpRequest) -> ApiKey:
 
 
 def case_to_manage(request: HttpRequest, reference: str) -> Incident:
-    return selectors.incident_to_manage(actor=calling_key(request), reference=reference)
+    return case_selectors.incident_to_manage(actor=calling_key(request), reference=reference)
 
 
 def created_or_repeat(created: bool, body: dict[str, Any]) -> Status[dict[str, Any]]:
@@ -219,11 +219,11 @@ def case_body(incident: Incident) -> dict[str, Any]:
             {
                 "kind": c.kind,
                 "title": c.title,
-                "due_on": selectors.due_date(c),
+                "due_on": case_selectors.due_date(c),
                 "state": c.state,  # type: ignore[attr-defined]  # annotated by clocks_of
                 "met_at": c.met_at,
             }
-            for c in selectors.clocks_of(incident)
+            for c in case_selectors.clocks_of(incident)
         ],
         "meetings": [meeting_body(m) for m in incident.meetings.all()],
         "rapid_review": review_state(incident),
@@ -240,7 +240,7 @@ def case_state(request: HttpRequest, incident_reference: str) -> dict[str, Any]:
     sheet. The Business Unit's key reads every case; another organisation's key reads the
     cases it referred, was asked to inform, or owns actions in.
     """
-    incident = selectors.case_state_for_organisation(
+    incident = case_selectors.case_state_for_organisation(
         organisation=calling_key(request).organisation, reference=incident_reference
     )
     return case_body(incident)

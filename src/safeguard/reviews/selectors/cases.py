@@ -23,7 +23,15 @@ from safeguard.core.roles import Capability
 from safeguard.core.selectors import audit as audit_selectors
 from safeguard.core.selectors.deadlines import with_state
 from safeguard.reviews import policies, rules
-from safeguard.reviews.models import Cspr, Incident, LearningSheet, Status
+from safeguard.reviews.models import (
+    Action,
+    AgencyRequest,
+    Cspr,
+    Incident,
+    LearningSheet,
+    Meeting,
+    Status,
+)
 from safeguard.reviews.services._common import INCIDENT, MODULE
 
 
@@ -159,7 +167,6 @@ def incident_for_decision(*, reference: str) -> Incident:
 
 def messages_of(incident: Incident) -> QuerySet[OutboxMessage]:
     """Every message the process sent about this case: what went to whom, and whether it left."""
-    from safeguard.reviews.models import Action, AgencyRequest, Meeting
 
     def ids(model: Any, **where: Any) -> list[str]:
         return [str(pk) for pk in model.objects.filter(**where).values_list("pk", flat=True)]
@@ -185,18 +192,14 @@ def messages_of(incident: Incident) -> QuerySet[OutboxMessage]:
 
 def incident_for_partner(*, organisation: Any, reference: str) -> Incident:
     """A submitted case a partner's system may contribute to (the service checks the state)."""
-    from safeguard.reviews import policies as reviews_policies
-
     incident = Incident.objects.filter(reference=reference).exclude(status=Status.DRAFT).first()
-    if incident is None or not reviews_policies.organisation_may_contribute(organisation, incident):
+    if incident is None or not policies.organisation_may_contribute(organisation, incident):
         raise Http404
     audit.record_view(actor=None, record_type=INCIDENT, record_id=incident.pk)
     return incident
 
 
 def agency_request_for_organisation(*, organisation: Any, pk: int) -> Any:
-    from safeguard.reviews.models import AgencyRequest
-
     found = (
         AgencyRequest.objects.select_related("rapid_review__incident")
         .filter(pk=pk, organisation=organisation)
@@ -208,8 +211,6 @@ def agency_request_for_organisation(*, organisation: Any, pk: int) -> Any:
 
 
 def action_for_organisation(*, organisation: Any, pk: int) -> Any:
-    from safeguard.reviews.models import Action
-
     found = (
         Action.objects.select_related("recommendation__incident")
         .filter(pk=pk, owner_organisation=organisation)
@@ -222,8 +223,6 @@ def action_for_organisation(*, organisation: Any, pk: int) -> Any:
 
 def cases_for_organisation(*, organisation: Any) -> list[dict[str, Any]]:
     """The cases a partner organisation referred, was asked to inform, or owns actions in."""
-    from safeguard.reviews.models import Action, AgencyRequest
-
     requests = list(
         AgencyRequest.objects.filter(organisation=organisation).select_related(
             "rapid_review__incident"

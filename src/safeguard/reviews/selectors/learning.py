@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from safeguard.reviews import policies
 from safeguard.reviews.models import Incident, LearningSheet, Status
+from safeguard.reviews.selectors.cases import clocks_of
 
 CLOSED = (Status.DRAFT, Status.NOT_NOTIFIED, Status.CLOSED)
 
@@ -28,8 +30,6 @@ def open_cases_for(*, actor: Any) -> list[dict[str, Any]]:
     """
     if not policies.sees_every_case(actor):
         return []
-    from safeguard.reviews.selectors import clocks_of
-
     rows = []
     cases = (
         Incident.objects.exclude(status__in=CLOSED)
@@ -50,8 +50,6 @@ def open_cases_for(*, actor: Any) -> list[dict[str, Any]]:
 
 def sheet_for(*, actor: Any, pk: int) -> LearningSheet:
     """A published sheet for anyone; an unpublished one for the Business Unit only."""
-    from django.http import Http404
-
     sheet = LearningSheet.objects.prefetch_related("themes").filter(pk=pk).first()
     if sheet is None:
         raise Http404

@@ -1,6 +1,6 @@
 """The Business Unit's steps up to the Panel, and the statutory partners' sign-off, through
 the API: meetings and minutes, agency requests, the Rapid Review's findings, sign-off,
-submission and the Panel's response. See ``api_state`` for what the routes share.
+submission and the Panel's response. See ``state`` for what the routes share.
 
 A sign-off needs a key of a statutory partner with ``reviews:sign_off`` naming the person who
 signs, who must be entitled as on the page (a RAG member of that partner, or its LA decision
@@ -16,8 +16,8 @@ from ninja import Field, Schema, Status
 
 from safeguard.core.api_auth import scope_required
 from safeguard.core.models import Organisation, Person
-from safeguard.reviews import rules, selectors
-from safeguard.reviews.api_state import (
+from safeguard.reviews import rules
+from safeguard.reviews.api.state import (
     CASE,
     MANAGE,
     SIGN_OFF,
@@ -37,9 +37,10 @@ from safeguard.reviews.models import (
     Incident,
     Meeting,
 )
-from safeguard.reviews.receipts import create_once
+from safeguard.reviews.selectors import cases as case_selectors
 from safeguard.reviews.services import discussion
 from safeguard.reviews.services import rapid_reviews as rr
+from safeguard.reviews.services.receipts import create_once
 
 # --- meetings --------------------------------------------------------------------------------
 
@@ -179,7 +180,9 @@ def sign_off(
 ) -> Status[dict[str, Any]]:
     """A statutory partner signs off, for the person named. Signing again changes nothing."""
     organisation: Organisation = calling_key(request).organisation
-    incident = selectors.incident_to_sign(organisation=organisation, reference=incident_reference)
+    incident = case_selectors.incident_to_sign(
+        organisation=organisation, reference=incident_reference
+    )
     person = (
         Person.objects.filter(
             email__iexact=payload.signed_by_email.strip(), organisation=organisation, is_active=True

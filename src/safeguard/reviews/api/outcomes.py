@@ -1,5 +1,5 @@
 """What follows the Rapid Review, through the API: the CSPR, recommendations and actions,
-the learning sheet and its dissemination, and closing the case. See ``api_state``.
+the learning sheet and its dissemination, and closing the case. See ``state``.
 """
 
 from datetime import date
@@ -11,7 +11,7 @@ from ninja import Field, Schema, Status
 
 from safeguard.core.api_auth import scope_required
 from safeguard.core.models import Organisation
-from safeguard.reviews.api_state import (
+from safeguard.reviews.api.state import (
     CASE,
     MANAGE,
     WRITE,
@@ -41,8 +41,8 @@ from safeguard.reviews.models import (
     Theme,
 )
 from safeguard.reviews.models import Status as CaseStatus
-from safeguard.reviews.receipts import create_once
 from safeguard.reviews.services import actions, csprs, learning
+from safeguard.reviews.services.receipts import create_once
 
 # --- the CSPR --------------------------------------------------------------------------------
 
