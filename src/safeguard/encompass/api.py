@@ -15,7 +15,7 @@ from ninja import Field, NinjaAPI, Query, Router, Schema, Status
 
 from safeguard.core import audit
 from safeguard.core.api import ERRORS, WRITE_ERRORS
-from safeguard.core.api_auth import scope_required
+from safeguard.core.api.auth import scope_required
 from safeguard.core.models import ApiKey
 from safeguard.encompass.selectors.incidents import incidents_for_force
 from safeguard.encompass.services.incidents import (

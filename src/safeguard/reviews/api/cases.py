@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from safeguard.core.api import ERRORS, WRITE_ERRORS, ErrorOut
-from safeguard.core.api_auth import scope_required
+from safeguard.core.api.auth import scope_required
 from safeguard.core.models import ApiKey, Organisation, Person
 from safeguard.core.models.organisations import OrganisationKind
 from safeguard.core.roles import Role

@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from safeguard.core.api import ERRORS, WRITE_ERRORS, ErrorOut
-from safeguard.core.api_auth import scope_required
+from safeguard.core.api.auth import scope_required
 from safeguard.core.models import ApiKey
 from safeguard.reviews.models import (
     Action,

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, Schema, Status
 
-from safeguard.core.api_auth import scope_required
+from safeguard.core.api.auth import scope_required
 from safeguard.core.models import Organisation, Person
 from safeguard.reviews import rules
 from safeguard.reviews.api.state import (
