@@ -11,7 +11,6 @@ from typing import Any
 from django import forms, template
 from django.http import QueryDict
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -109,7 +108,7 @@ class _ScrollingTableNode(template.Node):
         return format_html(
             '<div class="sg-table-scroll" role="region" aria-label="{}" tabindex="0">{}</div>',
             self.label.resolve(context),
-            mark_safe(self.nodelist.render(context)),  # already rendered (and escaped) above
+            self.nodelist.render(context),  # a SafeString: its parts were escaped as rendered
         )
 
 
