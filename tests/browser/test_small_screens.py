@@ -66,6 +66,7 @@ def test_no_kernel_page_is_wider_than_a_phone(signed_in_page: Any, demo_partners
     too_wide = {}
     for address in KERNEL_PAGES:
         page.goto(address)
+        _shoot(page, "375" + address.replace("/", "-").replace("?", "-") + ".png")
         if _page_width(page) > PHONE["width"]:
             too_wide[address] = _page_width(page)
     assert too_wide == {}
