@@ -481,3 +481,29 @@ def test_an_only_met_list_says_so_and_offers_them(client_for):
     page = client_for(officer).get("/deadlines").content.decode()
     assert "every deadline you can see has been met" in page
     assert 'href="?show_met=on"' in page
+
+
+def test_a_module_that_registers_access_decides_who_sees_its_clocks(world, monkeypatch):
+    """The module's own rule replaces ownership and "see all": only what the person can open."""
+    from django.db.models import Q
+
+    from safeguard.core.selectors import deadlines as deadline_selectors
+
+    monkeypatch.setattr(deadline_selectors, "_ACCESS", {})
+    officer = factories.person("business_unit_officer")
+    openable = world["deadlines"]["theirs"]
+    deadline_selectors.register_deadline_access(
+        "reviews", lambda actor: Q(pk=openable.pk) if actor == world["me"] else Q(pk__in=[])
+    )
+    assert _kinds(deadlines_for(actor=world["me"])) == ["theirs"]
+    assert _kinds(deadlines_for(actor=officer)) == []
+    assert _kinds(deadlines_for(actor=world["stranger"])) == []
+    # A module that has not registered keeps the kernel's ownership rule.
+    other_module = _open(
+        module="training",
+        kind="training",
+        owner_person=world["me"],
+        due_at=timezone.now() + timedelta(days=3),
+        starts_at=timezone.now(),
+    )
+    assert _kinds(deadlines_for(actor=world["me"])) == ["theirs", other_module.kind]

@@ -9,7 +9,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from safeguard.core.api_auth import scopes
+from safeguard.core.api.auth import scopes
 from safeguard.core.models import Organisation
 
 

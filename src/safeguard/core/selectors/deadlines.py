@@ -9,6 +9,7 @@ Python.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,21 +21,44 @@ from safeguard.core import deadline_rules, policies
 from safeguard.core.models import Deadline, Group, Membership, Organisation, Person
 from safeguard.core.roles import Capability
 
+# A module's answer to "which of my deadlines can this person open?", as a filter on Deadline.
+DeadlineAccess = Callable[[Any], Q]
+_ACCESS: dict[str, DeadlineAccess] = {}
 
-def visible_deadlines(*, actor: Any) -> QuerySet[Deadline]:
-    """The open (not cancelled) deadlines this person may see: none by default."""
-    deadlines = Deadline.objects.filter(cancelled_at__isnull=True)
+
+def register_deadline_access(module: str, access: DeadlineAccess) -> None:
+    """Let a module say which of its deadlines a person may see, when its app loads.
+
+    A deadline links to a page of its module, and only the module's policy knows who may open
+    that page; so the module, not the kernel, narrows its own clocks (DESIGN.md 3: a deadline a
+    person cannot open is not shown to them). ``access(actor)`` returns a ``Q`` on ``Deadline``
+    (usually ``subject_id__in`` a subquery of the records the actor may open).
+    """
+    _ACCESS[module] = access
+
+
+def _ownership(actor: Any) -> Q:
+    """The kernel's rule for a module that has not said who may open its clocks."""
     if policies.can(actor, Capability.VIEW_ALL_DEADLINES):
-        return deadlines
-    if not policies.can(actor, Capability.VIEW_DEADLINES):
-        return deadlines.none()
+        return Q()
     # A subquery rather than a join, so a group with many members does not repeat rows.
     my_groups = Membership.objects.filter(person_id=actor.pk).values("group_id")
-    return deadlines.filter(
+    return (
         Q(owner_person_id=actor.pk)
         | Q(owner_organisation_id=actor.organisation_id)
         | Q(group_id__in=my_groups)
     )
+
+
+def visible_deadlines(*, actor: Any) -> QuerySet[Deadline]:
+    """The open (not cancelled) deadlines this person may see and open: none by default."""
+    deadlines = Deadline.objects.filter(cancelled_at__isnull=True)
+    if not policies.can(actor, Capability.VIEW_DEADLINES):
+        return deadlines.none()
+    visible = ~Q(module__in=list(_ACCESS)) & _ownership(actor)
+    for module, access in _ACCESS.items():
+        visible |= Q(module=module) & access(actor)
+    return deadlines.filter(visible)
 
 
 def with_state(deadlines: QuerySet[Deadline], *, now: datetime) -> QuerySet[Deadline]:

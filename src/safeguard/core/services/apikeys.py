@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safeguard.core import audit, policies
-from safeguard.core.api_auth import hash_secret, is_scope, key_state, new_key
+from safeguard.core.api.auth import hash_secret, is_scope, key_state, new_key
 from safeguard.core.models import ApiKey, Organisation
 from safeguard.core.models.audit import AuditAction
 from safeguard.core.roles import Capability

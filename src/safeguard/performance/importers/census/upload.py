@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import BinaryIO
 
-from safeguard.performance.census.problems import Problem
-from safeguard.performance.census.validators import SSDA903_FILES
+from safeguard.performance.importers.census.problems import Problem
+from safeguard.performance.importers.census.validators import SSDA903_FILES
 
 MAX_UPLOAD = 512 * 1024 * 1024  # the CIN parser's own ceiling
 MAX_MEMBERS = 20

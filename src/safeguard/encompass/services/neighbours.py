@@ -24,17 +24,6 @@ LA_CODE = re.compile(r"^\d{3}$")
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
-def covering(la_code: str) -> Neighbour | None:
-    """The active neighbour whose area holds this LA code, if any."""
-    code = la_code.strip()
-    if not code:
-        return None
-    for neighbour in Neighbour.objects.filter(active=True, la_codes__contains=code):
-        if code in neighbour.codes:
-            return neighbour
-    return None
-
-
 def parse_codes(text: str) -> list[str]:
     codes = [c.strip() for c in re.split(r"[,\s]+", text) if c.strip()]
     if not codes:

@@ -1,4 +1,5 @@
-"""The forms of the Encompass pages: each field labelled, each error naming its field."""
+"""The forms of the incident, matching and notification pages: each field labelled, each
+error naming its field."""
 
 from __future__ import annotations
 
@@ -61,47 +62,3 @@ class OutcomeForm(forms.Form):
         if data.get("outcome") == LaOutcome.FOUND_ON_ROLL and not data.get("upn"):
             self.add_error("upn", "Enter the UPN of the pupil the child was found as")
         return data
-
-
-PERIODS = [
-    ("7", "Last 7 days"),
-    ("30", "Last 30 days"),
-    ("90", "Last 90 days"),
-    ("365", "Last year"),
-]
-
-
-class PeriodForm(forms.Form):
-    days = forms.ChoiceField(label="Period", choices=PERIODS, initial="30", required=False)
-
-
-DATE_HINT = "For example, 2026-09-03"
-
-
-class CalendarSettingsForm(forms.Form):
-    day_starts_at = forms.TimeField(
-        label="School day starts at",
-        help_text="24-hour clock, for example 08:45",
-        input_formats=["%H:%M"],
-        error_messages={"required": "Enter the time the school day starts, like 08:45"},
-    )
-    holiday_contact_email = forms.EmailField(
-        label="Holiday contact's e-mail address",
-        help_text="For a school: its key adult on duty at weekends and in holidays. "
-        "For the LA default calendar: the LA's holiday contact.",
-        required=False,
-    )
-
-
-class TermForm(forms.Form):
-    name = forms.CharField(label="Term name", max_length=60, help_text="For example, Autumn 1")
-    starts_on = forms.DateField(
-        label="First day of term", help_text=DATE_HINT, input_formats=["%Y-%m-%d"]
-    )
-    ends_on = forms.DateField(
-        label="Last day of term", help_text=DATE_HINT, input_formats=["%Y-%m-%d"]
-    )
-
-
-class InsetDayForm(forms.Form):
-    date = forms.DateField(label="INSET day", help_text=DATE_HINT, input_formats=["%Y-%m-%d"])

@@ -1,63 +1,22 @@
-"""School calendars: reading a school's effective calendar, and changing calendars (audited).
+"""School calendars: changing the LA default or a school's own calendar (audited).
 
-A school's own calendar overrides the LA default: its terms replace the default's when it has
-any (an academy with its own term dates), its INSET days are always its own, and its start time
-and on-duty key adult are its own. The bank holidays come from the kernel.
+Reading a school's effective calendar (its own over the LA default) is in
+``selectors.calendars``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from safeguard.core import audit, holidays
+from safeguard.core import audit
 from safeguard.core.models import Organisation
 from safeguard.core.models.audit import AuditAction
-from safeguard.encompass import policies, rules
+from safeguard.encompass import policies
 from safeguard.encompass.models import Calendar, InsetDay, Term
-
-DEFAULT_START = time(8, 45)
-
-
-@dataclass(frozen=True)
-class Effective:
-    calendar: rules.SchoolCalendar
-    on_duty_key_adult: Any  # a Person or None
-    la_holiday_contact: Any  # a Person or None
-
-
-def default_calendar() -> Calendar | None:
-    return Calendar.objects.filter(is_default=True).first()
-
-
-def effective_calendar(school: Organisation | None) -> Effective:
-    """``school`` None (a school across the border): the LA default, our best estimate."""
-    default = default_calendar()
-    own = (
-        Calendar.objects.filter(school=school).select_related("holiday_contact").first()
-        if school is not None and school.pk is not None
-        else None
-    )
-    own_terms = list(own.terms.all()) if own is not None else []
-    source_terms = own_terms or (list(default.terms.all()) if default is not None else [])
-    inset: set[date] = set(own.inset_days.values_list("date", flat=True)) if own else set()
-    if not own_terms and default is not None:
-        inset |= set(default.inset_days.values_list("date", flat=True))
-    starts = own.day_starts_at if own else (default.day_starts_at if default else DEFAULT_START)
-    return Effective(
-        calendar=rules.SchoolCalendar(
-            terms=tuple(rules.Term(t.starts_on, t.ends_on) for t in source_terms),
-            inset_days=frozenset(inset),
-            day_starts_at=starts,
-            bank_holidays=holidays.calendar(),
-        ),
-        on_duty_key_adult=own.holiday_contact if own and own.holiday_contact_id else None,
-        la_holiday_contact=default.holiday_contact if default else None,
-    )
 
 
 def _state(calendar: Calendar) -> dict[str, Any]:

@@ -9,7 +9,6 @@ notification is waiting, with a link: the content is read in the service.
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,16 +19,17 @@ from django.utils import timezone
 
 from safeguard.children.models import Pupil
 from safeguard.core import audit
-from safeguard.core.clock import HolidayDataExhausted, WorkingCalendar, london_date
 from safeguard.core.models import Deadline, Organisation, Person
 from safeguard.core.models.audit import AuditAction
 from safeguard.core.outbox import message_enqueue
-from safeguard.core.roles import Role
 from safeguard.core.services.deadlines import deadline_meet, deadline_open
-from safeguard.encompass import calendars, forwarding, neighbours, policies, rules
+from safeguard.encompass import policies, rules
 from safeguard.encompass.models import FirstRecipient, ForwardReason, IncidentChild, Notification
+from safeguard.encompass.selectors.calendars import notification_plan_for
+from safeguard.encompass.selectors.forwards import covering
+from safeguard.encompass.selectors.notifications import coordinators, key_adults
+from safeguard.encompass.services import forwarding
 
-logger = logging.getLogger(__name__)
 RECORD_TYPE = "encompass.notification"
 MODULE = "encompass"
 SUBJECT = "An Operation Encompass notification is waiting"
@@ -43,58 +43,6 @@ def escalate_after() -> timedelta:
 
 def link(notification: Notification) -> str:
     return f"/encompass/notifications/{notification.pk}/"
-
-
-def key_adults(school: Organisation) -> list[Person]:
-    """The school's DSL and deputies: active people of the school with the DSL role."""
-    return list(
-        Person.objects.filter(
-            organisation=school, is_active=True, role_assignments__role=Role.SCHOOL_DSL
-        ).distinct()
-    )
-
-
-def coordinators() -> list[Person]:
-    return list(
-        Person.objects.filter(
-            is_active=True, role_assignments__role=Role.LA_ENCOMPASS_COORDINATOR
-        ).distinct()
-    )
-
-
-def _plan(
-    incident_at: datetime, school: Organisation | None
-) -> tuple[rules.Plan, calendars.Effective, bool]:
-    """The plan, and whether it had to be made without the school calendar (a visible gap).
-
-    When no calendar reaches the date, every working day counts as a school day; when even the
-    bank holiday data ends, every weekday does (and the log says so loudly). Either way the
-    child keeps a clock and the gap shows on the notification and the oversight page.
-    """
-    effective = calendars.effective_calendar(school)
-    has_on_duty = effective.on_duty_key_adult is not None
-    try:
-        plan = rules.notification_plan(
-            incident_at, effective.calendar, has_on_duty_key_adult=has_on_duty
-        )
-        return plan, effective, False
-    except (rules.CalendarNotCovering, HolidayDataExhausted) as gap:
-        day = london_date(incident_at)
-        holidays = effective.calendar.bank_holidays
-        if (
-            isinstance(gap, HolidayDataExhausted)
-            or day + timedelta(days=60) > holidays.covers_until
-        ):
-            logger.error("HOLIDAY DATA EXHAUSTED for an Encompass clock at %s", day.isoformat())
-            holidays = WorkingCalendar.of([], covers_until=day + timedelta(days=400))
-        fallback = rules.SchoolCalendar(
-            terms=(rules.Term(day - timedelta(days=1), day + timedelta(days=60)),),
-            inset_days=frozenset(),
-            day_starts_at=effective.calendar.day_starts_at,
-            bank_holidays=holidays,
-        )
-        plan = rules.notification_plan(incident_at, fallback, has_on_duty_key_adult=has_on_duty)
-        return plan, effective, True
 
 
 def _tell(people: list[Person], notification: Notification, *, step: str, body: str = BODY) -> None:
@@ -123,7 +71,7 @@ def notifications_open(*, child: IncidentChild, actor: Any = None) -> list[Notif
     opened = []
     with transaction.atomic():
         for school in schools:
-            neighbour = neighbours.covering(school.la_code)
+            neighbour = covering(school.la_code)
             if neighbour is not None:
                 # A school across the border: its partnership tells it, not us.
                 forwarding.forward_open(
@@ -143,7 +91,7 @@ def notifications_open(*, child: IncidentChild, actor: Any = None) -> list[Notif
 
 def _open_one(child: IncidentChild, school: Organisation, actor: Any) -> Notification:
     incident_at = child.incident.occurred_at
-    plan, effective, gap = _plan(incident_at, school)
+    plan, effective, gap = notification_plan_for(incident_at, school)
     first = plan.steps[0]
     adults = key_adults(school)
     now = timezone.now()

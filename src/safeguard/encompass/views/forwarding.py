@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 
 from safeguard.core.http import capability_required, public
 from safeguard.core.models import OutboxMessage
-from safeguard.encompass import forward_links, forwarding, neighbours, policies, selectors
-from safeguard.encompass.forms_forwarding import (
+from safeguard.encompass import policies
+from safeguard.encompass.forms.forwarding import (
     ChildForwardForm,
     ForwardActionForm,
     LinkAcknowledgeForm,
@@ -26,6 +26,14 @@ from safeguard.encompass.forms_forwarding import (
 )
 from safeguard.encompass.models import Neighbour
 from safeguard.encompass.policies import Cap
+from safeguard.encompass.selectors.forwards import (
+    RECORD_TYPE,
+    forward_get,
+    forwards_for,
+    neighbours_for,
+)
+from safeguard.encompass.selectors.incidents import unmatched_child_get
+from safeguard.encompass.services import forward_links, forwarding, neighbours
 
 
 def _form_errors(form, error: ValidationError) -> None:  # type: ignore[no-untyped-def]
@@ -36,7 +44,7 @@ def _form_errors(form, error: ValidationError) -> None:  # type: ignore[no-untyp
 @capability_required(Cap.MANAGE_NEIGHBOURS)
 def neighbour_list(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "encompass/neighbours.html", {"neighbours": selectors.neighbours_for(request.user)}
+        request, "encompass/neighbours.html", {"neighbours": neighbours_for(request.user)}
     )
 
 
@@ -82,24 +90,22 @@ def neighbour_create(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Cap.MANAGE_NEIGHBOURS)
 def neighbour_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _neighbour_form(
-        request, get_object_or_404(selectors.neighbours_for(request.user), pk=pk)
-    )
+    return _neighbour_form(request, get_object_or_404(neighbours_for(request.user), pk=pk))
 
 
 @capability_required(Cap.VIEW_FORWARDS)
 def forward_list(request: HttpRequest) -> HttpResponse:
-    rows = selectors.forwards_for(request.user)
+    rows = forwards_for(request.user)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "encompass/forwards.html", {"page": page})
 
 
 @capability_required(Cap.VIEW_FORWARDS)
 def forward_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    forward = selectors.forward_get(request.user, pk)
+    forward = forward_get(request.user, pk)
     email = (
         OutboxMessage.objects.filter(
-            reason="encompass_forward", record_type=forwarding.RECORD_TYPE, record_id=str(pk)
+            reason="encompass_forward", record_type=RECORD_TYPE, record_id=str(pk)
         )
         .order_by("-created_at", "-pk")
         .first()
@@ -121,7 +127,7 @@ def forward_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def forward_action(request: HttpRequest, pk: int) -> HttpResponse:
     if not policies.may_act_on_forward(request.user):
         raise PermissionDenied
-    forward = selectors.forward_get(request.user, pk)
+    forward = forward_get(request.user, pk)
     form = ForwardActionForm(request.POST)
     if form.is_valid():
         act = forwarding.forward_retry if form.cleaned_data["action"] == "retry" else None
@@ -139,7 +145,7 @@ def forward_action(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Cap.MANAGE_UNMATCHED)
 def unmatched_forward(request: HttpRequest, pk: int) -> HttpResponse:
-    child = selectors.unmatched_child_get(request.user, pk)
+    child = unmatched_child_get(request.user, pk)
     form = ChildForwardForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

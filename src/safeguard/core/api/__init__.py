@@ -3,6 +3,7 @@
 Every error, whoever raises it, leaves as
 ``{"error": {"code": ..., "message": ..., "fields": [{"field": ..., "message": ...}]}}``,
 so a partner system needs one parser. Bad input is a 4xx with the field named, never a 500.
+API keys, their scopes and the bearer authentication are in ``safeguard.core.api.auth``.
 """
 
 import contextvars
@@ -27,7 +28,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from safeguard.core import audit
-from safeguard.core.api_auth import KeyRejected, ScopeMissing, scope_required
+from safeguard.core.api.auth import KeyRejected, ScopeMissing, scope_required
 from safeguard.core.models import ApiKey
 from safeguard.core.models.audit import AuditAction
 from safeguard.core.models.organisations import OrganisationKind

@@ -17,8 +17,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from safeguard.performance.census.problems import CensusFileRefused, Problem
 from safeguard.performance.census.schema import SSDA903_TABLES, empty, to_arrow
+from safeguard.performance.importers.census.problems import CensusFileRefused, Problem
 
 Converter = Callable[[str], Any]
 

@@ -21,10 +21,11 @@ from django.utils import timezone
 from safeguard.core import audit
 from safeguard.core.models.audit import AuditAction
 from safeguard.encompass import policies
-from safeguard.encompass.forwarding import LINK_HOURS, RECORD_TYPE
 from safeguard.encompass.models import Forward, ForwardState
+from safeguard.encompass.selectors.forwards import RECORD_TYPE
 
 SALT = "safeguard.encompass.forward-link"
+LINK_HOURS = 72
 
 
 class Refused(Exception):

@@ -1,8 +1,8 @@
-"""The Encompass pages: thin; each parses, calls a selector or service, and renders."""
+"""The Encompass pages from incident to school: the police's incidents and uploads, the LA's
+matches to review and children on no roll, the schools' notifications. Thin: each parses,
+calls a selector or service, and renders."""
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,17 +14,19 @@ from django.utils import timezone
 
 from safeguard.children.importers.common import ImportRejected
 from safeguard.core.http import capability_required
-from safeguard.encompass import notifications as notification_services
-from safeguard.encompass import oversight, policies, review, selectors
-from safeguard.encompass.forms import (
+from safeguard.encompass import policies
+from safeguard.encompass.forms.notifications import (
     AcknowledgeForm,
     OutcomeForm,
-    PeriodForm,
     ReviewForm,
     UploadForm,
 )
-from safeguard.encompass.incident_csv import COLUMNS, incidents_upload
+from safeguard.encompass.importers.incident_csv import COLUMNS, incidents_upload
 from safeguard.encompass.policies import Cap
+from safeguard.encompass.selectors import incidents as incident_selectors
+from safeguard.encompass.selectors import notifications as notification_selectors
+from safeguard.encompass.services import notifications as notification_services
+from safeguard.encompass.services import review
 
 PAGE_SIZE = 50
 
@@ -41,7 +43,7 @@ def _form_errors(form, error: ValidationError) -> None:  # type: ignore[no-untyp
 @capability_required(Cap.VIEW_INCIDENTS)
 def incidents(request: HttpRequest) -> HttpResponse:
     flagged = request.GET.get("flagged") == "1"
-    rows = selectors.incidents_for(request.user, flagged_only=flagged)
+    rows = incident_selectors.incidents_for(request.user, flagged_only=flagged)
     return render(
         request,
         "encompass/incidents.html",
@@ -55,7 +57,7 @@ def incidents(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Cap.VIEW_INCIDENTS)
 def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    incident, children = selectors.incident_get(request.user, pk)
+    incident, children = incident_selectors.incident_get(request.user, pk)
     return render(
         request, "encompass/incident_detail.html", {"incident": incident, "children": children}
     )
@@ -96,7 +98,7 @@ def incident_upload(request: HttpRequest) -> HttpResponse:
 @capability_required(Cap.VIEW_NOTIFICATIONS)
 def notification_list(request: HttpRequest) -> HttpResponse:
     open_only = request.GET.get("all") != "1"
-    rows = selectors.notifications_for(request.user, open_only=open_only)
+    rows = notification_selectors.notifications_for(request.user, open_only=open_only)
     return render(
         request,
         "encompass/notifications.html",
@@ -106,7 +108,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Cap.VIEW_NOTIFICATIONS)
 def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    notification = selectors.notification_get(request.user, pk)
+    notification = notification_selectors.notification_get(request.user, pk)
     may_acknowledge = policies.may_acknowledge(request.user, notification)
     form = AcknowledgeForm(request.POST or None)
     if request.method == "POST":
@@ -139,13 +141,13 @@ def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Cap.REVIEW_MATCHES)
 def review_queue(request: HttpRequest) -> HttpResponse:
-    rows = selectors.review_queue(request.user)
+    rows = incident_selectors.review_queue(request.user)
     return render(request, "encompass/review_queue.html", {"page": _page(request, rows)})
 
 
 @capability_required(Cap.REVIEW_MATCHES)
 def review_child(request: HttpRequest, pk: int) -> HttpResponse:
-    child = selectors.review_child_get(request.user, pk)
+    child = incident_selectors.review_child_get(request.user, pk)
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         decide = (
@@ -165,13 +167,13 @@ def review_child(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Cap.MANAGE_UNMATCHED)
 def unmatched(request: HttpRequest) -> HttpResponse:
-    rows = selectors.unmatched_queue(request.user)
+    rows = incident_selectors.unmatched_queue(request.user)
     return render(request, "encompass/unmatched.html", {"page": _page(request, rows)})
 
 
 @capability_required(Cap.MANAGE_UNMATCHED)
 def unmatched_child(request: HttpRequest, pk: int) -> HttpResponse:
-    child = selectors.unmatched_child_get(request.user, pk)
+    child = incident_selectors.unmatched_child_get(request.user, pk)
     form = OutcomeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -189,17 +191,6 @@ def unmatched_child(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "encompass/unmatched_child.html", {"child": child, "form": form})
 
 
-@capability_required(Cap.VIEW_OVERSIGHT)
-def oversight_page(request: HttpRequest) -> HttpResponse:
-    form = PeriodForm(request.GET or None)
-    days = int(form.cleaned_data.get("days") or 30) if form.is_valid() else 30
-    end = timezone.now()
-    figures = oversight.figures(request.user, start=end - timedelta(days=days), end=end)
-    return render(
-        request, "encompass/oversight.html", {"form": form, "figures": figures, "days": days}
-    )
-
-
 urlpatterns = [
     path("incidents/", incidents, name="incidents"),
     path("incidents/upload/", incident_upload, name="incident_upload"),
@@ -210,5 +201,4 @@ urlpatterns = [
     path("review/<int:pk>/", review_child, name="review_child"),
     path("unmatched/", unmatched, name="unmatched"),
     path("unmatched/<int:pk>/", unmatched_child, name="unmatched_child"),
-    path("oversight/", oversight_page, name="oversight"),
 ]

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from safeguard.performance.presenting import Line
+from safeguard.performance.views.presenting import Line
 
 HEADERS = [
     "Theme",

@@ -21,6 +21,7 @@ from safeguard.children.models import Pupil
 from safeguard.core import audit
 from safeguard.core.models.audit import AuditAction
 from safeguard.encompass.models import IncidentChild, MatchState
+from safeguard.encompass.services.notifications import notifications_open
 
 Matcher = Callable[[Sequence[linkage.Person], Sequence[linkage.Person]], list[linkage.Match]]
 MATCH: Matcher = selectors.match_with_active_model
@@ -67,8 +68,6 @@ def children_match(*, children: Sequence[IncidentChild], actor: Any = None) -> l
 
     Returns the children whose state changed. Safe to run twice: only pending children move.
     """
-    from safeguard.encompass.notifications import notifications_open
-
     waiting = [c for c in children if c.match_state == MatchState.PENDING and not c.withdrawn]
     if not waiting:
         return []

@@ -26,14 +26,15 @@ from safeguard.children import normalise
 from safeguard.children.importers.common import ImportRejected, RowError, decode_text
 from safeguard.core.clock import LONDON
 from safeguard.core.models import Organisation
-from safeguard.encompass.incidents import (
+from safeguard.encompass.models import Incident
+from safeguard.encompass.services.incidents import (
     AdultData,
     ChildData,
     IncidentData,
     incident_receive,
     problems,
 )
-from safeguard.encompass.models import Incident
+from safeguard.encompass.services.matching import incident_match
 
 INCIDENT_COLUMNS = ("incident_reference", "occurred_at", "kind", "location")
 ADULT_COLUMNS = tuple(
@@ -197,8 +198,6 @@ def incidents_upload(
     *, actor: Any, force: Organisation, data: bytes, file_name: str
 ) -> list[tuple[Incident, bool]]:
     """Store every incident of the file, or none. Matching follows, outside the transaction."""
-    from safeguard.encompass.matching import incident_match
-
     incidents = parse(decode_text(data, name=file_name), name=file_name)
     with transaction.atomic():
         stored = [incident_receive(actor=actor, force=force, data=item) for item in incidents]

@@ -14,9 +14,9 @@ from safeguard.children.models import Pupil
 from safeguard.core import audit
 from safeguard.core.models.audit import AuditAction
 from safeguard.encompass import policies
-from safeguard.encompass.matching import RECORD_TYPE
 from safeguard.encompass.models import IncidentChild, LaOutcome, MatchState
-from safeguard.encompass.notifications import notifications_open
+from safeguard.encompass.services.matching import RECORD_TYPE
+from safeguard.encompass.services.notifications import notifications_open
 
 
 def _locked(child: IncidentChild) -> IncidentChild:

@@ -1,4 +1,5 @@
-"""Every read of Encompass records, already filtered to what the actor may see.
+"""Reading incidents and their children: the police lists, and the LA's review and unmatched
+queues, already filtered to what the actor may see.
 
 Reading a child's record (an incident's children, a notification, a match to review) writes a
 view row to the audit trail, so anyone entitled can see who looked at a child.
@@ -13,19 +14,13 @@ from django.http import Http404
 
 from safeguard.core import audit
 from safeguard.encompass import policies
-from safeguard.encompass.models import (
-    Forward,
-    Incident,
-    IncidentChild,
-    MatchState,
-    Neighbour,
-    Notification,
-)
+from safeguard.encompass.models import Incident, IncidentChild, MatchState
 
 CHILD = "encompass.incident_child"
 
 
-def _viewed(actor: Any, children: list[IncidentChild]) -> None:
+def children_viewed(actor: Any, children: list[IncidentChild]) -> None:
+    """One view row per child read: other selectors that show a child call this too."""
     for child in children:
         audit.record_view(actor=actor, record_type=CHILD, record_id=child.pk)
 
@@ -58,25 +53,8 @@ def incident_get(actor: Any, pk: int) -> tuple[Incident, list[IncidentChild]]:
         .order_by("pk")
     )
     audit.record_view(actor=actor, record_type="encompass.incident", record_id=incident.pk)
-    _viewed(actor, children)
+    children_viewed(actor, children)
     return incident, children
-
-
-def notifications_for(actor: Any, *, open_only: bool = False) -> QuerySet[Notification]:
-    rows = policies.notifications_visible(actor, Notification.objects.all())
-    if open_only:
-        rows = rows.filter(acknowledged_at__isnull=True)
-    return rows.select_related("school", "child__incident").order_by("school_due_at", "pk")
-
-
-def notification_get(actor: Any, pk: int) -> Notification:
-    found = notifications_for(actor).select_related("child__pupil", "acknowledged_by")
-    notification = found.filter(pk=pk).first()
-    if notification is None:
-        raise Http404
-    audit.record_view(actor=actor, record_type="encompass.notification", record_id=pk)
-    _viewed(actor, [notification.child])
-    return notification
 
 
 def review_queue(actor: Any) -> QuerySet[IncidentChild]:
@@ -93,7 +71,7 @@ def review_child_get(actor: Any, pk: int) -> IncidentChild:
     child = review_queue(actor).filter(pk=pk).first()
     if child is None:
         raise Http404
-    _viewed(actor, [child])
+    children_viewed(actor, [child])
     return child
 
 
@@ -110,25 +88,5 @@ def unmatched_child_get(actor: Any, pk: int) -> IncidentChild:
     child = unmatched_queue(actor).filter(pk=pk).first()
     if child is None:
         raise Http404
-    _viewed(actor, [child])
+    children_viewed(actor, [child])
     return child
-
-
-def forwards_for(actor: Any) -> QuerySet[Forward]:
-    """Forwards to neighbouring partnerships the actor may see, newest first."""
-    rows = policies.forwards_visible(actor, Forward.objects.all())
-    return rows.select_related("neighbour", "child__incident").order_by("-created_at", "-pk")
-
-
-def forward_get(actor: Any, pk: int) -> Forward:
-    forward = forwards_for(actor).filter(pk=pk).first()
-    if forward is None:
-        raise Http404
-    audit.record_view(actor=actor, record_type="encompass.forward", record_id=pk)
-    return forward
-
-
-def neighbours_for(actor: Any) -> QuerySet[Neighbour]:
-    if not policies.can(actor, policies.Cap.MANAGE_NEIGHBOURS):
-        return Neighbour.objects.none()
-    return Neighbour.objects.order_by("name")

@@ -32,8 +32,8 @@ import pyarrow as pa
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
-from safeguard.performance.census.problems import CensusFileRefused, Problem
 from safeguard.performance.census.schema import CIN_TABLES, to_arrow
+from safeguard.performance.importers.census.problems import CensusFileRefused, Problem
 
 MAX_BYTES = 512 * 1024 * 1024  # a national-scale file is well under this
 

@@ -20,7 +20,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from safeguard.performance.census import cin_xml, ssda903_csv
+from safeguard.performance.importers.census import cin_xml, ssda903_csv
 
 RUNNER = Path(__file__).with_name("validator_runner.py")
 TIMEOUT_SECONDS = 900
@@ -61,7 +61,7 @@ def default_venv() -> Path:
     configured = os.environ.get("SAFEGUARD_VALIDATORS_VENV")
     if configured:
         return Path(configured)
-    return Path(__file__).resolve().parents[4] / ".venv-validators"
+    return Path(__file__).resolve().parents[5] / ".venv-validators"
 
 
 def python_of(venv: Path | None = None) -> Path:

@@ -8,7 +8,7 @@ next-school-day rule, read from our calendar as the best estimate. The worker se
   only that neighbour's children, ``Authorization: Bearer`` their key), idempotent on their
   side on force and incident reference, so a resend updates and never duplicates;
 * otherwise by e-mail to the neighbour's secure contact, saying only that a notification is
-  waiting, with a link (``forward_links``) to read that one child's forward here.
+  waiting, with a link (``services.forward_links``) to read that one child's forward here.
 
 Failures of the API are retried with backoff, then the forward fails and our LA coordinators
 are told. Several workers may run: a forward is claimed with a conditional update of its lease.
@@ -37,7 +37,7 @@ from safeguard.core.models import Deadline, Organisation
 from safeguard.core.models.audit import AuditAction
 from safeguard.core.outbox import message_enqueue
 from safeguard.core.services.deadlines import deadline_meet, deadline_open
-from safeguard.encompass import neighbours, policies
+from safeguard.encompass import policies
 from safeguard.encompass.models import (
     Forward,
     ForwardAttempt,
@@ -48,11 +48,13 @@ from safeguard.encompass.models import (
     MatchState,
     Neighbour,
 )
+from safeguard.encompass.selectors.calendars import notification_plan_for
+from safeguard.encompass.selectors.forwards import RECORD_TYPE, covering
+from safeguard.encompass.selectors.notifications import coordinators
+from safeguard.encompass.services import forward_links, neighbours
 
 logger = logging.getLogger(__name__)
-RECORD_TYPE = "encompass.forward"
 MODULE = "encompass"
-LINK_HOURS = 72
 LEASE_SECONDS = 120
 FIRST_DELAY_SECONDS = 60
 MAX_DELAY_SECONDS = 60 * 60
@@ -93,14 +95,12 @@ def forward_open(
     actor: Any = None,
 ) -> Forward:
     """One forward per child and neighbour; opening twice returns the first."""
-    from safeguard.encompass.notifications import _plan
-
     existing = Forward.objects.filter(child=child, neighbour=neighbour).first()
     if existing is not None:
         return existing
     school = Organisation.objects.filter(urn=school_urn).first() if school_urn else None
     incident_at = child.incident.occurred_at
-    plan, _, _ = _plan(incident_at, school)
+    plan, _, _ = notification_plan_for(incident_at, school)
     now = timezone.now()
     with transaction.atomic():
         forward = Forward.objects.create(
@@ -158,7 +158,7 @@ def child_forward(
         raise ValidationError({"school_urn": "Enter the school's URN or its LA code"})
     if not neighbours.LA_CODE.match(code):
         raise ValidationError({"la_code": "LA code must be three digits, such as 873"})
-    neighbour = neighbours.covering(code)
+    neighbour = covering(code)
     if neighbour is None:
         raise ValidationError(
             {"la_code": f"No neighbouring partnership covers LA code {code}: add it first"}
@@ -347,8 +347,6 @@ def _post(forward: Forward) -> Outcome:
 
 
 def _finish(pk: int, *, worker_id: str, outcome: Outcome, now: datetime) -> None:
-    from safeguard.encompass import forward_links
-
     with transaction.atomic():
         current = Forward.objects.select_for_update().get(pk=pk)
         if current.locked_by != worker_id or current.state not in DUE_STATES:
@@ -419,8 +417,6 @@ def _clock(forward: Forward) -> Deadline | None:
 
 
 def _tell_coordinators(forward: Forward, *, step: str) -> None:
-    from safeguard.encompass.notifications import coordinators
-
     for person in coordinators():
         message_enqueue(
             recipient=person,

@@ -17,10 +17,12 @@ from django.urls import path
 from safeguard.core.http import capability_required
 from safeguard.core.models import Organisation, Person
 from safeguard.core.models.organisations import OrganisationKind
-from safeguard.encompass import calendars, policies
-from safeguard.encompass.forms import CalendarSettingsForm, InsetDayForm, TermForm
+from safeguard.encompass import policies
+from safeguard.encompass.forms.calendars import CalendarSettingsForm, InsetDayForm, TermForm
 from safeguard.encompass.models import Calendar
 from safeguard.encompass.policies import Cap
+from safeguard.encompass.selectors.calendars import DEFAULT_START, default_calendar
+from safeguard.encompass.services import calendars
 
 
 def _school(request: HttpRequest) -> Organisation | None:
@@ -62,14 +64,12 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
         return render(request, "encompass/calendar_none.html", {})
     if not allowed:
         raise PermissionDenied
-    calendar = (
-        Calendar.objects.filter(school=school).first() if school else calendars.default_calendar()
-    )
+    calendar = Calendar.objects.filter(school=school).first() if school else default_calendar()
     action = request.POST.get("action", "") if request.method == "POST" else ""
     settings_form = CalendarSettingsForm(
         request.POST if action == "settings" else None,
         initial={
-            "day_starts_at": (calendar.day_starts_at if calendar else calendars.DEFAULT_START),
+            "day_starts_at": (calendar.day_starts_at if calendar else DEFAULT_START),
             "holiday_contact_email": calendar.holiday_contact.email
             if calendar and calendar.holiday_contact
             else "",
