@@ -391,7 +391,13 @@ def test_pagination_fifty_a_page_keeping_the_filters(client_for):
 def _at(kind, *, due_in_days, met=False, owner=None):
     now = timezone.now()
     due = now + timedelta(days=due_in_days)
-    deadline = _open(kind=kind, due_at=due, starts_at=due - timedelta(days=40), owner_person=owner)
+    deadline = _open(
+        module="training",
+        kind=kind,
+        due_at=due,
+        starts_at=due - timedelta(days=40),
+        owner_person=owner,
+    )
     if met:
         Deadline.objects.filter(pk=deadline.pk).update(met_at=due - timedelta(hours=1))
     return deadline

@@ -50,11 +50,12 @@ _subjects = count(1)
 
 def _deadline(*, due_in_days: float, met: bool = False, **owners) -> Deadline:
     due = timezone.now() + timedelta(days=due_in_days)
+    # A module with no access rule of its own, so the kernel's ownership rule decides.
     deadline = deadline_open(
-        module="reviews",
-        kind="rapid_review",
-        title="Rapid Review due",
-        subject_type="reviews.incident",
+        module="training",
+        kind="course",
+        title="Course due",
+        subject_type="training.course",
         subject_id=next(_subjects),
         starts_at=due - timedelta(days=30),
         due_at=due,
