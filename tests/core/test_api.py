@@ -15,7 +15,7 @@ from ninja import Router, Schema
 
 from safeguard.core import audit
 from safeguard.core.api import SafeguardAPI, install
-from safeguard.core.api.auth import ApiKeyAuth
+from safeguard.core.api.auth import ApiKeyAuth, scope_required
 from safeguard.core.context import current_api_key_id
 from safeguard.core.models import ApiKey, AuditEvent
 from safeguard.core.models.audit import AuditAction
@@ -289,6 +289,18 @@ def post_referral(request: Any, payload: Referral) -> dict[str, Any]:
     return {"ok": True}
 
 
+@test_router.get("/referrals")
+def get_referrals(request: Any) -> dict[str, Any]:
+    audit.record(action="view", record_type="test.referral", record_id="R-1")
+    return {"ok": True}
+
+
+@test_router.post("/scoped-referrals")
+@scope_required("partnership:read")
+def post_scoped_referral(request: Any, payload: Referral) -> dict[str, Any]:
+    return {"ok": True}
+
+
 test_api = SafeguardAPI(urls_namespace="api_test", docs_url=None, auth=ApiKeyAuth())
 install(test_api)
 test_api.add_router("/test", test_router)
@@ -353,3 +365,52 @@ def test_a_django_validation_error_in_a_route_is_422_with_its_field(client: Clie
     assert body(response)["error"]["fields"] == [
         {"field": "reference", "message": "This reference has been used"}
     ]
+
+
+@pytest.mark.urls("tests.core.test_api")
+def test_each_operation_is_audited_under_its_own_name(client: Client) -> None:
+    # GET and POST share one path, so the URL resolver knows only the first one's name.
+    _, full_key = make_key()
+    client.post(
+        "/api/test/test/referrals",
+        data={"reference": "R-2", "count": 1},
+        content_type="application/json",
+        **bearer(full_key),
+    )
+    client.get("/api/test/test/referrals", **bearer(full_key))
+    routes = [
+        e.route for e in AuditEvent.objects.filter(record_type="test.referral").order_by("seq")
+    ]
+    assert routes == ["api_test:post_referral", "api_test:get_referrals"]
+
+
+@pytest.mark.urls("tests.core.test_api")
+def test_the_scope_is_checked_before_the_body_is_read(client: Client) -> None:
+    key, full_key = make_key(scopes=["partnership:read"])
+    ApiKey.objects.filter(pk=key.pk).update(scopes=[])
+    response = client.post(
+        "/api/test/test/scoped-referrals",
+        data={"count": "many"},
+        content_type="application/json",
+        **bearer(full_key),
+    )
+    assert response.status_code == 403
+    assert body(response)["error"]["fields"] == []
+    event = last_event()
+    assert (event.action, event.detail) == (AuditAction.DENIED, "needs scope partnership:read")
+    assert (event.api_key_id, event.route) == (key.pk, "api_test:post_scoped_referral")
+
+
+def test_a_key_without_the_scope_is_refused_before_an_incident_is_read(client: Client) -> None:
+    key, full_key = make_key(scopes=["partnership:read"])
+    response = client.post(
+        "/api/v1/encompass/incidents",
+        data={"children": "not a list"},
+        content_type="application/json",
+        **bearer(full_key),
+    )
+    assert response.status_code == 403
+    assert "encompass:incidents:write" in body(response)["error"]["message"]
+    event = last_event()
+    assert (event.action, event.api_key_id) == (AuditAction.DENIED, key.pk)
+    assert event.route == "api:incident_send"

@@ -22,13 +22,16 @@ from django.http import (
     HttpResponseNotAllowed,
     JsonResponse,
 )
+from django.http.response import HttpResponseBase
 from django.urls import URLPattern, URLResolver, re_path
 from ninja import NinjaAPI, Query, Router, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.operation import Operation
 
 from safeguard.core import audit
-from safeguard.core.api.auth import KeyRejected, ScopeMissing, scope_required
+from safeguard.core.api.auth import KeyRejected, ScopeMissing, require_scope, scope_required
+from safeguard.core.context import current_route
 from safeguard.core.models import ApiKey
 from safeguard.core.models.audit import AuditAction
 from safeguard.core.models.organisations import OrganisationKind
@@ -159,10 +162,14 @@ def _json_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResp
 
 
 class SafeguardAPI(NinjaAPI):
-    """NinjaAPI with two guarantees the kernel relies on.
+    """NinjaAPI with the guarantees the kernel relies on, given to every route of every module.
 
     Each view runs in its own copy of the context, so the API key id set by authentication
-    ends with the request instead of leaking into the next one served by the same thread; and
+    ends with the request instead of leaking into the next one served by the same thread.
+    Each operation is audited under its own name (``api:incident_statuses`` for the GET, not the
+    name of the POST that shares its path, which is all the URL resolver knows). A route's
+    scope (``scope_required``) is checked straight after the key, before its body or query is
+    read, so a key without the scope learns nothing of the fields and leaves an audit row. And
     unknown paths under the API answer in the JSON error shape, not an HTML page.
     """
 
@@ -174,8 +181,49 @@ class SafeguardAPI(NinjaAPI):
                     pattern.callback = _json_not_found
                 else:
                     pattern.callback = _isolated(pattern.callback)
+        for route, operation in self.operations():
+            _guard(self, operation, route=route)
         urls.append(re_path(r"^.*$", _json_not_found))
         return urls
+
+    def operations(self) -> list[tuple[str, Operation]]:
+        """Every operation with the route name its audit rows carry (``namespace:url_name``)."""
+        found = []
+        for bound in self._get_bound_routers():
+            for path_view in bound.path_operations.values():
+                for operation in path_view.operations:
+                    name = getattr(operation, "url_name", "") or self.get_operation_url_name(
+                        operation, router=bound.template
+                    )
+                    if bound.url_name_prefix:
+                        name = f"{bound.url_name_prefix}_{name}"
+                    found.append((f"{self.urls_namespace}:{name}", operation))
+        return found
+
+
+def _guard(api: NinjaAPI, operation: Operation, *, route: str) -> None:
+    """Name the operation in the audit trail, and check its scope before reading its input."""
+    run, checks = operation.run, operation._run_checks
+    scope: str | None = getattr(operation.view_func, "required_scope", None)
+
+    def named_run(request: HttpRequest, **kwargs: Any) -> HttpResponseBase:
+        token = current_route.set(route)
+        try:
+            return run(request, **kwargs)
+        finally:
+            current_route.reset(token)
+
+    def scoped_checks(request: HttpRequest) -> HttpResponse | None:
+        refused = checks(request)
+        if refused is None and scope is not None:
+            try:
+                require_scope(request, scope)
+            except ScopeMissing as missing:
+                return api.on_exception(request, missing)
+        return refused
+
+    operation.run = named_run  # type: ignore[method-assign]
+    operation._run_checks = scoped_checks  # type: ignore[method-assign]
 
 
 def _isolated(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
