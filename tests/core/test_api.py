@@ -270,6 +270,30 @@ def test_openapi_describes_routes_security_and_errors(client: Client) -> None:
     assert "ErrorOut" in document["components"]["schemas"]
 
 
+def test_every_list_is_a_page_with_limit_and_offset(client: Client) -> None:
+    """README promises ``{count, items}`` with ``limit``/``offset`` for every list."""
+    document = body(client.get("/api/v1/openapi.json"))
+    schemas = document["components"]["schemas"]
+    lists = []
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            ok = operation["responses"].get("200") or operation["responses"].get("201")
+            schema = ok["content"]["application/json"]["schema"] if ok else {}
+            assert schema.get("type") != "array", f"{method} {path} answers a bare array"
+            ref = schema.get("$ref", "").rsplit("/", 1)[-1]
+            if "items" in schemas.get(ref, {}).get("properties", {}):
+                lists.append(f"{method} {path}")
+                assert {"count", "limit", "offset", "items"} <= set(schemas[ref]["required"])
+                names = {p["name"] for p in operation.get("parameters", [])}
+                assert {"limit", "offset"} <= names, f"{method} {path} takes no limit/offset"
+    assert {
+        "get /api/v1/organisations",
+        "get /api/v1/reviews/cases",
+        "get /api/v1/performance/indicators",
+        "get /api/v1/encompass/incidents",
+    } <= set(lists)
+
+
 # --- errors raised inside routes, through a second API built with the same kernel ------------
 
 

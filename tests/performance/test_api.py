@@ -50,7 +50,7 @@ def test_reads_need_a_key_with_the_read_scope(owner) -> None:
     assert _get("/indicators", None).status_code == 401
     assert _get("/indicators", _key(owner, "performance:submit")).status_code == 403
     key = _key(factories.organisation(), "performance:read")
-    body = _get("/indicators", key).json()
+    body = _get("/indicators", key).json()["items"]
     assert body[0]["code"] == "icpc"
     assert body[0]["latest"] == {"period": "2025-01", "value": 50.0}
     assert body[0]["variation"] == "concern"
@@ -117,3 +117,15 @@ def test_the_walk_expects_exactly_the_routes_the_router_has() -> None:
         if path.startswith("/api/v1/performance/")
     }
     assert found == set(walk.API)
+
+
+def test_the_scorecard_is_a_page_of_indicators(owner) -> None:
+    for code in ("a", "b", "c"):
+        helpers.indicator(owner, code=code)
+    key = _key(owner, "performance:read")
+    page = _get("/indicators?limit=2&offset=1", key).json()
+    assert (page["count"], page["limit"], page["offset"]) == (3, 2, 1)
+    assert len(page["items"]) == 2
+    everything = _get("/indicators", key).json()["items"]
+    assert [i["code"] for i in page["items"]] == [i["code"] for i in everything][1:3]
+    assert _get("/indicators?limit=201", key).status_code == 422

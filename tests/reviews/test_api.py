@@ -192,8 +192,11 @@ def test_partners_contribute_answer_requests_and_report_actions(client: Client) 
     assert _post(client, progress, done, _key(p.icb, "reviews:actions")).status_code == 404
     assert _post(client, progress, done, police).json()["status"] == "completed"
 
-    listing = client.get("/api/v1/reviews/cases", **police).json()
+    page = client.get("/api/v1/reviews/cases", **police).json()
+    assert (page["count"], page["limit"], page["offset"]) == (1, 50, 0)
+    listing = page["items"]
     assert [c["reference"] for c in listing] == [incident.reference]
+    assert client.get("/api/v1/reviews/cases?offset=1", **police).json()["items"] == []
     assert listing[0]["referred_by_you"] is False
     assert listing[0]["actions"][0]["status"] == "completed"
     assert "Ava" not in json.dumps(listing)

@@ -16,6 +16,7 @@ from ninja import Field, NinjaAPI, Query, Router, Schema, Status
 from safeguard.core import audit
 from safeguard.core.api import ERRORS, WRITE_ERRORS
 from safeguard.core.api.auth import scope_required
+from safeguard.core.api.pages import Limit, Offset, Page, page_of
 from safeguard.core.models import ApiKey
 from safeguard.encompass.selectors.incidents import incidents_for_force
 from safeguard.encompass.services.incidents import (
@@ -143,10 +144,7 @@ class IncidentStatus(Schema):
     children: list[ChildStatus]
 
 
-class IncidentPage(Schema):
-    count: int
-    limit: int
-    offset: int
+class IncidentPage(Page):
     items: list[IncidentStatus]
 
 
@@ -190,22 +188,19 @@ def incident_statuses(
     reference: Annotated[
         str | None, Query(description="Only the incident with this reference")
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=200, description="Page size")] = 50,
-    offset: Annotated[int, Query(ge=0, description="Rows to skip")] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     """The calling force's incidents, newest first: each child's match and the schools told,
     with the moment each had to be told by and whether it acknowledged. No child's details."""
     key: ApiKey = request.auth  # type: ignore[attr-defined]
     rows = incidents_for_force(key.organisation, reference=reference)
-    page = list(rows[offset : offset + limit])
-    for incident in page:
+
+    def item(incident: Any) -> dict[str, Any]:
         audit.record_view(actor=None, record_type="encompass.incident", record_id=incident.pk)
-    return {
-        "count": rows.count(),
-        "limit": limit,
-        "offset": offset,
-        "items": [_status(incident) for incident in page],
-    }
+        return _status(incident)
+
+    return page_of(rows, limit=limit, offset=offset, item=item)
 
 
 def install(api: NinjaAPI) -> None:

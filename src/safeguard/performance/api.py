@@ -15,6 +15,7 @@ from ninja import Field, NinjaAPI, Router, Schema
 
 from safeguard.core.api import ERRORS, WRITE_ERRORS, ErrorOut
 from safeguard.core.api.auth import scope_required
+from safeguard.core.api.pages import Limit, Offset, Page, page_of
 from safeguard.core.models import ApiKey
 from safeguard.performance import analysis, periods
 from safeguard.performance.models import Indicator
@@ -70,6 +71,10 @@ class ReturnIn(Schema):
     values: list[ValueIn] = Field(..., min_length=1, max_length=1000)
 
 
+class IndicatorPage(Page):
+    items: list[IndicatorOut]
+
+
 class ReturnOut(Schema):
     saved: int
 
@@ -101,12 +106,14 @@ def build_router() -> Router:
     """A fresh router each time, so tests can mount the module on an API of their own."""
     router = Router(tags=["performance"])
 
-    @router.get("/indicators", response={200: list[IndicatorOut], **ERRORS}, summary="Scorecard")
+    @router.get("/indicators", response={200: IndicatorPage, **ERRORS}, summary="Scorecard")
     @scope_required(READ)
-    def indicators(request: HttpRequest) -> list[dict[str, Any]]:
+    def indicators(request: HttpRequest, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
         """Every active indicator with its latest value and early-warning reading."""
         rows: list[ScorecardRow] = scorecard_rows_for_key()
-        return [_summary(row.indicator, row.reading) for row in rows]
+        return page_of(
+            rows, limit=limit, offset=offset, item=lambda row: _summary(row.indicator, row.reading)
+        )
 
     @router.get(
         "/indicators/{code}",

@@ -31,6 +31,7 @@ from ninja.operation import Operation
 
 from safeguard.core import audit
 from safeguard.core.api.auth import KeyRejected, ScopeMissing, require_scope, scope_required
+from safeguard.core.api.pages import Limit, Offset, Page, page_of
 from safeguard.core.context import current_route
 from safeguard.core.models import ApiKey
 from safeguard.core.models.audit import AuditAction
@@ -267,10 +268,7 @@ class OrganisationOut(Schema):
     active: bool
 
 
-class OrganisationPage(Schema):
-    count: int
-    limit: int
-    offset: int
+class OrganisationPage(Page):
     items: list[OrganisationOut]
 
 
@@ -287,9 +285,6 @@ def whoami(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-MAX_LIMIT = 200
-
-
 @router.get("/organisations", response={200: OrganisationPage, **ERRORS}, summary="Organisations")
 @scope_required("partnership:read")
 def organisations(
@@ -297,17 +292,12 @@ def organisations(
     kind: Annotated[
         OrganisationKind | None, Query(description="Only organisations of this kind")
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size")] = 50,
-    offset: Annotated[int, Query(ge=0, description="Rows to skip")] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     """The partnership's organisations, by name, a page at a time (``count`` is the total)."""
     rows = selectors.organisations_for_key(key=request.auth, kind=kind)  # type: ignore[attr-defined]
-    return {
-        "count": rows.count(),
-        "limit": limit,
-        "offset": offset,
-        "items": list(rows[offset : offset + limit]),
-    }
+    return page_of(rows, limit=limit, offset=offset)
 
 
 @router.get(

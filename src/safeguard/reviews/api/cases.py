@@ -16,6 +16,7 @@ from ninja import Field, Router, Schema, Status
 
 from safeguard.core.api import ERRORS, WRITE_ERRORS, ErrorOut
 from safeguard.core.api.auth import scope_required
+from safeguard.core.api.pages import Limit, Offset, Page, page_of
 from safeguard.core.models import ApiKey, Organisation, Person
 from safeguard.core.models.organisations import OrganisationKind
 from safeguard.core.roles import Role
@@ -299,29 +300,34 @@ def _action_out(action: Action) -> dict[str, Any]:
     }
 
 
+class PartnerCasePage(Page):
+    items: list[PartnerCaseOut]
+
+
 @router.get(
     "/cases",
-    response={200: list[PartnerCaseOut], **ERRORS},
+    response={200: PartnerCasePage, **ERRORS},
     summary="Your cases",
     operation_id=KEPT_ID + "cases",
 )
 @scope_required("reviews:read")
-def cases(request: HttpRequest) -> list[dict[str, Any]]:
+def cases(request: HttpRequest, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
     """The cases your organisation referred, was asked to inform, or owns actions in: their
-    stage, your agency's requests and your actions. No child's details.
+    stage, your agency's requests and your actions, oldest first. No child's details.
     """
     organisation = _key(request).organisation
     found = case_selectors.cases_for_organisation(organisation=organisation)
-    return [
-        {
+
+    def item(row: dict[str, Any]) -> dict[str, Any]:
+        return {
             "reference": row["incident"].reference,
             "status": row["incident"].status,
             "referred_by_you": row["incident"].referring_organisation_id == organisation.pk,
             "agency_requests": [_request_out(r) for r in row["requests"]],
             "actions": [_action_out(a) for a in row["actions"]],
         }
-        for row in found
-    ]
+
+    return page_of(found, limit=limit, offset=offset, item=item)
 
 
 @router.post(
