@@ -1,6 +1,7 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from safeguard.api import api
+from safeguard.core.api import json_not_found
 
 handler403 = "safeguard.core.views.errors.forbidden"
 handler404 = "safeguard.core.views.errors.not_found"
@@ -8,6 +9,7 @@ handler500 = "safeguard.core.views.errors.server_error"
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    re_path(r"^api(/|$)", json_not_found),  # other versions, or none: JSON, not an HTML page
     path("reviews/", include("safeguard.reviews.urls")),
     path("encompass/", include("safeguard.encompass.urls")),
     path("performance/", include("safeguard.performance.urls")),

@@ -13,7 +13,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import (
     Http404,
@@ -24,6 +25,7 @@ from django.http import (
 )
 from django.http.response import HttpResponseBase
 from django.urls import URLPattern, URLResolver, re_path
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Query, Router, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -72,6 +74,7 @@ _CODES = {
     403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
+    413: "too_large",
     422: "validation_error",
     429: "too_many_requests",
 }
@@ -143,6 +146,18 @@ def _handlers(api: NinjaAPI) -> dict[type[Exception], Callable[[HttpRequest, Any
             return respond(request, 400, error_body(code, message, fields))
         return respond(request, exc.status_code, error_body(code, exc.message))
 
+    def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        message = f"The request body is larger than the limit of {limit:,} bytes."
+        fields = [{"field": "body", "message": message}]
+        return respond(request, 413, error_body("too_large", message, fields))
+
+    def out_of_range(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+        # A date or number the schema allows but the calendar or the database cannot hold
+        # (a deadline counted on from 31 December 9999, an id past 64 bits).
+        message = "A date or number is out of range."
+        return respond(request, 422, error_body("validation_error", message))
+
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("API error on %s", request.path)
         return respond(request, 500, error_body("server_error", "Something went wrong."))
@@ -154,12 +169,20 @@ def _handlers(api: NinjaAPI) -> dict[type[Exception], Callable[[HttpRequest, Any
         Http404: not_found,
         AuthenticationError: unauthorised,
         HttpError: http_error,
+        RequestDataTooBig: too_large,
+        OverflowError: out_of_range,
         Exception: server_error,
     }
 
 
-def _json_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    return JsonResponse(error_body("not_found", "There is no such API route."), status=404)
+JSON = "application/json; charset=utf-8"  # what Ninja's own answers carry
+
+
+@csrf_exempt  # a partner system sends no CSRF token; without this a POST got Django's HTML 403
+def json_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """Any method, any path under ``/api/`` that names no route: 404 in the error shape."""
+    body = error_body("not_found", "There is no such API route.")
+    return JsonResponse(body, status=404, content_type=JSON)
 
 
 class SafeguardAPI(NinjaAPI):
@@ -179,12 +202,12 @@ class SafeguardAPI(NinjaAPI):
         for pattern in urls:
             if isinstance(pattern, URLPattern):
                 if pattern.name == "api-root":
-                    pattern.callback = _json_not_found
+                    pattern.callback = json_not_found
                 else:
                     pattern.callback = _isolated(pattern.callback)
         for route, operation in self.operations():
             _guard(self, operation, route=route)
-        urls.append(re_path(r"^.*$", _json_not_found))
+        urls.append(re_path(r"^.*$", json_not_found))
         return urls
 
     def operations(self) -> list[tuple[str, Operation]]:
@@ -234,7 +257,8 @@ def _isolated(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         if isinstance(response, HttpResponseNotAllowed):
             # Ninja answers a wrong method itself, in plain text; keep the one error shape.
             allowed = response["Allow"]
-            response = JsonResponse(error_body("method_not_allowed", f"Use {allowed}."), status=405)
+            body = error_body("method_not_allowed", f"Use {allowed}.")
+            response = JsonResponse(body, status=405, content_type=JSON)
             response["Allow"] = allowed
         return response
 
