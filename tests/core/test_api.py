@@ -275,17 +275,17 @@ def test_every_list_is_a_page_with_limit_and_offset(client: Client) -> None:
     document = body(client.get("/api/v1/openapi.json"))
     schemas = document["components"]["schemas"]
     lists = []
-    for path, operations in document["paths"].items():
+    for route, operations in document["paths"].items():
         for method, operation in operations.items():
             ok = operation["responses"].get("200") or operation["responses"].get("201")
             schema = ok["content"]["application/json"]["schema"] if ok else {}
-            assert schema.get("type") != "array", f"{method} {path} answers a bare array"
+            assert schema.get("type") != "array", f"{method} {route} answers a bare array"
             ref = schema.get("$ref", "").rsplit("/", 1)[-1]
             if "items" in schemas.get(ref, {}).get("properties", {}):
-                lists.append(f"{method} {path}")
+                lists.append(f"{method} {route}")
                 assert {"count", "limit", "offset", "items"} <= set(schemas[ref]["required"])
                 names = {p["name"] for p in operation.get("parameters", [])}
-                assert {"limit", "offset"} <= names, f"{method} {path} takes no limit/offset"
+                assert {"limit", "offset"} <= names, f"{method} {route} takes no limit/offset"
     assert {
         "get /api/v1/organisations",
         "get /api/v1/reviews/cases",

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from safeguard.core.services.apikeys import apikey_create
 from safeguard.encompass.models import Incident, IncidentChild, Notification
+from safeguard.encompass.rules import MAX_CHILDREN_PER_INCIDENT
 from tests.encompass.helpers import world
 
 pytestmark = pytest.mark.django_db
@@ -135,3 +136,23 @@ def test_the_force_reads_where_its_incidents_stand_and_no_other_force_can() -> N
     assert Client().get(URL, **other).json()["count"] == 0
     writer_only = _key(w)
     assert Client().get(URL, **writer_only).status_code == 403
+
+
+def test_an_incident_with_too_many_children_is_refused(client: Client) -> None:
+    w = world()
+    children = [
+        {"ref": f"P{n}", "presence": "present", "forename": "Child"}
+        for n in range(MAX_CHILDREN_PER_INCIDENT + 1)
+    ]
+    response = client.post(
+        URL, json.dumps(_body(children=children)), content_type="application/json", **_key(w)
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["fields"][0]["field"] == "children"
+    assert not Incident.objects.exists()
+    children.pop()
+    response = client.post(
+        URL, json.dumps(_body(children=children)), content_type="application/json", **_key(w)
+    )
+    assert response.status_code == 201
+    assert len(response.json()["children"]) == MAX_CHILDREN_PER_INCIDENT

@@ -18,6 +18,7 @@ from safeguard.core.api import ERRORS, WRITE_ERRORS
 from safeguard.core.api.auth import scope_required
 from safeguard.core.api.pages import Limit, Offset, Page, page_of
 from safeguard.core.models import ApiKey
+from safeguard.encompass.rules import MAX_CHILDREN_PER_INCIDENT
 from safeguard.encompass.selectors.incidents import incidents_for_force
 from safeguard.encompass.services.incidents import (
     AdultData,
@@ -58,7 +59,11 @@ class IncidentIn(Schema):
     kind: Literal["incident", "crime"]
     location: str = Field("", max_length=300)
     adults: list[AdultIn] = []
-    children: list[ChildIn] = []
+    children: list[ChildIn] = Field(
+        [],
+        max_length=MAX_CHILDREN_PER_INCIDENT,
+        description=f"At most {MAX_CHILDREN_PER_INCIDENT}, each with its own ``ref``",
+    )
 
 
 class ChildOut(Schema):

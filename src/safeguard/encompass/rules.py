@@ -29,6 +29,10 @@ from safeguard.core.clock import LONDON, WorkingCalendar
 
 _ONE_DAY = timedelta(days=1)
 
+# The most children one incident may carry. A household rarely has more than a dozen; the cap
+# keeps a faulty sender from making one request match thousands of children (5,000 took 20 s).
+MAX_CHILDREN_PER_INCIDENT = 30
+
 
 class CalendarNotCovering(Exception):
     """The school's terms end before the next school day could be found."""
