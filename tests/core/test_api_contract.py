@@ -9,7 +9,10 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.test import Client
+from ninja import Router, Schema
+from ninja.errors import ConfigError
 
+from safeguard.core.api import SafeguardAPI, install
 from safeguard.core.services.apikeys import apikey_create
 from tests import factories
 
@@ -88,6 +91,17 @@ def test_a_referral_dated_at_the_ends_of_the_calendar_is_422(
     assert error["fields"][0]["field"] == field
 
 
+def test_a_referral_older_than_the_bank_holiday_data_is_422(client: Client) -> None:
+    # Found by schemathesis: the LA decision clock could not be counted from 1 January 2000.
+    headers = _headers("police", "reviews:refer")
+    body = _referral(incident_date="2000-01-01", la_aware_on="2000-01-01")
+    response = client.post(
+        "/api/v1/reviews/referrals", json.dumps(body), content_type="application/json", **headers
+    )
+    error = _error(response, 422)
+    assert error["message"].startswith("Dates must be between 1 January 2012 and")
+
+
 @pytest.mark.parametrize("value", ["9999-12-31T23:59:00+00:00", "9999-12-31T23:59:59-12:00"])
 def test_an_incident_at_the_ends_of_the_calendar_is_422(client: Client, value: str) -> None:
     headers = _headers("police", "encompass:incidents:write")
@@ -120,3 +134,70 @@ def test_an_unknown_api_path_is_404_in_json_whatever_the_method(method: str, url
     body = {} if method == "get" else {"data": "{}", "content_type": "application/json"}
     response = getattr(client, method)(url, **body)
     assert _error(response, 404)["code"] == "not_found"
+
+
+# --- the OpenAPI document ---------------------------------------------------------------------
+
+
+def _document(client: Client) -> dict[str, Any]:
+    return json.loads(client.get("/api/v1/openapi.json").content)
+
+
+def _ref(schema: dict[str, Any]) -> str:
+    return str(schema["$ref"]).rsplit("/", 1)[-1]
+
+
+def test_the_referral_is_documented_with_its_own_child_fields(client: Client) -> None:
+    document = _document(client)
+    schemas = document["components"]["schemas"]
+    operation = document["paths"]["/api/v1/reviews/referrals"]["post"]
+    body = operation["requestBody"]["content"]["application/json"]["schema"]
+    child = _ref(schemas[_ref(body)]["properties"]["children"]["items"])
+    assert {"full_name", "date_of_birth", "gender"} <= set(schemas[child]["properties"])
+    incident = document["paths"]["/api/v1/encompass/incidents"]["post"]
+    body = incident["requestBody"]["content"]["application/json"]["schema"]
+    child = _ref(schemas[_ref(body)]["properties"]["children"]["items"])
+    assert {"ref", "presence"} <= set(schemas[child]["properties"])
+
+
+def test_an_action_is_documented_as_it_is_returned(client: Client) -> None:
+    document = _document(client)
+    schemas = document["components"]["schemas"]
+    partner = document["paths"]["/api/v1/reviews/actions/{action_id}"]["post"]
+    out = _ref(partner["responses"]["200"]["content"]["application/json"]["schema"])
+    assert set(schemas[out]["properties"]) == {
+        "id",
+        "incident_reference",
+        "description",
+        "due_on",
+        "status",
+        "completed_on",
+    }
+    steps = "/api/v1/reviews/cases/{incident_reference}/recommendations/{recommendation_id}/actions"
+    added = document["paths"][steps]["post"]
+    out = _ref(added["responses"]["201"]["content"]["application/json"]["schema"])
+    assert "owner_organisation_id" in schemas[out]["properties"]
+
+
+# Two modules' schemas that happen to share a class name.
+ChildA = type("ChildIn", (Schema,), {"__annotations__": {"ref": str}})
+ChildB = type("ChildIn", (Schema,), {"__annotations__": {"full_name": str}})
+
+
+def test_two_schemas_of_one_name_are_refused_when_the_api_is_built() -> None:
+    first, second = Router(), Router()
+
+    @first.post("/a")
+    def a(request: Any, payload: ChildA) -> dict[str, Any]:  # type: ignore[valid-type]
+        return {}
+
+    @second.post("/b")
+    def b(request: Any, payload: ChildB) -> dict[str, Any]:  # type: ignore[valid-type]
+        return {}
+
+    api = SafeguardAPI(urls_namespace="clash_test", docs_url=None)
+    install(api)
+    api.add_router("/first", first)
+    api.add_router("/second", second)
+    with pytest.raises(ConfigError, match="ChildIn"):
+        api.urls  # noqa: B018

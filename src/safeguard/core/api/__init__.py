@@ -10,8 +10,8 @@ import contextvars
 import functools
 import logging
 from collections.abc import Callable
-from datetime import datetime
-from typing import Annotated, Any
+from datetime import date, datetime
+from typing import Annotated, Any, get_args
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
@@ -27,13 +27,15 @@ from django.http.response import HttpResponseBase
 from django.urls import URLPattern, URLResolver, re_path
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Query, Router, Schema
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, ConfigError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.operation import Operation
+from pydantic import BaseModel
 
 from safeguard.core import audit
 from safeguard.core.api.auth import KeyRejected, ScopeMissing, require_scope, scope_required
 from safeguard.core.api.pages import Limit, Offset, Page, page_of
+from safeguard.core.clock import HolidayDataExhausted
 from safeguard.core.context import current_route
 from safeguard.core.models import ApiKey
 from safeguard.core.models.audit import AuditAction
@@ -94,6 +96,10 @@ def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
         # ("body", "<parameter>", "field", ...): the parameter's name means nothing to a caller.
         parts = parts[2:] if len(parts) > 2 else parts[1:]
     return ".".join(parts) or "body"
+
+
+def _day(value: date) -> str:
+    return f"{value.day} {value:%B %Y}"
 
 
 # --- handlers -----------------------------------------------------------------------------
@@ -158,6 +164,16 @@ def _handlers(api: NinjaAPI) -> dict[type[Exception], Callable[[HttpRequest, Any
         message = "A date or number is out of range."
         return respond(request, 422, error_body("validation_error", message))
 
+    def outside_calendar(request: HttpRequest, exc: HolidayDataExhausted) -> HttpResponse:
+        # A date sent that a working-day deadline cannot be counted from (the bank holiday
+        # data has limits): the caller's date is out of range, not the server broken.
+        logger.warning("API: a date outside the bank holiday data on %s", request.path)
+        message = (
+            f"Dates must be between {_day(exc.covers_from)} and {_day(exc.covers_until)}, "
+            "the years whose bank holidays are known."
+        )
+        return respond(request, 422, error_body("validation_error", message))
+
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("API error on %s", request.path)
         return respond(request, 500, error_body("server_error", "Something went wrong."))
@@ -171,6 +187,7 @@ def _handlers(api: NinjaAPI) -> dict[type[Exception], Callable[[HttpRequest, Any
         HttpError: http_error,
         RequestDataTooBig: too_large,
         OverflowError: out_of_range,
+        HolidayDataExhausted: outside_calendar,
         Exception: server_error,
     }
 
@@ -207,6 +224,11 @@ class SafeguardAPI(NinjaAPI):
                     pattern.callback = _isolated(pattern.callback)
         for route, operation in self.operations():
             _guard(self, operation, route=route)
+        clashes = schema_name_clashes(self)
+        if clashes:
+            # The OpenAPI document keys schemas by class name: a second class of the same name
+            # silently replaces the first, and partners then build bodies the API refuses.
+            raise ConfigError(f"Two API schemas share a name; rename one: {clashes}")
         urls.append(re_path(r"^.*$", json_not_found))
         return urls
 
@@ -223,6 +245,34 @@ class SafeguardAPI(NinjaAPI):
                         name = f"{bound.url_name_prefix}_{name}"
                     found.append((f"{self.urls_namespace}:{name}", operation))
         return found
+
+
+def schema_name_clashes(api: SafeguardAPI) -> dict[str, list[str]]:
+    """Schema names used by more than one class in ``api``'s operations, with the classes."""
+    seen: dict[type[BaseModel], None] = {}
+    for _, operation in api.operations():
+        # Ninja wraps each operation's parameters and responses in models of its own, with the
+        # same names in every operation and never in the document: start from their fields.
+        wrappers = [*operation.models, *operation.response_models.values()]
+        for wrapper in wrappers:
+            if isinstance(wrapper, type) and issubclass(wrapper, BaseModel):
+                for field in wrapper.model_fields.values():
+                    _collect(field.annotation, seen)
+    by_name: dict[str, list[str]] = {}
+    for model in seen:
+        by_name.setdefault(model.__name__, []).append(f"{model.__module__}.{model.__qualname__}")
+    return {name: sorted(found) for name, found in by_name.items() if len(found) > 1}
+
+
+def _collect(annotation: Any, seen: dict[type[BaseModel], None]) -> None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if annotation in seen:
+            return
+        seen[annotation] = None
+        for field in annotation.model_fields.values():
+            _collect(field.annotation, seen)
+    for argument in get_args(annotation):
+        _collect(argument, seen)
 
 
 def _guard(api: NinjaAPI, operation: Operation, *, route: str) -> None:

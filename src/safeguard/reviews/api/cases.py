@@ -35,7 +35,7 @@ router = Router(tags=["reviews"])
 KEPT_ID = "safeguard_reviews_api_"
 
 
-class ChildIn(Schema):
+class ReferralChildIn(Schema):
     full_name: Annotated[str, Field(min_length=1, max_length=200)]
     date_of_birth: date
     gender: Literal["female", "male", "other"]
@@ -56,7 +56,7 @@ class ReferralIn(Schema):
     referrer_view: Literal["meets", "does_not_meet", "unsure"]
     referrer_reasons: Annotated[str, Field(min_length=1)]
     agencies_involved: list[int] = Field(default=[], description="Organisation ids")
-    children: Annotated[list[ChildIn], Field(min_length=1, max_length=rules.MAX_CHILDREN)]
+    children: Annotated[list[ReferralChildIn], Field(min_length=1, max_length=rules.MAX_CHILDREN)]
 
 
 class ReferralOut(Schema):
@@ -250,14 +250,14 @@ class AgencyInformationIn(Schema):
     chronology: Annotated[str, Field(min_length=1)]
 
 
-class AgencyRequestOut(Schema):
+class PartnerAgencyRequestOut(Schema):
     id: int
     incident_reference: str
     due_on: date
     received_on: date | None
 
 
-class ActionOut(Schema):
+class PartnerActionOut(Schema):
     id: int
     incident_reference: str
     description: str
@@ -276,8 +276,8 @@ class PartnerCaseOut(Schema):
     reference: str
     status: str
     referred_by_you: bool
-    agency_requests: list[AgencyRequestOut]
-    actions: list[ActionOut]
+    agency_requests: list[PartnerAgencyRequestOut]
+    actions: list[PartnerActionOut]
 
 
 def _request_out(asked: AgencyRequest) -> dict[str, Any]:
@@ -332,7 +332,7 @@ def cases(request: HttpRequest, limit: Limit = 50, offset: Offset = 0) -> dict[s
 
 @router.post(
     "/agency-requests/{request_id}",
-    response={200: AgencyRequestOut, 404: ErrorOut, **WRITE_ERRORS},
+    response={200: PartnerAgencyRequestOut, 404: ErrorOut, **WRITE_ERRORS},
     summary="Answer a Rapid Review request",
     operation_id=KEPT_ID + "answer_request",
 )
@@ -359,7 +359,7 @@ def answer_request(
 
 @router.post(
     "/actions/{action_id}",
-    response={200: ActionOut, 404: ErrorOut, **WRITE_ERRORS},
+    response={200: PartnerActionOut, 404: ErrorOut, **WRITE_ERRORS},
     summary="Report progress on an action",
     operation_id=KEPT_ID + "action_progress",
 )
