@@ -175,6 +175,14 @@ def person_invite(*, actor: Any, person: Person) -> OutboxMessage:
     return message
 
 
+UNUSABLE_STAND_IN = "!stand-in-for-an-unknown-address"  # an unusable hash: no password
+
+
+def _stand_in() -> Person:
+    """An unsaved person whose reset token costs what a real one does; never stored or sent."""
+    return Person(pk=0, email="", password=UNUSABLE_STAND_IN, is_active=True)
+
+
 def password_reset_request(*, email: str) -> None:
     """Queue a reset link if the address is an active account's; otherwise do nothing.
 
@@ -190,6 +198,10 @@ def password_reset_request(*, email: str) -> None:
             Person.objects.select_for_update().filter(email__iexact=address, is_active=True).first()
         )
         if person is None:
+            # The same token work as for a real account, so the answer takes as long either way
+            # and its timing cannot tell anyone whether the address has an account. Neither
+            # path sends anything while the page waits: a real link goes through the outbox.
+            link_for(_stand_in(), RESET)
             return
         earlier = OutboxMessage.objects.filter(
             reason=RESET_REASON, record_type=_PERSON, record_id=str(person.pk)
