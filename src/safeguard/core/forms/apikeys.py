@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from safeguard.core import scope_holders
 from safeguard.core.api_auth import scopes
+from safeguard.core.forms.govuk import GovukForm
 from safeguard.core.models import Organisation
 from safeguard.core.services.apikeys import scope_misfit_message
 
@@ -20,7 +21,7 @@ def _scope_choices() -> list[tuple[str, str]]:
     return [(s.name, f"{s.description} ({s.name})") for s in scopes()]
 
 
-class ApiKeyForm(forms.Form):
+class ApiKeyForm(GovukForm):
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.filter(active=True).order_by("name"),
         label="Organisation",
