@@ -1,4 +1,4 @@
-"""The development e-mail backend: messages written to files that only the owner can read."""
+"""The development email backend: messages written to files that only the owner can read."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ class PrivateFileEmailBackend(EmailBackend):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        private_folder(self.file_path)
+        private_folder(str(self.file_path))  # type: ignore[attr-defined]
 
     def open(self) -> bool:
         if self.stream is None:

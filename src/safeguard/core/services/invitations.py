@@ -1,6 +1,6 @@
 """Setting a password by a one-time link: the invitation to a new account, and the reset.
 
-The link carries the person's id (url-safe base64) and an opaque token, never the e-mail
+The link carries the person's id (url-safe base64) and an opaque token, never the email
 address. The token is an HMAC over the person's id, current password hash, last sign-in and the
 moment it was made (Django's ``PasswordResetTokenGenerator``), so it stops working as soon as
 the password changes (it works once), when the person signs in, and when it grows too old:
@@ -137,7 +137,7 @@ def _partnership() -> str:
 
 
 def person_invite(*, actor: Any, person: Person) -> OutboxMessage:
-    """Queue the invitation e-mail. Clicking twice in a minute sends one e-mail, not two."""
+    """Queue the invitation email. Clicking twice in a minute sends one email, not two."""
     if not policies.can(actor, Capability.MANAGE_PARTNERSHIP):
         raise PermissionDenied
     with transaction.atomic():
@@ -221,7 +221,7 @@ def password_reset_request(*, email: str) -> None:
             body=(
                 f"Someone asked to reset the password of your account on {_partnership()}."
                 f" If it was you, set a new password here within {RESET_HOURS} hour."
-                " If it was not, you can ignore this e-mail."
+                " If it was not, you can ignore this email."
             ),
             link=link_for(person, RESET),
             reason=RESET_REASON,

@@ -92,7 +92,7 @@ def _clean_organisation(
         try:
             validate_email(email)
         except ValidationError:
-            errors["email"] = "Enter an e-mail address in the correct format, like name@example.org"
+            errors["email"] = "Enter an email address in the correct format, like name@example.com"
     if name and "kind" not in errors:
         same = Organisation.objects.filter(name__iexact=name, kind=kind)
         if existing is not None:
@@ -364,18 +364,18 @@ def _clean_person(
     email = email.strip().lower()
     errors: dict[str, str] = {}
     if not email:
-        errors["email"] = "Enter the person's e-mail address"
+        errors["email"] = "Enter the person's email address"
     else:
         try:
             validate_email(email)
         except ValidationError:
-            errors["email"] = "Enter an e-mail address in the correct format, like name@example.org"
+            errors["email"] = "Enter an email address in the correct format, like name@example.com"
         else:
             same = Person.objects.filter(email__iexact=email)
             if existing is not None:
                 same = same.exclude(pk=existing.pk)
             if same.exists():
-                errors["email"] = "Another person already uses this e-mail address"
+                errors["email"] = "Another person already uses this email address"
     if not full_name.strip():
         errors["full_name"] = "Enter the person's full name"
     if organisation is None:

@@ -90,7 +90,7 @@ def forgot_password(request: HttpRequest) -> HttpResponse:
 @capability_required(Capability.MANAGE_PARTNERSHIP)
 @require_POST
 def person_invite(request: HttpRequest, pk: int) -> HttpResponse:
-    """The Invite button on a person's page: queue the e-mail, then back to the page."""
+    """The Invite button on a person's page: queue the email, then back to the page."""
     person = get_object_or_404(partnership_selectors.people(actor=request.user), pk=pk)
     # An invitation that will go completes an account: if it carries roles, it grants access.
     completes = person.is_active and not person.has_usable_password()
