@@ -83,3 +83,21 @@ def test_the_outbox_page_names_the_reason_and_says_no_error(client_for):
         page = client.get(address).content.decode()
         assert "A deadline is due soon" in page
         assert "deadline.due-soon" not in page and "None" not in page
+
+
+def test_codes_inside_free_text_become_labels():
+    assert labels.in_words("reason deadline.due-soon") == "reason A deadline is due soon"
+    assert labels.in_words("needs reviews:rr_request_zz now") == "needs Reviews: rr request zz now"
+    # Addresses, paths and plain sentences are left as they are.
+    assert labels.in_words("sent to a.b@example.invalid at /reviews/cases") == (
+        "sent to a.b@example.invalid at /reviews/cases"
+    )
+    assert labels.in_words(None) == ""
+
+
+def test_audited_records_and_reads_of_the_trail_are_spelt_out():
+    assert labels.record_name("core.person", 12) == "Person 12"
+    assert labels.record_name("core.audit", "views:x.thing:4") == "Who viewed X: thing 4"
+    assert labels.record_name("core.audit", "core.person:12") == "History of Person 12"
+    assert labels.record_name("core.audit", "person:12") == "Everything person 12 did"
+    assert labels.in_words("reason encompass_first") == "reason encompass first"

@@ -20,6 +20,13 @@ _AREAS = {"core": "Partnership", "cli": "Command line", "api": "API"}
 _SEPARATORS = re.compile(r"[._\-/]+")
 
 
+# A code inside free text: 'area:name' or 'area.name' made of lower-case words.
+_CODE_IN_TEXT = re.compile(r"(?<![\w/.:@-])[a-z][a-z0-9]*[.:][a-z][a-z0-9_\-]*(?![\w/@-])")
+
+
+_SNAKE_IN_TEXT = re.compile(r"(?<![\w/.:@-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w/@-])")
+
+
 def register(code: str, label: str) -> None:
     """Name a route (``area:name``), record type (``area.thing``) or reason for the pages."""
     _labels[code] = label
@@ -48,6 +55,32 @@ def humanise(code: str) -> str:
     area_label = _AREAS.get(area, _words(area).capitalize())
     rest_words = _words(rest.replace(":", " "))
     return f"{area_label}: {rest_words}" if rest_words else area_label
+
+
+def in_words(text: object) -> str:
+    """Free text (an audit row's detail) with each code in it replaced by its label."""
+    value = "" if text is None else str(text)
+    value = _CODE_IN_TEXT.sub(lambda found: label_for(found.group(0)), value)
+    return _SNAKE_IN_TEXT.sub(lambda found: label_for(found.group(0)).lower(), value)
+
+
+def record_name(record_type: object, record_id: object) -> str:
+    """An audited record as a person reads it: 'Person 12', 'Who viewed Serious incident 4'.
+
+    Reads of the audit trail are recorded against ``core.audit`` with the record read as the
+    id ('reviews.incident:4', 'views:reviews.incident:4', 'person:12'): spelt out here.
+    """
+    kind, ident = str(record_type or ""), "" if record_id is None else str(record_id)
+    if kind == "core.audit" and ident:
+        head, _, rest = ident.partition(":")
+        if head == "views" and rest:
+            inner_type, _, inner_id = rest.rpartition(":")
+            return f"Who viewed {record_name(inner_type, inner_id)}"
+        if head == "person" and rest:
+            return f"Everything person {rest} did"
+        if rest:
+            return f"History of {record_name(head, rest)}"
+    return f"{label_for(kind)} {ident}".strip()
 
 
 def label_for(code: object) -> str:

@@ -18,7 +18,8 @@ from safeguard.core.services.apikeys import scope_misfit_message
 
 def _scope_choices() -> list[tuple[str, str]]:
     # A callable, so scopes that modules register when their apps load are offered too.
-    return [(s.name, f"{s.description} ({s.name})") for s in scopes()]
+    # What the key may do, in words; the scope's identifier is shown once the key is made.
+    return [(s.name, s.description) for s in scopes()]
 
 
 class ApiKeyForm(GovukForm):

@@ -138,3 +138,15 @@ def govuk_datetime(moment: datetime | None) -> str:
 def field_names(names: list[str]) -> str:
     """['full_name', 'organisation'] -> 'full name, organisation': stored keys as words."""
     return ", ".join(labels.humanise(str(name)).lower() for name in names)
+
+
+@register.filter
+def codes_in_words(text: object) -> str:
+    """Free text with each stored code in it (a reason, a route) replaced by its label."""
+    return labels.in_words(text)
+
+
+@register.simple_tag
+def record_name(record_type: object, record_id: object) -> str:
+    """An audited record as a person reads it, never its stored codes."""
+    return labels.record_name(record_type, record_id)
