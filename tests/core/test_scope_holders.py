@@ -77,3 +77,36 @@ def test_limits_name_real_kinds():
         scope_holders.limit_scope("testing:other", kinds=["castle"])
     with pytest.raises(ValueError, match="at least one kind"):
         scope_holders.limit_scope("testing:other", kinds=[])
+
+
+def test_an_organisation_cannot_change_to_a_kind_its_keys_may_not_hold(admin):
+    from safeguard.core.services.apikeys import apikey_revoke
+    from safeguard.core.services.partnership import organisation_update
+
+    council = factories.organisation(kind="local_authority", name="Westshire Council")
+    key, _ = apikey_create(actor=admin, organisation=council, name="Case system", scopes=[DECIDE])
+    with pytest.raises(ValidationError) as refused:
+        organisation_update(
+            actor=admin,
+            organisation=council,
+            name=council.name,
+            kind="school",
+            statutory_partner=False,
+        )
+    [message] = refused.value.message_dict["kind"]
+    assert message == (
+        "This organisation's API keys may do things that a school or college may not"
+        " (record the decision): revoke those keys first"
+    )
+    council.refresh_from_db()
+    assert council.kind == "local_authority"
+    apikey_revoke(actor=admin, key=key)
+    organisation_update(
+        actor=admin,
+        organisation=council,
+        name=council.name,
+        kind="school",
+        statutory_partner=False,
+    )
+    council.refresh_from_db()
+    assert council.kind == "school"
