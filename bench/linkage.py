@@ -19,7 +19,13 @@ import time
 from pathlib import Path
 
 from bench import synthetic_children
-from safeguard.children import linkage, roll_csv
+from safeguard.children import linkage
+from safeguard.children.importers.roll import (
+    CHILDREN_COLUMNS,
+    ROLL_COLUMNS,
+    read_children_file,
+    read_roll_file,
+)
 
 SIZES = [50_000, 500_000]
 CHILDREN = 2_000
@@ -30,7 +36,7 @@ GOAL_SECONDS = 30.0
 def _write_roll(path: Path, pupils: list[synthetic_children.Pupil]) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(roll_csv.ROLL_COLUMNS)
+        writer.writerow(ROLL_COLUMNS)
         for p in pupils:
             writer.writerow(
                 [
@@ -48,7 +54,7 @@ def _write_roll(path: Path, pupils: list[synthetic_children.Pupil]) -> None:
 def _write_children(path: Path, children: list[linkage.Person]) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(roll_csv.CHILDREN_COLUMNS)
+        writer.writerow(CHILDREN_COLUMNS)
         for c in children:
             writer.writerow(
                 [
@@ -64,8 +70,8 @@ def _write_children(path: Path, children: list[linkage.Person]) -> None:
 
 def _end_to_end(roll_path: Path, children_path: Path) -> tuple[list[linkage.Match], float]:
     started = time.perf_counter()
-    roll = roll_csv.read_roll_file(roll_path)
-    children = roll_csv.read_children_file(children_path)
+    roll = read_roll_file(roll_path)
+    children = read_children_file(children_path)
     matches = linkage.match(children, [pupil.person for pupil in roll])
     return matches, time.perf_counter() - started
 

@@ -38,9 +38,7 @@ def test_no_room_has_a_suffixed_sibling(module: Path) -> None:
 
 @pytest.mark.parametrize("module", _modules(), ids=lambda p: p.name)
 def test_no_room_is_both_a_file_and_a_package(module: Path) -> None:
-    both = sorted(
-        p.stem for p in module.glob("*.py") if (module / p.stem / "__init__.py").exists()
-    )
+    both = sorted(p.stem for p in module.glob("*.py") if (module / p.stem / "__init__.py").exists())
     assert both == [], f"{module.name}: {both} exist as a file and as a package"
 
 

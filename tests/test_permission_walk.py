@@ -276,7 +276,7 @@ def test_every_api_route_has_an_expectation() -> None:
 
 def test_walk_every_api_route_with_every_kind_of_key(objects: dict[str, Any]) -> None:
     """No key: 401. A key without the route's scope: 403. A key with every scope: 200."""
-    from safeguard.core.api_auth import is_scope, register_scope, scopes
+    from safeguard.core.api.auth import is_scope, register_scope, scopes
     from safeguard.core.services.apikeys import apikey_create
 
     if not is_scope("walk:nothing"):

@@ -7,7 +7,7 @@ the interactive page would load scripts from a CDN, which the Content Security P
 
 from safeguard.core.api import SafeguardAPI
 from safeguard.core.api import install as install_core
-from safeguard.core.api_auth import ApiKeyAuth
+from safeguard.core.api.auth import ApiKeyAuth
 from safeguard.encompass.api import install as install_encompass
 from safeguard.performance.api import install as install_performance
 from safeguard.reviews.api import install as install_reviews

@@ -15,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from safeguard.core.clock import london_date
 from safeguard.core.models import OutboxMessage, Person
 from safeguard.reviews.models import Incident
-from safeguard.reviews.oversight import oversight_between
+from safeguard.reviews.selectors.oversight import oversight_between
 from tests.browser.harness import assert_accessible, current_code, sign_in
 
 

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from safeguard.children.identifiers import upn_check_letter
-from safeguard.children.roll_csv import (
+from safeguard.children.importers.common import RowError
+from safeguard.children.importers.roll import (
     CsvError,
-    RowError,
     read_children,
     read_children_file,
     read_roll,

@@ -15,7 +15,7 @@ from ninja import Router, Schema
 
 from safeguard.core import audit
 from safeguard.core.api import SafeguardAPI, install
-from safeguard.core.api_auth import ApiKeyAuth
+from safeguard.core.api.auth import ApiKeyAuth
 from safeguard.core.context import current_api_key_id
 from safeguard.core.models import ApiKey, AuditEvent
 from safeguard.core.models.audit import AuditAction

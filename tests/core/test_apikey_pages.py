@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from safeguard.core.api_auth import parse_key, verify_key
+from safeguard.core.api.auth import parse_key, verify_key
 from safeguard.core.http import STEP_UP_SESSION_KEY
 from safeguard.core.models import ApiKey, AuditEvent
 from safeguard.core.services.apikeys import apikey_create

@@ -10,8 +10,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from safeguard.core import api_auth, audit
-from safeguard.core.api_auth import KeyRejected, parse_key, register_scope, verify_key
+from safeguard.core import audit
+from safeguard.core.api import auth as api_auth
+from safeguard.core.api.auth import KeyRejected, parse_key, register_scope, verify_key
 from safeguard.core.models import ApiKey, AuditEvent
 from safeguard.core.selectors.apikeys import apikey_list
 from safeguard.core.services.apikeys import apikey_create, apikey_revoke

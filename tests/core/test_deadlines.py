@@ -383,3 +383,133 @@ def test_pagination_fifty_a_page_keeping_the_filters(client_for):
     assert 'aria-current="page">2<' in second
     third = client.get("/deadlines", {"page": "zzz"})
     assert third.status_code == 200
+
+
+# The order of work ----------------------------------------------------------------------------
+
+
+def _at(kind, *, due_in_days, met=False, owner=None):
+    now = timezone.now()
+    due = now + timedelta(days=due_in_days)
+    deadline = _open(
+        module="training",
+        kind=kind,
+        due_at=due,
+        starts_at=due - timedelta(days=40),
+        owner_person=owner,
+    )
+    if met:
+        Deadline.objects.filter(pk=deadline.pk).update(met_at=due - timedelta(hours=1))
+    return deadline
+
+
+@pytest.fixture
+def mixed(db):
+    _at("pending_far", due_in_days=20)
+    _at("met_old", due_in_days=-30, met=True)
+    _at("overdue_recent", due_in_days=-1)
+    _at("pending_soon", due_in_days=2)
+    _at("met_recent", due_in_days=-2, met=True)
+    _at("overdue_long", due_in_days=-10)
+    return factories.person("business_unit_officer")
+
+
+def _order(queryset):
+    return [d.kind for d in queryset]
+
+
+def test_overdue_first_then_soonest_due_then_met_most_recent_first(mixed):
+    assert _order(deadlines_for(actor=mixed)) == [
+        "overdue_long",
+        "overdue_recent",
+        "pending_soon",
+        "pending_far",
+        "met_recent",
+        "met_old",
+    ]
+
+
+def test_met_deadlines_are_left_out_unless_asked_for(mixed):
+    assert _order(deadlines_for(actor=mixed, show_met=False)) == [
+        "overdue_long",
+        "overdue_recent",
+        "pending_soon",
+        "pending_far",
+    ]
+    # Asking for the met state by name shows them even without "Show met deadlines".
+    assert _order(deadlines_for(actor=mixed, state="met", show_met=False)) == [
+        "met_recent",
+        "met_old",
+    ]
+
+
+def test_due_within_a_week_is_open_and_not_yet_overdue(mixed):
+    assert _order(deadlines_for(actor=mixed, due_within=timedelta(days=7))) == ["pending_soon"]
+
+
+def test_the_page_hides_met_deadlines_by_default_and_shows_them_on_request(mixed, client_for):
+    client = client_for(mixed)
+    page = client.get("/deadlines").content.decode()
+    assert page.count('<tr class="govuk-table__row">') == 1 + 4
+    assert ">Met</strong></td>" not in page
+    assert 'data-state="met">2<' in page  # the counts still say how many were met
+    page = client.get("/deadlines", {"show_met": "on"}).content.decode()
+    assert page.count('<tr class="govuk-table__row">') == 1 + 6
+    page = client.get("/deadlines", {"due": "week"}).content.decode()
+    assert page.count('<tr class="govuk-table__row">') == 1 + 1
+
+
+def test_the_page_lists_overdue_before_pending(mixed, client_for):
+    Deadline.objects.filter(kind="overdue_long").update(title="Longest overdue")
+    Deadline.objects.filter(kind="pending_soon").update(title="Next up")
+    page = client_for(mixed).get("/deadlines").content.decode()
+    assert page.index("Longest overdue") < page.index("Next up")
+
+
+def test_the_owner_filter_offers_the_people_who_own_deadlines(db, client_for):
+    officer = factories.person("business_unit_officer")
+    owner = factories.person("police_officer", full_name="Alex Owner")
+    client = client_for(officer)
+    _at("nobody_owns", due_in_days=3)
+    page = client.get("/deadlines").content.decode()
+    assert 'name="owner"' not in page  # "Anyone" alone would be no choice at all
+    _at("owned", due_in_days=4, owner=owner)
+    page = client.get("/deadlines").content.decode()
+    assert f'<option value="{owner.pk}">Alex Owner</option>' in page
+    page = client.get("/deadlines", {"owner": owner.pk}).content.decode()
+    assert page.count('<tr class="govuk-table__row">') == 1 + 1
+
+
+@pytest.mark.django_db
+def test_an_only_met_list_says_so_and_offers_them(client_for):
+    officer = factories.person("business_unit_officer")
+    _at("done", due_in_days=-3, met=True)
+    page = client_for(officer).get("/deadlines").content.decode()
+    assert "every deadline you can see has been met" in page
+    assert 'href="?show_met=on"' in page
+
+
+def test_a_module_that_registers_access_decides_who_sees_its_clocks(world, monkeypatch):
+    """The module's own rule replaces ownership and "see all": only what the person can open."""
+    from django.db.models import Q
+
+    from safeguard.core.selectors import deadlines as deadline_selectors
+
+    monkeypatch.setattr(deadline_selectors, "_ACCESS", {})
+    officer = factories.person("business_unit_officer")
+    openable = world["deadlines"]["theirs"]
+    deadline_selectors.register_deadline_access(
+        "reviews", lambda actor: Q(pk=openable.pk) if actor == world["me"] else Q(pk__in=[])
+    )
+    assert _kinds(deadlines_for(actor=world["me"])) == ["theirs"]
+    assert _kinds(deadlines_for(actor=officer)) == []
+    assert _kinds(deadlines_for(actor=world["stranger"])) == []
+    # A module that has not registered keeps the kernel's ownership rule.
+    other_module = _open(
+        module="training",
+        kind="training",
+        owner_person=world["me"],
+        due_at=timezone.now() + timedelta(days=3),
+        starts_at=timezone.now(),
+    )
+    assert _kinds(deadlines_for(actor=world["me"])) == ["theirs", other_module.kind]

@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from safeguard.core import api_auth, scope_holders
+from safeguard.core import scope_holders
+from safeguard.core.api import auth as api_auth
 from safeguard.core.http import STEP_UP_SESSION_KEY
 from safeguard.core.models import ApiKey
 from safeguard.core.services.apikeys import apikey_create

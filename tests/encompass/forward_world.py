@@ -9,10 +9,10 @@ from typing import Any
 from safeguard.children.importers.gias import import_gias
 from safeguard.children.importers.roll import import_roll
 from safeguard.core.models import Organisation
-from safeguard.encompass.incidents import incident_receive
-from safeguard.encompass.matching import incident_match
 from safeguard.encompass.models import Forward, Neighbour
-from safeguard.encompass.neighbours import neighbour_save
+from safeguard.encompass.services.incidents import incident_receive
+from safeguard.encompass.services.matching import incident_match
+from safeguard.encompass.services.neighbours import neighbour_save
 from tests import factories
 from tests.encompass.data import gias_file, gias_row, roll_file, upn
 from tests.encompass.helpers import World, child, incident, world

@@ -10,8 +10,8 @@ from safeguard.children.importers.gias import import_gias
 from safeguard.children.importers.roll import import_roll
 from safeguard.core.clock import LONDON
 from safeguard.core.models import Organisation, Person
-from safeguard.encompass.incidents import AdultData, ChildData, IncidentData
 from safeguard.encompass.models import Calendar, Term
+from safeguard.encompass.services.incidents import AdultData, ChildData, IncidentData
 from tests import factories
 from tests.encompass.data import gias_file, gias_row, roll_file, upn
 

@@ -104,7 +104,7 @@ def test_a_bad_presence_is_refused_with_the_field_named() -> None:
 def test_without_the_scope_or_key_or_from_a_non_police_organisation() -> None:
     w = world()
     assert _post({}, _body()).status_code == 401
-    from safeguard.core.api_auth import is_scope, register_scope
+    from safeguard.core.api.auth import is_scope, register_scope
 
     if not is_scope("walk:nothing"):
         register_scope("walk:nothing", "nothing")

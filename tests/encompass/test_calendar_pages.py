@@ -7,8 +7,8 @@ from datetime import date, time
 import pytest
 
 from safeguard.core.models import AuditEvent
-from safeguard.encompass.calendars import effective_calendar
 from safeguard.encompass.models import Calendar, InsetDay, Term
+from safeguard.encompass.selectors.calendars import effective_calendar
 from tests import factories
 from tests.encompass.helpers import world
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from safeguard.core import outbox
-from safeguard.encompass.incidents import incident_receive
-from safeguard.encompass.matching import incident_match
 from safeguard.encompass.models import Notification
+from safeguard.encompass.services.incidents import incident_receive
+from safeguard.encompass.services.matching import incident_match
 from tests import smtp
 from tests.encompass.helpers import child, incident, world
 

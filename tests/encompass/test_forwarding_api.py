@@ -11,9 +11,6 @@ from django.utils import timezone
 
 from safeguard.core.models import AuditEvent, OutboxMessage
 from safeguard.core.services.apikeys import apikey_create
-from safeguard.encompass import forwarding
-from safeguard.encompass.incidents import incident_receive
-from safeguard.encompass.matching import incident_match
 from safeguard.encompass.models import (
     Forward,
     ForwardAttempt,
@@ -21,6 +18,9 @@ from safeguard.encompass.models import (
     Incident,
     Notification,
 )
+from safeguard.encompass.services import forwarding
+from safeguard.encompass.services.incidents import incident_receive
+from safeguard.encompass.services.matching import incident_match
 from tests.encompass.forward_world import border_world, casey, forwarded_incident, neighbour
 from tests.encompass.helpers import child, incident
 from tests.smtp import free_port

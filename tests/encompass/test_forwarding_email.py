@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from safeguard.core import outbox
 from safeguard.core.models import AuditEvent
-from safeguard.encompass import forward_links, forwarding
 from safeguard.encompass.models import Forward, ForwardState
+from safeguard.encompass.services import forward_links, forwarding
 from tests import factories, smtp
 from tests.encompass.forward_world import border_world, forwarded_incident, neighbour
 

@@ -8,9 +8,6 @@ import pytest
 from django.test import Client
 
 from safeguard.core.models import AuditEvent
-from safeguard.encompass import forwarding
-from safeguard.encompass.incidents import incident_receive
-from safeguard.encompass.matching import incident_match
 from safeguard.encompass.models import (
     Forward,
     ForwardState,
@@ -19,6 +16,9 @@ from safeguard.encompass.models import (
     MatchState,
     Neighbour,
 )
+from safeguard.encompass.services import forwarding
+from safeguard.encompass.services.incidents import incident_receive
+from safeguard.encompass.services.matching import incident_match
 from tests import factories
 from tests.encompass.forward_world import border_world, casey, forwarded_incident, neighbour
 from tests.encompass.helpers import child, incident, london

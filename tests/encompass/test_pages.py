@@ -7,9 +7,9 @@ from datetime import date, timedelta
 import pytest
 
 from safeguard.core.models import AuditEvent
-from safeguard.encompass.incidents import incident_receive
-from safeguard.encompass.matching import incident_match
 from safeguard.encompass.models import Incident, IncidentChild, MatchState, Notification
+from safeguard.encompass.services.incidents import incident_receive
+from safeguard.encompass.services.matching import incident_match
 from tests import factories
 from tests.encompass.helpers import child, incident, world
 

@@ -11,9 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from safeguard.core.models import AuditEvent, Deadline, OutboxMessage
-from safeguard.encompass import notifications
-from safeguard.encompass.incidents import incident_receive
-from safeguard.encompass.matching import incident_match
 from safeguard.encompass.models import (
     Calendar,
     Incident,
@@ -21,6 +18,10 @@ from safeguard.encompass.models import (
     MatchState,
     Notification,
 )
+from safeguard.encompass.selectors.calendars import notification_plan_for
+from safeguard.encompass.services import notifications
+from safeguard.encompass.services.incidents import incident_receive
+from safeguard.encompass.services.matching import incident_match
 from tests.encompass.helpers import child, incident, london, world
 
 pytestmark = pytest.mark.django_db
@@ -232,9 +233,7 @@ def test_a_school_with_no_calendar_still_gets_a_clock_and_the_gap_shows() -> Non
 
 
 def test_past_the_bank_holiday_data_the_clock_counts_weekdays_and_shows_the_gap() -> None:
-    from safeguard.encompass.notifications import _plan
-
     w = world()
-    plan, _, gap = _plan(london(2029, 1, 5, 22, 0), w.school)  # a Friday
+    plan, _, gap = notification_plan_for(london(2029, 1, 5, 22, 0), w.school)  # a Friday
     assert gap is True
     assert plan.next_school_day_starts == london(2029, 1, 8, 8, 45)

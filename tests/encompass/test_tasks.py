@@ -6,8 +6,8 @@ import pytest
 
 from safeguard.core.models import OutboxMessage
 from safeguard.core.worker import periodic_jobs
-from safeguard.encompass.incidents import incident_receive
 from safeguard.encompass.models import MatchState, Notification
+from safeguard.encompass.services.incidents import incident_receive
 from safeguard.encompass.tasks import run_clocks
 from tests.encompass.helpers import child, incident, world
 

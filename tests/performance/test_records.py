@@ -16,8 +16,8 @@ from django.urls import reverse
 from safeguard.core import navigation
 from safeguard.core.models import AuditEvent
 from safeguard.performance import policies
-from safeguard.performance.census import validators
-from safeguard.performance.importers import census_upload
+from safeguard.performance.importers.census import upload as census_upload
+from safeguard.performance.importers.census import validators
 from safeguard.performance.models import Observation, RecordImport
 from tests import factories
 from tests.performance import helpers

@@ -15,7 +15,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from safeguard.performance.spc_csv import format_number
+from safeguard.performance.importers.spc_csv import format_number
 
 SAFEGUARD = str(Path(sys.executable).with_name("safeguard"))
 HEADER = "date,value,mean,lower_limit,upper_limit,special_cause,variation,assurance"

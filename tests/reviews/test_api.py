@@ -197,3 +197,30 @@ def test_partners_contribute_answer_requests_and_report_actions(client: Client) 
     assert listing[0]["referred_by_you"] is False
     assert listing[0]["actions"][0]["status"] == "completed"
     assert "Ava" not in json.dumps(listing)
+
+
+def test_partner_routes_keep_their_operation_ids(client: Client) -> None:
+    """Partners' generated clients name their methods after the operation ids, so moving the
+    routes from ``reviews/api.py`` into ``reviews/api/cases.py`` must not rename them."""
+    document = client.get("/api/v1/openapi.json").json()
+    ids = {
+        (path, method): operation["operationId"]
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+    }
+    base = "/api/v1/reviews"
+    assert ids[(f"{base}/referrals", "post")] == "safeguard_reviews_api_refer"
+    assert ids[(f"{base}/referrals/{{incident_reference}}", "get")] == (
+        "safeguard_reviews_api_referral"
+    )
+    assert ids[(f"{base}/referrals/{{incident_reference}}/decision", "post")] == (
+        "safeguard_reviews_api_decide"
+    )
+    assert ids[(f"{base}/referrals/{{incident_reference}}/contributions", "post")] == (
+        "safeguard_reviews_api_contribute"
+    )
+    assert ids[(f"{base}/cases", "get")] == "safeguard_reviews_api_cases"
+    assert ids[(f"{base}/agency-requests/{{request_id}}", "post")] == (
+        "safeguard_reviews_api_answer_request"
+    )
+    assert ids[(f"{base}/actions/{{action_id}}", "post")] == "safeguard_reviews_api_action_progress"

@@ -10,7 +10,7 @@ from safeguard.core import demo
 from safeguard.core.models import Deadline, OutboxMessage
 from safeguard.reviews.demo import add_demo_cases
 from safeguard.reviews.models import Incident, LearningSheet, Status
-from safeguard.reviews.oversight import oversight_between
+from safeguard.reviews.selectors.oversight import oversight_between
 
 pytestmark = pytest.mark.django_db
 

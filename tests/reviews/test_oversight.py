@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from safeguard.reviews.models import Child, Incident, RapidReview
-from safeguard.reviews.oversight import oversight_between
+from safeguard.reviews.selectors.oversight import oversight_between
 from safeguard.reviews.services import rapid_reviews as rr
 from safeguard.reviews.services.decisions import incident_decide
 from safeguard.reviews.services.referrals import referral_receive

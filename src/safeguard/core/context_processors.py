@@ -5,14 +5,13 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from safeguard.core import navigation, policies
+from safeguard.core import navigation
 
 
 def safeguard(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    caps = policies.capabilities(user)
     return {
         "partnership_name": settings.OTP_TOTP_ISSUER,
         "demo_mode": settings.DEMO_MODE,
-        "navigation": [item for item in navigation.items() if item.capability in caps],
+        "navigation": navigation.links_for(user, request.path),
     }

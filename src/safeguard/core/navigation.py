@@ -1,9 +1,18 @@
-"""The service navigation. Modules add their own entries when their app loads."""
+"""The service navigation. Modules add their own entries when their app loads.
+
+Each entry is shown only to those holding its capability, and the entry whose section holds the
+page being read is marked current (``aria-current``): "page" on the entry's own address, "true"
+anywhere else inside its section (a person's page is inside "Partnership").
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from django.urls import NoReverseMatch, reverse
+
+from safeguard.core import policies
 from safeguard.core.roles import Capability
 
 
@@ -12,17 +21,29 @@ class NavItem:
     label: str
     url_name: str
     capability: str
+    # The path prefix of the pages that belong to this entry, when wider than its own address.
+    section: str = ""
+
+
+@dataclass(frozen=True)
+class NavLink:
+    label: str
+    url: str
+    current: str  # "page", "true" or "": the value of aria-current
 
 
 _items: list[NavItem] = [
     NavItem("Home", "core:home", Capability.USE_SERVICE),
     NavItem("What is due", "core:deadlines", Capability.VIEW_DEADLINES),
-    NavItem("Partnership", "core:organisations", Capability.VIEW_PARTNERSHIP),
+    NavItem("Partnership", "core:organisations", Capability.VIEW_PARTNERSHIP, "/partnership/"),
     NavItem("Notifications", "core:outbox", Capability.VIEW_OUTBOX),
     NavItem("Audit trail", "core:audit", Capability.VIEW_AUDIT),
     NavItem("Bank holidays", "core:holidays", Capability.MANAGE_HOLIDAYS),
     NavItem("API keys", "core:apikeys", Capability.MANAGE_API_KEYS),
 ]
+
+# Always last, after every module's entries: the person's own sign-in settings.
+ACCOUNT = NavItem("Your account", "core:account", Capability.USE_SERVICE, "/account")
 
 
 def register(item: NavItem) -> None:
@@ -32,3 +53,41 @@ def register(item: NavItem) -> None:
 
 def items() -> list[NavItem]:
     return list(_items)
+
+
+def _address(item: NavItem) -> str:
+    """The entry's address, or "" where its pages are not mounted (an entry to nowhere hides)."""
+    try:
+        return reverse(item.url_name)
+    except NoReverseMatch:
+        return ""
+
+
+def _reach(item: NavItem, url: str, path: str) -> int:
+    """How much of ``path`` this entry claims (0: none), so the closest entry wins."""
+    if path == url:
+        return len(url) + 1
+    prefixes = [url.rstrip("/") + "/"] if url != "/" else []
+    if item.section:
+        prefixes.append(item.section)
+    return max((len(p) for p in prefixes if path.startswith(p) or path == p.rstrip("/")), default=0)
+
+
+def links_for(person: Any, path: str) -> list[NavLink]:
+    """The entries this person may open, with the current one marked for ``path``."""
+    caps = policies.capabilities(person)
+    shown, urls = [], []
+    for item in [*_items, ACCOUNT]:
+        if item.capability in caps and (url := _address(item)):
+            shown.append(item)
+            urls.append(url)
+    reach = [_reach(item, url, path) for item, url in zip(shown, urls, strict=True)]
+    best = max(reach, default=0)
+    return [
+        NavLink(
+            item.label,
+            url,
+            ("page" if path == url else "true") if best and r == best else "",
+        )
+        for item, url, r in zip(shown, urls, reach, strict=True)
+    ]

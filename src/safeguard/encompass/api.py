@@ -15,11 +15,16 @@ from ninja import Field, NinjaAPI, Query, Router, Schema, Status
 
 from safeguard.core import audit
 from safeguard.core.api import ERRORS, WRITE_ERRORS
-from safeguard.core.api_auth import scope_required
+from safeguard.core.api.auth import scope_required
 from safeguard.core.models import ApiKey
-from safeguard.encompass import selectors
-from safeguard.encompass.incidents import AdultData, ChildData, IncidentData, incident_receive
-from safeguard.encompass.matching import incident_match
+from safeguard.encompass.selectors.incidents import incidents_for_force
+from safeguard.encompass.services.incidents import (
+    AdultData,
+    ChildData,
+    IncidentData,
+    incident_receive,
+)
+from safeguard.encompass.services.matching import incident_match
 
 logger = logging.getLogger(__name__)
 router = Router(tags=["encompass"])
@@ -191,7 +196,7 @@ def incident_statuses(
     """The calling force's incidents, newest first: each child's match and the schools told,
     with the moment each had to be told by and whether it acknowledged. No child's details."""
     key: ApiKey = request.auth  # type: ignore[attr-defined]
-    rows = selectors.incidents_for_force(key.organisation, reference=reference)
+    rows = incidents_for_force(key.organisation, reference=reference)
     page = list(rows[offset : offset + limit])
     for incident in page:
         audit.record_view(actor=None, record_type="encompass.incident", record_id=incident.pk)

@@ -8,7 +8,7 @@ class EncompassConfig(AppConfig):
 
     def ready(self) -> None:
         from safeguard.core import demo, navigation, roles
-        from safeguard.core.api_auth import register_scope
+        from safeguard.core.api.auth import register_scope
         from safeguard.core.outbox import register_secret_link_reason
         from safeguard.core.worker import register_periodic
         from safeguard.encompass.demo import add_demo_encompass

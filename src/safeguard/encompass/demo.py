@@ -21,10 +21,18 @@ from safeguard.core import demo_names as names
 from safeguard.core.models import Organisation, Person
 from safeguard.core.models.organisations import OrganisationKind
 from safeguard.core.roles import Role
-from safeguard.encompass.incidents import AdultData, ChildData, IncidentData, incident_receive
-from safeguard.encompass.matching import children_match
 from safeguard.encompass.models import Calendar, IncidentChild, InsetDay, Notification, Term
-from safeguard.encompass.notifications import notification_acknowledge, notifications_escalate
+from safeguard.encompass.services.incidents import (
+    AdultData,
+    ChildData,
+    IncidentData,
+    incident_receive,
+)
+from safeguard.encompass.services.matching import children_match
+from safeguard.encompass.services.notifications import (
+    notification_acknowledge,
+    notifications_escalate,
+)
 
 PUPILS_PER_SCHOOL = 30
 INCIDENTS = 40

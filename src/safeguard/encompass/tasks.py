@@ -3,8 +3,12 @@ each step moves only rows still waiting for it, under a row lock."""
 
 from __future__ import annotations
 
-from safeguard.encompass.matching import pending_match
-from safeguard.encompass.notifications import notifications_escalate, notifications_remind_schools
+from safeguard.encompass.services.forwarding import forwards_send
+from safeguard.encompass.services.matching import pending_match
+from safeguard.encompass.services.notifications import (
+    notifications_escalate,
+    notifications_remind_schools,
+)
 
 
 def run_clocks() -> None:
@@ -18,6 +22,4 @@ def run_clocks() -> None:
 def run_forwards() -> None:
     """Send the cross-border forwards that are due (claimed under a lease, so several workers
     may run it at once)."""
-    from safeguard.encompass.forwarding import forwards_send
-
     forwards_send()

@@ -1,4 +1,11 @@
-from safeguard.encompass import views, views_calendars, views_forwarding
+"""The Encompass pages, under /encompass/, namespace ``encompass``."""
+
+from safeguard.encompass.views import calendars, forwarding, notifications, oversight
 
 app_name = "encompass"
-urlpatterns = [*views.urlpatterns, *views_calendars.urlpatterns, *views_forwarding.urlpatterns]
+urlpatterns = [
+    *notifications.urlpatterns,
+    *oversight.urlpatterns,
+    *calendars.urlpatterns,
+    *forwarding.urlpatterns,
+]

@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, NinjaAPI, Router, Schema
 
 from safeguard.core.api import ERRORS, WRITE_ERRORS, ErrorOut
-from safeguard.core.api_auth import scope_required
+from safeguard.core.api.auth import scope_required
 from safeguard.core.models import ApiKey
 from safeguard.performance import analysis, periods
 from safeguard.performance.models import Indicator

@@ -8,7 +8,7 @@ class PerformanceConfig(AppConfig):
 
     def ready(self) -> None:
         from safeguard.core import navigation
-        from safeguard.core.api_auth import register_scope
+        from safeguard.core.api.auth import register_scope
         from safeguard.core.demo import register_extension
         from safeguard.core.roles import Role, grant
         from safeguard.core.worker import register_periodic

@@ -13,6 +13,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from safeguard.core.models import Person
+from safeguard.core.roles import roles_with
 from safeguard.performance import analysis, periods, policies
 from safeguard.performance.models import (
     Comparator,
@@ -155,6 +157,20 @@ def returns_outstanding(*, actor: Any, today: date, back: int = 3) -> list[DueRe
                 due.append(DueReturn(indicator, start, label))
             start = periods.containing(start - timedelta(days=1), indicator.frequency)
     return due
+
+
+def submitters(organisation_id: int) -> list[Person]:
+    """The people of an organisation who can make its returns: those whom a chase goes to."""
+    roles = roles_with(policies.SUBMIT_RETURN)
+    return list(
+        Person.objects.filter(
+            organisation_id=organisation_id,
+            is_active=True,
+            role_assignments__role__in=roles,
+        )
+        .distinct()
+        .order_by("pk")
+    )
 
 
 def exceptions(*, actor: Any, open_only: bool = False) -> QuerySet[IndicatorException]:

@@ -8,7 +8,7 @@ class ReviewsConfig(AppConfig):
 
     def ready(self) -> None:
         from safeguard.core import navigation, roles
-        from safeguard.core.api_auth import register_scope
+        from safeguard.core.api.auth import register_scope
         from safeguard.core.demo import register_extension
         from safeguard.core.worker import register_periodic
         from safeguard.reviews import tasks

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from safeguard.performance.census import cin_xml
-from safeguard.performance.census.problems import CensusFileRefused
+from safeguard.performance.importers.census import cin_xml
+from safeguard.performance.importers.census.problems import CensusFileRefused
 
 FIXTURE = Path(__file__).parent / "fixtures" / "cin_census.xml"
 

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from safeguard.core.models import AuditEvent
-from safeguard.performance.census import validators
+from safeguard.performance.importers.census import validators
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CIN = str(FIXTURES / "cin_census.xml")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from safeguard.performance.census import ssda903_csv
-from safeguard.performance.census.problems import CensusFileRefused
+from safeguard.performance.importers.census import ssda903_csv
+from safeguard.performance.importers.census.problems import CensusFileRefused
 
 FIXTURE = Path(__file__).parent / "fixtures" / "ssda903"
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from safeguard.performance.census import cin_xml, ssda903_csv, store
+from safeguard.performance.census import store
 from safeguard.performance.census.schema import to_arrow
+from safeguard.performance.importers.census import cin_xml, ssda903_csv
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

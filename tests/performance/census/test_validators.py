@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from safeguard.performance.census import validators
-from safeguard.performance.census.problems import CensusFileRefused
+from safeguard.performance.importers.census import validators
+from safeguard.performance.importers.census.problems import CensusFileRefused
 
 FIXTURES = Path(__file__).parent / "fixtures"
 HAVE_VALIDATORS = (validators.default_venv() / "bin" / "python").is_file()
@@ -33,6 +33,16 @@ def test_environment_variable_chooses_the_environment(
 ) -> None:
     monkeypatch.setenv("SAFEGUARD_VALIDATORS_VENV", str(tmp_path / "elsewhere"))
     assert validators.default_venv() == tmp_path / "elsewhere"
+
+
+def test_without_the_variable_the_environment_is_at_the_root_of_the_checkout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The module's depth in the tree decides ``default_venv``: moving it must not move this."""
+    monkeypatch.delenv("SAFEGUARD_VALIDATORS_VENV", raising=False)
+    checkout = Path(__file__).resolve().parents[3]
+    assert (checkout / "pyproject.toml").is_file()
+    assert validators.default_venv() == checkout / ".venv-validators"
 
 
 def test_hostile_file_is_refused_before_any_validator_runs(tmp_path: Path) -> None:

@@ -9,7 +9,8 @@ import pytest
 from bench import synthetic_census
 
 from safeguard.core.clock import HolidayDataExhausted, WorkingCalendar
-from safeguard.performance.census import cin_xml, indicators, ssda903_csv, store, year_ends
+from safeguard.performance.census import indicators, store, year_ends
+from safeguard.performance.importers.census import cin_xml, ssda903_csv
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CALENDAR = WorkingCalendar.of(

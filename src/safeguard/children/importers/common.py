@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from safeguard.children.models import RollImport
-from safeguard.children.roll_csv import RowError
 from safeguard.core import audit
 from safeguard.core.models.audit import AuditAction
 
@@ -22,6 +21,18 @@ __all__ = [
     "finish_import",
     "start_import",
 ]
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem of one row: the line, the column (or ``-`` for the whole row), and why."""
+
+    line: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}, column {self.column}: {self.reason}"
 
 
 class ImportRejected(ValueError):

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from safeguard.children import normalise
+from safeguard.children.importers.common import RowError
 from safeguard.children.models import Pupil, RollImport
-from safeguard.children.roll_csv import RowError
 from safeguard.core.models import Organisation
 from safeguard.core.models.organisations import OrganisationKind
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from safeguard.core import scope_holders
-from safeguard.core.api_auth import scopes
+from safeguard.core.api.auth import scopes
 from safeguard.core.forms.govuk import GovukForm
 from safeguard.core.models import Organisation
 from safeguard.core.services.apikeys import scope_misfit_message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django import forms
@@ -15,7 +16,14 @@ _STATE_CHOICES = [("", "Any state")] + [
     (state, deadline_rules.LABELS[state]) for state in deadline_rules.STATES
 ]
 
+# "Due in the next 7 days" is the home page's "due this week": a rolling week, so that on a
+# Friday it still shows what falls due on Monday.
+DUE_SOON = "week"
+DUE_SOON_WITHIN = timedelta(days=7)
+_DUE_CHOICES = [("", "Any time"), (DUE_SOON, "In the next 7 days")]
+
 _INVALID = {
+    "due": "Select when from the list",
     "state": "Select a state from the list",
     "group": "Select a group from the list",
     "organisation": "Select an organisation from the list",
@@ -37,6 +45,8 @@ class DeadlineFilterForm(GovukForm):
     owner = forms.ModelChoiceField(
         label="Owner", queryset=Person.objects.none(), required=False, empty_label="Anyone"
     )
+    due = forms.ChoiceField(label="Due", choices=_DUE_CHOICES, required=False)
+    show_met = forms.BooleanField(label="Show met deadlines", required=False)
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -48,12 +58,26 @@ class DeadlineFilterForm(GovukForm):
         for name, message in _INVALID.items():
             self.fields[name].error_messages["invalid_choice"] = message
 
+    @property
+    def offers_owners(self) -> bool:
+        """A choice of owner is offered only when some visible deadline has an owner person."""
+        return self.fields["owner"].queryset.exists()  # type: ignore[attr-defined]
+
     def filters(self) -> dict[str, Any]:
-        """The valid filters as selector arguments; an invalid one is dropped (and reported)."""
-        data = self.cleaned_data if self.is_valid() else getattr(self, "cleaned_data", {})
+        """The valid filters as selector arguments; an invalid one is dropped (and reported).
+
+        Met deadlines are left out unless asked for, by "Show met deadlines" or by their state.
+        """
+        data = (
+            (self.cleaned_data if self.is_valid() else getattr(self, "cleaned_data", {}))
+            if self.is_bound
+            else {}
+        )
         return {
             "state": data.get("state") or None,
             "group_id": data["group"].pk if data.get("group") else None,
             "organisation_id": data["organisation"].pk if data.get("organisation") else None,
             "owner_id": data["owner"].pk if data.get("owner") else None,
+            "due_within": DUE_SOON_WITHIN if data.get("due") == DUE_SOON else None,
+            "show_met": bool(data.get("show_met")),
         }

@@ -5,7 +5,6 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 
-from safeguard.core.models.organisations import Organisation
 from safeguard.core.roles import Role
 
 
@@ -23,7 +22,11 @@ class Person(AbstractBaseUser):
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=200)
     job_title = models.CharField(max_length=200, blank=True, default="")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="people")
+    # By name, not by class: organisations.py names Person for its members, and the two files
+    # must not import each other.
+    organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, related_name="people"
+    )
     is_active = models.BooleanField(default=True)
     # Demo people exist only in the synthetic demo partnership; see safeguard.core.demo.
     is_demo = models.BooleanField(default=False)

@@ -15,8 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from safeguard.core import audit, policies, scope_holders
-from safeguard.core.api_auth import hash_secret, is_scope, key_state, new_key
-from safeguard.core.api_auth import scopes as all_scopes
+from safeguard.core.api.auth import hash_secret, is_scope, key_state, new_key
+from safeguard.core.api.auth import scopes as all_scopes
 from safeguard.core.models import ApiKey, Organisation
 from safeguard.core.models.audit import AuditAction
 from safeguard.core.roles import Capability

@@ -19,7 +19,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeguard.core import audit, policies, scope_holders
-from safeguard.core.api_auth import scopes as api_scopes
+from safeguard.core.api.auth import scopes as api_scopes
 from safeguard.core.models import (
     ApiKey,
     Group,

@@ -12,6 +12,7 @@ from typing import Any
 from django import forms, template
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.html import format_html
 
 from safeguard.core import labels
 
@@ -150,3 +151,32 @@ def codes_in_words(text: object) -> str:
 def record_name(record_type: object, record_id: object) -> str:
     """An audited record as a person reads it, never its stored codes."""
     return labels.record_name(record_type, record_id)
+
+
+class _ScrollingTableNode(template.Node):
+    def __init__(self, label: Any, nodelist: template.NodeList) -> None:
+        self.label = label
+        self.nodelist = nodelist
+
+    def render(self, context: template.Context) -> str:
+        return format_html(
+            '<div class="sg-table-scroll" role="region" aria-label="{}" tabindex="0">{}</div>',
+            self.label.resolve(context),
+            self.nodelist.render(context),  # a SafeString: its parts were escaped as rendered
+        )
+
+
+@register.tag("scrolling_table")
+def scrolling_table(parser: Any, token: Any) -> _ScrollingTableNode:
+    """``{% scrolling_table "API keys" %}<table>…</table>{% end_scrolling_table %}``.
+
+    A wide table scrolls inside its own box instead of widening the page on a phone (375 px).
+    The box is a labelled region that takes focus, so a keyboard user can scroll it too.
+    """
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("scrolling_table takes one label")
+    label = parser.compile_filter(bits[1])
+    nodelist = parser.parse(("end_scrolling_table",))
+    parser.delete_first_token()
+    return _ScrollingTableNode(label, nodelist)

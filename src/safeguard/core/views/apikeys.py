@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from safeguard.core.api_auth import key_state
+from safeguard.core.api.auth import key_state
 from safeguard.core.forms.apikeys import ApiKeyForm
 from safeguard.core.http import capability_required, sensitive
 from safeguard.core.roles import Capability

@@ -43,11 +43,7 @@ def _internal_link(link: str) -> str:
 def index(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     form = DeadlineFilterForm(request.GET or None, actor=request.user)
-    filters = (
-        form.filters()
-        if form.is_bound
-        else dict.fromkeys(("state", "group_id", "organisation_id", "owner_id"))
-    )
+    filters = form.filters()
     deadlines = selectors.deadlines_for(actor=request.user, now=now, **filters)
     counts = selectors.state_counts(
         actor=request.user,

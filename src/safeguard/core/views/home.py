@@ -6,13 +6,24 @@ from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
+from safeguard.core import policies, work
 from safeguard.core.http import capability_required, public
 from safeguard.core.roles import Capability
 
 
 @capability_required(Capability.USE_SERVICE)
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
+    """Where a person lands: what waits for them, each count linking to the list behind it."""
+    sections = work.work_for(request.user)
+    return render(
+        request,
+        "core/home.html",
+        {
+            "due": next((s for s in sections if s.name == work.DEADLINES), None),
+            "sections": [s for s in sections if s.name != work.DEADLINES],
+            "sees_deadlines": policies.can(request.user, Capability.VIEW_DEADLINES),
+        },
+    )
 
 
 @public

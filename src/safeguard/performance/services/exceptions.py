@@ -26,7 +26,7 @@ from safeguard.core.outbox import message_enqueue
 from safeguard.core.services.deadlines import deadline_cancel, deadline_meet, deadline_open
 from safeguard.performance import periods, policies
 from safeguard.performance.models import Indicator, IndicatorException, Meeting
-from safeguard.performance.selectors import reading_for
+from safeguard.performance.selectors import reading_for, submitters
 
 EXCEPTION = "performance.exception"
 MODULE = "performance"
@@ -107,8 +107,6 @@ def exceptions_scan(
             owner_organisation=indicator.owner_organisation,
             link=link,
         )
-        from safeguard.performance.services.returns import submitters
-
         for person in submitters(indicator.owner_organisation_id):
             message_enqueue(
                 recipient=person,

@@ -30,8 +30,9 @@ from safeguard.core import audit, holidays
 from safeguard.core.clock import HolidayDataExhausted, london_date
 from safeguard.core.models.audit import AuditAction
 from safeguard.performance import periods, policies
-from safeguard.performance.census import cin_xml, indicators, keys, ssda903_csv, store, validators
-from safeguard.performance.census.problems import CensusFileRefused, Problem
+from safeguard.performance.census import indicators, keys, store
+from safeguard.performance.importers.census import cin_xml, ssda903_csv, validators
+from safeguard.performance.importers.census.problems import CensusFileRefused, Problem
 from safeguard.performance.models import (
     Indicator,
     Observation,

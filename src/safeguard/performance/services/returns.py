@@ -23,13 +23,13 @@ from django.utils.http import urlencode
 
 from safeguard.core import audit
 from safeguard.core.clock import london_date
-from safeguard.core.models import ApiKey, Deadline, Person
+from safeguard.core.models import ApiKey, Deadline
 from safeguard.core.models.audit import AuditAction
 from safeguard.core.outbox import message_enqueue
-from safeguard.core.roles import roles_with
 from safeguard.core.services.deadlines import deadline_meet, deadline_open_working_days
 from safeguard.performance import periods, policies, rules
 from safeguard.performance.models import Indicator, Observation, ObservationSource
+from safeguard.performance.selectors import submitters
 from safeguard.performance.services import exceptions
 
 logger = logging.getLogger("safeguard.performance")
@@ -304,20 +304,6 @@ def returns_open_due(*, now: datetime) -> int:
         )
         opened += 1
     return opened
-
-
-def submitters(organisation_id: int) -> list[Person]:
-    """The people of an organisation who can make its returns: those whom a chase goes to."""
-    roles = roles_with(policies.SUBMIT_RETURN)
-    return list(
-        Person.objects.filter(
-            organisation_id=organisation_id,
-            is_active=True,
-            role_assignments__role__in=roles,
-        )
-        .distinct()
-        .order_by("pk")
-    )
 
 
 def returns_chase_late(*, now: datetime) -> int:

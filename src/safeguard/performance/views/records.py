@@ -20,9 +20,9 @@ from safeguard.core import audit
 from safeguard.core.http import capability_required
 from safeguard.performance import periods, policies, rules, selectors
 from safeguard.performance.census.keys import KEYS
-from safeguard.performance.census.problems import Problem
 from safeguard.performance.forms import CensusUploadForm
-from safeguard.performance.importers.census_upload import Upload, read_cin, read_ssda903
+from safeguard.performance.importers.census.problems import Problem
+from safeguard.performance.importers.census.upload import Upload, read_cin, read_ssda903
 from safeguard.performance.services.records import (
     RECORD_IMPORT,
     ImportResult,

@@ -12,17 +12,9 @@ from safeguard.core import audit
 from safeguard.core.clock import london_date
 from safeguard.core.http import capability_required, sensitive
 from safeguard.core.models.audit import AuditAction
-from safeguard.performance import (
-    analysis,
-    charts,
-    exports,
-    periods,
-    policies,
-    presenting,
-    rules,
-    selectors,
-)
+from safeguard.performance import analysis, charts, periods, policies, rules, selectors
 from safeguard.performance.models import Theme
+from safeguard.performance.views import exports, presenting
 
 
 def _grouped(lines: list[presenting.Line]) -> list[dict[str, object]]:

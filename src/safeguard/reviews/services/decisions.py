@@ -17,8 +17,9 @@ from django.utils import timezone
 from safeguard.core import audit, holidays
 from safeguard.core.models.audit import AuditAction
 from safeguard.core.services.deadlines import deadline_meet, deadline_open_working_days
-from safeguard.reviews import policies, recipients, rules
+from safeguard.reviews import policies, rules
 from safeguard.reviews.models import Decision, Incident, RapidReview, Status
+from safeguard.reviews.selectors import recipients
 from safeguard.reviews.services._common import (
     INCIDENT,
     MODULE,

@@ -15,8 +15,9 @@ from django.db import IntegrityError, transaction
 from safeguard.core import audit
 from safeguard.core.models import Organisation
 from safeguard.core.models.audit import AuditAction
-from safeguard.reviews import policies, recipients
+from safeguard.reviews import policies
 from safeguard.reviews.models import Contribution, Incident, Meeting
+from safeguard.reviews.selectors import recipients
 from safeguard.reviews.services._common import (
     case_link,
     fail,

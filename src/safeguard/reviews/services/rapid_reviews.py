@@ -20,7 +20,7 @@ from safeguard.core.clock import end_of_day, start_of_day
 from safeguard.core.models import Organisation, Person
 from safeguard.core.models.audit import AuditAction
 from safeguard.core.services.deadlines import deadline_meet, deadline_open
-from safeguard.reviews import policies, recipients, rules
+from safeguard.reviews import policies, rules
 from safeguard.reviews.models import (
     AgencyRequest,
     Incident,
@@ -28,6 +28,7 @@ from safeguard.reviews.models import (
     SignOff,
     Status,
 )
+from safeguard.reviews.selectors import recipients
 from safeguard.reviews.services._common import (
     INCIDENT,
     MODULE,

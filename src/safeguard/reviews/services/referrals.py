@@ -18,8 +18,9 @@ from safeguard.core import audit
 from safeguard.core.models import Organisation
 from safeguard.core.models.audit import AuditAction
 from safeguard.core.services.deadlines import deadline_open_working_days
-from safeguard.reviews import policies, recipients, rules
+from safeguard.reviews import policies, rules
 from safeguard.reviews.models import Child, Incident, Status
+from safeguard.reviews.selectors import recipients
 from safeguard.reviews.services._common import (
     INCIDENT,
     MODULE,

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 
 from safeguard.core.http import capability_required
-from safeguard.reviews import policies, selectors
+from safeguard.reviews import policies
 from safeguard.reviews.forms import (
     ActionForm,
     ActionUpdateForm,
@@ -18,12 +18,13 @@ from safeguard.reviews.forms import (
 )
 from safeguard.reviews.models import Action, Recommendation
 from safeguard.reviews.policies import Cap
+from safeguard.reviews.selectors import cases as case_selectors
 from safeguard.reviews.services import actions as services
 
 
 @capability_required(Cap.USE)
 def action_plan(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = selectors.case_for(actor=request.user, pk=pk)
+    incident = case_selectors.case_for(actor=request.user, pk=pk)
     recommendations = list(incident.recommendations.prefetch_related("actions__owner_organisation"))
     user = request.user
     return render(
@@ -47,7 +48,7 @@ def action_plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Cap.MANAGE)
 def recommendation_add(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = selectors.case_for(actor=request.user, pk=pk)
+    incident = case_selectors.case_for(actor=request.user, pk=pk)
     if not policies.can_manage(request.user, incident):
         raise Http404
     form = RecommendationForm(request.POST if request.method == "POST" else None)
@@ -70,7 +71,7 @@ def recommendation_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Cap.MANAGE)
 def action_add(request: HttpRequest, pk: int, recommendation_pk: int) -> HttpResponse:
-    incident = selectors.case_for(actor=request.user, pk=pk)
+    incident = case_selectors.case_for(actor=request.user, pk=pk)
     recommendation = Recommendation.objects.filter(pk=recommendation_pk, incident=incident).first()
     if recommendation is None or not policies.can_manage(request.user, incident):
         raise Http404
@@ -100,7 +101,7 @@ def action_add(request: HttpRequest, pk: int, recommendation_pk: int) -> HttpRes
 
 @capability_required(Cap.CONTRIBUTE)
 def action_update(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
-    incident = selectors.case_for(actor=request.user, pk=pk)
+    incident = case_selectors.case_for(actor=request.user, pk=pk)
     action = (
         Action.objects.filter(pk=action_pk, recommendation__incident=incident)
         .select_related("owner_organisation", "recommendation")
@@ -141,7 +142,7 @@ def action_update(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse
 
 @capability_required(Cap.MANAGE)
 def case_close(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = selectors.case_for(actor=request.user, pk=pk)
+    incident = case_selectors.case_for(actor=request.user, pk=pk)
     if not policies.can_manage(request.user, incident):
         raise Http404
     errors: list[str] = []

@@ -11,10 +11,11 @@ from django.shortcuts import redirect, render
 from django.urls import path
 
 from safeguard.core.http import capability_required
-from safeguard.reviews import policies, rules, selectors
+from safeguard.reviews import policies, rules
 from safeguard.reviews.forms import ReferralForm, child_forms, place_child_errors
 from safeguard.reviews.models import Incident, Status
 from safeguard.reviews.policies import Cap
+from safeguard.reviews.selectors import cases as case_selectors
 from safeguard.reviews.services._common import today
 from safeguard.reviews.services.referrals import referral_save_draft, referral_submit
 
@@ -24,7 +25,7 @@ def cases(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in Status.values:
         status = ""
-    found = selectors.cases_for(actor=request.user, status=status or None)
+    found = case_selectors.cases_for(actor=request.user, status=status or None)
     return render(
         request,
         "reviews/cases.html",
@@ -41,10 +42,10 @@ def cases(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Cap.USE)
 def case(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = selectors.case_for(actor=request.user, pk=pk)
+    incident = case_selectors.case_for(actor=request.user, pk=pk)
     if incident.status == Status.DRAFT:
         return redirect("reviews:draft", pk=incident.pk)
-    return render(request, "reviews/case.html", selectors.case_context(request.user, incident))
+    return render(request, "reviews/case.html", case_selectors.case_context(request.user, incident))
 
 
 def _error_items(form: ReferralForm, children: list[Any]) -> list[dict[str, Any]]:
@@ -143,7 +144,7 @@ def refer(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Cap.REFER)
 def draft(request: HttpRequest, pk: int) -> HttpResponse:
-    return _referral_page(request, selectors.draft_for(actor=request.user, pk=pk))
+    return _referral_page(request, case_selectors.draft_for(actor=request.user, pk=pk))
 
 
 urlpatterns = [

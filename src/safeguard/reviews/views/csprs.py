@@ -11,16 +11,17 @@ from django.shortcuts import redirect, render
 from django.urls import path
 
 from safeguard.core.http import capability_required
-from safeguard.reviews import policies, selectors
+from safeguard.reviews import policies
 from safeguard.reviews.forms import CsprForm, PublishForm, add_service_errors
 from safeguard.reviews.models import Cspr
 from safeguard.reviews.policies import Cap
+from safeguard.reviews.selectors import cases as case_selectors
 from safeguard.reviews.services.csprs import cspr_publish, cspr_record
 
 
 @capability_required(Cap.USE)
 def cspr(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = selectors.case_for(actor=request.user, pk=pk)
+    incident = case_selectors.case_for(actor=request.user, pk=pk)
     found = Cspr.objects.filter(incident=incident).first()
     return render(
         request,
@@ -28,7 +29,9 @@ def cspr(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "incident": incident,
             "cspr": found,
-            "clocks": [c for c in selectors.clocks_of(incident) if c.kind == "cspr_publication"],
+            "clocks": [
+                c for c in case_selectors.clocks_of(incident) if c.kind == "cspr_publication"
+            ],
             "can_manage": policies.can_manage(request.user, incident) and incident.status == "cspr",
         },
     )
@@ -52,7 +55,7 @@ def _initial(found: Cspr | None) -> dict[str, Any] | None:
 
 @capability_required(Cap.MANAGE)
 def cspr_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = selectors.case_for(actor=request.user, pk=pk)
+    incident = case_selectors.case_for(actor=request.user, pk=pk)
     if not policies.can_manage(request.user, incident):
         raise Http404
     found = Cspr.objects.filter(incident=incident).first()
@@ -75,7 +78,7 @@ def cspr_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Cap.MANAGE)
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = selectors.case_for(actor=request.user, pk=pk)
+    incident = case_selectors.case_for(actor=request.user, pk=pk)
     if not policies.can_manage(request.user, incident):
         raise Http404
     data = request.POST if request.method == "POST" else None

@@ -9,16 +9,17 @@ from django.shortcuts import redirect, render
 from django.urls import path
 
 from safeguard.core.http import capability_required, sensitive
-from safeguard.reviews import policies, selectors
+from safeguard.reviews import policies
 from safeguard.reviews.forms import DecisionForm
 from safeguard.reviews.policies import Cap
+from safeguard.reviews.selectors import cases as case_selectors
 from safeguard.reviews.services.decisions import incident_decide
 
 
 @capability_required(Cap.DECIDE)
 @sensitive
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = selectors.case_for(actor=request.user, pk=pk)
+    incident = case_selectors.case_for(actor=request.user, pk=pk)
     if not policies.can_decide(request.user, incident):
         raise Http404
     form = DecisionForm(request.POST if request.method == "POST" else None)

@@ -10,9 +10,10 @@ from django.urls import path
 
 from safeguard.core.http import capability_required
 from safeguard.core.models import Organisation
-from safeguard.reviews import policies, selectors
+from safeguard.reviews import policies
 from safeguard.reviews.forms import ContributionForm, MeetingForm
 from safeguard.reviews.policies import Cap
+from safeguard.reviews.selectors import cases as case_selectors
 from safeguard.reviews.services.discussion import contribution_add, meeting_record
 
 
@@ -24,7 +25,7 @@ def _add_errors(form, error: ValidationError) -> None:  # type: ignore[no-untype
 
 @capability_required(Cap.CONTRIBUTE)
 def contribute(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = selectors.case_for(actor=request.user, pk=pk)
+    incident = case_selectors.case_for(actor=request.user, pk=pk)
     if not policies.can_contribute(request.user, incident):
         raise Http404
     on_behalf = policies.can(request.user, Cap.MANAGE)
@@ -63,7 +64,7 @@ def contribute(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Cap.MANAGE)
 def meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = selectors.case_for(actor=request.user, pk=pk)
+    incident = case_selectors.case_for(actor=request.user, pk=pk)
     if not policies.can_manage(request.user, incident):
         raise Http404
     form = MeetingForm(request.POST if request.method == "POST" else None)
@@ -81,7 +82,7 @@ def meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
 @capability_required(Cap.MANAGE)
 def meeting_edit(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
     """Record the minutes (and any change to the attendees) after the meeting."""
-    incident = selectors.case_for(actor=request.user, pk=pk)
+    incident = case_selectors.case_for(actor=request.user, pk=pk)
     meeting = incident.meetings.filter(pk=meeting_pk).first()
     if meeting is None or not policies.can_manage(request.user, incident):
         raise Http404

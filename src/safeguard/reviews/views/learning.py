@@ -14,7 +14,7 @@ from django.urls import path
 from safeguard.core import audit
 from safeguard.core.http import capability_required
 from safeguard.core.models.audit import AuditAction
-from safeguard.reviews import learning_selectors, policies, selectors
+from safeguard.reviews import policies
 from safeguard.reviews.forms import (
     DisseminationForm,
     LearningSheetForm,
@@ -23,6 +23,8 @@ from safeguard.reviews.forms import (
 )
 from safeguard.reviews.models import LearningSheet, Theme
 from safeguard.reviews.policies import Cap
+from safeguard.reviews.selectors import cases as case_selectors
+from safeguard.reviews.selectors import learning as learning_selectors
 from safeguard.reviews.services import learning as services
 
 
@@ -64,7 +66,7 @@ def learning_sheet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Cap.MANAGE)
 def learning_sheet_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = selectors.case_for(actor=request.user, pk=pk)
+    incident = case_selectors.case_for(actor=request.user, pk=pk)
     if not policies.can_manage(request.user, incident):
         raise Http404
     sheet = LearningSheet.objects.filter(incident=incident).first()

@@ -10,10 +10,11 @@ from django.shortcuts import render
 from django.urls import path
 
 from safeguard.core.http import capability_required
-from safeguard.reviews import learning_selectors, policies
+from safeguard.reviews import policies
 from safeguard.reviews.forms import date_field
-from safeguard.reviews.oversight import oversight_between
 from safeguard.reviews.policies import Cap
+from safeguard.reviews.selectors import learning as learning_selectors
+from safeguard.reviews.selectors.oversight import oversight_between
 from safeguard.reviews.services._common import today
 
 

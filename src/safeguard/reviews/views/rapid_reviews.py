@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 
 from safeguard.core.http import capability_required
-from safeguard.reviews import policies, rules, selectors
+from safeguard.reviews import policies, rules
 from safeguard.reviews.forms import (
     AgencyAnswerForm,
     AgencyRequestForm,
@@ -24,11 +24,12 @@ from safeguard.reviews.forms import (
 )
 from safeguard.reviews.models import Incident, RapidReview
 from safeguard.reviews.policies import Cap
+from safeguard.reviews.selectors import cases as case_selectors
 from safeguard.reviews.services import rapid_reviews as rr
 
 
 def _review(request: HttpRequest, pk: int) -> tuple[Incident, RapidReview]:
-    incident = selectors.case_for(actor=request.user, pk=pk)
+    incident = case_selectors.case_for(actor=request.user, pk=pk)
     review = RapidReview.objects.filter(incident=incident).first()
     if review is None:
         raise Http404

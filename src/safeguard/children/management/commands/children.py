@@ -10,6 +10,9 @@ Subcommands:
   administrator made active on the "Matching model" page, or the release's default.
 * ``model``: prints that same model (thresholds and every m and u probability) as JSON; an
   administrator adjusts a copy and passes it back with ``--model``.
+* ``import-gias FILE [--la CODE ...]``, ``import-roll FILE``, ``import-ctf FILE [--school URN]``:
+  the importers of ``safeguard.children.importers``, all or nothing: exit 0 with a summary, or
+  2 with every problem on standard error and nothing written.
 """
 
 from __future__ import annotations
@@ -17,13 +20,25 @@ from __future__ import annotations
 import csv
 import sys
 from argparse import ArgumentParser
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError
 
-from safeguard.children import linkage, roll_csv
+from safeguard.children import linkage
+from safeguard.children.importers.common import ImportRejected, ImportResult
+from safeguard.children.importers.ctf import import_ctf
+from safeguard.children.importers.gias import import_gias
+from safeguard.children.importers.roll import (
+    CsvError,
+    Pupil,
+    import_roll,
+    read_children_file,
+    read_roll_file,
+)
+from safeguard.children.selectors import active_match_model
 
 BAD_INPUT = 2
 
@@ -71,15 +86,15 @@ class Command(BaseCommand):
                 model = linkage.MatchModel.from_json(Path(model_path).read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError, ValueError) as error:
                 problems.append(f"{model_path}: {error}")
-        roll: list[roll_csv.Pupil] = []
+        roll: list[Pupil] = []
         children: list[linkage.Person] = []
         try:
-            roll = roll_csv.read_roll_file(roll_path)
-        except roll_csv.CsvError as error:
+            roll = read_roll_file(roll_path)
+        except CsvError as error:
             problems.append(str(error))
         try:
-            children = roll_csv.read_children_file(children_path)
-        except roll_csv.CsvError as error:
+            children = read_children_file(children_path)
+        except CsvError as error:
             problems.append(str(error))
         if problems:
             for problem in problems:
@@ -96,8 +111,6 @@ class Command(BaseCommand):
     def _model_in_use(self) -> linkage.MatchModel:
         """The model live matching uses. A database that cannot be read (not migrated yet, say)
         has no stored model, so none is in use but the default: say so, and carry on."""
-        from safeguard.children.selectors import active_match_model
-
         try:
             return active_match_model()
         except DatabaseError as error:
@@ -112,11 +125,48 @@ class Command(BaseCommand):
 
     def _import(self, options: dict[str, Any]) -> int:
         """The importers are all or nothing; their exit status is 0, or 2 with every problem."""
-        from safeguard.children.importers.cli import run_ctf, run_gias, run_roll
-
-        io = {"stdout": self.stdout, "stderr": self.stderr}
+        path = options["file"]
         if options["subcommand"] == "import-gias":
-            return run_gias(options["file"], la_codes=options["la"], **io)
+            la_codes = options["la"]
+            return _run(
+                path,
+                self.stdout,
+                self.stderr,
+                lambda data: import_gias(actor=None, data=data, file_name=path, la_codes=la_codes),
+            )
         if options["subcommand"] == "import-roll":
-            return run_roll(options["file"], **io)
-        return run_ctf(options["file"], school_urn=options["school"], **io)
+            return _run(
+                path,
+                self.stdout,
+                self.stderr,
+                lambda data: import_roll(actor=None, data=data, file_name=path),
+            )
+        school_urn = options["school"]
+        return _run(
+            path,
+            self.stdout,
+            self.stderr,
+            lambda data: import_ctf(actor=None, data=data, file_name=path, school_urn=school_urn),
+        )
+
+
+class Writer(Protocol):
+    """Standard output or error: a file, or a management command's OutputWrapper."""
+
+    def write(self, msg: str, /) -> object: ...
+
+
+def _run(path: str, stdout: Writer, stderr: Writer, work: Callable[[bytes], ImportResult]) -> int:
+    """Read the file, import it: 0 imported, 2 refused (every problem on standard error)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        stderr.write(f"{path}: cannot be read ({error.strerror})\n")
+        return BAD_INPUT
+    try:
+        result = work(data)
+    except ImportRejected as rejected:
+        stderr.write(f"{rejected}\n")
+        return BAD_INPUT
+    stdout.write(f"{path}: {result.summary()}\n")
+    return 0

@@ -26,8 +26,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from safeguard.core import audit, holidays
 from safeguard.core.clock import HolidayDataExhausted
-from safeguard.performance.census import cin_xml, indicators, ssda903_csv, store, validators
-from safeguard.performance.census.problems import CensusFileRefused
+from safeguard.performance.census import indicators, store
+from safeguard.performance.importers.census import cin_xml, ssda903_csv, validators
+from safeguard.performance.importers.census.problems import CensusFileRefused
 
 
 def _day(text: str) -> date:

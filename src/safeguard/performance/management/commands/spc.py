@@ -1,9 +1,9 @@
 """``safeguard spc FILE.csv``: read a ``date,value`` series as an XmR chart, CSV out.
 
 The engine is :mod:`safeguard.performance.spc`; the CSV formats are
-:mod:`safeguard.performance.spc_csv`. Any bad input stops the command with a message on standard
-error and exit code 2 before anything is written, so a script piping the output never gets half
-a chart. The command touches no database, so it skips Django's system checks.
+:mod:`safeguard.performance.importers.spc_csv`. Any bad input stops the command with a message on
+standard error and exit code 2 before anything is written, so a script piping the output never
+gets half a chart. The command touches no database, so it skips Django's system checks.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from safeguard.performance import spc, spc_csv
+from safeguard.performance import spc
+from safeguard.performance.importers import spc_csv
 
 TRIAL_NOTE = "note: fewer than 12 points: limits are trial limits"
 

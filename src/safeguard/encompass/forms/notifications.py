@@ -1,0 +1,64 @@
+"""The forms of the incident, matching and notification pages: each field labelled, each
+error naming its field."""
+
+from __future__ import annotations
+
+from django import forms
+
+from safeguard.encompass.models import LaOutcome
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="Incident CSV file",
+        help_text="One row per child; the columns are listed above. At most 5 MB.",
+        error_messages={"required": "Choose the CSV file of incidents to upload"},
+    )
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError("The file must be 5 MB or smaller")
+        return upload
+
+
+class AcknowledgeForm(forms.Form):
+    support_given = forms.CharField(
+        label="What support is the school giving the child?",
+        help_text="For example, a check-in with a trusted adult at the start of the day.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        error_messages={"required": "Enter the support the school is giving the child"},
+    )
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Is this child the pupil suggested?",
+        choices=[
+            ("confirm", "Yes, this is the same child"),
+            ("reject", "No, this is not the child"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether this is the same child"},
+    )
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="What did the LA find?",
+        choices=[(v, label) for v, label in LaOutcome.choices if v],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what the LA found"},
+    )
+    upn = forms.CharField(
+        label="UPN of the pupil (if found on a school roll)",
+        required=False,
+        max_length=13,
+    )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("outcome") == LaOutcome.FOUND_ON_ROLL and not data.get("upn"):
+            self.add_error("upn", "Enter the UPN of the pupil the child was found as")
+        return data

@@ -1,0 +1,1 @@
+"""File formats in: the police incident CSV."""

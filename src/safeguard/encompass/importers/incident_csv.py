@@ -1,0 +1,206 @@
+"""The police incident CSV: one row per child, the incident's columns repeated on each row.
+
+Columns (UTF-8, header row, any order): ``incident_reference, occurred_at, kind, location,
+victim_forename, victim_surname, victim_dob, suspect_forename, suspect_surname, suspect_dob,
+child_ref, child_forename, child_surname, child_dob, child_gender, child_address,
+child_postcode, child_presence, child_where, child_voice, child_injuries``. An incident with no
+children is one row with the child columns empty. ``occurred_at`` is ISO 8601
+(``2026-10-23T22:00`` is London time; an offset may be given); dates are ``YYYY-MM-DD``;
+``kind`` is incident or crime; ``child_presence`` is present, not_present or unknown.
+
+All or nothing: every problem of every row is listed (line, column, reason) and nothing is
+stored unless the whole file is good.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db import transaction
+
+from safeguard.children import normalise
+from safeguard.children.importers.common import ImportRejected, RowError, decode_text
+from safeguard.core.clock import LONDON
+from safeguard.core.models import Organisation
+from safeguard.encompass.models import Incident
+from safeguard.encompass.services.incidents import (
+    AdultData,
+    ChildData,
+    IncidentData,
+    incident_receive,
+    problems,
+)
+from safeguard.encompass.services.matching import incident_match
+
+INCIDENT_COLUMNS = ("incident_reference", "occurred_at", "kind", "location")
+ADULT_COLUMNS = tuple(
+    f"{role}_{part}" for role in ("victim", "suspect") for part in ("forename", "surname", "dob")
+)
+CHILD_FIELDS = {
+    "ref": "child_ref",
+    "forename": "child_forename",
+    "surname": "child_surname",
+    "dob": "child_dob",
+    "gender": "child_gender",
+    "address": "child_address",
+    "postcode": "child_postcode",
+    "presence": "child_presence",
+    "where_they_were": "child_where",
+    "voice_of_the_child": "child_voice",
+    "injuries": "child_injuries",
+}
+COLUMNS = (*INCIDENT_COLUMNS, *ADULT_COLUMNS, *CHILD_FIELDS.values())
+MAX_ROWS = 5000
+
+
+@dataclass
+class _Group:
+    line: int
+    cells: dict[str, str]
+    child_lines: list[int] = field(default_factory=list)
+    children: list[ChildData] = field(default_factory=list)
+
+
+def _date(value: str, line: int, column: str, errors: list[RowError]) -> date | None:
+    try:
+        return normalise.iso_date(value)
+    except ValueError as error:
+        errors.append(RowError(line, column, str(error)))
+        return None
+
+
+def _moment(value: str, line: int, errors: list[RowError]) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        errors.append(
+            RowError(line, "occurred_at", f"{value!r} is not a date and time like 2026-10-23T22:00")
+        )
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=LONDON)
+
+
+def _gender(value: str, line: int, errors: list[RowError]) -> str:
+    try:
+        return normalise.gender(value) or ""
+    except ValueError as error:
+        errors.append(RowError(line, "child_gender", str(error)))
+        return ""
+
+
+def parse(text: str, *, name: str = "incidents") -> list[IncidentData]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [cell.strip().lower().lstrip("\ufeff") for cell in next(reader)]
+    except (StopIteration, csv.Error):
+        raise ImportRejected(name, [RowError(1, "-", "the file needs a header row")]) from None
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise ImportRejected(
+            name, [RowError(1, c, "required column is missing from the header") for c in missing]
+        )
+    errors: list[RowError] = []
+    groups: dict[str, _Group] = {}
+    rows = 0
+    try:
+        for cells in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in cells):
+                continue
+            rows += 1
+            if rows > MAX_ROWS:
+                errors.append(RowError(line, "-", f"a file holds at most {MAX_ROWS} rows"))
+                break
+            if len(cells) != len(header):
+                errors.append(RowError(line, "-", f"has {len(cells)} cells, not {len(header)}"))
+                continue
+            row = {column: cells[header.index(column)].strip() for column in COLUMNS}
+            _read_row(row, line, groups, errors)
+    except csv.Error as error:
+        errors.append(RowError(reader.line_num, "-", f"is not valid CSV ({error})"))
+    incidents = [] if errors else _build(groups, errors)
+    if errors:
+        raise ImportRejected(name, errors)
+    return incidents
+
+
+def _read_row(
+    row: dict[str, str], line: int, groups: dict[str, _Group], errors: list[RowError]
+) -> None:
+    reference = row["incident_reference"]
+    if not reference:
+        errors.append(RowError(line, "incident_reference", "is empty"))
+        return
+    incident_cells = {c: row[c] for c in (*INCIDENT_COLUMNS, *ADULT_COLUMNS)}
+    group = groups.get(reference)
+    if group is None:
+        group = groups[reference] = _Group(line, incident_cells)
+    else:
+        for column, value in incident_cells.items():
+            if value != group.cells[column]:
+                errors.append(
+                    RowError(line, column, f"differs from line {group.line} of the same incident")
+                )
+    if not any(row[column] for column in CHILD_FIELDS.values()):
+        return
+    values: dict[str, Any] = {f: row[c] for f, c in CHILD_FIELDS.items()}
+    values["dob"] = _date(row["child_dob"], line, "child_dob", errors)
+    values["gender"] = _gender(row["child_gender"], line, errors)
+    group.child_lines.append(line)
+    group.children.append(ChildData(**values))
+
+
+def _build(groups: dict[str, _Group], errors: list[RowError]) -> list[IncidentData]:
+    incidents = []
+    for reference, group in groups.items():
+        cells, line = group.cells, group.line
+        occurred_at = _moment(cells["occurred_at"], line, errors)
+        adults = []
+        for role in ("victim", "suspect"):
+            forename, surname = cells[f"{role}_forename"], cells[f"{role}_surname"]
+            dob = _date(cells[f"{role}_dob"], line, f"{role}_dob", errors)
+            if forename or surname or dob:
+                adults.append(AdultData(role, forename, surname, dob))
+        if occurred_at is None:
+            continue
+        data = IncidentData(
+            reference=reference,
+            occurred_at=occurred_at,
+            kind=cells["kind"],
+            location=cells["location"],
+            adults=tuple(adults),
+            children=tuple(group.children),
+        )
+        for key, message in problems(data).items():
+            errors.append(_locate(key, message, group, adults))
+        incidents.append(data)
+    return incidents
+
+
+def _locate(key: str, message: str, group: _Group, adults: list[AdultData]) -> RowError:
+    """Turn a service field name (``children.1.dob``) into the line and column of the file."""
+    parts = key.split(".")
+    if parts[0] == "children":
+        index, name = int(parts[1]), parts[2]
+        return RowError(group.child_lines[index], CHILD_FIELDS.get(name, "-"), message)
+    if parts[0] == "adults":
+        adult = adults[int(parts[1])]
+        return RowError(group.line, f"{adult.role}_{parts[2]}", message)
+    column = "incident_reference" if key == "reference" else key
+    return RowError(group.line, column, message)
+
+
+def incidents_upload(
+    *, actor: Any, force: Organisation, data: bytes, file_name: str
+) -> list[tuple[Incident, bool]]:
+    """Store every incident of the file, or none. Matching follows, outside the transaction."""
+    incidents = parse(decode_text(data, name=file_name), name=file_name)
+    with transaction.atomic():
+        stored = [incident_receive(actor=actor, force=force, data=item) for item in incidents]
+    for incident, _ in stored:
+        incident_match(incident_id=incident.pk, actor=actor)
+    return stored

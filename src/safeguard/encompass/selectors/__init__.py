@@ -1,0 +1,1 @@
+"""Every read of Encompass records, already filtered to what the actor may see."""

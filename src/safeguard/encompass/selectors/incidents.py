@@ -1,0 +1,92 @@
+"""Reading incidents and their children: the police lists, and the LA's review and unmatched
+queues, already filtered to what the actor may see.
+
+Reading a child's record (an incident's children, a notification, a match to review) writes a
+view row to the audit trail, so anyone entitled can see who looked at a child.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from safeguard.core import audit
+from safeguard.encompass import policies
+from safeguard.encompass.models import Incident, IncidentChild, MatchState
+
+CHILD = "encompass.incident_child"
+
+
+def children_viewed(actor: Any, children: list[IncidentChild]) -> None:
+    """One view row per child read: other selectors that show a child call this too."""
+    for child in children:
+        audit.record_view(actor=actor, record_type=CHILD, record_id=child.pk)
+
+
+def incidents_for(actor: Any, *, flagged_only: bool = False) -> QuerySet[Incident]:
+    """The actor's force's incidents, newest first (a list: no child's details on it)."""
+    rows = policies.incidents_visible(actor, Incident.objects.all()).select_related("force")
+    if flagged_only:
+        from django.db.models import Q
+
+        rows = rows.filter(Q(no_children_recorded=True) | Q(presence_unknown=True))
+    return rows.order_by("-occurred_at", "-pk")
+
+
+def incidents_for_force(force: Any, *, reference: str | None = None) -> QuerySet[Incident]:
+    """An API key's view: the incidents its own organisation sent, and nobody else's."""
+    rows = Incident.objects.filter(force=force)
+    if reference is not None:
+        rows = rows.filter(reference=reference)
+    return rows.prefetch_related("children__notifications__school").order_by("-occurred_at", "-pk")
+
+
+def incident_get(actor: Any, pk: int) -> tuple[Incident, list[IncidentChild]]:
+    incident = incidents_for(actor).filter(pk=pk).first()
+    if incident is None:
+        raise Http404
+    children = list(
+        incident.children.select_related("pupil__school")
+        .prefetch_related("notifications__school")
+        .order_by("pk")
+    )
+    audit.record_view(actor=actor, record_type="encompass.incident", record_id=incident.pk)
+    children_viewed(actor, children)
+    return incident, children
+
+
+def review_queue(actor: Any) -> QuerySet[IncidentChild]:
+    if not policies.can(actor, policies.Cap.REVIEW_MATCHES):
+        return IncidentChild.objects.none()
+    return (
+        IncidentChild.objects.filter(match_state=MatchState.REVIEW, withdrawn=False)
+        .select_related("incident", "pupil__school")
+        .order_by("incident__occurred_at", "pk")
+    )
+
+
+def review_child_get(actor: Any, pk: int) -> IncidentChild:
+    child = review_queue(actor).filter(pk=pk).first()
+    if child is None:
+        raise Http404
+    children_viewed(actor, [child])
+    return child
+
+
+def unmatched_queue(actor: Any, *, open_only: bool = True) -> QuerySet[IncidentChild]:
+    if not policies.can(actor, policies.Cap.MANAGE_UNMATCHED):
+        return IncidentChild.objects.none()
+    rows = IncidentChild.objects.filter(match_state=MatchState.NONE, withdrawn=False)
+    if open_only:
+        rows = rows.filter(la_outcome="")
+    return rows.select_related("incident").order_by("incident__occurred_at", "pk")
+
+
+def unmatched_child_get(actor: Any, pk: int) -> IncidentChild:
+    child = unmatched_queue(actor).filter(pk=pk).first()
+    if child is None:
+        raise Http404
+    children_viewed(actor, [child])
+    return child

@@ -1,0 +1,53 @@
+"""Reading notifications to schools, and the people they go to: a school's key adults, the LA's
+Encompass coordinators.
+
+Opening a notification writes view rows to the audit trail for it and for its child.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from safeguard.core import audit
+from safeguard.core.models import Organisation, Person
+from safeguard.core.roles import Role
+from safeguard.encompass import policies
+from safeguard.encompass.models import Notification
+from safeguard.encompass.selectors.incidents import children_viewed
+
+
+def notifications_for(actor: Any, *, open_only: bool = False) -> QuerySet[Notification]:
+    rows = policies.notifications_visible(actor, Notification.objects.all())
+    if open_only:
+        rows = rows.filter(acknowledged_at__isnull=True)
+    return rows.select_related("school", "child__incident").order_by("school_due_at", "pk")
+
+
+def notification_get(actor: Any, pk: int) -> Notification:
+    found = notifications_for(actor).select_related("child__pupil", "acknowledged_by")
+    notification = found.filter(pk=pk).first()
+    if notification is None:
+        raise Http404
+    audit.record_view(actor=actor, record_type="encompass.notification", record_id=pk)
+    children_viewed(actor, [notification.child])
+    return notification
+
+
+def key_adults(school: Organisation) -> list[Person]:
+    """The school's DSL and deputies: active people of the school with the DSL role."""
+    return list(
+        Person.objects.filter(
+            organisation=school, is_active=True, role_assignments__role=Role.SCHOOL_DSL
+        ).distinct()
+    )
+
+
+def coordinators() -> list[Person]:
+    return list(
+        Person.objects.filter(
+            is_active=True, role_assignments__role=Role.LA_ENCOMPASS_COORDINATOR
+        ).distinct()
+    )

@@ -1,0 +1,1 @@
+"""The Encompass pages: thin; each parses, calls a selector or service, and renders."""

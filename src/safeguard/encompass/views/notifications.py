@@ -1,0 +1,204 @@
+"""The Encompass pages from incident to school: the police's incidents and uploads, the LA's
+matches to review and children on no roll, the schools' notifications. Thin: each parses,
+calls a selector or service, and renders."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+
+from safeguard.children.importers.common import ImportRejected
+from safeguard.core.http import capability_required
+from safeguard.encompass import policies
+from safeguard.encompass.forms.notifications import (
+    AcknowledgeForm,
+    OutcomeForm,
+    ReviewForm,
+    UploadForm,
+)
+from safeguard.encompass.importers.incident_csv import COLUMNS, incidents_upload
+from safeguard.encompass.policies import Cap
+from safeguard.encompass.selectors import incidents as incident_selectors
+from safeguard.encompass.selectors import notifications as notification_selectors
+from safeguard.encompass.services import notifications as notification_services
+from safeguard.encompass.services import review
+
+PAGE_SIZE = 50
+
+
+def _page(request: HttpRequest, rows):  # type: ignore[no-untyped-def]
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _form_errors(form, error: ValidationError) -> None:  # type: ignore[no-untyped-def]
+    for name, problems in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, problems)
+
+
+@capability_required(Cap.VIEW_INCIDENTS)
+def incidents(request: HttpRequest) -> HttpResponse:
+    flagged = request.GET.get("flagged") == "1"
+    rows = incident_selectors.incidents_for(request.user, flagged_only=flagged)
+    return render(
+        request,
+        "encompass/incidents.html",
+        {
+            "page": _page(request, rows),
+            "flagged": flagged,
+            "may_upload": policies.may_submit_for(request.user),
+        },
+    )
+
+
+@capability_required(Cap.VIEW_INCIDENTS)
+def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    incident, children = incident_selectors.incident_get(request.user, pk)
+    return render(
+        request, "encompass/incident_detail.html", {"incident": incident, "children": children}
+    )
+
+
+@capability_required(Cap.SUBMIT)
+def incident_upload(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None)
+    rejected: ImportRejected | None = None
+    if request.method == "POST" and form.is_valid():
+        if not policies.may_submit_for(request.user):
+            raise PermissionDenied
+        upload = form.cleaned_data["file"]
+        try:
+            stored = incidents_upload(
+                actor=request.user,
+                force=request.user.organisation,  # type: ignore[union-attr]
+                data=upload.read(),
+                file_name=upload.name,
+            )
+        except ImportRejected as error:
+            rejected = error
+            form.add_error(
+                "file", f"The file has {len(error.errors)} problem(s): nothing was stored"
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"{len(stored)} incident(s) received")
+            return redirect("encompass:incidents")
+    return render(
+        request,
+        "encompass/upload.html",
+        {"form": form, "rejected": rejected, "columns": COLUMNS},
+    )
+
+
+@capability_required(Cap.VIEW_NOTIFICATIONS)
+def notification_list(request: HttpRequest) -> HttpResponse:
+    open_only = request.GET.get("all") != "1"
+    rows = notification_selectors.notifications_for(request.user, open_only=open_only)
+    return render(
+        request,
+        "encompass/notifications.html",
+        {"page": _page(request, rows), "open_only": open_only, "now": timezone.now()},
+    )
+
+
+@capability_required(Cap.VIEW_NOTIFICATIONS)
+def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = notification_selectors.notification_get(request.user, pk)
+    may_acknowledge = policies.may_acknowledge(request.user, notification)
+    form = AcknowledgeForm(request.POST or None)
+    if request.method == "POST":
+        if not may_acknowledge:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                notification_services.notification_acknowledge(
+                    actor=request.user,
+                    notification=notification,
+                    support_given=form.cleaned_data["support_given"],
+                )
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, "Notification acknowledged")
+                return redirect("encompass:notification_detail", pk=pk)
+    return render(
+        request,
+        "encompass/notification_detail.html",
+        {
+            "notification": notification,
+            "child": notification.child,
+            "incident": notification.child.incident,
+            "form": form,
+            "may_acknowledge": may_acknowledge and notification.acknowledged_at is None,
+        },
+    )
+
+
+@capability_required(Cap.REVIEW_MATCHES)
+def review_queue(request: HttpRequest) -> HttpResponse:
+    rows = incident_selectors.review_queue(request.user)
+    return render(request, "encompass/review_queue.html", {"page": _page(request, rows)})
+
+
+@capability_required(Cap.REVIEW_MATCHES)
+def review_child(request: HttpRequest, pk: int) -> HttpResponse:
+    child = incident_selectors.review_child_get(request.user, pk)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        decide = (
+            review.match_confirm
+            if form.cleaned_data["decision"] == "confirm"
+            else review.match_reject
+        )
+        try:
+            decide(actor=request.user, child=child)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "Decision recorded")
+            return redirect("encompass:review_queue")
+    return render(request, "encompass/review_child.html", {"child": child, "form": form})
+
+
+@capability_required(Cap.MANAGE_UNMATCHED)
+def unmatched(request: HttpRequest) -> HttpResponse:
+    rows = incident_selectors.unmatched_queue(request.user)
+    return render(request, "encompass/unmatched.html", {"page": _page(request, rows)})
+
+
+@capability_required(Cap.MANAGE_UNMATCHED)
+def unmatched_child(request: HttpRequest, pk: int) -> HttpResponse:
+    child = incident_selectors.unmatched_child_get(request.user, pk)
+    form = OutcomeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review.la_outcome_record(
+                actor=request.user,
+                child=child,
+                outcome=form.cleaned_data["outcome"],
+                upn=form.cleaned_data.get("upn") or "",
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "Outcome recorded")
+            return redirect("encompass:unmatched")
+    return render(request, "encompass/unmatched_child.html", {"child": child, "form": form})
+
+
+urlpatterns = [
+    path("incidents/", incidents, name="incidents"),
+    path("incidents/upload/", incident_upload, name="incident_upload"),
+    path("incidents/<int:pk>/", incident_detail, name="incident_detail"),
+    path("notifications/", notification_list, name="notifications"),
+    path("notifications/<int:pk>/", notification_detail, name="notification_detail"),
+    path("review/", review_queue, name="review_queue"),
+    path("review/<int:pk>/", review_child, name="review_child"),
+    path("unmatched/", unmatched, name="unmatched"),
+    path("unmatched/<int:pk>/", unmatched_child, name="unmatched_child"),
+]
