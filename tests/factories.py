@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import itertools
+import time
 from typing import Any
 
+from django.conf import settings
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from safeguard.core.http import STEP_UP_SESSION_KEY
 from safeguard.core.models import Organisation, Person, RoleAssignment
 from safeguard.core.roles import Role
 
@@ -46,5 +49,14 @@ def signed_in(client: Client, someone: Person) -> Client:
     client.force_login(someone)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = totp_device(someone).persistent_id
+    session.save()
+    return client
+
+
+def stepped_up(client: Client, *, lapsed: bool = False) -> Client:
+    """The second factor given again just now, or (``lapsed``) longer ago than the step-up."""
+    session = client.session
+    age = settings.STEP_UP_MINUTES * 60 + 1 if lapsed else 0
+    session[STEP_UP_SESSION_KEY] = time.time() - age
     session.save()
     return client
