@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
@@ -60,3 +62,20 @@ def stepped_up(client: Client, *, lapsed: bool = False) -> Client:
     session[STEP_UP_SESSION_KEY] = time.time() - age
     session.save()
     return client
+
+
+@contextlib.contextmanager
+def scopes_unlimited(*scopes: str) -> Iterator[None]:
+    """Lift the organisation-kind limits of ``scopes`` (all scopes when none are named) while a
+    test makes a key the service would now refuse: a key made before its scopes were limited,
+    which the API must still refuse when it is used (defence in depth)."""
+    from safeguard.core import scope_holders
+
+    saved = dict(scope_holders._holders)
+    try:
+        for scope in scopes or list(saved):
+            scope_holders._holders.pop(scope, None)
+        yield
+    finally:
+        scope_holders._holders.clear()
+        scope_holders._holders.update(saved)
