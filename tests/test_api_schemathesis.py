@@ -20,6 +20,8 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
 
+from safeguard.core import scope_holders
+from safeguard.core.api import auth
 from safeguard.core.services.apikeys import apikey_create
 from safeguard.wsgi import application
 from tests import factories
