@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
 
@@ -86,7 +88,14 @@ def _key_for(operation: Any, keys: dict[str, str]) -> str:
 
 @pytest.fixture(scope="module", autouse=True)
 def report() -> Any:
+    # Called through WSGI, Django would close the test's connection at the end of each request
+    # (its test client disconnects these handlers for the same reason): on PostgreSQL that ends
+    # the transaction the test runs in.
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
     yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
     statuses = ", ".join(f"{status}: {n}" for status, n in sorted(answers.items()))
     print(f"\nschemathesis: {len(set(cases_run))} operations, {len(cases_run)} cases ({statuses})")
 

@@ -115,6 +115,21 @@ def test_an_incident_at_the_ends_of_the_calendar_is_422(client: Client, value: s
     assert error["fields"][0]["field"] == "occurred_at"
 
 
+def test_text_with_a_nul_character_is_422_naming_the_field(client: Client) -> None:
+    # PostgreSQL cannot store NUL in text: it failed inside the query as a 500.
+    headers = _headers("police", "reviews:refer", "encompass:incidents:read")
+    children = [{"full_name": "No\x00ah", "date_of_birth": "2026-06-01", "gender": "male"}]
+    response = client.post(
+        "/api/v1/reviews/referrals",
+        json.dumps(_referral(children=children)),
+        content_type="application/json",
+        **headers,
+    )
+    assert _error(response, 422)["fields"][0]["field"] == "children.0.full_name"
+    query = client.get("/api/v1/encompass/incidents?reference=INC%00", **headers)
+    assert _error(query, 422)["fields"][0]["field"] == "reference"
+
+
 def test_a_body_over_the_limit_is_413_naming_the_limit(client: Client) -> None:
     headers = _headers("police", "encompass:incidents:write")
     big = json.dumps(_incident(location="x" * (10 * 1024 * 1024)))

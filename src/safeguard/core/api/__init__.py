@@ -8,6 +8,7 @@ API keys, their scopes and the bearer authentication are in ``safeguard.core.api
 
 import contextvars
 import functools
+import json
 import logging
 from collections.abc import Callable
 from datetime import date, datetime
@@ -289,15 +290,58 @@ def _guard(api: NinjaAPI, operation: Operation, *, route: str) -> None:
 
     def scoped_checks(request: HttpRequest) -> HttpResponse | None:
         refused = checks(request)
-        if refused is None and scope is not None:
-            try:
+        if refused is not None:
+            return refused
+        try:
+            if scope is not None:
                 require_scope(request, scope)
-            except ScopeMissing as missing:
-                return api.on_exception(request, missing)
-        return refused
+            where = _nul_in(request)
+        except (ScopeMissing, RequestDataTooBig) as error:
+            return api.on_exception(request, error)
+        if where is not None:
+            fields = [{"field": where, "message": "Must not contain the NUL character (0x00)"}]
+            body = error_body("validation_error", "Check the fields.", fields)
+            return api.create_response(request, body, status=422)
+        return None
 
     operation.run = named_run  # type: ignore[method-assign]
     operation._run_checks = scoped_checks  # type: ignore[method-assign]
+
+
+def _nul_in(request: HttpRequest) -> str | None:
+    """Where the request carries a NUL character, if it does: PostgreSQL cannot store one in
+    text, so it would fail deep in a query as a 500. Checked before any route reads its input."""
+    if "\x00" in request.path:
+        return "path"
+    for name, values in request.GET.lists():
+        if "\x00" in name or any("\x00" in value for value in values):
+            return name.replace("\x00", "") or "query"
+    if request.method in {"POST", "PUT", "PATCH"} and request.body and b"\\u0000" in request.body:
+        try:
+            data = json.loads(request.body)
+        except ValueError:
+            return None  # not JSON: the route's parser answers 400
+        return _nul_field(data, "")
+    return None
+
+
+def _nul_field(value: Any, where: str) -> str | None:
+    if isinstance(value, str):
+        return (where or "body") if "\x00" in value else None
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        here = f"{where}.{key}" if where else str(key)
+        if "\x00" in str(key):
+            return where or "body"
+        found = _nul_field(item, here)
+        if found is not None:
+            return found
+    return None
 
 
 def _isolated(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
