@@ -230,10 +230,14 @@ class Person:
 
 @dataclass(frozen=True)
 class Match:
+    """The decision on one child. ``candidates`` are the UPNs a person reviewing it is shown
+    (the best pupils, best first); empty when nothing on the roll came near."""
+
     ref: str
     upn: str | None
     probability: float
     decision: str
+    candidates: tuple[str, ...] = ()
 
 
 def _table(people: Sequence[Person]) -> pa.Table:
@@ -328,7 +332,7 @@ def match(
         if found is None:
             results.append(Match(child.key, None, 0.0, NONE))
             continue
-        pupil, probability, runner_up = found
+        pupil, probability, second, runner_up = found
         if probability >= model.automatic and runner_up < model.review:
             decision = AUTOMATIC
         elif probability + runner_up >= model.review:
@@ -336,14 +340,15 @@ def match(
         else:
             decision = NONE
         upn = roll[pupil].key if decision != NONE else None
-        results.append(Match(child.key, upn, probability, decision))
+        candidates = (roll[pupil].key,) + ((roll[second].key,) if second is not None else ())
+        results.append(Match(child.key, upn, probability, decision, candidates))
     return results
 
 
 def _best_two(
     children: Sequence[Person], roll: Sequence[Person], model: MatchModel
-) -> dict[int, tuple[int, float, float]]:
-    """child index -> (best pupil index, its probability, the second best probability)."""
+) -> dict[int, tuple[int, float, int | None, float]]:
+    """child index -> (best pupil, its probability, the second best pupil, its probability)."""
     # Splink takes a second to import: only matching pays it, not every ``safeguard`` command.
     from splink import DuckDBAPI, Linker
 
@@ -394,6 +399,7 @@ def _best_two(
             SELECT child,
                 max(pupil) FILTER (WHERE rank = 1),
                 max(probability) FILTER (WHERE rank = 1),
+                max(pupil) FILTER (WHERE rank = 2),
                 coalesce(max(probability) FILTER (WHERE rank = 2), 0)
             FROM ranked WHERE rank <= 2 GROUP BY child
             """,  # noqa: S608 - the table name is Splink's own, not input
@@ -402,7 +408,8 @@ def _best_two(
     finally:
         connection.close()
     return {
-        int(c): (int(p), float(prob or 0.0), float(second or 0.0)) for c, p, prob, second in rows
+        int(c): (int(p), float(prob or 0.0), None if p2 is None else int(p2), float(second or 0.0))
+        for c, p, prob, p2, second in rows
     }
 
 
