@@ -113,6 +113,10 @@ def table_lines(table: dict[str, dict[str, int]]) -> list[str]:
     return lines
 
 
+def _seconds(times: list[float]) -> str:
+    return ", ".join(f"{t:.1f}" for t in times)
+
+
 def _sizes() -> list[int]:
     chosen = os.environ.get("SAFEGUARD_BENCH_LINKAGE_SIZES", "")
     return [int(size) for size in chosen.split(",") if size.strip()] or SIZES
@@ -145,7 +149,7 @@ def run() -> list[str]:
             met = median < GOAL_SECONDS and precision >= GOAL_PRECISION and recall >= GOAL_RECALL
             verdict = "  goal met" if met else "  GOAL NOT MET"
         lines.append(
-            f"roll {size:>9,}: {median:5.1f} s end to end (runs {', '.join(f'{t:.1f}' for t in times)}); "
+            f"roll {size:>9,}: {median:5.1f} s end to end (runs {_seconds(times)}); "
             f"precision {precision:.4f}, recall {recall:.4f}{verdict}"
         )
         lines.extend(f"  {line}" for line in table_lines(table))

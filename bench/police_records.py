@@ -23,7 +23,12 @@ from datetime import date, timedelta
 
 from safeguard.children.identifiers import upn_check_letter
 
-BOYS = (
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+BOYS = _words(
     "Aaron Abdul Adrian Aidan Alan Alexander Alfie Amir Andrew Angus Ashton Austin Ayaan Barney "
     "Benjamin Blake Bradley Brandon Brody Cai Callum Cameron Charles Christian Cody Corey Cyrus "
     "Daniel Danny Darius Dexter Dominic Douglas Eddie Edward Eli Elliot Emmanuel Eric Ewan "
@@ -33,8 +38,8 @@ BOYS = (
     "Mikey Milo Mohammed Nathaniel Nicholas Noah Oakley Oliver Oscar Otis Patrick Rayan Reggie "
     "Rhys Ricky Robert Ronan Rory Ruben Samuel Seth Shay Simon Spencer Stefan Taylan Terence "
     "Thomas Timothy Tobias Tristan Tyler Usman Vincent Warren William Xavier Zac Zayn"
-).split()
-GIRLS = (
+)
+GIRLS = _words(
     "Abigail Ada Aimee Alexandra Alisha Amber Amelia Anna Annabel Aoife Ava Bella Bethany Bonnie "
     "Brooke Caitlin Cara Catherine Chelsea Chloe Christina Courtney Daisy Danielle Darcey Demi "
     "Eden Eleanor Elizabeth Ella Ellie Eloise Emily Emma Erin Esme Evie Faith Felicity Freya "
@@ -43,8 +48,8 @@ GIRLS = (
     "Maisie Margaret Maria Martha Megan Melissa Mia Millie Molly Nadia Naomi Natasha Nevaeh Nicole "
     "Niamh Olivia Paige Patricia Phoebe Poppy Rebecca Rose Ruby Safiya Sarah Scarlett Sienna "
     "Sophia Stephanie Summer Tegan Tilly Victoria Violet Willow Yasmin Zainab Zara Zoe"
-).split()
-COMMON_SURNAMES = (
+)
+COMMON_SURNAMES = _words(
     "Smith Jones Taylor Brown Williams Wilson Johnson Davies Patel Robinson Wright Thompson "
     "Evans Walker White Roberts Green Hall Thomas Clarke Jackson Wood Harris Edwards Turner "
     "Martin Cooper Hill Ward Hughes Moore Clark King Harrison Lewis Baker Lee Allen Morris Khan "
@@ -53,11 +58,11 @@ COMMON_SURNAMES = (
     "Anderson Adams Wilkinson Ali Ahmed Foster Ellis Murphy Chapman Mason Gray Richards Webb "
     "Griffiths Hunt Palmer Campbell Holmes Mills Rogers Barnes Knight Matthews Barker Powell "
     "Stevens Kaur Fisher Butler Dixon Russell Harvey Pearson Graham Fletcher"
-).split()
+)
 # Rare surnames: invented from syllables, each held by a handful of families.
-SYLLABLES_START = "Ab Bel Cor Dra Esk Fal Gor Hol Ing Jar Kel Lor Mal Nor Orm Pel Quin Rav".split()
+SYLLABLES_START = _words("Ab Bel Cor Dra Esk Fal Gor Hol Ing Jar Kel Lor Mal Nor Orm Pel Quin Rav")
 SYLLABLES_MIDDLE = ["", "ra", "en", "il", "ow", "ar"]
-SYLLABLES_END = "by croft dale gate holm ley more ridge stow ton wick worth".split()
+SYLLABLES_END = _words("by croft dale gate holm ley more ridge stow ton wick worth")
 # What a child is called at home, as an officer writes it down.
 KNOWN_AS: dict[str, list[str]] = {
     "alexander": ["Alex", "Xander", "Sandy"],
@@ -181,7 +186,8 @@ class _Draw:
 
     def postcode(self) -> str:
         r = self.rng
-        return f"{AREA}{r.randint(1, 60)} {r.randint(1, 9)}{r.choice('ABDEHJLNPQ')}{r.choice('RSTUWXYZ')}"
+        unit = r.choice("ABDEHJLNPQ") + r.choice("RSTUWXYZ")
+        return f"{AREA}{r.randint(1, 60)} {r.randint(1, 9)}{unit}"
 
     def dob(self) -> date:
         return REFERENCE - timedelta(days=self.rng.randint(4 * 365, 17 * 365))
