@@ -13,12 +13,14 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
+from django.urls import reverse
 
 from safeguard.children import linkage, selectors, services, training
 from safeguard.children.models import MatchModelVersion
 from safeguard.core.models import AuditEvent
 from tests import factories
 from tests.children.test_linkage import upn
+from tests.children.test_match_model_pages import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -196,3 +198,21 @@ def test_the_command_trains_and_prints_before_and_after(tmp_path: Path, capsys: 
     assert "is now in use, trained on 150 incident children and a roll of 400 pupils" in out
     assert "surname,swapped," in out
     assert MatchModelVersion.objects.get(active=True).note == "Autumn term"
+
+
+def test_the_page_shows_what_the_training_changed(admin: Any) -> None:
+    roll = small_roll()
+    version = services.match_model_train(
+        actor=admin,
+        children=incident_children(roll),
+        roll=roll,
+        note="Autumn term",
+        max_pairs=20_000,
+    )
+    html = signed_in(admin).get(reverse("children:match_model")).content.decode()
+    assert "What the latest training changed" in html
+    assert f"Version {version.pk} was estimated on" in html
+    assert "from 150 incident children against a roll of 400 pupils" in html
+    assert "Matched automatically" in html and "Sent to a person to review" in html
+    swapped = version.parameters["comparisons"]["surname"]["swapped"]["m"]
+    assert f">{swapped}<" in html

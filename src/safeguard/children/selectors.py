@@ -42,6 +42,11 @@ def match_model_versions(*, actor: Any) -> QuerySet[MatchModelVersion]:
     return rows if policies.can_view_match_model(actor) else rows.none()
 
 
+def latest_trained_version(*, actor: Any) -> MatchModelVersion | None:
+    """The newest version made by ``safeguard children train-model``, if any."""
+    return match_model_versions(actor=actor).exclude(training={}).first()
+
+
 def match_model_version(*, actor: Any, pk: int) -> MatchModelVersion | None:
     return match_model_versions(actor=actor).filter(pk=pk).first()
 
