@@ -9,9 +9,9 @@ result as a new version; nothing here touches the database.
   random pair is two different children.
 * m (how often the same child falls in each level) by expectation maximisation on the real
   incident children against the roll, Splink's
-  ``estimate_parameters_using_expectation_maximisation``, in two sessions: blocked on date of
-  birth (which estimates the names, gender and postcode) and blocked on forename and postcode
-  (which estimates the date of birth). No labels are needed: EM finds the matches itself.
+  ``estimate_parameters_using_expectation_maximisation``, in three sessions blocked on two
+  fields each (``EM_BLOCKING_RULES``), which between them estimate every comparison. No labels
+  are needed: EM finds the matches itself.
 
 The conditional levels (``linkage.CONDITIONAL_LEVELS``) come out of Splink joint, P(postcode
 level and surname level); they are divided by the surname level's own m and u, so that the
@@ -39,13 +39,16 @@ from safeguard.children import linkage
 M_FLOOR = 0.01
 U_FLOOR = 0.000001
 DEFAULT_MAX_PAIRS = 5_000_000
-# Splink estimates no comparison that uses a column of the session's blocking rule; together
-# the two sessions estimate every comparison. The second blocks on forename and postcode, not
-# on the surname: the postcode comparison reads the surname too, and without it the date of
-# birth would be estimated from the gender alone.
+# Splink estimates no comparison that uses a column of the session's blocking rule, and EM
+# works when the blocked pairs are neither almost all matches nor almost none. Each session
+# pairs on two fields, so that on a large roll the same child is a fair share of the pairs:
+# date of birth and postcode district (estimates names and gender), forename and postcode
+# (date of birth, surname), forename and date of birth (surname, postcode). The postcode
+# comparison reads the surname too, so no session blocks on the surname.
 EM_BLOCKING_RULES = [
-    "l.dob = r.dob",
+    "l.dob = r.dob AND l.postcode_district = r.postcode_district",
     "l.forename = r.forename AND l.postcode = r.postcode",
+    "l.forename = r.forename AND l.dob = r.dob",
 ]
 MIN_CHILDREN = 20
 
