@@ -37,15 +37,28 @@ from safeguard.children import normalise
 AUTOMATIC = "automatic"
 REVIEW = "review"
 NONE = "none"
+DECISIONS = (AUTOMATIC, REVIEW, NONE)
 
 # Each comparison's levels, most specific first, as DuckDB SQL over the two records (_l, _r).
-# The first level of each is the null level: missing on either side is no evidence at all.
+# The first level of each is the null level: missing on either side is no evidence at all (a
+# child the police recorded without a date of birth is judged on the rest).
 _JW = "jaro_winkler_similarity"
 _DL = "damerau_levenshtein"
+# Forename and surname the wrong way round, as police systems often hold them. The level sits
+# in both name comparisons (each with its own m and u): together they weigh about as much as
+# both names agreeing, so a swapped name is matched rather than sent to review.
+_SWAPPED = "forename_l = surname_r AND surname_l = forename_r"
+# A double-barrelled surname recorded in part ("Jones" for "Smith-Jones"); hyphen and space
+# variants ("Smith Jones", "SmithJones") already agree once normalised.
+_SURNAME_PART = "list_has_any(surname_parts_l, surname_parts_r)"
+_SURNAME_DIFFERS = (
+    f"NOT ({_SWAPPED}) AND NOT ({_SURNAME_PART}) AND {_JW}(surname_l, surname_r) < 0.85"
+)
 LEVELS: dict[str, list[tuple[str, str]]] = {
     "forename": [
         ("null", "forename_l IS NULL OR forename_r IS NULL"),
         ("exact", "forename_l = forename_r"),
+        ("swapped", _SWAPPED),
         ("nickname", "forename_canonical_l = forename_canonical_r"),
         (
             "close",
@@ -57,6 +70,8 @@ LEVELS: dict[str, list[tuple[str, str]]] = {
     "surname": [
         ("null", "surname_l IS NULL OR surname_r IS NULL"),
         ("exact", "surname_l = surname_r"),
+        ("swapped", _SWAPPED),
+        ("part", _SURNAME_PART),
         ("close", f"{_JW}(surname_l, surname_r) >= 0.92 OR {_DL}(surname_l, surname_r) <= 1"),
         ("similar", f"{_JW}(surname_l, surname_r) >= 0.85"),
         ("else", "ELSE"),
@@ -88,8 +103,32 @@ LEVELS: dict[str, list[tuple[str, str]]] = {
         ("exact", "postcode_l = postcode_r"),
         ("sector", "postcode_sector_l = postcode_sector_r"),
         ("district", "postcode_district_l = postcode_district_r"),
+        ("moved_with_new_surname", _SURNAME_DIFFERS),
         ("else", "ELSE"),
     ],
+}
+
+# Levels whose m and u are conditional probabilities: P(this postcode level | the surname
+# level named here), for true matches (m) and non-matches (u); "not else" is every surname
+# level but "else". Training estimates them joint and divides by the surname level's own m
+# and u (see ``training``).
+CONDITIONAL_LEVELS: dict[tuple[str, str], tuple[str, str]] = {
+    ("postcode", "exact_same_surname"): ("surname", "exact"),
+    ("postcode", "exact"): ("surname", "not exact"),
+    ("postcode", "moved_with_new_surname"): ("surname", "else"),
+    ("postcode", "else"): ("surname", "not else"),
+}
+
+# Term-frequency adjustment: agreeing on "Oliver" or "Smith" is weaker evidence than agreeing
+# on a rare name, so the exact level's u is replaced by how often the value itself occurs
+# (Splink computes the frequencies from the records being linked). The floor caps the boost a
+# very rare name can give: a name held by one pupil is rare, not proof. Half the adjustment
+# is applied: a common surname recorded with one other slip (no date of birth, a typo in the
+# forename) should still reach the automatic threshold when the address agrees.
+TERM_FREQUENCY_WEIGHT = 0.5
+TERM_FREQUENCY_LEVELS: dict[tuple[str, str], float] = {
+    ("forename", "exact"): 0.0002,
+    ("surname", "exact"): 0.0001,
 }
 
 # Siblings share a surname and a postcode, so for two records with the same surname an equal
@@ -97,11 +136,16 @@ LEVELS: dict[str, list[tuple[str, str]]] = {
 # therefore holds conditional probabilities, P(same postcode | same surname), for true
 # matches (m) and for non-matches (u): the surname comparison has already counted the surname.
 # Without it a brother would look like a typo of his sister.
+# "moved_with_new_surname" is the other side of the same coin: a child whose surname changed
+# (a parent's new partner) has usually moved too, so once the surname disagrees a different
+# postcode adds little against the match. Without it a child known by forename and date of
+# birth, with a new surname and address, would count the one change twice and be missed.
 
 # Pairs are only scored if they share one of these keys. Together they keep recall for every
 # single corruption and most pairs of corruptions, without scoring every pupil of the roll.
 BLOCKING_RULES: list[str] = [
     "l.dob = r.dob",
+    "l.forename = r.surname AND l.surname = r.forename",
     "l.forename_canonical = r.forename_canonical AND l.surname = r.surname",
     "l.surname = r.surname AND l.dob_year = r.dob_year",
     "l.postcode = r.postcode",
@@ -150,6 +194,7 @@ class MatchModel:
                 }
                 for comparison, levels in data["comparisons"].items()
             }
+            _add_new_levels(comparisons)
             automatic = float(thresholds["automatic"])
             review = float(thresholds["review"])
             share_on_roll = float(data["prior"]["share_on_roll"])
@@ -188,6 +233,26 @@ class MatchModel:
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2)
+
+
+# Levels added after models were first stored: a stored version (or an exported JSON file)
+# without them takes this release's default for them, so an older version still loads.
+ADDED_LEVELS: dict[str, list[str]] = {
+    "forename": ["swapped"],
+    "surname": ["swapped", "part"],
+    "postcode": ["moved_with_new_surname"],
+}
+
+
+def _add_new_levels(comparisons: dict[str, dict[str, Level]]) -> None:
+    for comparison, levels in ADDED_LEVELS.items():
+        given = comparisons.get(comparison)
+        if given is None:
+            continue
+        for level in levels:
+            if level not in given:
+                values = DEFAULT_MODEL["comparisons"][comparison][level]
+                given[level] = Level(m=values["m"], u=values["u"])
 
 
 def _model_problems(model: MatchModel) -> list[str]:
@@ -230,10 +295,14 @@ class Person:
 
 @dataclass(frozen=True)
 class Match:
+    """The decision on one child. ``candidates`` are the UPNs a person reviewing it is shown
+    (the best pupils, best first); empty when nothing on the roll came near."""
+
     ref: str
     upn: str | None
     probability: float
     decision: str
+    candidates: tuple[str, ...] = ()
 
 
 def _table(people: Sequence[Person]) -> pa.Table:
@@ -251,6 +320,9 @@ def _table(people: Sequence[Person]) -> pa.Table:
             ),
             "forename_initial": pa.array([f[0] if f else None for f in names], pa.string()),
             "surname": pa.array([normalise.name(p.surname) for p in people], pa.string()),
+            "surname_parts": pa.array(
+                [normalise.name_parts(p.surname) for p in people], pa.list_(pa.string())
+            ),
             "dob": pa.array(dobs, pa.date32()),
             "dob_year": pa.array([d.year if d else None for d in dobs], pa.int16()),
             "dob_month": pa.array([d.month if d else None for d in dobs], pa.int8()),
@@ -272,7 +344,9 @@ def _prior(model: MatchModel, roll_size: int) -> float:
     return min(model.share_on_roll / max(roll_size, model.min_roll_size, 1), 0.5)
 
 
-def splink_settings(model: MatchModel, roll_size: int) -> dict[str, Any]:
+def splink_settings(
+    model: MatchModel, roll_size: int, *, term_frequencies: bool = True
+) -> dict[str, Any]:
     """The Splink settings dictionary for this model: every m and u fixed, nothing to train."""
     comparisons = []
     for comparison, levels in LEVELS.items():
@@ -285,6 +359,11 @@ def splink_settings(model: MatchModel, roll_size: int) -> dict[str, Any]:
                 p = model.comparisons[comparison][level]
                 entry["m_probability"] = p.m
                 entry["u_probability"] = p.u
+            floor = TERM_FREQUENCY_LEVELS.get((comparison, level))
+            if floor is not None and term_frequencies:
+                entry["tf_adjustment_column"] = comparison
+                entry["tf_adjustment_weight"] = TERM_FREQUENCY_WEIGHT
+                entry["tf_minimum_u_value"] = floor
             comparison_levels.append(entry)
         comparisons.append(
             {"output_column_name": comparison, "comparison_levels": comparison_levels}
@@ -328,7 +407,7 @@ def match(
         if found is None:
             results.append(Match(child.key, None, 0.0, NONE))
             continue
-        pupil, probability, runner_up = found
+        pupil, probability, second, runner_up = found
         if probability >= model.automatic and runner_up < model.review:
             decision = AUTOMATIC
         elif probability + runner_up >= model.review:
@@ -336,34 +415,60 @@ def match(
         else:
             decision = NONE
         upn = roll[pupil].key if decision != NONE else None
-        results.append(Match(child.key, upn, probability, decision))
+        candidates = (roll[pupil].key,) + ((roll[second].key,) if second is not None else ())
+        results.append(Match(child.key, upn, probability, decision, candidates))
     return results
+
+
+def splink_linker(
+    connection: duckdb.DuckDBPyConnection,
+    children: Sequence[Person],
+    roll: Sequence[Person],
+    model: MatchModel,
+) -> Any:
+    """A Splink linker of ``children`` to ``roll`` on ``connection``, with this model.
+
+    Term frequencies are counted over the roll alone (the children must not change how common
+    a name is) and only on a roll of at least ``min_roll_size``: a short list is a sample, in
+    which every name looks rare or common by chance.
+    """
+    # Splink takes a second to import: only matching pays it, not every ``safeguard`` command.
+    from splink import DuckDBAPI, Linker
+
+    db_api = DuckDBAPI(connection)
+    connection.register("children_arrow", _table(children))
+    connection.register("roll_arrow", _table(roll))
+    connection.execute("CREATE TABLE children AS SELECT * FROM children_arrow")
+    connection.execute("CREATE TABLE roll AS SELECT * FROM roll_arrow")
+    term_frequencies = len(roll) >= model.min_roll_size
+    linker = Linker(
+        [
+            db_api.register("children", table_name="a_children"),
+            db_api.register("roll", table_name="b_roll"),
+        ],
+        splink_settings(model, len(roll), term_frequencies=term_frequencies),
+        log_level=logging.WARNING,
+    )
+    if term_frequencies:
+        for column in sorted({comparison for comparison, _ in TERM_FREQUENCY_LEVELS}):
+            connection.execute(
+                f"CREATE TABLE tf_{column} AS SELECT {column}, "  # noqa: S608 - our own names
+                f"count(*) / (SELECT count(*) FROM roll) AS tf_{column} "
+                f"FROM roll WHERE {column} IS NOT NULL GROUP BY {column}"
+            )
+            linker.table_management.register_term_frequency_lookup(
+                db_api.register(f"tf_{column}", table_name=f"tf_{column}_lookup"), column
+            )
+    return linker
 
 
 def _best_two(
     children: Sequence[Person], roll: Sequence[Person], model: MatchModel
-) -> dict[int, tuple[int, float, float]]:
-    """child index -> (best pupil index, its probability, the second best probability)."""
-    # Splink takes a second to import: only matching pays it, not every ``safeguard`` command.
-    from splink import DuckDBAPI, Linker
-
+) -> dict[int, tuple[int, float, int | None, float]]:
+    """child index -> (best pupil, its probability, the second best pupil, its probability)."""
     connection = duckdb.connect(":memory:")
     try:
-        db_api = DuckDBAPI(connection)
-        children_table = _table(children)
-        roll_table = _table(roll)
-        connection.register("children_arrow", children_table)
-        connection.register("roll_arrow", roll_table)
-        connection.execute("CREATE TABLE children AS SELECT * FROM children_arrow")
-        connection.execute("CREATE TABLE roll AS SELECT * FROM roll_arrow")
-        linker = Linker(
-            [
-                db_api.register("children", table_name="a_children"),
-                db_api.register("roll", table_name="b_roll"),
-            ],
-            splink_settings(model, len(roll)),
-            log_level=logging.WARNING,
-        )
+        linker = splink_linker(connection, children, roll, model)
         scored = linker.inference.predict(warning_mode="never")
         prior = _prior(model, len(roll))
         prior_log2 = math.log2(prior / (1 - prior))
@@ -394,6 +499,7 @@ def _best_two(
             SELECT child,
                 max(pupil) FILTER (WHERE rank = 1),
                 max(probability) FILTER (WHERE rank = 1),
+                max(pupil) FILTER (WHERE rank = 2),
                 coalesce(max(probability) FILTER (WHERE rank = 2), 0)
             FROM ranked WHERE rank <= 2 GROUP BY child
             """,  # noqa: S608 - the table name is Splink's own, not input
@@ -402,7 +508,8 @@ def _best_two(
     finally:
         connection.close()
     return {
-        int(c): (int(p), float(prob or 0.0), float(second or 0.0)) for c, p, prob, second in rows
+        int(c): (int(p), float(prob or 0.0), None if p2 is None else int(p2), float(second or 0.0))
+        for c, p, prob, p2, second in rows
     }
 
 
@@ -414,19 +521,24 @@ def _best_two(
 # errors the generator does not make). postcode.exact_same_surname holds P(same postcode |
 # same surname), counted exactly over the roll. Surname and postcode "else" keep a real m:
 # children's surnames change (a parent's new partner, a return to a birth name), families move.
+# The levels added for police records (``ADDED_LEVELS``) start from values set by hand, to be
+# replaced by ``safeguard children train-model`` on the partnership's own records.
 DEFAULT_MODEL: dict[str, Any] = {
-    "thresholds": {"automatic": 0.95, "review": 0.5},
+    "thresholds": {"automatic": 0.95, "review": 0.2},
     "prior": {"share_on_roll": 0.9, "min_roll_size": 50_000},
     "comparisons": {
         "forename": {
-            "exact": {"m": 0.8653, "u": 0.004329},
+            "exact": {"m": 0.8353, "u": 0.004329},
+            "swapped": {"m": 0.03, "u": 0.0002},
             "nickname": {"m": 0.0477, "u": 0.000909},
             "close": {"m": 0.0674, "u": 0.00202},
             "similar": {"m": 0.0098, "u": 0.002667},
             "else": {"m": 0.0098, "u": 0.990075},
         },
         "surname": {
-            "exact": {"m": 0.8912, "u": 0.001362},
+            "exact": {"m": 0.8412, "u": 0.001362},
+            "swapped": {"m": 0.03, "u": 0.0001},
+            "part": {"m": 0.02, "u": 0.001},
             "close": {"m": 0.0574, "u": 0.000527},
             "similar": {"m": 0.0099, "u": 0.002627},
             "else": {"m": 0.0415, "u": 0.995484},
@@ -447,6 +559,7 @@ DEFAULT_MODEL: dict[str, Any] = {
             "exact": {"m": 0.9276, "u": 1.4e-05},
             "sector": {"m": 0.0099, "u": 0.000991},
             "district": {"m": 0.03, "u": 0.009059},
+            "moved_with_new_surname": {"m": 0.6, "u": 0.99},
             "else": {"m": 0.0324, "u": 0.989936},
         },
     },

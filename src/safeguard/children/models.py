@@ -119,6 +119,10 @@ class MatchModelVersion(models.Model):
     restored_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # For a version estimated by ``safeguard children train-model``: what the training saw and
+    # changed (``training.Training.report()``): m and u per level before and after, and how
+    # the training children were decided before and after. Empty for a version set by hand.
+    training = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-pk"]

@@ -53,6 +53,21 @@ def name(value: str | None) -> str | None:
 
 
 @lru_cache(maxsize=_CACHE)
+def name_parts(value: str | None) -> tuple[str, ...] | None:
+    """The parts of a name split at hyphens and spaces, each as ``name`` gives it.
+
+    "Smith-Jones" and "Smith Jones" give ("smith", "jones"), so a double-barrelled surname
+    recorded in part ("Jones") still shares a part with the roll's. A name of one part gives
+    that part; single letters are dropped (an initial is not a surname).
+    """
+    if value is None:
+        return None
+    parts = [name(part) for part in re.split(r"[\s\-]+", value.strip())]
+    kept = tuple(part for part in parts if part and len(part) > 1)
+    return kept or None
+
+
+@lru_cache(maxsize=_CACHE)
 def canonical_forename(value: str | None) -> str | None:
     """The formal name a nickname stands for ("Alfie" -> "alfred"); other names normalised.
 

@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from safeguard.children import linkage, policies
-from safeguard.children.models import MatchModelVersion
+from safeguard.children.models import MatchModelVersion, Pupil
 
 
 def active_version() -> MatchModelVersion | None:
@@ -42,5 +42,27 @@ def match_model_versions(*, actor: Any) -> QuerySet[MatchModelVersion]:
     return rows if policies.can_view_match_model(actor) else rows.none()
 
 
+def latest_trained_version(*, actor: Any) -> MatchModelVersion | None:
+    """The newest version made by ``safeguard children train-model``, if any."""
+    return match_model_versions(actor=actor).exclude(training={}).first()
+
+
 def match_model_version(*, actor: Any, pk: int) -> MatchModelVersion | None:
     return match_model_versions(actor=actor).filter(pk=pk).first()
+
+
+def roll_for_training() -> list[linkage.Person]:
+    """Every pupil on a roll, once per UPN, as linkage sees them: the roll the model is trained
+    against by ``safeguard children train-model`` (command line only; no person reads it)."""
+    people: dict[str, linkage.Person] = {}
+    rows = Pupil.objects.filter(on_roll=True).values_list(
+        "upn", "forename", "surname", "dob", "gender", "postcode"
+    )
+    for upn, forename, surname, dob, gender, postcode in rows.iterator(chunk_size=10_000):
+        people.setdefault(
+            upn,
+            linkage.Person(
+                upn, forename or None, surname or None, dob, gender or None, postcode or None
+            ),
+        )
+    return list(people.values())

@@ -1,4 +1,4 @@
-"""Changes to the child index: saving and restoring the matching model.
+"""Changes to the child index: saving, restoring and training the matching model.
 
 Each function checks the policy itself (the pages check it too), runs in one transaction and
 writes one audit row whose changes name every number that moved, before and after, so the
@@ -8,12 +8,13 @@ restore adds a version and makes it the active one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from safeguard.children import linkage, policies
+from safeguard.children import linkage, policies, training
 from safeguard.children.models import MatchModelVersion
 from safeguard.core import audit
 from safeguard.core.models.audit import AuditAction
@@ -61,6 +62,7 @@ def _activate(
     parameters: dict[str, Any],
     note: str,
     restored_from: MatchModelVersion | None = None,
+    training: dict[str, Any] | None = None,
 ) -> MatchModelVersion:
     try:
         with transaction.atomic():
@@ -76,11 +78,17 @@ def _activate(
                 created_by=actor,
                 active=True,
                 restored_from=restored_from,
+                training=training or {},
             )
             replaced = f"version {current.pk}" if current else "the default model"
             detail = f"replaces {replaced}"
             if restored_from is not None:
                 detail = f"restores version {restored_from.pk}; {detail}"
+            if training:
+                detail = (
+                    f"trained on {training['children']} incident children and a roll of "
+                    f"{training['roll']} pupils; {detail}"
+                )
             audit.record(
                 action=AuditAction.CREATE,
                 record_type=RECORD_TYPE,
@@ -118,4 +126,36 @@ def match_model_restore(
     note = note.strip() or f"Restored version {version.pk}"
     return _activate(
         actor=actor, parameters=_checked(model), note=_note(note), restored_from=version
+    )
+
+
+def match_model_train(
+    *,
+    actor: Any,
+    children: Sequence[linkage.Person],
+    roll: Sequence[linkage.Person],
+    note: str,
+    max_pairs: float = training.DEFAULT_MAX_PAIRS,
+) -> MatchModelVersion:
+    """Estimate the model in use afresh from ``children`` against ``roll`` and store the result
+    as a new active version, with what the training changed (``MatchModelVersion.training``).
+
+    Slow (a minute or more on a full roll): run it from the command line or a background task,
+    never in a web request. ``actor`` None is the command line, as for the importers.
+    """
+    if actor is not None and not policies.can_manage_match_model(actor):
+        raise PermissionDenied
+    note = _note(note)
+    current = MatchModelVersion.objects.filter(active=True).first()
+    before = (
+        linkage.MatchModel.from_dict(current.parameters)
+        if current
+        else linkage.MatchModel.default()
+    )
+    result = training.train(children, roll, before, max_pairs=max_pairs)
+    return _activate(
+        actor=actor,
+        parameters=_checked(result.model),
+        note=note,
+        training=result.report(),
     )

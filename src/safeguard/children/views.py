@@ -40,6 +40,50 @@ def _rows(model: linkage.MatchModel) -> list[dict[str, Any]]:
     ]
 
 
+DECISION_LABELS = {
+    linkage.AUTOMATIC: "Matched automatically",
+    linkage.REVIEW: "Sent to a person to review",
+    linkage.NONE: "Not found on a roll",
+}
+
+
+def _training(version: Any) -> dict[str, Any] | None:
+    """What the training that made ``version`` changed: m, u and weight per level before and
+    after, and how the training children were decided under the thresholds before and after."""
+    report = getattr(version, "training", None) or {}
+    if not report:
+        return None
+    levels = [
+        {
+            "comparison": row["comparison"],
+            "level": row["level"],
+            "m_before": row["m_before"],
+            "m_after": row["m_after"],
+            "u_before": row["u_before"],
+            "u_after": row["u_after"],
+            "weight_before": _weight(row["m_before"], row["u_before"]),
+            "weight_after": _weight(row["m_after"], row["u_after"]),
+            "changed": (row["m_before"], row["u_before"]) != (row["m_after"], row["u_after"]),
+        }
+        for row in report.get("levels", [])
+    ]
+    decisions = [
+        {
+            "label": label,
+            "before": report.get("decisions_before", {}).get(decision, 0),
+            "after": report.get("decisions_after", {}).get(decision, 0),
+        }
+        for decision, label in DECISION_LABELS.items()
+    ]
+    return {
+        "version": version,
+        "children": report.get("children", 0),
+        "roll": report.get("roll", 0),
+        "levels": levels,
+        "decisions": decisions,
+    }
+
+
 def _form_errors(form: Any, error: ValidationError) -> None:
     for field, problems in error.message_dict.items():
         for problem in problems:
@@ -57,6 +101,7 @@ def match_model(request: HttpRequest) -> HttpResponse:
             "comparisons": _rows(model),
             "active": selectors.active_version(),
             "versions": selectors.match_model_versions(actor=request.user)[:50],
+            "training": _training(selectors.latest_trained_version(actor=request.user)),
             "can_manage": policies.can_manage_match_model(request.user),
         },
     )

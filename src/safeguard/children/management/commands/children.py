@@ -10,6 +10,14 @@ Subcommands:
   administrator made active on the "Matching model" page, or the release's default.
 * ``model``: prints that same model (thresholds and every m and u probability) as JSON; an
   administrator adjusts a copy and passes it back with ``--model``.
+* ``train-model --children CHILDREN.csv [--roll ROLL.csv] --note TEXT [--max-pairs N]``:
+  estimates the model in use afresh from the partnership's own records (u by random sampling
+  of pairs, m by Splink's expectation maximisation on the incident children against the
+  roll) and stores it as a new active version, audited, with what the training changed (shown
+  on the "Matching model" page). The roll is every pupil on a roll in the database unless
+  ``--roll`` names a file. Slow on a full roll (minutes): run it here or in a background job,
+  never from a web page. Prints m and u of every level before and after, and how the training
+  children are decided before and after.
 * ``import-gias FILE [--la CODE ...]``, ``import-roll FILE``, ``import-ctf FILE [--school URN]``:
   the importers of ``safeguard.children.importers``, all or nothing: exit 0 with a summary, or
   2 with every problem on standard error and nothing written.
@@ -24,10 +32,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError
 
-from safeguard.children import linkage
+from safeguard.children import linkage, training
 from safeguard.children.importers.common import ImportRejected, ImportResult
 from safeguard.children.importers.ctf import import_ctf
 from safeguard.children.importers.gias import import_gias
@@ -38,13 +47,17 @@ from safeguard.children.importers.roll import (
     read_children_file,
     read_roll_file,
 )
-from safeguard.children.selectors import active_match_model
+from safeguard.children.selectors import active_match_model, roll_for_training
+from safeguard.children.services import match_model_train
 
 BAD_INPUT = 2
 
 
 class Command(BaseCommand):
-    help = "Match children to a school roll (match), or print the matching model (model)."
+    help = (
+        "Match children to a school roll (match), print the matching model (model), or train "
+        "it on incident children and the roll (train-model)."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True, metavar="SUBCOMMAND")
@@ -59,6 +72,20 @@ class Command(BaseCommand):
             "--model", help="a model JSON file, as 'safeguard children model' prints"
         )
         sub.add_parser("model", help="print the matching model in use as JSON")
+        train = sub.add_parser(
+            "train-model", help="estimate the model from incident children and the roll"
+        )
+        train.add_argument(
+            "--children", required=True, help="incident children CSV (the children format)"
+        )
+        train.add_argument("--roll", help="a roll CSV; default: every pupil on a roll here")
+        train.add_argument("--note", required=True, help="why the model is being trained")
+        train.add_argument(
+            "--max-pairs",
+            type=float,
+            default=training.DEFAULT_MAX_PAIRS,
+            help="random pairs for estimating u (default %(default).0f)",
+        )
         gias = sub.add_parser("import-gias", help="schools from a GIAS establishments CSV")
         gias.add_argument("file")
         gias.add_argument("--la", action="append", default=[], help="keep only this LA code")
@@ -71,6 +98,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"].startswith("import-"):
             sys.exit(self._import(options))
+        if options["subcommand"] == "train-model":
+            sys.exit(self._train(options))
         if options["subcommand"] == "model":
             self.stdout.write(self._model_in_use().to_json())
             return
@@ -107,6 +136,58 @@ class Command(BaseCommand):
             writer.writerow(
                 [found.ref, found.upn or "", f"{found.probability:.4f}", found.decision]
             )
+
+    def _train(self, options: dict[str, Any]) -> int:
+        try:
+            children = read_children_file(options["children"])
+            roll = (
+                [pupil.person for pupil in read_roll_file(options["roll"])]
+                if options["roll"]
+                else roll_for_training()
+            )
+        except CsvError as error:
+            self.stderr.write(str(error))
+            return BAD_INPUT
+        try:
+            version = match_model_train(
+                actor=None,
+                children=children,
+                roll=roll,
+                note=options["note"],
+                max_pairs=options["max_pairs"],
+            )
+        except ValidationError as error:
+            for problems in error.message_dict.values():
+                for problem in problems:
+                    self.stderr.write(problem)
+            return BAD_INPUT
+        except ValueError as error:
+            self.stderr.write(f"The model cannot be trained: {error}")
+            return BAD_INPUT
+        report = version.training
+        self.stdout.write(
+            f"Version {version.pk} of the matching model is now in use, trained on "
+            f"{report['children']} incident children and a roll of {report['roll']} pupils."
+        )
+        writer = csv.writer(self.stdout, lineterminator="\n")
+        writer.writerow(["comparison", "level", "m_before", "m_after", "u_before", "u_after"])
+        for row in report["levels"]:
+            writer.writerow(
+                [
+                    row["comparison"],
+                    row["level"],
+                    row["m_before"],
+                    row["m_after"],
+                    row["u_before"],
+                    row["u_after"],
+                ]
+            )
+        before, after = report["decisions_before"], report["decisions_after"]
+        for decision in linkage.DECISIONS:
+            self.stdout.write(
+                f"{decision}: {before.get(decision, 0)} before, {after.get(decision, 0)} after"
+            )
+        return 0
 
     def _model_in_use(self) -> linkage.MatchModel:
         """The model live matching uses. A database that cannot be read (not migrated yet, say)
