@@ -81,6 +81,7 @@ def pages(Route: Any, _pk: Any) -> dict[str, Any]:
         "reviews:learning_sheet_edit": Route(Cap.MANAGE, kwargs=review),
         "reviews:dissemination_add": Route(Cap.MANAGE, kwargs=_pk("reviews_sheet")),
         "reviews:themes": Route(Cap.MANAGE),
+        "reviews:past_case": Route(Cap.MANAGE),
         "reviews:rr_request": Route(
             Cap.CONTRIBUTE,
             kwargs=lambda o: {
@@ -196,6 +197,7 @@ API: dict[str, str | None] = {
         "reviews:manage"
     ),
     "POST /api/v1/reviews/cases/{incident_reference}/cspr": "reviews:manage",
+    "POST /api/v1/reviews/past-cases": "reviews:manage",
     "POST /api/v1/reviews/cases/{incident_reference}/cspr/publication": "reviews:manage",
     "POST /api/v1/reviews/cases/{incident_reference}/recommendations": "reviews:manage",
     "POST /api/v1/reviews/cases/{incident_reference}/recommendations/{recommendation_id}/actions": (

@@ -410,3 +410,103 @@ class ThemeForm(forms.Form):
     name = forms.CharField(
         label="New theme", max_length=100, error_messages={"required": "Enter the theme"}
     )
+
+
+class PastCaseForm(ReferralForm):
+    """A past case: the referral's fields, who referred it, and the real date of every step."""
+
+    sender_reference = forms.CharField(
+        label="Your reference for this case",
+        max_length=100,
+        required=False,
+        help_text="The reference in your old records. Entering the same case twice with the"
+        " same reference records it once.",
+    )
+    referring_organisation = forms.ModelChoiceField(
+        label="Organisation that referred the case",
+        queryset=Organisation.objects.filter(active=True).order_by("name"),
+        required=False,
+        empty_label="Choose",
+        error_messages={"invalid_choice": "Choose the organisation that referred the case"},
+    )
+    referred_on = date_field(
+        "Date referred to the RAG", hint="If different from the date the LA became aware"
+    )
+    decision = forms.ChoiceField(
+        label="The LA's decision",
+        choices=_choices(Decision.choices),
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    decided_on = date_field("Date of the decision")
+    rationale = forms.CharField(
+        label="Rationale for the decision",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    panel_notified_on = date_field("Date the Panel was notified", hint="Only if notified")
+    panel_reference = forms.CharField(label="Panel's reference", max_length=60, required=False)
+    rapid_review_submitted_on = date_field(
+        "Date the Rapid Review was submitted to the Panel", hint="Leave empty if not yet"
+    )
+    cspr_recommended = forms.TypedChoiceField(
+        label="Did the Rapid Review recommend a local CSPR?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    panel_response = forms.ChoiceField(
+        label="The Panel's response",
+        choices=[("agrees", "Agreed with the local decision"), ("disagrees", "Disagreed")],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    panel_response_on = date_field("Date of the Panel's response", hint="Leave empty if not yet")
+    cspr_reviewer = forms.CharField(label="CSPR reviewer", max_length=200, required=False)
+    cspr_commissioned_on = date_field("Date the CSPR was commissioned")
+    cspr_initiated_on = date_field("Date the CSPR was initiated")
+    cspr_published_on = date_field("Date the CSPR was published")
+
+    STEP_FIELDS = (
+        "referred_on",
+        "decision",
+        "decided_on",
+        "rationale",
+        "panel_notified_on",
+        "panel_reference",
+        "rapid_review_submitted_on",
+        "cspr_recommended",
+        "panel_response",
+        "panel_response_on",
+        "cspr_reviewer",
+        "cspr_commissioned_on",
+        "cspr_initiated_on",
+        "cspr_published_on",
+    )
+
+    def referral_values(self) -> dict[str, Any]:
+        own = {"agencies_involved", "sender_reference", "referring_organisation"}
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name not in own and name not in self.STEP_FIELDS
+        }
+
+    def steps(self) -> rules.PastSteps:
+        data = self.cleaned_data
+        values: dict[str, Any] = {
+            name: data.get(name) if data.get(name) is not None else _STEP_EMPTY.get(name)
+            for name in self.STEP_FIELDS
+        }
+        return rules.PastSteps(**values)
+
+
+_STEP_EMPTY: dict[str, Any] = {
+    "decision": "",
+    "rationale": "",
+    "panel_reference": "",
+    "panel_response": "",
+    "cspr_reviewer": "",
+}

@@ -101,6 +101,10 @@ class Incident(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     panel_notified_on = models.DateField(null=True, blank=True)
     panel_reference = models.CharField(max_length=60, blank=True, default="")
+    # A past case, entered with its real dates after the events (services.past_cases).
+    recorded_afterwards = models.BooleanField(
+        default=False, help_text="A past case entered with its real dates after the events"
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -221,3 +221,142 @@ def decision_errors(
                 "The date sent to the Panel cannot be before the LA became aware"
             )
     return errors
+
+
+# --- past cases ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PastSteps:
+    """What happened to a case before the partnership used Safeguard, with the real dates.
+
+    Every step after the decision is optional: a past case may stop anywhere (not notified, a
+    Rapid Review with the Panel, a CSPR still being written) and carries on from there as usual.
+    """
+
+    decision: str
+    decided_on: date | None
+    rationale: str
+    referred_on: date | None = None
+    panel_notified_on: date | None = None
+    panel_reference: str = ""
+    rapid_review_submitted_on: date | None = None
+    cspr_recommended: bool | None = None
+    panel_response: str = ""
+    panel_response_on: date | None = None
+    cspr_reviewer: str = ""
+    cspr_commissioned_on: date | None = None
+    cspr_initiated_on: date | None = None
+    cspr_published_on: date | None = None
+
+
+PANEL_RESPONSES = ("agrees", "disagrees")
+
+
+def _not_before(
+    errors: dict[str, str], name: str, day: date | None, earlier: date | None, message: str
+) -> None:
+    if day is not None and earlier is not None and day < earlier and name not in errors:
+        errors[name] = message
+
+
+def past_case_errors(*, steps: PastSteps, aware_on: date | None, today: date) -> dict[str, str]:
+    """The dates of a past case must be real (none in the future) and in the order of the
+    process: aware, referred, decided and notified, Rapid Review submitted, the Panel's
+    response, the CSPR commissioned, initiated and published.
+    """
+    errors: dict[str, str] = {}
+    labels = {
+        "referred_on": "The date referred",
+        "decided_on": "The date of the decision",
+        "panel_notified_on": "The date the Panel was notified",
+        "rapid_review_submitted_on": "The date the Rapid Review was submitted",
+        "panel_response_on": "The date of the Panel's response",
+        "cspr_commissioned_on": "The date the CSPR was commissioned",
+        "cspr_initiated_on": "The date the CSPR was initiated",
+        "cspr_published_on": "The date the CSPR was published",
+    }
+    for name, label in labels.items():
+        day = getattr(steps, name)
+        if isinstance(day, date) and day > today:
+            errors[name] = f"{label} must be today or in the past"
+    if steps.decision not in DECISIONS:
+        errors["decision"] = "Choose whether the LA notified the Panel"
+    if steps.decided_on is None:
+        errors["decided_on"] = "Enter the date of the decision"
+    if _blank(steps.rationale):
+        errors["rationale"] = "Give the rationale for the decision"
+    for name in ("referred_on", "decided_on", "panel_notified_on"):
+        _not_before(
+            errors,
+            name,
+            getattr(steps, name),
+            aware_on,
+            f"{labels[name]} cannot be before the LA became aware",
+        )
+    notified = steps.decision == "notify"
+    later = (
+        "rapid_review_submitted_on",
+        "panel_response_on",
+        "cspr_commissioned_on",
+        "cspr_initiated_on",
+        "cspr_published_on",
+    )
+    if not notified:
+        for name in ("panel_notified_on", *later):
+            if getattr(steps, name) is not None and name not in errors:
+                errors[name] = f"{labels[name]} applies only when the Panel was notified"
+        return errors
+    if steps.panel_notified_on is None and "panel_notified_on" not in errors:
+        errors["panel_notified_on"] = "Enter the date the Panel was notified"
+    order = (
+        ("rapid_review_submitted_on", "panel_notified_on"),
+        ("panel_response_on", "rapid_review_submitted_on"),
+        ("cspr_commissioned_on", "panel_response_on"),
+        ("cspr_initiated_on", "cspr_commissioned_on"),
+        ("cspr_published_on", "cspr_initiated_on"),
+    )
+    for name, needs in order:
+        day, before = getattr(steps, name), getattr(steps, needs)
+        if day is None or name in errors:
+            continue
+        if before is None:
+            errors[name] = f"Enter {labels[needs][0].lower()}{labels[needs][1:]} first"
+        elif day < before:
+            errors[name] = (
+                f"{labels[name]} cannot be before {labels[needs][0].lower()}" + (labels[needs][1:])
+            )
+    if steps.panel_response_on is not None and steps.panel_response not in PANEL_RESPONSES:
+        errors["panel_response"] = "Choose whether the Panel agreed or disagreed"
+    if steps.panel_response and steps.panel_response_on is None:
+        errors.setdefault("panel_response_on", "Enter the date of the Panel's response")
+    if steps.rapid_review_submitted_on is not None and steps.cspr_recommended is None:
+        errors["cspr_recommended"] = "Say whether the Rapid Review recommended a CSPR"
+    if steps.cspr_commissioned_on is not None:
+        if steps.cspr_recommended is not True:
+            errors.setdefault(
+                "cspr_commissioned_on", "A CSPR follows a Rapid Review that recommended one"
+            )
+        if _blank(steps.cspr_reviewer):
+            errors["cspr_reviewer"] = "Enter the reviewer"
+    return errors
+
+
+def past_case_status(steps: PastSteps) -> str:
+    """Where a past case stands after its recorded steps (a ``Status`` code)."""
+    if steps.decision != "notify":
+        return "not_notified"
+    if steps.rapid_review_submitted_on is None:
+        return "rapid_review"
+    if steps.panel_response_on is None:
+        return "rapid_review_submitted"
+    if steps.cspr_recommended and steps.cspr_published_on is None:
+        return "cspr"
+    return "actions"
+
+
+def case_reference(*, aware_on: date | None, created_on: date, number: int) -> str:
+    """SCSI-<year>-<number>: the year the LA became aware (the year the annual report counts
+    the case in), or the year the draft was started while that date is not yet known."""
+    year = aware_on.year if aware_on is not None else created_on.year
+    return f"SCSI-{year}-{number:04d}"
