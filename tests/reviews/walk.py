@@ -28,6 +28,7 @@ def pages(Route: Any, _pk: Any) -> dict[str, Any]:
         "reviews:cases": Route(Cap.USE),
         "reviews:refer": Route(Cap.REFER),
         "reviews:oversight": Route(Cap.VIEW_OVERSIGHT),
+        "reviews:oversight_csv": Route(Cap.VIEW_OVERSIGHT),
         "reviews:learning": Route(Cap.VIEW_LEARNING),
         # A draft is its author's alone: everyone else with the capability gets 404.
         "reviews:draft": Route(Cap.REFER, kwargs=_pk("reviews_draft"), ok_status=404),

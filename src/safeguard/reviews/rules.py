@@ -41,6 +41,20 @@ REGULATION_11_CRITERIA: dict[str, str] = {
     "institutional_setting": "Raises issues of safeguarding children in institutional settings",
 }
 
+# What each of the module's clocks is called on a page (the ``Deadline.kind`` codes).
+CLOCK_LABELS = {
+    "la_decision": "LA decision",
+    "rapid_review": "Rapid Review to the Panel",
+    "cspr_publication": "CSPR publication",
+    "agency_information": "Agency information",
+    "action": "Action",
+}
+
+
+def clock_label(kind: str) -> str:
+    return CLOCK_LABELS.get(kind, "Deadline")
+
+
 AGE_BANDS = ("under_1", "1_4", "5_11", "12_plus")
 AGE_BAND_LABELS = {
     "under_1": "Under 1 year",
@@ -360,3 +374,41 @@ def case_reference(*, aware_on: date | None, created_on: date, number: int) -> s
     the case in), or the year the draft was started while that date is not yet known."""
     year = aware_on.year if aware_on is not None else created_on.year
     return f"SCSI-{year}-{number:04d}"
+
+
+# --- oversight figures -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Share:
+    """How many of a number met a standard: "7 of 8 (88%)", or "None due" for none."""
+
+    met: int
+    total: int
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.total == 0 else round(100 * self.met / self.total)
+
+    def __str__(self) -> str:
+        if self.total == 0:
+            return "None in the period"
+        return f"{self.met} of {self.total} ({self.percent}%)"
+
+
+def report_years(start: date, end: date) -> list[tuple[date, date]]:
+    """The partnership's reporting years (1 April to 31 March) that touch ``start``..``end``,
+    each cut to the range: the annual report's year-on-year columns."""
+    first = start.year if start.month >= 4 else start.year - 1
+    years = []
+    year = first
+    while date(year, 4, 1) <= end:
+        years.append((max(start, date(year, 4, 1)), min(end, date(year + 1, 3, 31))))
+        year += 1
+    return years
+
+
+def report_year_label(start: date) -> str:
+    """ "2021 to 2022" for the year starting 1 April 2021 (GOV.UK style for year ranges)."""
+    first = start.year if start.month >= 4 else start.year - 1
+    return f"{first} to {first + 1}"

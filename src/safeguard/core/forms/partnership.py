@@ -7,7 +7,12 @@ from typing import Any
 from django import forms
 
 from safeguard.core.models import Organisation, Person
-from safeguard.core.models.organisations import GroupKind, MembershipRole, OrganisationKind
+from safeguard.core.models.organisations import (
+    AgencyType,
+    GroupKind,
+    MembershipRole,
+    OrganisationKind,
+)
 from safeguard.core.roles import Role
 
 ROLE_HINTS: dict[str, str] = {
@@ -65,6 +70,13 @@ class OrganisationForm(forms.Form):
         label="LA code (optional)", max_length=20, required=False, help_text="3 digits, like 873."
     )
     email = forms.CharField(label="Contact e-mail (optional)", max_length=254, required=False)
+    agency_type = forms.CharField(
+        label="Agency type (optional)",
+        required=False,
+        help_text="How serious incident figures count this organisation's referrals. Leave as"
+        " it is to follow the kind: police, health, children's social work or education.",
+        widget=forms.Select(choices=[("", "As its kind"), *AgencyType.choices]),
+    )
 
     @classmethod
     def for_organisation(cls, organisation: Organisation) -> OrganisationForm:
@@ -76,6 +88,7 @@ class OrganisationForm(forms.Form):
                 "urn": organisation.urn,
                 "la_code": organisation.la_code,
                 "email": organisation.email,
+                "agency_type": organisation.agency_type,
             }
         )
 

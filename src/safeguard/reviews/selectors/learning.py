@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from safeguard.reviews import policies
+from safeguard.reviews import policies, rules
 from safeguard.reviews.models import Incident, LearningSheet, Status
 from safeguard.reviews.selectors.cases import clocks_of
 
@@ -41,7 +41,14 @@ def open_cases_for(*, actor: Any) -> list[dict[str, Any]]:
         rows.append(
             {
                 "incident": incident,
-                "clocks": list(clocks_of(incident)),
+                "clocks": [
+                    {
+                        "kind_label": rules.clock_label(clock.kind),
+                        "due_at": clock.due_at,
+                        "state": clock.state,  # type: ignore[attr-defined]  # annotated
+                    }
+                    for clock in clocks_of(incident)
+                ],
                 "contributors": sorted({c.organisation.name for c in incident.contributions.all()}),
             }
         )
