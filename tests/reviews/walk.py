@@ -77,6 +77,14 @@ def pages(Route: Any, _pk: Any) -> dict[str, Any]:
             signed_in_status={"statutory_partner_lead": 404, "la_decision_maker": 404},
         ),
         "reviews:case_close": Route(Cap.MANAGE, kwargs=review),
+        "reviews:action_edit": Route(
+            Cap.MANAGE,
+            kwargs=lambda o: {"pk": o["reviews_notified"].pk, "action_pk": o["reviews_action"].pk},
+        ),
+        "reviews:action_withdraw": Route(
+            Cap.MANAGE,
+            kwargs=lambda o: {"pk": o["reviews_notified"].pk, "action_pk": o["reviews_action"].pk},
+        ),
         "reviews:learning_sheet": Route(Cap.VIEW_LEARNING, kwargs=_pk("reviews_sheet")),
         "reviews:learning_sheet_pdf": Route(Cap.VIEW_LEARNING, kwargs=_pk("reviews_sheet")),
         "reviews:learning_sheet_edit": Route(Cap.MANAGE, kwargs=review),

@@ -510,3 +510,11 @@ _STEP_EMPTY: dict[str, Any] = {
     "panel_response": "",
     "cspr_reviewer": "",
 }
+
+
+class ActionWithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the action being withdrawn?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Give the reason for withdrawing the action"},
+    )

@@ -412,3 +412,13 @@ def report_year_label(start: date) -> str:
     """ "2021 to 2022" for the year starting 1 April 2021 (GOV.UK style for year ranges)."""
     first = start.year if start.month >= 4 else start.year - 1
     return f"{first} to {first + 1}"
+
+
+# --- actions ---------------------------------------------------------------------------------
+
+OPEN_ACTION_STATUSES = ("not_started", "in_progress")
+
+
+def action_is_overdue(*, status: str, due_on: date, today: date) -> bool:
+    """An action still open after its due date (a completed or withdrawn one never is)."""
+    return status in OPEN_ACTION_STATUSES and due_on < today

@@ -124,7 +124,8 @@ def agency_request_add(
         people = agency_people(organisation)
         body = (
             f"The Rapid Review of {incident.reference} asks your agency for its individual"
-            f" agency summary and chronology by {due_on:%d/%m/%Y}. Sign in to provide them."
+            f" agency summary and chronology by {due_on.day} {due_on:%B %Y}."
+            " Sign in to provide them."
         )
         link = case_link(incident) + f"/rapid-review/requests/{request.pk}"
         if people:
