@@ -230,12 +230,47 @@ class MeetingForm(forms.Form):
 
 
 class AgencyRequestForm(forms.Form):
+    """Which agency to ask. The agencies involved with the child or family come first; a school
+    is offered only when it was involved (a partnership has hundreds of schools), and an agency
+    already asked is not offered again."""
+
     organisation = forms.ModelChoiceField(
         label="Agency",
         queryset=Organisation.objects.filter(active=True),
-        error_messages={"required": "Choose the agency to ask"},
+        empty_label="Choose an agency",
+        error_messages={
+            "required": "Choose the agency to ask",
+            "invalid_choice": "Choose an agency from the list",
+        },
     )
     due_on = date_field("Due date", required=True)
+
+    def __init__(self, *args: Any, incident: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if incident is None:
+            return
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        involved = list(incident.agencies_involved.filter(active=True).order_by("name"))
+        asked = (
+            []
+            if not hasattr(incident, "rapid_review")
+            else [r.organisation_id for r in incident.rapid_review.requests.all()]
+        )
+        others = list(
+            Organisation.objects.filter(active=True)
+            .exclude(kind="school")
+            .exclude(pk__in=[o.pk for o in involved])
+            .order_by("name")
+        )
+        involved = [o for o in involved if o.pk not in asked]
+        others = [o for o in others if o.pk not in asked]
+        field.queryset = Organisation.objects.filter(pk__in=[o.pk for o in involved + others])
+        groups: list[Any] = [("", "Choose an agency")]
+        if involved:
+            groups.append(("Involved with the child or family", [(o.pk, o.name) for o in involved]))
+        groups.append(("Other agencies", [(o.pk, o.name) for o in others]))
+        field.choices = groups
 
 
 class AgencyAnswerForm(forms.Form):

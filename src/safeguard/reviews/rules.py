@@ -9,6 +9,7 @@ CSPR is needed). The clock itself is the kernel's ``WorkingCalendar``.
 from __future__ import annotations
 
 import calendar as month_calendar
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -422,3 +423,60 @@ OPEN_ACTION_STATUSES = ("not_started", "in_progress")
 def action_is_overdue(*, status: str, due_on: date, today: date) -> bool:
     """An action still open after its due date (a completed or withdrawn one never is)."""
     return status in OPEN_ACTION_STATUSES and due_on < today
+
+
+# --- learning sheets -------------------------------------------------------------------------
+
+_CASE_REFERENCE = re.compile(r"\bSCSI[-\s]?\d{4}[-\s]?\d+\b", re.IGNORECASE)
+
+
+def names_a_case(text: str, *, reference: str | None = None) -> bool:
+    """Whether text carries a case reference (this case's, or any in the SCSI-2026-0042 form).
+
+    A learning sheet is read by every practitioner, school staff included, and never
+    identifies a case: the reference leads back to the child for anyone who has seen the case.
+    """
+    if reference and reference.lower() in text.lower():
+        return True
+    return bool(_CASE_REFERENCE.search(text))
+
+
+# --- who has viewed a case -------------------------------------------------------------------
+
+# The page a view of a case was recorded from, by route name, as the case page names it.
+_PAGE_LABELS = {
+    "reviews:case": "The case",
+    "reviews:decide": "The LA's decision",
+    "reviews:contribute": "Adding an agency's view",
+    "reviews:meeting_add": "Meetings",
+    "reviews:meeting_edit": "Meetings",
+    "reviews:rapid_review": "The Rapid Review",
+    "reviews:cspr": "The CSPR",
+    "reviews:cspr_edit": "The CSPR",
+    "reviews:cspr_publish": "The CSPR",
+    "reviews:actions": "The action plan",
+    "reviews:recommendation_add": "The action plan",
+    "reviews:action_add": "The action plan",
+    "reviews:action_update": "The action plan",
+    "reviews:action_edit": "The action plan",
+    "reviews:action_withdraw": "The action plan",
+    "reviews:case_close": "Closing the case",
+    "reviews:learning_sheet_edit": "The learning sheet",
+}
+_PAGE_PREFIXES = (
+    ("reviews:rr_", "The Rapid Review"),
+    ("api:", "A partner system"),
+    ("api", "A partner system"),
+)
+
+
+def page_label(route: str) -> str:
+    """Where a view came from, in words (never a route name)."""
+    if not route:
+        return "Not recorded"
+    if route in _PAGE_LABELS:
+        return _PAGE_LABELS[route]
+    for prefix, label in _PAGE_PREFIXES:
+        if route.startswith(prefix):
+            return label
+    return "Another page of the service"

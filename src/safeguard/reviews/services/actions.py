@@ -121,7 +121,7 @@ def action_add(
             subject_id=action.pk,
             starts_at=min(moment, start_of_day(due_on)),
             due_at=end_of_day(due_on),
-            rule=f"Action plan: due {due_on.day} {due_on:%b %Y}",
+            rule=f"Action plan: due {due_on.day} {due_on:%B %Y}",
             owner_organisation=owner_organisation,
             link=case_link(incident) + "/actions",
             actor=actor,

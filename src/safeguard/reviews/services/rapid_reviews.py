@@ -116,7 +116,7 @@ def agency_request_add(
             subject_id=request.pk,
             starts_at=min(now or timezone.now(), start_of_day(due_on)),
             due_at=end_of_day(due_on),
-            rule=f"Requested by the Business Unit, due {due_on:%d %b %Y}",
+            rule=f"Requested by the Business Unit, due {due_on.day} {due_on:%B %Y}",
             owner_organisation=organisation,
             link=case_link(incident) + f"/rapid-review/requests/{request.pk}",
             actor=actor,

@@ -69,12 +69,14 @@ def _form_page(
     act: Callable[[Incident, dict[str, Any]], Any],
     done: str,
     initial: Callable[[RapidReview], dict[str, Any]] | None = None,
+    for_incident: bool = False,
 ) -> HttpResponse:
     incident, review = _review(request, pk)
     if not policies.can_manage(request.user, incident):
         raise Http404
     data = request.POST if request.method == "POST" else None
-    form = form_class(data, initial=initial(review) if initial else None)
+    extra = {"incident": incident} if for_incident else {}
+    form = form_class(data, initial=initial(review) if initial else None, **extra)
     if request.method == "POST" and form.is_valid():
         try:
             act(incident, form.cleaned_data)
@@ -103,6 +105,7 @@ def request_add(request: HttpRequest, pk: int) -> HttpResponse:
         template="reviews/rr_request_add.html",
         act=act,
         done="Information requested. The agency has been told.",
+        for_incident=True,
     )
 
 
