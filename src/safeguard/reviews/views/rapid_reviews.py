@@ -75,7 +75,7 @@ def _form_page(
     if not policies.can_manage(request.user, incident):
         raise Http404
     data = request.POST if request.method == "POST" else None
-    extra = {"incident": incident} if for_incident else {}
+    extra: dict[str, Any] = {"incident": incident} if for_incident else {}
     form = form_class(data, initial=initial(review) if initial else None, **extra)
     if request.method == "POST" and form.is_valid():
         try:
