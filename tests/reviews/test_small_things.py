@@ -100,3 +100,95 @@ def test_page_labels() -> None:
     assert rules.page_label("api:reviews_case_state") == "A partner system"
     assert rules.page_label("") == "Not recorded"
     assert ":" not in rules.page_label("core:something_new")
+
+
+def _published(p, incident, title: str, learning_text: str, theme_names: list[str]):
+    from safeguard.reviews.models import Theme
+
+    sheet = learning.learning_sheet_save(
+        actor=p.bu_officer,
+        incident=incident,
+        title=title,
+        what_happened="A child was harmed.",
+        good_practice="",
+        learning=learning_text,
+        do_differently="",
+        themes=Theme.objects.filter(name__in=theme_names),
+    )
+    return learning.learning_sheet_publish(actor=p.bu_officer, sheet=sheet)
+
+
+def test_published_learning_is_searched_by_theme_and_words_with_theme_counts() -> None:
+    from safeguard.reviews.models import Theme
+    from safeguard.reviews.services.referrals import referral_receive
+    from tests.reviews.helpers import ON_AWARENESS_DAY, child, referral_values
+
+    p = partnership()
+    first = notified_case(p)
+    second, _ = referral_receive(
+        organisation=p.police,
+        sender_reference="P1",
+        values=referral_values(),
+        children=[child()],
+        now=ON_AWARENESS_DAY,
+    )
+    from safeguard.reviews.services.decisions import incident_decide
+
+    second = incident_decide(
+        actor=p.decision_maker,
+        incident=second,
+        decision="notify",
+        rationale="r",
+        panel_notified_on=date(2026, 12, 22),
+        now=ON_DECISION_DAY,
+    )
+    _published(
+        p, first, "Bruising in babies", "Bruising in a non-mobile baby", ["Professional curiosity"]
+    )
+    _published(
+        p, second, "Hidden adults", "A partner not known to agencies", ["Disguised compliance"]
+    )
+    client = signed_in(p.school_dsl)  # anyone who may read learning
+    url = reverse("reviews:learning")
+    curiosity = Theme.objects.get(name="Professional curiosity")
+    by_theme = client.get(url, {"theme": curiosity.pk}).content.decode()
+    found = by_theme.split('id="learning-sheets"')[1].split("</table>")[0]
+    assert "Bruising in babies" in found and "Hidden adults" not in found
+    by_words = client.get(url, {"words": "partner agencies"}).content.decode()
+    found = by_words.split('id="learning-sheets"')[1].split("</table>")[0]
+    assert "Hidden adults" in found and "Bruising in babies" not in found
+    none = client.get(url, {"words": "zebra"}).content.decode()
+    assert "No published learning matches your search." in none
+    counts = by_words.split('id="theme-counts"')[1].split("</table>")[0]
+    assert "Professional curiosity" in counts and "Disguised compliance" in counts
+
+
+def test_the_findings_page_shows_other_reviews_published_learning() -> None:
+    p = partnership()
+    earlier = notified_case(p)
+    _published(p, earlier, "Bruising in babies", "Bruising", ["Professional curiosity"])
+    from safeguard.reviews.services.decisions import incident_decide
+    from safeguard.reviews.services.referrals import referral_receive
+    from tests.reviews.helpers import ON_AWARENESS_DAY, child, referral_values
+
+    later, _ = referral_receive(
+        organisation=p.police,
+        sender_reference="P2",
+        values=referral_values(),
+        children=[child()],
+        now=ON_AWARENESS_DAY,
+    )
+    later = incident_decide(
+        actor=p.decision_maker,
+        incident=later,
+        decision="notify",
+        rationale="r",
+        panel_notified_on=date(2026, 12, 22),
+        now=ON_DECISION_DAY,
+    )
+    client = signed_in(p.bu_officer)
+    page = client.get(reverse("reviews:rr_findings", args=[later.pk])).content.decode()
+    section = page.split('id="learned-before"')[1]
+    assert "Bruising in babies" in section and "Professional curiosity" in section
+    own = client.get(reverse("reviews:rr_findings", args=[earlier.pk])).content.decode()
+    assert "Bruising in babies" not in own.split('id="learned-before"')[1]

@@ -13,6 +13,7 @@ from django.urls import path
 from safeguard.core.http import capability_required
 from safeguard.reviews import charts, policies
 from safeguard.reviews.forms import date_field
+from safeguard.reviews.models import Theme
 from safeguard.reviews.policies import Cap
 from safeguard.reviews.selectors import learning as learning_selectors
 from safeguard.reviews.selectors.oversight import (
@@ -133,13 +134,41 @@ def oversight_csv(request: HttpRequest) -> HttpResponseBase:
     return response
 
 
+class LearningSearchForm(forms.Form):
+    theme = forms.ModelChoiceField(
+        label="Theme",
+        queryset=Theme.objects.order_by("name"),
+        required=False,
+        empty_label="Any theme",
+        error_messages={"invalid_choice": "Choose a theme from the list"},
+    )
+    words = forms.CharField(
+        label="Words", required=False, max_length=200, help_text="For example, bruising"
+    )
+
+
 @capability_required(Cap.VIEW_LEARNING)
 def learning(request: HttpRequest) -> HttpResponse:
+    form = LearningSearchForm(request.GET or None)
     sheets = learning_selectors.published_sheets()
+    searching = form.is_bound and form.is_valid() and any(form.cleaned_data.values())
+    if searching:
+        theme = form.cleaned_data["theme"]
+        sheets = learning_selectors.search_sheets(
+            theme_id=theme.pk if theme else None, words=form.cleaned_data["words"] or ""
+        )
+    years, themes = learning_selectors.theme_counts_by_year()
     return render(
         request,
         "reviews/learning.html",
-        {"sheets": sheets, "can_manage": policies.can(request.user, Cap.MANAGE)},
+        {
+            "sheets": sheets,
+            "form": form,
+            "searching": searching,
+            "theme_years": years,
+            "theme_counts": themes,
+            "can_manage": policies.can(request.user, Cap.MANAGE),
+        },
     )
 
 

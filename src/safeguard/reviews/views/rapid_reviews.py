@@ -25,6 +25,7 @@ from safeguard.reviews.forms import (
 from safeguard.reviews.models import Incident, RapidReview
 from safeguard.reviews.policies import Cap
 from safeguard.reviews.selectors import cases as case_selectors
+from safeguard.reviews.selectors import learning as learning_selectors
 from safeguard.reviews.selectors import work as work_selectors
 from safeguard.reviews.services import rapid_reviews as rr
 from safeguard.reviews.services._common import today
@@ -70,6 +71,7 @@ def _form_page(
     done: str,
     initial: Callable[[RapidReview], dict[str, Any]] | None = None,
     for_incident: bool = False,
+    context: Callable[[Incident], dict[str, Any]] | None = None,
 ) -> HttpResponse:
     incident, review = _review(request, pk)
     if not policies.can_manage(request.user, incident):
@@ -85,7 +87,10 @@ def _form_page(
         else:
             messages.success(request, done)
             return redirect("reviews:rapid_review", pk=incident.pk)
-    return render(request, template, {"form": form, "incident": incident, "review": review})
+    page = {"form": form, "incident": incident, "review": review}
+    if context is not None:
+        page.update(context(incident))
+    return render(request, template, page)
 
 
 @capability_required(Cap.MANAGE)
@@ -142,6 +147,9 @@ def findings(request: HttpRequest, pk: int) -> HttpResponse:
         act=act,
         done="Rapid Review findings saved",
         initial=_findings_initial,
+        context=lambda incident: {
+            "earlier": list(learning_selectors.earlier_learning(incident=incident)),
+        },
     )
 
 
