@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from safeguard.core.forms.govuk import GovukForm
 from safeguard.core.models import Organisation, Person
 from safeguard.core.models.organisations import (
     AgencyType,
@@ -38,7 +39,7 @@ def yes_no(value: str) -> bool | None:
     return {"yes": True, "no": False}.get(value)
 
 
-class OrganisationFilterForm(forms.Form):
+class OrganisationFilterForm(GovukForm):
     q = forms.CharField(label="Search by name, URN or LA code", required=False, max_length=200)
     kind = forms.ChoiceField(label="Kind", choices=_ANY + OrganisationKind.choices, required=False)
     statutory_partner = forms.ChoiceField(
@@ -47,7 +48,7 @@ class OrganisationFilterForm(forms.Form):
     active = forms.ChoiceField(label="Active", choices=_YES_NO, required=False)
 
 
-class OrganisationForm(forms.Form):
+class OrganisationForm(GovukForm):
     name = forms.CharField(label="Name", max_length=200, required=False)
     # A plain text field with a select: the service checks the kind, so every error shows at once.
     kind = forms.CharField(
@@ -69,7 +70,7 @@ class OrganisationForm(forms.Form):
     la_code = forms.CharField(
         label="LA code (optional)", max_length=20, required=False, help_text="3 digits, like 873."
     )
-    email = forms.CharField(label="Contact e-mail (optional)", max_length=254, required=False)
+    email = forms.CharField(label="Contact email (optional)", max_length=254, required=False)
     agency_type = forms.CharField(
         label="Agency type (optional)",
         required=False,
@@ -93,7 +94,7 @@ class OrganisationForm(forms.Form):
         )
 
 
-class GroupForm(forms.Form):
+class GroupForm(GovukForm):
     name = forms.CharField(label="Name", max_length=200, required=False)
     # A plain text field with a select: the service checks the kind, so every error shows at once.
     kind = forms.CharField(
@@ -107,7 +108,7 @@ class GroupForm(forms.Form):
     active = forms.BooleanField(label="Active", required=False, initial=True)
 
 
-class MembershipAddForm(forms.Form):
+class MembershipAddForm(GovukForm):
     person = forms.ModelChoiceField(
         label="Person",
         queryset=Person.objects.none(),
@@ -132,7 +133,7 @@ class MembershipAddForm(forms.Form):
         field.label_from_instance = lambda p: f"{p.full_name} ({p.organisation.name})"  # type: ignore[method-assign,assignment]
 
 
-class MembershipRoleForm(forms.Form):
+class MembershipRoleForm(GovukForm):
     role = forms.ChoiceField(
         label="Role in the group",
         choices=MembershipRole.choices,
@@ -143,8 +144,8 @@ class MembershipRoleForm(forms.Form):
     )
 
 
-class PersonFilterForm(forms.Form):
-    q = forms.CharField(label="Search by name, e-mail or job title", required=False, max_length=200)
+class PersonFilterForm(GovukForm):
+    q = forms.CharField(label="Search by name, email or job title", required=False, max_length=200)
     organisation = forms.ModelChoiceField(
         label="Organisation",
         queryset=Organisation.objects.none(),
@@ -172,10 +173,10 @@ def _role_field() -> forms.MultipleChoiceField:
     )
 
 
-class PersonForm(forms.Form):
+class PersonForm(GovukForm):
     full_name = forms.CharField(label="Full name", max_length=200, required=False)
     email = forms.CharField(
-        label="E-mail address",
+        label="Email address",
         max_length=254,
         required=False,
         help_text="The person signs in with this.",
@@ -200,11 +201,11 @@ class PersonCreateForm(PersonForm):
     roles = _role_field()
 
 
-class PersonRolesForm(forms.Form):
+class PersonRolesForm(GovukForm):
     roles = _role_field()
 
 
-class PersonPasswordForm(forms.Form):
+class PersonPasswordForm(GovukForm):
     password = forms.CharField(
         label="New password",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),

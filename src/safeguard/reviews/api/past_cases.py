@@ -103,7 +103,7 @@ def _organisations(ids: list[int], field: str) -> list[Organisation]:
 def past_case(request: HttpRequest, payload: PastCaseIn) -> Status[dict[str, Any]]:
     """A case from before the partnership used Safeguard, counted by its own dates and marked as
     recorded afterwards. Answers 201 with the new case, or 200 with the first case when
-    ``sender_reference`` was sent before. No one is e-mailed; clocks of steps taken are met on
+    ``sender_reference`` was sent before. No one is emailed; clocks of steps taken are met on
     their real dates."""
     data = payload.dict()
     referrer = _organisations([payload.referring_organisation_id], "referring_organisation_id")

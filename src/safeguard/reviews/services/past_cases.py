@@ -8,8 +8,8 @@ publication. The case is counted where its dates fall, takes the reference of th
 became aware, and is marked as recorded afterwards.
 
 Its clocks are opened from the real dates and met on the real dates in the same transaction, so
-the timeliness figures count them and no reminder or overdue e-mail is ever sent for a clock
-that closed long ago; no one is e-mailed about a past case at all. A step not yet taken leaves
+the timeliness figures count them and no reminder or overdue email is ever sent for a clock
+that closed long ago; no one is emailed about a past case at all. A step not yet taken leaves
 its clock open, as for any case: the case carries on from where it stands.
 
 Idempotent on the sender's reference (per sending organisation): a repeat returns the first case.

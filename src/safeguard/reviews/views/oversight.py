@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import path
 
+from safeguard.core.forms.govuk import GovukForm
 from safeguard.core.http import capability_required
 from safeguard.reviews import charts, policies
 from safeguard.reviews.forms import date_field
@@ -25,7 +26,7 @@ from safeguard.reviews.selectors.oversight import (
 from safeguard.reviews.services._common import today
 
 
-class RangeForm(forms.Form):
+class RangeForm(GovukForm):
     start = date_field("From")
     end = date_field("To")
 
@@ -134,7 +135,7 @@ def oversight_csv(request: HttpRequest) -> HttpResponseBase:
     return response
 
 
-class LearningSearchForm(forms.Form):
+class LearningSearchForm(GovukForm):
     theme = forms.ModelChoiceField(
         label="Theme",
         queryset=Theme.objects.order_by("name"),
