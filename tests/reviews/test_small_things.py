@@ -192,3 +192,11 @@ def test_the_findings_page_shows_other_reviews_published_learning() -> None:
     assert "Bruising in babies" in section and "Professional curiosity" in section
     own = client.get(reverse("reviews:rr_findings", args=[earlier.pk])).content.decode()
     assert "Bruising in babies" not in own.split('id="learned-before"')[1]
+
+
+def test_the_kernel_pages_name_the_modules_codes_in_words() -> None:
+    from safeguard.core.labels import label_for
+
+    assert label_for("reviews.incident") == "Serious incident case"
+    assert label_for("reviews.overdue_chased") == "Overdue review work chased"
+    assert label_for("reviews:case") == "Serious incidents: The case"

@@ -444,7 +444,7 @@ def names_a_case(text: str, *, reference: str | None = None) -> bool:
 # --- who has viewed a case -------------------------------------------------------------------
 
 # The page a view of a case was recorded from, by route name, as the case page names it.
-_PAGE_LABELS = {
+PAGE_LABELS = {
     "reviews:case": "The case",
     "reviews:decide": "The LA's decision",
     "reviews:contribute": "Adding an agency's view",
@@ -474,9 +474,38 @@ def page_label(route: str) -> str:
     """Where a view came from, in words (never a route name)."""
     if not route:
         return "Not recorded"
-    if route in _PAGE_LABELS:
-        return _PAGE_LABELS[route]
+    if route in PAGE_LABELS:
+        return PAGE_LABELS[route]
     for prefix, label in _PAGE_PREFIXES:
         if route.startswith(prefix):
             return label
     return "Another page of the service"
+
+
+# What the kernel's pages (audit trail, outbox, what is due) call this module's codes.
+RECORD_LABELS = {
+    "reviews.incident": "Serious incident case",
+    "reviews.rapid_review": "Rapid Review",
+    "reviews.agency_request": "Agency information request",
+    "reviews.contribution": "Agency's view on a referral",
+    "reviews.meeting": "RAG meeting",
+    "reviews.sign_off": "Rapid Review sign-off",
+    "reviews.cspr": "Child Safeguarding Practice Review",
+    "reviews.recommendation": "Review recommendation",
+    "reviews.action": "Review action",
+    "reviews.learning_sheet": "Learning sheet",
+    "reviews.dissemination": "Learning dissemination",
+    "reviews.theme": "Learning theme",
+}
+REASON_LABELS = {
+    "reviews.referral_submitted": "Serious incident referral submitted",
+    "reviews.contribution_invited": "Agency's view invited on a referral",
+    "reviews.decision_recorded": "LA decision recorded",
+    "reviews.meeting_called": "RAG meeting called",
+    "reviews.agency_information_requested": "Rapid Review information requested",
+    "reviews.due_soon_reminder": "Rapid Review information due soon",
+    "reviews.overdue_chased": "Overdue review work chased",
+    "reviews.rapid_review_submitted": "Rapid Review submitted to the Panel",
+    "reviews.cspr_commissioned": "CSPR commissioned",
+    "reviews.action_assigned": "Review action assigned",
+}
