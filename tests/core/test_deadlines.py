@@ -26,6 +26,15 @@ TICK = timedelta(microseconds=1)
 _subjects = count(1)
 
 
+@pytest.fixture(autouse=True)
+def _kernel_rule_only(monkeypatch):
+    """These clocks name made-up subjects of the "reviews" module: test the kernel's ownership
+    rule alone, without the access rule the reviews module registers when it loads."""
+    from safeguard.core.selectors import deadlines as deadline_selectors
+
+    monkeypatch.setattr(deadline_selectors, "_ACCESS", {})
+
+
 # The state rule -------------------------------------------------------------------------------
 
 

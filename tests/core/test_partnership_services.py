@@ -450,3 +450,21 @@ def test_a_deactivated_administrator_can_change_nothing(admin):
     admin.save()
     with pytest.raises(PermissionDenied):
         services.organisation_create(actor=admin, name="N", kind="other")
+
+
+def test_an_organisations_agency_type_follows_its_kind_unless_set(admin):
+    trust = services.organisation_create(actor=admin, name="A Trust", kind="health_trust")
+    assert trust.agency_type == "" and trust.reported_agency_type == "health"
+    charity = services.organisation_update(
+        actor=admin,
+        organisation=factories.organisation(name="Charity", kind="third_sector"),
+        name="Charity",
+        kind="third_sector",
+        statutory_partner=False,
+        agency_type="health",
+    )
+    assert charity.reported_agency_type_label == "Health"
+    assert last_event().changes == {"agency_type": ["", "health"]}
+    with pytest.raises(ValidationError) as refused:
+        services.organisation_create(actor=admin, name="B", kind="other", agency_type="army")
+    assert "agency_type" in refused.value.message_dict

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -113,3 +114,123 @@ def test_the_oversight_page_for_the_chair_and_the_rag_only() -> None:
         reverse("reviews:oversight"), {"start": "02/01/2026", "end": "01/01/2026"}
     )
     assert "To must be the same as or after From" in bad.content.decode()
+
+
+# --- the annual report's table: agency types, not notified, timeliness, year on year ----------
+
+
+def _past(p: Any, reference: str, organisation: Any, **steps: Any) -> Incident:
+    from safeguard.reviews import rules
+    from safeguard.reviews.services.past_cases import past_case_record
+
+    fields: dict[str, Any] = {
+        "decision": "notify",
+        "decided_on": date(2021, 5, 6),
+        "rationale": "r",
+        "panel_notified_on": date(2021, 5, 6),
+        "rapid_review_submitted_on": date(2021, 5, 20),
+        "cspr_recommended": False,
+    }
+    fields.update(steps)
+    incident, _ = past_case_record(
+        actor=p.bu_officer,
+        sender_reference=reference,
+        referring_organisation=organisation,
+        values=referral_values(incident_date=date(2021, 5, 3), la_aware_on=date(2021, 5, 4)),
+        children=[child(date_of_birth=date(2020, 1, 1))],
+        steps=rules.PastSteps(**fields),
+    )
+    return incident
+
+
+def test_referrals_are_counted_by_agency_type_and_two_trusts_are_one_health_row() -> None:
+    from tests import factories
+
+    p = partnership()
+    trust_a = factories.organisation(name="North Trust", kind="health_trust")
+    trust_b = factories.organisation(name="South Trust", kind="health_trust")
+    _past(p, "A", trust_a)
+    _past(p, "B", trust_b)
+    _past(p, "C", p.police)
+    _past(
+        p,
+        "D",
+        p.la,
+        decision="do_not_notify",
+        panel_notified_on=None,
+        rapid_review_submitted_on=None,
+        cspr_recommended=None,
+    )
+    table = oversight_between(date(2021, 4, 1), date(2022, 3, 31))
+    assert dict(table.referrals_by_agency_type) == {
+        "Police": 1,
+        "Children's social work": 1,
+        "Health": 2,
+        "Education": 0,
+        "Other": 0,
+    }
+    assert table.notifications == 3 and table.not_notified == 1
+
+
+def test_an_organisations_own_agency_type_overrides_its_kind() -> None:
+    from tests import factories
+
+    p = partnership()
+    school_nurses = factories.organisation(
+        name="School nursing", kind="third_sector", agency_type="health"
+    )
+    _past(p, "A", school_nurses)
+    table = oversight_between(date(2021, 4, 1), date(2022, 3, 31))
+    assert dict(table.referrals_by_agency_type)["Health"] == 1
+
+
+def test_timeliness_counts_decisions_rapid_reviews_and_csprs_against_their_standards() -> None:
+    p = partnership()
+    # Aware Tuesday 4 May 2021: the decision is due Tuesday 11 May 2021 (5 working days).
+    _past(p, "ON", p.police)  # decided 6 May, Rapid Review 10 working days after notification
+    _past(
+        p,
+        "LATE",
+        p.police,
+        decided_on=date(2021, 5, 12),
+        panel_notified_on=date(2021, 5, 12),
+        rapid_review_submitted_on=date(2021, 6, 30),
+        cspr_recommended=True,
+        panel_response="agrees",
+        panel_response_on=date(2021, 7, 5),
+        cspr_reviewer="Reviewer",
+        cspr_commissioned_on=date(2021, 7, 10),
+        cspr_initiated_on=date(2021, 8, 1),
+        cspr_published_on=date(2022, 3, 1),
+    )
+    table = oversight_between(date(2021, 4, 1), date(2022, 3, 31))
+    assert (table.decisions_on_time.met, table.decisions_on_time.total) == (1, 2)
+    assert (table.rapid_reviews_on_time.met, table.rapid_reviews_on_time.total) == (1, 2)
+    assert (table.csprs_on_time.met, table.csprs_on_time.total) == (0, 1)
+    assert str(table.decisions_on_time) == "1 of 2 (50%)"
+
+
+def test_the_page_shows_years_a_chart_with_its_table_and_exports_csv() -> None:
+    p = partnership()
+    _past(p, "A", p.police)
+    client = signed_in(p.chair)
+    query = {"start": "01/04/2020", "end": "31/03/2023"}
+    page = client.get(reverse("reviews:oversight"), query).content.decode()
+    assert "2020 to 2021" in page and "2021 to 2022" in page and "2022 to 2023" in page
+    assert 'src="data:image/svg+xml;base64,' in page and "Bar chart by reporting year" in page
+    assert "Children&#x27;s social work" in page or "Children's social work" in page
+    assert "1 of 1 (100%)" in page
+    export = client.get(reverse("reviews:oversight_csv"), query)
+    assert export["Content-Type"].startswith("text/csv")
+    lines = export.content.decode().splitlines()
+    assert lines[0].startswith("Measure,1 April 2020 to 31 March 2023,2020 to 2021,2021 to 2022")
+    assert "Referrals from police,1,0,1,0" in lines
+    assert signed_in(p.practitioner).get(reverse("reviews:oversight_csv")).status_code == 403
+
+
+def test_open_case_clocks_show_their_names_not_codes() -> None:
+    p = partnership()
+    notified_case(p)
+    page = signed_in(p.chair).get(reverse("reviews:oversight")).content.decode()
+    assert "Rapid Review to the Panel:" in page
+    assert "La_decision" not in page and "Rapid_review" not in page

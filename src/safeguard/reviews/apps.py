@@ -7,14 +7,16 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Serious incident reviews"
 
     def ready(self) -> None:
-        from safeguard.core import navigation, roles
+        from safeguard.core import labels, navigation, roles, work
         from safeguard.core.api.auth import register_scope
         from safeguard.core.demo import register_extension
         from safeguard.core.models.organisations import OrganisationKind
+        from safeguard.core.selectors.deadlines import register_deadline_access
         from safeguard.core.worker import register_periodic
-        from safeguard.reviews import tasks
+        from safeguard.reviews import rules, tasks
         from safeguard.reviews.demo import add_demo_cases
         from safeguard.reviews.policies import GRANTS, Cap
+        from safeguard.reviews.selectors.work import deadline_access, home_work
 
         for role, capabilities in GRANTS.items():
             roles.grant(role, capabilities)
@@ -44,3 +46,12 @@ class ReviewsConfig(AppConfig):
         # Overdue actions and agency requests are chased, at most once a week each.
         register_periodic("reviews_chase_overdue", tasks.chase_overdue, 3600)
         register_extension("reviews", add_demo_cases)
+        # What is due lists a reviews clock only to those who can open its page.
+        register_deadline_access("reviews", deadline_access)
+        work.register("reviews", "Serious incidents", home_work)
+        # The kernel's pages name this module's routes, records and reasons in words.
+        labels.register_many(
+            {route: f"Serious incidents: {label}" for route, label in rules.PAGE_LABELS.items()}
+        )
+        labels.register_many(rules.RECORD_LABELS)
+        labels.register_many(rules.REASON_LABELS)

@@ -261,7 +261,7 @@ def _actions_and_learning(cast: Cast, incident: Incident, on: date, *, done: boo
     sheet = learning.learning_sheet_save(
         actor=cast.bu,
         incident=incident,
-        title=f"Learning from review {incident.reference}",
+        title="Accepting an account of an injury without challenge",
         what_happened="A young child was seriously harmed at home. Several agencies knew them.",
         good_practice="Prompt information sharing once concerns were raised.",
         learning="Explanations for injuries were accepted without challenge.",

@@ -231,12 +231,47 @@ class MeetingForm(GovukForm):
 
 
 class AgencyRequestForm(GovukForm):
+    """Which agency to ask. The agencies involved with the child or family come first; a school
+    is offered only when it was involved (a partnership has hundreds of schools), and an agency
+    already asked is not offered again."""
+
     organisation = forms.ModelChoiceField(
         label="Agency",
         queryset=Organisation.objects.filter(active=True),
-        error_messages={"required": "Choose the agency to ask"},
+        empty_label="Choose an agency",
+        error_messages={
+            "required": "Choose the agency to ask",
+            "invalid_choice": "Choose an agency from the list",
+        },
     )
     due_on = date_field("Due date", required=True)
+
+    def __init__(self, *args: Any, incident: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if incident is None:
+            return
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        involved = list(incident.agencies_involved.filter(active=True).order_by("name"))
+        asked = (
+            []
+            if not hasattr(incident, "rapid_review")
+            else [r.organisation_id for r in incident.rapid_review.requests.all()]
+        )
+        others = list(
+            Organisation.objects.filter(active=True)
+            .exclude(kind="school")
+            .exclude(pk__in=[o.pk for o in involved])
+            .order_by("name")
+        )
+        involved = [o for o in involved if o.pk not in asked]
+        others = [o for o in others if o.pk not in asked]
+        field.queryset = Organisation.objects.filter(pk__in=[o.pk for o in involved + others])
+        groups: list[Any] = [("", "Choose an agency")]
+        if involved:
+            groups.append(("Involved with the child or family", [(o.pk, o.name) for o in involved]))
+        groups.append(("Other agencies", [(o.pk, o.name) for o in others]))
+        field.choices = groups
 
 
 class AgencyAnswerForm(GovukForm):
@@ -410,4 +445,112 @@ class DisseminationForm(GovukForm):
 class ThemeForm(GovukForm):
     name = forms.CharField(
         label="New theme", max_length=100, error_messages={"required": "Enter the theme"}
+    )
+
+
+class PastCaseForm(ReferralForm):
+    """A past case: the referral's fields, who referred it, and the real date of every step."""
+
+    sender_reference = forms.CharField(
+        label="Your reference for this case",
+        max_length=100,
+        required=False,
+        help_text="The reference in your old records. Entering the same case twice with the"
+        " same reference records it once.",
+    )
+    referring_organisation = forms.ModelChoiceField(
+        label="Organisation that referred the case",
+        queryset=Organisation.objects.filter(active=True).order_by("name"),
+        required=False,
+        empty_label="Choose",
+        error_messages={"invalid_choice": "Choose the organisation that referred the case"},
+    )
+    referred_on = date_field(
+        "Date referred to the RAG", hint="If different from the date the LA became aware"
+    )
+    decision = forms.ChoiceField(
+        label="The LA's decision",
+        choices=_choices(Decision.choices),
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    decided_on = date_field("Date of the decision")
+    rationale = forms.CharField(
+        label="Rationale for the decision",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    panel_notified_on = date_field("Date the Panel was notified", hint="Only if notified")
+    panel_reference = forms.CharField(label="Panel's reference", max_length=60, required=False)
+    rapid_review_submitted_on = date_field(
+        "Date the Rapid Review was submitted to the Panel", hint="Leave empty if not yet"
+    )
+    cspr_recommended = forms.TypedChoiceField(
+        label="Did the Rapid Review recommend a local CSPR?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    panel_response = forms.ChoiceField(
+        label="The Panel's response",
+        choices=[("agrees", "Agreed with the local decision"), ("disagrees", "Disagreed")],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    panel_response_on = date_field("Date of the Panel's response", hint="Leave empty if not yet")
+    cspr_reviewer = forms.CharField(label="CSPR reviewer", max_length=200, required=False)
+    cspr_commissioned_on = date_field("Date the CSPR was commissioned")
+    cspr_initiated_on = date_field("Date the CSPR was initiated")
+    cspr_published_on = date_field("Date the CSPR was published")
+
+    STEP_FIELDS = (
+        "referred_on",
+        "decision",
+        "decided_on",
+        "rationale",
+        "panel_notified_on",
+        "panel_reference",
+        "rapid_review_submitted_on",
+        "cspr_recommended",
+        "panel_response",
+        "panel_response_on",
+        "cspr_reviewer",
+        "cspr_commissioned_on",
+        "cspr_initiated_on",
+        "cspr_published_on",
+    )
+
+    def referral_values(self) -> dict[str, Any]:
+        own = {"agencies_involved", "sender_reference", "referring_organisation"}
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name not in own and name not in self.STEP_FIELDS
+        }
+
+    def steps(self) -> rules.PastSteps:
+        data = self.cleaned_data
+        values: dict[str, Any] = {
+            name: data.get(name) if data.get(name) is not None else _STEP_EMPTY.get(name)
+            for name in self.STEP_FIELDS
+        }
+        return rules.PastSteps(**values)
+
+
+_STEP_EMPTY: dict[str, Any] = {
+    "decision": "",
+    "rationale": "",
+    "panel_reference": "",
+    "panel_response": "",
+    "cspr_reviewer": "",
+}
+
+
+class ActionWithdrawForm(GovukForm):
+    reason = forms.CharField(
+        label="Why is the action being withdrawn?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Give the reason for withdrawing the action"},
     )

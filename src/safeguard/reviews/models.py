@@ -101,6 +101,10 @@ class Incident(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     panel_notified_on = models.DateField(null=True, blank=True)
     panel_reference = models.CharField(max_length=60, blank=True, default="")
+    # A past case, entered with its real dates after the events (services.past_cases).
+    recorded_afterwards = models.BooleanField(
+        default=False, help_text="A past case entered with its real dates after the events"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -287,6 +291,7 @@ class ActionStatus(models.TextChoices):
     NOT_STARTED = "not_started", "Not started"
     IN_PROGRESS = "in_progress", "In progress"
     COMPLETED = "completed", "Completed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
 
 
 class Action(models.Model):
@@ -304,6 +309,10 @@ class Action(models.Model):
     evidence_of_completion = models.TextField(blank=True, default="")
     evidence_of_impact = models.TextField(blank=True, default="")
     completed_on = models.DateField(null=True, blank=True)
+    # An action that no longer applies is withdrawn with its reason, never deleted: the plan
+    # shows what was asked and why it stopped.
+    withdrawn_reason = models.TextField(blank=True, default="")
+    withdrawn_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_on", "pk"]
@@ -311,7 +320,12 @@ class Action(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="completed") | ~Q(evidence_of_completion=""),
                 name="action_completed_has_evidence",
-            )
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="withdrawn")
+                | (~Q(withdrawn_reason="") & Q(withdrawn_on__isnull=False)),
+                name="action_withdrawn_has_reason",
+            ),
         ]
 
 

@@ -153,16 +153,17 @@ def can_sign_off(person: Any, incident: Any) -> bool:
 
 
 def can_answer_request(person: Any, incident: Any, organisation_id: int) -> bool:
-    """The Business Unit, or the asked agency's own RAG member, records its information."""
+    """The Business Unit, or anyone of the asked agency who uses the module (its RAG member, or
+    the officer or practitioner who holds the agency's records), records its information.
+
+    The request page shows the case reference, the agency and the due date, never the child's
+    details: answering for one's own agency does not open the case.
+    """
     if incident.status != "rapid_review":
         return False
     if can(person, Cap.MANAGE):
         return True
-    return (
-        can(person, Cap.CONTRIBUTE)
-        and person.organisation_id == organisation_id
-        and sees_every_case(person)
-    )
+    return can(person, Cap.USE) and person.organisation_id == organisation_id
 
 
 def can_update_action(person: Any, incident: Any, owner_organisation_id: int) -> bool:

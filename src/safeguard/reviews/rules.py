@@ -9,6 +9,7 @@ CSPR is needed). The clock itself is the kernel's ``WorkingCalendar``.
 from __future__ import annotations
 
 import calendar as month_calendar
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -40,6 +41,20 @@ REGULATION_11_CRITERIA: dict[str, str] = {
     "several_areas": "More than one local authority, police area or health area is involved",
     "institutional_setting": "Raises issues of safeguarding children in institutional settings",
 }
+
+# What each of the module's clocks is called on a page (the ``Deadline.kind`` codes).
+CLOCK_LABELS = {
+    "la_decision": "LA decision",
+    "rapid_review": "Rapid Review to the Panel",
+    "cspr_publication": "CSPR publication",
+    "agency_information": "Agency information",
+    "action": "Action",
+}
+
+
+def clock_label(kind: str) -> str:
+    return CLOCK_LABELS.get(kind, "Deadline")
+
 
 AGE_BANDS = ("under_1", "1_4", "5_11", "12_plus")
 AGE_BAND_LABELS = {
@@ -221,3 +236,276 @@ def decision_errors(
                 "The date sent to the Panel cannot be before the LA became aware"
             )
     return errors
+
+
+# --- past cases ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PastSteps:
+    """What happened to a case before the partnership used Safeguard, with the real dates.
+
+    Every step after the decision is optional: a past case may stop anywhere (not notified, a
+    Rapid Review with the Panel, a CSPR still being written) and carries on from there as usual.
+    """
+
+    decision: str
+    decided_on: date | None
+    rationale: str
+    referred_on: date | None = None
+    panel_notified_on: date | None = None
+    panel_reference: str = ""
+    rapid_review_submitted_on: date | None = None
+    cspr_recommended: bool | None = None
+    panel_response: str = ""
+    panel_response_on: date | None = None
+    cspr_reviewer: str = ""
+    cspr_commissioned_on: date | None = None
+    cspr_initiated_on: date | None = None
+    cspr_published_on: date | None = None
+
+
+PANEL_RESPONSES = ("agrees", "disagrees")
+
+
+def _not_before(
+    errors: dict[str, str], name: str, day: date | None, earlier: date | None, message: str
+) -> None:
+    if day is not None and earlier is not None and day < earlier and name not in errors:
+        errors[name] = message
+
+
+def past_case_errors(*, steps: PastSteps, aware_on: date | None, today: date) -> dict[str, str]:
+    """The dates of a past case must be real (none in the future) and in the order of the
+    process: aware, referred, decided and notified, Rapid Review submitted, the Panel's
+    response, the CSPR commissioned, initiated and published.
+    """
+    errors: dict[str, str] = {}
+    labels = {
+        "referred_on": "The date referred",
+        "decided_on": "The date of the decision",
+        "panel_notified_on": "The date the Panel was notified",
+        "rapid_review_submitted_on": "The date the Rapid Review was submitted",
+        "panel_response_on": "The date of the Panel's response",
+        "cspr_commissioned_on": "The date the CSPR was commissioned",
+        "cspr_initiated_on": "The date the CSPR was initiated",
+        "cspr_published_on": "The date the CSPR was published",
+    }
+    for name, label in labels.items():
+        day = getattr(steps, name)
+        if isinstance(day, date) and day > today:
+            errors[name] = f"{label} must be today or in the past"
+    if steps.decision not in DECISIONS:
+        errors["decision"] = "Choose whether the LA notified the Panel"
+    if steps.decided_on is None:
+        errors["decided_on"] = "Enter the date of the decision"
+    if _blank(steps.rationale):
+        errors["rationale"] = "Give the rationale for the decision"
+    for name in ("referred_on", "decided_on", "panel_notified_on"):
+        _not_before(
+            errors,
+            name,
+            getattr(steps, name),
+            aware_on,
+            f"{labels[name]} cannot be before the LA became aware",
+        )
+    notified = steps.decision == "notify"
+    later = (
+        "rapid_review_submitted_on",
+        "panel_response_on",
+        "cspr_commissioned_on",
+        "cspr_initiated_on",
+        "cspr_published_on",
+    )
+    if not notified:
+        for name in ("panel_notified_on", *later):
+            if getattr(steps, name) is not None and name not in errors:
+                errors[name] = f"{labels[name]} applies only when the Panel was notified"
+        return errors
+    if steps.panel_notified_on is None and "panel_notified_on" not in errors:
+        errors["panel_notified_on"] = "Enter the date the Panel was notified"
+    order = (
+        ("rapid_review_submitted_on", "panel_notified_on"),
+        ("panel_response_on", "rapid_review_submitted_on"),
+        ("cspr_commissioned_on", "panel_response_on"),
+        ("cspr_initiated_on", "cspr_commissioned_on"),
+        ("cspr_published_on", "cspr_initiated_on"),
+    )
+    for name, needs in order:
+        day, before = getattr(steps, name), getattr(steps, needs)
+        if day is None or name in errors:
+            continue
+        if before is None:
+            errors[name] = f"Enter {labels[needs][0].lower()}{labels[needs][1:]} first"
+        elif day < before:
+            errors[name] = (
+                f"{labels[name]} cannot be before {labels[needs][0].lower()}" + (labels[needs][1:])
+            )
+    if steps.panel_response_on is not None and steps.panel_response not in PANEL_RESPONSES:
+        errors["panel_response"] = "Choose whether the Panel agreed or disagreed"
+    if steps.panel_response and steps.panel_response_on is None:
+        errors.setdefault("panel_response_on", "Enter the date of the Panel's response")
+    if steps.rapid_review_submitted_on is not None and steps.cspr_recommended is None:
+        errors["cspr_recommended"] = "Say whether the Rapid Review recommended a CSPR"
+    if steps.cspr_commissioned_on is not None:
+        if steps.cspr_recommended is not True:
+            errors.setdefault(
+                "cspr_commissioned_on", "A CSPR follows a Rapid Review that recommended one"
+            )
+        if _blank(steps.cspr_reviewer):
+            errors["cspr_reviewer"] = "Enter the reviewer"
+    return errors
+
+
+def past_case_status(steps: PastSteps) -> str:
+    """Where a past case stands after its recorded steps (a ``Status`` code)."""
+    if steps.decision != "notify":
+        return "not_notified"
+    if steps.rapid_review_submitted_on is None:
+        return "rapid_review"
+    if steps.panel_response_on is None:
+        return "rapid_review_submitted"
+    if steps.cspr_recommended and steps.cspr_published_on is None:
+        return "cspr"
+    return "actions"
+
+
+def case_reference(*, aware_on: date | None, created_on: date, number: int) -> str:
+    """SCSI-<year>-<number>: the year the LA became aware (the year the annual report counts
+    the case in), or the year the draft was started while that date is not yet known."""
+    year = aware_on.year if aware_on is not None else created_on.year
+    return f"SCSI-{year}-{number:04d}"
+
+
+# --- oversight figures -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Share:
+    """How many of a number met a standard: "7 of 8 (88%)", or "None due" for none."""
+
+    met: int
+    total: int
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.total == 0 else round(100 * self.met / self.total)
+
+    def __str__(self) -> str:
+        if self.total == 0:
+            return "None in the period"
+        return f"{self.met} of {self.total} ({self.percent}%)"
+
+
+def report_years(start: date, end: date) -> list[tuple[date, date]]:
+    """The partnership's reporting years (1 April to 31 March) that touch ``start``..``end``,
+    each cut to the range: the annual report's year-on-year columns."""
+    first = start.year if start.month >= 4 else start.year - 1
+    years = []
+    year = first
+    while date(year, 4, 1) <= end:
+        years.append((max(start, date(year, 4, 1)), min(end, date(year + 1, 3, 31))))
+        year += 1
+    return years
+
+
+def report_year_label(start: date) -> str:
+    """ "2021 to 2022" for the year starting 1 April 2021 (GOV.UK style for year ranges)."""
+    first = start.year if start.month >= 4 else start.year - 1
+    return f"{first} to {first + 1}"
+
+
+# --- actions ---------------------------------------------------------------------------------
+
+OPEN_ACTION_STATUSES = ("not_started", "in_progress")
+
+
+def action_is_overdue(*, status: str, due_on: date, today: date) -> bool:
+    """An action still open after its due date (a completed or withdrawn one never is)."""
+    return status in OPEN_ACTION_STATUSES and due_on < today
+
+
+# --- learning sheets -------------------------------------------------------------------------
+
+_CASE_REFERENCE = re.compile(r"\bSCSI[-\s]?\d{4}[-\s]?\d+\b", re.IGNORECASE)
+
+
+def names_a_case(text: str, *, reference: str | None = None) -> bool:
+    """Whether text carries a case reference (this case's, or any in the SCSI-2026-0042 form).
+
+    A learning sheet is read by every practitioner, school staff included, and never
+    identifies a case: the reference leads back to the child for anyone who has seen the case.
+    """
+    if reference and reference.lower() in text.lower():
+        return True
+    return bool(_CASE_REFERENCE.search(text))
+
+
+# --- who has viewed a case -------------------------------------------------------------------
+
+# The page a view of a case was recorded from, by route name, as the case page names it.
+PAGE_LABELS = {
+    "reviews:case": "The case",
+    "reviews:decide": "The LA's decision",
+    "reviews:contribute": "Adding an agency's view",
+    "reviews:meeting_add": "Meetings",
+    "reviews:meeting_edit": "Meetings",
+    "reviews:rapid_review": "The Rapid Review",
+    "reviews:cspr": "The CSPR",
+    "reviews:cspr_edit": "The CSPR",
+    "reviews:cspr_publish": "The CSPR",
+    "reviews:actions": "The action plan",
+    "reviews:recommendation_add": "The action plan",
+    "reviews:action_add": "The action plan",
+    "reviews:action_update": "The action plan",
+    "reviews:action_edit": "The action plan",
+    "reviews:action_withdraw": "The action plan",
+    "reviews:case_close": "Closing the case",
+    "reviews:learning_sheet_edit": "The learning sheet",
+}
+_PAGE_PREFIXES = (
+    ("reviews:rr_", "The Rapid Review"),
+    ("api:", "A partner system"),
+    ("api", "A partner system"),
+)
+
+
+def page_label(route: str) -> str:
+    """Where a view came from, in words (never a route name)."""
+    if not route:
+        return "Not recorded"
+    if route in PAGE_LABELS:
+        return PAGE_LABELS[route]
+    for prefix, label in _PAGE_PREFIXES:
+        if route.startswith(prefix):
+            return label
+    return "Another page of the service"
+
+
+# What the kernel's pages (audit trail, outbox, what is due) call this module's codes.
+RECORD_LABELS = {
+    "reviews.incident": "Serious incident case",
+    "reviews.rapid_review": "Rapid Review",
+    "reviews.agency_request": "Agency information request",
+    "reviews.contribution": "Agency's view on a referral",
+    "reviews.meeting": "RAG meeting",
+    "reviews.sign_off": "Rapid Review sign-off",
+    "reviews.cspr": "Child Safeguarding Practice Review",
+    "reviews.recommendation": "Review recommendation",
+    "reviews.action": "Review action",
+    "reviews.learning_sheet": "Learning sheet",
+    "reviews.dissemination": "Learning dissemination",
+    "reviews.theme": "Learning theme",
+}
+REASON_LABELS = {
+    "reviews.referral_submitted": "Serious incident referral submitted",
+    "reviews.contribution_invited": "Agency's view invited on a referral",
+    "reviews.decision_recorded": "LA decision recorded",
+    "reviews.meeting_called": "RAG meeting called",
+    "reviews.agency_information_requested": "Rapid Review information requested",
+    "reviews.due_soon_reminder": "Rapid Review information due soon",
+    "reviews.overdue_chased": "Overdue review work chased",
+    "reviews.rapid_review_submitted": "Rapid Review submitted to the Panel",
+    "reviews.cspr_commissioned": "CSPR commissioned",
+    "reviews.action_assigned": "Review action assigned",
+}

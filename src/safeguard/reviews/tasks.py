@@ -7,7 +7,7 @@ message's dedupe key carries the ISO week), so running it again is harmless.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +20,11 @@ from safeguard.reviews.services.actions import ACTION
 from safeguard.reviews.services.rapid_reviews import agency_people
 
 REMIND_WORKING_DAYS = 2
+
+
+def _day(day: date) -> str:
+    """GOV.UK style: "4 December 2026"."""
+    return f"{day.day} {day:%B %Y}"
 
 
 def remind_due_soon(now: datetime) -> int:
@@ -51,7 +56,7 @@ def remind_due_soon(now: datetime) -> int:
                 people=agency_people(deadline.owner_organisation),
                 subject=f"Due soon: {deadline.title}",
                 body=f"Your agency's summary and chronology for {incident.reference} are due by"
-                f" {london_date(deadline.due_at):%d/%m/%Y}. Sign in to provide them.",
+                f" {_day(london_date(deadline.due_at))}. Sign in to provide them.",
                 link=deadline.link,
                 reason="reviews.due_soon_reminder",
                 record_type=deadline.subject_type,

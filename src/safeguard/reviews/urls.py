@@ -8,6 +8,7 @@ from safeguard.reviews.views import (
     discussion,
     learning,
     oversight,
+    past_cases,
     rapid_reviews,
 )
 
@@ -22,4 +23,5 @@ urlpatterns = (
     + csprs.urlpatterns
     + actions.urlpatterns
     + learning.urlpatterns
+    + past_cases.urlpatterns
 )

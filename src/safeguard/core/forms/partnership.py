@@ -8,7 +8,12 @@ from django import forms
 
 from safeguard.core.forms.govuk import GovukForm
 from safeguard.core.models import Organisation, Person
-from safeguard.core.models.organisations import GroupKind, MembershipRole, OrganisationKind
+from safeguard.core.models.organisations import (
+    AgencyType,
+    GroupKind,
+    MembershipRole,
+    OrganisationKind,
+)
 from safeguard.core.roles import Role
 
 ROLE_HINTS: dict[str, str] = {
@@ -66,6 +71,13 @@ class OrganisationForm(GovukForm):
         label="LA code (optional)", max_length=20, required=False, help_text="3 digits, like 873."
     )
     email = forms.CharField(label="Contact email (optional)", max_length=254, required=False)
+    agency_type = forms.CharField(
+        label="Agency type (optional)",
+        required=False,
+        help_text="How serious incident figures count this organisation's referrals. Leave as"
+        " it is to follow the kind: police, health, children's social work or education.",
+        widget=forms.Select(choices=[("", "As its kind"), *AgencyType.choices]),
+    )
 
     @classmethod
     def for_organisation(cls, organisation: Organisation) -> OrganisationForm:
@@ -77,6 +89,7 @@ class OrganisationForm(GovukForm):
                 "urn": organisation.urn,
                 "la_code": organisation.la_code,
                 "email": organisation.email,
+                "agency_type": organisation.agency_type,
             }
         )
 

@@ -22,6 +22,31 @@ class OrganisationKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class AgencyType(models.TextChoices):
+    """The agency types a partnership reports by (the annual report's "Police referred 9 cases,
+    CSWS 9, Health 3"): two NHS trusts are one row, "Health"."""
+
+    POLICE = "police", "Police"
+    CHILDRENS_SOCIAL_WORK = "childrens_social_work", "Children's social work"
+    HEALTH = "health", "Health"
+    EDUCATION = "education", "Education"
+    OTHER = "other", "Other"
+
+
+# The agency type an organisation of each kind has unless it is set otherwise.
+AGENCY_TYPE_OF_KIND: dict[str, str] = {
+    "local_authority": AgencyType.CHILDRENS_SOCIAL_WORK,
+    "police": AgencyType.POLICE,
+    "icb": AgencyType.HEALTH,
+    "health_trust": AgencyType.HEALTH,
+    "school": AgencyType.EDUCATION,
+}
+
+
+def default_agency_type(kind: str) -> str:
+    return AGENCY_TYPE_OF_KIND.get(kind, AgencyType.OTHER)
+
+
 class Organisation(models.Model):
     """An agency in the partnership. Schools carry their DfE URN, which is how GIAS knows them."""
 
@@ -31,6 +56,11 @@ class Organisation(models.Model):
     urn = models.CharField("DfE URN", max_length=6, blank=True, default="")
     la_code = models.CharField("LA code", max_length=3, blank=True, default="")
     email = models.EmailField("Contact e-mail", blank=True, default="")
+    # Blank means "as its kind" (``default_agency_type``); set it when the kind misleads (a
+    # local authority's education service, a third-sector health provider).
+    agency_type = models.CharField(
+        "Agency type", max_length=32, choices=AgencyType.choices, blank=True, default=""
+    )
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -49,6 +79,15 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def reported_agency_type(self) -> str:
+        """The agency type the oversight figures count this organisation under."""
+        return self.agency_type or default_agency_type(self.kind)
+
+    @property
+    def reported_agency_type_label(self) -> str:
+        return str(AgencyType(self.reported_agency_type).label)
 
 
 class GroupKind(models.TextChoices):

@@ -29,7 +29,12 @@ from safeguard.core.models import (
     RoleAssignment,
 )
 from safeguard.core.models.audit import AuditAction
-from safeguard.core.models.organisations import GroupKind, MembershipRole, OrganisationKind
+from safeguard.core.models.organisations import (
+    AgencyType,
+    GroupKind,
+    MembershipRole,
+    OrganisationKind,
+)
 from safeguard.core.roles import Capability, Role
 
 _URN = re.compile(r"^[0-9]{6}$")
@@ -57,6 +62,7 @@ def _organisation_state(organisation: Organisation) -> dict[str, Any]:
         "urn": organisation.urn,
         "la_code": organisation.la_code,
         "email": organisation.email,
+        "agency_type": organisation.agency_type,
         "active": organisation.active,
     }
 
@@ -88,6 +94,7 @@ def _clean_organisation(
     la_code: str,
     email: str,
     existing: Organisation | None,
+    agency_type: str = "",
 ) -> dict[str, Any]:
     """Check every rule up front, so the database constraints are never what the user meets."""
     name, urn, la_code, email = name.strip(), urn.strip(), la_code.strip(), email.strip()
@@ -106,6 +113,8 @@ def _clean_organisation(
             errors["urn"] = "Only a school or college has a DfE URN"
         elif others.exists():
             errors["urn"] = "Another organisation already has this DfE URN"
+    if agency_type and agency_type not in AgencyType.values:
+        errors["agency_type"] = "Select the agency type"
     if la_code and not _LA_CODE.match(la_code):
         errors["la_code"] = "The LA code must be 3 digits, like 873"
     if email:
@@ -135,6 +144,7 @@ def _clean_organisation(
         "urn": urn,
         "la_code": la_code,
         "email": email,
+        "agency_type": agency_type,
     }
 
 
@@ -147,10 +157,12 @@ def organisation_create(
     urn: str = "",
     la_code: str = "",
     email: str = "",
+    agency_type: str = "",
 ) -> Organisation:
     _require_manage(actor)
     with transaction.atomic():
         values = _clean_organisation(
+            agency_type=agency_type,
             name=name,
             kind=kind,
             statutory_partner=statutory_partner,
@@ -180,12 +192,14 @@ def organisation_update(
     urn: str = "",
     la_code: str = "",
     email: str = "",
+    agency_type: str = "",
 ) -> Organisation:
     _require_manage(actor)
     with transaction.atomic():
         organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
         before = _organisation_state(organisation)
         values = _clean_organisation(
+            agency_type=agency_type,
             name=name,
             kind=kind,
             statutory_partner=statutory_partner,

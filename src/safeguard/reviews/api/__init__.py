@@ -5,7 +5,7 @@ router of their own (``state``, where the shared pieces live; ``steps``; ``outco
 from ninja import NinjaAPI
 
 # The Business Unit's routes share one router; importing their modules registers them on it.
-from safeguard.reviews.api import outcomes, steps  # noqa: F401
+from safeguard.reviews.api import outcomes, past_cases, steps  # noqa: F401
 from safeguard.reviews.api.cases import router
 from safeguard.reviews.api.state import router as business_unit_router
 

@@ -127,6 +127,9 @@ class CaseStateOut(Schema):
     la_aware_on: date | None
     decision: str
     panel_notified_on: date | None
+    recorded_afterwards: bool = Field(
+        default=False, description="A past case entered with its real dates after the events"
+    )
     clocks: list[ClockOut]
     meetings: list[MeetingOut]
     rapid_review: RapidReviewOut | None
@@ -215,6 +218,7 @@ def case_body(incident: Incident) -> dict[str, Any]:
         "la_aware_on": incident.la_aware_on,
         "decision": incident.decision,
         "panel_notified_on": incident.panel_notified_on,
+        "recorded_afterwards": incident.recorded_afterwards,
         "clocks": [
             {
                 "kind": c.kind,

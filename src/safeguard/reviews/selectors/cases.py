@@ -148,7 +148,10 @@ def viewers_of(*, actor: Any, incident: Incident) -> list[dict[str, Any]] | None
         ]
     )
     who = audit_selectors.actors_of(actor=actor, events=events)
-    return [{"occurred_at": e.occurred_at, "who": who[e.seq], "route": e.route} for e in events]
+    return [
+        {"occurred_at": e.occurred_at, "who": who[e.seq], "page": rules.page_label(e.route)}
+        for e in events
+    ]
 
 
 def due_date(deadline: Deadline) -> date:

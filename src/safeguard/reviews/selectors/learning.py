@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from safeguard.reviews import policies
+from safeguard.reviews import policies, rules
 from safeguard.reviews.models import Incident, LearningSheet, Status
 from safeguard.reviews.selectors.cases import clocks_of
 
@@ -21,6 +21,59 @@ def published_sheets() -> QuerySet[LearningSheet]:
         .prefetch_related("themes")
         .order_by("-published_at")
     )
+
+
+def search_sheets(*, theme_id: int | None = None, words: str = "") -> QuerySet[LearningSheet]:
+    """Published sheets on a theme and containing every one of the words (in the title, what
+    happened, the good practice, the learning or what to do differently).
+
+    A plain match on each word, which every database runs; full-text ranking (PostgreSQL
+    full-text, SQLite FTS5) and semantic search are later steps.
+    """
+    sheets = published_sheets()
+    if theme_id is not None:
+        sheets = sheets.filter(themes__id=theme_id)
+    for word in words.split()[:10]:
+        sheets = sheets.filter(
+            Q(title__icontains=word)
+            | Q(what_happened__icontains=word)
+            | Q(good_practice__icontains=word)
+            | Q(learning__icontains=word)
+            | Q(do_differently__icontains=word)
+        )
+    return sheets.distinct()
+
+
+EARLIER_SHOWN = 10
+
+
+def earlier_learning(*, incident: Incident) -> QuerySet[LearningSheet]:
+    """Has this been learned before? The other cases' published learning, newest first, shown
+    beside a Rapid Review's findings so that recurring themes are seen while they are written
+    (regulation 11's "recurrent themes" criterion for a local CSPR)."""
+    return published_sheets().exclude(incident=incident)[:EARLIER_SHOWN]
+
+
+def theme_counts_by_year() -> tuple[list[int], list[tuple[str, list[int]]]]:
+    """How many published sheets carried each theme, by the year they were published: the
+    years, then (theme, one count a year) for every theme used at least once."""
+    rows = (
+        LearningSheet.objects.filter(published_at__isnull=False)
+        .values("themes__name", "published_at__year")
+        .annotate(n=Count("pk"))
+    )
+    counts: dict[str, dict[int, int]] = {}
+    years: set[int] = set()
+    for row in rows:
+        if row["themes__name"] is None:
+            continue
+        counts.setdefault(row["themes__name"], {})[row["published_at__year"]] = row["n"]
+        years.add(row["published_at__year"])
+    ordered = sorted(years)
+    return ordered, [
+        (name, [by_year.get(year, 0) for year in ordered])
+        for name, by_year in sorted(counts.items())
+    ]
 
 
 def open_cases_for(*, actor: Any) -> list[dict[str, Any]]:
@@ -41,7 +94,14 @@ def open_cases_for(*, actor: Any) -> list[dict[str, Any]]:
         rows.append(
             {
                 "incident": incident,
-                "clocks": list(clocks_of(incident)),
+                "clocks": [
+                    {
+                        "kind_label": rules.clock_label(clock.kind),
+                        "due_at": clock.due_at,
+                        "state": clock.state,  # type: ignore[attr-defined]  # annotated
+                    }
+                    for clock in clocks_of(incident)
+                ],
                 "contributors": sorted({c.organisation.name for c in incident.contributions.all()}),
             }
         )

@@ -108,7 +108,7 @@ def cspr_record(
                 subject_id=incident.pk,
                 starts_at=start_of_day(initiated_on),
                 due_at=end_of_day(cspr.publication_due_on),
-                rule=f"6 calendar months from {initiated_on.day} {initiated_on:%b %Y}",
+                rule=f"6 calendar months from {initiated_on.day} {initiated_on:%B %Y}",
                 owner_organisation=the_local_authority(),
                 group=the_rag(),
                 link=case_link(incident) + "/cspr",

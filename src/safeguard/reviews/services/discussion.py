@@ -131,7 +131,7 @@ def meeting_record(
                 people=recipients.everyone_who_must_know(),
                 subject=f"Meeting called on {incident.reference}",
                 body=f"A meeting has been called on {incident.reference} for"
-                f" {held_on:%d/%m/%Y}. Sign in for the details.",
+                f" {held_on.day} {held_on:%B %Y}. Sign in for the details.",
                 link=case_link(incident),
                 reason="reviews.meeting_called",
                 record_type=MEETING,

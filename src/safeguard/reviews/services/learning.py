@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from safeguard.core import audit
 from safeguard.core.models.audit import AuditAction
-from safeguard.reviews import policies
+from safeguard.reviews import policies, rules
 from safeguard.reviews.models import Dissemination, Incident, LearningSheet, Status, Theme
 from safeguard.reviews.services._common import fail, refuse_unless, state, text_marks, today
 
@@ -94,6 +94,19 @@ def learning_sheet_save(
         errors["what_happened"] = "Describe what happened, anonymised"
     if not learning.strip():
         errors["learning"] = "Enter the learning"
+    texts = {
+        "title": ("The title", title),
+        "what_happened": ("What happened", what_happened),
+        "good_practice": ("Good practice", good_practice),
+        "learning": ("The learning", learning),
+        "do_differently": ("What to do differently", do_differently),
+    }
+    for name, (label, text) in texts.items():
+        if name not in errors and rules.names_a_case(text, reference=incident.reference):
+            errors[name] = (
+                f"{label} must not include the case reference: a learning sheet never"
+                " identifies a case"
+            )
     fail(errors)
     themes = list(themes)
     with transaction.atomic():

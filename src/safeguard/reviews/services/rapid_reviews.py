@@ -116,7 +116,7 @@ def agency_request_add(
             subject_id=request.pk,
             starts_at=min(now or timezone.now(), start_of_day(due_on)),
             due_at=end_of_day(due_on),
-            rule=f"Requested by the Business Unit, due {due_on:%d %b %Y}",
+            rule=f"Requested by the Business Unit, due {due_on.day} {due_on:%B %Y}",
             owner_organisation=organisation,
             link=case_link(incident) + f"/rapid-review/requests/{request.pk}",
             actor=actor,
@@ -124,7 +124,8 @@ def agency_request_add(
         people = agency_people(organisation)
         body = (
             f"The Rapid Review of {incident.reference} asks your agency for its individual"
-            f" agency summary and chronology by {due_on:%d/%m/%Y}. Sign in to provide them."
+            f" agency summary and chronology by {due_on.day} {due_on:%B %Y}."
+            " Sign in to provide them."
         )
         link = case_link(incident) + f"/rapid-review/requests/{request.pk}"
         if people:

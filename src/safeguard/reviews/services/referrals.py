@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from safeguard.core import audit
+from safeguard.core.clock import london_date
 from safeguard.core.models import Organisation
 from safeguard.core.models.audit import AuditAction
 from safeguard.core.services.deadlines import deadline_open_working_days
@@ -91,8 +92,16 @@ def _empty(name: str) -> Any:
 
 
 def _assign_reference(incident: Incident) -> None:
-    incident.reference = f"SCSI-{incident.created_at:%Y}-{incident.pk:04d}"
-    incident.save(update_fields=["reference"])
+    """The reference follows the year the LA became aware (a draft without that date takes the
+    year it was started, and is renamed when the date is known and differs)."""
+    reference = rules.case_reference(
+        aware_on=incident.la_aware_on,
+        created_on=london_date(incident.created_at),
+        number=incident.pk,
+    )
+    if reference != incident.reference:
+        incident.reference = reference
+        incident.save(update_fields=["reference"])
 
 
 def referral_save_draft(
@@ -115,12 +124,12 @@ def referral_save_draft(
             incident = Incident(referrer=actor, referring_organisation=actor.organisation)
             before: dict[str, Any] = {}
             incident.save()
-            _assign_reference(incident)
         else:
             incident = Incident.objects.select_for_update().get(pk=incident.pk)
             refuse_unless(policies.can_edit_draft(actor, incident))
             before = _audit_state(incident)
         _write(incident, values=values, children=children, agencies=agencies)
+        _assign_reference(incident)
         audit.record(
             action=AuditAction.UPDATE if before else AuditAction.CREATE,
             record_type=INCIDENT,
@@ -246,8 +255,8 @@ def referral_receive(
                 referring_organisation=organisation, sender_reference=sender_reference
             )
             incident.save()
-            _assign_reference(incident)
             _write(incident, values=values, children=children, agencies=list(agencies))
+            _assign_reference(incident)
             audit.record(
                 action=AuditAction.CREATE,
                 record_type=INCIDENT,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -9,10 +11,11 @@ from django.shortcuts import redirect, render
 from django.urls import path
 
 from safeguard.core.http import capability_required
-from safeguard.reviews import policies
+from safeguard.reviews import policies, rules
 from safeguard.reviews.forms import (
     ActionForm,
     ActionUpdateForm,
+    ActionWithdrawForm,
     RecommendationForm,
     add_service_errors,
 )
@@ -20,6 +23,7 @@ from safeguard.reviews.models import Action, Recommendation
 from safeguard.reviews.policies import Cap
 from safeguard.reviews.selectors import cases as case_selectors
 from safeguard.reviews.services import actions as services
+from safeguard.reviews.services._common import today
 
 
 @capability_required(Cap.USE)
@@ -27,6 +31,7 @@ def action_plan(request: HttpRequest, pk: int) -> HttpResponse:
     incident = case_selectors.case_for(actor=request.user, pk=pk)
     recommendations = list(incident.recommendations.prefetch_related("actions__owner_organisation"))
     user = request.user
+    on = today()
     return render(
         request,
         "reviews/actions.html",
@@ -36,6 +41,13 @@ def action_plan(request: HttpRequest, pk: int) -> HttpResponse:
             "can_manage": policies.can_manage(user, incident)
             and incident.status in services.WITH_RECOMMENDATIONS,
             "can_close": policies.can_manage(user, incident) and incident.status == "actions",
+            "can_correct": policies.can_manage(user, incident) and incident.status != "closed",
+            "overdue": {
+                a.pk
+                for r in recommendations
+                for a in r.actions.all()
+                if rules.action_is_overdue(status=a.status, due_on=a.due_on, today=on)
+            },
             "may_update": {
                 a.pk
                 for r in recommendations
@@ -140,6 +152,82 @@ def action_update(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse
     )
 
 
+def _action_to_correct(request: HttpRequest, pk: int, action_pk: int) -> tuple[Any, Action]:
+    incident = case_selectors.case_for(actor=request.user, pk=pk)
+    action = (
+        Action.objects.filter(pk=action_pk, recommendation__incident=incident)
+        .exclude(status="withdrawn")
+        .select_related("owner_organisation", "recommendation__incident")
+        .first()
+    )
+    if (
+        action is None
+        or not policies.can_manage(request.user, incident)
+        or incident.status == "closed"
+    ):
+        raise Http404
+    return incident, action
+
+
+@capability_required(Cap.MANAGE)
+def action_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+    incident, action = _action_to_correct(request, pk, action_pk)
+    form = ActionForm(
+        request.POST if request.method == "POST" else None,
+        initial={
+            "description": action.description,
+            "owner_organisation": action.owner_organisation,
+            "due_on": action.due_on,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_edit(actor=request.user, action=action, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Action changed")
+            return redirect("reviews:actions", pk=incident.pk)
+    return render(
+        request,
+        "reviews/actions_form.html",
+        {
+            "form": form,
+            "incident": incident,
+            "title": "Change the action",
+            "button": "Save changes",
+            "action": action,
+        },
+    )
+
+
+@capability_required(Cap.MANAGE)
+def action_withdraw(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+    incident, action = _action_to_correct(request, pk, action_pk)
+    form = ActionWithdrawForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_withdraw(
+                actor=request.user, action=action, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Action withdrawn")
+            return redirect("reviews:actions", pk=incident.pk)
+    return render(
+        request,
+        "reviews/actions_form.html",
+        {
+            "form": form,
+            "incident": incident,
+            "title": "Withdraw the action",
+            "button": "Withdraw action",
+            "action": action,
+        },
+    )
+
+
 @capability_required(Cap.MANAGE)
 def case_close(request: HttpRequest, pk: int) -> HttpResponse:
     incident = case_selectors.case_for(actor=request.user, pk=pk)
@@ -170,5 +258,9 @@ urlpatterns = [
         name="action_add",
     ),
     path("cases/<int:pk>/actions/<int:action_pk>", action_update, name="action_update"),
+    path("cases/<int:pk>/actions/<int:action_pk>/edit", action_edit, name="action_edit"),
+    path(
+        "cases/<int:pk>/actions/<int:action_pk>/withdraw", action_withdraw, name="action_withdraw"
+    ),
     path("cases/<int:pk>/close", case_close, name="case_close"),
 ]

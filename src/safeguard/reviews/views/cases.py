@@ -36,6 +36,7 @@ def cases(request: HttpRequest) -> HttpResponse:
             "can_refer": policies.can(request.user, Cap.REFER),
             "sees_every_case": policies.sees_every_case(request.user),
             "can_oversee": policies.can(request.user, Cap.VIEW_OVERSIGHT),
+            "can_record_past": policies.can(request.user, Cap.MANAGE),
         },
     )
 

@@ -25,7 +25,10 @@ from safeguard.reviews.forms import (
 from safeguard.reviews.models import Incident, RapidReview
 from safeguard.reviews.policies import Cap
 from safeguard.reviews.selectors import cases as case_selectors
+from safeguard.reviews.selectors import learning as learning_selectors
+from safeguard.reviews.selectors import work as work_selectors
 from safeguard.reviews.services import rapid_reviews as rr
+from safeguard.reviews.services._common import today
 
 
 def _review(request: HttpRequest, pk: int) -> tuple[Incident, RapidReview]:
@@ -67,12 +70,15 @@ def _form_page(
     act: Callable[[Incident, dict[str, Any]], Any],
     done: str,
     initial: Callable[[RapidReview], dict[str, Any]] | None = None,
+    for_incident: bool = False,
+    context: Callable[[Incident], dict[str, Any]] | None = None,
 ) -> HttpResponse:
     incident, review = _review(request, pk)
     if not policies.can_manage(request.user, incident):
         raise Http404
     data = request.POST if request.method == "POST" else None
-    form = form_class(data, initial=initial(review) if initial else None)
+    extra: dict[str, Any] = {"incident": incident} if for_incident else {}
+    form = form_class(data, initial=initial(review) if initial else None, **extra)
     if request.method == "POST" and form.is_valid():
         try:
             act(incident, form.cleaned_data)
@@ -81,7 +87,10 @@ def _form_page(
         else:
             messages.success(request, done)
             return redirect("reviews:rapid_review", pk=incident.pk)
-    return render(request, template, {"form": form, "incident": incident, "review": review})
+    page = {"form": form, "incident": incident, "review": review}
+    if context is not None:
+        page.update(context(incident))
+    return render(request, template, page)
 
 
 @capability_required(Cap.MANAGE)
@@ -101,6 +110,7 @@ def request_add(request: HttpRequest, pk: int) -> HttpResponse:
         template="reviews/rr_request_add.html",
         act=act,
         done="Information requested. The agency has been told.",
+        for_incident=True,
     )
 
 
@@ -137,6 +147,9 @@ def findings(request: HttpRequest, pk: int) -> HttpResponse:
         act=act,
         done="Rapid Review findings saved",
         initial=_findings_initial,
+        context=lambda incident: {
+            "earlier": list(learning_selectors.earlier_learning(incident=incident)),
+        },
     )
 
 
@@ -203,18 +216,16 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@capability_required(Cap.CONTRIBUTE)
+@capability_required(Cap.USE)
 def agency_request(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
-    incident, review = _review(request, pk)
-    asked = review.requests.select_related("organisation").filter(pk=request_pk).first()
-    if asked is None or not policies.can_answer_request(
-        request.user, incident, asked.organisation_id
-    ):
-        raise Http404
+    """The asked agency's answer. Open to the agency's own people, who need not see the case."""
+    asked = work_selectors.agency_request_for(actor=request.user, pk=pk, request_pk=request_pk)
+    incident = asked.rapid_review.incident
     data = request.POST if request.method == "POST" else None
     form = AgencyAnswerForm(
         data, initial={"summary": asked.summary, "chronology": asked.chronology}
     )
+    sees_case = policies.can_see_case(request.user, incident)
     if request.method == "POST" and form.is_valid():
         try:
             rr.agency_request_receive(
@@ -228,16 +239,33 @@ def agency_request(request: HttpRequest, pk: int, request_pk: int) -> HttpRespon
             add_service_errors(form, error)
         else:
             messages.success(request, "Agency information recorded")
-            return redirect("reviews:rapid_review", pk=incident.pk)
+            if sees_case:
+                return redirect("reviews:rapid_review", pk=incident.pk)
+            return redirect("reviews:agency_requests")
     return render(
         request,
         "reviews/rr_request.html",
-        {"form": form, "incident": incident, "asked": asked},
+        {"form": form, "incident": incident, "asked": asked, "sees_case": sees_case},
+    )
+
+
+@capability_required(Cap.USE)
+def agency_requests(request: HttpRequest) -> HttpResponse:
+    """The Rapid Review information asked of the person's organisation (all, for the Business
+    Unit), with what is still to send first."""
+    return render(
+        request,
+        "reviews/agency_requests.html",
+        {
+            "requests": list(work_selectors.agency_requests_for(request.user)[:200]),
+            "today": today(),
+        },
     )
 
 
 urlpatterns = [
     path("cases/<int:pk>/rapid-review", rapid_review, name="rapid_review"),
+    path("agency-requests", agency_requests, name="agency_requests"),
     path("cases/<int:pk>/rapid-review/requests/add", request_add, name="rr_request_add"),
     path(
         "cases/<int:pk>/rapid-review/requests/<int:request_pk>",
