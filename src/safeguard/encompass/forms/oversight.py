@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from safeguard.core.forms.govuk import GovukForm
+
 PERIODS = [
     ("7", "Last 7 days"),
     ("30", "Last 30 days"),
@@ -12,5 +14,5 @@ PERIODS = [
 ]
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(GovukForm):
     days = forms.ChoiceField(label="Period", choices=PERIODS, initial="30", required=False)
