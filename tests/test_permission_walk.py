@@ -6,11 +6,28 @@ missing from the table fails the walk, so a new page cannot arrive without its e
 Any response other than the expected one fails: 200 for a role that may, 403 for a role that may
 not, a redirect to sign in for an anonymous visitor, and 401/403 for the API without the key or
 scope.
+
+Beyond reading, the walk
+- POSTs to every page as every role, with the second factor fresh and lapsed (``FORMS`` names
+  the pages that take a POST and those that are sensitive): a refused POST changes nothing in the
+  database, and a sensitive one with a lapsed second factor goes to the code page, changing
+  nothing;
+- opens two organisations' records of one kind (two schools, two forces, two partners' requests
+  and actions, two referrers' cases) as a person of the first: theirs 200, the other's 404 with
+  an audit row of the refused attempt (``OWNED``);
+- calls every API operation, POSTs included, and keys of two organisations (``API_OWNED``).
+tests/test_what_is_due_walk.py opens every link on "what is due" and the home page, as each
+role's person, on the demo partnership.
+
+Failures found in module code that other work is fixing are strict xfails on their own case
+(``KNOWN_*`` below): a fix makes the case pass, the suite fails on the XPASS, the mark comes off.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
+import json
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -27,6 +44,10 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 PUBLIC = "public"
+
+
+def _xfail(item: int, why: str) -> Any:
+    return pytest.mark.xfail(strict=True, reason=f"issue 8 item {item}: {why}")
 
 
 @dataclass
@@ -140,8 +161,7 @@ def page_routes() -> dict[str, URLPattern]:
     return dict(_walk(get_resolver().url_patterns))
 
 
-@pytest.fixture
-def objects(db: None) -> dict[str, Any]:
+def _make_objects() -> dict[str, Any]:
     """One record of each kind a route can point at."""
     from django.db import transaction
 
@@ -163,6 +183,9 @@ def objects(db: None) -> dict[str, Any]:
             dedupe_key="walk:1",
         )
     member = factories.person("practitioner", organisation_obj=org)
+    # Someone of another organisation, for the forms that move a person or add a member.
+    other_organisation = factories.organisation(name="Walk other organisation")
+    other_member = factories.person("practitioner", organisation_obj=other_organisation)
     group = Group.objects.create(name="Walk group", kind="other")
     membership = Membership.objects.create(group=group, person=member, role="member")
     found = {
@@ -173,6 +196,8 @@ def objects(db: None) -> dict[str, Any]:
         "group": group,
         "member": member,
         "membership": membership,
+        "other_organisation": other_organisation,
+        "other_member": other_member,
     }
     for module in MODULE_WALKS:
         if hasattr(module, "make_objects"):
@@ -180,11 +205,65 @@ def objects(db: None) -> dict[str, Any]:
     return found
 
 
-@pytest.fixture
-def people(db: None) -> dict[str, Any]:
+def _make_people() -> dict[str, Any]:
     walkers = {role.value: factories.person(role.value) for role in Role}
     walkers["no role"] = factories.person()
     return walkers
+
+
+@dataclass
+class World:
+    objects: dict[str, Any]
+    people: dict[str, Any]
+    # One signed-in client per person, made once: each test sets its second factor's age.
+    clients: dict[str, Client] = field(default_factory=dict)
+    # Mine and theirs: route -> (person of the first organisation, their record, the other's).
+    owned: dict[str, tuple[Any, dict[str, Any], dict[str, Any]]] = field(default_factory=dict)
+    api_owned: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
+    """The walk's records, made once for the module inside a transaction rolled back at its end.
+
+    Each test runs in a savepoint inside it (pytest-django's ``db``), so what one test's POSTs
+    change is undone before the next.
+    """
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            people = _make_people()
+            owned: dict[str, Any] = {}
+            api_owned: dict[str, Any] = {}
+            for module in MODULE_WALKS:
+                if hasattr(module, "make_owned"):
+                    owned.update(module.make_owned())
+            for module in MODULE_WALKS:
+                if hasattr(module, "make_owned_api"):
+                    api_owned.update(module.make_owned_api(owned))
+            yield World(
+                objects=_make_objects(),
+                people=people,
+                clients={label: _client_for(person) for label, person in people.items()},
+                owned=owned,
+                api_owned=api_owned,
+            )
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def objects(world: World, db: None) -> dict[str, Any]:
+    return world.objects
+
+
+@pytest.fixture
+def people(world: World, db: None) -> dict[str, Any]:
+    return world.people
 
 
 def _client_for(person: Any) -> Client:
@@ -274,8 +353,41 @@ def test_every_api_route_has_an_expectation() -> None:
     assert not stale, f"expectations for API routes that no longer exist: {stale}"
 
 
-def test_walk_every_api_route_with_every_kind_of_key(objects: dict[str, Any]) -> None:
-    """No key: 401. A key without the route's scope: 403. A key with every scope: 200."""
+# Known failures the walk finds in module code that other work is fixing. Each mark comes off
+# with its fix: strict, so an unexpected pass fails the suite until the mark is removed.
+_SCOPE_AFTER_BODY = _xfail(5, "the body is validated before the key's scope is checked (422)")
+KNOWN_API_FAILURES: dict[str, Any] = {
+    route: _SCOPE_AFTER_BODY
+    for route in (
+        "POST /api/v1/encompass/incidents",
+        "POST /api/v1/performance/returns",
+        "POST /api/v1/reviews/actions/{action_id}",
+        "POST /api/v1/reviews/agency-requests/{request_id}",
+        "POST /api/v1/reviews/cases/{incident_reference}/cspr",
+        "POST /api/v1/reviews/cases/{incident_reference}/cspr/publication",
+        "POST /api/v1/reviews/cases/{incident_reference}/learning-sheet",
+        "POST /api/v1/reviews/cases/{incident_reference}/learning-sheet/disseminations",
+        "POST /api/v1/reviews/cases/{incident_reference}/meetings",
+        "POST /api/v1/reviews/cases/{incident_reference}/meetings/{meeting_id}/minutes",
+        "POST /api/v1/reviews/cases/{incident_reference}/rapid-review/agency-requests",
+        "POST /api/v1/reviews/cases/{incident_reference}/rapid-review/panel-response",
+        "POST /api/v1/reviews/cases/{incident_reference}/rapid-review/sign-offs",
+        "POST /api/v1/reviews/cases/{incident_reference}/rapid-review/submission",
+        "POST /api/v1/reviews/cases/{incident_reference}/recommendations",
+        (
+            "POST /api/v1/reviews/cases/{incident_reference}/recommendations/"
+            "{recommendation_id}/actions"
+        ),
+        "POST /api/v1/reviews/referrals",
+        "POST /api/v1/reviews/referrals/{incident_reference}/contributions",
+        "POST /api/v1/reviews/referrals/{incident_reference}/decision",
+    )
+}
+
+
+def _walk_keys(objects: dict[str, Any]) -> tuple[str, str]:
+    """A key with a scope that grants no route, and one with every scope, of the walk's own
+    organisation."""
     from safeguard.core.api.auth import is_scope, register_scope, scopes
     from safeguard.core.services.apikeys import apikey_create
 
@@ -286,20 +398,435 @@ def test_walk_every_api_route_with_every_kind_of_key(objects: dict[str, Any]) ->
     every = [scope.name for scope in scopes()]
     with factories.scopes_unlimited():  # one key with every scope, whatever its kind may hold
         _, full = apikey_create(actor=admin, organisation=org, name="All scopes", scopes=every)
+    return bare, full
+
+
+@pytest.mark.parametrize(
+    "route",
+    [pytest.param(route, marks=KNOWN_API_FAILURES.get(route, ())) for route in sorted(API)],
+)
+def test_walk_every_api_route_with_every_kind_of_key(route: str, objects: dict[str, Any]) -> None:
+    """No key: 401. A key without the route's scope: 403, before the body is read (a POST with
+    an empty body is refused for the scope, not answered with the fields it lacks), and nothing
+    changed. A key with every scope: a GET answers 200; a POST without its fields 422."""
+    bare, full = _walk_keys(objects)
+    scope = API[route]
+    method, path = route.split(" ", 1)
+    url = path
+    for name, value in API_PATH_PARAMETERS.items():
+        url = url.replace("{" + name + "}", str(value(objects)))
+    sql = _snapshot_sql()
+    client = Client()
+    before = _snapshot(sql)
+    # The full key is the walk's local authority's: a module may still refuse it a step that is
+    # another kind of organisation's (403) or a record it does not hold (404); a POST without
+    # its fields is 422. test_api_keys_of_two_organisations checks whose records a key reaches.
+    if method == "GET":
+        checks = [(None, {401}), (bare, {403} if scope else {200}), (full, {200})]
+    else:
+        checks = [(None, {401}), (bare, {403} if scope else {422}), (full, {200, 403, 404, 422})]
     failures = []
-    for route, scope in sorted(API.items()):
-        method, path = route.split(" ", 1)
-        if method != "GET":
-            continue  # writes are walked by their modules' own tests with valid bodies
-        url = path
-        for name, value in API_PATH_PARAMETERS.items():
-            url = url.replace("{" + name + "}", str(value(objects)))
-        client = Client()
-        checks = [(None, 401), (bare, 403 if scope else 200), (full, 200)]
-        for key, expected in checks:
-            headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"} if key else {}
+    for key, expected in checks:
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"} if key else {}
+        if method == "GET":
             status = client.get(url, **headers).status_code
-            if status != expected:
-                who = "no key" if key is None else ("bare key" if key == bare else "full key")
-                failures.append(f"{who} {route}: {status} != {expected}")
+        else:
+            response = client.generic(method, url, "{}", "application/json", **headers)
+            status = response.status_code
+        who = "no key" if key is None else ("bare key" if key == bare else "full key")
+        if status not in expected:
+            failures.append(f"{who} {route}: {status}, expected {sorted(expected)}")
+        if key != full and _snapshot(sql) != before:
+            failures.append(f"{who} {route}: refused, yet the database changed")
     assert not failures, "\n".join(failures)
+
+
+# Modules name the API routes that act on one organisation's records (API_OWNED) and give, for
+# each, a key's organisation and scopes and its own and the other organisation's URL.
+API_OWNED: list[str] = []
+for _walk_module in MODULE_WALKS:
+    API_OWNED.extend(getattr(_walk_module, "API_OWNED", []))
+
+_NO_API_REFUSAL_ROW = _xfail(
+    7, "a key's refused attempt on another organisation's record is not audited"
+)
+KNOWN_API_OWNED_FAILURES: dict[str, Any] = {
+    route: _NO_API_REFUSAL_ROW
+    for route in (
+        "GET /api/v1/reviews/referrals/{incident_reference}",
+        "POST /api/v1/performance/returns",
+        "POST /api/v1/reviews/actions/{action_id}",
+        "POST /api/v1/reviews/agency-requests/{request_id}",
+    )
+}
+
+
+def _refused_key_rows(key_id: int) -> int:
+    from safeguard.core.models.audit import AuditAction, AuditEvent
+
+    refused = (AuditAction.DENIED, AuditAction.API_KEY_REJECTED)
+    return AuditEvent.objects.filter(api_key_id=key_id, action__in=refused).count()
+
+
+@pytest.mark.parametrize(
+    "route",
+    [pytest.param(r, marks=KNOWN_API_OWNED_FAILURES.get(r, ())) for r in sorted(API_OWNED)],
+)
+def test_api_keys_of_two_organisations(route: str, world: World, db: None) -> None:
+    """A key of organisation A reads and writes A's records; B's are refused (404, or left out
+    of a list), with an audit row of the refused attempt, and nothing of B's changes."""
+    from safeguard.core.models import ApiKey
+    from safeguard.core.services.apikeys import apikey_create
+
+    assert route in API, f"{route} is not an API route"
+    case = world.api_owned[route]
+    admin = world.objects["admin"]
+    _, secret = apikey_create(
+        actor=admin, organisation=case["organisation"], name="Owned", scopes=case["scopes"]
+    )
+    key = ApiKey.objects.get(organisation=case["organisation"], name="Owned")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    method = route.split(" ", 1)[0]
+    client = Client()
+
+    def call(url: str, body: Any) -> Any:
+        if method == "GET":
+            return client.get(url, **headers)
+        return client.generic(method, url, json.dumps(body), "application/json", **headers)
+
+    sql = _snapshot_sql()
+    refused_before = _refused_key_rows(key.pk)
+    before = _snapshot(sql)
+    failures = []
+    theirs = call(case["theirs"], case.get("theirs_body", case.get("body")))
+    expected = case.get("theirs_status", 404)
+    if theirs.status_code != expected:
+        failures.append(f"their {route}: {theirs.status_code} != {expected}")
+    if "theirs_text" in case:
+        if case["theirs_text"] in theirs.content.decode():
+            failures.append(f"their {route}: the other organisation's record is shown")
+    elif _refused_key_rows(key.pk) <= refused_before:
+        failures.append(f"their {route}: no audit row of the refused attempt")
+    if method != "GET" and _snapshot(sql) != before:
+        failures.append(f"their {route}: the database changed")
+    mine = call(case["mine"], case.get("body"))
+    if mine.status_code != 200:
+        failures.append(f"own {route}: {mine.status_code} {mine.content[:300]!r}")
+    if "mine_text" in case and case["mine_text"] not in mine.content.decode():
+        failures.append(f"own {route}: the key's own record is not shown")
+    assert not failures, "\n".join(failures)
+
+
+# --- Forms: every route that accepts POST, posted as every role ------------------------------
+
+
+@dataclass
+class Form:
+    """A route that accepts POST. ``sensitive``: it grants or widens access, or changes how a
+    person signs in, so with a second factor older than the step-up window it must send the
+    person to the code page and change nothing. ``body``: a valid submission, so that "nothing
+    changed" is tested against a POST that would change something."""
+
+    sensitive: bool = False
+    body: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+
+
+def _person_body(objects: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {
+        "full_name": "Walk Newcomer",
+        "email": "walk-newcomer@example.invalid",
+        "job_title": "Walk",
+        "organisation": objects["organisation"].pk,
+        **extra,
+    }
+
+
+def _organisation_body(objects: dict[str, Any]) -> dict[str, Any]:
+    org = objects["organisation"]
+    # The kind decides which records and API scopes the organisation's people and keys reach.
+    return {"name": org.name, "kind": "police", "email": ""}
+
+
+def _moved_member(objects: dict[str, Any]) -> dict[str, Any]:
+    member = objects["member"]
+    return {
+        "full_name": member.full_name,
+        "email": member.email,
+        "job_title": "",
+        "organisation": objects["other_organisation"].pk,
+    }
+
+
+FORMS: dict[str, Form] = {
+    "core:organisation_create": Form(),
+    "core:organisation_edit": Form(sensitive=True, body=_organisation_body),
+    "core:organisation_deactivate": Form(),
+    "core:organisation_reactivate": Form(),
+    "core:group_create": Form(),
+    "core:group_edit": Form(),
+    "core:membership_add": Form(
+        sensitive=True,
+        body=lambda o: {"person": o["other_member"].pk, "role": "member"},
+    ),
+    "core:membership_change_role": Form(sensitive=True, body=lambda o: {"role": "chair"}),
+    "core:membership_remove": Form(),
+    "core:person_create": Form(
+        sensitive=True,
+        body=lambda o: _person_body(o, roles=["business_unit_admin", "data_protection_officer"]),
+    ),
+    "core:person_edit": Form(sensitive=True, body=_moved_member),
+    "core:person_roles": Form(sensitive=True, body=lambda o: {"roles": ["business_unit_admin"]}),
+    "core:person_password": Form(sensitive=True),
+    "core:person_reset_second_factor": Form(sensitive=True),
+    "core:person_deactivate": Form(),
+    "core:person_reactivate": Form(),
+    "core:person_invite": Form(),
+    "core:confirm_second_factor": Form(),
+    "core:new_recovery_codes": Form(sensitive=True),
+    "core:holiday_add": Form(),
+    "core:outbox_retry": Form(),
+    "core:apikey_create": Form(
+        sensitive=True,
+        body=lambda o: {
+            "organisation": o["organisation"].pk,
+            "name": "Walk new key",
+            "scopes": ["partnership:read"],
+        },
+    ),
+    "core:apikey_revoke": Form(sensitive=True),
+}
+for _walk_module in MODULE_WALKS:
+    if hasattr(_walk_module, "forms"):
+        FORMS.update(_walk_module.forms(Form))
+
+# Sensitive reads (exports of personal data): a GET with a lapsed second factor asks for it.
+SENSITIVE_READS = {"performance:scorecard_xlsx", "performance:scorecard_pdf"}
+
+_CHANGES = ("create", "update", "delete")
+
+
+@functools.cache
+def _snapshot_sql() -> str:
+    """One query counting the rows of every table and the audit log's records of a change."""
+    from django.apps import apps
+    from django.db import connection
+
+    from safeguard.core.models.audit import AuditEvent
+
+    skip = {"django_session", AuditEvent._meta.db_table}
+    tables = sorted(
+        {
+            model._meta.db_table
+            for model in apps.get_models(include_auto_created=True)
+            if model._meta.managed and not model._meta.proxy
+        }
+        - skip
+    )
+    # Table names come from the model registry and the actions from this file, never a request.
+    quote = connection.ops.quote_name
+    counts = [f"(SELECT COUNT(*) FROM {quote(table)})" for table in tables]  # noqa: S608
+    actions = ", ".join(f"'{action}'" for action in _CHANGES)
+    audit = quote(AuditEvent._meta.db_table)
+    counts.append(f"(SELECT COUNT(*) FROM {audit} WHERE action IN ({actions}))")  # noqa: S608
+    return "SELECT " + ", ".join(counts)
+
+
+def _snapshot(sql: str) -> tuple[int, ...]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return tuple(cursor.fetchone())
+
+
+def _asks_code(response: Any) -> bool:
+    location = response.get("Location", "")
+    return response.status_code == 302 and reverse("core:confirm_second_factor") in location
+
+
+def _shows_errors(response: Any) -> bool:
+    return response.status_code == 200 and (
+        b"govuk-error-summary" in response.content or b"govuk-error-message" in response.content
+    )
+
+
+def _set_second_factor(client: Client, *, fresh: bool) -> None:
+    session = client.session
+    session[STEP_UP_SESSION_KEY] = time.time() - (0 if fresh else 3600)
+    session.save()
+
+
+def _form_cases() -> list[Any]:
+    """(route, fresh) for every page that is not public, with the known failures marked."""
+    cases = []
+    for name in sorted(PAGES):
+        if PAGES[name].capability == PUBLIC:
+            continue  # sign-in and its steps: tests/core/test_accounts*.py post to them
+        for fresh in (True, False):
+            marks = KNOWN_FORM_FAILURES.get((name, fresh), ())
+            label = f"{name}-{'fresh' if fresh else 'lapsed'}"
+            cases.append(pytest.param(name, fresh, id=label, marks=marks))
+    return cases
+
+
+# Failures the walk finds in module code that other work is fixing: the mark comes off with the
+# fix (strict: an unexpected pass fails the suite until it does).
+# (issue 8 item 1, the step-up before every access-granting form, was fixed on main: none now.)
+KNOWN_FORM_FAILURES: dict[tuple[str, bool], Any] = {}
+
+
+def test_every_form_route_is_a_page_with_an_expectation() -> None:
+    stale = sorted(set(FORMS) - set(PAGES))
+    assert not stale, f"form expectations for pages that no longer exist: {stale}"
+
+
+@pytest.mark.parametrize(("name", "fresh"), _form_cases())
+def test_post_every_page_as_every_role(name: str, fresh: bool, world: World, db: None) -> None:
+    """A role without the capability: 403 and nothing changed. A role with it: the form answers
+    (200, 400 or a redirect), or 405 where the page takes no POST; with a lapsed second factor a
+    sensitive form sends the person to the code page and changes nothing."""
+    objects, route = world.objects, PAGES[name]
+    form = FORMS.get(name)
+    sql = _snapshot_sql()
+    url = reverse(name, kwargs=route.kwargs(objects))
+    # A field the form does not know makes the POST non-empty, so that a form written as
+    # ``Form(request.POST or None)`` is bound and answers as a form, not as a GET.
+    body = form.body(objects) if form and form.body else {"walk": "1"}
+    allowed = roles_with(route.capability)
+    failures = []
+
+    before = _snapshot(sql)
+    anonymous = Client().post(url, body)
+    # 405 refuses too: a page that takes no POST says so before it asks who is there.
+    if anonymous.status_code != 405 and (
+        anonymous.status_code != 302 or "/sign-in" not in anonymous["Location"]
+    ):
+        failures.append(f"anonymous POST: {anonymous.status_code}, not sent to sign in")
+    # Refused roles first: a permitted POST below may change the records.
+    order = sorted(world.people, key=lambda label: label in allowed)
+    for label in order:
+        client = world.clients[label]
+        _set_second_factor(client, fresh=fresh)
+        response = client.post(url, body)
+        status = response.status_code
+        expected_get = route.signed_in_status.get(label, route.ok_status)
+        if label not in allowed:
+            if status not in (403, 405):
+                failures.append(f"{label} POST: {status} != 403")
+            if _snapshot(sql) != before:
+                failures.append(f"{label} POST was refused yet changed the database")
+            continue
+        if form is None:
+            # A page that is not a form may ignore the method and answer as to a GET, but a
+            # POST it answers otherwise (form errors, a redirect) makes it a form.
+            asks_again = name in SENSITIVE_READS and not fresh and _asks_code(response)
+            takes_it = status not in (405, expected_get) or _shows_errors(response)
+            if takes_it and not asks_again:
+                failures.append(f"{label} POST: {status}; a page taking POST needs a FORMS entry")
+            if _snapshot(sql) != before:
+                failures.append(f"{label} POST to a page that is not a form changed the database")
+            continue
+        if form.sensitive and not fresh:
+            if not _asks_code(response):
+                location = response.get("Location", "")
+                failures.append(
+                    f"{label} POST with a lapsed second factor: {status} {location!r}, "
+                    "not sent to the code page"
+                )
+            if _snapshot(sql) != before:
+                failures.append(f"{label} POST with a lapsed second factor changed the database")
+            continue
+        if status in (403, 404):
+            # The capability, but not this record or this step (the module's own policy).
+            if _snapshot(sql) != before:
+                failures.append(f"{label} POST was refused ({status}) yet changed the database")
+        elif status not in (200, 302, 400):
+            failures.append(f"{label} POST: {status}, not an answer of the form")
+    assert not failures, f"POST {name}:\n" + "\n".join(failures)
+
+
+def test_a_key_is_given_only_scopes_its_organisation_kind_may_hold(world: World, db: None) -> None:
+    """The LA's decision on notifying the Panel is the LA's: a school's key may not hold it."""
+    from safeguard.core.models import ApiKey
+
+    school = factories.organisation(kind="school", urn="907000", name="Walk key school")
+    client = world.clients["business_unit_admin"]
+    _set_second_factor(client, fresh=True)
+    body = {"organisation": school.pk, "name": "School decides", "scopes": ["reviews:decide"]}
+    response = client.post(reverse("core:apikey_create"), body)
+    assert response.status_code in (200, 400)
+    assert not ApiKey.objects.filter(organisation=school).exists()
+
+
+@pytest.mark.parametrize("name", sorted(SENSITIVE_READS))
+def test_sensitive_reads_ask_for_the_second_factor_again(name: str, world: World, db: None) -> None:
+    route = PAGES[name]
+    url = reverse(name, kwargs=route.kwargs(world.objects))
+    for label in sorted(roles_with(route.capability) & set(world.people)):
+        client = world.clients[label]
+        _set_second_factor(client, fresh=False)
+        response = client.get(url)
+        assert response.status_code == 302, f"{label} GET {name}: {response.status_code}"
+        assert reverse("core:confirm_second_factor") in response["Location"]
+
+
+# --- Mine and theirs: records of two organisations of one kind --------------------------------
+
+# Modules name their detail pages that belong to one organisation (OWNED: route -> role) and
+# make two organisations' records with a person of the first (``make_owned``).
+OWNED: dict[str, str] = {}
+for _walk_module in MODULE_WALKS:
+    OWNED.update(getattr(_walk_module, "OWNED", {}))
+
+_NO_REFUSAL_ROW = _xfail(7, "opening another organisation's record (404) leaves no audit row")
+KNOWN_OWNED_FAILURES: dict[str, Any] = {
+    name: _NO_REFUSAL_ROW
+    for name in (
+        "encompass:forward_detail",
+        "encompass:incident_detail",
+        "encompass:notification_detail",
+        "reviews:action_update",
+        "reviews:case",
+        "reviews:rr_request",
+    )
+}
+
+
+def _denied_rows(person: Any) -> int:
+    from safeguard.core.models.audit import AuditAction, AuditEvent
+
+    return AuditEvent.objects.filter(actor_id=person.pk, action=AuditAction.DENIED).count()
+
+
+def test_every_owned_route_is_a_page() -> None:
+    stale = sorted(set(OWNED) - set(PAGES))
+    assert not stale, f"mine-and-theirs expectations for pages that no longer exist: {stale}"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [pytest.param(name, marks=KNOWN_OWNED_FAILURES.get(name, ())) for name in sorted(OWNED)],
+)
+def test_mine_opens_and_theirs_is_refused_and_audited(name: str, world: World, db: None) -> None:
+    """The person's own organisation's record: 200. The other organisation's: 404, and an audit
+    row of the refused attempt (someone probing for records is what the DPO looks for)."""
+    person, mine, theirs = world.owned[name]
+    assert PAGES[name].capability in policies_of(person)
+    client = _client_for(person)
+    failures = []
+    response = client.get(reverse(name, kwargs=mine))
+    if response.status_code != 200:
+        failures.append(f"{OWNED[name]} GET own {name}: {response.status_code}")
+    refused_before = _denied_rows(person)
+    response = client.get(reverse(name, kwargs=theirs))
+    if response.status_code != 404:
+        failures.append(f"{OWNED[name]} GET their {name}: {response.status_code}")
+    if _denied_rows(person) <= refused_before:
+        failures.append(f"GET their {name}: no audit row of the refused attempt")
+    assert not failures, "\n".join(failures)
+
+
+def policies_of(person: Any) -> frozenset[str]:
+    from safeguard.core.policies import capabilities
+
+    return frozenset(capabilities(person))

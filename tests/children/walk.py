@@ -27,3 +27,12 @@ def make_objects(*, admin: Any, organisation: Any) -> dict[str, Any]:
         actor=admin, model=MatchModel.from_dict(data), note="Walk version"
     )
     return {"match_model_version": version}
+
+
+def forms(Form: Any) -> dict[str, Any]:
+    """The pages that take a POST (tests/test_permission_walk.py posts to each as every role)."""
+    # The match model decides which school hears about a child: the second factor again.
+    return {
+        "children:match_model_change": Form(sensitive=True),
+        "children:match_model_restore": Form(sensitive=True),
+    }

@@ -121,3 +121,136 @@ def make_objects(*, admin: Any, organisation: Any) -> dict[str, Any]:
         "encompass_review_child": child("C2", "review", True),
         "encompass_unmatched_child": child("C3", "none", False),
     }
+
+
+# --- Mine and theirs: two schools and two police forces, each with its own records ----------
+
+# The detail pages that belong to one organisation, with the role of the walk's person in the
+# first one: their own record answers 200, the second organisation's 404 with an audit row.
+OWNED: dict[str, str] = {
+    "encompass:incident_detail": "police_officer",
+    "encompass:notification_detail": "school_dsl",
+    "encompass:forward_detail": "police_officer",
+}
+
+
+def make_owned() -> dict[str, Any]:
+    """Two schools and two forces, each with an incident, a notification and a forward."""
+    from safeguard.children.models import Pupil
+    from safeguard.encompass.models import Forward, Incident, IncidentChild, Neighbour, Notification
+    from tests import factories
+    from tests.encompass.data import upn
+
+    now = timezone.now()
+    neighbour = Neighbour.objects.create(
+        name="Owned neighbour", la_codes="998", contact_email="owned-neighbour@example.invalid"
+    )
+    records: dict[str, dict[str, Any]] = {}
+    for n, side in enumerate(("mine", "theirs")):
+        school = factories.organisation(kind="school", urn=f"90800{n}", name=f"School {side}")
+        force = factories.organisation(kind="police", name=f"Police {side}")
+        pupil = Pupil.objects.create(
+            upn=upn(950 + n), forename="Owned", surname="Pupil", dob=date(2016, 1, 1), school=school
+        )
+        incident = Incident.objects.create(
+            force=force,
+            reference=f"OWNED/{side}",
+            occurred_at=now - timedelta(hours=3),
+            kind="incident",
+        )
+
+        def child(ref: str, incident: Incident = incident, pupil: Pupil = pupil) -> IncidentChild:
+            return IncidentChild.objects.create(
+                incident=incident,
+                ref=ref,
+                forename="Owned",
+                surname="Child",
+                presence="present",
+                match_state="automatic",
+                pupil=pupil,
+                probability=0.9,
+            )
+
+        notification = Notification.objects.create(
+            child=child("C1"),
+            school=school,
+            first_recipient="school",
+            due_at=now,
+            school_due_at=now,
+            rule="walk",
+            escalate_at=now + timedelta(hours=2),
+        )
+        forward = Forward.objects.create(
+            child=child("C2"),
+            neighbour=neighbour,
+            reason="roll",
+            la_code="998",
+            due_at=now,
+            next_attempt_at=now + timedelta(days=365),
+        )
+        records[side] = {
+            "school": school,
+            "force": force,
+            "incident": incident,
+            "notification": notification,
+            "forward": forward,
+        }
+    mine, theirs = records["mine"], records["theirs"]
+    officer = factories.person("police_officer", organisation_obj=mine["force"])
+    dsl = factories.person("school_dsl", organisation_obj=mine["school"])
+    return {
+        "encompass:incident_detail": (
+            officer,
+            {"pk": mine["incident"].pk},
+            {"pk": theirs["incident"].pk},
+        ),
+        "encompass:notification_detail": (
+            dsl,
+            {"pk": mine["notification"].pk},
+            {"pk": theirs["notification"].pk},
+        ),
+        "encompass:forward_detail": (
+            officer,
+            {"pk": mine["forward"].pk},
+            {"pk": theirs["forward"].pk},
+        ),
+    }
+
+
+# Each force's key reads its own incidents, never the other force's.
+API_OWNED = ["GET /api/v1/encompass/incidents"]
+
+
+def make_owned_api(owned: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    from safeguard.encompass.models import Incident
+
+    mine = Incident.objects.get(pk=owned["encompass:incident_detail"][1]["pk"])
+    theirs = Incident.objects.get(pk=owned["encompass:incident_detail"][2]["pk"])
+    return {
+        "GET /api/v1/encompass/incidents": {
+            "organisation": mine.force,
+            "scopes": ["encompass:incidents:read"],
+            "mine": f"/api/v1/encompass/incidents?reference={mine.reference}",
+            "theirs": f"/api/v1/encompass/incidents?reference={theirs.reference}",
+            # A list leaves the other force's incident out rather than refusing.
+            "mine_text": mine.reference,
+            "theirs_text": theirs.reference,
+            "theirs_status": 200,
+        }
+    }
+
+
+def forms(Form: Any) -> dict[str, Any]:
+    """The pages that take a POST (tests/test_permission_walk.py posts to each as every role)."""
+    names = (
+        "calendar",
+        "forward_action",
+        "incident_upload",
+        "neighbour_create",
+        "neighbour_edit",
+        "notification_detail",  # the DSL's acknowledgement
+        "review_child",
+        "unmatched_child",
+        "unmatched_forward",
+    )
+    return {f"encompass:{name}": Form() for name in names}

@@ -78,3 +78,60 @@ def make_objects(*, admin: Any, organisation: Any) -> dict[str, Any]:
         due_at=now,
     )
     return {"indicator": indicator, "indicator_exception": exception}
+
+
+# Each organisation's key sends values for the indicators it owns, never another's.
+API_OWNED = ["POST /api/v1/performance/returns"]
+
+
+def make_owned_api(owned: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    from safeguard.performance.models import Indicator
+    from tests import factories
+
+    mine, theirs = (
+        factories.organisation(kind="health_trust", name=f"Indicator owner {side}")
+        for side in ("mine", "theirs")
+    )
+    for org, code in ((mine, "owned-mine"), (theirs, "owned-theirs")):
+        Indicator.objects.create(
+            code=code,
+            name=f"Owned indicator {code}",
+            unit="percentage",
+            polarity="up",
+            frequency="monthly",
+            owner_organisation=org,
+            target=Decimal("90"),
+        )
+
+    def body(code: str) -> dict[str, Any]:
+        values = [{"indicator": code, "period": "2026-01", "value": "80", "narrative": "Owned"}]
+        return {"values": values}
+
+    return {
+        "POST /api/v1/performance/returns": {
+            "organisation": mine,
+            "scopes": ["performance:submit"],
+            "mine": "/api/v1/performance/returns",
+            "theirs": "/api/v1/performance/returns",
+            "body": body("owned-mine"),
+            "theirs_body": body("owned-theirs"),
+            # The module answers a value for an indicator the key does not own as a bad row.
+            "theirs_status": 422,
+        }
+    }
+
+
+def forms(Form: Any) -> dict[str, Any]:
+    """The pages that take a POST (tests/test_permission_walk.py posts to each as every role)."""
+    names = (
+        "comparator_add",
+        "exception_close",
+        "exception_explain",
+        "indicator_create",
+        "indicator_edit",
+        "meeting_add",
+        "records",
+        "return_submit",
+        "return_upload",
+    )
+    return {f"performance:{name}": Form() for name in names}

@@ -239,3 +239,166 @@ API_PATH_PARAMETERS: dict[str, Any] = {
     "meeting_id": lambda objects: objects["reviews_meeting"].pk,
     "recommendation_id": lambda objects: objects["reviews_recommendation"].pk,
 }
+
+
+# --- Mine and theirs: two referrers' cases, two statutory partners' requests and actions -------
+
+OWNED: dict[str, str] = {
+    # A practitioner sees the case they referred, not another agency's.
+    "reviews:case": "practitioner",
+    # A statutory partner's RAG member answers their own organisation's information request
+    # and updates its actions, not another partner's.
+    "reviews:rr_request": "statutory_partner_lead",
+    "reviews:action_update": "statutory_partner_lead",
+}
+
+
+def make_owned() -> dict[str, Any]:
+    from safeguard.core.models import Group, Membership
+    from safeguard.reviews import rules
+    from safeguard.reviews.services import actions
+    from safeguard.reviews.services.decisions import incident_decide
+    from safeguard.reviews.services.rapid_reviews import agency_request_add
+    from safeguard.reviews.services.referrals import referral_save_draft, referral_submit
+    from tests import factories
+
+    values = {
+        "incident_date": date(2026, 1, 5),
+        "la_aware_on": date(2026, 1, 6),
+        "summary": "Owned incident",
+        "harm": "serious_harm",
+        "abuse_or_neglect": "suspected",
+        "referrer_view": "meets",
+        "referrer_reasons": "Owned",
+    }
+    child = rules.ChildDetails(
+        full_name="Owned Child", date_of_birth=date(2020, 1, 1), gender="female"
+    )
+    unit = factories.organisation(kind="partnership", name="Owned Business Unit")
+    admin = factories.person("business_unit_admin", organisation_obj=unit)
+    la = factories.organisation(kind="local_authority", name="Owned LA", statutory_partner=True)
+    decider = factories.person("la_decision_maker", organisation_obj=la)
+    partners = [
+        factories.organisation(kind="health_trust", name=f"Partner {side}", statutory_partner=True)
+        for side in ("mine", "theirs")
+    ]
+    referrers = [factories.person("practitioner", organisation_obj=partner) for partner in partners]
+    cases = [
+        referral_submit(
+            actor=referrer,
+            incident=referral_save_draft(actor=referrer, values=values, children=[child]),
+        )
+        for referrer in referrers
+    ]
+    case = incident_decide(
+        actor=decider,
+        incident=referral_submit(
+            actor=admin,
+            incident=referral_save_draft(actor=admin, values=values, children=[child]),
+        ),
+        decision="notify",
+        rationale="Owned",
+        panel_notified_on=date(2026, 1, 7),
+    )
+    requests = [
+        agency_request_add(actor=admin, incident=case, organisation=partner, due_on=date.today())
+        for partner in partners
+    ]
+    recommendation = actions.recommendation_add(actor=admin, incident=case, text="Owned")
+    owned_actions = [
+        actions.action_add(
+            actor=admin,
+            recommendation=recommendation,
+            description="Owned action",
+            owner_organisation=partner,
+            due_on=date(2027, 1, 1),
+        )
+        for partner in partners
+    ]
+    lead = factories.person("statutory_partner_lead", organisation_obj=partners[0])
+    rag = Group.objects.create(name="Owned RAG", kind="rag")
+    Membership.objects.create(group=rag, person=lead, role="member")
+    return {
+        "reviews:case": (referrers[0], {"pk": cases[0].pk}, {"pk": cases[1].pk}),
+        "reviews:rr_request": (
+            lead,
+            {"pk": case.pk, "request_pk": requests[0].pk},
+            {"pk": case.pk, "request_pk": requests[1].pk},
+        ),
+        "reviews:action_update": (
+            lead,
+            {"pk": case.pk, "action_pk": owned_actions[0].pk},
+            {"pk": case.pk, "action_pk": owned_actions[1].pk},
+        ),
+    }
+
+
+# Each statutory partner's key answers its own request and updates its own action; a referrer's
+# key reads its own referral. The other organisation's: 404, an audit row, nothing changed.
+API_OWNED = [
+    "GET /api/v1/reviews/referrals/{incident_reference}",
+    "POST /api/v1/reviews/agency-requests/{request_id}",
+    "POST /api/v1/reviews/actions/{action_id}",
+]
+
+
+def make_owned_api(owned: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    from safeguard.reviews.models import Incident
+
+    referrer, mine_case, theirs_case = owned["reviews:case"]
+    lead, mine_request, theirs_request = owned["reviews:rr_request"]
+    _, mine_action, theirs_action = owned["reviews:action_update"]
+    case = Incident.objects.get(pk=mine_case["pk"])
+    other = Incident.objects.get(pk=theirs_case["pk"])
+    return {
+        "GET /api/v1/reviews/referrals/{incident_reference}": {
+            "organisation": referrer.organisation,
+            "scopes": ["reviews:refer"],
+            "mine": f"/api/v1/reviews/referrals/{case.reference}",
+            "theirs": f"/api/v1/reviews/referrals/{other.reference}",
+        },
+        "POST /api/v1/reviews/agency-requests/{request_id}": {
+            "organisation": lead.organisation,
+            "scopes": ["reviews:contribute"],
+            "mine": f"/api/v1/reviews/agency-requests/{mine_request['request_pk']}",
+            "theirs": f"/api/v1/reviews/agency-requests/{theirs_request['request_pk']}",
+            "body": {"summary": "Owned summary", "chronology": "Owned chronology"},
+        },
+        "POST /api/v1/reviews/actions/{action_id}": {
+            "organisation": lead.organisation,
+            "scopes": ["reviews:actions"],
+            "mine": f"/api/v1/reviews/actions/{mine_action['action_pk']}",
+            "theirs": f"/api/v1/reviews/actions/{theirs_action['action_pk']}",
+            "body": {"status": "in_progress"},
+        },
+    }
+
+
+def forms(Form: Any) -> dict[str, Any]:
+    """The pages that take a POST (tests/test_permission_walk.py posts to each as every role)."""
+    names = (
+        "action_add",
+        "action_update",
+        "case_close",
+        "contribute",
+        "cspr_edit",
+        "cspr_publish",
+        "dissemination_add",
+        "draft",
+        "learning_sheet_edit",
+        "meeting_add",
+        "meeting_edit",
+        "recommendation_add",
+        "refer",
+        "rr_findings",
+        "rr_panel_response",
+        "rr_request",
+        "rr_request_add",
+        "rr_sign_off",
+        "rr_submit",
+        "themes",
+    )
+    found = {f"reviews:{name}": Form() for name in names}
+    # The LA's decision to notify the Panel: the second factor again.
+    found["reviews:decide"] = Form(sensitive=True)
+    return found
