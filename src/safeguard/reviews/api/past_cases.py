@@ -15,7 +15,7 @@ from ninja import Field, Schema, Status
 from safeguard.core.api.auth import scope_required
 from safeguard.core.models import Organisation
 from safeguard.reviews import rules
-from safeguard.reviews.api.cases import ChildIn
+from safeguard.reviews.api.cases import ReferralChildIn
 from safeguard.reviews.api.state import (
     MANAGE,
     WRITE,
@@ -43,7 +43,7 @@ class PastCaseIn(Schema):
     referrer_view: Literal["meets", "does_not_meet", "unsure"]
     referrer_reasons: Annotated[str, Field(min_length=1)]
     agencies_involved: list[int] = Field(default=[], description="Organisation ids")
-    children: Annotated[list[ChildIn], Field(min_length=1, max_length=rules.MAX_CHILDREN)]
+    children: Annotated[list[ReferralChildIn], Field(min_length=1, max_length=rules.MAX_CHILDREN)]
     decision: Literal["notify", "do_not_notify"]
     decided_on: date
     rationale: Annotated[str, Field(min_length=1)]
