@@ -106,6 +106,14 @@ PAGES: dict[str, Route] = {
     ),
     "core:apikey_create": Route(Capability.MANAGE_API_KEYS),
     "core:apikey_revoke": Route(Capability.MANAGE_API_KEYS, kwargs=_pk("apikey")),
+    # A job started by the walk's administrator, shown also to whoever holds the capability its
+    # module named (here the audit viewers): anyone else signed in gets 404, not a hint.
+    "core:job": Route(
+        Capability.USE_SERVICE,
+        kwargs=_pk("job"),
+        ok_status=404,
+        signed_in_status={role: 200 for role in roles_with(Capability.VIEW_AUDIT)},
+    ),
 }
 
 
@@ -144,8 +152,9 @@ def page_routes() -> dict[str, URLPattern]:
 def objects(db: None) -> dict[str, Any]:
     """One record of each kind a route can point at."""
     from django.db import transaction
+    from django.utils import timezone
 
-    from safeguard.core.models import Group, Membership
+    from safeguard.core.models import Group, Job, Membership
     from safeguard.core.outbox import message_enqueue
     from safeguard.core.services.apikeys import apikey_create
 
@@ -163,6 +172,12 @@ def objects(db: None) -> dict[str, Any]:
             dedupe_key="walk:1",
         )
     member = factories.person("practitioner", organisation_obj=org)
+    job = Job.objects.create(
+        kind="Walk job",
+        started_by=admin,
+        view_capability=Capability.VIEW_AUDIT,
+        created_at=timezone.now(),
+    )
     group = Group.objects.create(name="Walk group", kind="other")
     membership = Membership.objects.create(group=group, person=member, role="member")
     found = {
@@ -173,6 +188,7 @@ def objects(db: None) -> dict[str, Any]:
         "group": group,
         "member": member,
         "membership": membership,
+        "job": job,
     }
     for module in MODULE_WALKS:
         if hasattr(module, "make_objects"):

@@ -13,7 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from safeguard.core import navigation
+from safeguard.core import navigation, worker
 from safeguard.core.models import AuditEvent
 from safeguard.performance import policies
 from safeguard.performance.importers.census import upload as census_upload
@@ -80,12 +80,18 @@ def _series(indicator) -> list[tuple[date, Decimal, str]]:
 
 
 def _post(client, *, year: str = "2025", cin: bytes | None = CIN, ssda903=None, **extra):
+    """Upload, let a worker run the queued import, and open the job page the upload led to."""
     data: dict = {"year": year, "population": "", **extra}
     if cin is not None:
         data["cin_file"] = SimpleUploadedFile("cin_census.xml", cin, "application/xml")
     if ssda903 is not None:
         data["ssda903_files"] = ssda903
-    return client.post(URL, data)
+    response = client.post(URL, data)
+    if response.status_code != 302:
+        return response
+    assert response.url.startswith("/jobs/")
+    worker.run_queued_tasks(worker_id="test")
+    return client.get(response.url)
 
 
 def _csvs(files: dict[str, bytes] = SSDA903) -> list[SimpleUploadedFile]:
@@ -245,6 +251,21 @@ def _zip(members: dict[str, bytes | int]) -> SimpleUploadedFile:
     return SimpleUploadedFile("ssda903.zip", buffer.getvalue(), "application/zip")
 
 
+def test_xml_nested_200000_deep_is_refused_with_a_message(client_for, analyst, on_plan) -> None:
+    before = _series(on_plan)
+    deep = (
+        b"<Message><Header/><Children>"
+        + b"<a>" * 200_000
+        + b"</a>" * 200_000
+        + b"</Children></Message>"
+    )
+    response = _post(client_for(analyst), cin=deep, validate="")
+    assert response.status_code == 200
+    assert "nested more than" in response.content.decode()
+    assert _series(on_plan) == before
+    assert RecordImport.objects.filter(outcome="refused").count() == 1
+
+
 def test_a_zip_bomb_is_refused(client_for, analyst, looked_after) -> None:
     before = _series(looked_after)
     bomb = _zip({"header.csv": census_upload.MAX_UNCOMPRESSED + 1024 * 1024})
@@ -401,3 +422,37 @@ def test_the_catalogue_refuses_a_definition_of_another_unit(council) -> None:
         actor=admin, census_key="icpc_within_15_days", **fields | {"code": "icpc"}
     )
     assert made.census_key == "icpc_within_15_days"
+
+
+def test_an_upload_returns_at_once_and_the_worker_imports_it(client_for, analyst, on_plan):
+    client = client_for(analyst)
+    data = {"year": "2025", "population": "", "validate": "on"}
+    data["cin_file"] = SimpleUploadedFile("cin_census.xml", CIN, "application/xml")
+    response = client.post(URL, data)
+    assert response.status_code == 302 and response.url.startswith("/jobs/")
+    assert not RecordImport.objects.exists()  # nothing parsed or validated in the request
+    waiting = client.get(response.url).content.decode()
+    assert "Census import" in waiting and "Waiting to start" in waiting
+    assert worker.run_queued_tasks(worker_id="test") == 1
+    done = client.get(response.url).content.decode()
+    assert 'id="imported"' in done
+    assert '<dd class="govuk-summary-list__value" id="job-rows">' in done
+    assert RecordImport.objects.get().outcome == "imported"
+    kept = census_folder_of().parent / "uploads"
+    assert not any(kept.iterdir())  # the upload is not kept once imported
+
+
+def test_the_same_files_sent_again_are_recognised(client_for, analyst, on_plan) -> None:
+    client = client_for(analyst)
+    first = _post(client, validate="")
+    assert 'id="imported"' in first.content.decode()
+    data = {"year": "2025", "population": "", "validate": ""}
+    data["cin_file"] = SimpleUploadedFile("renamed.xml", CIN, "application/xml")
+    again = client.post(URL, data, follow=True)
+    content = again.content.decode()
+    assert "These files were uploaded before, for the same year" in content
+    assert "Nothing was imported again" in content
+    assert RecordImport.objects.count() == 1
+    assert worker.run_queued_tasks(worker_id="test") == 0
+    other_year = _post(client, year="2024", validate="")
+    assert "These files were uploaded before" not in other_year.content.decode()

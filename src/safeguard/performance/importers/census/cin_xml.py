@@ -36,14 +36,32 @@ from safeguard.performance.census.schema import CIN_TABLES, to_arrow
 from safeguard.performance.importers.census.problems import CensusFileRefused, Problem
 
 MAX_BYTES = 512 * 1024 * 1024  # a national-scale file is well under this
+# The DfE layout is 7 elements deep (Message/Children/Child/CINdetails/ChildProtectionPlans/
+# Reviews/CPPreviewDate); a hostile file nested 200,000 deep would exhaust Python's stack when
+# the tree is walked, so nesting past this is refused while parsing, before any walk.
+MAX_DEPTH = 32
+
+
+class _TooDeep(Exception):
+    pass
 
 
 class _LineNumberingParser(DefusedXMLParser):
-    """Record each element's line so a refused value can say where it is."""
+    """Record each element's line so a refused value can say where it is; refuse deep nesting."""
+
+    _depth = 0
 
     def _start(self, tag: str, attr_list: Any) -> ET.Element:  # type: ignore[override]
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise _TooDeep
         element: ET.Element = super()._start(tag, attr_list)  # type: ignore[misc]
         element.set("__line__", str(self.parser.CurrentLineNumber))  # type: ignore[attr-defined]
+        return element
+
+    def _end(self, tag: str) -> ET.Element:  # type: ignore[override]
+        self._depth -= 1
+        element: ET.Element = super()._end(tag)  # type: ignore[misc]
         return element
 
 
@@ -133,6 +151,19 @@ def _parse_tree(data: bytes, file: str) -> ET.Element:
                     "XML",
                     f"refused for safety ({kind}): a CIN census file has "
                     "no DTD or entity declarations",
+                )
+            ]
+        ) from None
+    except _TooDeep:
+        line = parser.parser.CurrentLineNumber  # type: ignore[attr-defined]
+        raise CensusFileRefused(
+            [
+                Problem(
+                    file,
+                    line,
+                    "XML",
+                    f"refused for safety: elements are nested more than {MAX_DEPTH} deep; "
+                    "a CIN census file never is",
                 )
             ]
         ) from None
