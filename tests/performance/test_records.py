@@ -27,6 +27,7 @@ FIXTURES = Path(__file__).parent / "census" / "fixtures"
 CIN = (FIXTURES / "cin_census.xml").read_bytes()
 SSDA903 = {p.name: p.read_bytes() for p in (FIXTURES / "ssda903").glob("*.csv")}
 URL = "/performance/records"
+YEAR_2024_25 = date(2024, 4, 1)  # the annual period holding the year ending 31 March 2025
 # Identifiers and dates of the synthetic fixture: none may reach the audit trail.
 PERSONAL = ("SYN0001", "SYN9001", "A999999999001", "2015-06-01", "cin_census.xml")
 
@@ -49,25 +50,31 @@ def analyst(council):
 
 @pytest.fixture
 def on_plan(council):
-    """Children on a plan, a monthly count whose latest value is February 2025."""
+    """Children on a plan at 31 March, an annual count whose latest value is 2023-24."""
     indicator = helpers.indicator(
         council,
         code="cp-children",
         name="Children on a child protection plan",
         unit="count",
         polarity="neither",
+        frequency="annual",
         census_key="cp_plans_at_end",
     )
-    helpers.series(indicator, [615, 620, 612, 618, 611, 616, 619, 614], start=date(2024, 7, 1))
+    helpers.series(indicator, [615, 620, 612, 618, 611, 616, 619, 614], start=date(2016, 4, 1))
     return indicator
 
 
 @pytest.fixture
 def looked_after(council):
     indicator = helpers.indicator(
-        council, code="cla-children", unit="count", polarity="neither", census_key="cla_at_end"
+        council,
+        code="cla-children",
+        unit="count",
+        polarity="neither",
+        frequency="annual",
+        census_key="cla_at_end",
     )
-    helpers.series(indicator, [1330, 1340], start=date(2025, 1, 1))
+    helpers.series(indicator, [1330, 1340], start=date(2022, 4, 1))
     return indicator
 
 
@@ -135,7 +142,7 @@ def test_a_census_import_changes_the_scorecard(client_for, analyst, on_plan) -> 
     content = response.content.decode()
     assert 'id="imported"' in content
     assert "The DfE validators were not asked for" in content
-    observation = Observation.objects.get(indicator=on_plan, period_start=date(2025, 3, 1))
+    observation = Observation.objects.get(indicator=on_plan, period_start=YEAR_2024_25)
     assert observation.value == 2
     assert observation.source == "records"
     assert observation.submitted_by == analyst
@@ -160,7 +167,7 @@ def test_an_import_feeds_only_the_returns_it_brings(client_for, analyst, on_plan
     _post(client_for(analyst), validate="")
     assert _series(looked_after) == before  # a CIN census alone: no zero for looked after
     _post(client_for(analyst), cin=None, ssda903=_csvs(), validate="")
-    assert Observation.objects.get(indicator=looked_after, period_start=date(2025, 3, 1)).value == 2
+    assert Observation.objects.get(indicator=looked_after, period_start=YEAR_2024_25).value == 2
 
 
 def test_an_ssda903_set_as_one_zip(client_for, analyst, looked_after) -> None:
@@ -356,11 +363,12 @@ def test_the_demo_catalogue_takes_the_fixture_file(client_for) -> None:
     analyst = factories.person("la_data_team", organisation_obj=la)
     client = client_for(analyst)
     assert f'href="{URL}"' in client.get(reverse("performance:scorecard")).content.decode()
-    children = demo.Indicator.objects.get(code="cp-children")
-    before = Observation.objects.get(indicator=children, period_start=date(2025, 3, 1)).value
+    children = demo.Indicator.objects.get(code="cp-children-year")
+    monthly = list(_series(demo.Indicator.objects.get(code="cp-children")))
+    before = Observation.objects.get(indicator=children, period_start=YEAR_2024_25).value
     content = _post(client, ssda903=_csvs(), validate="").content.decode()
     assert 'id="imported"' in content
-    after = Observation.objects.get(indicator=children, period_start=date(2025, 3, 1))
+    after = Observation.objects.get(indicator=children, period_start=YEAR_2024_25)
     assert (before, after.value, after.source) != (after.value, 2, "records")
     assert after.value == 2
     fed = set(
@@ -368,7 +376,8 @@ def test_the_demo_catalogue_takes_the_fixture_file(client_for) -> None:
     )
     assert set(demo.CENSUS_KEYS) - fed == set()
     assert RecordImport.objects.get().indicators_updated == len(demo.CENSUS_KEYS)
-    assert "Children on a child protection plan</a>" in content
+    assert "Children on a child protection plan (census, year to 31 March)</a>" in content
+    assert _series(demo.Indicator.objects.get(code="cp-children")) == monthly  # never fed
 
 
 def test_the_demo_backfills_definitions_of_an_older_demo(council) -> None:
@@ -379,20 +388,21 @@ def test_the_demo_backfills_definitions_of_an_older_demo(council) -> None:
     demo.add_demo_indicators(seed=2026, today=date(2026, 11, 26))
     demo.Indicator.objects.update(census_key="")
     demo.add_demo_indicators(seed=2026, today=date(2026, 11, 26))
-    assert demo.Indicator.objects.get(code="cla-dental").census_key == "cla_dental_checks"
+    assert demo.Indicator.objects.get(code="cla-dental-year").census_key == "cla_dental_checks"
     assert demo.Indicator.objects.exclude(census_key="").count() == len(demo.CENSUS_KEYS)
 
 
 def test_rates_use_the_population_given_or_the_catalogues(client_for, analyst, council) -> None:
     rate = helpers.indicator(
         council,
+        frequency="annual",
         unit="rate_per_10000",
         child_population=10_000,
         polarity="neither",
         census_key="cp_plans_rate",
     )
     _post(client_for(analyst), validate="")
-    march = {"indicator": rate, "period_start": date(2025, 3, 1)}
+    march = {"indicator": rate, "period_start": YEAR_2024_25}
     assert Observation.objects.get(**march).value == 2  # 2 children per 10,000 of 10,000
     _post(client_for(analyst), population="1000", validate="")
     assert Observation.objects.get(**march).value == 20
@@ -410,7 +420,7 @@ def test_the_catalogue_refuses_a_definition_of_another_unit(council) -> None:
         "name": "On a plan",
         "unit": "percentage",
         "polarity": "neither",
-        "frequency": "monthly",
+        "frequency": "annual",  # a census figure is for the year (issue 11 item 2)
         "owner_organisation": council,
     }
     with pytest.raises(ValidationError) as refused:
@@ -456,3 +466,62 @@ def test_the_same_files_sent_again_are_recognised(client_for, analyst, on_plan) 
     assert worker.run_queued_tasks(worker_id="test") == 0
     other_year = _post(client, year="2024", validate="")
     assert "These files were uploaded before" not in other_year.content.decode()
+
+
+def test_a_census_figure_never_lands_in_a_monthly_series(client_for, analyst, council) -> None:
+    """Issue 11 item 2: a monthly series of an older catalogue keeps its returns only."""
+    monthly = helpers.indicator(
+        council, unit="count", polarity="neither", census_key="cp_plans_at_end"
+    )
+    helpers.series(monthly, [615, 620, 612, 618, 611, 616, 619, 614], start=date(2024, 7, 1))
+    before = _series(monthly)
+    content = _post(client_for(analyst), validate="").content.decode()
+    assert 'id="imported"' in content
+    assert _series(monthly) == before  # no "March 2025" point moving the mean and limits
+    assert not Observation.objects.filter(source="records").exists()
+
+
+def test_the_catalogue_gives_a_definition_to_an_annual_series_only(council) -> None:
+    from django.core.exceptions import ValidationError
+
+    from safeguard.performance.services import catalogue
+
+    admin = factories.person("business_unit_admin")
+    fields = {
+        "code": "on-plan",
+        "name": "On a plan",
+        "unit": "count",
+        "polarity": "neither",
+        "owner_organisation": council,
+        "census_key": "cp_plans_at_end",
+    }
+    for frequency in ("monthly", "quarterly"):
+        with pytest.raises(ValidationError) as refused:
+            catalogue.indicator_create(actor=admin, frequency=frequency, **fields)
+        assert "Annual (financial year)" in refused.value.message_dict["census_key"][0]
+    made = catalogue.indicator_create(actor=admin, frequency="annual", **fields)
+    assert made.fed_by_census
+
+
+def test_a_census_fed_series_takes_no_returns(council, on_plan) -> None:
+    from django.core.exceptions import ValidationError
+
+    from safeguard.performance import selectors
+    from safeguard.performance.services import returns
+
+    lead = factories.person("statutory_partner_lead", organisation_obj=council)
+    row = returns.ReturnRow(
+        line=1, indicator="cp-children", period="2024-04", value="600", narrative="From a return"
+    )
+    with pytest.raises(returns.ImportRefused) as refused:
+        returns.observations_import(actor=lead, rows=[row])
+    assert refused.value.errors[0].reason == returns.COMPUTED_FROM_RECORDS
+    with pytest.raises(ValidationError):
+        returns.observation_submit(
+            actor=lead,
+            indicator=on_plan,
+            period_start=date(2024, 4, 1),
+            value=Decimal(600),
+            narrative="From a form",
+        )
+    assert on_plan not in selectors.submittable_indicators(actor=lead)

@@ -52,7 +52,14 @@ def xmr_chart(
     FigureCanvasSVG(figure)
     axes = figure.add_subplot()
     values = [p.value for p in result.points]
-    axes.plot(xs, values, color="#505a5f", linewidth=1.2, zorder=2)
+    for run in runs(reading.starts, reading.gaps):  # a gap is a gap: no line across it
+        axes.plot(
+            xs[run.start : run.stop],
+            values[run.start : run.stop],
+            color="#505a5f",
+            linewidth=1.2,
+            zorder=2,
+        )
     for period in result.periods:
         span = xs[period.start : period.stop]
         for level, style in (
@@ -80,6 +87,20 @@ def xmr_chart(
     out = io.StringIO()
     figure.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
     return out.getvalue()
+
+
+def runs(starts: Sequence[date], gaps: Sequence[date]) -> list[slice]:
+    """The unbroken runs of ``starts``: a new run begins after each missing period."""
+    found: list[slice] = []
+    begin = 0
+    missing = sorted(gaps)
+    for index in range(1, len(starts)):
+        if any(starts[index - 1] < gap < starts[index] for gap in missing):
+            found.append(slice(begin, index))
+            begin = index
+    if starts:
+        found.append(slice(begin, len(starts)))
+    return found
 
 
 def describe(reading: analysis.Reading, *, title: str) -> str:

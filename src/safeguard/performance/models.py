@@ -92,6 +92,16 @@ class Indicator(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def fed_by_census(self) -> bool:
+        """Its values come from census imports only. A census figure is for the year to 31
+        March, so only an annual series is fed; an older catalogue's monthly indicator with a
+        definition keeps taking returns (one frequency and one source per series)."""
+        return bool(self.census_key) and self.frequency == Frequency.ANNUAL
+
+
+CENSUS_FED = Q(frequency="annual") & ~Q(census_key="")
+
 
 class ObservationSource(models.TextChoices):
     FORM = "form", "Return form"

@@ -17,6 +17,7 @@ from safeguard.core.models import Person
 from safeguard.core.roles import roles_with
 from safeguard.performance import analysis, periods, policies
 from safeguard.performance.models import (
+    CENSUS_FED,
     Comparator,
     Indicator,
     IndicatorException,
@@ -119,8 +120,12 @@ def indicator_row(*, actor: Any, pk: int) -> ScorecardRow | None:
 
 
 def submittable_indicators(*, actor: Any) -> QuerySet[Indicator]:
-    """The active indicators this person may make returns for."""
-    found = Indicator.objects.filter(active=True).select_related("owner_organisation")
+    """The active indicators this person may make returns for (not those the census feeds)."""
+    found = (
+        Indicator.objects.filter(active=True)
+        .exclude(CENSUS_FED)
+        .select_related("owner_organisation")
+    )
     if policies.can_manage(actor):
         return found
     if not policies.can(actor, policies.SUBMIT_RETURN):
@@ -212,4 +217,4 @@ def census_fed_indicators(*, actor: Any) -> QuerySet[Indicator]:
     the capability to import)."""
     if not policies.can_import_records(actor):
         return Indicator.objects.none()
-    return Indicator.objects.filter(active=True).exclude(census_key="").order_by("theme", "name")
+    return Indicator.objects.filter(CENSUS_FED, active=True).order_by("theme", "name")

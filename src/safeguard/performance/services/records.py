@@ -41,6 +41,7 @@ from safeguard.performance.census import indicators, keys, store
 from safeguard.performance.importers.census import cin_xml, ssda903_csv, validators
 from safeguard.performance.importers.census.problems import CensusFileRefused, Problem
 from safeguard.performance.models import (
+    CENSUS_FED,
     Indicator,
     Observation,
     ObservationSource,
@@ -143,7 +144,7 @@ def _rows(
 ) -> tuple[list[ReturnRow], dict[int, date]]:
     """A row of values per catalogue indicator the import can feed; and its period."""
     by_key = {item.key: item for item in results}
-    targets = Indicator.objects.filter(active=True).exclude(census_key="").order_by("pk")
+    targets = Indicator.objects.filter(CENSUS_FED, active=True).order_by("pk")
     rows: list[ReturnRow] = []
     periods_of: dict[int, date] = {}
     end = indicators.year_end(year)
