@@ -38,7 +38,7 @@ def _visible(person) -> list:
 
 
 def test_a_person_sees_only_the_scorecard_clocks_they_can_open(clocks) -> None:
-    mine, theirs = clocks
+    mine, _ = clocks
     lead = factories.person("statutory_partner_lead", organisation_obj=mine)
     chair = factories.person("independent_chair")
     member = factories.person("subgroup_member", organisation_obj=mine)
