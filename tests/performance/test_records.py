@@ -525,3 +525,36 @@ def test_a_census_fed_series_takes_no_returns(council, on_plan) -> None:
             narrative="From a form",
         )
     assert on_plan not in selectors.submittable_indicators(actor=lead)
+
+
+def test_the_annual_report_figures_come_from_the_census_with_their_comparators(
+    client_for, analyst, council
+) -> None:
+    """Issue 11 item 3: on a plan at 31 March for 2 years or more, and re-referral after a
+    plan ended, are catalogue definitions an annual indicator can take, shown with their
+    comparators (the annual report compares the first with metropolitan boroughs)."""
+    from safeguard.performance.census.keys import KEYS
+    from safeguard.performance.models import Comparator
+
+    assert {"cp_on_plan_2_years_at_end", "re_referred_after_plan"} <= set(KEYS)
+    long = helpers.indicator(
+        council,
+        name="On a plan at 31 March for 2 years or more",
+        polarity="down",
+        frequency="annual",
+        census_key="cp_on_plan_2_years_at_end",
+    )
+    Comparator.objects.create(
+        indicator=long, kind="metropolitan_boroughs", year=2024, value=4.3, source="DfE CIN 2024"
+    )
+    Comparator.objects.create(
+        indicator=long, kind="england", year=2024, value=4.0, source="DfE CIN 2024"
+    )
+    _post(client_for(analyst), validate="")
+    assert Observation.objects.get(indicator=long, period_start=YEAR_2024_25).source == "records"
+    page = client_for(factories.person("subgroup_member")).get(reverse("performance:scorecard"))
+    row = re.search(rf'data-indicator="{long.code}">.*?</tr>', page.content.decode(), re.S)
+    assert row is not None
+    assert "Metropolitan boroughs: 4.3%" in row.group(0)
+    assert "England: 4.0%" in row.group(0)
+    assert "Statistical neighbours: Not published" in row.group(0)

@@ -138,6 +138,12 @@ class ComparatorKind(models.TextChoices):
     ENGLAND = "england", "England"
     STATISTICAL_NEIGHBOURS = "statistical_neighbours", "Statistical neighbours"
     REGION = "region", "Region"
+    # The annual report compares children on a plan for two years with this group's mean.
+    METROPOLITAN_BOROUGHS = "metropolitan_boroughs", "Metropolitan boroughs"
+
+
+# Shown for every indicator ("Not published" when missing); any other kind only when given.
+STANDARD_COMPARATORS = ("england", "statistical_neighbours", "region")
 
 
 class Comparator(models.Model):

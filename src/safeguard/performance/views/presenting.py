@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from safeguard.performance import analysis, charts, periods, rules, spc
-from safeguard.performance.models import ComparatorKind
+from safeguard.performance.models import STANDARD_COMPARATORS, ComparatorKind
 from safeguard.performance.selectors import ScorecardRow
 
 
@@ -36,6 +36,8 @@ def line(row: ScorecardRow) -> Line:
     comparators = []
     for kind in ComparatorKind:
         found = row.comparators.get(kind.value)
+        if found is None and kind.value not in STANDARD_COMPARATORS:
+            continue
         comparators.append(
             {
                 "label": kind.label,
