@@ -22,7 +22,7 @@ matplotlib.use("Agg")
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 
-from safeguard.performance import analysis, spc
+from safeguard.performance import analysis, rules, spc
 
 matplotlib.rcParams["svg.hashsalt"] = "safeguard"  # stable ids: the same data, the same SVG
 matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text: smaller and searchable
@@ -41,7 +41,12 @@ def data_uri(svg: str) -> str:
 
 
 def xmr_chart(
-    reading: analysis.Reading, *, title: str, target: Decimal | None, width: float = 8.0
+    reading: analysis.Reading,
+    *,
+    title: str,
+    target: Decimal | None,
+    width: float = 8.0,
+    unit: str = "",
 ) -> str | None:
     """The XmR chart as SVG text, or None when there are too few values for limits."""
     result = reading.result
@@ -64,8 +69,8 @@ def xmr_chart(
         span = xs[period.start : period.stop]
         for level, style in (
             (float(period.mean), "-"),
-            (float(period.upper_limit), "--"),
-            (float(period.lower_limit), "--"),
+            (rules.clip(float(period.upper_limit), unit), "--"),
+            (rules.clip(float(period.lower_limit), unit), "--"),
         ):
             axes.plot(span, [level] * len(span), style, color="#0b0c0c", linewidth=0.8, zorder=1)
     for point in result.points:

@@ -59,3 +59,11 @@ def plain(value: float) -> str:
 def as_text(value: Decimal) -> str:
     """A value as plain digits for the audit trail: 80, not 8E+1 or 80.0000."""
     return format(value.normalize(), "f")
+
+
+def clip(limit: float, unit: str) -> float:
+    """A process limit as shown: a percentage's limits stay within 0 to 100 (a limit past them
+    is a statistical artefact, not a value the indicator could take)."""
+    if unit == PERCENTAGE:
+        return min(max(limit, 0.0), 100.0)
+    return limit
