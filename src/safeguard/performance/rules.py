@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 COUNT, PERCENTAGE, RATE = "count", "percentage", "rate_per_10000"
+_PLAIN = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
 def value_problem(value: Decimal, unit: str) -> str | None:
@@ -33,6 +35,8 @@ def parse_value(text: str, unit: str) -> tuple[Decimal | None, str | None]:
         cleaned = cleaned[:-1].strip()
     if not cleaned:
         return None, "Enter a value"
+    if not _PLAIN.fullmatch(cleaned):  # no exponent (1e3), NaN or infinity: plain decimals only
+        return None, "Value must be a number, like 42 or 87.5"
     try:
         value = Decimal(cleaned)
     except InvalidOperation:

@@ -52,7 +52,7 @@ from safeguard.performance.services.returns import ImportRefused, ReturnRow, obs
 
 RECORD_IMPORT = "performance.record_import"
 IMPORT_JOB = "Census import"
-PROBLEM_HEADINGS = ("File", "Line", "Column", "Problem")
+PROBLEM_HEADINGS = ("File", "Line", "Element or column", "Problem", "Child (LA child id)")
 Progress = Callable[..., None]
 
 
@@ -329,13 +329,9 @@ def record_import_refused(
     return record
 
 
-def _cells(problem: Problem) -> tuple[str, str, str, str]:
-    return (
-        problem.file,
-        "" if problem.line is None else str(problem.line),
-        problem.column,
-        problem.reason,
-    )
+def _cells(problem: Problem) -> tuple[str, str, str, str, str]:
+    line = "" if problem.line is None else str(problem.line)
+    return (problem.file, line, problem.column, problem.reason, problem.child or "")
 
 
 def uploads_folder() -> Path:

@@ -69,10 +69,11 @@ class _LineNumberingParser(DefusedXMLParser):
 class _Reader:
     file: str
     problems: list[Problem] = field(default_factory=list)
+    child: str | None = None  # the LA child id of the record being read
 
     def problem(self, element: ET.Element | None, column: str, reason: str) -> None:
         line = int(element.get("__line__", "0")) if element is not None else None
-        self.problems.append(Problem(self.file, line or None, column, reason))
+        self.problems.append(Problem(self.file, line or None, column, reason, self.child))
 
     def text(self, parent: ET.Element | None, tag: str) -> str | None:
         if parent is None:
@@ -209,7 +210,9 @@ def parse(source: Path | bytes, *, name: str | None = None) -> dict[str, pa.Tabl
         }
     )
     for child in children.findall("Child"):
+        reader.child = None
         _read_child(reader, child, rows)
+    reader.child = None
     if reader.problems:
         raise CensusFileRefused(reader.problems)
     return {table: to_arrow(table, table_rows) for table, table_rows in rows.items()}
@@ -223,6 +226,7 @@ def _read_child(r: _Reader, child: ET.Element, rows: dict[str, list[dict[str, An
             ids if ids is not None else child, "LAchildID", "is missing; every child needs one"
         )
         return
+    r.child = child_id
     rows["children"].append(
         {
             "child_id": child_id,
