@@ -74,3 +74,34 @@ def test_the_home_page_counts_the_concerns_to_explain_and_links_to_them(clocks) 
     assert "for your organisation to explain" in home
     assert selectors.performance_work(factories.person("subgroup_member")) == []
     assert any(name == "performance" for name, _, _ in work._sources)
+
+
+def test_wide_tables_scroll_and_no_page_shows_a_code_or_none(clocks) -> None:
+    """Issue 8 item 3 on the scorecard's pages: tables in scrolling boxes, words not codes."""
+    import re
+
+    from safeguard.performance.models import Comparator, Indicator
+
+    mine, _ = clocks
+    indicator = Indicator.objects.filter(owner_organisation=mine).first()
+    Comparator.objects.create(
+        indicator=indicator, kind="statistical_neighbours", year=2024, value=52, source="DfE"
+    )
+    admin = factories.person("business_unit_admin")
+    client = factories.signed_in(Client(), admin)
+    for url in (
+        "/performance/",
+        f"/performance/indicators/{indicator.pk}",
+        "/performance/exceptions",
+        "/performance/indicators",
+        "/performance/returns",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        content = response.content.decode()
+        tables = len(re.findall(r"<table", content))
+        wrapped = len(re.findall(r'<div class="sg-table-scroll"[^>]*>\s*<table', content))
+        assert tables == wrapped, url
+        text = re.sub(r"<[^>]+>", " ", content)
+        assert not re.search(r"\bNone\b", text), url
+        assert "statistical_neighbours" not in text, url
