@@ -127,6 +127,14 @@ PAGES: dict[str, Route] = {
     ),
     "core:apikey_create": Route(Capability.MANAGE_API_KEYS),
     "core:apikey_revoke": Route(Capability.MANAGE_API_KEYS, kwargs=_pk("apikey")),
+    # A job started by the walk's administrator, shown also to whoever holds the capability its
+    # module named (here the audit viewers): anyone else signed in gets 404, not a hint.
+    "core:job": Route(
+        Capability.USE_SERVICE,
+        kwargs=_pk("job"),
+        ok_status=404,
+        signed_in_status={role: 200 for role in roles_with(Capability.VIEW_AUDIT)},
+    ),
 }
 
 
@@ -164,8 +172,9 @@ def page_routes() -> dict[str, URLPattern]:
 def _make_objects() -> dict[str, Any]:
     """One record of each kind a route can point at."""
     from django.db import transaction
+    from django.utils import timezone
 
-    from safeguard.core.models import Group, Membership
+    from safeguard.core.models import Group, Job, Membership
     from safeguard.core.outbox import message_enqueue
     from safeguard.core.services.apikeys import apikey_create
 
@@ -186,6 +195,12 @@ def _make_objects() -> dict[str, Any]:
     # Someone of another organisation, for the forms that move a person or add a member.
     other_organisation = factories.organisation(name="Walk other organisation")
     other_member = factories.person("practitioner", organisation_obj=other_organisation)
+    job = Job.objects.create(
+        kind="Walk job",
+        started_by=admin,
+        view_capability=Capability.VIEW_AUDIT,
+        created_at=timezone.now(),
+    )
     group = Group.objects.create(name="Walk group", kind="other")
     membership = Membership.objects.create(group=group, person=member, role="member")
     found = {
@@ -198,6 +213,7 @@ def _make_objects() -> dict[str, Any]:
         "membership": membership,
         "other_organisation": other_organisation,
         "other_member": other_member,
+        "job": job,
     }
     for module in MODULE_WALKS:
         if hasattr(module, "make_objects"):

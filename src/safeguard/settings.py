@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "safeguard.core",
     "safeguard.children",
     "safeguard.reviews",
@@ -203,6 +205,14 @@ SESSION_COOKIE_SAMESITE = "Lax"
 STEP_UP_MINUTES = int(os.environ.get("SAFEGUARD_STEP_UP_MINUTES", "5"))
 
 OTP_TOTP_ISSUER = os.environ.get("SAFEGUARD_PARTNERSHIP_NAME", "Safeguarding Children Partnership")
+
+# A scorecard exception's explanation is due this many working days before the PMSG meeting,
+# so that it goes in the meeting's papers (0: due when the meeting starts).
+PMSG_PAPERS_WORKING_DAYS = int(os.environ.get("SAFEGUARD_PMSG_PAPERS_WORKING_DAYS", "5"))
+
+# Long work (imports, validation, exports) is queued here and run by `safeguard worker`
+# (DESIGN.md section 3, ADR 0007). The database backend needs no other service.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

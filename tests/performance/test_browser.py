@@ -31,7 +31,9 @@ def test_the_data_team_sees_a_concern_explains_it_and_submits_a_value(
     assert_accessible(page)
     dental = Indicator.objects.get(code="cla-dental")
     with page.expect_navigation():
-        page.locator(".govuk-warning-text").get_by_role("link", name=dental.name).click()
+        page.locator(".govuk-warning-text").get_by_role(
+            "link", name=dental.name, exact=True
+        ).click()  # exact: the annual census series "… (census, year to 31 March)" too
     assert page.get_by_role("img", name="XmR chart of").count() == 1
     assert_accessible(page)
 

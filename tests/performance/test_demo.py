@@ -24,9 +24,12 @@ def partnership():
 
 
 def test_the_demo_indicators_are_created_once_with_their_history(partnership) -> None:
-    assert demo.add_demo_indicators(seed=2026, today=TODAY) == len(demo.PLANS)
+    # the census-fed indicators are annual series of their own (issue 11 item 2)
+    everything = len(demo.PLANS) + len(demo.CENSUS_PLANS)
+    assert demo.add_demo_indicators(seed=2026, today=TODAY) == everything
     assert demo.add_demo_indicators(seed=2026, today=TODAY) == 0
-    assert Indicator.objects.count() == len(demo.PLANS)
+    assert Indicator.objects.count() == everything
+    assert {i.frequency for i in Indicator.objects.exclude(census_key="")} == {"annual"}
     icpc = Indicator.objects.get(code="icpc-timely")
     assert icpc.owner_organisation == partnership["local_authority"]
     assert icpc.observations.count() == 36

@@ -48,7 +48,8 @@ def test_a_value_below_the_lower_limit_opens_one_exception(owner, lead) -> None:
     assert AuditEvent.objects.filter(record_type="performance.exception").count() == 1
 
 
-def test_the_explanation_is_due_before_the_next_meeting_with_notice(owner) -> None:
+def test_the_explanation_is_due_before_the_next_meeting_with_notice(owner, settings) -> None:
+    settings.PMSG_PAPERS_WORKING_DAYS = 0  # due as the meeting starts, as before issue 11
     Meeting.objects.create(held_on=date(2026, 11, 5))  # only 3 working days away: too soon
     Meeting.objects.create(held_on=date(2026, 11, 19))
     indicator = helpers.indicator(owner, polarity="up")
@@ -56,6 +57,23 @@ def test_the_explanation_is_due_before_the_next_meeting_with_notice(owner) -> No
     opened = exceptions.exceptions_scan(indicator=indicator, now=NOW)
     assert opened is not None
     assert opened.due_at.date() == date(2026, 11, 19)
+
+
+def test_the_explanation_is_due_in_time_for_the_meeting_papers(owner, settings) -> None:
+    """Issue 11 item 6: due a set number of working days before the meeting, not on the day."""
+    settings.PMSG_PAPERS_WORKING_DAYS = 5
+    Meeting.objects.create(held_on=date(2026, 11, 12))  # 8 working days away: no room for both
+    Meeting.objects.create(held_on=date(2026, 11, 26))
+    indicator = helpers.indicator(owner, polarity="up")
+    helpers.series(indicator, [*STEADY, 50])
+    opened = exceptions.exceptions_scan(indicator=indicator, now=NOW)
+    assert opened is not None
+    # 5 working days before Thursday 26 November 2026 is Thursday 19 November.
+    assert opened.due_at.date() == date(2026, 11, 19)
+    clock = Deadline.objects.get(module="performance", kind="exception")
+    assert (
+        clock.rule == "5 working days before the PMSG meeting on 26 November 2026, for its papers"
+    )
 
 
 def test_improvement_and_common_cause_open_nothing(owner) -> None:

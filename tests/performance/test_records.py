@@ -13,7 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from safeguard.core import navigation
+from safeguard.core import navigation, worker
 from safeguard.core.models import AuditEvent
 from safeguard.performance import policies
 from safeguard.performance.importers.census import upload as census_upload
@@ -27,6 +27,7 @@ FIXTURES = Path(__file__).parent / "census" / "fixtures"
 CIN = (FIXTURES / "cin_census.xml").read_bytes()
 SSDA903 = {p.name: p.read_bytes() for p in (FIXTURES / "ssda903").glob("*.csv")}
 URL = "/performance/records"
+YEAR_2024_25 = date(2024, 4, 1)  # the annual period holding the year ending 31 March 2025
 # Identifiers and dates of the synthetic fixture: none may reach the audit trail.
 PERSONAL = ("SYN0001", "SYN9001", "A999999999001", "2015-06-01", "cin_census.xml")
 
@@ -49,25 +50,31 @@ def analyst(council):
 
 @pytest.fixture
 def on_plan(council):
-    """Children on a plan, a monthly count whose latest value is February 2025."""
+    """Children on a plan at 31 March, an annual count whose latest value is 2023-24."""
     indicator = helpers.indicator(
         council,
         code="cp-children",
         name="Children on a child protection plan",
         unit="count",
         polarity="neither",
+        frequency="annual",
         census_key="cp_plans_at_end",
     )
-    helpers.series(indicator, [615, 620, 612, 618, 611, 616, 619, 614], start=date(2024, 7, 1))
+    helpers.series(indicator, [615, 620, 612, 618, 611, 616, 619, 614], start=date(2016, 4, 1))
     return indicator
 
 
 @pytest.fixture
 def looked_after(council):
     indicator = helpers.indicator(
-        council, code="cla-children", unit="count", polarity="neither", census_key="cla_at_end"
+        council,
+        code="cla-children",
+        unit="count",
+        polarity="neither",
+        frequency="annual",
+        census_key="cla_at_end",
     )
-    helpers.series(indicator, [1330, 1340], start=date(2025, 1, 1))
+    helpers.series(indicator, [1330, 1340], start=date(2022, 4, 1))
     return indicator
 
 
@@ -80,12 +87,18 @@ def _series(indicator) -> list[tuple[date, Decimal, str]]:
 
 
 def _post(client, *, year: str = "2025", cin: bytes | None = CIN, ssda903=None, **extra):
+    """Upload, let a worker run the queued import, and open the job page the upload led to."""
     data: dict = {"year": year, "population": "", **extra}
     if cin is not None:
         data["cin_file"] = SimpleUploadedFile("cin_census.xml", cin, "application/xml")
     if ssda903 is not None:
         data["ssda903_files"] = ssda903
-    return client.post(URL, data)
+    response = client.post(URL, data)
+    if response.status_code != 302:
+        return response
+    assert response.url.startswith("/jobs/")
+    worker.run_queued_tasks(worker_id="test")
+    return client.get(response.url)
 
 
 def _csvs(files: dict[str, bytes] = SSDA903) -> list[SimpleUploadedFile]:
@@ -129,7 +142,7 @@ def test_a_census_import_changes_the_scorecard(client_for, analyst, on_plan) -> 
     content = response.content.decode()
     assert 'id="imported"' in content
     assert "The DfE validators were not asked for" in content
-    observation = Observation.objects.get(indicator=on_plan, period_start=date(2025, 3, 1))
+    observation = Observation.objects.get(indicator=on_plan, period_start=YEAR_2024_25)
     assert observation.value == 2
     assert observation.source == "records"
     assert observation.submitted_by == analyst
@@ -154,7 +167,7 @@ def test_an_import_feeds_only_the_returns_it_brings(client_for, analyst, on_plan
     _post(client_for(analyst), validate="")
     assert _series(looked_after) == before  # a CIN census alone: no zero for looked after
     _post(client_for(analyst), cin=None, ssda903=_csvs(), validate="")
-    assert Observation.objects.get(indicator=looked_after, period_start=date(2025, 3, 1)).value == 2
+    assert Observation.objects.get(indicator=looked_after, period_start=YEAR_2024_25).value == 2
 
 
 def test_an_ssda903_set_as_one_zip(client_for, analyst, looked_after) -> None:
@@ -243,6 +256,21 @@ def _zip(members: dict[str, bytes | int]) -> SimpleUploadedFile:
             else:
                 archive.writestr(name, data)
     return SimpleUploadedFile("ssda903.zip", buffer.getvalue(), "application/zip")
+
+
+def test_xml_nested_200000_deep_is_refused_with_a_message(client_for, analyst, on_plan) -> None:
+    before = _series(on_plan)
+    deep = (
+        b"<Message><Header/><Children>"
+        + b"<a>" * 200_000
+        + b"</a>" * 200_000
+        + b"</Children></Message>"
+    )
+    response = _post(client_for(analyst), cin=deep, validate="")
+    assert response.status_code == 200
+    assert "nested more than" in response.content.decode()
+    assert _series(on_plan) == before
+    assert RecordImport.objects.filter(outcome="refused").count() == 1
 
 
 def test_a_zip_bomb_is_refused(client_for, analyst, looked_after) -> None:
@@ -335,11 +363,12 @@ def test_the_demo_catalogue_takes_the_fixture_file(client_for) -> None:
     analyst = factories.person("la_data_team", organisation_obj=la)
     client = client_for(analyst)
     assert f'href="{URL}"' in client.get(reverse("performance:scorecard")).content.decode()
-    children = demo.Indicator.objects.get(code="cp-children")
-    before = Observation.objects.get(indicator=children, period_start=date(2025, 3, 1)).value
+    children = demo.Indicator.objects.get(code="cp-children-year")
+    monthly = list(_series(demo.Indicator.objects.get(code="cp-children")))
+    before = Observation.objects.get(indicator=children, period_start=YEAR_2024_25).value
     content = _post(client, ssda903=_csvs(), validate="").content.decode()
     assert 'id="imported"' in content
-    after = Observation.objects.get(indicator=children, period_start=date(2025, 3, 1))
+    after = Observation.objects.get(indicator=children, period_start=YEAR_2024_25)
     assert (before, after.value, after.source) != (after.value, 2, "records")
     assert after.value == 2
     fed = set(
@@ -347,7 +376,8 @@ def test_the_demo_catalogue_takes_the_fixture_file(client_for) -> None:
     )
     assert set(demo.CENSUS_KEYS) - fed == set()
     assert RecordImport.objects.get().indicators_updated == len(demo.CENSUS_KEYS)
-    assert "Children on a child protection plan</a>" in content
+    assert "Children on a child protection plan (census, year to 31 March)</a>" in content
+    assert _series(demo.Indicator.objects.get(code="cp-children")) == monthly  # never fed
 
 
 def test_the_demo_backfills_definitions_of_an_older_demo(council) -> None:
@@ -358,20 +388,21 @@ def test_the_demo_backfills_definitions_of_an_older_demo(council) -> None:
     demo.add_demo_indicators(seed=2026, today=date(2026, 11, 26))
     demo.Indicator.objects.update(census_key="")
     demo.add_demo_indicators(seed=2026, today=date(2026, 11, 26))
-    assert demo.Indicator.objects.get(code="cla-dental").census_key == "cla_dental_checks"
+    assert demo.Indicator.objects.get(code="cla-dental-year").census_key == "cla_dental_checks"
     assert demo.Indicator.objects.exclude(census_key="").count() == len(demo.CENSUS_KEYS)
 
 
 def test_rates_use_the_population_given_or_the_catalogues(client_for, analyst, council) -> None:
     rate = helpers.indicator(
         council,
+        frequency="annual",
         unit="rate_per_10000",
         child_population=10_000,
         polarity="neither",
         census_key="cp_plans_rate",
     )
     _post(client_for(analyst), validate="")
-    march = {"indicator": rate, "period_start": date(2025, 3, 1)}
+    march = {"indicator": rate, "period_start": YEAR_2024_25}
     assert Observation.objects.get(**march).value == 2  # 2 children per 10,000 of 10,000
     _post(client_for(analyst), population="1000", validate="")
     assert Observation.objects.get(**march).value == 20
@@ -389,7 +420,7 @@ def test_the_catalogue_refuses_a_definition_of_another_unit(council) -> None:
         "name": "On a plan",
         "unit": "percentage",
         "polarity": "neither",
-        "frequency": "monthly",
+        "frequency": "annual",  # a census figure is for the year (issue 11 item 2)
         "owner_organisation": council,
     }
     with pytest.raises(ValidationError) as refused:
@@ -401,3 +432,129 @@ def test_the_catalogue_refuses_a_definition_of_another_unit(council) -> None:
         actor=admin, census_key="icpc_within_15_days", **fields | {"code": "icpc"}
     )
     assert made.census_key == "icpc_within_15_days"
+
+
+def test_an_upload_returns_at_once_and_the_worker_imports_it(client_for, analyst, on_plan):
+    client = client_for(analyst)
+    data = {"year": "2025", "population": "", "validate": "on"}
+    data["cin_file"] = SimpleUploadedFile("cin_census.xml", CIN, "application/xml")
+    response = client.post(URL, data)
+    assert response.status_code == 302 and response.url.startswith("/jobs/")
+    assert not RecordImport.objects.exists()  # nothing parsed or validated in the request
+    waiting = client.get(response.url).content.decode()
+    assert "Census import" in waiting and "Waiting to start" in waiting
+    assert worker.run_queued_tasks(worker_id="test") == 1
+    done = client.get(response.url).content.decode()
+    assert 'id="imported"' in done
+    assert '<dd class="govuk-summary-list__value" id="job-rows">' in done
+    assert RecordImport.objects.get().outcome == "imported"
+    kept = census_folder_of().parent / "uploads"
+    assert not any(kept.iterdir())  # the upload is not kept once imported
+
+
+def test_the_same_files_sent_again_are_recognised(client_for, analyst, on_plan) -> None:
+    client = client_for(analyst)
+    first = _post(client, validate="")
+    assert 'id="imported"' in first.content.decode()
+    data = {"year": "2025", "population": "", "validate": ""}
+    data["cin_file"] = SimpleUploadedFile("renamed.xml", CIN, "application/xml")
+    again = client.post(URL, data, follow=True)
+    content = again.content.decode()
+    assert "These files were uploaded before, for the same year" in content
+    assert "Nothing was imported again" in content
+    assert RecordImport.objects.count() == 1
+    assert worker.run_queued_tasks(worker_id="test") == 0
+    other_year = _post(client, year="2024", validate="")
+    assert "These files were uploaded before" not in other_year.content.decode()
+
+
+def test_a_census_figure_never_lands_in_a_monthly_series(client_for, analyst, council) -> None:
+    """Issue 11 item 2: a monthly series of an older catalogue keeps its returns only."""
+    monthly = helpers.indicator(
+        council, unit="count", polarity="neither", census_key="cp_plans_at_end"
+    )
+    helpers.series(monthly, [615, 620, 612, 618, 611, 616, 619, 614], start=date(2024, 7, 1))
+    before = _series(monthly)
+    content = _post(client_for(analyst), validate="").content.decode()
+    assert 'id="imported"' in content
+    assert _series(monthly) == before  # no "March 2025" point moving the mean and limits
+    assert not Observation.objects.filter(source="records").exists()
+
+
+def test_the_catalogue_gives_a_definition_to_an_annual_series_only(council) -> None:
+    from django.core.exceptions import ValidationError
+
+    from safeguard.performance.services import catalogue
+
+    admin = factories.person("business_unit_admin")
+    fields = {
+        "code": "on-plan",
+        "name": "On a plan",
+        "unit": "count",
+        "polarity": "neither",
+        "owner_organisation": council,
+        "census_key": "cp_plans_at_end",
+    }
+    for frequency in ("monthly", "quarterly"):
+        with pytest.raises(ValidationError) as refused:
+            catalogue.indicator_create(actor=admin, frequency=frequency, **fields)
+        assert "Annual (financial year)" in refused.value.message_dict["census_key"][0]
+    made = catalogue.indicator_create(actor=admin, frequency="annual", **fields)
+    assert made.fed_by_census
+
+
+def test_a_census_fed_series_takes_no_returns(council, on_plan) -> None:
+    from django.core.exceptions import ValidationError
+
+    from safeguard.performance import selectors
+    from safeguard.performance.services import returns
+
+    lead = factories.person("statutory_partner_lead", organisation_obj=council)
+    row = returns.ReturnRow(
+        line=1, indicator="cp-children", period="2024-04", value="600", narrative="From a return"
+    )
+    with pytest.raises(returns.ImportRefused) as refused:
+        returns.observations_import(actor=lead, rows=[row])
+    assert refused.value.errors[0].reason == returns.COMPUTED_FROM_RECORDS
+    with pytest.raises(ValidationError):
+        returns.observation_submit(
+            actor=lead,
+            indicator=on_plan,
+            period_start=date(2024, 4, 1),
+            value=Decimal(600),
+            narrative="From a form",
+        )
+    assert on_plan not in selectors.submittable_indicators(actor=lead)
+
+
+def test_the_annual_report_figures_come_from_the_census_with_their_comparators(
+    client_for, analyst, council
+) -> None:
+    """Issue 11 item 3: on a plan at 31 March for 2 years or more, and re-referral after a
+    plan ended, are catalogue definitions an annual indicator can take, shown with their
+    comparators (the annual report compares the first with metropolitan boroughs)."""
+    from safeguard.performance.census.keys import KEYS
+    from safeguard.performance.models import Comparator
+
+    assert {"cp_on_plan_2_years_at_end", "re_referred_after_plan"} <= set(KEYS)
+    long = helpers.indicator(
+        council,
+        name="On a plan at 31 March for 2 years or more",
+        polarity="down",
+        frequency="annual",
+        census_key="cp_on_plan_2_years_at_end",
+    )
+    Comparator.objects.create(
+        indicator=long, kind="metropolitan_boroughs", year=2024, value=4.3, source="DfE CIN 2024"
+    )
+    Comparator.objects.create(
+        indicator=long, kind="england", year=2024, value=4.0, source="DfE CIN 2024"
+    )
+    _post(client_for(analyst), validate="")
+    assert Observation.objects.get(indicator=long, period_start=YEAR_2024_25).source == "records"
+    page = client_for(factories.person("subgroup_member")).get(reverse("performance:scorecard"))
+    row = re.search(rf'data-indicator="{long.code}">.*?</tr>', page.content.decode(), re.S)
+    assert row is not None
+    assert "Metropolitan boroughs: 4.3%" in row.group(0)
+    assert "England: 4.0%" in row.group(0)
+    assert "Statistical neighbours: Not published" in row.group(0)

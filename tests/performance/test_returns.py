@@ -319,7 +319,10 @@ def test_a_percentage_formatted_cell_is_read_as_the_sheet_shows_it(client_for, o
 def test_values_computed_from_records_are_saved_with_their_source(owner, lead) -> None:
     from safeguard.performance.models import ObservationSource
 
-    helpers.indicator(owner, code="cpp", unit="count")
-    rows = [returns.ReturnRow(1, "cpp", "2026-09", "611", "Computed from CIN census import 7")]
+    # Only a census-fed (annual) series takes computed values (issue 11 item 2).
+    helpers.indicator(
+        owner, code="cpp", unit="count", frequency="annual", census_key="cp_plans_at_end"
+    )
+    rows = [returns.ReturnRow(1, "cpp", "2025-04", "611", "Computed from CIN census import 7")]
     assert returns.observations_import(actor=lead, rows=rows, source=ObservationSource.RECORDS)
     assert Observation.objects.get().source == "records"

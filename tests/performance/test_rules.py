@@ -163,3 +163,11 @@ def test_the_chart_is_svg_and_the_same_data_draws_the_same_chart() -> None:
     assert first == charts.xmr_chart(reading, title="ICPC", target=Decimal("90"))
     assert charts.xmr_chart(_read([1]), title="x", target=None) is None
     assert "latest shows special cause concern" in charts.describe(reading, title="ICPC")
+
+
+def test_a_return_value_with_an_exponent_is_refused() -> None:
+    """Issue 11 item 6: plain decimals only, as the README says."""
+    for text in ("1e3", "1E2", "NaN", "Infinity"):
+        value, problem = rules.parse_value(text, "count")
+        assert value is None and problem == "Value must be a number, like 42 or 87.5", text
+    assert rules.parse_value("1,000", "count") == (Decimal(1000), None)

@@ -159,3 +159,14 @@ def test_text_that_looks_like_a_formula_stays_text_in_the_spreadsheet(client_for
     cell = sheet.active["B2"]
     assert cell.data_type == "s"
     assert cell.value.startswith("=HYPERLINK")
+
+
+def test_a_gap_is_a_gap_on_the_chart() -> None:
+    """Issue 11 item 2: no line is drawn across missing periods."""
+    from safeguard.performance import charts
+
+    starts = [date(2024, 1, 1), date(2024, 2, 1), date(2024, 12, 1), date(2025, 1, 1)]
+    gaps = [date(2024, month, 1) for month in range(3, 12)]
+    assert charts.runs(starts, gaps) == [slice(0, 2), slice(2, 4)]
+    assert charts.runs(starts[:2], []) == [slice(0, 2)]
+    assert charts.runs([], []) == []

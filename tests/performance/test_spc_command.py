@@ -324,3 +324,24 @@ def test_the_installed_command_reads_standard_input(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert len(rows(result.stdout)) == 12
     assert result.stderr == ""
+
+
+def test_every_bad_row_is_listed_not_only_the_first(tmp_path: Path) -> None:
+    """Issue 11 item 6: like the other importers, list every bad row."""
+    text = (
+        "date,value\n2024-01-01,1\n2024-02-30,2\n2024-03-01,ten\n2024-04-01,1,2\n"
+        "2024-05-01,4\n2024-05-01,5\n"
+    )
+    message = refused(tmp_path, text)
+    for expected in (
+        "line 3, column date",
+        "line 4, column value: 'ten' is not a number",
+        "line 5: expected 2 fields",
+        "line 7: date 2024-05-01 appears twice (also on line 6)",
+    ):
+        assert expected in message
+
+
+def test_an_exponent_is_refused_as_the_readme_promises_plain_decimals(tmp_path: Path) -> None:
+    message = refused(tmp_path, "date,value\n2024-01-01,1\n2024-02-01,1e3\n")
+    assert "line 3, column value: '1e3' is not a plain decimal number" in message

@@ -21,3 +21,13 @@ def can(person: Any, capability: str) -> bool:
 
 def can_see_all_deadlines(person: Any) -> bool:
     return can(person, Capability.VIEW_ALL_DEADLINES)
+
+
+def can_view_job(person: Any, job: Any) -> bool:
+    """A background job's page: the person who started it, and those holding the capability the
+    module named for it (e.g. the rest of the LA data team for a census import)."""
+    if not can(person, Capability.USE_SERVICE):
+        return False
+    if job.started_by_id is not None and job.started_by_id == person.pk:
+        return True
+    return bool(job.view_capability) and can(person, job.view_capability)

@@ -6,6 +6,7 @@ from safeguard.core.views import (
     holidays,
     home,
     invitations,
+    jobs,
     outbox,
     partnership,
 )
@@ -22,4 +23,5 @@ urlpatterns = [
     *audit.urlpatterns,
     *outbox.urlpatterns,
     *apikeys.urlpatterns,
+    *jobs.urlpatterns,
 ]

@@ -1,4 +1,9 @@
-"""The background worker: delivers the outbox and runs periodic jobs, until told to stop.
+"""The background worker: delivers the outbox, runs queued tasks and periodic jobs, until stopped.
+
+Queued tasks are ``django-tasks`` tasks in its database backend (``django-tasks-db``; DESIGN.md
+section 3, ADR 0007): a page queues the long work and returns at once, and any worker takes the
+task by a row lock (``SKIP LOCKED`` on PostgreSQL, an exclusive transaction on SQLite), so two
+workers never run the same task.
 
 Any number of workers may run at once (on one machine or many): the outbox lease keeps them off
 each other's messages. Periodic jobs are remembered per process, so with N workers a job runs up
@@ -17,7 +22,12 @@ from dataclasses import dataclass
 from types import FrameType
 from typing import Any
 
-from django.db import close_old_connections, connection
+from django.db import OperationalError, close_old_connections, connection
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.management.commands.db_worker import Worker as TaskRunner
+from django_tasks_db.models import DBTaskResult
+from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
 from safeguard.core import outbox
 
@@ -100,6 +110,47 @@ def _drain(*, worker_id: str, batch: int, lease_seconds: float, stop: threading.
     return tried
 
 
+def run_queued_tasks(
+    *, worker_id: str, stop: threading.Event | None = None, limit: int | None = None
+) -> int:
+    """Run queued tasks one at a time until none is ready (or ``stop``, or ``limit``).
+
+    Each task is claimed in its own short transaction, then run outside it: the task's own
+    transactions and its progress writes are its business. A task that raises is recorded as
+    failed by django-tasks and does not stop the worker.
+    """
+    backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
+    if not isinstance(backend, DatabaseBackend):
+        return 0  # tasks run where they were queued (the immediate backend): nothing to take
+    runner = TaskRunner(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name=DEFAULT_TASK_BACKEND_ALIAS,
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=worker_id[:64],
+        excluded_queue_names=[],
+    )
+    ran = 0
+    while (stop is None or not stop.is_set()) and (limit is None or ran < limit):
+        ready = DBTaskResult.objects.ready().filter(backend_name=DEFAULT_TASK_BACKEND_ALIAS)
+        try:
+            with exclusive_transaction(ready.db):
+                claimed = ready.get_locked()
+                if claimed is not None:
+                    claimed.claim(worker_id[:64])
+        except OperationalError as error:
+            if is_locked_database_exception(error):
+                break  # another worker holds the queue: look again at the next poll
+            raise
+        if claimed is None:
+            break
+        runner.run_task(claimed)
+        ran += 1
+    return ran
+
+
 def run(
     *,
     worker_id: str,
@@ -109,7 +160,8 @@ def run(
     batch: int = 10,
     lease_seconds: float = outbox.LEASE_SECONDS,
 ) -> None:
-    """Deliver and run jobs every ``poll_seconds`` until SIGTERM/SIGINT or ``stop_event``.
+    """Deliver, run queued tasks and periodic jobs every ``poll_seconds`` until SIGTERM/SIGINT
+    or ``stop_event``.
 
     A signal lets the message in hand finish (its attempt is recorded) and then stops; a
     message not yet claimed stays queued for the next worker. ``once`` drains what is due now,
@@ -130,6 +182,12 @@ def run(
         while not stop.is_set():
             _refresh_connections()
             _drain(worker_id=worker_id, batch=batch, lease_seconds=lease_seconds, stop=stop)
+            if not stop.is_set():
+                try:
+                    run_queued_tasks(worker_id=worker_id, stop=stop)
+                except Exception as exc:  # e.g. the database restarting: try at the next poll
+                    logger.error("queued tasks failed: %s", type(exc).__name__)
+                    _refresh_connections()
             if not stop.is_set():
                 run_due_jobs()
             if once:

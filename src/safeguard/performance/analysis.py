@@ -40,7 +40,7 @@ ASSURANCE_TAGS = {
     spc.Assurance.INCONSISTENT: "govuk-tag--grey",
 }
 CAUSE_LABELS = {
-    spc.SpecialCause.NONE: "None",
+    spc.SpecialCause.NONE: "No special cause",
     spc.SpecialCause.ABOVE_UPPER_LIMIT: "Above the upper limit",
     spc.SpecialCause.BELOW_LOWER_LIMIT: "Below the lower limit",
     spc.SpecialCause.RUN_INCREASING: "Run of 7 rising points",

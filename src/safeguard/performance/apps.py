@@ -7,12 +7,13 @@ class PerformanceConfig(AppConfig):
     verbose_name = "Performance"
 
     def ready(self) -> None:
-        from safeguard.core import navigation
+        from safeguard.core import navigation, work
         from safeguard.core.api.auth import register_scope
         from safeguard.core.demo import register_extension
         from safeguard.core.roles import Role, grant
+        from safeguard.core.selectors.deadlines import register_deadline_access
         from safeguard.core.worker import register_periodic
-        from safeguard.performance import policies, tasks
+        from safeguard.performance import policies, selectors, tasks
         from safeguard.performance.demo import add_demo_indicators
 
         for role in (
@@ -37,3 +38,5 @@ class PerformanceConfig(AppConfig):
         )
         register_periodic("performance_returns", tasks.returns_due_and_chase, 3600)
         register_extension("performance", add_demo_indicators)
+        register_deadline_access("performance", policies.deadline_access)
+        work.register("performance", "The scorecard", selectors.performance_work)

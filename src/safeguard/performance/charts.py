@@ -22,7 +22,7 @@ matplotlib.use("Agg")
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 
-from safeguard.performance import analysis, spc
+from safeguard.performance import analysis, rules, spc
 
 matplotlib.rcParams["svg.hashsalt"] = "safeguard"  # stable ids: the same data, the same SVG
 matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text: smaller and searchable
@@ -41,7 +41,12 @@ def data_uri(svg: str) -> str:
 
 
 def xmr_chart(
-    reading: analysis.Reading, *, title: str, target: Decimal | None, width: float = 8.0
+    reading: analysis.Reading,
+    *,
+    title: str,
+    target: Decimal | None,
+    width: float = 8.0,
+    unit: str = "",
 ) -> str | None:
     """The XmR chart as SVG text, or None when there are too few values for limits."""
     result = reading.result
@@ -52,13 +57,20 @@ def xmr_chart(
     FigureCanvasSVG(figure)
     axes = figure.add_subplot()
     values = [p.value for p in result.points]
-    axes.plot(xs, values, color="#505a5f", linewidth=1.2, zorder=2)
+    for run in runs(reading.starts, reading.gaps):  # a gap is a gap: no line across it
+        axes.plot(
+            xs[run.start : run.stop],
+            values[run.start : run.stop],
+            color="#505a5f",
+            linewidth=1.2,
+            zorder=2,
+        )
     for period in result.periods:
         span = xs[period.start : period.stop]
         for level, style in (
             (float(period.mean), "-"),
-            (float(period.upper_limit), "--"),
-            (float(period.lower_limit), "--"),
+            (rules.clip(float(period.upper_limit), unit), "--"),
+            (rules.clip(float(period.lower_limit), unit), "--"),
         ):
             axes.plot(span, [level] * len(span), style, color="#0b0c0c", linewidth=0.8, zorder=1)
     for point in result.points:
@@ -80,6 +92,20 @@ def xmr_chart(
     out = io.StringIO()
     figure.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
     return out.getvalue()
+
+
+def runs(starts: Sequence[date], gaps: Sequence[date]) -> list[slice]:
+    """The unbroken runs of ``starts``: a new run begins after each missing period."""
+    found: list[slice] = []
+    begin = 0
+    missing = sorted(gaps)
+    for index in range(1, len(starts)):
+        if any(starts[index - 1] < gap < starts[index] for gap in missing):
+            found.append(slice(begin, index))
+            begin = index
+    if starts:
+        found.append(slice(begin, len(starts)))
+    return found
 
 
 def describe(reading: analysis.Reading, *, title: str) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -104,8 +104,10 @@ _LA, _POLICE, _SECURE, _BU = (
     OrganisationKind.PARTNERSHIP,
 )
 _CP, _CLA = "child_protection", "children_looked_after"
-# Catalogue code -> census key: the indicators a census import of the demo computes.
-CENSUS_KEYS = {
+# Monthly catalogue code -> census key. A census gives a figure for the year to 31 March, so it
+# feeds an annual series of its own (``CENSUS_PLANS``, code ``<monthly code>-year``), never the
+# monthly one (issue 11: one frequency and one source per series).
+_CENSUS_OF_MONTHLY = {
     "cp-children": "cp_plans_at_end",
     "cp-rate": "cp_plans_rate",
     "cp-age-under-1": "cp_age_under_1",
@@ -413,6 +415,20 @@ def _values(plan: Plan, seed: int, count: int) -> list[Decimal]:
     return [_clean(v, plan.unit) for v in plan.shape(rng, count)]
 
 
+CENSUS_KEYS = {f"{code}-year": key for code, key in _CENSUS_OF_MONTHLY.items()}
+CENSUS_PLANS: tuple[Plan, ...] = tuple(
+    replace(
+        plan,
+        code=f"{plan.code}-year",
+        name=f"{plan.name} (census, year to 31 March)",
+        frequency="annual",
+        skip_latest=False,
+    )
+    for plan in PLANS
+    if plan.code in _CENSUS_OF_MONTHLY
+)
+
+
 def add_demo_indicators(*, seed: int, today: date | None = None) -> int:
     """Create the demo indicators with 36 months of values; returns how many were created.
 
@@ -425,7 +441,7 @@ def add_demo_indicators(*, seed: int, today: date | None = None) -> int:
         for offset in (20, 80):
             Meeting.objects.get_or_create(held_on=day + timedelta(days=offset))
         made: list[Indicator] = []
-        for plan in PLANS:
+        for plan in (*PLANS, *CENSUS_PLANS):
             if Indicator.objects.filter(code=plan.code).exists():
                 # a demo made before census imports: give it the record-level definitions
                 Indicator.objects.filter(code=plan.code, census_key="").update(

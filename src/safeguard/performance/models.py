@@ -92,6 +92,16 @@ class Indicator(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def fed_by_census(self) -> bool:
+        """Its values come from census imports only. A census figure is for the year to 31
+        March, so only an annual series is fed; an older catalogue's monthly indicator with a
+        definition keeps taking returns (one frequency and one source per series)."""
+        return bool(self.census_key) and self.frequency == Frequency.ANNUAL
+
+
+CENSUS_FED = Q(frequency="annual") & ~Q(census_key="")
+
 
 class ObservationSource(models.TextChoices):
     FORM = "form", "Return form"
@@ -128,6 +138,12 @@ class ComparatorKind(models.TextChoices):
     ENGLAND = "england", "England"
     STATISTICAL_NEIGHBOURS = "statistical_neighbours", "Statistical neighbours"
     REGION = "region", "Region"
+    # The annual report compares children on a plan for two years with this group's mean.
+    METROPOLITAN_BOROUGHS = "metropolitan_boroughs", "Metropolitan boroughs"
+
+
+# Shown for every indicator ("Not published" when missing); any other kind only when given.
+STANDARD_COMPARATORS = ("england", "statistical_neighbours", "region")
 
 
 class Comparator(models.Model):

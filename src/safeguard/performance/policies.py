@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from safeguard.core.policies import can
+from django.db.models import Q
 
+from safeguard.core.policies import can, can_see_all_deadlines
+
+RETURN_KIND, EXCEPTION_KIND = "return", "exception"  # the kinds of this module's deadlines
 VIEW = "performance.view"
 MANAGE = "performance.manage"
 SUBMIT_RETURN = "performance.submit_return"
@@ -44,3 +47,20 @@ def can_close(person: Any, exception: Any) -> bool:
 
 def can_import_records(person: Any) -> bool:
     return can(person, IMPORT_RECORDS)
+
+
+def deadline_access(person: Any) -> Q:
+    """Which scorecard deadlines a person sees on "What is due": those whose link opens for them.
+
+    A return clock links to the return form (the owner organisation's submitters, or the
+    Business Unit); an exception clock to the exception (any scorecard viewer), shown to those
+    who answer it (the owner organisation, the Business Unit) and to those who see every clock.
+    """
+    if can(person, MANAGE):
+        return Q()
+    visible = Q(pk__in=[])
+    if can(person, SUBMIT_RETURN):
+        visible |= Q(owner_organisation_id=person.organisation_id)
+    if can(person, VIEW) and can_see_all_deadlines(person):
+        visible |= Q(kind=EXCEPTION_KIND)
+    return visible

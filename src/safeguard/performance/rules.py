@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 COUNT, PERCENTAGE, RATE = "count", "percentage", "rate_per_10000"
+_PLAIN = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
 def value_problem(value: Decimal, unit: str) -> str | None:
@@ -33,6 +35,8 @@ def parse_value(text: str, unit: str) -> tuple[Decimal | None, str | None]:
         cleaned = cleaned[:-1].strip()
     if not cleaned:
         return None, "Enter a value"
+    if not _PLAIN.fullmatch(cleaned):  # no exponent (1e3), NaN or infinity: plain decimals only
+        return None, "Value must be a number, like 42 or 87.5"
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
@@ -59,3 +63,11 @@ def plain(value: float) -> str:
 def as_text(value: Decimal) -> str:
     """A value as plain digits for the audit trail: 80, not 8E+1 or 80.0000."""
     return format(value.normalize(), "f")
+
+
+def clip(limit: float, unit: str) -> float:
+    """A process limit as shown: a percentage's limits stay within 0 to 100 (a limit past them
+    is a statistical artefact, not a value the indicator could take)."""
+    if unit == PERCENTAGE:
+        return min(max(limit, 0.0), 100.0)
+    return limit

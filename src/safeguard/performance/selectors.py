@@ -12,17 +12,23 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
+from django.urls import reverse
 
 from safeguard.core.models import Person
 from safeguard.core.roles import roles_with
+from safeguard.core.work import WorkItem
 from safeguard.performance import analysis, periods, policies
 from safeguard.performance.models import (
+    CENSUS_FED,
     Comparator,
     Indicator,
     IndicatorException,
     Observation,
     RecordImport,
 )
+
+# The exceptions list filter the home page's count links to: awaiting explanation, mine.
+OPEN_AND_MINE = "state=open&mine=1"
 
 
 def reading_of(indicator: Indicator, observations: list[Observation]) -> analysis.Reading:
@@ -119,8 +125,12 @@ def indicator_row(*, actor: Any, pk: int) -> ScorecardRow | None:
 
 
 def submittable_indicators(*, actor: Any) -> QuerySet[Indicator]:
-    """The active indicators this person may make returns for."""
-    found = Indicator.objects.filter(active=True).select_related("owner_organisation")
+    """The active indicators this person may make returns for (not those the census feeds)."""
+    found = (
+        Indicator.objects.filter(active=True)
+        .exclude(CENSUS_FED)
+        .select_related("owner_organisation")
+    )
     if policies.can_manage(actor):
         return found
     if not policies.can(actor, policies.SUBMIT_RETURN):
@@ -173,11 +183,37 @@ def submitters(organisation_id: int) -> list[Person]:
     )
 
 
-def exceptions(*, actor: Any, open_only: bool = False) -> QuerySet[IndicatorException]:
+def exceptions(
+    *, actor: Any, open_only: bool = False, awaiting: bool = False, mine: bool = False
+) -> QuerySet[IndicatorException]:
+    """Every exception (aggregates: any scorecard viewer sees them); ``open_only`` keeps those
+    not closed, ``awaiting`` those awaiting an explanation, ``mine`` those of the person's
+    organisation."""
     if not policies.can_view(actor):
         return IndicatorException.objects.none()
     found = IndicatorException.objects.select_related("indicator", "owner_organisation")
-    return found.filter(closed_at__isnull=True) if open_only else found
+    if open_only:
+        found = found.filter(closed_at__isnull=True)
+    if awaiting:
+        found = found.filter(closed_at__isnull=True, explained_at__isnull=True)
+    if mine:
+        found = found.filter(owner_organisation_id=actor.organisation_id)
+    return found
+
+
+def performance_work(person: Any) -> list[WorkItem]:
+    """The home page's scorecard section: concerns the person's organisation is to explain,
+    counted by the same selector and filter as the list the count links to."""
+    if not policies.can(person, policies.SUBMIT_RETURN) or not policies.can_view(person):
+        return []
+    mine = exceptions(actor=person, awaiting=True, mine=True)
+    return [
+        WorkItem(
+            "Concerns raised on the scorecard for your organisation to explain",
+            mine.count(),
+            f"{reverse('performance:exceptions')}?{OPEN_AND_MINE}",
+        )
+    ]
 
 
 def exception_detail(*, actor: Any, pk: int) -> IndicatorException | None:
@@ -212,4 +248,4 @@ def census_fed_indicators(*, actor: Any) -> QuerySet[Indicator]:
     the capability to import)."""
     if not policies.can_import_records(actor):
         return Indicator.objects.none()
-    return Indicator.objects.filter(active=True).exclude(census_key="").order_by("theme", "name")
+    return Indicator.objects.filter(CENSUS_FED, active=True).order_by("theme", "name")

@@ -154,3 +154,19 @@ def test_missing_required_dates_and_ids_are_reported() -> None:
     )
     columns = sorted(p.column for p in refusal(data).problems)
     assert columns == ["CINreferralDate", "CPPstartDate", "LAchildID"]
+
+
+def test_a_problem_names_the_child_and_the_element_not_only_the_line() -> None:
+    """Issue 11 item 6: a CIN census is often one long line; say whose record is at fault."""
+    one_line = (
+        b"<Message><Header><CollectionDetails><Collection>CIN</Collection></CollectionDetails>"
+        b"</Header><Children><Child><ChildIdentifiers><LAchildID>SYN0042</LAchildID>"
+        b"</ChildIdentifiers><CINdetails><CINreferralDate>2024-05-01</CINreferralDate>"
+        b"<ChildProtectionPlans><CPPstartDate>20/05/2024</CPPstartDate></ChildProtectionPlans>"
+        b"</CINdetails></Child></Children></Message>"
+    )
+    with pytest.raises(CensusFileRefused) as refused:
+        cin_xml.parse(one_line)
+    (problem,) = refused.value.problems
+    assert (problem.child, problem.column) == ("SYN0042", "CPPstartDate")
+    assert "child SYN0042, CPPstartDate" in str(problem)

@@ -66,6 +66,20 @@ def test_refused_file_lists_its_problems_and_prints_nothing(tmp_path: Path) -> N
     assert not AuditEvent.objects.filter(record_type="performance.census").exists()
 
 
+def test_xml_nested_200000_deep_is_refused_not_a_crash(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.xml"
+    deep.write_bytes(
+        b"<Message><Header/><Children>"
+        + b"<a>" * 200_000
+        + b"</a>" * 200_000
+        + b"</Children></Message>"
+    )
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="nested more than"):
+        call_command("census", "indicators", "--cin", str(deep), "--year", "2025", stdout=out)
+    assert out.getvalue() == ""
+
+
 def test_missing_file_and_bad_arguments_are_named(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="--cin: no such file"):
         call_command("census", "indicators", "--cin", str(tmp_path / "none.xml"), "--year", "2025")

@@ -276,3 +276,45 @@ def test_empty_data_gives_zero_counts_and_no_percentages() -> None:
     assert result["cp_plans_at_end"].value == 0
     assert result["icpc_within_15_days"].value is None
     assert result["cla_health_assessments"].denominator == 0
+
+
+def test_children_on_a_plan_at_the_end_for_two_years_or_more() -> None:
+    """The annual report's "on a plan at 31 March for over two years", not plans ending."""
+    result = compute(
+        {
+            "cp_plans": [
+                plan("A", date(2024, 3, 31)),  # exactly 2 years at the end: counts
+                plan("B", date(2024, 4, 1)),  # a day short
+                plan("C", date(2020, 1, 1), date(2026, 3, 31)),  # ended on the last day: off
+                plan("D", date(2023, 1, 1), date(2025, 6, 1)),  # long, but ended in the year
+                plan("E", date(2025, 9, 1)),
+            ]
+        }
+    )
+    assert pair(result, "cp_on_plan_2_years_at_end") == (1, 3)
+    assert result["cp_on_plan_2_years_at_end"].value == 33.3
+    assert pair(result, "plans_lasting_2_years") == (2, 2)  # the other measure differs
+
+
+def test_re_referral_within_12_months_of_a_plan_ended_12_to_24_months_before() -> None:
+    def referral(child: str, day: date, episode: int = 2) -> dict[str, Any]:
+        return {"child_id": child, "episode": episode, "referral_date": day}
+
+    result = compute(
+        {
+            "cp_plans": [
+                plan("A", date(2023, 1, 1), date(2024, 4, 1)),  # first day of the cohort
+                plan("B", date(2023, 1, 1), date(2025, 3, 31)),  # last day of the cohort
+                plan("C", date(2023, 1, 1), date(2024, 3, 31)),  # too early
+                plan("D", date(2023, 1, 1), date(2025, 4, 1)),  # too late: not yet 12 months
+                plan("E", date(2023, 1, 1), date(2024, 10, 1)),
+            ],
+            "cin_episodes": [
+                referral("A", date(2025, 4, 1)),  # 12 months to the day: re-referred
+                referral("B", date(2026, 4, 1)),  # after the 12 months
+                referral("C", date(2024, 5, 1)),
+                referral("E", date(2024, 10, 1)),  # the day the plan ended: not "after"
+            ],
+        }
+    )
+    assert pair(result, "re_referred_after_plan") == (1, 3)

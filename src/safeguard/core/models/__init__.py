@@ -4,6 +4,7 @@ from safeguard.core.models.apikeys import ApiKey
 from safeguard.core.models.audit import AuditChainHead, AuditEvent
 from safeguard.core.models.deadlines import Deadline
 from safeguard.core.models.holidays import ExtraHoliday
+from safeguard.core.models.jobs import Job, JobState
 from safeguard.core.models.organisations import Group, Membership, Organisation
 from safeguard.core.models.outbox import OutboxAttempt, OutboxMessage
 from safeguard.core.models.people import Person, RoleAssignment
@@ -15,6 +16,8 @@ __all__ = [
     "Deadline",
     "ExtraHoliday",
     "Group",
+    "Job",
+    "JobState",
     "Membership",
     "Organisation",
     "OutboxAttempt",

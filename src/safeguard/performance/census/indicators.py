@@ -19,6 +19,12 @@ the figures behind a percentage. Definitions follow the DfE's published measures
   12 months before;
 - plans ending in the period that had lasted 2 years or more (to the day: a plan that ended on
   the second anniversary of its start counts);
+- children on a plan at the end who had been on it for 2 years or more (the DfE's "on a plan
+  at 31 March for two years or more"; a plan that started on the day two years before counts),
+  as a share of the children on a plan at the end;
+- re-referral after a plan ended: of the children whose plan ended 12 to 24 months before the
+  end (in the year before the period), those referred again within 12 months of that end (a
+  referral dated after it), so the 12 months are wholly seen by the end;
 - plans starting in the period that were a second or subsequent plan (an earlier plan in the
   data, or ``NumberOfPreviousCPP`` above 0);
 - children looked after at the end (SSDA903; short breaks, legal status V3 and V4, excluded as
@@ -103,6 +109,8 @@ def compute(
         reviews_on_time=one(_REVIEWS_ON_TIME),
         re_referrals=one(_RE_REFERRALS),
         long_plans=one(_LONG_PLANS),
+        on_plan_2_years=one(_ON_PLAN_2_YEARS),
+        re_referred_after_plan=one(_RE_REFERRED_AFTER_PLAN),
         repeat_plans=one(_REPEAT_PLANS),
         looked_after=one(_LOOKED_AFTER)[0],
         health=tuple(int(v or 0) for v in _row(con, _HEALTH, params)),  # type: ignore[arg-type]
@@ -120,6 +128,8 @@ class Counts:
     reviews_on_time: tuple[int, int]
     re_referrals: tuple[int, int]
     long_plans: tuple[int, int]
+    on_plan_2_years: tuple[int, int]
+    re_referred_after_plan: tuple[int, int]
     repeat_plans: tuple[int, int]
     looked_after: int
     health: tuple[int, int, int]  # health assessed, teeth checked, cohort
@@ -181,6 +191,20 @@ def assemble(counts: Counts, population: int | None) -> list[Indicator]:
     results.append(
         _share(
             "plans_lasting_2_years", "Plans ending that lasted 2 years or more", counts.long_plans
+        )
+    )
+    results.append(
+        _share(
+            "cp_on_plan_2_years_at_end",
+            "Children on a plan at the end for 2 years or more",
+            counts.on_plan_2_years,
+        )
+    )
+    results.append(
+        _share(
+            "re_referred_after_plan",
+            "Re-referred within 12 months of a plan ending (plans ended 12 to 24 months before)",
+            counts.re_referred_after_plan,
         )
     )
     results.append(
@@ -365,6 +389,26 @@ _RE_REFERRALS = """
 _LONG_PLANS = """
     SELECT count(*) FILTER (WHERE end_date >= start_date + INTERVAL 2 YEAR), count(*)
     FROM cp_plans WHERE end_date BETWEEN $start AND $end
+"""
+
+_ON_PLAN_2_YEARS = """
+    SELECT count(DISTINCT child_id) FILTER (WHERE start_date <= $end - INTERVAL 2 YEAR),
+           count(DISTINCT child_id)
+    FROM open_plans($end)
+"""
+
+_RE_REFERRED_AFTER_PLAN = """
+    WITH ended AS (
+        SELECT child_id, max(end_date) AS ended FROM cp_plans
+        WHERE end_date BETWEEN $start - INTERVAL 12 MONTH AND $end - INTERVAL 12 MONTH
+        GROUP BY child_id
+    )
+    SELECT count(*) FILTER (WHERE EXISTS (
+               SELECT 1 FROM cin_episodes c
+               WHERE c.child_id = ended.child_id AND c.referral_date > ended.ended
+                 AND c.referral_date <= ended.ended + INTERVAL 12 MONTH)),
+           count(*)
+    FROM ended
 """
 
 _REPEAT_PLANS = """

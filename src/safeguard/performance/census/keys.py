@@ -25,6 +25,16 @@ KEYS: dict[str, tuple[str, str, str]] = {
     "cp_reviews_on_time": ("Child protection plan reviews on time", CIN, PERCENTAGE),
     "re_referrals_12_months": ("Re-referrals within 12 months", CIN, PERCENTAGE),
     "plans_lasting_2_years": ("Plans ending that lasted 2 years or more", CIN, PERCENTAGE),
+    "cp_on_plan_2_years_at_end": (
+        "Children on a plan at 31 March for 2 years or more",
+        CIN,
+        PERCENTAGE,
+    ),
+    "re_referred_after_plan": (
+        "Re-referred within 12 months of a plan ending (plans ended 12 to 24 months before)",
+        CIN,
+        PERCENTAGE,
+    ),
     "second_or_subsequent_plans": ("Second or subsequent plans", CIN, PERCENTAGE),
     "cla_at_end": ("Children looked after", SSDA903, COUNT),
     "cla_rate": ("Children looked after per 10,000", SSDA903, RATE),

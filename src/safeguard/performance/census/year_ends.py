@@ -61,6 +61,8 @@ def compute_many(
     reviews = pairs(_REVIEWS_ON_TIME)
     re_referrals = pairs(_RE_REFERRALS)
     long_plans = pairs(_LONG_PLANS)
+    on_plan_2_years = pairs(_ON_PLAN_2_YEARS)
+    re_referred_after_plan = pairs(_RE_REFERRED_AFTER_PLAN)
     repeat_plans = pairs(_REPEAT_PLANS)
     looked_after = pairs(_LOOKED_AFTER)
     health = {
@@ -77,6 +79,8 @@ def compute_many(
                 reviews_on_time=reviews.get(end, zero),
                 re_referrals=re_referrals.get(end, zero),
                 long_plans=long_plans.get(end, zero),
+                on_plan_2_years=on_plan_2_years.get(end, zero),
+                re_referred_after_plan=re_referred_after_plan.get(end, zero),
                 repeat_plans=repeat_plans.get(end, zero),
                 looked_after=looked_after.get(end, zero)[0],
                 health=health.get(end, (0, 0, 0)),
@@ -205,6 +209,29 @@ _LONG_PLANS = """
            count(*) FILTER (WHERE end_date >= start_date + INTERVAL 2 YEAR), count(*)
     FROM cp_plans p JOIN period_ends e ON p.end_date BETWEEN e.start AND e.period_end
     GROUP BY e.period_end
+"""
+
+_ON_PLAN_2_YEARS = """
+    SELECT period_end,
+           count(DISTINCT child_id) FILTER (WHERE start_date <= period_end - INTERVAL 2 YEAR),
+           count(DISTINCT child_id)
+    FROM open_plans_at GROUP BY ALL
+"""
+
+_RE_REFERRED_AFTER_PLAN = """
+    WITH ended AS (
+        SELECT e.period_end, p.child_id, max(p.end_date) AS ended
+        FROM cp_plans p JOIN period_ends e
+          ON p.end_date BETWEEN e.start - INTERVAL 12 MONTH AND e.period_end - INTERVAL 12 MONTH
+        GROUP BY e.period_end, p.child_id
+    )
+    SELECT period_end,
+           count(*) FILTER (WHERE EXISTS (
+               SELECT 1 FROM cin_episodes c
+               WHERE c.child_id = ended.child_id AND c.referral_date > ended.ended
+                 AND c.referral_date <= ended.ended + INTERVAL 12 MONTH)),
+           count(*)
+    FROM ended GROUP BY period_end
 """
 
 _REPEAT_PLANS = """

@@ -1,7 +1,8 @@
 """CSV in and out for ``safeguard spc``: a ``date,value`` series in, one reading per point out.
 
-Reading is all or nothing: the first problem raises :class:`SpcInputError` naming the line and
-the column, and nothing is written. Values are parsed as ``Decimal`` so that the SPC engine
+Reading is all or nothing: a problem with the header raises :class:`SpcInputError` at once;
+otherwise every bad row is listed (line, column, reason), one per line of the message, like the
+other importers, and nothing is written. Values are parsed as ``Decimal`` so that the SPC engine
 compares them exactly as written. Rows may come in any date order: they are sorted by date
 (a partner's export is often newest first), and a date that appears twice is refused, since
 two readings for one period means the extract is wrong, not that one of them should win.
@@ -36,6 +37,7 @@ OUTPUT_COLUMNS = (
 )
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_PLAIN = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")  # what the README promises: no exponent
 _LARGEST_EXPONENT = 50  # beyond 1e50 a value is a broken extract, and exact sums get slow
 _PRINT = Context(prec=10)
 
@@ -73,17 +75,32 @@ def read_series(text: str) -> list[Reading]:
     date_at, value_at = names.index("date"), names.index("value")
 
     readings: list[Reading] = []
+    problems: list[str] = []
     seen: dict[date, int] = {}
     for line, row in rows[1:]:
         if len(row) != len(COLUMNS):
-            raise SpcInputError(f"line {line}: expected 2 fields (date,value), found {len(row)}")
-        when = _date(row[date_at].strip(), line)
-        if when in seen:
-            raise SpcInputError(
+            problems.append(f"line {line}: expected 2 fields (date,value), found {len(row)}")
+            continue
+        when = value = None
+        try:
+            when = _date(row[date_at].strip(), line)
+        except SpcInputError as problem:
+            problems.append(str(problem))
+        try:
+            value = _value(row[value_at].strip(), line)
+        except SpcInputError as problem:
+            problems.append(str(problem))
+        if when is not None and when in seen:
+            problems.append(
                 f"line {line}: date {when.isoformat()} appears twice (also on line {seen[when]})"
             )
-        seen[when] = line
-        readings.append(Reading(when, _value(row[value_at].strip(), line)))
+            continue
+        if when is not None:
+            seen[when] = line
+        if when is not None and value is not None:
+            readings.append(Reading(when, value))
+    if problems:
+        raise SpcInputError("\n".join(problems))
     if len(readings) < 2:
         raise SpcInputError(f"at least 2 rows are needed, found {len(readings)}")
     return sorted(readings, key=lambda reading: reading.when)
@@ -160,6 +177,8 @@ def parse_number(text: str) -> Decimal:
     number = Decimal(text)
     if not number.is_zero() and abs(number.adjusted()) > _LARGEST_EXPONENT:
         raise ValueError(f"{text!r} is out of range")
+    if not _PLAIN.fullmatch(text):
+        raise ValueError(f"{text!r} is not a plain decimal number: write it without an exponent")
     return number
 
 

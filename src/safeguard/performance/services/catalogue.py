@@ -16,7 +16,7 @@ from safeguard.core import audit
 from safeguard.core.models.audit import AuditAction
 from safeguard.performance import periods, policies, rules
 from safeguard.performance.census import keys
-from safeguard.performance.models import Comparator, Indicator, Meeting, Unit
+from safeguard.performance.models import Comparator, Frequency, Indicator, Meeting, Unit
 
 INDICATOR = "performance.indicator"
 COMPARATOR = "performance.comparator"
@@ -69,6 +69,13 @@ def _check(indicator: Indicator) -> None:
         errors["census_key"] = "Choose one of the record-level definitions"
     elif indicator.census_key and keys.unit_of(indicator.census_key) != indicator.unit:
         errors["census_key"] = "This record-level definition gives a value of another unit"
+    elif indicator.census_key and indicator.frequency != Frequency.ANNUAL:
+        # A census gives one figure for the year to 31 March: it never lands in a monthly or
+        # quarterly series (one frequency and one source per series).
+        errors["census_key"] = (
+            "A record-level definition gives a figure for the year to 31 March: "
+            "choose Annual (financial year) as the frequency"
+        )
     if indicator.limits_from is not None and not periods.is_period_start(
         indicator.limits_from, indicator.frequency
     ):

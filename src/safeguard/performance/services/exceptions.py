@@ -10,9 +10,10 @@ PMSG records its view and closes it.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
@@ -42,13 +43,39 @@ def _link(exception: IndicatorException) -> str:
         return f"/performance/exceptions/{exception.pk}"
 
 
+def _working_days_before(day: date, n: int) -> date:
+    """The n-th working day before ``day`` (``day`` itself never counts)."""
+    found = day
+    while n > 0:
+        found -= timedelta(days=1)
+        if holidays.is_working_day(found):
+            n -= 1
+    return found
+
+
 def explanation_due(now: datetime) -> tuple[datetime, str]:
-    """When the explanation is due, and the rule that says so."""
+    """When the explanation is due, and the rule that says so.
+
+    It is due at the end of the day ``settings.PMSG_PAPERS_WORKING_DAYS`` working days before
+    the next PMSG meeting, so that it can go in the meeting's papers; the meeting chosen is the
+    first whose due day leaves the owner at least ``NOTICE_WORKING_DAYS`` working days.
+    """
     today = london_date(now)
-    earliest = holidays.add_working_days(today, NOTICE_WORKING_DAYS)
+    papers = settings.PMSG_PAPERS_WORKING_DAYS
+    earliest = holidays.add_working_days(today, NOTICE_WORKING_DAYS + papers)
     meeting = Meeting.objects.filter(held_on__gte=earliest).order_by("held_on").first()
     if meeting is not None:
-        return start_of_day(meeting.held_on), f"Before the PMSG meeting on {meeting.held_on}"
+        due_on = _working_days_before(meeting.held_on, papers)
+        held = f"{meeting.held_on.day} {meeting.held_on:%B %Y}"
+        when = (
+            f"{papers} working day{'s' if papers != 1 else ''} before"
+            if papers
+            else "By the start of"
+        )
+        return (
+            end_of_day(due_on) if papers else start_of_day(meeting.held_on),
+            f"{when} the PMSG meeting on {held}, for its papers",
+        )
     due_on = holidays.add_working_days(today, DEFAULT_WORKING_DAYS)
     return end_of_day(due_on), f"{DEFAULT_WORKING_DAYS} working days (no PMSG meeting set)"
 

@@ -13,7 +13,12 @@ child's identifier or a file name (file names can carry identifying text).
 
 from __future__ import annotations
 
+import hashlib
+import os
+import secrets
+import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -24,16 +29,19 @@ import pyarrow as pa
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from safeguard.core import audit, holidays
 from safeguard.core.clock import HolidayDataExhausted, london_date
 from safeguard.core.models.audit import AuditAction
-from safeguard.performance import periods, policies
+from safeguard.core.services import jobs
+from safeguard.performance import periods, policies, rules
 from safeguard.performance.census import indicators, keys, store
 from safeguard.performance.importers.census import cin_xml, ssda903_csv, validators
 from safeguard.performance.importers.census.problems import CensusFileRefused, Problem
 from safeguard.performance.models import (
+    CENSUS_FED,
     Indicator,
     Observation,
     ObservationSource,
@@ -43,6 +51,13 @@ from safeguard.performance.models import (
 from safeguard.performance.services.returns import ImportRefused, ReturnRow, observations_import
 
 RECORD_IMPORT = "performance.record_import"
+IMPORT_JOB = "Census import"
+PROBLEM_HEADINGS = ("File", "Line", "Element or column", "Problem", "Child (LA child id)")
+Progress = Callable[..., None]
+
+
+def _no_progress(**_: object) -> None:
+    return None
 
 
 def census_folder() -> Path:
@@ -129,7 +144,7 @@ def _rows(
 ) -> tuple[list[ReturnRow], dict[int, date]]:
     """A row of values per catalogue indicator the import can feed; and its period."""
     by_key = {item.key: item for item in results}
-    targets = Indicator.objects.filter(active=True).exclude(census_key="").order_by("pk")
+    targets = Indicator.objects.filter(CENSUS_FED, active=True).order_by("pk")
     rows: list[ReturnRow] = []
     periods_of: dict[int, date] = {}
     end = indicators.year_end(year)
@@ -174,8 +189,12 @@ def records_import(
     ssda903: dict[str, bytes] | None = None,
     validate: bool = True,
     now: datetime | None = None,
+    progress: Progress = _no_progress,
 ) -> ImportResult:
-    """Import one upload whole, or raise ``RecordsRefused`` listing every problem."""
+    """Import one upload whole, or raise ``RecordsRefused`` listing every problem.
+
+    ``progress(stage=..., rows_read=..., problems=...)`` is told each step, for the job page.
+    """
     if not policies.can_import_records(actor):
         raise PermissionDenied
     moment = now or timezone.now()
@@ -184,7 +203,12 @@ def records_import(
         raise ValueError("an upload needs a CIN census file or an SSDA903 set")
     with tempfile.TemporaryDirectory(prefix="safeguard-census-") as tmp:
         workdir = Path(tmp)
+        progress(stage="Reading the files")
         tables, problems = _parse(cin, ssda903, workdir)
+        progress(
+            rows_read=sum(table.num_rows for table in tables.values()),
+            problems=[_cells(p) for p in problems],
+        )
         end = indicators.year_end(year)
         if end >= london_date(moment):
             problems.append(
@@ -194,11 +218,14 @@ def records_import(
             raise RecordsRefused(
                 problems, record_import_refused(actor, year, kinds, problems, moment)
             )
+        if validate:
+            progress(stage="Checking the files against the DfE's rules (the validators)")
         findings, note = (
             _validate(workdir=workdir, year=year, cin="cin" in kinds, ssda903="ssda903" in kinds)
             if validate
             else ([], "The DfE validators were not asked for.")
         )
+    progress(stage="Counting the indicators")
     con = store.attach(tables)
     try:
         results = indicators.compute(
@@ -213,6 +240,7 @@ def records_import(
         con.close()
     counts = {name: table.num_rows for name, table in sorted(tables.items())}
     rows: list[ReturnRow] = []
+    progress(stage="Storing the records and updating the scorecard")
     try:
         with transaction.atomic():
             record = RecordImport.objects.create(
@@ -299,3 +327,158 @@ def record_import_refused(
             detail="record-level DfE data refused; nothing imported",
         )
     return record
+
+
+def _cells(problem: Problem) -> tuple[str, str, str, str, str]:
+    line = "" if problem.line is None else str(problem.line)
+    return (problem.file, line, problem.column, problem.reason, problem.child or "")
+
+
+def uploads_folder() -> Path:
+    return Path(settings.VAR_DIR) / "uploads"
+
+
+def upload_fingerprint(
+    *,
+    year: int,
+    population: int | None,
+    validate: bool,
+    cin: bytes | None,
+    ssda903: dict[str, bytes] | None,
+) -> str:
+    """The same files for the same year (and population, and validation) hash the same."""
+    digest = hashlib.sha256(f"{year}|{population}|{validate}".encode())
+    if cin is not None:
+        digest.update(b"cin" + hashlib.sha256(cin).digest())
+    for name, data in sorted((ssda903 or {}).items()):
+        digest.update(name.encode() + hashlib.sha256(data).digest())
+    return digest.hexdigest()
+
+
+def upload_keep(*, cin: bytes | None, ssda903: dict[str, bytes] | None) -> Path:
+    """Put the upload where the worker reads it: a fresh folder only this account can read."""
+    folder = uploads_folder() / secrets.token_hex(16)
+    folder.mkdir(parents=True, mode=0o700)
+    os.chmod(folder.parent, 0o700)
+
+    def write(path: Path, data: bytes) -> None:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(data)
+
+    if cin is not None:
+        write(folder / "cin.xml", cin)
+    if ssda903 is not None:
+        (folder / "ssda903").mkdir(mode=0o700)
+        for name, data in ssda903.items():
+            write(folder / "ssda903" / name, data)
+    return folder
+
+
+def _read_kept(folder: Path) -> tuple[bytes | None, dict[str, bytes] | None]:
+    cin_path = folder / "cin.xml"
+    cin = cin_path.read_bytes() if cin_path.is_file() else None
+    set_folder = folder / "ssda903"
+    ssda903 = (
+        {path.name: path.read_bytes() for path in sorted(set_folder.iterdir())}
+        if set_folder.is_dir()
+        else None
+    )
+    return cin, ssda903
+
+
+def _result(result: ImportResult) -> dict[str, Any]:
+    """What the job page shows when the import is done, as JSON."""
+    return {
+        "record": {
+            "pk": result.record.pk,
+            "indicators_updated": result.record.indicators_updated,
+            "year": result.record.year,
+        },
+        "changes": [
+            {
+                "indicator_pk": c.indicator.pk,
+                "indicator_name": c.indicator.name,
+                "period": periods.label(c.period_start, c.indicator.frequency),
+                "before": rules.display(c.before, c.indicator.unit),
+                "after": rules.display(c.after, c.indicator.unit),
+            }
+            for c in result.changes
+        ],
+        "findings": [
+            {
+                "source": f.source,
+                "rule": f.rule,
+                "kind": f.kind,
+                "child_id": f.child_id or "",
+                "table": f.table or "",
+                "column": f.column or "",
+                "message": f.message,
+            }
+            for f in result.findings
+        ],
+        "validators_note": result.validators_note,
+    }
+
+
+def records_import_job(
+    *, job_id: int, year: int, population: int | None, validate: bool, folder: str
+) -> None:
+    """The background half of an upload: import the kept files and report on the job page.
+
+    Idempotent: a job already taken is left alone. The kept files are deleted whatever happens.
+    """
+    job = jobs.job_claim(job_id)
+    if job is None:
+        return
+    kept = Path(folder)
+    back = reverse("performance:records")
+    with jobs.reporting_failure(job_id):
+        try:
+            if kept.parent != uploads_folder() or not kept.is_dir():
+                jobs.job_failed(
+                    job_id,
+                    failure="The uploaded files are no longer on the server: upload them again.",
+                    result_url=back,
+                    result_label="Upload again",
+                )
+                return
+            cin, ssda903 = _read_kept(kept)
+            try:
+                result = records_import(
+                    actor=job.started_by,
+                    year=year,
+                    population=population,
+                    cin=cin,
+                    ssda903=ssda903,
+                    validate=validate,
+                    progress=lambda **step: jobs.job_progress(job_id, **step),
+                )
+            except PermissionDenied:
+                jobs.job_failed(
+                    job_id,
+                    failure="The person who started the import may no longer import census "
+                    "data, so nothing was imported.",
+                )
+                return
+            except RecordsRefused as refused:
+                count = len(refused.problems)
+                jobs.job_failed(
+                    job_id,
+                    failure=f"The upload was not imported: {count} problem"
+                    f"{'s' if count != 1 else ''}, listed below. Nothing was changed.",
+                    problem_headings=PROBLEM_HEADINGS,
+                    problems=[_cells(p) for p in refused.problems],
+                    result_url=back,
+                    result_label="Back to census imports",
+                )
+                return
+        finally:
+            shutil.rmtree(kept, ignore_errors=True)
+        jobs.job_succeeded(
+            job_id,
+            result=_result(result),
+            result_template="performance/records_result.html",
+            result_url=back,
+            result_label="See every census import and the indicators they feed",
+        )

@@ -28,7 +28,7 @@ from safeguard.core.models.audit import AuditAction
 from safeguard.core.outbox import message_enqueue
 from safeguard.core.services.deadlines import deadline_meet, deadline_open_working_days
 from safeguard.performance import periods, policies, rules
-from safeguard.performance.models import Indicator, Observation, ObservationSource
+from safeguard.performance.models import CENSUS_FED, Indicator, Observation, ObservationSource
 from safeguard.performance.selectors import submitters
 from safeguard.performance.services import exceptions
 
@@ -156,6 +156,8 @@ def observation_submit(
         raise PermissionDenied
     errors: dict[str, str] = {}
     moment = now or timezone.now()
+    if indicator.fed_by_census:
+        raise ValidationError({"indicator": COMPUTED_FROM_RECORDS})
     if not periods.is_period_start(period_start, indicator.frequency):
         errors["period"] = "Choose the start of one of the indicator's periods"
     elif problem := _period_problem(period_start, indicator.frequency, london_date(moment)):
@@ -182,8 +184,17 @@ def observation_submit(
     return observation
 
 
+COMPUTED_FROM_RECORDS = (
+    "This indicator is computed from the census import, not submitted as a return"
+)
+
+
 def _validate_rows(
-    *, may_submit: Callable[[int], bool], rows: list[ReturnRow], today: date
+    *,
+    may_submit: Callable[[int], bool],
+    rows: list[ReturnRow],
+    today: date,
+    from_records: bool = False,
 ) -> tuple[list[tuple[Indicator, date, Decimal, str]], list[RowError]]:
     codes = {row.indicator.strip() for row in rows}
     indicators = {i.code: i for i in Indicator.objects.filter(code__in=codes)}
@@ -195,6 +206,18 @@ def _validate_rows(
         indicator = indicators.get(row.indicator.strip())
         if indicator is None or not indicator.active:
             errors.append(RowError(row.line, "indicator", "No active indicator has this code"))
+            continue
+        if indicator.fed_by_census != from_records:
+            # One source per series: a census figure never mixes with submitted returns.
+            errors.append(
+                RowError(
+                    row.line,
+                    "indicator",
+                    COMPUTED_FROM_RECORDS
+                    if indicator.fed_by_census
+                    else "This indicator is not computed from the census",
+                )
+            )
             continue
         if not may_submit(indicator.owner_organisation_id):
             errors.append(
@@ -250,7 +273,12 @@ def observations_import(
             return api_key.organisation_id == owner_organisation_id
         return policies.can_submit_for(actor, owner_organisation_id)
 
-    good, errors = _validate_rows(may_submit=may_submit, rows=rows, today=london_date(moment))
+    good, errors = _validate_rows(
+        may_submit=may_submit,
+        rows=rows,
+        today=london_date(moment),
+        from_records=source == ObservationSource.RECORDS,
+    )
     if errors:
         raise ImportRefused(errors)
     with transaction.atomic():
@@ -277,7 +305,8 @@ def returns_open_due(*, now: datetime) -> int:
     without a value. Idempotent: an open clock is left as it is."""
     today = london_date(now)
     opened = 0
-    for indicator in Indicator.objects.filter(active=True).select_related("owner_organisation"):
+    submitted = Indicator.objects.filter(active=True).exclude(CENSUS_FED)  # census-fed: no return
+    for indicator in submitted.select_related("owner_organisation"):
         start = periods.latest_ended(today, indicator.frequency)
         if Observation.objects.filter(indicator=indicator, period_start=start).exists():
             continue

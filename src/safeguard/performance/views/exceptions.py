@@ -18,8 +18,16 @@ from safeguard.performance.services.exceptions import exception_close, exception
 
 @capability_required(policies.VIEW)
 def exceptions(request: HttpRequest) -> HttpResponse:
-    found = selectors.exceptions(actor=request.user)
-    return render(request, "performance/exceptions.html", {"exceptions": found})
+    """Every exception; ``?state=open&mine=1`` (the home page's link) those awaiting an
+    explanation from the person's organisation."""
+    awaiting = request.GET.get("state") == "open"
+    mine = request.GET.get("mine") == "1"
+    found = selectors.exceptions(actor=request.user, awaiting=awaiting, mine=mine)
+    return render(
+        request,
+        "performance/exceptions.html",
+        {"exceptions": found, "filtered": awaiting or mine, "awaiting": awaiting, "mine": mine},
+    )
 
 
 def _found(request: HttpRequest, pk: int) -> IndicatorException:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from safeguard.performance import analysis, charts, periods, rules, spc
-from safeguard.performance.models import ComparatorKind
+from safeguard.performance import analysis, charts, icons, periods, rules, spc
+from safeguard.performance.models import STANDARD_COMPARATORS, ComparatorKind
 from safeguard.performance.selectors import ScorecardRow
 
 
@@ -22,6 +22,8 @@ class Line:
     why: str
     assurance: str
     assurance_tag: str
+    variation_icon: str
+    assurance_icon: str
     sparkline: str
     sparkline_alt: str
     target: str
@@ -36,6 +38,8 @@ def line(row: ScorecardRow) -> Line:
     comparators = []
     for kind in ComparatorKind:
         found = row.comparators.get(kind.value)
+        if found is None and kind.value not in STANDARD_COMPARATORS:
+            continue
         comparators.append(
             {
                 "label": kind.label,
@@ -63,7 +67,25 @@ def line(row: ScorecardRow) -> Line:
         sparkline_alt=alt,
         target=rules.display(indicator.target, indicator.unit)
         if indicator.target is not None
-        else "None",
+        else "No target",
+        variation_icon=_variation_icon(reading),
+        assurance_icon=icons.assurance_icon(
+            assurance.value, label=analysis.ASSURANCE_LABELS[assurance]
+        )
+        if assurance
+        else "",
+    )
+
+
+def _variation_icon(reading: analysis.Reading) -> str:
+    """The Making Data Count variation icon of the latest point, which way it went."""
+    point = reading.latest
+    if point is None:
+        return ""
+    return icons.variation_icon(
+        point.variation.value,
+        high=point.special_cause in spc.HIGH_CAUSES,
+        label=analysis.VARIATION_LABELS[point.variation],
     )
 
 
@@ -87,8 +109,12 @@ def series_table(row: ScorecardRow) -> list[dict[str, Any]]:
                 "period": periods.label(observation.period_start, indicator.frequency),
                 "value": rules.display(observation.value, indicator.unit),
                 "mean": rules.plain(point.mean) if point else "",
-                "lower": rules.plain(point.lower_limit) if point else "",
-                "upper": rules.plain(point.upper_limit) if point else "",
+                "lower": rules.plain(rules.clip(point.lower_limit, indicator.unit))
+                if point
+                else "",
+                "upper": rules.plain(rules.clip(point.upper_limit, indicator.unit))
+                if point
+                else "",
                 "cause": analysis.CAUSE_LABELS[point.special_cause] if point else "",
                 "variation": analysis.VARIATION_LABELS[point.variation] if point else "",
                 "narrative": observation.narrative,

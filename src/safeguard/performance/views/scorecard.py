@@ -56,7 +56,9 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if row is None:
         raise Http404
     indicator = row.indicator
-    svg = charts.xmr_chart(row.reading, title=indicator.name, target=indicator.target)
+    svg = charts.xmr_chart(
+        row.reading, title=indicator.name, target=indicator.target, unit=indicator.unit
+    )
     line = presenting.line(row)
     return render(
         request,

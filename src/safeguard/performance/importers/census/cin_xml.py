@@ -36,14 +36,32 @@ from safeguard.performance.census.schema import CIN_TABLES, to_arrow
 from safeguard.performance.importers.census.problems import CensusFileRefused, Problem
 
 MAX_BYTES = 512 * 1024 * 1024  # a national-scale file is well under this
+# The DfE layout is 7 elements deep (Message/Children/Child/CINdetails/ChildProtectionPlans/
+# Reviews/CPPreviewDate); a hostile file nested 200,000 deep would exhaust Python's stack when
+# the tree is walked, so nesting past this is refused while parsing, before any walk.
+MAX_DEPTH = 32
+
+
+class _TooDeep(Exception):
+    pass
 
 
 class _LineNumberingParser(DefusedXMLParser):
-    """Record each element's line so a refused value can say where it is."""
+    """Record each element's line so a refused value can say where it is; refuse deep nesting."""
+
+    _depth = 0
 
     def _start(self, tag: str, attr_list: Any) -> ET.Element:  # type: ignore[override]
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise _TooDeep
         element: ET.Element = super()._start(tag, attr_list)  # type: ignore[misc]
         element.set("__line__", str(self.parser.CurrentLineNumber))  # type: ignore[attr-defined]
+        return element
+
+    def _end(self, tag: str) -> ET.Element:  # type: ignore[override]
+        self._depth -= 1
+        element: ET.Element = super()._end(tag)  # type: ignore[misc]
         return element
 
 
@@ -51,10 +69,11 @@ class _LineNumberingParser(DefusedXMLParser):
 class _Reader:
     file: str
     problems: list[Problem] = field(default_factory=list)
+    child: str | None = None  # the LA child id of the record being read
 
     def problem(self, element: ET.Element | None, column: str, reason: str) -> None:
         line = int(element.get("__line__", "0")) if element is not None else None
-        self.problems.append(Problem(self.file, line or None, column, reason))
+        self.problems.append(Problem(self.file, line or None, column, reason, self.child))
 
     def text(self, parent: ET.Element | None, tag: str) -> str | None:
         if parent is None:
@@ -136,6 +155,19 @@ def _parse_tree(data: bytes, file: str) -> ET.Element:
                 )
             ]
         ) from None
+    except _TooDeep:
+        line = parser.parser.CurrentLineNumber  # type: ignore[attr-defined]
+        raise CensusFileRefused(
+            [
+                Problem(
+                    file,
+                    line,
+                    "XML",
+                    f"refused for safety: elements are nested more than {MAX_DEPTH} deep; "
+                    "a CIN census file never is",
+                )
+            ]
+        ) from None
     except ET.ParseError as broken:
         line = broken.position[0] if broken.position else None
         raise CensusFileRefused(
@@ -178,7 +210,9 @@ def parse(source: Path | bytes, *, name: str | None = None) -> dict[str, pa.Tabl
         }
     )
     for child in children.findall("Child"):
+        reader.child = None
         _read_child(reader, child, rows)
+    reader.child = None
     if reader.problems:
         raise CensusFileRefused(reader.problems)
     return {table: to_arrow(table, table_rows) for table, table_rows in rows.items()}
@@ -192,6 +226,7 @@ def _read_child(r: _Reader, child: ET.Element, rows: dict[str, list[dict[str, An
             ids if ids is not None else child, "LAchildID", "is missing; every child needs one"
         )
         return
+    r.child = child_id
     rows["children"].append(
         {
             "child_id": child_id,

@@ -7,13 +7,19 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Problem:
+    """``child`` is the LA child id of the record at fault (a CIN census file is often one long
+    line, so the line alone does not say where); the LA's own id, shown only to its data team."""
+
     file: str
     line: int | None
     column: str
     reason: str
+    child: str | None = None
 
     def __str__(self) -> str:
         where = f"{self.file}, line {self.line}" if self.line else self.file
+        if self.child:
+            where = f"{where}, child {self.child}"
         return f"{where}, {self.column}: {self.reason}"
 
 
