@@ -38,6 +38,11 @@ def pages(Route: Any, _pk: Any) -> dict[str, Any]:
         "encompass:unmatched_child": Route(
             Cap.MANAGE_UNMATCHED, kwargs=_pk("encompass_unmatched_child")
         ),
+        # Re-routing a misrouted child is the LA coordinator's (the only holder of the
+        # capability): any child the police have not withdrawn.
+        "encompass:child_reroute": Route(
+            Cap.MANAGE_UNMATCHED, kwargs=_pk("encompass_unmatched_child")
+        ),
         "encompass:oversight": Route(Cap.VIEW_OVERSIGHT),
         "encompass:calendar": Route(Cap.MANAGE_CALENDARS),
         "encompass:neighbours": Route(Cap.MANAGE_NEIGHBOURS),

@@ -120,10 +120,13 @@ def incident_send(request: HttpRequest, payload: IncidentIn) -> Status[dict[str,
 
 class NotificationStatus(Schema):
     school_urn: str
-    told_at: datetime
+    told_at: datetime | None = Field(
+        None, description="When the message to the school was delivered; null while queued"
+    )
     due_before: datetime = Field(..., description="The start of the next school day")
     acknowledged: bool
     escalated: bool
+    withdrawn: bool = Field(False, description="Withdrawn: the school was told to disregard it")
 
 
 class ChildStatus(Schema):
@@ -166,10 +169,11 @@ def _status(incident: Any) -> dict[str, Any]:
                 "notifications": [
                     {
                         "school_urn": n.school.urn,
-                        "told_at": n.created_at,
+                        "told_at": n.told_at,
                         "due_before": n.school_due_at,
                         "acknowledged": n.acknowledged_at is not None,
                         "escalated": n.escalated_at is not None,
+                        "withdrawn": n.withdrawn_at is not None,
                     }
                     for n in child.notifications.all()
                 ],

@@ -13,7 +13,7 @@ class EncompassConfig(AppConfig):
         from safeguard.core.worker import register_periodic
         from safeguard.encompass.demo import add_demo_encompass
         from safeguard.encompass.policies import GRANTS, Cap
-        from safeguard.encompass.tasks import run_clocks, run_forwards
+        from safeguard.encompass.tasks import run_clocks, run_forwards, run_told
 
         # The e-mailed link to a forwarded notification opens it without signing in.
         register_secret_link_reason("encompass_forward")
@@ -41,4 +41,5 @@ class EncompassConfig(AppConfig):
         )
         register_periodic("encompass_clocks", run_clocks, 300)
         register_periodic("encompass_forwards", run_forwards, 60)
+        register_periodic("encompass_told", run_told, 60)
         demo.register_extension("encompass", add_demo_encompass)

@@ -197,6 +197,9 @@ class IncidentChild(models.Model):
     la_outcome_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Why a person matched or re-routed the child against what the records say (for example a
+    # date of birth that differs from the roll's): kept for whoever checks the decision later.
+    match_reason = models.TextField("reason given", blank=True, default="")
 
     class Meta:
         ordering = ["incident", "pk"]
@@ -247,6 +250,12 @@ class Notification(models.Model):
     escalate_at = models.DateTimeField()
     escalated_at = models.DateTimeField(null=True, blank=True)
     school_reminded_at = models.DateTimeField(null=True, blank=True)
+    # When the first message to the school's key adults was delivered (the outbox's "sent"),
+    # not when it was queued: "told" means told.
+    told_at = models.DateTimeField(null=True, blank=True)
+    # The police withdrew the child, or the LA sent the child to another school: the clocks
+    # stop and the school is told it was withdrawn (no details).
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["school_due_at", "pk"]
@@ -281,6 +290,10 @@ class Neighbour(models.Model):
     api_base_url = models.URLField("API base URL", max_length=300, blank=True, default="")
     api_key_sealed = models.TextField(blank=True, default="")
     contact_email = models.EmailField("secure contact e-mail", blank=True, default="")
+    # The e-mail route's access code goes here, apart from the link, so that one mailbox is not
+    # enough to read a child's notification. Empty: the code goes to our LA coordinators, who
+    # give it to the neighbour by telephone.
+    code_email = models.EmailField("access code e-mail", blank=True, default="")
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -306,6 +319,7 @@ class ForwardState(models.TextChoices):
     SENT = "sent", "Sent, waiting for the neighbour"
     ACKNOWLEDGED = "acknowledged", "Acknowledged by the neighbour"
     FAILED = "failed", "Failed"
+    WITHDRAWN = "withdrawn", "Withdrawn: sent to a school here instead"
 
 
 class ForwardReason(models.TextChoices):
@@ -347,6 +361,9 @@ class Forward(models.Model):
     link_nonce = models.CharField(max_length=64, blank=True, default="")
     link_expires_at = models.DateTimeField(null=True, blank=True)
     link_revoked_at = models.DateTimeField(null=True, blank=True)
+    # The access code sent apart from the link (a keyed hash of it) and the wrong tries so far.
+    link_code_hash = models.CharField(max_length=128, blank=True, default="")
+    link_code_tries = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

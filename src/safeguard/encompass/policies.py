@@ -130,6 +130,12 @@ def forwards_visible(person: Any, rows: QuerySet[Forward]) -> QuerySet[Forward]:
     return rows.none()
 
 
+def may_reroute(person: Any) -> bool:
+    """Sending a misrouted or forwarded child to the right local school is the LA
+    coordinator's."""
+    return can(person, Cap.MANAGE_UNMATCHED) and is_coordinator(person)
+
+
 def may_act_on_forward(person: Any) -> bool:
     """Retrying a failed forward or revoking its link is the LA coordinator's."""
     return can(person, Cap.VIEW_FORWARDS) and is_coordinator(person)

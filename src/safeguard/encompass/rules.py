@@ -132,7 +132,7 @@ def _aware(moment: datetime) -> datetime:
     return moment
 
 
-def _when(moment: datetime) -> str:
+def when(moment: datetime) -> str:
     local = moment.astimezone(LONDON)
     return f"{local:%H:%M} on {local:%a} {local.day} {local:%b %Y}"
 
@@ -149,11 +149,11 @@ def notification_plan(
     school_due = notification_due(incident_at, calendar)
     morning = calendar.next_morning(incident_at)
     school_step = Step(
-        Recipient.SCHOOL, school_due, f"start of the next school day ({_when(school_due)})"
+        Recipient.SCHOOL, school_due, f"start of the next school day ({when(school_due)})"
     )
     if school_due <= morning:
         return Plan((school_step,), school_due, out_of_school_time=False)
-    first_rule = f"weekend or holiday: by the next morning ({_when(morning)})"
+    first_rule = f"weekend or holiday: by the next morning ({when(morning)})"
     if has_on_duty_key_adult:
         steps: tuple[Step, ...] = (Step(Recipient.ON_DUTY_KEY_ADULT, morning, first_rule),)
     else:

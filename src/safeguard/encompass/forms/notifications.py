@@ -62,3 +62,20 @@ class OutcomeForm(forms.Form):
         if data.get("outcome") == LaOutcome.FOUND_ON_ROLL and not data.get("upn"):
             self.add_error("upn", "Enter the UPN of the pupil the child was found as")
         return data
+
+
+class RerouteForm(forms.Form):
+    school_urn = forms.CharField(
+        label="URN of the school the child attends",
+        help_text="Six digits, from the register of schools. It must be a school of this "
+        "partnership.",
+        max_length=6,
+        error_messages={"required": "Enter the URN of the school the child attends"},
+    )
+    reason = forms.CharField(
+        label="Why is the child sent to this school?",
+        help_text="For example, the school confirmed the child is on its roll.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        error_messages={"required": "Enter why the child is sent to this school"},
+    )

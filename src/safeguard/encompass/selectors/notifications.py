@@ -16,23 +16,29 @@ from safeguard.core.models import Organisation, Person
 from safeguard.core.roles import Role
 from safeguard.encompass import policies
 from safeguard.encompass.models import Notification
-from safeguard.encompass.selectors.incidents import children_viewed
+from safeguard.encompass.selectors.incidents import children_viewed, refused
+
+RECORD_TYPE = "encompass.notification"
 
 
 def notifications_for(actor: Any, *, open_only: bool = False) -> QuerySet[Notification]:
     rows = policies.notifications_visible(actor, Notification.objects.all())
     if open_only:
-        rows = rows.filter(acknowledged_at__isnull=True)
+        rows = rows.filter(acknowledged_at__isnull=True, withdrawn_at__isnull=True)
     return rows.select_related("school", "child__incident").order_by("school_due_at", "pk")
 
 
 def notification_get(actor: Any, pk: int) -> Notification:
+    """One notification, audited as read. A withdrawn one shows nothing of the child, so no
+    read of the child is recorded; one the actor may not open is a 404 with a refusal row."""
     found = notifications_for(actor).select_related("child__pupil", "acknowledged_by")
     notification = found.filter(pk=pk).first()
     if notification is None:
+        refused(actor, RECORD_TYPE, pk)
         raise Http404
-    audit.record_view(actor=actor, record_type="encompass.notification", record_id=pk)
-    children_viewed(actor, [notification.child])
+    audit.record_view(actor=actor, record_type=RECORD_TYPE, record_id=pk)
+    if notification.withdrawn_at is None:
+        children_viewed(actor, [notification.child])
     return notification
 
 

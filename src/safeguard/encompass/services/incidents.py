@@ -29,6 +29,7 @@ from safeguard.encompass.models import (
     MatchState,
     Presence,
 )
+from safeguard.encompass.services import routing
 
 RECORD_TYPE = "encompass.incident"
 # A police clock a little ahead of ours is not an incident "in the future".
@@ -184,7 +185,7 @@ def _store(*, actor: Any, force: Organisation, data: IncidentData) -> tuple[Inci
             )
             for a in data.adults
         )
-        _store_children(incident, data.children)
+        _store_children(incident, data.children, actor=actor)
         audit.record(
             action=AuditAction.CREATE if created else AuditAction.UPDATE,
             record_type=RECORD_TYPE,
@@ -195,7 +196,7 @@ def _store(*, actor: Any, force: Organisation, data: IncidentData) -> tuple[Inci
     return incident, created
 
 
-def _store_children(incident: Incident, children: tuple[ChildData, ...]) -> None:
+def _store_children(incident: Incident, children: tuple[ChildData, ...], *, actor: Any) -> None:
     existing = {c.ref: c for c in incident.children.all()}
     for child in children:
         values = _child_values(child)
@@ -216,6 +217,8 @@ def _store_children(incident: Incident, children: tuple[ChildData, ...]) -> None
         if not gone.withdrawn:
             gone.withdrawn = True
             gone.save(update_fields=["withdrawn"])
+            # The school is told it was withdrawn, its clocks stop, nothing escalates.
+            routing.child_withdrawn(child=gone, actor=actor)
 
 
 def _state(incident: Incident) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from safeguard.encompass import policies
 from safeguard.encompass.forms.notifications import (
     AcknowledgeForm,
     OutcomeForm,
+    RerouteForm,
     ReviewForm,
     UploadForm,
 )
@@ -26,7 +27,7 @@ from safeguard.encompass.policies import Cap
 from safeguard.encompass.selectors import incidents as incident_selectors
 from safeguard.encompass.selectors import notifications as notification_selectors
 from safeguard.encompass.services import notifications as notification_services
-from safeguard.encompass.services import review
+from safeguard.encompass.services import review, routing
 
 PAGE_SIZE = 50
 
@@ -109,10 +110,12 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @capability_required(Cap.VIEW_NOTIFICATIONS)
 def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
     notification = notification_selectors.notification_get(request.user, pk)
+    notification_services.notification_viewed(actor=request.user, notification=notification)
     may_acknowledge = policies.may_acknowledge(request.user, notification)
+    withdrawn = notification.withdrawn_at is not None
     form = AcknowledgeForm(request.POST or None)
     if request.method == "POST":
-        if not may_acknowledge:
+        if not may_acknowledge or withdrawn:
             raise PermissionDenied
         if form.is_valid():
             try:
@@ -134,7 +137,11 @@ def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "child": notification.child,
             "incident": notification.child.incident,
             "form": form,
-            "may_acknowledge": may_acknowledge and notification.acknowledged_at is None,
+            "may_acknowledge": may_acknowledge
+            and notification.acknowledged_at is None
+            and not withdrawn,
+            "withdrawn": withdrawn,
+            "may_reroute": policies.may_reroute(request.user) and not withdrawn,
         },
     )
 
@@ -163,6 +170,34 @@ def review_child(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Decision recorded")
             return redirect("encompass:review_queue")
     return render(request, "encompass/review_child.html", {"child": child, "form": form})
+
+
+@capability_required(Cap.MANAGE_UNMATCHED)
+def child_reroute(request: HttpRequest, pk: int) -> HttpResponse:
+    """The LA sends a misrouted or forwarded child to the right school of this partnership."""
+    if not policies.may_reroute(request.user):
+        raise PermissionDenied
+    child = incident_selectors.routed_child_get(request.user, pk)
+    form = RerouteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            notification = routing.child_reroute(
+                actor=request.user,
+                child=child,
+                school_urn=form.cleaned_data["school_urn"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"Sent to {notification.school.name}")
+            return redirect("encompass:child_reroute", pk=pk)
+    notifications, forwards = incident_selectors.routes_of(child)
+    return render(
+        request,
+        "encompass/child_reroute.html",
+        {"child": child, "form": form, "notifications": notifications, "forwards": forwards},
+    )
 
 
 @capability_required(Cap.MANAGE_UNMATCHED)
@@ -201,4 +236,5 @@ urlpatterns = [
     path("review/<int:pk>/", review_child, name="review_child"),
     path("unmatched/", unmatched, name="unmatched"),
     path("unmatched/<int:pk>/", unmatched_child, name="unmatched_child"),
+    path("children/<int:pk>/reroute/", child_reroute, name="child_reroute"),
 ]
