@@ -7,6 +7,7 @@ the wrong pupil, a withdrawn child still live, "told" when only queued.
 
 from __future__ import annotations
 
+from datetime import date, time
 from typing import Any
 
 import pytest
@@ -16,8 +17,10 @@ from django.test import Client
 from safeguard.core import outbox
 from safeguard.core.models import AuditEvent, Deadline, OutboxMessage
 from safeguard.encompass.models import (
+    Calendar,
     Forward,
     ForwardState,
+    IncidentChild,
     Neighbour,
     Notification,
 )
@@ -25,6 +28,7 @@ from safeguard.encompass.services import forward_links, forwarding, notification
 from safeguard.encompass.services.incidents import incident_receive
 from safeguard.encompass.services.matching import incident_match
 from tests import factories
+from tests.encompass.data import upn
 from tests.encompass.forward_world import BORDER_URN, border_world, forwarded_incident, neighbour
 from tests.encompass.helpers import child, incident, london, world
 
@@ -236,3 +240,123 @@ def test_another_schools_notification_is_a_404_with_an_audit_row() -> None:
         record_id=str(note.pk),
         actor_id=w.other_dsl.pk,
     ).exists()
+
+
+# --- 2. a holiday contact is a person of that school, or the LA's holiday cover -------------
+
+
+def test_a_school_cannot_name_another_schools_dsl_as_its_holiday_contact() -> None:
+    from safeguard.encompass.services.calendars import calendar_save
+
+    w = world()
+    with pytest.raises(ValidationError) as caught:
+        calendar_save(
+            actor=w.dsl, school=w.school, day_starts_at=time(8, 45), holiday_contact=w.other_dsl
+        )
+    assert "holiday_contact" in caught.value.message_dict
+    # Its own key adult, or the LA's holiday cover, is accepted.
+    calendar_save(actor=w.dsl, school=w.school, day_starts_at=time(8, 45), holiday_contact=w.dsl)
+    calendar_save(
+        actor=w.dsl,
+        school=w.school,
+        day_starts_at=time(8, 45),
+        holiday_contact=w.holiday_contact,
+    )
+
+
+def test_the_calendar_form_offers_only_eligible_people_and_reveals_no_accounts() -> None:
+    w = world()
+    client = factories.signed_in(Client(), w.dsl)
+    page = client.get("/encompass/calendar/").content.decode()
+    assert w.dsl.full_name in page and w.other_dsl.full_name not in page
+    refused = client.post(
+        "/encompass/calendar/",
+        {
+            "action": "settings",
+            "settings-day_starts_at": "08:45",
+            "settings-holiday_contact": str(w.other_dsl.pk),
+        },
+    ).content.decode()
+    nobody = client.post(
+        "/encompass/calendar/",
+        {
+            "action": "settings",
+            "settings-day_starts_at": "08:45",
+            "settings-holiday_contact": "999999",
+        },
+    ).content.decode()
+    message = "Choose the holiday contact from the list"
+    assert message in refused and message in nobody
+    assert "settings-holiday_contact_email" not in page  # no free e-mail field to probe with
+
+
+def test_a_stored_contact_of_another_school_is_ignored_and_the_school_still_told() -> None:
+    """The calendar as it was saved before the check: the weekend notice goes to the LA's
+    holiday contact, never to the other school's DSL, and the school's key adults are told."""
+    w = world()
+    Calendar.objects.create(school=w.school, holiday_contact=w.other_dsl)
+    found = _send(w, incident("H9", child(), occurred_at=london(2026, 10, 23, 22, 0)))
+    note = Notification.objects.get(child__incident=found)
+    assert note.first_recipient == "la_holiday_contact"
+    told = set(
+        OutboxMessage.objects.filter(record_id=str(note.pk)).values_list("to_address", flat=True)
+    )
+    assert told == {w.dsl.email, w.holiday_contact.email}
+
+
+# --- 3. a manual match shows who the UPN is first --------------------------------------------
+
+
+def _unmatched(w: Any) -> IncidentChild:
+    found = _send(
+        w,
+        incident(
+            "U1",
+            child(forename="Sam", surname="Birchall", dob=date(2013, 11, 30), postcode=""),
+        ),
+    )
+    kid = IncidentChild.objects.get(incident=found)
+    assert kid.match_state == "none"
+    return kid
+
+
+def test_a_upn_is_shown_beside_the_police_record_before_anything_is_saved() -> None:
+    w = world()
+    kid = _unmatched(w)
+    client = factories.signed_in(Client(), w.coordinator)
+    url = f"/encompass/unmatched/{kid.pk}/"
+    first = client.post(url, {"outcome": "found_on_roll", "upn": upn(2)})
+    page = first.content.decode()
+    assert first.status_code == 200
+    assert "Samuel Birch" in page and "30 November 2012" in page and "Harrow Lane Academy" in page
+    assert "Differs" in page
+    kid.refresh_from_db()
+    assert kid.pupil is None and not Notification.objects.exists()  # nothing saved yet
+    no_reason = client.post(
+        url, {"outcome": "found_on_roll", "upn": upn(2), "checked_upn": upn(2)}
+    ).content.decode()
+    assert "enter why this is the same child" in no_reason
+    assert not Notification.objects.exists()
+    done = client.post(
+        url,
+        {
+            "outcome": "found_on_roll",
+            "upn": upn(2),
+            "checked_upn": upn(2),
+            "reason": "The school confirmed the police recorded the year wrongly",
+        },
+    )
+    assert done.status_code == 302
+    kid.refresh_from_db()
+    assert kid.pupil.upn == upn(2) and kid.match_reason.startswith("The school confirmed")
+    assert Notification.objects.get(child=kid).school_id == w.other_school.pk
+
+
+def test_the_service_refuses_a_upn_nobody_checked() -> None:
+    from safeguard.encompass.services.review import la_outcome_record
+
+    w = world()
+    kid = _unmatched(w)
+    with pytest.raises(ValidationError) as caught:
+        la_outcome_record(actor=w.coordinator, child=kid, outcome="found_on_roll", upn=upn(2))
+    assert "upn" in caught.value.message_dict

@@ -53,8 +53,17 @@ class OutcomeForm(forms.Form):
     )
     upn = forms.CharField(
         label="UPN of the pupil (if found on a school roll)",
+        help_text="You will be shown who this UPN is before anything is saved.",
         required=False,
         max_length=13,
+    )
+    checked_upn = forms.CharField(required=False, max_length=13, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Why is this the same child?",
+        help_text="Needed when the pupil's date of birth differs from the police record's.",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def clean(self) -> dict[str, object]:

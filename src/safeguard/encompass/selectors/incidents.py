@@ -12,6 +12,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
+from safeguard.children.identifiers import is_valid_upn, normalise_upn
+from safeguard.children.models import Pupil
 from safeguard.core import audit
 from safeguard.core.models.audit import AuditAction
 from safeguard.encompass import policies
@@ -24,6 +26,7 @@ from safeguard.encompass.models import (
 )
 
 CHILD = "encompass.incident_child"
+PUPIL = "children.pupil"
 
 
 def children_viewed(actor: Any, children: list[IncidentChild]) -> None:
@@ -130,3 +133,19 @@ def routes_of(child: IncidentChild) -> tuple[QuerySet[Notification], QuerySet[Fo
         child.notifications.select_related("school").order_by("pk"),
         child.forwards.select_related("neighbour").order_by("pk"),
     )
+
+
+def pupil_for_upn(actor: Any, upn: str) -> Pupil | None:
+    """Who a UPN is (name, date of birth, school), for the LA to check before matching by hand.
+
+    Shown only to those who manage the unmatched queue, and audited as a read of the pupil.
+    """
+    if not policies.can(actor, policies.Cap.MANAGE_UNMATCHED):
+        return None
+    value = normalise_upn(upn)
+    if not is_valid_upn(value):
+        return None
+    pupil = Pupil.objects.filter(upn=value, on_roll=True).select_related("school").first()
+    if pupil is not None:
+        audit.record_view(actor=actor, record_type=PUPIL, record_id=pupil.pk)
+    return pupil

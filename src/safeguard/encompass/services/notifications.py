@@ -206,7 +206,8 @@ def notifications_mark_told(*, now: datetime | None = None) -> int:
     )
     first_sent: dict[int, datetime] = {}
     for record_id, sent_at in sent:
-        first_sent.setdefault(int(record_id), sent_at)
+        if sent_at is not None:
+            first_sent.setdefault(int(record_id), sent_at)
     count = 0
     for pk, sent_at in first_sent.items():
         with transaction.atomic():

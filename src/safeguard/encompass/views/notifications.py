@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 
+from safeguard.children.identifiers import normalise_upn
 from safeguard.children.importers.common import ImportRejected
 from safeguard.core.http import capability_required
 from safeguard.encompass import policies
@@ -23,6 +24,7 @@ from safeguard.encompass.forms.notifications import (
     UploadForm,
 )
 from safeguard.encompass.importers.incident_csv import COLUMNS, incidents_upload
+from safeguard.encompass.models import LaOutcome
 from safeguard.encompass.policies import Cap
 from safeguard.encompass.selectors import incidents as incident_selectors
 from safeguard.encompass.selectors import notifications as notification_selectors
@@ -210,20 +212,41 @@ def unmatched(request: HttpRequest) -> HttpResponse:
 def unmatched_child(request: HttpRequest, pk: int) -> HttpResponse:
     child = incident_selectors.unmatched_child_get(request.user, pk)
     form = OutcomeForm(request.POST or None)
+    pupil = None
     if request.method == "POST" and form.is_valid():
-        try:
-            review.la_outcome_record(
-                actor=request.user,
-                child=child,
-                outcome=form.cleaned_data["outcome"],
-                upn=form.cleaned_data.get("upn") or "",
-            )
-        except ValidationError as error:
-            _form_errors(form, error)
+        data = form.cleaned_data
+        upn = data.get("upn") or ""
+        checked = data.get("checked_upn") or ""
+        if data["outcome"] == LaOutcome.FOUND_ON_ROLL:
+            pupil = incident_selectors.pupil_for_upn(request.user, upn)
+        if pupil is not None and normalise_upn(checked) != pupil.upn:
+            # First sight of this UPN: show who it is beside the police record, save nothing.
+            form = OutcomeForm(initial={**data, "checked_upn": pupil.upn})
         else:
-            messages.success(request, "Outcome recorded")
-            return redirect("encompass:unmatched")
-    return render(request, "encompass/unmatched_child.html", {"child": child, "form": form})
+            try:
+                review.la_outcome_record(
+                    actor=request.user,
+                    child=child,
+                    outcome=data["outcome"],
+                    upn=upn,
+                    checked_upn=checked,
+                    reason=data.get("reason") or "",
+                )
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, "Outcome recorded")
+                return redirect("encompass:unmatched")
+    return render(
+        request,
+        "encompass/unmatched_child.html",
+        {
+            "child": child,
+            "form": form,
+            "pupil": pupil,
+            "dob_differs": bool(pupil and child.dob and pupil.dob != child.dob),
+        },
+    )
 
 
 urlpatterns = [
