@@ -7,12 +7,14 @@ class EncompassConfig(AppConfig):
     verbose_name = "Operation Encompass"
 
     def ready(self) -> None:
-        from safeguard.core import demo, navigation, roles
+        from safeguard.core import demo, navigation, roles, work
         from safeguard.core.api.auth import register_scope
         from safeguard.core.outbox import register_secret_link_reason
+        from safeguard.core.selectors.deadlines import register_deadline_access
         from safeguard.core.worker import register_periodic
         from safeguard.encompass.demo import add_demo_encompass
         from safeguard.encompass.policies import GRANTS, Cap
+        from safeguard.encompass.selectors.work import deadline_access, encompass_work
         from safeguard.encompass.tasks import run_clocks, run_forwards, run_told
 
         # The e-mailed link to a forwarded notification opens it without signing in.
@@ -43,3 +45,5 @@ class EncompassConfig(AppConfig):
         register_periodic("encompass_forwards", run_forwards, 60)
         register_periodic("encompass_told", run_told, 60)
         demo.register_extension("encompass", add_demo_encompass)
+        register_deadline_access("encompass", deadline_access)
+        work.register("encompass", "Operation Encompass", encompass_work)
