@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, NinjaAPI, Query, Router, Schema, Status
+from pydantic import ConfigDict
 
 from safeguard.core import audit
 from safeguard.core.api import ERRORS, WRITE_ERRORS
@@ -19,6 +20,7 @@ from safeguard.core.api.auth import scope_required
 from safeguard.core.models import ApiKey
 from safeguard.encompass.selectors.incidents import incidents_for_force
 from safeguard.encompass.services.incidents import (
+    MAX_CHILDREN,
     AdultData,
     ChildData,
     IncidentData,
@@ -31,6 +33,8 @@ router = Router(tags=["encompass"])
 
 
 class AdultIn(Schema):
+    model_config = ConfigDict(extra="forbid")  # an unknown field is refused, by name
+
     role: Literal["victim", "suspect"]
     forename: str = Field("", max_length=100)
     surname: str = Field("", max_length=100)
@@ -38,12 +42,18 @@ class AdultIn(Schema):
 
 
 class ChildIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     ref: str = Field(..., max_length=60, description="The force's person reference for the child")
     presence: Literal["present", "not_present", "unknown"]
     forename: str = Field("", max_length=100)
     surname: str = Field("", max_length=100)
     dob: date | None = None
-    gender: Literal["M", "F", ""] = ""
+    gender: str = Field(
+        "",
+        max_length=20,
+        description="M, F or U (not known); male, female, unknown are read too, as in the CSV",
+    )
     address: str = Field("", max_length=300)
     postcode: str = Field("", max_length=8)
     where_they_were: str = Field("", max_length=300)
@@ -52,12 +62,16 @@ class ChildIn(Schema):
 
 
 class IncidentIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     reference: str = Field(..., max_length=60, description="The force's incident reference")
     occurred_at: datetime = Field(..., description="Date and time, with its time zone")
     kind: Literal["incident", "crime"]
     location: str = Field("", max_length=300)
     adults: list[AdultIn] = []
-    children: list[ChildIn] = []
+    children: list[ChildIn] = Field(
+        [], description=f"At most {MAX_CHILDREN} children related to either adult"
+    )
 
 
 class ChildOut(Schema):
