@@ -360,3 +360,13 @@ def test_the_service_refuses_a_upn_nobody_checked() -> None:
     with pytest.raises(ValidationError) as caught:
         la_outcome_record(actor=w.coordinator, child=kid, outcome="found_on_roll", upn=upn(2))
     assert "upn" in caught.value.message_dict
+
+
+def test_the_escalation_email_says_it_is_an_escalation() -> None:
+    w = world()
+    _send(w, incident("E9", child()))
+    assert notifications.notifications_escalate(now=london(2026, 10, 14, 10, 45)) == 1
+    message = OutboxMessage.objects.filter(reason="encompass_escalated").first()
+    assert message is not None
+    assert message.subject.startswith("Escalation") and "escalation" in message.body
+    assert "Robin" not in message.body + message.subject

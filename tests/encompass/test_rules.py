@@ -156,3 +156,13 @@ def test_due_is_the_first_school_day_start_after_the_incident(incident: datetime
         if cal.is_school_day(day):
             assert cal.day_start(day) <= incident
         day += timedelta(days=1)
+
+
+def test_durations_read_in_days_hours_and_minutes() -> None:
+    from safeguard.encompass.rules import hours_and_minutes
+
+    assert hours_and_minutes(None) == "Not available"
+    assert hours_and_minutes(45.4) == "45 minutes"
+    assert hours_and_minutes(61) == "1 hour 1 minute"
+    assert hours_and_minutes(29431) == "20 days 10 hours 31 minutes"
+    assert hours_and_minutes(0) == "0 minutes"

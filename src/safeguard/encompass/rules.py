@@ -164,3 +164,18 @@ def notification_plan(
 def escalation_due(school_due: datetime, *, after: timedelta) -> datetime:
     """When an unacknowledged notification goes to the LA coordinator."""
     return school_due + after
+
+
+def hours_and_minutes(minutes: float | None) -> str:
+    """A duration as people read it: "3 days 2 hours 5 minutes", "45 minutes", never raw
+    minutes; "Not available" when there is nothing to measure."""
+    if minutes is None:
+        return "Not available"
+    total = max(round(minutes), 0)
+    days, rest = divmod(total, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = []
+    for value, unit in ((days, "day"), (hours, "hour"), (mins, "minute")):
+        if value:
+            parts.append(f"{value} {unit}{'' if value == 1 else 's'}")
+    return " ".join(parts) or "0 minutes"

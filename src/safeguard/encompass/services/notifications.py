@@ -36,6 +36,11 @@ MODULE = "encompass"
 SUBJECT = "An Operation Encompass notification is waiting"
 BODY = "A notification for your school is waiting in Safeguard. Sign in to read it."
 LA_BODY = "An Operation Encompass notification needs the LA's attention. Sign in to read it."
+ESCALATION_SUBJECT = "Escalation: an Operation Encompass notification is not acknowledged"
+ESCALATION_BODY = (
+    "This is an escalation. A school has not acknowledged an Operation Encompass notification"
+    " by its deadline. Sign in to contact the school and act on it."
+)
 
 
 def escalate_after() -> timedelta:
@@ -46,11 +51,18 @@ def link(notification: Notification) -> str:
     return f"/encompass/notifications/{notification.pk}/"
 
 
-def _tell(people: list[Person], notification: Notification, *, step: str, body: str = BODY) -> None:
+def _tell(
+    people: list[Person],
+    notification: Notification,
+    *,
+    step: str,
+    body: str = BODY,
+    subject: str = SUBJECT,
+) -> None:
     for person in people:
         message_enqueue(
             recipient=person,
-            subject=SUBJECT,
+            subject=subject,
             body=body,
             link=link(notification),
             reason=f"encompass_{step}",
@@ -353,6 +365,12 @@ def notifications_escalate(*, now: datetime | None = None) -> int:
                 record_id=current.pk,
                 changes={"escalated_at": [None, now.isoformat()]},
             )
-            _tell(coordinators(), current, step="escalated", body=LA_BODY)
+            _tell(
+                coordinators(),
+                current,
+                step="escalated",
+                body=ESCALATION_BODY,
+                subject=ESCALATION_SUBJECT,
+            )
             count += 1
     return count
