@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -213,3 +214,19 @@ def test_oversight_takes_any_date_range_and_shows_hours_and_minutes(client_for) 
     assert "13 October 2026" in page
     backwards = client.get("/encompass/oversight/?start=14/10/2026&end=1/10/2026")
     assert "must be the same as or after" in backwards.content.decode()
+
+
+def test_encompass_pages_show_govuk_dates_and_no_raw_values(client_for) -> None:  # type: ignore[no-untyped-def]
+    w = world()
+    found, _ = incident_receive(actor=w.officer, force=w.force, data=incident("D1", child()))
+    incident_match(incident_id=found.pk)
+    note = Notification.objects.get(child__incident=found)
+    pages = [
+        client_for(w.dsl).get(f"/encompass/notifications/{note.pk}/").content.decode(),
+        client_for(w.dsl).get("/encompass/notifications/").content.decode(),
+        client_for(w.officer).get(f"/encompass/incidents/{found.pk}/").content.decode(),
+    ]
+    assert "13 October 2026 at 7:00pm" in pages[0]
+    for page in pages:
+        assert not re.search(r"\bNone\b(?! recorded)", page.split("<main", 1)[-1])
+        assert "Oct 2026" not in page

@@ -74,7 +74,8 @@ def test_without_an_on_duty_key_adult_the_la_is_told_and_the_school_again_later(
         (Recipient.LA_HOLIDAY_CONTACT, datetime(2026, 10, 24, 7, 45, tzinfo=UTC)),
         (Recipient.SCHOOL, datetime(2026, 11, 2, 8, 45, tzinfo=UTC)),
     ]
-    assert plan.steps[1].rule == "start of the next school day (08:45 on Mon 2 Nov 2026)"
+    # GOV.UK style since issue 8 item 3 (it read "08:45 on Mon 2 Nov 2026").
+    assert plan.steps[1].rule == "start of the next school day (8:45am on Monday 2 November 2026)"
 
 
 def test_a_school_night_goes_to_the_school_for_the_next_morning() -> None:

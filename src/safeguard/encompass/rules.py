@@ -133,8 +133,11 @@ def _aware(moment: datetime) -> datetime:
 
 
 def when(moment: datetime) -> str:
+    """GOV.UK style: "8:45am on Monday 2 November 2026"."""
     local = moment.astimezone(LONDON)
-    return f"{local:%H:%M} on {local:%a} {local.day} {local:%b %Y}"
+    hour = local.hour % 12 or 12
+    half = "am" if local.hour < 12 else "pm"
+    return f"{hour}:{local:%M}{half} on {local:%A} {local.day} {local:%B %Y}"
 
 
 def notification_due(incident_at: datetime, calendar: SchoolCalendar) -> datetime:
