@@ -370,3 +370,32 @@ def test_the_escalation_email_says_it_is_an_escalation() -> None:
     assert message is not None
     assert message.subject.startswith("Escalation") and "escalation" in message.body
     assert "Robin" not in message.body + message.subject
+
+
+# --- the people who use it: siblings together ------------------------------------------------
+
+
+def test_siblings_of_one_incident_at_one_school_appear_together_and_are_audited() -> None:
+    w = world()
+    alex = child(
+        "P2",
+        forename="Alex",
+        surname="Cole",
+        dob=date(2017, 6, 15),
+        gender="M",
+        postcode="WM2 4DD",
+        presence="not_present",
+        where_they_were="At a friend's house",
+        voice_of_the_child="Said they were scared to go home",
+    )
+    found = _send(w, incident("S1", child(), alex))
+    robin = Notification.objects.get(child__incident=found, child__ref="P1")
+    other = Notification.objects.get(child__incident=found, child__ref="P2")
+    assert robin.school_id == other.school_id == w.school.pk
+    page = factories.signed_in(Client(), w.dsl).get(f"/encompass/notifications/{robin.pk}/")
+    text = page.content.decode()
+    assert "Other children of this incident" in text
+    assert "Alex Cole" in text and "Not present" in text and "scared to go home" in text
+    assert AuditEvent.objects.filter(
+        action="view", record_type="encompass.incident_child", record_id=str(other.child_id)
+    ).exists()

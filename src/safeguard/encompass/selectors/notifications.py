@@ -57,3 +57,23 @@ def coordinators() -> list[Person]:
             is_active=True, role_assignments__role=Role.LA_ENCOMPASS_COORDINATOR
         ).distinct()
     )
+
+
+def siblings_of(actor: Any, notification: Notification) -> list[Notification]:
+    """The other children of the same incident told to the same school, so the school sees
+    a household's children together. Each one shown is a read of that child, so audited."""
+    if notification.withdrawn_at is not None:
+        return []
+    rows = list(
+        notifications_for(actor)
+        .filter(
+            school_id=notification.school_id,
+            child__incident_id=notification.child.incident_id,
+            withdrawn_at__isnull=True,
+        )
+        .exclude(pk=notification.pk)
+        .select_related("child")
+        .order_by("child__dob", "pk")
+    )
+    children_viewed(actor, [n.child for n in rows])
+    return rows

@@ -143,6 +143,7 @@ def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and notification.acknowledged_at is None
             and not withdrawn,
             "withdrawn": withdrawn,
+            "siblings": notification_selectors.siblings_of(request.user, notification),
             "may_reroute": policies.may_reroute(request.user) and not withdrawn,
         },
     )
