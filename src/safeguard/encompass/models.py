@@ -13,6 +13,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from safeguard.core.clock import london_date
+from safeguard.encompass import rules
+
 # --- calendars ----------------------------------------------------------------------------
 
 
@@ -213,6 +216,14 @@ class IncidentChild(models.Model):
 
     def __str__(self) -> str:
         return f"Incident child {self.pk}"
+
+    @property
+    def initials(self) -> str:
+        return rules.initials(self.forename, self.surname)
+
+    @property
+    def age_at_incident(self) -> int | None:
+        return rules.age_on(self.dob, london_date(self.incident.occurred_at))
 
 
 # --- notifications ------------------------------------------------------------------------

@@ -182,3 +182,46 @@ def hours_and_minutes(minutes: float | None) -> str:
         if value:
             parts.append(f"{value} {unit}{'' if value == 1 else 's'}")
     return " ".join(parts) or "0 minutes"
+
+
+def initials(forename: str, surname: str) -> str:
+    """ "R A" for Robin Ashdown: enough to tell children apart on a list, no more."""
+    letters = [name.strip()[0].upper() for name in (forename, surname) if name.strip()]
+    return " ".join(letters) or "Not recorded"
+
+
+def age_on(dob: date | None, day: date) -> int | None:
+    """Age in whole years on ``day`` (None without a date of birth)."""
+    if dob is None:
+        return None
+    return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+
+@dataclass(frozen=True)
+class Agreement:
+    label: str
+    police: str
+    pupil: str
+    verdict: str  # "Same", "Differs" or "Not recorded"
+
+
+def agreements(police: dict[str, str], pupil: dict[str, str]) -> list[Agreement]:
+    """The police record and a candidate pupil field by field, each marked the same or not
+    (case and spacing ignored), so a reviewer sees at once where they disagree."""
+    rows = []
+    for key, label in (
+        ("forename", "Forename"),
+        ("surname", "Surname"),
+        ("dob", "Date of birth"),
+        ("gender", "Gender"),
+        ("postcode", "Postcode"),
+    ):
+        ours, theirs = police.get(key, ""), pupil.get(key, "")
+        if not ours or not theirs:
+            verdict = "Not recorded"
+        elif " ".join(ours.upper().split()) == " ".join(theirs.upper().split()):
+            verdict = "Same"
+        else:
+            verdict = "Differs"
+        rows.append(Agreement(label, ours or "Not recorded", theirs or "Not recorded", verdict))
+    return rows

@@ -15,7 +15,7 @@ from django.utils import timezone
 from safeguard.children.identifiers import normalise_upn
 from safeguard.children.importers.common import ImportRejected
 from safeguard.core.http import capability_required
-from safeguard.encompass import policies
+from safeguard.encompass import policies, rules
 from safeguard.encompass.forms.notifications import (
     AcknowledgeForm,
     OutcomeForm,
@@ -172,7 +172,22 @@ def review_child(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Decision recorded")
             return redirect("encompass:review_queue")
-    return render(request, "encompass/review_child.html", {"child": child, "form": form})
+    pupil = child.pupil
+    rows = rules.agreements(_person_fields(child), _person_fields(pupil)) if pupil else []
+    return render(
+        request, "encompass/review_child.html", {"child": child, "form": form, "rows": rows}
+    )
+
+
+def _person_fields(person: object) -> dict[str, str]:
+    dob = getattr(person, "dob", None)
+    return {
+        "forename": getattr(person, "forename", "") or "",
+        "surname": getattr(person, "surname", "") or "",
+        "dob": f"{dob.day} {dob:%B %Y}" if dob else "",
+        "gender": getattr(person, "gender", "") or "",
+        "postcode": getattr(person, "postcode", "") or "",
+    }
 
 
 @capability_required(Cap.MANAGE_UNMATCHED)
