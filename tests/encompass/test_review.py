@@ -59,3 +59,25 @@ def test_the_queue_lists_initials_age_date_and_school_and_the_review_highlights(
     assert 'govuk-tag--red">Differs' in review  # forename and date of birth
     assert review.count('govuk-tag--red">Differs') == 2
     assert 'govuk-tag--green">Same' in review
+
+
+def test_the_la_words_the_help_shown_with_each_notification() -> None:
+    from safeguard.encompass.models import Notification
+    from safeguard.encompass.services.matching import incident_match
+
+    w = world()
+    found, _ = incident_receive(actor=w.officer, force=w.force, data=incident("H1", child()))
+    incident_match(incident_id=found.pk)
+    note = Notification.objects.get(child__incident=found)
+    school = factories.signed_in(Client(), w.dsl)
+    page = school.get(f"/encompass/notifications/{note.pk}/").content.decode()
+    assert "Help for your school" in page and "0204 513 9990" in page  # the national default
+    assert school.get("/encompass/help/").status_code == 403  # a school cannot change it
+    la = factories.signed_in(Client(), w.coordinator)
+    saved = la.post(
+        "/encompass/help/",
+        {"guidance": "Call the Westmere early help hub on 0100 000 0000.", "helpline": "Ring us."},
+    )
+    assert saved.status_code == 302
+    page = school.get(f"/encompass/notifications/{note.pk}/").content.decode()
+    assert "Westmere early help hub" in page and "Ring us." in page

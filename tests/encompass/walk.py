@@ -43,6 +43,8 @@ def pages(Route: Any, _pk: Any) -> dict[str, Any]:
         "encompass:child_reroute": Route(
             Cap.MANAGE_UNMATCHED, kwargs=_pk("encompass_unmatched_child")
         ),
+        # The LA words the help shown to schools; a school's DSL manages only its calendar.
+        "encompass:school_help": Route(Cap.MANAGE_CALENDARS, signed_in_status={"school_dsl": 403}),
         "encompass:oversight": Route(Cap.VIEW_OVERSIGHT),
         "encompass:calendar": Route(Cap.MANAGE_CALENDARS),
         "encompass:neighbours": Route(Cap.MANAGE_NEIGHBOURS),

@@ -397,3 +397,27 @@ class ForwardAttempt(models.Model):
 
     class Meta:
         ordering = ["attempted_at", "pk"]
+
+
+# --- help for schools ---------------------------------------------------------------------
+
+HELPLINE_DEFAULT = (
+    "Operation Encompass Teachers' National Helpline: 0204 513 9990, Monday to Friday, "
+    "8am to 1pm. Free advice from educational psychologists on supporting a child affected "
+    "by domestic abuse."
+)
+
+
+class SchoolHelp(models.Model):
+    """The help shown with every notification: the partnership's guidance for key adults and
+    the national Teachers' Helpline, as the LA words them. One row (the LA's)."""
+
+    guidance = models.TextField("the partnership's guidance for key adults", blank=True, default="")
+    helpline = models.TextField("helpline details", blank=True, default=HELPLINE_DEFAULT)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return "Help for schools"

@@ -88,3 +88,20 @@ class RerouteForm(forms.Form):
         max_length=1000,
         error_messages={"required": "Enter why the child is sent to this school"},
     )
+
+
+class SchoolHelpForm(forms.Form):
+    guidance = forms.CharField(
+        label="The partnership's guidance for key adults",
+        help_text="Shown with every notification: what to do on the day, who to call locally.",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=5000,
+        required=False,
+    )
+    helpline = forms.CharField(
+        label="Helpline details",
+        help_text="The national Operation Encompass Teachers' Helpline, or your own.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        required=False,
+    )

@@ -15,7 +15,7 @@ from safeguard.core import audit
 from safeguard.core.models import Organisation, Person
 from safeguard.core.roles import Role
 from safeguard.encompass import policies
-from safeguard.encompass.models import Notification
+from safeguard.encompass.models import HELPLINE_DEFAULT, Notification, SchoolHelp
 from safeguard.encompass.selectors.incidents import children_viewed, refused
 
 RECORD_TYPE = "encompass.notification"
@@ -77,3 +77,12 @@ def siblings_of(actor: Any, notification: Notification) -> list[Notification]:
     )
     children_viewed(actor, [n.child for n in rows])
     return rows
+
+
+def help_for_schools() -> tuple[str, str]:
+    """The partnership's guidance and the helpline details shown with each notification (the
+    national helpline's details until the LA words its own)."""
+    found = SchoolHelp.objects.order_by("pk").first()
+    if found is None:
+        return "", HELPLINE_DEFAULT
+    return found.guidance, found.helpline

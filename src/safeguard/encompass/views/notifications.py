@@ -21,6 +21,7 @@ from safeguard.encompass.forms.notifications import (
     OutcomeForm,
     RerouteForm,
     ReviewForm,
+    SchoolHelpForm,
     UploadForm,
 )
 from safeguard.encompass.importers.incident_csv import COLUMNS, incidents_upload
@@ -29,7 +30,7 @@ from safeguard.encompass.policies import Cap
 from safeguard.encompass.selectors import incidents as incident_selectors
 from safeguard.encompass.selectors import notifications as notification_selectors
 from safeguard.encompass.services import notifications as notification_services
-from safeguard.encompass.services import review, routing
+from safeguard.encompass.services import review, routing, school_help
 
 PAGE_SIZE = 50
 
@@ -144,6 +145,7 @@ def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and not withdrawn,
             "withdrawn": withdrawn,
             "siblings": notification_selectors.siblings_of(request.user, notification),
+            "help": notification_selectors.help_for_schools(),
             "may_reroute": policies.may_reroute(request.user) and not withdrawn,
         },
     )
@@ -218,6 +220,26 @@ def child_reroute(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@capability_required(Cap.MANAGE_CALENDARS)
+def school_help_page(request: HttpRequest) -> HttpResponse:
+    """The LA words the help shown to schools with each notification."""
+    if not policies.may_manage_calendar(request.user, None):
+        raise PermissionDenied
+    guidance, helpline = notification_selectors.help_for_schools()
+    form = SchoolHelpForm(
+        request.POST or None, initial={"guidance": guidance, "helpline": helpline}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            school_help.school_help_save(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "Help for schools saved")
+            return redirect("encompass:school_help")
+    return render(request, "encompass/school_help.html", {"form": form})
+
+
 @capability_required(Cap.MANAGE_UNMATCHED)
 def unmatched(request: HttpRequest) -> HttpResponse:
     rows = incident_selectors.unmatched_queue(request.user)
@@ -276,4 +298,5 @@ urlpatterns = [
     path("unmatched/", unmatched, name="unmatched"),
     path("unmatched/<int:pk>/", unmatched_child, name="unmatched_child"),
     path("children/<int:pk>/reroute/", child_reroute, name="child_reroute"),
+    path("help/", school_help_page, name="school_help"),
 ]
