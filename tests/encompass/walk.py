@@ -45,6 +45,8 @@ def pages(Route: Any, _pk: Any) -> dict[str, Any]:
         ),
         # The LA words the help shown to schools; a school's DSL manages only its calendar.
         "encompass:school_help": Route(Cap.MANAGE_CALENDARS, signed_in_status={"school_dsl": 403}),
+        # A DSL sees its own school's key adults; the LA the schools without a current one.
+        "encompass:key_adults": Route(Cap.MANAGE_CALENDARS),
         "encompass:oversight": Route(Cap.VIEW_OVERSIGHT),
         "encompass:calendar": Route(Cap.MANAGE_CALENDARS),
         "encompass:neighbours": Route(Cap.MANAGE_NEIGHBOURS),

@@ -29,6 +29,7 @@ class EncompassConfig(AppConfig):
             ("Children not on a roll", "encompass:unmatched", Cap.MANAGE_UNMATCHED),
             ("Encompass oversight", "encompass:oversight", Cap.VIEW_OVERSIGHT),
             ("School calendars", "encompass:calendar", Cap.MANAGE_CALENDARS),
+            ("Key adults", "encompass:key_adults", Cap.MANAGE_CALENDARS),
             ("Cross-border forwards", "encompass:forwards", Cap.VIEW_FORWARDS),
             ("Neighbouring partnerships", "encompass:neighbours", Cap.MANAGE_NEIGHBOURS),
         ):

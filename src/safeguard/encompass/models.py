@@ -421,3 +421,38 @@ class SchoolHelp(models.Model):
 
     def __str__(self) -> str:
         return "Help for schools"
+
+
+# --- key adults ---------------------------------------------------------------------------
+
+
+class KeyAdult(models.Model):
+    """A person a school names as its Key Adult (or deputy) for Encompass, with their training.
+
+    Notifications go to the school's current key adults (trained, not expired, account active,
+    still of the school); a school that has named none falls back to its DSLs, and the LA sees
+    every school without a current key adult.
+    """
+
+    school = models.ForeignKey(
+        "core.Organisation", on_delete=models.CASCADE, related_name="encompass_key_adults"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="encompass_key_adult"
+    )
+    deputy = models.BooleanField(default=False)
+    trained_on = models.DateField("trained on")
+    expires_on = models.DateField("training expires on")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["deputy", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "person"], name="key_adult_school_person"),
+            models.CheckConstraint(
+                condition=Q(expires_on__gt=F("trained_on")), name="key_adult_expires_after_training"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Key adult {self.pk}"

@@ -6,16 +6,19 @@ Opening a notification writes view rows to the audit trail for it and for its ch
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from safeguard.core import audit
 from safeguard.core.models import Organisation, Person
+from safeguard.core.models.organisations import OrganisationKind
 from safeguard.core.roles import Role
 from safeguard.encompass import policies
-from safeguard.encompass.models import HELPLINE_DEFAULT, Notification, SchoolHelp
+from safeguard.encompass.models import HELPLINE_DEFAULT, KeyAdult, Notification, SchoolHelp
 from safeguard.encompass.selectors.incidents import children_viewed, refused
 
 RECORD_TYPE = "encompass.notification"
@@ -42,13 +45,51 @@ def notification_get(actor: Any, pk: int) -> Notification:
     return notification
 
 
+def current_key_adults(school: Organisation, *, today: date | None = None) -> QuerySet[KeyAdult]:
+    """The school's named key adults whose training is current and who are still its people."""
+    today = today or timezone.localdate()
+    return KeyAdult.objects.filter(
+        school=school,
+        trained_on__lte=today,
+        expires_on__gte=today,
+        person__is_active=True,
+        person__organisation=school,
+    ).select_related("person")
+
+
 def key_adults(school: Organisation) -> list[Person]:
-    """The school's DSL and deputies: active people of the school with the DSL role."""
+    """Who is told: the school's current named key adults and deputies; a school that has
+    named none yet falls back to its DSLs (active people of the school with the DSL role)."""
+    named = [k.person for k in current_key_adults(school)]
+    if named or KeyAdult.objects.filter(school=school).exists():
+        return named
     return list(
         Person.objects.filter(
             organisation=school, is_active=True, role_assignments__role=Role.SCHOOL_DSL
         ).distinct()
     )
+
+
+def schools_without_key_adult(actor: Any) -> QuerySet[Organisation]:
+    """For the LA: open schools with no current key adult named (the LA chases them)."""
+    if not policies.may_manage_calendar(actor, None):
+        return Organisation.objects.none()
+    today = timezone.localdate()
+    current = KeyAdult.objects.filter(
+        trained_on__lte=today, expires_on__gte=today, person__is_active=True
+    ).values("school_id")
+    return (
+        Organisation.objects.filter(kind=OrganisationKind.SCHOOL, active=True)
+        .exclude(pk__in=current)
+        .order_by("name")
+    )
+
+
+def key_adults_of(actor: Any, school: Organisation) -> QuerySet[KeyAdult]:
+    """A school's named key adults, for its DSL or the LA coordinator."""
+    if not policies.may_manage_key_adults(actor, school):
+        return KeyAdult.objects.none()
+    return KeyAdult.objects.filter(school=school).select_related("person")
 
 
 def coordinators() -> list[Person]:
