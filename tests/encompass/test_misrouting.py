@@ -399,3 +399,27 @@ def test_siblings_of_one_incident_at_one_school_appear_together_and_are_audited(
     assert AuditEvent.objects.filter(
         action="view", record_type="encompass.incident_child", record_id=str(other.child_id)
     ).exists()
+
+
+def test_the_coordinator_records_the_call_and_resends_an_escalation() -> None:
+    w = world()
+    found = _send(w, incident("E8", child()))
+    note = Notification.objects.get(child__incident=found)
+    client = factories.signed_in(Client(), w.coordinator)
+    url = f"/encompass/notifications/{note.pk}/"
+    assert client.post(url, {"action": "resend"}).status_code == 404  # not escalated: not theirs
+    notifications.notifications_escalate(now=london(2026, 10, 14, 10, 45))
+    page = client.get(url).content.decode()
+    assert "Act on the escalation" in page
+    empty = client.post(url, {"action": "call", "note": ""}).content.decode()
+    assert "Enter who you spoke to" in empty
+    assert client.post(url, {"action": "call", "note": "Spoke to the head"}).status_code == 302
+    before = OutboxMessage.objects.filter(record_id=str(note.pk), to_address=w.dsl.email).count()
+    assert client.post(url, {"action": "resend"}).status_code == 302
+    after = OutboxMessage.objects.filter(record_id=str(note.pk), to_address=w.dsl.email).count()
+    assert after == before + 1
+    note.refresh_from_db()
+    assert note.la_call_note == "Spoke to the head" and note.resent_count == 1
+    assert AuditEvent.objects.filter(detail="escalation: call", actor_id=w.coordinator.pk).exists()
+    dsl = factories.signed_in(Client(), w.dsl)
+    assert dsl.post(url, {"action": "resend"}).status_code == 403

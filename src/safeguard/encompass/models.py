@@ -267,6 +267,10 @@ class Notification(models.Model):
     # The police withdrew the child, or the LA sent the child to another school: the clocks
     # stop and the school is told it was withdrawn (no details).
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # The LA coordinator's action on an escalation: the call to the school, and re-sends.
+    la_call_note = models.TextField("call to the school", blank=True, default="")
+    la_called_at = models.DateTimeField(null=True, blank=True)
+    resent_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["school_due_at", "pk"]

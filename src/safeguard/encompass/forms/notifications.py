@@ -105,3 +105,17 @@ class SchoolHelpForm(forms.Form):
         max_length=5000,
         required=False,
     )
+
+
+class EscalationForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[("call", "Record the call"), ("resend", "Send again")],
+        widget=forms.HiddenInput,
+        error_messages={"required": "Choose what to do"},
+    )
+    note = forms.CharField(
+        label="Who you spoke to at the school and what was agreed",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )

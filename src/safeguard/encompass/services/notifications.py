@@ -374,3 +374,50 @@ def notifications_escalate(*, now: datetime | None = None) -> int:
             )
             count += 1
     return count
+
+
+def escalation_act(
+    *, actor: Any, notification: Notification, action: str, note: str = ""
+) -> Notification:
+    """The LA coordinator acts on an escalated notification: records the call to the school
+    (what was agreed), or sends it to the school's key adults again. (Reassigning to another
+    school is ``routing.child_reroute``.) Audited; the note's text stays off the audit row."""
+    if not policies.may_reroute(actor) or notification.escalated_at is None:
+        raise PermissionDenied
+    if notification.withdrawn_at is not None or notification.acknowledged_at is not None:
+        raise ValidationError({"action": "This notification no longer needs the LA to act"})
+    now = timezone.now()
+    with transaction.atomic():
+        current = Notification.objects.select_for_update().get(pk=notification.pk)
+        if action == "call":
+            text = note.strip()
+            if not text:
+                raise ValidationError({"note": "Enter who you spoke to and what was agreed"})
+            if len(text) > 2000:
+                raise ValidationError({"note": "Note must be 2,000 characters or fewer"})
+            current.la_call_note = text
+            current.la_called_at = now
+            current.save(update_fields=["la_call_note", "la_called_at"])
+            changes: dict[str, list[object]] = {"la_called_at": [None, now.isoformat()]}
+        elif action == "resend":
+            current.resent_count += 1
+            current.save(update_fields=["resent_count"])
+            adults = key_adults(current.school)
+            _tell(
+                adults or coordinators(),
+                current,
+                step=f"resent-{current.resent_count}",
+                body=BODY if adults else LA_BODY,
+            )
+            changes = {"resent_count": [current.resent_count - 1, current.resent_count]}
+        else:
+            raise ValidationError({"action": "Choose what to do"})
+        audit.record(
+            action=AuditAction.UPDATE,
+            record_type=RECORD_TYPE,
+            record_id=current.pk,
+            actor=actor,
+            changes=changes,
+            detail=f"escalation: {action}",
+        )
+    return current

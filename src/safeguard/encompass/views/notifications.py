@@ -18,6 +18,7 @@ from safeguard.core.http import capability_required
 from safeguard.encompass import policies, rules
 from safeguard.encompass.forms.notifications import (
     AcknowledgeForm,
+    EscalationForm,
     OutcomeForm,
     RerouteForm,
     ReviewForm,
@@ -116,8 +117,33 @@ def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
     notification_services.notification_viewed(actor=request.user, notification=notification)
     may_acknowledge = policies.may_acknowledge(request.user, notification)
     withdrawn = notification.withdrawn_at is not None
-    form = AcknowledgeForm(request.POST or None)
-    if request.method == "POST":
+    may_act = (
+        policies.may_reroute(request.user)
+        and notification.escalated_at is not None
+        and notification.acknowledged_at is None
+        and not withdrawn
+    )
+    escalation = EscalationForm(request.POST if "action" in request.POST else None)
+    if request.method == "POST" and "action" in request.POST:
+        if not may_act:
+            raise PermissionDenied
+        if escalation.is_valid():
+            try:
+                notification_services.escalation_act(
+                    actor=request.user,
+                    notification=notification,
+                    action=escalation.cleaned_data["action"],
+                    note=escalation.cleaned_data["note"],
+                )
+            except ValidationError as error:
+                _form_errors(escalation, error)
+            else:
+                messages.success(request, "Done")
+                return redirect("encompass:notification_detail", pk=pk)
+    form = AcknowledgeForm(
+        request.POST if request.method == "POST" and "action" not in request.POST else None
+    )
+    if request.method == "POST" and "action" not in request.POST:
         if not may_acknowledge or withdrawn:
             raise PermissionDenied
         if form.is_valid():
@@ -147,6 +173,8 @@ def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "siblings": notification_selectors.siblings_of(request.user, notification),
             "help": notification_selectors.help_for_schools(),
             "may_reroute": policies.may_reroute(request.user) and not withdrawn,
+            "may_act": may_act,
+            "escalation": escalation,
         },
     )
 
