@@ -59,3 +59,33 @@ def test_production_needs_a_secret_key(tmp_path: Path) -> None:
     )
     assert result.returncode != 0
     assert "SAFEGUARD_SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_a_weak_secret_key(tmp_path: Path) -> None:
+    for weak in ("x", "short-but-random-" + secrets.token_urlsafe(8), "ab" * 40):
+        result = subprocess.run(
+            [SAFEGUARD, "check"],
+            env=_production_env(tmp_path, SAFEGUARD_SECRET_KEY=weak),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode != 0, weak
+        assert "SAFEGUARD_SECRET_KEY is too weak for production" in result.stderr
+        assert "at least 50 random characters with at least 5 different ones" in result.stderr
+
+
+def test_a_new_sqlite_database_is_owner_only(tmp_path: Path) -> None:
+    database = tmp_path / "fresh" / "db.sqlite3"
+    env = _production_env(tmp_path, DATABASE_URL=f"sqlite:///{database}")
+    result = subprocess.run(
+        ["sh", "-c", f"umask 022 && {SAFEGUARD} migrate --no-input -v 0"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert database.stat().st_size > 0
+    for made in database.parent.iterdir():
+        assert made.stat().st_mode & 0o077 == 0, made

@@ -15,6 +15,8 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from safeguard.core import private_files
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = Path(os.environ.get("SAFEGUARD_VAR_DIR", BASE_DIR / "var"))
 
@@ -40,15 +42,29 @@ if PRODUCTION and DEMO_MODE:
     raise ImproperlyConfigured("SAFEGUARD_DEMO cannot be enabled when SAFEGUARD_ENV=production")
 
 
+# Django's own deploy check calls a key weak below these; production refuses to start with one.
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_DISTINCT = 5
+
+
 def _secret_key() -> str:
     key = os.environ.get("SAFEGUARD_SECRET_KEY")
     if key:
+        if PRODUCTION and (
+            len(key) < SECRET_KEY_MIN_LENGTH or len(set(key)) < SECRET_KEY_MIN_DISTINCT
+        ):
+            raise ImproperlyConfigured(
+                f"SAFEGUARD_SECRET_KEY is too weak for production: use at least"
+                f" {SECRET_KEY_MIN_LENGTH} random characters with at least"
+                f" {SECRET_KEY_MIN_DISTINCT} different ones, for example the output of"
+                " python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+            )
         return key
     if PRODUCTION:
         raise ImproperlyConfigured("SAFEGUARD_SECRET_KEY must be set in production")
     path = VAR_DIR / "secret_key"
     if not path.exists():
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
         path.write_text(secrets.token_urlsafe(64))
         path.chmod(0o600)
     return path.read_text().strip()
@@ -91,6 +107,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "safeguard.core.middleware.NoStoreMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "safeguard.core.middleware.RequestContextMiddleware",
     "safeguard.core.middleware.SecondFactorRequiredMiddleware",
@@ -125,6 +142,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Owner-only from the start: SQLite gives its -wal and -shm files the database's mode.
+    private_files.sqlite_database(DATABASES["default"]["NAME"])
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Concurrent workers and web processes share one SQLite file: wait for locks, use WAL.
     DATABASES["default"]["OPTIONS"] = {
@@ -215,7 +234,8 @@ EMAIL_BACKEND = os.environ.get(
     "SAFEGUARD_EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if PRODUCTION
-    else "django.core.mail.backends.filebased.EmailBackend",
+    # The mail folder holds live set-password links: this backend keeps it owner-only.
+    else "safeguard.core.mail.PrivateFileEmailBackend",
 )
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_HOST = os.environ.get("SAFEGUARD_SMTP_HOST", "127.0.0.1")

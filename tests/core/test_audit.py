@@ -290,7 +290,7 @@ def test_an_anchor_catches_a_tail_recomputed_after_a_change():
     assert _kinds(audit.verify(anchor=anchor)) == [(ProblemKind.LINK_BROKEN, rows[2].seq)]
 
 
-def test_verify_warns_when_a_guard_is_missing():
+def test_verify_fails_when_a_guard_is_missing():
     _append(1)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -302,5 +302,9 @@ def test_verify_warns_when_a_guard_is_missing():
             cursor.execute("DROP TRIGGER core_auditevent_no_delete")
             missing = "core_auditevent_no_delete on core_auditevent"
     result = audit.verify()
-    assert result.intact
-    assert result.warnings == [f"the append-only guard {missing} is missing"]
+    assert not result.intact
+    assert _kinds(result) == [(ProblemKind.GUARD_MISSING, 0)]
+    assert [str(p) for p in result.problems] == [
+        f"the append-only guard {missing} is missing: rows can be changed or removed"
+    ]
+    assert result.warnings == []

@@ -56,6 +56,24 @@ def test_verify_reports_an_intact_trail():
 
 
 @pytest.mark.django_db
+def test_a_missing_append_only_guard_fails_verify_with_exit_1():
+    """With a trigger gone the trail can be rewritten: that is a failure, not a warning."""
+    audit.record(action=AuditAction.CREATE, record_type="test.thing", record_id=1)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("DROP TRIGGER core_auditchainhead_forward_only ON core_auditchainhead")
+        else:
+            cursor.execute("DROP TRIGGER core_auditchainhead_forward_only")
+    code, out, _ = _run("verify")
+    assert code == 1
+    assert "Audit trail NOT intact: 1 problem(s)" in out
+    assert (
+        "- the append-only guard core_auditchainhead_forward_only on core_auditchainhead"
+        " is missing: rows can be changed or removed"
+    ) in out
+
+
+@pytest.mark.django_db
 def test_verify_lists_every_problem_and_exits_1():
     rows = [
         audit.record(action=AuditAction.CREATE, record_type="test.thing", record_id=i)
@@ -186,7 +204,7 @@ def test_the_safeguard_executable_migrates_appends_concurrently_and_verifies(tmp
     tampered = _safeguard(env, "audit", "verify")
     assert tampered.returncode == 1
     assert "row 5 was altered after it was written" in tampered.stdout
-    assert "core_auditevent_no_update on core_auditevent is missing" in tampered.stderr
+    assert "core_auditevent_no_update on core_auditevent is missing" in tampered.stdout
 
 
 @pytest.mark.django_db(transaction=True)

@@ -73,8 +73,10 @@ def test_the_search_lists_events_newest_first_with_who_acted(client_for, dpo):
     assert response.status_code == 200
     page = response.content.decode()
     assert staff.full_name in page and staff.organisation.name in page
-    assert page.index("core.person 502") < page.index("core.person 501")
-    assert "Changed: job_title" in page and "core:person_edit" in page
+    # Codes are shown as labels: the record type, the changed field and the route.
+    assert page.index(">Person 502</a>") < page.index(">Person 501</a>")
+    assert "Changed: job title" in page and "Change a person" in page
+    assert "core:person_edit" not in page
     assert '<th scope="col" class="govuk-table__header">When</th>' in page
     assert f'href="/audit/person/{staff.pk}"' in page
     assert 'href="/audit/record/core.person/501"' in page

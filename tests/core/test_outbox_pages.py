@@ -95,7 +95,7 @@ def test_a_bad_filter_names_the_field_and_shows_everything(client_for):
 def test_an_empty_outbox_says_so(client_for):
     page = client_for(factories.person("data_protection_officer")).get(reverse("core:outbox"))
     assert page.status_code == 200
-    assert "The service has not queued any e-mail yet." in page.content.decode()
+    assert "The service has not queued any email yet." in page.content.decode()
 
 
 def test_the_list_is_paginated(client_for):

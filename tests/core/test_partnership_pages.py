@@ -402,7 +402,7 @@ def test_create_person_bad_input_changes_nothing(admin_client, world):
     assert 'href="#id_email"' in page and 'href="#id_full_name"' in page
     # Errors are listed in the order of the fields on the page.
     assert page.index('href="#id_full_name"') < page.index('href="#id_email"')
-    assert "already uses this e-mail" in page
+    assert "already uses this email" in page
     assert snapshot() == before
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from safeguard.core.services.apikeys import apikey_create
 from safeguard.encompass.models import Incident, IncidentChild, Notification
+from tests import factories
 from tests.encompass.helpers import world
 
 pytestmark = pytest.mark.django_db
@@ -109,7 +110,9 @@ def test_without_the_scope_or_key_or_from_a_non_police_organisation() -> None:
     if not is_scope("walk:nothing"):
         register_scope("walk:nothing", "nothing")
     assert _post(_key(w, scopes=("walk:nothing",)), _body()).status_code == 403
-    assert _post(_key(w, organisation=w.la), _body()).status_code == 403
+    with factories.scopes_unlimited("encompass:incidents:write"):
+        la_key = _key(w, organisation=w.la)
+    assert _post(la_key, _body()).status_code == 403
     assert not Incident.objects.exists()
 
 

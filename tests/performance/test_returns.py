@@ -60,7 +60,7 @@ def test_the_owner_submits_a_value_with_narrative(client_for, owner, lead) -> No
         ("count", {"value": "-1"}, "value", "Value cannot be negative"),
         ("count", {"value": "3.5"}, "value", "A count must be a whole number"),
         ("count", {"value": "lots"}, "value", "Value must be a number"),
-        ("percentage", {"narrative": "  "}, "narrative", "This field is required"),
+        ("percentage", {"narrative": "  "}, "narrative", "Enter the narrative"),
         ("percentage", {"period": "2026-9"}, "period", "Period must be a year and month"),
     ],
 )
@@ -87,7 +87,7 @@ def test_another_organisation_cannot_submit_for_the_indicator(client_for, owner)
     indicator = helpers.indicator(owner)
     stranger = factories.person("statutory_partner_lead")
     response = _submit(client_for(stranger), indicator)
-    assert "Select a valid choice" in response.content.decode()
+    assert "Select the indicator from the list" in response.content.decode()
     assert not Observation.objects.exists()
 
 

@@ -131,7 +131,9 @@ def test_only_the_la_and_only_for_a_decision_maker(client: Client) -> None:
         "rationale": "r",
         "decision_maker_email": p.decision_maker.email,
     }
-    assert _post(client, url, decision, _key(p.police, "reviews:decide")).status_code == 404
+    with factories.scopes_unlimited("reviews:decide"):
+        police_key = _key(p.police, "reviews:decide")
+    assert _post(client, url, decision, police_key).status_code == 404
     not_a_maker = {**decision, "decision_maker_email": p.la_lead.email}
     response = _post(client, url, not_a_maker, _key(p.la, "reviews:decide"))
     assert response.status_code == 422
@@ -224,3 +226,14 @@ def test_partner_routes_keep_their_operation_ids(client: Client) -> None:
         "safeguard_reviews_api_answer_request"
     )
     assert ids[(f"{base}/actions/{{action_id}}", "post")] == "safeguard_reviews_api_action_progress"
+
+
+def test_only_the_la_may_be_given_the_decision_scope() -> None:
+    """Issue 8: a school's key with ``reviews:decide`` was accepted."""
+    from django.core.exceptions import ValidationError
+
+    p = partnership()
+    admin = factories.person("business_unit_admin")
+    with pytest.raises(ValidationError, match="Only a key for a local authority"):
+        apikey_create(actor=admin, organisation=p.school, name="S", scopes=["reviews:decide"])
+    apikey_create(actor=admin, organisation=p.la, name="LA", scopes=["reviews:decide"])

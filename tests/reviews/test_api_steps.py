@@ -49,6 +49,12 @@ def _key(org: Any, *scopes: str) -> dict[str, str]:
     return {"HTTP_AUTHORIZATION": f"Bearer {full}"}
 
 
+def _misfit_key(org: Any, *scopes: str) -> dict[str, str]:
+    """A key its organisation may no longer be given: refused when used all the same."""
+    with factories.scopes_unlimited(*scopes):
+        return _key(org, *scopes)
+
+
 def _bu(p: Partnership) -> dict[str, str]:
     return _key(p.bu_officer.organisation, "reviews:manage", "reviews:read")
 
@@ -278,7 +284,7 @@ def test_only_the_business_units_key_with_the_scope_manages(client: Client) -> N
     # The Business Unit's key without the scope, and the LA's key with it: both refused.
     no_scope = _key(p.bu_officer.organisation, "reviews:read")
     assert _post(client, url, body, no_scope).status_code == 403
-    la_key = _key(p.la, "reviews:manage")
+    la_key = _misfit_key(p.la, "reviews:manage")
     refused = _post(client, url, body, la_key)
     assert refused.status_code == 403
     assert refused.json()["error"]["code"] == "forbidden"
@@ -308,7 +314,7 @@ def test_sign_off_is_for_the_entitled_person_of_a_statutory_partner(client: Clie
     outside = _post(client, url, {"signed_by_email": p.lead_outside_rag.email}, police)
     assert outside.status_code == 403
     # A school is not a statutory partner, whoever it names.
-    school = _key(p.school, "reviews:sign_off")
+    school = _misfit_key(p.school, "reviews:sign_off")
     assert _post(client, url, {"signed_by_email": p.school_dsl.email}, school).status_code == 403
     assert AuditEvent.objects.filter(action="denied").count() == denied + 2
     # A person of another organisation, or no one: the field is named.

@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 
 from safeguard.children import linkage
+from safeguard.core.forms.govuk import GovukForm
 
 
 def field_name(comparison: str, level: str, which: str) -> str:
@@ -35,7 +36,7 @@ def _number(label: str, **kwargs: Any) -> forms.FloatField:
     )
 
 
-class MatchModelForm(forms.Form):
+class MatchModelForm(GovukForm):
     automatic = _number(
         "automatic threshold",
         help_text="A probability between 0 and 1, above the review threshold. For example, 0.95",
@@ -166,7 +167,7 @@ class MatchModelForm(forms.Form):
         )
 
 
-class RestoreForm(forms.Form):
+class RestoreForm(GovukForm):
     note = forms.CharField(
         label="Why are you restoring this version?",
         widget=forms.Textarea(attrs={"rows": 3}),

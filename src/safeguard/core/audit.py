@@ -168,6 +168,7 @@ class ProblemKind:
     LINK_BROKEN = "link_broken"
     HEAD_MISMATCH = "head_mismatch"
     BEYOND_HEAD = "beyond_head"
+    GUARD_MISSING = "guard_missing"
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,8 @@ class Problem:
 class Verification:
     rows: int
     problems: list[Problem] = field(default_factory=list)
-    # Not tampering, but the protection is off: a missing trigger, for instance.
+    # Notes that do not make the trail untrustworthy. A missing append-only trigger is not one
+    # of them: with the guard off the trail can be rewritten, so it is a problem.
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -339,5 +341,12 @@ def verify(*, batch_size: int = 5000, anchor: tuple[int, str] | None = None) -> 
         )
     if anchor is not None and (anchored := _check_anchor(anchor, head_seq)) is not None:
         problems.append(anchored)
-    warnings = [f"the append-only guard {guard} is missing" for guard in missing_guards()]
-    return Verification(rows=count, problems=problems, warnings=warnings)
+    problems.extend(
+        Problem(
+            ProblemKind.GUARD_MISSING,
+            0,
+            f"the append-only guard {guard} is missing: rows can be changed or removed",
+        )
+        for guard in missing_guards()
+    )
+    return Verification(rows=count, problems=problems)

@@ -594,7 +594,7 @@ def sign_ins() -> tuple[SignIn, ...]:
 def sign_ins_text(entries: tuple[SignIn, ...], *, demo_mode: bool) -> str:
     """The sign-ins table the ``demo`` and ``run`` commands print."""
     width = max((len(s.email) for s in entries), default=5)
-    lines = [f"  {'E-mail':<{width}}  Role", f"  {'-' * width}  ----"]
+    lines = [f"  {'Email':<{width}}  Role", f"  {'-' * width}  ----"]
     lines += [f"  {s.email:<{width}}  {s.role_label} ({s.organisation})" for s in entries]
     lines.append("")
     lines.append(f"  Password for every demo person: {PASSWORD}")

@@ -2,7 +2,7 @@
 
 Common English given names and surnames, and everyday place words, combined by the generator
 with a seeded random source. Any resemblance of a combination to a real person or school is
-coincidence: the area, the URNs (9xxxxx) and the LA code (999) are invented, and every e-mail
+coincidence: the area, the URNs (9xxxxx) and the LA code (999) are invented, and every email
 address ends in ``.invalid`` so that nothing can ever be delivered to it.
 """
 

@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -63,14 +63,35 @@ def mark_second_factor(request: HttpRequest) -> None:
     request.session[STEP_UP_SESSION_KEY] = time.time()
 
 
+def ask_for_second_factor(request: HttpRequest, *, back_to: str | None = None) -> HttpResponse:
+    """Send the person to the code page; after the code, back to ``back_to`` (a GET page)."""
+    query = urlencode({"next": back_to or request.get_full_path()})
+    return redirect(f"{reverse('core:confirm_second_factor')}?{query}")
+
+
+def step_up_for_change(
+    request: HttpRequest, *, widens_access: bool, back_to: str | None = None
+) -> HttpResponse | None:
+    """The code page when a submitted change grants or widens access and the code is stale.
+
+    One rule for every page whose change may or may not widen access (a person created with
+    or without roles, an organisation renamed or given another kind): the page works out
+    whether the submitted change widens access and asks here; ``None`` means go ahead. A
+    plain edit that grants nothing never asks. Pages whose every change is sensitive use
+    ``@sensitive`` instead.
+    """
+    if widens_access and request.user.is_authenticated and not second_factor_is_recent(request):
+        return ask_for_second_factor(request, back_to=back_to)
+    return None
+
+
 def sensitive(view: View) -> View:
     """Ask for the second factor again unless it was given in the last few minutes."""
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and not second_factor_is_recent(request):
-            query = urlencode({"next": request.get_full_path()})
-            return redirect(f"{reverse('core:confirm_second_factor')}?{query}")
+            return ask_for_second_factor(request)
         return view(request, *args, **kwargs)
 
     return wrapped

@@ -1,4 +1,4 @@
-"""Request plumbing: the route for the audit trail, idle sessions, and the second factor."""
+"""Request plumbing: the audit route, idle sessions, the second factor, and no-store."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import resolve
 from django.urls.exceptions import Resolver404
+from django.utils.cache import add_never_cache_headers
 
 from safeguard.core.context import current_route
 from safeguard.core.signals import SIGN_OUT_REASON_ATTR
@@ -110,3 +111,36 @@ class SecondFactorRequiredMiddleware:
             if route not in _BEFORE_SECOND_FACTOR:
                 return redirect("core:second_factor")
         return self.get_response(request)
+
+
+# Never kept by a browser or proxy: static files (public, fingerprinted) and the health check.
+_CACHEABLE = ("/static/", "/assets/", "/healthz")
+
+
+def _holds_personal_data(request: HttpRequest, response: HttpResponse) -> bool:
+    if request.path_info.startswith(_CACHEABLE):
+        return False
+    if response.has_header("Content-Disposition"):  # an export or a download
+        return True
+    if request.path_info.startswith("/api/"):  # a partner system's key, not a session
+        return True
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every response to a signed-in person, the API and exports.
+
+    A shared computer's browser cache, or a proxy, must not keep a page with a child's details
+    once the person has signed out. The sign-in page itself is left alone.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if _holds_personal_data(request, response):
+            add_never_cache_headers(response)
+            response["Pragma"] = "no-cache"
+        return response

@@ -77,7 +77,7 @@ def _check(*, subject: str, body: str, dedupe_key: str, to_address: str) -> None
     if not dedupe_key.strip() or len(dedupe_key) > 200:
         errors["dedupe_key"] = "Dedupe key must be 1 to 200 characters"
     if not to_address:
-        errors["to_address"] = "Give a recipient with an e-mail address, or an address"
+        errors["to_address"] = "Give a recipient with an email address, or an address"
     if errors:
         raise ValidationError(errors)
 
@@ -97,7 +97,7 @@ def message_enqueue(
     """Queue a message in the caller's transaction; a repeated ``dedupe_key`` returns the first.
 
     The body says only that something needs attention (e.g. "A notification needs your review")
-    and the link says where: never a child's name, identifiers or any narrative, because e-mail
+    and the link says where: never a child's name, identifiers or any narrative, because email
     leaves the system and cannot be recalled. Bodies longer than ``BODY_LIMIT`` are refused to
     make that hard to get wrong. The call refuses to run outside a transaction, because a
     message committed on its own could announce a change that then rolls back.

@@ -1,4 +1,4 @@
-"""Deadline reminders: one e-mail when a deadline is due within 2 working days, one when overdue.
+"""Deadline reminders: one email when a deadline is due within 2 working days, one when overdue.
 
 A periodic worker job. It writes outbox rows only, keyed ``deadline:<id>:due-soon`` and
 ``deadline:<id>:overdue`` (with ``:organisation`` added for the copy to the owner
@@ -6,11 +6,11 @@ organisation's mailbox), so each is sent at most once however often the job runs
 many workers run it at the same time: a second enqueue of the same key returns the first row.
 
 Who hears: the deadline's owner person (if the account is active) and the owner organisation's
-contact address (if it has one). The e-mail carries the due date and the title only (titles
+contact address (if it has one). The email carries the due date and the title only (titles
 never name a child) and links to the deadline's page, or to the deadlines list.
 
 A deadline already overdue by more than ``OVERDUE_LOOKBACK`` when the job first sees it gets no
-e-mail: switching reminders on, or a worker back after a long outage, must not send one for
+email: switching reminders on, or a worker back after a long outage, must not send one for
 every old clock.
 """
 

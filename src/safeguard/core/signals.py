@@ -1,4 +1,4 @@
-"""Sign-in events for the audit trail. Ids only: never the e-mail address that was tried.
+"""Sign-in events for the audit trail. Ids only: never the email address that was tried.
 
 A failure names the person's id when the typed address belongs to an account, and nothing when
 it does not, so the trail can show an attack on one account without keeping what was typed.

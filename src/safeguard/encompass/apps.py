@@ -9,6 +9,7 @@ class EncompassConfig(AppConfig):
     def ready(self) -> None:
         from safeguard.core import demo, navigation, roles, work
         from safeguard.core.api.auth import register_scope
+        from safeguard.core.models.organisations import OrganisationKind
         from safeguard.core.outbox import register_secret_link_reason
         from safeguard.core.selectors.deadlines import register_deadline_access
         from safeguard.core.worker import register_periodic
@@ -37,10 +38,12 @@ class EncompassConfig(AppConfig):
         register_scope(
             "encompass:incidents:write",
             "Send domestic abuse incidents and the children in them (Operation Encompass)",
+            kinds=[OrganisationKind.POLICE],
         )
         register_scope(
             "encompass:incidents:read",
             "See where the force's incidents stand: children matched, schools told",
+            kinds=[OrganisationKind.POLICE],
         )
         register_periodic("encompass_clocks", run_clocks, 300)
         register_periodic("encompass_forwards", run_forwards, 60)

@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
+from safeguard.core.forms.govuk import GovukForm
 from safeguard.core.models import Organisation
 from safeguard.performance import periods, rules
 from safeguard.performance.census import keys
@@ -33,7 +34,7 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, problem)
 
 
-class IndicatorForm(forms.Form):
+class IndicatorForm(GovukForm):
     code = forms.SlugField(
         label="Code",
         max_length=60,
@@ -121,7 +122,7 @@ class IndicatorForm(forms.Form):
         return initial
 
 
-class ComparatorForm(forms.Form):
+class ComparatorForm(GovukForm):
     kind = forms.ChoiceField(
         label="Comparator", choices=ComparatorKind.choices, widget=forms.RadioSelect
     )
@@ -139,7 +140,7 @@ class ComparatorForm(forms.Form):
     )
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(GovukForm):
     held_on = forms.DateField(
         label="Date of the PMSG meeting",
         help_text="For example, 2026-12-15",
@@ -147,7 +148,7 @@ class MeetingForm(forms.Form):
     )
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(GovukForm):
     indicator = forms.ModelChoiceField(label="Indicator", queryset=Indicator.objects.none())
     period = forms.CharField(
         label="Period", max_length=7, help_text="The year and month the period starts, like 2026-10"
@@ -179,20 +180,20 @@ class ReturnForm(forms.Form):
         return data
 
 
-class UploadForm(forms.Form):
+class UploadForm(GovukForm):
     file = forms.FileField(
         label="Upload a return file",
         help_text="XLSX or CSV with the columns indicator, period, value, narrative",
     )
 
 
-class ExplainForm(forms.Form):
+class ExplainForm(GovukForm):
     explanation = forms.CharField(
         label="Explanation for the PMSG", widget=forms.Textarea, max_length=5000
     )
 
 
-class CloseForm(forms.Form):
+class CloseForm(GovukForm):
     pmsg_view = forms.CharField(label="The PMSG's view", widget=forms.Textarea, max_length=5000)
 
 
@@ -214,7 +215,7 @@ class _MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class CensusUploadForm(forms.Form):
+class CensusUploadForm(GovukForm):
     year = forms.IntegerField(
         label="Reporting year",
         min_value=2000,

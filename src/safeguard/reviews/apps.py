@@ -10,6 +10,7 @@ class ReviewsConfig(AppConfig):
         from safeguard.core import navigation, roles
         from safeguard.core.api.auth import register_scope
         from safeguard.core.demo import register_extension
+        from safeguard.core.models.organisations import OrganisationKind
         from safeguard.core.worker import register_periodic
         from safeguard.reviews import tasks
         from safeguard.reviews.demo import add_demo_cases
@@ -22,15 +23,24 @@ class ReviewsConfig(AppConfig):
             navigation.NavItem("Learning from reviews", "reviews:learning", Cap.VIEW_LEARNING)
         )
         register_scope("reviews:refer", "Refer a serious incident and follow its progress")
-        register_scope("reviews:decide", "Record the LA's decision on notifying the Panel")
+        register_scope(
+            "reviews:decide",
+            "Record the LA's decision on notifying the Panel",
+            kinds=[OrganisationKind.LOCAL_AUTHORITY],
+        )
         register_scope("reviews:read", "Read your organisation's serious incident cases")
         register_scope("reviews:contribute", "Add information, views and agency summaries")
         register_scope("reviews:actions", "Report progress on your organisation's actions")
         register_scope(
             "reviews:manage",
             "The Business Unit's steps on a case: meetings, Rapid Review, CSPR, actions, learning",
+            kinds=[OrganisationKind.PARTNERSHIP],
         )
-        register_scope("reviews:sign_off", "Sign off a Rapid Review for a statutory partner")
+        register_scope(
+            "reviews:sign_off",
+            "Sign off a Rapid Review for a statutory partner",
+            kinds=[OrganisationKind.LOCAL_AUTHORITY, OrganisationKind.POLICE, OrganisationKind.ICB],
+        )
         # Overdue actions and agency requests are chased, at most once a week each.
         register_periodic("reviews_chase_overdue", tasks.chase_overdue, 3600)
         register_extension("reviews", add_demo_cases)

@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from safeguard.core.forms.govuk import GovukForm
 from safeguard.core.models import Organisation
 from safeguard.reviews import rules
 from safeguard.reviews.models import (
@@ -46,7 +47,7 @@ def _choices(choices: Any) -> list[tuple[str, str]]:
     return list(choices)
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(GovukForm):
     incident_date = date_field("Date of the incident")
     la_aware_on = date_field("Date the local authority became aware")
     summary = forms.CharField(
@@ -87,7 +88,7 @@ class ReferralForm(forms.Form):
             self.add_error(name if name in self.fields else None, message)
 
 
-class ChildForm(forms.Form):
+class ChildForm(GovukForm):
     full_name = forms.CharField(label="Full name", max_length=200, required=False)
     date_of_birth = date_field("Date of birth")
     gender = forms.ChoiceField(
@@ -147,7 +148,7 @@ def place_child_errors(forms_: list[ChildForm], errors: dict[str, str]) -> dict[
     return rest
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(GovukForm):
     decision = forms.ChoiceField(
         label="Decision",
         choices=_choices(Decision.choices),
@@ -172,7 +173,7 @@ class DecisionForm(forms.Form):
             self.add_error(name if name in self.fields else None, message)
 
 
-class ContributionForm(forms.Form):
+class ContributionForm(GovukForm):
     organisation = forms.ModelChoiceField(
         label="On behalf of", queryset=Organisation.objects.none(), required=False
     )
@@ -204,7 +205,7 @@ class ContributionForm(forms.Form):
         meeting.queryset = meetings
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(GovukForm):
     kind = forms.ChoiceField(
         label="Kind of meeting",
         choices=_choices(Meeting.Kind.choices),
@@ -229,7 +230,7 @@ class MeetingForm(forms.Form):
     )
 
 
-class AgencyRequestForm(forms.Form):
+class AgencyRequestForm(GovukForm):
     organisation = forms.ModelChoiceField(
         label="Agency",
         queryset=Organisation.objects.filter(active=True),
@@ -238,7 +239,7 @@ class AgencyRequestForm(forms.Form):
     due_on = date_field("Due date", required=True)
 
 
-class AgencyAnswerForm(forms.Form):
+class AgencyAnswerForm(GovukForm):
     summary = forms.CharField(
         label="Individual agency summary", required=False, widget=forms.Textarea(attrs={"rows": 8})
     )
@@ -248,7 +249,7 @@ class AgencyAnswerForm(forms.Form):
     received_on = date_field("Date received", hint="Leave empty for today. " + DATE_HINT)
 
 
-class FindingsForm(forms.Form):
+class FindingsForm(GovukForm):
     immediate_actions = forms.CharField(
         label="Immediate actions to keep children safe",
         required=False,
@@ -276,11 +277,11 @@ class FindingsForm(forms.Form):
     )
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(GovukForm):
     submitted_on = date_field("Date submitted to the Panel", required=True)
 
 
-class PanelResponseForm(forms.Form):
+class PanelResponseForm(GovukForm):
     response = forms.ChoiceField(
         label="The Panel's response",
         choices=[("agrees", "Agrees with the local decision"), ("disagrees", "Disagrees")],
@@ -300,7 +301,7 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, problem)
 
 
-class CsprForm(forms.Form):
+class CsprForm(GovukForm):
     reviewer = forms.CharField(label="Reviewer", max_length=200, required=False)
     terms_of_reference = forms.CharField(
         label="Terms of reference", required=False, widget=forms.Textarea(attrs={"rows": 6})
@@ -320,11 +321,11 @@ class CsprForm(forms.Form):
     )
 
 
-class PublishForm(forms.Form):
+class PublishForm(GovukForm):
     published_on = date_field("Date published", required=True)
 
 
-class RecommendationForm(forms.Form):
+class RecommendationForm(GovukForm):
     text = forms.CharField(
         label="Recommendation",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -332,7 +333,7 @@ class RecommendationForm(forms.Form):
     )
 
 
-class ActionForm(forms.Form):
+class ActionForm(GovukForm):
     description = forms.CharField(
         label="Action", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -344,7 +345,7 @@ class ActionForm(forms.Form):
     due_on = date_field("Due date")
 
 
-class ActionUpdateForm(forms.Form):
+class ActionUpdateForm(GovukForm):
     status = forms.ChoiceField(
         label="Status",
         choices=[
@@ -363,7 +364,7 @@ class ActionUpdateForm(forms.Form):
     )
 
 
-class LearningSheetForm(forms.Form):
+class LearningSheetForm(GovukForm):
     title = forms.CharField(
         label="Title", max_length=200, required=False, help_text="Anonymised, e.g. Baby A"
     )
@@ -390,7 +391,7 @@ class LearningSheetForm(forms.Form):
     )
 
 
-class DisseminationForm(forms.Form):
+class DisseminationForm(GovukForm):
     kind = forms.ChoiceField(
         label="How was the learning shared?",
         choices=list(Dissemination.Kind.choices),
@@ -406,7 +407,7 @@ class DisseminationForm(forms.Form):
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ThemeForm(forms.Form):
+class ThemeForm(GovukForm):
     name = forms.CharField(
         label="New theme", max_length=100, error_messages={"required": "Enter the theme"}
     )

@@ -15,7 +15,7 @@ import hmac
 import re
 import secrets
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -26,7 +26,7 @@ from django.utils import timezone
 from ninja.errors import AuthenticationError
 from ninja.security.http import HttpBearer
 
-from safeguard.core import audit
+from safeguard.core import audit, scope_holders
 from safeguard.core.context import current_api_key_id
 from safeguard.core.models import ApiKey
 from safeguard.core.models.audit import AuditAction
@@ -54,11 +54,17 @@ class Scope:
 _scopes: dict[str, Scope] = {}
 
 
-def register_scope(name: str, description: str) -> None:
-    """Let a module declare a scope (``module:noun:verb``) when its app loads."""
+def register_scope(name: str, description: str, *, kinds: Iterable[str] | None = None) -> None:
+    """Let a module declare a scope (``module:noun:verb``) when its app loads.
+
+    ``kinds`` names the kinds of organisation whose keys may hold it (any kind when omitted), so
+    the module says in one place both what a scope does and who may be given it.
+    """
     if not _SCOPE_NAME.match(name):
         raise ValueError(f"scope names read like 'area:verb', not {name!r}")
     _scopes[name] = Scope(name, description)
+    if kinds is not None:
+        scope_holders.limit_scope(name, kinds=kinds)
 
 
 def scopes() -> list[Scope]:

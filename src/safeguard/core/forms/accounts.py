@@ -6,6 +6,8 @@ import re
 
 from django import forms
 
+from safeguard.core.forms.govuk import GovukForm
+
 WRONG_CREDENTIALS = "Enter a correct email address and password"
 WRONG_CODE = "The code is not correct. Enter the current code from your authenticator app"
 WRONG_RECOVERY_CODE = "The recovery code is not correct or has already been used"
@@ -16,7 +18,7 @@ _SIX_DIGITS = re.compile(r"^[0-9]{6}$")
 _RECOVERY_CODE = re.compile(r"^[a-z2-7]{8}$")
 
 
-class SignInForm(forms.Form):
+class SignInForm(GovukForm):
     email = forms.EmailField(
         label="Email address",
         max_length=254,
@@ -39,7 +41,7 @@ class SignInForm(forms.Form):
         return self.cleaned_data["email"].strip().lower()
 
 
-class CodeForm(forms.Form):
+class CodeForm(GovukForm):
     code = forms.CharField(
         label="Code from your authenticator app",
         help_text="The code is 6 digits, for example 123456",
@@ -60,7 +62,7 @@ class CodeForm(forms.Form):
         return code
 
 
-class RecoveryCodeForm(forms.Form):
+class RecoveryCodeForm(GovukForm):
     code = forms.CharField(
         label="Recovery code",
         help_text="One of the 10 codes you saved when you set up your authenticator app",

@@ -9,16 +9,20 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from safeguard.core import scope_holders
 from safeguard.core.api.auth import scopes
+from safeguard.core.forms.govuk import GovukForm
 from safeguard.core.models import Organisation
+from safeguard.core.services.apikeys import scope_misfit_message
 
 
 def _scope_choices() -> list[tuple[str, str]]:
     # A callable, so scopes that modules register when their apps load are offered too.
-    return [(s.name, f"{s.description} ({s.name})") for s in scopes()]
+    # What the key may do, in words; the scope's identifier is shown once the key is made.
+    return [(s.name, s.description) for s in scopes()]
 
 
-class ApiKeyForm(forms.Form):
+class ApiKeyForm(GovukForm):
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.filter(active=True).order_by("name"),
         label="Organisation",
@@ -56,6 +60,17 @@ class ApiKeyForm(forms.Form):
             "invalid": "Enter the expiry date as day/month/year, for example 31/3/2027"
         },
     )
+
+    def clean(self) -> dict[str, object] | None:
+        """A scope the chosen organisation's kind may not hold is refused beside the scopes."""
+        cleaned = super().clean() or {}
+        organisation = cleaned.get("organisation")
+        chosen = cleaned.get("scopes") or []
+        if isinstance(organisation, Organisation) and chosen:
+            kind = organisation.kind
+            if misfit := scope_holders.misfits(scopes=chosen, kind=kind):
+                self.add_error("scopes", scope_misfit_message(scopes=misfit, kind=kind))
+        return cleaned
 
     def clean_expires_on(self) -> object:
         value = self.cleaned_data.get("expires_on")

@@ -6,12 +6,13 @@ from typing import Any
 
 from django import forms
 
+from safeguard.core.forms.govuk import GovukForm
 from safeguard.core.models.audit import AuditAction
 
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %m %Y"]
 
 
-class AuditSearchForm(forms.Form):
+class AuditSearchForm(GovukForm):
     record_type = forms.CharField(
         label="Record type",
         required=False,

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from safeguard.core import deadline_rules
+from safeguard.core.forms.govuk import GovukForm
 from safeguard.core.models import Group, Organisation, Person
 from safeguard.core.selectors.deadlines import filter_options
 
@@ -30,7 +31,7 @@ _INVALID = {
 }
 
 
-class DeadlineFilterForm(forms.Form):
+class DeadlineFilterForm(GovukForm):
     state = forms.ChoiceField(label="State", choices=_STATE_CHOICES, required=False)
     group = forms.ModelChoiceField(
         label="Group", queryset=Group.objects.none(), required=False, empty_label="Any group"

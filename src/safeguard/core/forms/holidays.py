@@ -7,8 +7,10 @@ from typing import Any
 
 from django import forms
 
+from safeguard.core.forms.govuk import GovukForm
 
-class HolidayForm(forms.Form):
+
+class HolidayForm(GovukForm):
     day = forms.CharField(label="Day", max_length=2, required=False)
     month = forms.CharField(label="Month", max_length=2, required=False)
     year = forms.CharField(label="Year", max_length=4, required=False)

@@ -6,10 +6,12 @@ from typing import Any
 
 from django import forms
 
+from safeguard.core.forms.govuk import GovukForm
+
 PASSWORDS_DIFFER = "The passwords do not match: enter the same password twice"
 
 
-class ForgotPasswordForm(forms.Form):
+class ForgotPasswordForm(GovukForm):
     email = forms.EmailField(
         label="Email address",
         help_text="The address you sign in with",
@@ -25,7 +27,7 @@ class ForgotPasswordForm(forms.Form):
         return str(self.cleaned_data["email"]).strip().lower()
 
 
-class SetPasswordForm(forms.Form):
+class SetPasswordForm(GovukForm):
     password = forms.CharField(
         label="New password",
         help_text="At least 12 characters. A few unrelated words make a strong password.",

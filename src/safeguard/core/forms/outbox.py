@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django import forms
 
+from safeguard.core.forms.govuk import GovukForm
 from safeguard.core.models.outbox import OutboxState
 
 
-class OutboxFilterForm(forms.Form):
+class OutboxFilterForm(GovukForm):
     state = forms.ChoiceField(
         label="State",
         required=False,

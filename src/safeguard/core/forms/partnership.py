@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from safeguard.core.forms.govuk import GovukForm
 from safeguard.core.models import Organisation, Person
 from safeguard.core.models.organisations import GroupKind, MembershipRole, OrganisationKind
 from safeguard.core.roles import Role
@@ -33,7 +34,7 @@ def yes_no(value: str) -> bool | None:
     return {"yes": True, "no": False}.get(value)
 
 
-class OrganisationFilterForm(forms.Form):
+class OrganisationFilterForm(GovukForm):
     q = forms.CharField(label="Search by name, URN or LA code", required=False, max_length=200)
     kind = forms.ChoiceField(label="Kind", choices=_ANY + OrganisationKind.choices, required=False)
     statutory_partner = forms.ChoiceField(
@@ -42,7 +43,7 @@ class OrganisationFilterForm(forms.Form):
     active = forms.ChoiceField(label="Active", choices=_YES_NO, required=False)
 
 
-class OrganisationForm(forms.Form):
+class OrganisationForm(GovukForm):
     name = forms.CharField(label="Name", max_length=200, required=False)
     # A plain text field with a select: the service checks the kind, so every error shows at once.
     kind = forms.CharField(
@@ -64,7 +65,7 @@ class OrganisationForm(forms.Form):
     la_code = forms.CharField(
         label="LA code (optional)", max_length=20, required=False, help_text="3 digits, like 873."
     )
-    email = forms.CharField(label="Contact e-mail (optional)", max_length=254, required=False)
+    email = forms.CharField(label="Contact email (optional)", max_length=254, required=False)
 
     @classmethod
     def for_organisation(cls, organisation: Organisation) -> OrganisationForm:
@@ -80,7 +81,7 @@ class OrganisationForm(forms.Form):
         )
 
 
-class GroupForm(forms.Form):
+class GroupForm(GovukForm):
     name = forms.CharField(label="Name", max_length=200, required=False)
     # A plain text field with a select: the service checks the kind, so every error shows at once.
     kind = forms.CharField(
@@ -94,7 +95,7 @@ class GroupForm(forms.Form):
     active = forms.BooleanField(label="Active", required=False, initial=True)
 
 
-class MembershipAddForm(forms.Form):
+class MembershipAddForm(GovukForm):
     person = forms.ModelChoiceField(
         label="Person",
         queryset=Person.objects.none(),
@@ -119,7 +120,7 @@ class MembershipAddForm(forms.Form):
         field.label_from_instance = lambda p: f"{p.full_name} ({p.organisation.name})"  # type: ignore[method-assign,assignment]
 
 
-class MembershipRoleForm(forms.Form):
+class MembershipRoleForm(GovukForm):
     role = forms.ChoiceField(
         label="Role in the group",
         choices=MembershipRole.choices,
@@ -130,8 +131,8 @@ class MembershipRoleForm(forms.Form):
     )
 
 
-class PersonFilterForm(forms.Form):
-    q = forms.CharField(label="Search by name, e-mail or job title", required=False, max_length=200)
+class PersonFilterForm(GovukForm):
+    q = forms.CharField(label="Search by name, email or job title", required=False, max_length=200)
     organisation = forms.ModelChoiceField(
         label="Organisation",
         queryset=Organisation.objects.none(),
@@ -159,10 +160,10 @@ def _role_field() -> forms.MultipleChoiceField:
     )
 
 
-class PersonForm(forms.Form):
+class PersonForm(GovukForm):
     full_name = forms.CharField(label="Full name", max_length=200, required=False)
     email = forms.CharField(
-        label="E-mail address",
+        label="Email address",
         max_length=254,
         required=False,
         help_text="The person signs in with this.",
@@ -187,11 +188,11 @@ class PersonCreateForm(PersonForm):
     roles = _role_field()
 
 
-class PersonRolesForm(forms.Form):
+class PersonRolesForm(GovukForm):
     roles = _role_field()
 
 
-class PersonPasswordForm(forms.Form):
+class PersonPasswordForm(GovukForm):
     password = forms.CharField(
         label="New password",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),

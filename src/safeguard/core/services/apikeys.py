@@ -14,8 +14,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from safeguard.core import audit, policies
+from safeguard.core import audit, policies, scope_holders
 from safeguard.core.api.auth import hash_secret, is_scope, key_state, new_key
+from safeguard.core.api.auth import scopes as all_scopes
 from safeguard.core.models import ApiKey, Organisation
 from safeguard.core.models.audit import AuditAction
 from safeguard.core.roles import Capability
@@ -30,6 +31,12 @@ def _require_manage(actor: Any) -> None:
 
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
+
+
+def scope_misfit_message(*, scopes: list[str], kind: str) -> str:
+    """The message for scopes the organisation's kind may not hold, naming each by its use."""
+    described = {scope.name: scope.description for scope in all_scopes()}
+    return scope_holders.misfit_message(scopes=scopes, kind=kind, describe=described)
 
 
 def apikey_create(
@@ -53,6 +60,8 @@ def apikey_create(
         errors["scopes"] = "Select at least one thing the key may do"
     elif unknown := [s for s in chosen if not is_scope(s)]:
         errors["scopes"] = f"Unknown scope: {', '.join(unknown)}"
+    elif misfit := scope_holders.misfits(scopes=chosen, kind=organisation.kind):
+        errors["scopes"] = scope_misfit_message(scopes=misfit, kind=organisation.kind)
     if not organisation.active:
         errors["organisation"] = "Select an active organisation"
     if expires_at is not None and expires_at <= timezone.now():

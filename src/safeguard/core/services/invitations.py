@@ -1,6 +1,6 @@
 """Setting a password by a one-time link: the invitation to a new account, and the reset.
 
-The link carries the person's id (url-safe base64) and an opaque token, never the e-mail
+The link carries the person's id (url-safe base64) and an opaque token, never the email
 address. The token is an HMAC over the person's id, current password hash, last sign-in and the
 moment it was made (Django's ``PasswordResetTokenGenerator``), so it stops working as soon as
 the password changes (it works once), when the person signs in, and when it grows too old:
@@ -137,7 +137,7 @@ def _partnership() -> str:
 
 
 def person_invite(*, actor: Any, person: Person) -> OutboxMessage:
-    """Queue the invitation e-mail. Clicking twice in a minute sends one e-mail, not two."""
+    """Queue the invitation email. Clicking twice in a minute sends one email, not two."""
     if not policies.can(actor, Capability.MANAGE_PARTNERSHIP):
         raise PermissionDenied
     with transaction.atomic():
@@ -175,6 +175,14 @@ def person_invite(*, actor: Any, person: Person) -> OutboxMessage:
     return message
 
 
+UNUSABLE_STAND_IN = "!stand-in-for-an-unknown-address"  # an unusable hash: no password
+
+
+def _stand_in() -> Person:
+    """An unsaved person whose reset token costs what a real one does; never stored or sent."""
+    return Person(pk=0, email="", password=UNUSABLE_STAND_IN, is_active=True)
+
+
 def password_reset_request(*, email: str) -> None:
     """Queue a reset link if the address is an active account's; otherwise do nothing.
 
@@ -190,6 +198,10 @@ def password_reset_request(*, email: str) -> None:
             Person.objects.select_for_update().filter(email__iexact=address, is_active=True).first()
         )
         if person is None:
+            # The same token work as for a real account, so the answer takes as long either way
+            # and its timing cannot tell anyone whether the address has an account. Neither
+            # path sends anything while the page waits: a real link goes through the outbox.
+            link_for(_stand_in(), RESET)
             return
         earlier = OutboxMessage.objects.filter(
             reason=RESET_REASON, record_type=_PERSON, record_id=str(person.pk)
@@ -209,7 +221,7 @@ def password_reset_request(*, email: str) -> None:
             body=(
                 f"Someone asked to reset the password of your account on {_partnership()}."
                 f" If it was you, set a new password here within {RESET_HOURS} hour."
-                " If it was not, you can ignore this e-mail."
+                " If it was not, you can ignore this email."
             ),
             link=link_for(person, RESET),
             reason=RESET_REASON,

@@ -18,8 +18,10 @@ from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from safeguard.core import audit, policies
+from safeguard.core import audit, policies, scope_holders
+from safeguard.core.api.auth import scopes as api_scopes
 from safeguard.core.models import (
+    ApiKey,
     Group,
     Membership,
     Organisation,
@@ -59,6 +61,24 @@ def _organisation_state(organisation: Organisation) -> dict[str, Any]:
     }
 
 
+def _key_scopes_misfitting(organisation: Organisation | None, kind: str) -> list[str]:
+    """Scopes of the organisation's live keys that an organisation of ``kind`` may not hold.
+
+    A key's scopes were checked against the kind when it was made; changing the kind must not
+    hand an old key powers the new kind may not have.
+    """
+    if organisation is None:
+        return []
+    held = [
+        scope
+        for scopes in ApiKey.objects.filter(
+            organisation=organisation, revoked_at__isnull=True
+        ).values_list("scopes", flat=True)
+        for scope in scopes
+    ]
+    return scope_holders.misfits(scopes=held, kind=kind)
+
+
 def _clean_organisation(
     *,
     name: str,
@@ -92,7 +112,15 @@ def _clean_organisation(
         try:
             validate_email(email)
         except ValidationError:
-            errors["email"] = "Enter an e-mail address in the correct format, like name@example.org"
+            errors["email"] = "Enter an email address in the correct format, like name@example.com"
+    changes_kind = existing is not None and "kind" not in errors and kind != existing.kind
+    if changes_kind and (misfit := _key_scopes_misfitting(existing, kind)):
+        described = {scope.name: scope.description for scope in api_scopes()}
+        what = "; ".join(described.get(s, s).lower() for s in misfit)
+        errors["kind"] = (
+            f"This organisation's API keys may do things that a "
+            f"{OrganisationKind(kind).label.lower()} may not ({what}): revoke those keys first"
+        )
     if name and "kind" not in errors:
         same = Organisation.objects.filter(name__iexact=name, kind=kind)
         if existing is not None:
@@ -364,18 +392,18 @@ def _clean_person(
     email = email.strip().lower()
     errors: dict[str, str] = {}
     if not email:
-        errors["email"] = "Enter the person's e-mail address"
+        errors["email"] = "Enter the person's email address"
     else:
         try:
             validate_email(email)
         except ValidationError:
-            errors["email"] = "Enter an e-mail address in the correct format, like name@example.org"
+            errors["email"] = "Enter an email address in the correct format, like name@example.com"
         else:
             same = Person.objects.filter(email__iexact=email)
             if existing is not None:
                 same = same.exclude(pk=existing.pk)
             if same.exists():
-                errors["email"] = "Another person already uses this e-mail address"
+                errors["email"] = "Another person already uses this email address"
     if not full_name.strip():
         errors["full_name"] = "Enter the person's full name"
     if organisation is None:

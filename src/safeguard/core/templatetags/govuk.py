@@ -6,11 +6,15 @@ field); ``{% govuk_field form.name %}`` renders a field with its label, hint and
 
 from __future__ import annotations
 
+from datetime import datetime, time
 from typing import Any
 
 from django import forms, template
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.html import format_html
+
+from safeguard.core import labels
 
 register = template.Library()
 
@@ -97,6 +101,56 @@ def govuk_pagination(context: dict[str, Any], page: Any) -> dict[str, Any]:
         "ellipsis": paginator.ELLIPSIS,
         "prefix": f"?{query}&" if query else "?",
     }
+
+
+@register.filter
+def plain(code: object) -> str:
+    """A stored code (route, record type, reason) as the plain-English label a person reads."""
+    return labels.label_for(code)
+
+
+@register.filter
+def govuk_time(moment: datetime | time | None) -> str:
+    """'10:45am', '3pm', 'midday', 'midnight': GOV.UK's style for times, in local time."""
+    if moment is None:
+        return ""
+    if isinstance(moment, datetime):
+        moment = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+        moment = moment.time()
+    if (moment.hour, moment.minute) == (12, 0):
+        return "midday"
+    if (moment.hour, moment.minute) == (0, 0):
+        return "midnight"
+    hour = moment.hour % 12 or 12
+    suffix = "am" if moment.hour < 12 else "pm"
+    return f"{hour}{suffix}" if moment.minute == 0 else f"{hour}:{moment.minute:02d}{suffix}"
+
+
+@register.filter
+def govuk_datetime(moment: datetime | None) -> str:
+    """'4 December 2026 at 10:45am', in local time."""
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    return f"{local.day} {local:%B %Y} at {govuk_time(local)}"
+
+
+@register.filter
+def field_names(names: list[str]) -> str:
+    """['full_name', 'organisation'] -> 'full name, organisation': stored keys as words."""
+    return ", ".join(labels.humanise(str(name)).lower() for name in names)
+
+
+@register.filter
+def codes_in_words(text: object) -> str:
+    """Free text with each stored code in it (a reason, a route) replaced by its label."""
+    return labels.in_words(text)
+
+
+@register.simple_tag
+def record_name(record_type: object, record_id: object) -> str:
+    """An audited record as a person reads it, never its stored codes."""
+    return labels.record_name(record_type, record_id)
 
 
 class _ScrollingTableNode(template.Node):

@@ -12,11 +12,11 @@ from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from safeguard.core.forms.invitations import ForgotPasswordForm, SetPasswordForm
-from safeguard.core.http import capability_required, public
+from safeguard.core.http import capability_required, public, step_up_for_change
 from safeguard.core.roles import Capability
 from safeguard.core.selectors import partnership as partnership_selectors
 from safeguard.core.services import invitations as services
@@ -90,8 +90,14 @@ def forgot_password(request: HttpRequest) -> HttpResponse:
 @capability_required(Capability.MANAGE_PARTNERSHIP)
 @require_POST
 def person_invite(request: HttpRequest, pk: int) -> HttpResponse:
-    """The Invite button on a person's page: queue the e-mail, then back to the page."""
+    """The Invite button on a person's page: queue the email, then back to the page."""
     person = get_object_or_404(partnership_selectors.people(actor=request.user), pk=pk)
+    # An invitation that will go completes an account: if it carries roles, it grants access.
+    completes = person.is_active and not person.has_usable_password()
+    back_to = reverse("core:person_detail", args=[person.pk])
+    widens = completes and bool(person.role_codes)
+    if asked := step_up_for_change(request, widens_access=widens, back_to=back_to):
+        return asked
     try:
         services.person_invite(actor=request.user, person=person)
     except ValidationError as error:

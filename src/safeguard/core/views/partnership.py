@@ -4,7 +4,10 @@ Thin HTTP: each page parses a form, calls a selector or a service, and renders. 
 (``ValidationError``) re-renders the page with the GOV.UK error summary and status 400; nothing
 is saved. Search terms travel in the query string of GET forms and are never logged.
 Changing roles, setting a password and resetting the second factor could hand an account to
-someone else, so they ask for the second factor again (``@sensitive``).
+someone else, so they ask for the second factor again (``@sensitive``). A change that grants or
+widens access (a new person with roles, a person moved to another organisation, an
+organisation's kind or statutory-partner flag changed, a group member added or given another
+role) asks for it too, through ``step_up_for_change``; a plain edit of a name does not.
 """
 
 from __future__ import annotations
@@ -18,12 +21,12 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeguard.core import policies
 from safeguard.core.forms import partnership as f
-from safeguard.core.http import capability_required, sensitive
+from safeguard.core.http import capability_required, sensitive, step_up_for_change
 from safeguard.core.models import Group, Membership, Organisation, Person
 from safeguard.core.roles import Capability, Role
 from safeguard.core.selectors import partnership as selectors
@@ -141,6 +144,12 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = f.OrganisationForm(request.POST)
         if form.is_valid():
+            values = form.cleaned_data
+            widens = values["kind"] != organisation.kind or (
+                values["statutory_partner"] != organisation.statutory_partner
+            )
+            if asked := step_up_for_change(request, widens_access=widens):
+                return asked
             try:
                 services.organisation_update(
                     actor=request.user, organisation=organisation, **form.cleaned_data
@@ -283,6 +292,9 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
     candidates = selectors.people_not_in_group(actor=request.user, group=group)
     form = f.MembershipAddForm(request.POST, people=candidates)
     if form.is_valid():
+        back_to = reverse("core:group_detail", args=[group.pk])
+        if asked := step_up_for_change(request, widens_access=True, back_to=back_to):
+            return asked
         try:
             services.membership_add(actor=request.user, group=group, **form.cleaned_data)
         except ValidationError as error:
@@ -307,6 +319,10 @@ def membership_change_role(request: HttpRequest, pk: int, membership_pk: int) ->
     group, membership = _membership(request, pk, membership_pk)
     form = f.MembershipRoleForm(request.POST)
     if form.is_valid():
+        back_to = reverse("core:group_detail", args=[group.pk])
+        widens = form.cleaned_data["role"] != membership.role
+        if asked := step_up_for_change(request, widens_access=widens, back_to=back_to):
+            return asked
         services.membership_change_role(
             actor=request.user, membership=membership, role=form.cleaned_data["role"]
         )
@@ -380,6 +396,8 @@ def person_create(request: HttpRequest) -> HttpResponse:
     organisations = selectors.active_organisations(actor=request.user)
     form = f.PersonCreateForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
+        if asked := step_up_for_change(request, widens_access=bool(form.cleaned_data["roles"])):
+            return asked
         try:
             person = services.person_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
@@ -406,6 +424,10 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = f.PersonForm(request.POST, organisations=organisations)
         if form.is_valid():
+            chosen = form.cleaned_data["organisation"]
+            moved = chosen is not None and chosen.pk != person.organisation_id
+            if asked := step_up_for_change(request, widens_access=moved):
+                return asked
             try:
                 services.person_update(actor=request.user, person=person, **form.cleaned_data)
             except ValidationError as error:

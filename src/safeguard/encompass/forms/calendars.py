@@ -7,10 +7,12 @@ from typing import Any
 
 from django import forms
 
+from safeguard.core.forms.govuk import GovukForm
+
 DATE_HINT = "For example, 2026-09-03"
 
 
-class CalendarSettingsForm(forms.Form):
+class CalendarSettingsForm(GovukForm):
     day_starts_at = forms.TimeField(
         label="School day starts at",
         help_text="24-hour clock, for example 08:45",
@@ -36,7 +38,7 @@ class CalendarSettingsForm(forms.Form):
         ]
 
 
-class TermForm(forms.Form):
+class TermForm(GovukForm):
     name = forms.CharField(label="Term name", max_length=60, help_text="For example, Autumn 1")
     starts_on = forms.DateField(
         label="First day of term", help_text=DATE_HINT, input_formats=["%Y-%m-%d"]
@@ -46,5 +48,5 @@ class TermForm(forms.Form):
     )
 
 
-class InsetDayForm(forms.Form):
+class InsetDayForm(GovukForm):
     date = forms.DateField(label="INSET day", help_text=DATE_HINT, input_formats=["%Y-%m-%d"])

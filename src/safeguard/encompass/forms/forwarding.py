@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django import forms
 
+from safeguard.core.forms.govuk import GovukForm
 
-class NeighbourForm(forms.Form):
+
+class NeighbourForm(GovukForm):
     name = forms.CharField(
         label="Partnership name",
         max_length=200,
@@ -49,7 +51,7 @@ class NeighbourForm(forms.Form):
     active = forms.BooleanField(label="Forward children to this partnership", required=False)
 
 
-class ChildForwardForm(forms.Form):
+class ChildForwardForm(GovukForm):
     school_urn = forms.CharField(
         label="The school's URN",
         help_text="Six digits, from the register of schools. Leave blank to give the LA code.",
@@ -63,7 +65,7 @@ class ChildForwardForm(forms.Form):
     )
 
 
-class ForwardActionForm(forms.Form):
+class ForwardActionForm(GovukForm):
     action = forms.ChoiceField(
         label="Action",
         choices=[("retry", "Send again"), ("revoke", "Withdraw the link")],
@@ -71,7 +73,7 @@ class ForwardActionForm(forms.Form):
     )
 
 
-class LinkAcknowledgeForm(forms.Form):
+class LinkAcknowledgeForm(GovukForm):
     name = forms.CharField(
         label="Your name and role",
         help_text="So both partnerships know who received it.",

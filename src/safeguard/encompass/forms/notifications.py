@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from django import forms
 
+from safeguard.core.forms.govuk import GovukForm
 from safeguard.encompass.models import LaOutcome
 
 
-class UploadForm(forms.Form):
+class UploadForm(GovukForm):
     file = forms.FileField(
         label="Incident CSV file",
         help_text="One row per child; the columns are listed above. At most 5 MB.",
@@ -22,7 +23,7 @@ class UploadForm(forms.Form):
         return upload
 
 
-class AcknowledgeForm(forms.Form):
+class AcknowledgeForm(GovukForm):
     support_given = forms.CharField(
         label="What support is the school giving the child?",
         help_text="For example, a check-in with a trusted adult at the start of the day.",
@@ -32,7 +33,7 @@ class AcknowledgeForm(forms.Form):
     )
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(GovukForm):
     decision = forms.ChoiceField(
         label="Is this child the pupil suggested?",
         choices=[
@@ -44,7 +45,7 @@ class ReviewForm(forms.Form):
     )
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(GovukForm):
     outcome = forms.ChoiceField(
         label="What did the LA find?",
         choices=[(v, label) for v, label in LaOutcome.choices if v],

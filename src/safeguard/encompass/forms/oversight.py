@@ -6,6 +6,8 @@ from datetime import date
 
 from django import forms
 
+from safeguard.core.forms.govuk import GovukForm
+
 PERIODS = [
     ("7", "Last 7 days"),
     ("30", "Last 30 days"),
@@ -16,7 +18,7 @@ DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 EARLIEST = date(2000, 1, 1)
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(GovukForm):
     days = forms.ChoiceField(label="Period", choices=PERIODS, initial="30", required=False)
     start = forms.DateField(
         label="Or from",

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 
+from safeguard.core.forms.govuk import GovukForm
 from safeguard.core.http import capability_required
 from safeguard.reviews import policies
 from safeguard.reviews.forms import date_field
@@ -18,7 +18,7 @@ from safeguard.reviews.selectors.oversight import oversight_between
 from safeguard.reviews.services._common import today
 
 
-class RangeForm(forms.Form):
+class RangeForm(GovukForm):
     start = date_field("From")
     end = date_field("To")
 

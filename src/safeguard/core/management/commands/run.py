@@ -81,7 +81,7 @@ class Command(BaseCommand):
         if "worker" in get_commands():
             children["worker"] = subprocess.Popen([sys.executable, "-m", "safeguard.cli", "worker"])
         else:
-            self.stderr.write("No 'worker' command here: e-mail will wait in the outbox.")
+            self.stderr.write("No 'worker' command here: email will wait in the outbox.")
         children["web server"] = subprocess.Popen(  # noqa: S603 - our own interpreter
             gunicorn_command(host=host, port=port, workers=2)
         )

@@ -14,7 +14,7 @@ from safeguard.core import outbox, worker
 
 class Command(BaseCommand):
     help = (
-        "Deliver queued e-mail and run periodic jobs until stopped (SIGTERM or Ctrl-C). "
+        "Deliver queued email and run periodic jobs until stopped (SIGTERM or Ctrl-C). "
         "Run as many as you like: they never deliver the same message at once."
     )
 
