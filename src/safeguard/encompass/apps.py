@@ -7,7 +7,7 @@ class EncompassConfig(AppConfig):
     verbose_name = "Operation Encompass"
 
     def ready(self) -> None:
-        from safeguard.core import demo, navigation, roles, work
+        from safeguard.core import demo, labels, navigation, roles, work
         from safeguard.core.api.auth import register_scope
         from safeguard.core.models.organisations import OrganisationKind
         from safeguard.core.outbox import register_secret_link_reason
@@ -50,4 +50,18 @@ class EncompassConfig(AppConfig):
         register_periodic("encompass_told", run_told, 60)
         demo.register_extension("encompass", add_demo_encompass)
         register_deadline_access("encompass", deadline_access)
+        labels.register_many(
+            {
+                "encompass.incident": "Encompass incident",
+                "encompass.incident_child": "Child in an Encompass incident",
+                "encompass.notification": "Encompass notification",
+                "encompass.forward": "Cross-border forward",
+                "encompass.neighbour": "Neighbouring partnership",
+                "encompass.calendar": "School calendar",
+                "encompass.term": "School term",
+                "encompass.inset_day": "INSET day",
+                "encompass.key_adult": "Key adult",
+                "encompass.school_help": "Help for schools",
+            }
+        )
         work.register("encompass", "Operation Encompass", encompass_work)

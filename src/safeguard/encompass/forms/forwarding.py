@@ -82,7 +82,7 @@ class LinkAcknowledgeForm(GovukForm):
     )
 
 
-class LinkCodeForm(forms.Form):
+class LinkCodeForm(GovukForm):
     code = forms.CharField(
         label="Access code",
         help_text="Sent to your partnership apart from the link, for example ABCD-EF23.",

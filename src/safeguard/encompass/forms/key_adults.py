@@ -7,10 +7,12 @@ from typing import Any
 
 from django import forms
 
+from safeguard.core.forms.govuk import GovukForm
+
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
-class KeyAdultForm(forms.Form):
+class KeyAdultForm(GovukForm):
     person = forms.ChoiceField(
         label="Person",
         error_messages={

@@ -74,7 +74,7 @@ class OutcomeForm(GovukForm):
         return data
 
 
-class RerouteForm(forms.Form):
+class RerouteForm(GovukForm):
     school_urn = forms.CharField(
         label="URN of the school the child attends",
         help_text="Six digits, from the register of schools. It must be a school of this "
@@ -91,7 +91,7 @@ class RerouteForm(forms.Form):
     )
 
 
-class SchoolHelpForm(forms.Form):
+class SchoolHelpForm(GovukForm):
     guidance = forms.CharField(
         label="The partnership's guidance for key adults",
         help_text="Shown with every notification: what to do on the day, who to call locally.",
@@ -108,7 +108,7 @@ class SchoolHelpForm(forms.Form):
     )
 
 
-class EscalationForm(forms.Form):
+class EscalationForm(GovukForm):
     action = forms.ChoiceField(
         choices=[("call", "Record the call"), ("resend", "Send again")],
         widget=forms.HiddenInput,

@@ -65,7 +65,7 @@ def _tell(
             subject=subject,
             body=body,
             link=link(notification),
-            reason=f"encompass_{step}",
+            reason=f"encompass_{step.split('-')[0]}",
             record_type=RECORD_TYPE,
             record_id=notification.pk,
             dedupe_key=f"encompass:notification:{notification.pk}:{step}:{person.pk}",
