@@ -294,6 +294,13 @@ NINJA_PAGINATION_PER_PAGE = 50
 ENCOMPASS_ESCALATE_AFTER_MINUTES = int(
     os.environ.get("SAFEGUARD_ENCOMPASS_ESCALATE_AFTER_MINUTES", "120")
 )
+# This partnership's own LA codes, besides those of its local authority organisations: a
+# neighbouring partnership can never be given one of them (comma separated, e.g. "999").
+ENCOMPASS_OWN_LA_CODES = [
+    code.strip()
+    for code in os.environ.get("SAFEGUARD_ENCOMPASS_OWN_LA_CODES", "").split(",")
+    if code.strip()
+]
 
 # Logs carry record ids and event names, never personal data (DESIGN.md section 3).
 LOGGING = {

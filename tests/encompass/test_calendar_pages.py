@@ -23,7 +23,7 @@ def test_the_coordinator_sets_the_default_calendar(client_for) -> None:  # type:
         {
             "action": "settings",
             "settings-day_starts_at": "08:30",
-            "settings-holiday_contact_email": w.holiday_contact.email,
+            "settings-holiday_contact": str(w.holiday_contact.pk),
         },
     )
     assert response.status_code == 302
@@ -72,7 +72,7 @@ def test_bad_calendar_input_names_the_field_and_changes_nothing(client_for) -> N
         {
             "action": "settings",
             "settings-day_starts_at": "8.30am",
-            "settings-holiday_contact_email": "",
+            "settings-holiday_contact": "",
         },
     )
     assert "govuk-error-summary" in unknown.content.decode()
@@ -89,7 +89,7 @@ def test_a_dsl_overrides_their_own_schools_calendar_only(client_for) -> None:  #
         {
             "action": "settings",
             "settings-day_starts_at": "08:15",
-            "settings-holiday_contact_email": w.dsl.email,
+            "settings-holiday_contact": str(w.dsl.pk),
         },
     )
     client.post("/encompass/calendar/", {"action": "inset", "inset-date": "2026-11-02"})

@@ -65,7 +65,8 @@ def test_a_forward_creates_the_incident_at_the_neighbour_once_even_sent_twice(
     assert forward.state == ForwardState.ACKNOWLEDGED
     assert forward.last_status == 200 and forward.response["created"] is False
     assert Incident.objects.filter(force=b.w.other_force).count() == 1
-    assert Incident.objects.get(force=b.w.other_force).version == 2
+    # Issue 9: an identical resend changes nothing, not even the version (it was bumped to 2).
+    assert Incident.objects.get(force=b.w.other_force).version == 1
     assert ForwardAttempt.objects.filter(forward=forward, succeeded=True).count() == 2
     # The key never reaches the audit trail.
     for event in AuditEvent.objects.filter(record_type="encompass.neighbour"):

@@ -44,6 +44,24 @@ def _sent_link(settings: Any, server: smtp.SmtpServer) -> tuple[Forward, str]:
     return forward, path.group(1)
 
 
+def _code(server: smtp.SmtpServer) -> str:
+    """The access code sent apart from the link (here to our coordinators, to telephone)."""
+    codes = [
+        re.search(r"\b([A-Z2-9]{4}-[A-Z2-9]{4})\b", _text(m))
+        for m in server.messages
+        if m["Subject"].startswith("Access code")
+    ]
+    found = [c.group(1) for c in codes if c]
+    assert found
+    return found[-1]
+
+
+def _unlocked(path: str, server: smtp.SmtpServer) -> Client:
+    client = Client()
+    assert client.post(path, {"code": _code(server)}).status_code == 200
+    return client
+
+
 def _text(message: Any) -> str:
     payload = message.get_payload(decode=True)
     assert isinstance(payload, bytes)
@@ -60,7 +78,7 @@ def test_the_link_shows_one_child_audits_every_opening_and_closes_on_acknowledge
     settings: Any, smtp_server: smtp.SmtpServer
 ) -> None:
     forward, path = _sent_link(settings, smtp_server)
-    anyone = Client()
+    anyone = _unlocked(path, smtp_server)
     page = anyone.get(path)
     assert page.status_code == 200
     body = page.content.decode()
@@ -69,7 +87,7 @@ def test_the_link_shows_one_child_audits_every_opening_and_closes_on_acknowledge
     assert page["Referrer-Policy"] == "no-referrer"
     assert "no-store" in page["Cache-Control"]
     anyone.get(path)
-    assert _views(forward) == 2
+    assert _views(forward) == 3  # the opening with the code, and the two readings after it
     refused = anyone.post(path, {"name": ""})
     assert refused.status_code == 200 and "Enter your name and role" in refused.content.decode()
     assert Forward.objects.get(pk=forward.pk).state == ForwardState.SENT
@@ -124,7 +142,7 @@ def test_a_withdrawn_link_is_refused_and_sending_again_gives_a_new_one(
     assert len(links) == 2
     new = links[1].group(1)  # type: ignore[union-attr]
     assert new != path
-    assert Client().get(new).status_code == 200
+    assert "Casey" in _unlocked(new, smtp_server).get(new).content.decode()
     assert Client().get(path).status_code == 404
 
 
@@ -142,3 +160,41 @@ def test_an_old_link_after_a_new_one_is_refused(
     forward_links.issue(current, now=timezone.now() - timedelta(minutes=1))
     current.save()
     assert Client().get(path).status_code == 404
+
+
+def test_the_link_alone_shows_nothing_without_the_access_code(
+    settings: Any, smtp_server: smtp.SmtpServer
+) -> None:
+    """Issue 9, misrouting 1: possession of the e-mail is not enough to read the child."""
+    forward, path = _sent_link(settings, smtp_server)
+    holder = Client()
+    page = holder.get(path).content.decode()
+    assert "Casey" not in page and "Enter the access code" in page
+    assert holder.post(path, {"name": "Someone"}).status_code == 200
+    assert Forward.objects.get(pk=forward.pk).state == ForwardState.SENT  # not acknowledged
+    for _ in range(4):
+        wrong = holder.post(path, {"code": "AAAA-AAAA"}).content.decode()
+        assert "Casey" not in wrong and "not right" in wrong
+    assert holder.post(path, {"code": "AAAA-AAAA"}).status_code == 404  # the fifth withdraws it
+    assert holder.post(path, {"code": _code(smtp_server)}).status_code == 404
+    assert AuditEvent.objects.filter(
+        record_type="encompass.forward", detail="wrong access code: link withdrawn"
+    ).exists()
+    assert _views(forward) == 0
+    # The code never travels with the link: the contact's mailbox holds no code.
+    to_contact = [_text(m) for m in smtp_server.messages if m["To"] == CONTACT]
+    assert not any(re.search(r"[A-Z2-9]{4}-[A-Z2-9]{4}", text) for text in to_contact)
+
+
+def test_the_code_goes_to_the_neighbours_second_address_when_it_has_one(
+    settings: Any, smtp_server: smtp.SmtpServer
+) -> None:
+    smtp.use_smtp(settings, smtp_server)
+    b = border_world()
+    neighbour(b, contact_email=CONTACT, code_email="codes@northshire.example.invalid")
+    forwarded_incident(b)
+    forwarding.forwards_send(worker_id="w")
+    outbox.deliver_due(worker_id="t")
+    codes = [m for m in smtp_server.messages if m["Subject"].startswith("Access code")]
+    assert [m["To"] for m in codes] == ["codes@northshire.example.invalid"]
+    assert "/encompass/forwarded/" not in _text(codes[0])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -192,3 +193,40 @@ def test_oversight_shows_the_figures_and_the_gaps(client_for) -> None:  # type: 
     assert 'data-figure="no_children_recorded">1<' in page
     # One told six weeks late (it is sent only now), one ten minutes after the incident.
     assert 'data-figure="on_time">50%<' in page
+
+
+def test_oversight_takes_any_date_range_and_shows_hours_and_minutes(client_for) -> None:  # type: ignore[no-untyped-def]
+    w = world()
+    found, _ = incident_receive(actor=w.officer, force=w.force, data=incident("R1", child()))
+    incident_match(incident_id=found.pk)
+    Notification.objects.filter(child__incident=found).update(
+        created_at=found.occurred_at + timedelta(minutes=125)
+    )
+    incident_receive(
+        actor=w.officer,
+        force=w.force,
+        data=incident("R2", occurred_at=found.occurred_at + timedelta(days=20)),
+    )
+    client = client_for(w.coordinator)
+    page = client.get("/encompass/oversight/?start=13/10/2026&end=14/10/2026").content.decode()
+    assert 'data-figure="incidents">1<' in page
+    assert 'data-figure="median">2 hours 5 minutes<' in page
+    assert "13 October 2026" in page
+    backwards = client.get("/encompass/oversight/?start=14/10/2026&end=1/10/2026")
+    assert "must be the same as or after" in backwards.content.decode()
+
+
+def test_encompass_pages_show_govuk_dates_and_no_raw_values(client_for) -> None:  # type: ignore[no-untyped-def]
+    w = world()
+    found, _ = incident_receive(actor=w.officer, force=w.force, data=incident("D1", child()))
+    incident_match(incident_id=found.pk)
+    note = Notification.objects.get(child__incident=found)
+    pages = [
+        client_for(w.dsl).get(f"/encompass/notifications/{note.pk}/").content.decode(),
+        client_for(w.dsl).get("/encompass/notifications/").content.decode(),
+        client_for(w.officer).get(f"/encompass/incidents/{found.pk}/").content.decode(),
+    ]
+    assert "13 October 2026 at 7:00pm" in pages[0]
+    for page in pages:
+        assert not re.search(r"\bNone\b(?! recorded)", page.split("<main", 1)[-1])
+        assert "Oct 2026" not in page

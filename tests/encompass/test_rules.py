@@ -74,7 +74,8 @@ def test_without_an_on_duty_key_adult_the_la_is_told_and_the_school_again_later(
         (Recipient.LA_HOLIDAY_CONTACT, datetime(2026, 10, 24, 7, 45, tzinfo=UTC)),
         (Recipient.SCHOOL, datetime(2026, 11, 2, 8, 45, tzinfo=UTC)),
     ]
-    assert plan.steps[1].rule == "start of the next school day (08:45 on Mon 2 Nov 2026)"
+    # GOV.UK style since issue 8 item 3 (it read "08:45 on Mon 2 Nov 2026").
+    assert plan.steps[1].rule == "start of the next school day (8:45am on Monday 2 November 2026)"
 
 
 def test_a_school_night_goes_to_the_school_for_the_next_morning() -> None:
@@ -156,3 +157,13 @@ def test_due_is_the_first_school_day_start_after_the_incident(incident: datetime
         if cal.is_school_day(day):
             assert cal.day_start(day) <= incident
         day += timedelta(days=1)
+
+
+def test_durations_read_in_days_hours_and_minutes() -> None:
+    from safeguard.encompass.rules import hours_and_minutes
+
+    assert hours_and_minutes(None) == "Not available"
+    assert hours_and_minutes(45.4) == "45 minutes"
+    assert hours_and_minutes(61) == "1 hour 1 minute"
+    assert hours_and_minutes(29431) == "20 days 10 hours 31 minutes"
+    assert hours_and_minutes(0) == "0 minutes"

@@ -118,7 +118,10 @@ def test_friday_night_before_half_term_goes_to_the_la_holiday_contact_then_the_s
     assert note.due_at == datetime(2026, 10, 24, 7, 45, tzinfo=UTC)
     assert note.school_due_at == datetime(2026, 11, 2, 8, 45, tzinfo=UTC)
     first = OutboxMessage.objects.filter(record_type="encompass.notification")
-    assert [m.to_address for m in first] == [w.holiday_contact.email]
+    # Issue 9 (misrouting 5): sent as soon as matched, to the school's key adults too, not
+    # held until the school day starts; the LA's holiday contact is told as well.
+    assert {m.to_address for m in first} == {w.holiday_contact.email, w.dsl.email}
+    assert first.get(reason="encompass_holiday").to_address == w.holiday_contact.email
     assert notifications.notifications_remind_schools(now=london(2026, 11, 1, 12, 0)) == 0
     assert notifications.notifications_remind_schools(now=london(2026, 11, 2, 8, 45)) == 1
     assert notifications.notifications_remind_schools(now=london(2026, 11, 2, 9, 0)) == 0

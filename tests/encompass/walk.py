@@ -38,6 +38,15 @@ def pages(Route: Any, _pk: Any) -> dict[str, Any]:
         "encompass:unmatched_child": Route(
             Cap.MANAGE_UNMATCHED, kwargs=_pk("encompass_unmatched_child")
         ),
+        # Re-routing a misrouted child is the LA coordinator's (the only holder of the
+        # capability): any child the police have not withdrawn.
+        "encompass:child_reroute": Route(
+            Cap.MANAGE_UNMATCHED, kwargs=_pk("encompass_unmatched_child")
+        ),
+        # The LA words the help shown to schools; a school's DSL manages only its calendar.
+        "encompass:school_help": Route(Cap.MANAGE_CALENDARS, signed_in_status={"school_dsl": 403}),
+        # A DSL sees its own school's key adults; the LA the schools without a current one.
+        "encompass:key_adults": Route(Cap.MANAGE_CALENDARS),
         "encompass:oversight": Route(Cap.VIEW_OVERSIGHT),
         "encompass:calendar": Route(Cap.MANAGE_CALENDARS),
         "encompass:neighbours": Route(Cap.MANAGE_NEIGHBOURS),

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, NinjaAPI, Query, Router, Schema, Status
+from pydantic import ConfigDict
 
 from safeguard.core import audit
 from safeguard.core.api import ERRORS, WRITE_ERRORS
@@ -33,6 +34,8 @@ router = Router(tags=["encompass"])
 
 
 class AdultIn(Schema):
+    model_config = ConfigDict(extra="forbid")  # an unknown field is refused, by name
+
     role: Literal["victim", "suspect"]
     forename: str = Field("", max_length=100)
     surname: str = Field("", max_length=100)
@@ -40,12 +43,18 @@ class AdultIn(Schema):
 
 
 class ChildIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     ref: str = Field(..., max_length=60, description="The force's person reference for the child")
     presence: Literal["present", "not_present", "unknown"]
     forename: str = Field("", max_length=100)
     surname: str = Field("", max_length=100)
     dob: date | None = None
-    gender: Literal["M", "F", ""] = ""
+    gender: str = Field(
+        "",
+        max_length=20,
+        description="M, F or U (not known); male, female, unknown are read too, as in the CSV",
+    )
     address: str = Field("", max_length=300)
     postcode: str = Field("", max_length=8)
     where_they_were: str = Field("", max_length=300)
@@ -54,6 +63,8 @@ class ChildIn(Schema):
 
 
 class IncidentIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     reference: str = Field(..., max_length=60, description="The force's incident reference")
     occurred_at: datetime = Field(..., description="Date and time, with its time zone")
     kind: Literal["incident", "crime"]
@@ -62,7 +73,7 @@ class IncidentIn(Schema):
     children: list[ChildIn] = Field(
         [],
         max_length=MAX_CHILDREN_PER_INCIDENT,
-        description=f"At most {MAX_CHILDREN_PER_INCIDENT}, each with its own ``ref``",
+        description=f"At most {MAX_CHILDREN_PER_INCIDENT} children related to either adult",
     )
 
 
@@ -126,10 +137,13 @@ def incident_send(request: HttpRequest, payload: IncidentIn) -> Status[dict[str,
 
 class NotificationStatus(Schema):
     school_urn: str
-    told_at: datetime
+    told_at: datetime | None = Field(
+        None, description="When the message to the school was delivered; null while queued"
+    )
     due_before: datetime = Field(..., description="The start of the next school day")
     acknowledged: bool
     escalated: bool
+    withdrawn: bool = Field(False, description="Withdrawn: the school was told to disregard it")
 
 
 class ChildStatus(Schema):
@@ -169,10 +183,11 @@ def _status(incident: Any) -> dict[str, Any]:
                 "notifications": [
                     {
                         "school_urn": n.school.urn,
-                        "told_at": n.created_at,
+                        "told_at": n.told_at,
                         "due_before": n.school_due_at,
                         "acknowledged": n.acknowledged_at is not None,
                         "escalated": n.escalated_at is not None,
+                        "withdrawn": n.withdrawn_at is not None,
                     }
                     for n in child.notifications.all()
                 ],

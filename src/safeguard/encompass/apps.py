@@ -7,14 +7,16 @@ class EncompassConfig(AppConfig):
     verbose_name = "Operation Encompass"
 
     def ready(self) -> None:
-        from safeguard.core import demo, navigation, roles
+        from safeguard.core import demo, labels, navigation, roles, work
         from safeguard.core.api.auth import register_scope
         from safeguard.core.models.organisations import OrganisationKind
         from safeguard.core.outbox import register_secret_link_reason
+        from safeguard.core.selectors.deadlines import register_deadline_access
         from safeguard.core.worker import register_periodic
         from safeguard.encompass.demo import add_demo_encompass
         from safeguard.encompass.policies import GRANTS, Cap
-        from safeguard.encompass.tasks import run_clocks, run_forwards
+        from safeguard.encompass.selectors.work import deadline_access, encompass_work
+        from safeguard.encompass.tasks import run_clocks, run_forwards, run_told
 
         # The e-mailed link to a forwarded notification opens it without signing in.
         register_secret_link_reason("encompass_forward")
@@ -28,6 +30,7 @@ class EncompassConfig(AppConfig):
             ("Children not on a roll", "encompass:unmatched", Cap.MANAGE_UNMATCHED),
             ("Encompass oversight", "encompass:oversight", Cap.VIEW_OVERSIGHT),
             ("School calendars", "encompass:calendar", Cap.MANAGE_CALENDARS),
+            ("Key adults", "encompass:key_adults", Cap.MANAGE_CALENDARS),
             ("Cross-border forwards", "encompass:forwards", Cap.VIEW_FORWARDS),
             ("Neighbouring partnerships", "encompass:neighbours", Cap.MANAGE_NEIGHBOURS),
         ):
@@ -44,4 +47,21 @@ class EncompassConfig(AppConfig):
         )
         register_periodic("encompass_clocks", run_clocks, 300)
         register_periodic("encompass_forwards", run_forwards, 60)
+        register_periodic("encompass_told", run_told, 60)
         demo.register_extension("encompass", add_demo_encompass)
+        register_deadline_access("encompass", deadline_access)
+        labels.register_many(
+            {
+                "encompass.incident": "Encompass incident",
+                "encompass.incident_child": "Child in an Encompass incident",
+                "encompass.notification": "Encompass notification",
+                "encompass.forward": "Cross-border forward",
+                "encompass.neighbour": "Neighbouring partnership",
+                "encompass.calendar": "School calendar",
+                "encompass.term": "School term",
+                "encompass.inset_day": "INSET day",
+                "encompass.key_adult": "Key adult",
+                "encompass.school_help": "Help for schools",
+            }
+        )
+        work.register("encompass", "Operation Encompass", encompass_work)

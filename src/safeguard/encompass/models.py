@@ -13,6 +13,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from safeguard.core.clock import london_date
+from safeguard.encompass import rules
+
 # --- calendars ----------------------------------------------------------------------------
 
 
@@ -197,6 +200,9 @@ class IncidentChild(models.Model):
     la_outcome_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Why a person matched or re-routed the child against what the records say (for example a
+    # date of birth that differs from the roll's): kept for whoever checks the decision later.
+    match_reason = models.TextField("reason given", blank=True, default="")
 
     class Meta:
         ordering = ["incident", "pk"]
@@ -210,6 +216,14 @@ class IncidentChild(models.Model):
 
     def __str__(self) -> str:
         return f"Incident child {self.pk}"
+
+    @property
+    def initials(self) -> str:
+        return rules.initials(self.forename, self.surname)
+
+    @property
+    def age_at_incident(self) -> int | None:
+        return rules.age_on(self.dob, london_date(self.incident.occurred_at))
 
 
 # --- notifications ------------------------------------------------------------------------
@@ -247,6 +261,16 @@ class Notification(models.Model):
     escalate_at = models.DateTimeField()
     escalated_at = models.DateTimeField(null=True, blank=True)
     school_reminded_at = models.DateTimeField(null=True, blank=True)
+    # When the first message to the school's key adults was delivered (the outbox's "sent"),
+    # not when it was queued: "told" means told.
+    told_at = models.DateTimeField(null=True, blank=True)
+    # The police withdrew the child, or the LA sent the child to another school: the clocks
+    # stop and the school is told it was withdrawn (no details).
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # The LA coordinator's action on an escalation: the call to the school, and re-sends.
+    la_call_note = models.TextField("call to the school", blank=True, default="")
+    la_called_at = models.DateTimeField(null=True, blank=True)
+    resent_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["school_due_at", "pk"]
@@ -281,6 +305,10 @@ class Neighbour(models.Model):
     api_base_url = models.URLField("API base URL", max_length=300, blank=True, default="")
     api_key_sealed = models.TextField(blank=True, default="")
     contact_email = models.EmailField("secure contact e-mail", blank=True, default="")
+    # The e-mail route's access code goes here, apart from the link, so that one mailbox is not
+    # enough to read a child's notification. Empty: the code goes to our LA coordinators, who
+    # give it to the neighbour by telephone.
+    code_email = models.EmailField("access code e-mail", blank=True, default="")
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -306,6 +334,7 @@ class ForwardState(models.TextChoices):
     SENT = "sent", "Sent, waiting for the neighbour"
     ACKNOWLEDGED = "acknowledged", "Acknowledged by the neighbour"
     FAILED = "failed", "Failed"
+    WITHDRAWN = "withdrawn", "Withdrawn: sent to a school here instead"
 
 
 class ForwardReason(models.TextChoices):
@@ -347,6 +376,9 @@ class Forward(models.Model):
     link_nonce = models.CharField(max_length=64, blank=True, default="")
     link_expires_at = models.DateTimeField(null=True, blank=True)
     link_revoked_at = models.DateTimeField(null=True, blank=True)
+    # The access code sent apart from the link (a keyed hash of it) and the wrong tries so far.
+    link_code_hash = models.CharField(max_length=128, blank=True, default="")
+    link_code_tries = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -369,3 +401,62 @@ class ForwardAttempt(models.Model):
 
     class Meta:
         ordering = ["attempted_at", "pk"]
+
+
+# --- help for schools ---------------------------------------------------------------------
+
+HELPLINE_DEFAULT = (
+    "Operation Encompass Teachers' National Helpline: 0204 513 9990, Monday to Friday, "
+    "8am to 1pm. Free advice from educational psychologists on supporting a child affected "
+    "by domestic abuse."
+)
+
+
+class SchoolHelp(models.Model):
+    """The help shown with every notification: the partnership's guidance for key adults and
+    the national Teachers' Helpline, as the LA words them. One row (the LA's)."""
+
+    guidance = models.TextField("the partnership's guidance for key adults", blank=True, default="")
+    helpline = models.TextField("helpline details", blank=True, default=HELPLINE_DEFAULT)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return "Help for schools"
+
+
+# --- key adults ---------------------------------------------------------------------------
+
+
+class KeyAdult(models.Model):
+    """A person a school names as its Key Adult (or deputy) for Encompass, with their training.
+
+    Notifications go to the school's current key adults (trained, not expired, account active,
+    still of the school); a school that has named none falls back to its DSLs, and the LA sees
+    every school without a current key adult.
+    """
+
+    school = models.ForeignKey(
+        "core.Organisation", on_delete=models.CASCADE, related_name="encompass_key_adults"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="encompass_key_adult"
+    )
+    deputy = models.BooleanField(default=False)
+    trained_on = models.DateField("trained on")
+    expires_on = models.DateField("training expires on")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["deputy", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "person"], name="key_adult_school_person"),
+            models.CheckConstraint(
+                condition=Q(expires_on__gt=F("trained_on")), name="key_adult_expires_after_training"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Key adult {self.pk}"

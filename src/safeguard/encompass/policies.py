@@ -130,6 +130,21 @@ def forwards_visible(person: Any, rows: QuerySet[Forward]) -> QuerySet[Forward]:
     return rows.none()
 
 
+def may_manage_key_adults(person: Any, school: Any) -> bool:
+    """A school's DSL names its own key adults; the LA (who manage every calendar) any school's."""
+    if not can(person, Cap.MANAGE_CALENDARS):
+        return False
+    if may_manage_calendar(person, None):
+        return True
+    return is_school_dsl(person) and person.organisation_id == getattr(school, "pk", None)
+
+
+def may_reroute(person: Any) -> bool:
+    """Sending a misrouted or forwarded child to the right local school is the LA
+    coordinator's."""
+    return can(person, Cap.MANAGE_UNMATCHED) and is_coordinator(person)
+
+
 def may_act_on_forward(person: Any) -> bool:
     """Retrying a failed forward or revoking its link is the LA coordinator's."""
     return can(person, Cap.VIEW_FORWARDS) and is_coordinator(person)

@@ -31,7 +31,7 @@ _ONE_DAY = timedelta(days=1)
 
 # The most children one incident may carry. A household rarely has more than a dozen; the cap
 # keeps a faulty sender from making one request match thousands of children (5,000 took 20 s).
-MAX_CHILDREN_PER_INCIDENT = 30
+MAX_CHILDREN_PER_INCIDENT = 50
 
 
 class CalendarNotCovering(Exception):
@@ -136,9 +136,12 @@ def _aware(moment: datetime) -> datetime:
     return moment
 
 
-def _when(moment: datetime) -> str:
+def when(moment: datetime) -> str:
+    """GOV.UK style: "8:45am on Monday 2 November 2026"."""
     local = moment.astimezone(LONDON)
-    return f"{local:%H:%M} on {local:%a} {local.day} {local:%b %Y}"
+    hour = local.hour % 12 or 12
+    half = "am" if local.hour < 12 else "pm"
+    return f"{hour}:{local:%M}{half} on {local:%A} {local.day} {local:%B %Y}"
 
 
 def notification_due(incident_at: datetime, calendar: SchoolCalendar) -> datetime:
@@ -153,11 +156,11 @@ def notification_plan(
     school_due = notification_due(incident_at, calendar)
     morning = calendar.next_morning(incident_at)
     school_step = Step(
-        Recipient.SCHOOL, school_due, f"start of the next school day ({_when(school_due)})"
+        Recipient.SCHOOL, school_due, f"start of the next school day ({when(school_due)})"
     )
     if school_due <= morning:
         return Plan((school_step,), school_due, out_of_school_time=False)
-    first_rule = f"weekend or holiday: by the next morning ({_when(morning)})"
+    first_rule = f"weekend or holiday: by the next morning ({when(morning)})"
     if has_on_duty_key_adult:
         steps: tuple[Step, ...] = (Step(Recipient.ON_DUTY_KEY_ADULT, morning, first_rule),)
     else:
@@ -168,3 +171,61 @@ def notification_plan(
 def escalation_due(school_due: datetime, *, after: timedelta) -> datetime:
     """When an unacknowledged notification goes to the LA coordinator."""
     return school_due + after
+
+
+def hours_and_minutes(minutes: float | None) -> str:
+    """A duration as people read it: "3 days 2 hours 5 minutes", "45 minutes", never raw
+    minutes; "Not available" when there is nothing to measure."""
+    if minutes is None:
+        return "Not available"
+    total = max(round(minutes), 0)
+    days, rest = divmod(total, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = []
+    for value, unit in ((days, "day"), (hours, "hour"), (mins, "minute")):
+        if value:
+            parts.append(f"{value} {unit}{'' if value == 1 else 's'}")
+    return " ".join(parts) or "0 minutes"
+
+
+def initials(forename: str, surname: str) -> str:
+    """ "R A" for Robin Ashdown: enough to tell children apart on a list, no more."""
+    letters = [name.strip()[0].upper() for name in (forename, surname) if name.strip()]
+    return " ".join(letters) or "Not recorded"
+
+
+def age_on(dob: date | None, day: date) -> int | None:
+    """Age in whole years on ``day`` (None without a date of birth)."""
+    if dob is None:
+        return None
+    return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+
+@dataclass(frozen=True)
+class Agreement:
+    label: str
+    police: str
+    pupil: str
+    verdict: str  # "Same", "Differs" or "Not recorded"
+
+
+def agreements(police: dict[str, str], pupil: dict[str, str]) -> list[Agreement]:
+    """The police record and a candidate pupil field by field, each marked the same or not
+    (case and spacing ignored), so a reviewer sees at once where they disagree."""
+    rows = []
+    for key, label in (
+        ("forename", "Forename"),
+        ("surname", "Surname"),
+        ("dob", "Date of birth"),
+        ("gender", "Gender"),
+        ("postcode", "Postcode"),
+    ):
+        ours, theirs = police.get(key, ""), pupil.get(key, "")
+        if not ours or not theirs:
+            verdict = "Not recorded"
+        elif " ".join(ours.upper().split()) == " ".join(theirs.upper().split()):
+            verdict = "Same"
+        else:
+            verdict = "Differs"
+        rows.append(Agreement(label, ours or "Not recorded", theirs or "Not recorded", verdict))
+    return rows

@@ -1,6 +1,12 @@
 """The Encompass pages, under /encompass/, namespace ``encompass``."""
 
-from safeguard.encompass.views import calendars, forwarding, notifications, oversight
+from safeguard.encompass.views import (
+    calendars,
+    forwarding,
+    key_adults,
+    notifications,
+    oversight,
+)
 
 app_name = "encompass"
 urlpatterns = [
@@ -8,4 +14,5 @@ urlpatterns = [
     *oversight.urlpatterns,
     *calendars.urlpatterns,
     *forwarding.urlpatterns,
+    *key_adults.urlpatterns,
 ]

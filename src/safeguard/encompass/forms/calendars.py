@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django import forms
 
 from safeguard.core.forms.govuk import GovukForm
@@ -16,12 +19,23 @@ class CalendarSettingsForm(GovukForm):
         input_formats=["%H:%M"],
         error_messages={"required": "Enter the time the school day starts, like 08:45"},
     )
-    holiday_contact_email = forms.EmailField(
-        label="Holiday contact's e-mail address",
-        help_text="For a school: its key adult on duty at weekends and in holidays. "
-        "For the LA default calendar: the LA's holiday contact.",
+    holiday_contact = forms.ChoiceField(
+        label="Holiday contact",
+        help_text="For a school: its key adult on duty at weekends and in holidays, or the LA's "
+        "holiday cover. For the LA default calendar: the LA's holiday contact.",
         required=False,
+        error_messages={"invalid_choice": "Choose the holiday contact from the list"},
     )
+
+    def __init__(self, *args: Any, contacts: Sequence[Any] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the people who may be the contact are offered: nothing else can be chosen, and
+        # nothing typed here reveals whether an address has an account.
+        field = self.fields["holiday_contact"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "No holiday contact")] + [
+            (str(p.pk), p.full_name or f"Person {p.pk}") for p in contacts
+        ]
 
 
 class TermForm(GovukForm):

@@ -40,6 +40,14 @@ class NeighbourForm(GovukForm):
         required=False,
         max_length=254,
     )
+    code_email = forms.CharField(
+        label="Access code e-mail (optional)",
+        help_text="A second address, not the contact e-mail: it receives the code that the link "
+        "needs. Without one, the code goes to this LA's Encompass coordinators to telephone "
+        "through.",
+        required=False,
+        max_length=254,
+    )
     active = forms.BooleanField(label="Forward children to this partnership", required=False)
 
 
@@ -71,4 +79,14 @@ class LinkAcknowledgeForm(GovukForm):
         help_text="So both partnerships know who received it.",
         max_length=200,
         error_messages={"required": "Enter your name and role"},
+    )
+
+
+class LinkCodeForm(GovukForm):
+    code = forms.CharField(
+        label="Access code",
+        help_text="Sent to your partnership apart from the link, for example ABCD-EF23.",
+        max_length=20,
+        error_messages={"required": "Enter the access code"},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )

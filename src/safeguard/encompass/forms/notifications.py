@@ -54,8 +54,17 @@ class OutcomeForm(GovukForm):
     )
     upn = forms.CharField(
         label="UPN of the pupil (if found on a school roll)",
+        help_text="You will be shown who this UPN is before anything is saved.",
         required=False,
         max_length=13,
+    )
+    checked_upn = forms.CharField(required=False, max_length=13, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Why is this the same child?",
+        help_text="Needed when the pupil's date of birth differs from the police record's.",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def clean(self) -> dict[str, object]:
@@ -63,3 +72,51 @@ class OutcomeForm(GovukForm):
         if data.get("outcome") == LaOutcome.FOUND_ON_ROLL and not data.get("upn"):
             self.add_error("upn", "Enter the UPN of the pupil the child was found as")
         return data
+
+
+class RerouteForm(GovukForm):
+    school_urn = forms.CharField(
+        label="URN of the school the child attends",
+        help_text="Six digits, from the register of schools. It must be a school of this "
+        "partnership.",
+        max_length=6,
+        error_messages={"required": "Enter the URN of the school the child attends"},
+    )
+    reason = forms.CharField(
+        label="Why is the child sent to this school?",
+        help_text="For example, the school confirmed the child is on its roll.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        error_messages={"required": "Enter why the child is sent to this school"},
+    )
+
+
+class SchoolHelpForm(GovukForm):
+    guidance = forms.CharField(
+        label="The partnership's guidance for key adults",
+        help_text="Shown with every notification: what to do on the day, who to call locally.",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=5000,
+        required=False,
+    )
+    helpline = forms.CharField(
+        label="Helpline details",
+        help_text="The national Operation Encompass Teachers' Helpline, or your own.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        required=False,
+    )
+
+
+class EscalationForm(GovukForm):
+    action = forms.ChoiceField(
+        choices=[("call", "Record the call"), ("resend", "Send again")],
+        widget=forms.HiddenInput,
+        error_messages={"required": "Choose what to do"},
+    )
+    note = forms.CharField(
+        label="Who you spoke to at the school and what was agreed",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )

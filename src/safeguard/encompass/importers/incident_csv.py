@@ -1,12 +1,14 @@
 """The police incident CSV: one row per child, the incident's columns repeated on each row.
 
-Columns (UTF-8, header row, any order): ``incident_reference, occurred_at, kind, location,
-victim_forename, victim_surname, victim_dob, suspect_forename, suspect_surname, suspect_dob,
-child_ref, child_forename, child_surname, child_dob, child_gender, child_address,
-child_postcode, child_presence, child_where, child_voice, child_injuries``. An incident with no
-children is one row with the child columns empty. ``occurred_at`` is ISO 8601
-(``2026-10-23T22:00`` is London time; an offset may be given); dates are ``YYYY-MM-DD``;
-``kind`` is incident or crime; ``child_presence`` is present, not_present or unknown.
+Columns (UTF-8 or Windows-1252, header row, any order; no others): ``incident_reference,
+occurred_at, kind, location, victim_forename, victim_surname, victim_dob, suspect_forename,
+suspect_surname, suspect_dob, child_ref, child_forename, child_surname, child_dob,
+child_gender, child_address, child_postcode, child_presence, child_where, child_voice,
+child_injuries``. An incident with no children is one row with the child columns empty.
+``occurred_at`` is ISO 8601 (``2026-10-23T22:00`` is London time; an offset may be given);
+dates are ``YYYY-MM-DD``; ``kind`` is incident or crime; ``child_presence`` is present,
+not_present or unknown; ``child_gender`` is M, F or U as in the API (male, female, unknown
+are read too). At most ``MAX_CHILDREN`` children per incident.
 
 All or nothing: every problem of every row is listed (line, column, reason) and nothing is
 stored unless the whole file is good.
@@ -23,7 +25,7 @@ from typing import Any
 from django.db import transaction
 
 from safeguard.children import normalise
-from safeguard.children.importers.common import ImportRejected, RowError, decode_text
+from safeguard.children.importers.common import ImportRejected, RowError
 from safeguard.core.clock import LONDON
 from safeguard.core.models import Organisation
 from safeguard.encompass.models import Incident
@@ -84,12 +86,27 @@ def _moment(value: str, line: int, errors: list[RowError]) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=LONDON)
 
 
-def _gender(value: str, line: int, errors: list[RowError]) -> str:
+def decode(data: bytes, *, name: str) -> str:
+    """UTF-8 (with or without a byte order mark), else Windows-1252 (Excel's "CSV" on
+    Windows); bytes that are neither are refused with what to do about it."""
     try:
-        return normalise.gender(value) or ""
-    except ValueError as error:
-        errors.append(RowError(line, "child_gender", str(error)))
-        return ""
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as error:
+        raise ImportRejected(
+            name,
+            [
+                RowError(
+                    0,
+                    "-",
+                    f"the file is neither UTF-8 nor Windows-1252 text (byte {error.start + 1}):"
+                    ' save it from the spreadsheet as "CSV UTF-8" and upload it again',
+                )
+            ],
+        ) from None
 
 
 def parse(text: str, *, name: str = "incidents") -> list[IncidentData]:
@@ -99,9 +116,12 @@ def parse(text: str, *, name: str = "incidents") -> list[IncidentData]:
     except (StopIteration, csv.Error):
         raise ImportRejected(name, [RowError(1, "-", "the file needs a header row")]) from None
     missing = [c for c in COLUMNS if c not in header]
-    if missing:
+    unknown = [c for c in header if c not in COLUMNS]
+    if missing or unknown:
         raise ImportRejected(
-            name, [RowError(1, c, "required column is missing from the header") for c in missing]
+            name,
+            [RowError(1, c, "required column is missing from the header") for c in missing]
+            + [RowError(1, c or "-", "is not a column of the incident file") for c in unknown],
         )
     errors: list[RowError] = []
     groups: dict[str, _Group] = {}
@@ -122,7 +142,8 @@ def parse(text: str, *, name: str = "incidents") -> list[IncidentData]:
             _read_row(row, line, groups, errors)
     except csv.Error as error:
         errors.append(RowError(reader.line_num, "-", f"is not valid CSV ({error})"))
-    incidents = [] if errors else _build(groups, errors)
+    # Every problem at once: the service's checks run even when a row already had one.
+    incidents = _build(groups, errors)
     if errors:
         raise ImportRejected(name, errors)
     return incidents
@@ -149,7 +170,6 @@ def _read_row(
         return
     values: dict[str, Any] = {f: row[c] for f, c in CHILD_FIELDS.items()}
     values["dob"] = _date(row["child_dob"], line, "child_dob", errors)
-    values["gender"] = _gender(row["child_gender"], line, errors)
     group.child_lines.append(line)
     group.children.append(ChildData(**values))
 
@@ -198,7 +218,7 @@ def incidents_upload(
     *, actor: Any, force: Organisation, data: bytes, file_name: str
 ) -> list[tuple[Incident, bool]]:
     """Store every incident of the file, or none. Matching follows, outside the transaction."""
-    incidents = parse(decode_text(data, name=file_name), name=file_name)
+    incidents = parse(decode(data, name=file_name), name=file_name)
     with transaction.atomic():
         stored = [incident_receive(actor=actor, force=force, data=item) for item in incidents]
     for incident, _ in stored:

@@ -14,7 +14,8 @@ from typing import Any
 
 from safeguard.core import holidays
 from safeguard.core.clock import HolidayDataExhausted, WorkingCalendar, london_date
-from safeguard.core.models import Organisation
+from safeguard.core.models import Organisation, Person
+from safeguard.core.roles import Role
 from safeguard.encompass import rules
 from safeguard.encompass.models import Calendar
 
@@ -31,6 +32,39 @@ class Effective:
 
 def default_calendar() -> Calendar | None:
     return Calendar.objects.filter(is_default=True).first()
+
+
+def holiday_contacts(school: Organisation | None) -> list[Person]:
+    """Who may be a calendar's holiday contact, and so the only people the form offers.
+
+    For a school: its own key adults (active DSLs of that school), or the LA's named holiday
+    cover (the LA default calendar's contact). For the LA default: the LA's Encompass
+    coordinators. Never anyone else, so a notice cannot go to a person who cannot open it.
+    """
+    if school is None:
+        return list(
+            Person.objects.filter(
+                is_active=True, role_assignments__role=Role.LA_ENCOMPASS_COORDINATOR
+            )
+            .distinct()
+            .order_by("full_name", "pk")
+        )
+    people = list(
+        Person.objects.filter(
+            organisation=school, is_active=True, role_assignments__role=Role.SCHOOL_DSL
+        )
+        .distinct()
+        .order_by("full_name", "pk")
+    )
+    default = default_calendar()
+    cover = default.holiday_contact if default is not None else None
+    if cover is not None and cover.is_active and cover not in people:
+        people.append(cover)
+    return people
+
+
+def is_holiday_contact_for(person: Any, school: Organisation | None) -> bool:
+    return person is not None and any(p.pk == person.pk for p in holiday_contacts(school))
 
 
 def effective_calendar(school: Organisation | None) -> Effective:
@@ -54,7 +88,11 @@ def effective_calendar(school: Organisation | None) -> Effective:
             day_starts_at=starts,
             bank_holidays=holidays.calendar(),
         ),
-        on_duty_key_adult=own.holiday_contact if own and own.holiday_contact_id else None,
+        # A contact who has left the school (or was never of it) is no on-duty key adult: the
+        # notice then goes to the LA's holiday contact instead of someone who cannot open it.
+        on_duty_key_adult=own.holiday_contact
+        if own and own.holiday_contact_id and is_holiday_contact_for(own.holiday_contact, school)
+        else None,
         la_holiday_contact=default.holiday_contact if default else None,
     )
 

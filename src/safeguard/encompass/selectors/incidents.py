@@ -12,17 +12,33 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
+from safeguard.children.identifiers import is_valid_upn, normalise_upn
+from safeguard.children.models import Pupil
 from safeguard.core import audit
+from safeguard.core.models.audit import AuditAction
 from safeguard.encompass import policies
-from safeguard.encompass.models import Incident, IncidentChild, MatchState
+from safeguard.encompass.models import (
+    Forward,
+    Incident,
+    IncidentChild,
+    MatchState,
+    Notification,
+)
 
 CHILD = "encompass.incident_child"
+PUPIL = "children.pupil"
 
 
 def children_viewed(actor: Any, children: list[IncidentChild]) -> None:
     """One view row per child read: other selectors that show a child call this too."""
     for child in children:
         audit.record_view(actor=actor, record_type=CHILD, record_id=child.pk)
+
+
+def refused(actor: Any, record_type: str, pk: object) -> None:
+    """An attempt to open a record the actor may not see (answered 404) is audited like a read,
+    so probing for other schools' or forces' records shows in the trail."""
+    audit.record(action=AuditAction.DENIED, record_type=record_type, record_id=pk, actor=actor)
 
 
 def incidents_for(actor: Any, *, flagged_only: bool = False) -> QuerySet[Incident]:
@@ -46,6 +62,7 @@ def incidents_for_force(force: Any, *, reference: str | None = None) -> QuerySet
 def incident_get(actor: Any, pk: int) -> tuple[Incident, list[IncidentChild]]:
     incident = incidents_for(actor).filter(pk=pk).first()
     if incident is None:
+        refused(actor, "encompass.incident", pk)
         raise Http404
     children = list(
         incident.children.select_related("pupil__school")
@@ -70,6 +87,7 @@ def review_queue(actor: Any) -> QuerySet[IncidentChild]:
 def review_child_get(actor: Any, pk: int) -> IncidentChild:
     child = review_queue(actor).filter(pk=pk).first()
     if child is None:
+        refused(actor, CHILD, pk)
         raise Http404
     children_viewed(actor, [child])
     return child
@@ -87,6 +105,47 @@ def unmatched_queue(actor: Any, *, open_only: bool = True) -> QuerySet[IncidentC
 def unmatched_child_get(actor: Any, pk: int) -> IncidentChild:
     child = unmatched_queue(actor).filter(pk=pk).first()
     if child is None:
+        refused(actor, CHILD, pk)
         raise Http404
     children_viewed(actor, [child])
     return child
+
+
+def routed_child_get(actor: Any, pk: int) -> IncidentChild:
+    """A child the LA coordinator may re-route: any child the police have not withdrawn."""
+    child = (
+        IncidentChild.objects.filter(pk=pk, withdrawn=False)
+        .select_related("incident", "pupil__school")
+        .first()
+        if policies.may_reroute(actor)
+        else None
+    )
+    if child is None:
+        refused(actor, CHILD, pk)
+        raise Http404
+    children_viewed(actor, [child])
+    return child
+
+
+def routes_of(child: IncidentChild) -> tuple[QuerySet[Notification], QuerySet[Forward]]:
+    """Where the child was sent: its notifications and forwards (for the re-routing page)."""
+    return (
+        child.notifications.select_related("school").order_by("pk"),
+        child.forwards.select_related("neighbour").order_by("pk"),
+    )
+
+
+def pupil_for_upn(actor: Any, upn: str) -> Pupil | None:
+    """Who a UPN is (name, date of birth, school), for the LA to check before matching by hand.
+
+    Shown only to those who manage the unmatched queue, and audited as a read of the pupil.
+    """
+    if not policies.can(actor, policies.Cap.MANAGE_UNMATCHED):
+        return None
+    value = normalise_upn(upn)
+    if not is_valid_upn(value):
+        return None
+    pupil = Pupil.objects.filter(upn=value, on_roll=True).select_related("school").first()
+    if pupil is not None:
+        audit.record_view(actor=actor, record_type=PUPIL, record_id=pupil.pk)
+    return pupil

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db.models import Count, F, Q
 
-from safeguard.encompass import policies
+from safeguard.encompass import policies, rules
 from safeguard.encompass.models import (
     Forward,
     ForwardState,
@@ -58,6 +58,14 @@ class Figures:
     forwards_on_time: int = 0
     forwards_failed: int = 0
     by_school: list[SchoolRate] = field(default_factory=list)
+
+    @property
+    def median_text(self) -> str:
+        return rules.hours_and_minutes(self.median_minutes)
+
+    @property
+    def p95_text(self) -> str:
+        return rules.hours_and_minutes(self.p95_minutes)
 
     @property
     def on_time_share(self) -> float | None:

@@ -17,6 +17,7 @@ from safeguard.core.models import Organisation
 from safeguard.core.models.audit import AuditAction
 from safeguard.encompass import policies
 from safeguard.encompass.models import Calendar, InsetDay, Term
+from safeguard.encompass.selectors.calendars import is_holiday_contact_for
 
 
 def _state(calendar: Calendar) -> dict[str, Any]:
@@ -44,6 +45,15 @@ def calendar_save(
     _check_may(actor, school)
     if school is not None and school.kind != "school":
         raise ValidationError({"school": "Only a school has a school calendar"})
+    if holiday_contact is not None and not is_holiday_contact_for(holiday_contact, school):
+        raise ValidationError(
+            {
+                "holiday_contact": "Choose the holiday contact from the list: one of the"
+                " school's key adults, or the LA's holiday cover"
+                if school is not None
+                else "Choose the holiday contact from the list of the LA's Encompass coordinators"
+            }
+        )
     with transaction.atomic():
         if school is None:
             calendar, created = Calendar.objects.get_or_create(is_default=True)

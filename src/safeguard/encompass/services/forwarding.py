@@ -49,7 +49,12 @@ from safeguard.encompass.models import (
     Neighbour,
 )
 from safeguard.encompass.selectors.calendars import notification_plan_for
-from safeguard.encompass.selectors.forwards import RECORD_TYPE, covering
+from safeguard.encompass.selectors.forwards import (
+    RECORD_TYPE,
+    covering,
+    is_own_school,
+    own_la_codes,
+)
 from safeguard.encompass.selectors.notifications import coordinators
 from safeguard.encompass.services import forward_links, neighbours
 
@@ -65,6 +70,15 @@ BODY = (
     " school in your area. Open the link to read it; it works for 72 hours."
 )
 FAILED_BODY = "A cross-border Encompass forward could not be sent. Sign in to see it."
+CODE_SUBJECT = "Access code for an Operation Encompass notification"
+CODE_BODY = (
+    "The access code for the Operation Encompass link your partnership has been sent"
+    " separately is {code}. It is needed to open that link."
+)
+CODE_BODY_LA = (
+    "{neighbour} has been e-mailed a link to an Operation Encompass notification. Telephone"
+    " their Encompass contact and give them this access code, which the link needs: {code}."
+)
 
 
 def timeout_seconds() -> float:
@@ -147,6 +161,7 @@ def child_forward(
     if not policies.can(actor, policies.Cap.MANAGE_UNMATCHED):
         raise PermissionDenied
     urn, code = school_urn.strip(), la_code.strip()
+    school: Organisation | None = None
     if urn:
         school = Organisation.objects.filter(urn=urn, kind="school").first()
         if school is None:
@@ -158,6 +173,14 @@ def child_forward(
         raise ValidationError({"school_urn": "Enter the school's URN or its LA code"})
     if not neighbours.LA_CODE.match(code):
         raise ValidationError({"la_code": "LA code must be three digits, such as 873"})
+    if school is not None and is_own_school(school):
+        raise ValidationError(
+            {"school_urn": "This school is one of this partnership's: send the child to it instead"}
+        )
+    if code in own_la_codes():
+        raise ValidationError(
+            {"la_code": f"LA code {code} is this partnership's own: send the child to the school"}
+        )
     neighbour = covering(code)
     if neighbour is None:
         raise ValidationError(
@@ -366,6 +389,7 @@ def _finish(pk: int, *, worker_id: str, outcome: Outcome, now: datetime) -> None
             current.sent_at = now
             current.last_error = ""
             token = forward_links.issue(current, now=now)
+            _send_code(current, forward_links.issue_code(current))
             message_enqueue(
                 to_address=current.neighbour.contact_email,
                 subject=SUBJECT,
@@ -408,6 +432,34 @@ def _finish(pk: int, *, worker_id: str, outcome: Outcome, now: datetime) -> None
                 deadline_meet(deadline=clock, met_at=now, actor=None)
         if current.state == ForwardState.FAILED:
             _tell_coordinators(current, step="failed")
+
+
+def _send_code(forward: Forward, code: str) -> None:
+    """The access code, apart from the link: to the neighbour's second address, or else to our
+    coordinators to give by telephone. Never in the same message as the link."""
+    neighbour = forward.neighbour
+    if neighbour.code_email:
+        message_enqueue(
+            to_address=neighbour.code_email,
+            subject=CODE_SUBJECT,
+            body=CODE_BODY.format(code=code),
+            reason="encompass_forward_code",
+            record_type=RECORD_TYPE,
+            record_id=forward.pk,
+            dedupe_key=f"encompass:forward:{forward.pk}:{forward.link_nonce}:code",
+        )
+        return
+    for person in coordinators():
+        message_enqueue(
+            recipient=person,
+            subject=CODE_SUBJECT,
+            body=CODE_BODY_LA.format(neighbour=neighbour.name[:100], code=code),
+            link=link(forward),
+            reason="encompass_forward_code",
+            record_type=RECORD_TYPE,
+            record_id=forward.pk,
+            dedupe_key=f"encompass:forward:{forward.pk}:{forward.link_nonce}:code:{person.pk}",
+        )
 
 
 def _clock(forward: Forward) -> Deadline | None:

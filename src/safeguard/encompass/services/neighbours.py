@@ -18,6 +18,7 @@ from safeguard.core import audit
 from safeguard.core.models.audit import AuditAction
 from safeguard.encompass import policies, sealed
 from safeguard.encompass.models import Neighbour
+from safeguard.encompass.selectors.forwards import own_la_codes, own_school_with_code
 
 RECORD_TYPE = "encompass.neighbour"
 LA_CODE = re.compile(r"^\d{3}$")
@@ -54,6 +55,7 @@ def _state(n: Neighbour) -> dict[str, Any]:
         "api_base_url": n.api_base_url,
         "api_key_set": bool(n.api_key_sealed),
         "contact_email_set": bool(n.contact_email),
+        "code_email_set": bool(n.code_email),
         "active": n.active,
     }
 
@@ -68,6 +70,7 @@ def neighbour_save(
     api_key: str = "",
     clear_api_key: bool = False,
     contact_email: str = "",
+    code_email: str = "",
     active: bool = True,
 ) -> Neighbour:
     """Add or change a neighbour. An empty ``api_key`` keeps the one stored."""
@@ -93,6 +96,17 @@ def neighbour_save(
             validate_email(email)
         except ValidationError:
             errors["contact_email"] = "Enter the secure e-mail address in the right format"
+    code_address = code_email.strip()
+    if code_address:
+        try:
+            validate_email(code_address)
+        except ValidationError:
+            errors["code_email"] = "Enter the access code e-mail address in the right format"
+        else:
+            if code_address.lower() == email.lower():
+                errors["code_email"] = (
+                    "Access code e-mail must be a different address from the contact e-mail"
+                )
     key = api_key.strip()
     if len(key) > 500:
         errors["api_key"] = "API key must be 500 characters or fewer"
@@ -102,7 +116,18 @@ def neighbour_save(
         errors["api_key"] = "Enter the API key their partnership gave you for their API"
     if not (url and has_key) and not email:
         errors["contact_email"] = "Enter a secure contact e-mail, or their API base URL and key"
-    if codes and active:
+    ours = sorted(set(codes) & own_la_codes())
+    our_school = own_school_with_code(codes) if codes and not ours else None
+    if ours:
+        errors["la_codes"] = (
+            f"LA code {ours[0]} is this partnership's own: a neighbour cannot cover it"
+        )
+    elif our_school is not None:
+        errors["la_codes"] = (
+            f"LA code {our_school.la_code} is the code of {our_school.name}, a school of this"
+            " partnership: a neighbour cannot cover it"
+        )
+    elif codes and active:
         others = Neighbour.objects.filter(active=True)
         if neighbour is not None:
             others = others.exclude(pk=neighbour.pk)
@@ -124,6 +149,7 @@ def neighbour_save(
         current.la_codes = ",".join(codes)
         current.api_base_url = url
         current.contact_email = email
+        current.code_email = code_address
         current.active = active
         key_changed = False
         if key:

@@ -74,10 +74,21 @@ def match_reject(*, actor: Any, child: IncidentChild) -> IncidentChild:
 
 
 def la_outcome_record(
-    *, actor: Any, child: IncidentChild, outcome: str, upn: str = ""
+    *,
+    actor: Any,
+    child: IncidentChild,
+    outcome: str,
+    upn: str = "",
+    checked_upn: str = "",
+    reason: str = "",
 ) -> IncidentChild:
     """The LA records what it found for a child on no roll. "Found on a school roll" with the
-    pupil's UPN matches the child by hand and notifies the school."""
+    pupil's UPN matches the child by hand and notifies the school.
+
+    A UPN alone is never enough: the person must first have been shown who that UPN is (the
+    page passes it back as ``checked_upn``), and a date of birth that differs from the police
+    record's needs a reason, kept on the child.
+    """
     if not policies.can(actor, policies.Cap.MANAGE_UNMATCHED):
         raise PermissionDenied
     if outcome not in LaOutcome.values or outcome == LaOutcome.OPEN:
@@ -90,6 +101,19 @@ def la_outcome_record(
         pupil = Pupil.objects.filter(upn=value, on_roll=True).first()
         if pupil is None:
             raise ValidationError({"upn": "No pupil on a roll has this UPN"})
+        if normalise_upn(checked_upn) != value:
+            raise ValidationError(
+                {"upn": "Check the pupil this UPN belongs to before matching the child"}
+            )
+        if child.dob and pupil.dob and child.dob != pupil.dob and not reason.strip():
+            raise ValidationError(
+                {
+                    "reason": "The pupil's date of birth differs from the police record's: "
+                    "enter why this is the same child"
+                }
+            )
+        if len(reason) > 1000:
+            raise ValidationError({"reason": "Reason must be 1,000 characters or fewer"})
     with transaction.atomic():
         current = _locked(child)
         if current.match_state != MatchState.NONE or current.la_outcome:
@@ -103,7 +127,8 @@ def la_outcome_record(
             current.match_state = MatchState.CONFIRMED
             current.matched_by = actor
             current.matched_at = current.la_outcome_at
-            fields += ["pupil", "match_state", "matched_by", "matched_at"]
+            current.match_reason = reason.strip()
+            fields += ["pupil", "match_state", "matched_by", "matched_at", "match_reason"]
         current.save(update_fields=fields)
         audit.record(
             action=AuditAction.UPDATE,

@@ -15,13 +15,17 @@ from django.shortcuts import redirect, render
 from django.urls import path
 
 from safeguard.core.http import capability_required
-from safeguard.core.models import Organisation, Person
+from safeguard.core.models import Organisation
 from safeguard.core.models.organisations import OrganisationKind
 from safeguard.encompass import policies
 from safeguard.encompass.forms.calendars import CalendarSettingsForm, InsetDayForm, TermForm
 from safeguard.encompass.models import Calendar
 from safeguard.encompass.policies import Cap
-from safeguard.encompass.selectors.calendars import DEFAULT_START, default_calendar
+from safeguard.encompass.selectors.calendars import (
+    DEFAULT_START,
+    default_calendar,
+    holiday_contacts,
+)
 from safeguard.encompass.services import calendars
 
 
@@ -42,13 +46,9 @@ def _school(request: HttpRequest) -> Organisation | None:
     return found
 
 
-def _contact(email: str) -> Any:
-    if not email:
-        return None
-    person = Person.objects.filter(email__iexact=email, is_active=True).first()
-    if person is None:
-        raise ValidationError({"holiday_contact_email": "No active user has this e-mail address"})
-    return person
+def _contact(chosen: str, contacts: list[Any]) -> Any:
+    """The person chosen from the offered list; the form already refused anything else."""
+    return next((p for p in contacts if str(p.pk) == chosen), None) if chosen else None
 
 
 def _errors(form: Any, error: ValidationError) -> None:
@@ -66,15 +66,15 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     calendar = Calendar.objects.filter(school=school).first() if school else default_calendar()
     action = request.POST.get("action", "") if request.method == "POST" else ""
+    contacts = holiday_contacts(school)
     settings_form = CalendarSettingsForm(
         request.POST if action == "settings" else None,
         initial={
             "day_starts_at": (calendar.day_starts_at if calendar else DEFAULT_START),
-            "holiday_contact_email": calendar.holiday_contact.email
-            if calendar and calendar.holiday_contact
-            else "",
+            "holiday_contact": str(calendar.holiday_contact_id or "") if calendar else "",
         },
         prefix="settings",
+        contacts=contacts,
     )
     term_form = TermForm(request.POST if action == "term" else None, prefix="term")
     inset_form = InsetDayForm(request.POST if action == "inset" else None, prefix="inset")
@@ -85,7 +85,7 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
                 school=school,
                 day_starts_at=settings_form.cleaned_data["day_starts_at"],
-                holiday_contact=_contact(settings_form.cleaned_data["holiday_contact_email"]),
+                holiday_contact=_contact(settings_form.cleaned_data["holiday_contact"], contacts),
             )
             messages.success(request, "Calendar saved")
             return redirect(f"{request.path}{query}")

@@ -22,9 +22,10 @@ from safeguard.encompass.forms.forwarding import (
     ChildForwardForm,
     ForwardActionForm,
     LinkAcknowledgeForm,
+    LinkCodeForm,
     NeighbourForm,
 )
-from safeguard.encompass.models import Neighbour
+from safeguard.encompass.models import Forward, Neighbour
 from safeguard.encompass.policies import Cap
 from safeguard.encompass.selectors.forwards import (
     RECORD_TYPE,
@@ -55,6 +56,7 @@ def _neighbour_form(request: HttpRequest, neighbour: Neighbour | None) -> HttpRe
             "la_codes": ", ".join(neighbour.codes),
             "api_base_url": neighbour.api_base_url,
             "contact_email": neighbour.contact_email,
+            "code_email": neighbour.code_email,
             "active": neighbour.active,
         }
         if neighbour
@@ -73,6 +75,7 @@ def _neighbour_form(request: HttpRequest, neighbour: Neighbour | None) -> HttpRe
                 api_key=data["api_key"],
                 clear_api_key=data["clear_api_key"],
                 contact_email=data["contact_email"],
+                code_email=data["code_email"],
                 active=data["active"],
             )
         except ValidationError as error:
@@ -166,23 +169,52 @@ def unmatched_forward(request: HttpRequest, pk: int) -> HttpResponse:
 @public
 @never_cache
 def forwarded_link(request: HttpRequest, token: str) -> HttpResponse:
-    form = LinkAcknowledgeForm(request.POST or None)
+    """The neighbour's page: first the access code sent apart from the link, then the child."""
+    form = LinkAcknowledgeForm(request.POST if "name" in request.POST else None)
+    code_form = LinkCodeForm(request.POST if "code" in request.POST else None)
     try:
-        if request.method == "POST":
+        forward = forward_links.check(token)
+        unlocked = request.session.get(
+            forward_links.session_key(forward)
+        ) == forward_links.session_value(forward)
+        if request.method == "POST" and "code" in request.POST and not unlocked:
+            if code_form.is_valid():
+                forward, right = forward_links.unlock(token, code_form.cleaned_data["code"])
+                if right:
+                    request.session[forward_links.session_key(forward)] = (
+                        forward_links.session_value(forward)
+                    )
+                    return _no_referrer(_forward_page(request, forward, form))
+                forward = forward_links.check(token)  # refused after the last wrong code
+                code_form.add_error("code", "The access code is not right: check it and try again")
+            return _no_referrer(
+                render(request, "encompass/forwarded_code.html", {"form": code_form})
+            )
+        if not unlocked:
+            return _no_referrer(
+                render(request, "encompass/forwarded_code.html", {"form": code_form})
+            )
+        if request.method == "POST" and "name" in request.POST:
             if form.is_valid():
                 try:
                     forward_links.acknowledge(token, name=form.cleaned_data["name"])
                 except ValidationError as error:
                     _form_errors(form, error)
                 else:
+                    request.session.pop(forward_links.session_key(forward), None)
                     return _no_referrer(render(request, "encompass/forwarded_done.html"))
-            forward = forward_links.check(token)
         else:
             forward = forward_links.opened(token)
     except forward_links.Refused as refused:
         forward_links.record_refusal(refused)
         return _no_referrer(render(request, "encompass/forwarded_refused.html", status=404))
-    response = render(
+    return _no_referrer(_forward_page(request, forward, form))
+
+
+def _forward_page(
+    request: HttpRequest, forward: Forward, form: LinkAcknowledgeForm
+) -> HttpResponse:
+    return render(
         request,
         "encompass/forwarded.html",
         {
@@ -192,7 +224,6 @@ def forwarded_link(request: HttpRequest, token: str) -> HttpResponse:
             "form": form,
         },
     )
-    return _no_referrer(response)
 
 
 def _no_referrer(response: HttpResponse) -> HttpResponse:

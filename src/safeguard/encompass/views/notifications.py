@@ -12,21 +12,26 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 
+from safeguard.children.identifiers import normalise_upn
 from safeguard.children.importers.common import ImportRejected
 from safeguard.core.http import capability_required
-from safeguard.encompass import policies
+from safeguard.encompass import policies, rules
 from safeguard.encompass.forms.notifications import (
     AcknowledgeForm,
+    EscalationForm,
     OutcomeForm,
+    RerouteForm,
     ReviewForm,
+    SchoolHelpForm,
     UploadForm,
 )
 from safeguard.encompass.importers.incident_csv import COLUMNS, incidents_upload
+from safeguard.encompass.models import LaOutcome
 from safeguard.encompass.policies import Cap
 from safeguard.encompass.selectors import incidents as incident_selectors
 from safeguard.encompass.selectors import notifications as notification_selectors
 from safeguard.encompass.services import notifications as notification_services
-from safeguard.encompass.services import review
+from safeguard.encompass.services import review, routing, school_help
 
 PAGE_SIZE = 50
 
@@ -109,10 +114,37 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @capability_required(Cap.VIEW_NOTIFICATIONS)
 def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
     notification = notification_selectors.notification_get(request.user, pk)
+    notification_services.notification_viewed(actor=request.user, notification=notification)
     may_acknowledge = policies.may_acknowledge(request.user, notification)
-    form = AcknowledgeForm(request.POST or None)
-    if request.method == "POST":
-        if not may_acknowledge:
+    withdrawn = notification.withdrawn_at is not None
+    may_act = (
+        policies.may_reroute(request.user)
+        and notification.escalated_at is not None
+        and notification.acknowledged_at is None
+        and not withdrawn
+    )
+    escalation = EscalationForm(request.POST if "action" in request.POST else None)
+    if request.method == "POST" and "action" in request.POST:
+        if not may_act:
+            raise PermissionDenied
+        if escalation.is_valid():
+            try:
+                notification_services.escalation_act(
+                    actor=request.user,
+                    notification=notification,
+                    action=escalation.cleaned_data["action"],
+                    note=escalation.cleaned_data["note"],
+                )
+            except ValidationError as error:
+                _form_errors(escalation, error)
+            else:
+                messages.success(request, "Done")
+                return redirect("encompass:notification_detail", pk=pk)
+    form = AcknowledgeForm(
+        request.POST if request.method == "POST" and "action" not in request.POST else None
+    )
+    if request.method == "POST" and "action" not in request.POST:
+        if not may_acknowledge or withdrawn:
             raise PermissionDenied
         if form.is_valid():
             try:
@@ -134,7 +166,15 @@ def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "child": notification.child,
             "incident": notification.child.incident,
             "form": form,
-            "may_acknowledge": may_acknowledge and notification.acknowledged_at is None,
+            "may_acknowledge": may_acknowledge
+            and notification.acknowledged_at is None
+            and not withdrawn,
+            "withdrawn": withdrawn,
+            "siblings": notification_selectors.siblings_of(request.user, notification),
+            "help": notification_selectors.help_for_schools(),
+            "may_reroute": policies.may_reroute(request.user) and not withdrawn,
+            "may_act": may_act,
+            "escalation": escalation,
         },
     )
 
@@ -162,7 +202,70 @@ def review_child(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Decision recorded")
             return redirect("encompass:review_queue")
-    return render(request, "encompass/review_child.html", {"child": child, "form": form})
+    pupil = child.pupil
+    rows = rules.agreements(_person_fields(child), _person_fields(pupil)) if pupil else []
+    return render(
+        request, "encompass/review_child.html", {"child": child, "form": form, "rows": rows}
+    )
+
+
+def _person_fields(person: object) -> dict[str, str]:
+    dob = getattr(person, "dob", None)
+    return {
+        "forename": getattr(person, "forename", "") or "",
+        "surname": getattr(person, "surname", "") or "",
+        "dob": f"{dob.day} {dob:%B %Y}" if dob else "",
+        "gender": getattr(person, "gender", "") or "",
+        "postcode": getattr(person, "postcode", "") or "",
+    }
+
+
+@capability_required(Cap.MANAGE_UNMATCHED)
+def child_reroute(request: HttpRequest, pk: int) -> HttpResponse:
+    """The LA sends a misrouted or forwarded child to the right school of this partnership."""
+    if not policies.may_reroute(request.user):
+        raise PermissionDenied
+    child = incident_selectors.routed_child_get(request.user, pk)
+    form = RerouteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            notification = routing.child_reroute(
+                actor=request.user,
+                child=child,
+                school_urn=form.cleaned_data["school_urn"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"Sent to {notification.school.name}")
+            return redirect("encompass:child_reroute", pk=pk)
+    notifications, forwards = incident_selectors.routes_of(child)
+    return render(
+        request,
+        "encompass/child_reroute.html",
+        {"child": child, "form": form, "notifications": notifications, "forwards": forwards},
+    )
+
+
+@capability_required(Cap.MANAGE_CALENDARS)
+def school_help_page(request: HttpRequest) -> HttpResponse:
+    """The LA words the help shown to schools with each notification."""
+    if not policies.may_manage_calendar(request.user, None):
+        raise PermissionDenied
+    guidance, helpline = notification_selectors.help_for_schools()
+    form = SchoolHelpForm(
+        request.POST or None, initial={"guidance": guidance, "helpline": helpline}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            school_help.school_help_save(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "Help for schools saved")
+            return redirect("encompass:school_help")
+    return render(request, "encompass/school_help.html", {"form": form})
 
 
 @capability_required(Cap.MANAGE_UNMATCHED)
@@ -175,20 +278,41 @@ def unmatched(request: HttpRequest) -> HttpResponse:
 def unmatched_child(request: HttpRequest, pk: int) -> HttpResponse:
     child = incident_selectors.unmatched_child_get(request.user, pk)
     form = OutcomeForm(request.POST or None)
+    pupil = None
     if request.method == "POST" and form.is_valid():
-        try:
-            review.la_outcome_record(
-                actor=request.user,
-                child=child,
-                outcome=form.cleaned_data["outcome"],
-                upn=form.cleaned_data.get("upn") or "",
-            )
-        except ValidationError as error:
-            _form_errors(form, error)
+        data = form.cleaned_data
+        upn = data.get("upn") or ""
+        checked = data.get("checked_upn") or ""
+        if data["outcome"] == LaOutcome.FOUND_ON_ROLL:
+            pupil = incident_selectors.pupil_for_upn(request.user, upn)
+        if pupil is not None and normalise_upn(checked) != pupil.upn:
+            # First sight of this UPN: show who it is beside the police record, save nothing.
+            form = OutcomeForm(initial={**data, "checked_upn": pupil.upn})
         else:
-            messages.success(request, "Outcome recorded")
-            return redirect("encompass:unmatched")
-    return render(request, "encompass/unmatched_child.html", {"child": child, "form": form})
+            try:
+                review.la_outcome_record(
+                    actor=request.user,
+                    child=child,
+                    outcome=data["outcome"],
+                    upn=upn,
+                    checked_upn=checked,
+                    reason=data.get("reason") or "",
+                )
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, "Outcome recorded")
+                return redirect("encompass:unmatched")
+    return render(
+        request,
+        "encompass/unmatched_child.html",
+        {
+            "child": child,
+            "form": form,
+            "pupil": pupil,
+            "dob_differs": bool(pupil and child.dob and pupil.dob != child.dob),
+        },
+    )
 
 
 urlpatterns = [
@@ -201,4 +325,6 @@ urlpatterns = [
     path("review/<int:pk>/", review_child, name="review_child"),
     path("unmatched/", unmatched, name="unmatched"),
     path("unmatched/<int:pk>/", unmatched_child, name="unmatched_child"),
+    path("children/<int:pk>/reroute/", child_reroute, name="child_reroute"),
+    path("help/", school_help_page, name="school_help"),
 ]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 
+from safeguard.core.clock import LONDON
 from safeguard.core.http import capability_required
 from safeguard.encompass.forms.oversight import PeriodForm
 from safeguard.encompass.policies import Cap
@@ -20,7 +21,12 @@ def oversight_page(request: HttpRequest) -> HttpResponse:
     form = PeriodForm(request.GET or None)
     days = int(form.cleaned_data.get("days") or 30) if form.is_valid() else 30
     end = timezone.now()
-    figures = oversight.figures(request.user, start=end - timedelta(days=days), end=end)
+    start = end - timedelta(days=days)
+    if form.is_valid() and form.cleaned_data.get("start") and form.cleaned_data.get("end"):
+        # Any range of whole days, London time, the last day included.
+        start = datetime.combine(form.cleaned_data["start"], time(0), tzinfo=LONDON)
+        end = datetime.combine(form.cleaned_data["end"] + timedelta(days=1), time(0), tzinfo=LONDON)
+    figures = oversight.figures(request.user, start=start, end=end)
     return render(
         request, "encompass/oversight.html", {"form": form, "figures": figures, "days": days}
     )
