@@ -208,7 +208,7 @@ def _review(cast: Cast, incident: Incident, on: date, *, cspr: bool, complete: b
     the review and have every partner sign it off. Returns the day the last one signed."""
     incident.refresh_from_db()
     due_on = _after(on, 5)
-    received_on = _after(on, 4)
+    received_on = _after(on, 4 if complete else 2)  # a review under way: the first came early
     for org in {lead.organisation for lead in cast.leads}:
         with clock_at(_moment(on, 12)):
             request = rr.agency_request_add(
