@@ -54,7 +54,9 @@ INCIDENTS = 40
 # abuse call-outs are.
 HOURS = (7, 8, 12, 15, 16, 17, 18, 18, 19, 19, 20, 20, 21, 21, 22, 22, 23, 23, 0, 1, 2)
 ON_TIME_ACK = 0.86  # acknowledged within the two hours after the school day starts
-LATE_ACK = 0.97  # the rest bar a few: acknowledged after the LA was told (escalated)
+# The first notification to escalate in the days before the demo's moment is not acknowledged
+# yet: the coordinator has it to follow up (in the holidays there may be none).
+ESCALATION_WINDOW = timedelta(days=4)
 POSTCODE_AREAS = ("WM1", "WM2", "WM3", "WM4", "WM5", "WM6")
 
 
@@ -351,13 +353,13 @@ def _follow(rng: random.Random, month: _Month, note: Notification, escalations: 
     month.at(note.school_due_at + timedelta(minutes=1), _worker_tick)
     month.at(note.escalate_at + timedelta(minutes=1), _worker_tick)
     share = rng.random()
-    if share < ON_TIME_ACK:
-        answered = note.school_due_at + timedelta(minutes=rng.randint(5, 110))
-    elif share < LATE_ACK or note.escalate_at < month.now - timedelta(days=7) or escalations:
-        answered = note.escalate_at + timedelta(minutes=rng.randint(20, 300))
-    else:
+    if not escalations and month.now - ESCALATION_WINDOW <= note.escalate_at < month.now:
         escalations.append(note.pk)  # still with the LA: the coordinator follows it up
         return
+    if share < ON_TIME_ACK:
+        answered = note.school_due_at + timedelta(minutes=rng.randint(5, 110))
+    else:  # after the LA was told
+        answered = note.escalate_at + timedelta(minutes=rng.randint(20, 300))
     dsl = _acknowledger(note.school_id)
     if dsl is None:
         return
