@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import heapq
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -412,7 +412,7 @@ class _MatchedOnce:
         }
 
     def __call__(
-        self, children: list[linkage.Person], roll: list[linkage.Person]
+        self, children: Sequence[linkage.Person], roll: Sequence[linkage.Person]
     ) -> list[linkage.Match]:
         if all(_content(child) in self.known for child in children):
             return [self.known[_content(child)] for child in children]
