@@ -52,7 +52,8 @@ PUPILS_PER_SCHOOL = 30
 INCIDENTS = 40
 # How the police's sends are spread over the day: mostly evenings and nights, as domestic
 # abuse call-outs are.
-HOURS = (7, 8, 12, 15, 16, 17, 18, 18, 19, 19, 20, 20, 21, 21, 22, 22, 23, 23, 0, 1, 2)
+HOURS = (9, 11, 12, 15, 16, 17, 18, 18, 19, 19, 20, 20, 21, 21, 22, 22, 23, 23, 0, 1, 2)
+LATE_SENDS = 2  # busy nights in the month: the police sent those incidents the next day
 ON_TIME_ACK = 0.86  # acknowledged within the two hours after the school day starts
 # The first notification to escalate in the days before the demo's moment is not acknowledged
 # yet: the coordinator has it to follow up (in the holidays there may be none).
@@ -229,21 +230,30 @@ def _twin(pupil: Pupil, *, serial: int) -> Pupil:
 
 def _moments(rng: random.Random, now: datetime) -> list[tuple[datetime, datetime]]:
     """When each incident happened and when the police's send reached the service, oldest
-    first. The last few came in within the hour: their schools have not had them long enough
-    to acknowledge, so the demo always shows notifications waiting."""
-    found = []
+    first: within three hours, bar two busy nights whose sends came the next day (after the
+    school day began, so those schools were told late). The last few came in within the hour:
+    their schools have not had them long enough to acknowledge, so the demo always shows
+    notifications waiting."""
+    happened = []
     for _ in range(INCIDENTS - 4):
         day = london_date(now) - timedelta(days=rng.randint(1, 30))
         hour = rng.choice(HOURS)
         occurred = datetime.combine(day, time(hour, rng.randint(0, 59)), tzinfo=LONDON)
         if hour < 7:
             occurred += timedelta(days=1)  # the early hours after that evening
-        if rng.random() < 0.9:
-            delay = timedelta(minutes=rng.randint(15, 180))
-        else:
-            delay = timedelta(hours=rng.uniform(10, 20))  # a busy night: sent next day
-        occurred = min(occurred, now - timedelta(hours=3))
-        found.append((occurred, min(occurred + delay, now - timedelta(hours=2))))
+        happened.append(min(occurred, now - timedelta(hours=3)))
+    happened.sort()
+    # Two incidents whose children are matched at once (see ``_incident``'s kinds).
+    late = set(rng.sample([n for n in range(INCIDENTS - 4) if n % 8 in (0, 5)], LATE_SENDS))
+    found = []
+    for number, occurred in enumerate(happened):
+        received = occurred + timedelta(minutes=rng.randint(15, 180))
+        if number in late:  # mid-morning of the next weekday
+            day = occurred.astimezone(LONDON).date() + timedelta(days=1)
+            while day.weekday() >= 5:
+                day += timedelta(days=1)
+            received = datetime.combine(day, time(rng.randint(10, 12)), tzinfo=LONDON)
+        found.append((occurred, min(received, now - timedelta(hours=2))))
     for _ in range(4):
         occurred = now - timedelta(minutes=rng.randint(40, 90))
         found.append((occurred, occurred + timedelta(minutes=rng.randint(10, 30))))

@@ -422,10 +422,13 @@ def _values(plan: Plan, seed: int, count: int) -> list[Decimal]:
 
 def _submitted(rng: random.Random, start: date, frequency: str, now: datetime) -> datetime:
     """When a period's value came in: a few working days after the period ended, in office
-    hours, never after the present."""
+    hours, and by the last working day before the present at the latest."""
     day = holidays.add_working_days(periods.period_end(start, frequency), rng.randint(2, 8))
-    moment = datetime.combine(day, time(rng.randint(9, 16), rng.randint(0, 59)), tzinfo=LONDON)
-    return min(moment, now - timedelta(hours=1))
+    last = london_date(now) - timedelta(days=1)
+    while not holidays.is_working_day(last):
+        last -= timedelta(days=1)
+    day = min(day, last)
+    return datetime.combine(day, time(rng.randint(9, 16), rng.randint(0, 59)), tzinfo=LONDON)
 
 
 def add_demo_indicators(*, seed: int, today: date | None = None) -> int:
