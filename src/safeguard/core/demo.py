@@ -26,6 +26,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -48,9 +49,9 @@ from safeguard.core.services.accounts import RECOVERY_CODE_COUNT, RECOVERY_NAME
 
 PASSWORD = names.PASSWORD
 DEFAULT_SEED = 2026
-# The worker's periodic jobs are replayed hourly over the day before the demo's moment, so the
-# reminders and chasers a running service would already have sent (today's due-soon and overdue
-# e-mails, this week's chasers) are sent, and its first real pass finds only the last hour's.
+# The worker's periodic jobs are replayed over the day before the demo's moment, so the reminders
+# and chasers a running service would already have sent (today's due-soon and overdue e-mails,
+# this week's chasers) are sent, and its first real pass finds only the last hour's.
 REPLAY_WORKER_FOR = timedelta(days=1)
 # E-mails of events older than this went out when they happened; younger ones wait in the
 # outbox for the worker, as they would in a running service.
@@ -506,31 +507,28 @@ def clock_at(moment: datetime) -> Iterator[None]:
 
 
 def _replay_worker(*, now: datetime) -> None:
-    """Run the worker's periodic jobs hourly over ``REPLAY_WORKER_FOR`` up to ``now``.
+    """Run the worker's periodic jobs over ``REPLAY_WORKER_FOR`` up to ``now``: every three
+    hours, then hourly over the last three.
 
     A running service's worker has been sending deadline reminders, chasing overdue actions and
     escalating notifications all month; without this replay its first pass after ``demo`` would
     send every one of them at once.
     """
-    moment = now.replace(minute=0, second=0, microsecond=0) - REPLAY_WORKER_FOR
-    while moment < now:
+    start = now.replace(minute=0, second=0, microsecond=0) - REPLAY_WORKER_FOR
+    moments = [start + timedelta(hours=h) for h in range(0, 21, 3)]
+    moments += [now - timedelta(hours=h) for h in (3, 2, 1)]
+    for moment in moments:
         with clock_at(moment):
             for job in worker.periodic_jobs():
                 job.func()
-        moment += timedelta(hours=1)
 
 
 def _settle_outbox(*, now: datetime) -> int:
     """The e-mails of events before ``now - RECENT`` went out when they happened: mark them sent
     at the moment they were queued. Returns how many stay queued for the worker."""
-    old = OutboxMessage.objects.filter(
-        state=OutboxState.QUEUED, created_at__lt=now - RECENT
-    ).order_by("pk")
-    for message in old:
-        message.state = OutboxState.SENT
-        message.sent_at = message.created_at
-        message.attempts = 1
-        message.save(update_fields=["state", "sent_at", "attempts"])
+    OutboxMessage.objects.filter(state=OutboxState.QUEUED, created_at__lt=now - RECENT).update(
+        state=OutboxState.SENT, sent_at=F("created_at"), attempts=1
+    )
     return OutboxMessage.objects.filter(state=OutboxState.QUEUED).count()
 
 
