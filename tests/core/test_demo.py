@@ -6,23 +6,33 @@ import os
 import re
 import subprocess
 import sys
+from datetime import datetime, timedelta
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import transaction
+from django.db.models import Count, F
+from django.utils import timezone
 from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from safeguard.core import audit, demo
+from safeguard.core import audit, demo, work, worker
+from safeguard.core.clock import LONDON
 from safeguard.core.models import (
     AuditEvent,
+    Deadline,
     Group,
     Membership,
     Organisation,
+    OutboxMessage,
     Person,
     RoleAssignment,
 )
+from safeguard.core.models.outbox import OutboxState
 from safeguard.core.roles import Role
+from safeguard.core.services.accounts import RECOVERY_CODE_COUNT
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -186,3 +196,84 @@ def test_the_command_creates_prints_sign_ins_and_refuses_a_second_time(capsys):
 def test_sign_ins_without_a_demo_partnership_say_so():
     with pytest.raises(CommandError, match="no demo partnership"):
         call_command("demo", "--sign-ins")
+
+
+# A month told in order: every clock from back-dated events, work waiting for each sign-in ----
+
+# A Tuesday in term time, mid-morning: schools are open and the worker has run all night.
+NOW = datetime(2026, 11, 17, 10, 30, tzinfo=LONDON)
+# What `safeguard demo` leaves queued plus what the worker's first pass adds. A real hour of a
+# partnership's month: the e-mails of the incidents that came in within the last hour or two,
+# and what fell due since the worker's last run; never one for every clock the month opened.
+STARTUP_EMAILS = 12
+
+
+@pytest.fixture(scope="class")
+def month(django_db_setup, django_db_blocker):
+    """One demo for the whole class, rolled back when the class is done."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield demo.create_demo_partnership(seed=2026, now=NOW)
+        transaction.set_rollback(True)
+
+
+@pytest.mark.usefixtures("month")
+class TestTheDemoMonth:
+    def test_no_deadline_falls_due_or_starts_at_the_moment_the_demo_was_made(self):
+        assert Deadline.objects.count() > 50
+        assert not Deadline.objects.filter(due_at=NOW).exists()
+        assert not Deadline.objects.filter(starts_at=NOW).exists()
+        assert not Deadline.objects.filter(due_at__lt=F("starts_at")).exists()
+        # A real month: most clocks were met on time, a few are overdue, none was met late by
+        # weeks because everything happened at once.
+        with demo.clock_at(NOW):
+            overdue = Deadline.objects.filter(met_at__isnull=True, due_at__lt=NOW).count()
+        assert 1 <= overdue <= 6, overdue
+
+    def test_every_printed_sign_in_has_something_waiting_on_their_home_page(self):
+        with demo.clock_at(NOW + timedelta(minutes=1)):
+            for sign_in in demo.sign_ins():
+                person = Person.objects.get(email=sign_in.email)
+                items = [item for section in work.work_for(person) for item in section.items]
+                assert items, sign_in.email
+
+    def test_start_up_sends_a_handful_of_emails_not_one_per_clock(self):
+        queued = OutboxMessage.objects.filter(state=OutboxState.QUEUED)
+        assert queued.count() <= STARTUP_EMAILS
+        # The e-mails of the month's events went out when they happened.
+        assert OutboxMessage.objects.filter(state=OutboxState.SENT).count() > 50
+        assert not queued.filter(created_at__lt=NOW - demo.RECENT).exists()
+        with demo.clock_at(NOW + timedelta(minutes=5)):
+            for job in worker.periodic_jobs():
+                job.func()
+        assert queued.count() <= STARTUP_EMAILS, list(queued.values_list("reason", flat=True))
+        assert not queued.filter(reason="deadline.overdue").exists()
+
+    def test_demo_accounts_have_their_recovery_codes_decided_by_the_seed(self):
+        people = Person.objects.filter(is_demo=True)
+        devices = StaticDevice.objects.filter(user__in=people, confirmed=True)
+        assert devices.count() == people.count()
+        for device in devices.annotate(codes=Count("token_set")):
+            assert device.codes == RECOVERY_CODE_COUNT
+        admin = StaticDevice.objects.get(user__email="admin@demo.invalid")
+        codes = set(admin.token_set.values_list("token", flat=True))
+        assert codes == set(demo._recovery_codes(2026, "admin@demo.invalid"))
+        assert codes != set(demo._recovery_codes(7, "admin@demo.invalid"))
+        token = admin.token_set.first().token
+        assert admin.verify_token(token)
+        assert not admin.verify_token(token)  # once only
+
+    def test_the_clock_is_the_real_one_again_after_the_demo(self):
+        assert timezone.now() > NOW + timedelta(days=1)
+
+
+def test_the_demo_clock_back_dates_what_services_write_and_then_lets_go():
+    then = datetime(2025, 3, 4, 9, 15, tzinfo=LONDON)
+    with demo.clock_at(then):
+        assert timezone.now() == then
+        organisation = factories.organisation(name="Back-dated agency")
+        event = audit.record(action="create", record_type="test.thing", record_id=1)
+    assert timezone.now() > then + timedelta(days=365)
+    assert AuditEvent.objects.get(pk=event.pk).occurred_at == then
+    assert organisation.pk
+    with pytest.raises(ValueError, match="timezone-aware"), demo.clock_at(datetime(2025, 3, 4)):
+        pass

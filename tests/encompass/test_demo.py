@@ -3,11 +3,20 @@ state."""
 
 from __future__ import annotations
 
+import itertools
+import statistics
+from datetime import date, datetime, timedelta
+
 import pytest
+from django.db import transaction
 
 from safeguard.children.models import Pupil
 from safeguard.core import demo
+from safeguard.core.clock import LONDON
+from safeguard.core.models import Deadline, Person
+from safeguard.encompass import demo as encompass_demo
 from safeguard.encompass.models import Calendar, Incident, IncidentChild, Notification
+from safeguard.encompass.selectors import oversight
 
 pytestmark = pytest.mark.django_db
 
@@ -28,3 +37,87 @@ def test_the_demo_has_encompass_in_every_state() -> None:
     assert Notification.objects.filter(
         acknowledged_at__isnull=True, escalated_at__isnull=True
     ).exists()
+
+
+# The month told in order: every clock from the moment its incident happened ----------------
+
+NOW = datetime(2026, 11, 17, 10, 30, tzinfo=LONDON)  # a Tuesday in term time
+
+
+@pytest.fixture(scope="class")
+def month(django_db_setup, django_db_blocker):
+    """One demo for the whole class, rolled back when the class is done."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield demo.create_demo_partnership(seed=2026, now=NOW)
+        transaction.set_rollback(True)
+
+
+def _acknowledgement(note: Notification) -> Deadline:
+    return Deadline.objects.get(module="encompass", kind="acknowledgement", subject_id=str(note.pk))
+
+
+@pytest.mark.usefixtures("month")
+class TestTheEncompassMonth:
+    def test_most_schools_were_told_before_their_school_day_as_in_a_real_month(self) -> None:
+        notes = list(Notification.objects.select_related("child__incident"))
+        assert len(notes) > 20
+        on_time = sum(note.created_at <= note.school_due_at for note in notes) / len(notes)
+        assert 0.85 <= on_time <= 0.98, on_time
+        delays = [(n.created_at - n.child.incident.occurred_at).total_seconds() / 60 for n in notes]
+        assert all(delay > 0 for delay in delays)
+        assert statistics.median(delays) < 6 * 60
+        coordinator = Person.objects.get(email="encompass@demo.invalid")
+        figures = oversight.figures(coordinator, start=NOW - timedelta(days=40), end=NOW)
+        assert figures.on_time_share is not None and 0.85 <= figures.on_time_share <= 0.98
+        assert figures.median_minutes is not None and figures.median_minutes < 6 * 60
+
+    def test_acknowledgement_clocks_follow_each_school_day_not_the_demo_moment(self) -> None:
+        notes = list(Notification.objects.all())
+        dues = set()
+        for note in notes:
+            clock = _acknowledgement(note)
+            # A send that came after the escalation moment is due at once (the service's rule).
+            assert clock.due_at == max(note.escalate_at, note.created_at)
+            assert clock.starts_at == note.created_at
+            dues.add(clock.due_at)
+        assert len(dues) > 10  # many school days, not one moment
+        answered = [n for n in notes if n.acknowledged_at is not None]
+        assert all(n.acknowledged_at > n.created_at for n in answered)
+        in_time = sum(n.acknowledged_at <= n.escalate_at for n in answered) / len(answered)
+        assert in_time >= 0.8
+        assert all(n.escalated_at >= n.escalate_at for n in notes if n.escalated_at)
+
+    def test_the_demo_dsl_has_notifications_to_acknowledge(self) -> None:
+        dsl = Person.objects.get(email="dsl@demo.invalid")
+        waiting = Notification.objects.filter(
+            school=dsl.organisation, acknowledged_at__isnull=True, escalated_at__isnull=True
+        )
+        assert waiting.exists()
+        assert all(note.escalate_at > NOW for note in waiting)
+
+    def test_the_coordinator_has_a_review_queue_and_an_escalation(self) -> None:
+        assert IncidentChild.objects.filter(match_state="review").exists()
+        escalated = Notification.objects.filter(
+            escalated_at__isnull=False, acknowledged_at__isnull=True
+        )
+        assert escalated.exists()
+        assert all(NOW - timedelta(days=7) < note.escalated_at < NOW for note in escalated)
+
+    def test_references_carry_the_year_and_order_of_the_incident(self) -> None:
+        incidents = list(Incident.objects.order_by("occurred_at", "pk"))
+        numbers = [int(incident.reference.rsplit("/", 1)[1]) for incident in incidents]
+        assert numbers == sorted(numbers)
+        for incident in incidents:
+            year = incident.occurred_at.astimezone(LONDON).year
+            assert incident.reference.startswith(f"WMP/{year}/")
+
+
+def test_the_terms_cover_the_school_years_around_any_day() -> None:
+    for today in (date(2026, 12, 5), date(2027, 8, 10), date(2031, 2, 1)):
+        terms = encompass_demo.terms_around(today)
+        assert (
+            terms[0][1] < today - timedelta(days=365) < today + timedelta(days=365) < terms[-1][2]
+        )
+        for _name, starts, ends in terms:
+            assert starts.weekday() in (0, 2) and ends.weekday() == 4 and starts < ends
+        assert all(a[2] < b[1] for a, b in itertools.pairwise(terms))

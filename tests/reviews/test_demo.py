@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import pytest
+from django.db import transaction
 
-from safeguard.core import demo
-from safeguard.core.models import Deadline, OutboxMessage
+from safeguard.core import demo, holidays
+from safeguard.core.clock import LONDON, london_date
+from safeguard.core.models import Deadline, OutboxMessage, Person
 from safeguard.reviews.demo import add_demo_cases
-from safeguard.reviews.models import Incident, LearningSheet, Status
+from safeguard.reviews.models import (
+    Action,
+    AgencyRequest,
+    Incident,
+    LearningSheet,
+    RapidReview,
+    Status,
+)
 from safeguard.reviews.selectors.oversight import oversight_between
 
 pytestmark = pytest.mark.django_db
@@ -33,3 +42,71 @@ def test_every_state_is_represented_and_the_oversight_table_agrees() -> None:
 
 def test_without_the_demo_people_nothing_is_made() -> None:
     assert add_demo_cases(seed=1) == 0
+
+
+# The cases' story, told at its own moments ---------------------------------------------------
+
+NOW = datetime(2026, 11, 17, 10, 30, tzinfo=LONDON)
+
+
+@pytest.fixture(scope="class")
+def month(django_db_setup, django_db_blocker):
+    """One demo for the whole class, rolled back when the class is done."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield demo.create_demo_partnership(seed=2026, now=NOW)
+        transaction.set_rollback(True)
+
+
+@pytest.mark.usefixtures("month")
+class TestTheCasesStory:
+    def test_references_follow_the_year_the_la_became_aware(self) -> None:
+        submitted = Incident.objects.exclude(reference="")
+        assert submitted.count() == 8
+        for incident in submitted:
+            assert incident.reference.startswith(f"SCSI-{incident.la_aware_on.year}-"), (
+                incident.reference,
+                incident.la_aware_on,
+            )
+        # The closed case's LA became aware the year before: the rule can fail.
+        assert {i.la_aware_on.year for i in submitted} == {2025, 2026}
+
+    def test_partners_sign_the_rapid_review_off_before_it_is_submitted(self) -> None:
+        reviews = RapidReview.objects.filter(submitted_on__isnull=False)
+        assert reviews.count() == 4
+        for review in reviews:
+            sign_offs = list(review.sign_offs.all())
+            assert len(sign_offs) == 3
+            for sign_off in sign_offs:
+                assert london_date(sign_off.signed_at) < review.submitted_on
+
+    def test_actions_and_requests_fall_due_on_working_days(self) -> None:
+        due_dates = [*Action.objects.values_list("due_on", flat=True)]
+        due_dates += AgencyRequest.objects.values_list("due_on", flat=True)
+        assert len(due_dates) > 10
+        assert all(holidays.is_working_day(day) for day in due_dates), due_dates
+        clocks = Deadline.objects.filter(
+            module="reviews", kind__in=["action", "agency_information"]
+        )
+        for clock in clocks:
+            assert holidays.is_working_day(london_date(clock.due_at)), clock.title
+
+    def test_the_police_have_a_request_and_the_decision_maker_a_decision_waiting(self) -> None:
+        police = Person.objects.get(email="police@demo.invalid")
+        today = london_date(NOW)
+        assert AgencyRequest.objects.filter(
+            organisation=police.organisation, received_on__isnull=True, due_on__gte=today
+        ).exists()
+        waiting = Incident.objects.get(status=Status.AWAITING_DECISION)
+        decision = Deadline.objects.get(
+            module="reviews", kind="la_decision", subject_id=str(waiting.pk)
+        )
+        assert decision.met_at is None and decision.due_at > NOW
+        assert decision.starts_at < NOW - timedelta(days=1)
+
+    def test_every_step_happened_before_the_demo_was_made(self) -> None:
+        assert not Incident.objects.filter(submitted_at__gte=NOW).exists()
+        late = Deadline.objects.filter(module="reviews", met_at__gte=NOW)
+        assert not late.exists(), list(late.values_list("kind", "met_at", "due_at", "starts_at"))
+        assert not OutboxMessage.objects.filter(created_at__gt=NOW).exists()
+        # Not all at one moment either: the referrals were made on different days.
+        assert Incident.objects.values("created_at__date").distinct().count() == 8

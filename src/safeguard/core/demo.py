@@ -12,28 +12,50 @@ transaction.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.text import slugify
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from safeguard.core import audit
+from safeguard.core import audit, worker
 from safeguard.core import demo_names as names
-from safeguard.core.models import Group, Membership, Organisation, Person, RoleAssignment
+from safeguard.core.models import (
+    Group,
+    Membership,
+    Organisation,
+    OutboxMessage,
+    Person,
+    RoleAssignment,
+)
 from safeguard.core.models.organisations import GroupKind, MembershipRole, OrganisationKind
+from safeguard.core.models.outbox import OutboxState
 from safeguard.core.roles import Role
+from safeguard.core.services.accounts import RECOVERY_CODE_COUNT, RECOVERY_NAME
 
 PASSWORD = names.PASSWORD
 DEFAULT_SEED = 2026
+# The worker's periodic jobs are replayed over the day before the demo's moment, so the reminders
+# and chasers a running service would already have sent (today's due-soon and overdue e-mails,
+# this week's chasers) are sent, and its first real pass finds only the last hour's.
+REPLAY_WORKER_FOR = timedelta(days=1)
+# E-mails of events older than this went out when they happened; younger ones wait in the
+# outbox for the worker, as they would in a running service.
+RECENT = timedelta(hours=2)
 
 
 class DemoRefused(Exception):
@@ -460,6 +482,70 @@ def database_digest() -> str:
     return _digest(_canonical_plan(organisations, people, groups))
 
 
+# --- the demo's clock ----------------------------------------------------------------------
+
+
+@contextmanager
+def clock_at(moment: datetime) -> Iterator[None]:
+    """Let the real services write one event of the demo's story as if it were ``moment``.
+
+    Every service reads the time from ``django.utils.timezone.now`` (``auto_now_add`` fields
+    too), so pointing it at ``moment`` back-dates everything the event writes: the audit row,
+    the clock it opens and the rule that computes its due date, the e-mail it queues, the
+    reference that carries the year. The demo is written by the ``demo`` command (or ``run``
+    before it starts the server), never while requests are served; nesting restores the outer
+    moment.
+    """
+    if moment.tzinfo is None:
+        raise ValueError("moment must be timezone-aware")
+    original = timezone.now
+    setattr(timezone, "now", lambda: moment)  # noqa: B010 (a module attribute, on purpose)
+    try:
+        yield
+    finally:
+        setattr(timezone, "now", original)  # noqa: B010
+
+
+def _replay_worker(*, now: datetime) -> None:
+    """Run the worker's periodic jobs over ``REPLAY_WORKER_FOR`` up to ``now``: every three
+    hours, then hourly over the last three.
+
+    A running service's worker has been sending deadline reminders, chasing overdue actions and
+    escalating notifications all month; without this replay its first pass after ``demo`` would
+    send every one of them at once.
+    """
+    start = now.replace(minute=0, second=0, microsecond=0) - REPLAY_WORKER_FOR
+    moments = [start + timedelta(hours=h) for h in range(0, 21, 3)]
+    moments += [now - timedelta(hours=h) for h in (3, 2, 1)]
+    for moment in moments:
+        with clock_at(moment):
+            for job in worker.periodic_jobs():
+                job.func()
+
+
+def _settle_outbox(*, now: datetime) -> int:
+    """The e-mails of events before ``now - RECENT`` went out when they happened: mark them sent
+    at the moment they were queued. Returns how many stay queued for the worker."""
+    OutboxMessage.objects.filter(state=OutboxState.QUEUED, created_at__lt=now - RECENT).update(
+        state=OutboxState.SENT, sent_at=F("created_at"), attempts=1
+    )
+    return OutboxMessage.objects.filter(state=OutboxState.QUEUED).count()
+
+
+def _recovery_codes(seed: int, email: str) -> list[str]:
+    """Ten recovery codes in django-otp's shape (8 base32 letters) that seed and email decide."""
+    secret = f"safeguard-demo-recovery-{seed}".encode()
+    codes: list[str] = []
+    counter = 0
+    while len(codes) < RECOVERY_CODE_COUNT:
+        digest = hmac.new(secret, f"{email}:{counter}".encode(), hashlib.sha256).digest()
+        code = base64.b32encode(digest[:5]).decode().lower()
+        if code not in codes:
+            codes.append(code)
+        counter += 1
+    return codes
+
+
 # --- writing it ----------------------------------------------------------------------------
 
 
@@ -487,11 +573,21 @@ def register_extension(name: str, make: Callable[..., int]) -> None:
         _extensions.append((name, make))
 
 
-def create_demo_partnership(*, seed: int = DEFAULT_SEED, with_modules: bool = True) -> DemoSummary:
+def create_demo_partnership(
+    *, seed: int = DEFAULT_SEED, with_modules: bool = True, now: datetime | None = None
+) -> DemoSummary:
     """Write the demo partnership for ``seed`` into an empty database, in one transaction.
 
     ``with_modules`` adds the modules' demo records too; the kernel's own tests leave them out.
+    The story is told up to ``now`` (the present moment unless given: tests pin it): the
+    modules' events are back-dated from it, and the worker's month is replayed before it.
     """
+    moment = now or timezone.now()
+    with clock_at(moment):
+        return _create(seed=seed, with_modules=with_modules, now=moment)
+
+
+def _create(*, seed: int, with_modules: bool, now: datetime) -> DemoSummary:
     check_may_create()
     plan = plan_demo_partnership(seed=seed)
     # Hashing once keeps hundreds of demo people fast even with Argon2 at full cost.
@@ -536,6 +632,15 @@ def create_demo_partnership(*, seed: int = DEFAULT_SEED, with_modules: bool = Tr
             )
             for p in plan.people
         )
+        devices = StaticDevice.objects.bulk_create(
+            StaticDevice(user_id=person_ids[p.email], name=RECOVERY_NAME, confirmed=True)
+            for p in plan.people
+        )
+        StaticToken.objects.bulk_create(
+            StaticToken(device_id=device.pk, token=code)
+            for p, device in zip(plan.people, devices, strict=True)
+            for code in _recovery_codes(seed, p.email)
+        )
         groups = Group.objects.bulk_create(
             Group(name=g.name, kind=g.kind, purpose=g.purpose) for g in plan.groups
         )
@@ -555,6 +660,9 @@ def create_demo_partnership(*, seed: int = DEFAULT_SEED, with_modules: bool = Tr
         )
         for name, make in _extensions if with_modules else []:
             summary.extensions[name] = make(seed=seed)
+        if with_modules:
+            _replay_worker(now=now)
+        _settle_outbox(now=now)
         audit.record(
             action="create",
             record_type="core.demo_partnership",

@@ -5,23 +5,36 @@ exist. Everything is synthetic and follows from the seed: pupils are drawn from 
 lists, and the incidents put children in every state: matched at once, matched despite a typo
 or a nickname, waiting for a person's review, on no roll (the LA's queue), presence not known,
 no children recorded; notifications acknowledged, waiting and escalated.
+
+The month is told in order under the demo's clock (``demo.clock_at``): each incident happens,
+reaches the service a little later (mostly within hours, now and then the next day), and is
+matched then, so the school's clocks follow the real rules from the real moments; schools
+acknowledge at the start of their school day, a few late after the LA was told; the incidents of
+the last hour wait for their schools, the demo DSL's among them. Terms are England's usual dates
+around the present, so the calendar covers any day the demo is made.
 """
 
 from __future__ import annotations
 
+import heapq
 import random
-from datetime import date, time, timedelta
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.utils import timezone
 
+from safeguard.children import linkage
 from safeguard.children.identifiers import upn_check_letter
 from safeguard.children.models import Establishment, ImportKind, Pupil, RollImport
 from safeguard.core import demo_names as names
+from safeguard.core.clock import LONDON, london_date
+from safeguard.core.demo import clock_at
 from safeguard.core.models import Organisation, Person
 from safeguard.core.models.organisations import OrganisationKind
 from safeguard.core.roles import Role
-from safeguard.encompass.models import Calendar, IncidentChild, InsetDay, Notification, Term
+from safeguard.encompass.models import Calendar, InsetDay, Notification, Term
+from safeguard.encompass.services import matching
 from safeguard.encompass.services.incidents import (
     AdultData,
     ChildData,
@@ -32,28 +45,60 @@ from safeguard.encompass.services.matching import children_match
 from safeguard.encompass.services.notifications import (
     notification_acknowledge,
     notifications_escalate,
+    notifications_remind_schools,
 )
 
 PUPILS_PER_SCHOOL = 30
 INCIDENTS = 40
-# Realistic English term dates (autumn, spring, summer halves) for three school years.
-TERMS = [
-    ("Autumn 1", date(2025, 9, 3), date(2025, 10, 24)),
-    ("Autumn 2", date(2025, 11, 3), date(2025, 12, 19)),
-    ("Spring 1", date(2026, 1, 5), date(2026, 2, 13)),
-    ("Spring 2", date(2026, 2, 23), date(2026, 3, 27)),
-    ("Summer 1", date(2026, 4, 13), date(2026, 5, 22)),
-    ("Summer 2", date(2026, 6, 1), date(2026, 7, 22)),
-    ("Autumn 1", date(2026, 9, 3), date(2026, 10, 23)),
-    ("Autumn 2", date(2026, 11, 2), date(2026, 12, 18)),
-    ("Spring 1", date(2027, 1, 4), date(2027, 2, 12)),
-    ("Spring 2", date(2027, 2, 22), date(2027, 3, 26)),
-    ("Summer 1", date(2027, 4, 12), date(2027, 5, 28)),
-    ("Summer 2", date(2027, 6, 7), date(2027, 7, 21)),
-    ("Autumn 1", date(2027, 9, 2), date(2027, 10, 22)),
-    ("Autumn 2", date(2027, 11, 1), date(2027, 12, 17)),
-]
+# How the police's sends are spread over the day: mostly evenings and nights, as domestic
+# abuse call-outs are.
+HOURS = (9, 11, 12, 15, 16, 17, 18, 18, 19, 19, 20, 20, 21, 21, 22, 22, 23, 23, 0, 1, 2)
+LATE_SENDS = 2  # busy nights in the month: the police sent those incidents the next day
+ON_TIME_ACK = 0.86  # acknowledged within the two hours after the school day starts
+# The first notification to escalate in the days before the demo's moment is not acknowledged
+# yet: the coordinator has it to follow up (in the holidays there may be none).
+ESCALATION_WINDOW = timedelta(days=4)
 POSTCODE_AREAS = ("WM1", "WM2", "WM3", "WM4", "WM5", "WM6")
+
+
+def _on_or_after(day: date, weekday: int) -> date:
+    return day + timedelta(days=(weekday - day.weekday()) % 7)
+
+
+def _on_or_before(day: date, weekday: int) -> date:
+    return day - timedelta(days=(day.weekday() - weekday) % 7)
+
+
+def terms_around(today: date) -> list[tuple[str, date, date]]:
+    """England's usual six half terms for the school years from two before ``today``'s to the
+    next: Monday (Wednesday in September) to Friday, about the dates most LAs set."""
+    mon, wed, fri = 0, 2, 4
+    first = today.year - 2 if today.month < 9 else today.year - 1
+    terms = []
+    for year in range(first, first + 4):
+        autumn = _on_or_after(date(year, 9, 2), wed)
+        autumn_half = _on_or_before(date(year, 10, 24), fri)
+        spring = _on_or_after(date(year + 1, 1, 4), mon)
+        spring_half = _on_or_before(date(year + 1, 2, 13), fri)
+        summer = _on_or_after(date(year + 1, 4, 12), mon)
+        summer_half = _on_or_before(date(year + 1, 5, 22), fri)
+        terms += [
+            ("Autumn 1", autumn, autumn_half),
+            ("Autumn 2", autumn_half + timedelta(days=10), _on_or_before(date(year, 12, 19), fri)),
+            ("Spring 1", spring, spring_half),
+            (
+                "Spring 2",
+                spring_half + timedelta(days=10),
+                _on_or_before(date(year + 1, 3, 27), fri),
+            ),
+            ("Summer 1", summer, summer_half),
+            (
+                "Summer 2",
+                summer_half + timedelta(days=10),
+                _on_or_before(date(year + 1, 7, 22), fri),
+            ),
+        ]
+    return terms
 
 
 def _postcode(rng: random.Random) -> str:
@@ -74,12 +119,11 @@ def _typo(rng: random.Random, value: str) -> str:
     return value[:i] + value[i + 1] + value[i] + value[i + 2 :]
 
 
-def _rolls(rng: random.Random, schools: list[Organisation]) -> list[Pupil]:
+def _rolls(rng: random.Random, schools: list[Organisation], today: date) -> list[Pupil]:
     roll_import = RollImport.objects.create(
         kind=ImportKind.ROLL_CSV, file_name="demo", sha256="0" * 64, rows=0
     )
     pupils = []
-    today = timezone.localdate()
     for index, school in enumerate(schools):
         secondary = "Academy" in school.name or "High" in school.name or "College" in school.name
         Establishment.objects.get_or_create(
@@ -117,15 +161,20 @@ def _rolls(rng: random.Random, schools: list[Organisation]) -> list[Pupil]:
     return pupils
 
 
-def _calendars(rng: random.Random, schools: list[Organisation], coordinator: Any) -> int:
+def _calendars(
+    rng: random.Random, schools: list[Organisation], coordinator: Any, today: date
+) -> int:
     default = Calendar.objects.create(
         is_default=True, day_starts_at=time(8, 45), holiday_contact=coordinator
     )
+    terms = terms_around(today)
     Term.objects.bulk_create(
         Term(calendar=default, name=name, starts_on=start, ends_on=end)
-        for name, start, end in TERMS
+        for name, start, end in terms
     )
-    made = 1 + len(TERMS)
+    made = 1 + len(terms)
+    # INSET days: the first day of the next two terms.
+    inset = [start for _, start, _ in terms if start > today][:2]
     for school in rng.sample(schools, 3):
         on_duty = Person.objects.filter(
             organisation=school, role_assignments__role=Role.SCHOOL_DSL
@@ -133,9 +182,7 @@ def _calendars(rng: random.Random, schools: list[Organisation], coordinator: Any
         own = Calendar.objects.create(
             school=school, day_starts_at=time(8, 30), holiday_contact=on_duty
         )
-        InsetDay.objects.bulk_create(
-            InsetDay(calendar=own, date=day) for day in (date(2026, 11, 2), date(2027, 1, 4))
-        )
+        InsetDay.objects.bulk_create(InsetDay(calendar=own, date=day) for day in inset)
         made += 3
     return made
 
@@ -181,8 +228,213 @@ def _twin(pupil: Pupil, *, serial: int) -> Pupil:
     )
 
 
+def _moments(rng: random.Random, now: datetime) -> list[tuple[datetime, datetime]]:
+    """When each incident happened and when the police's send reached the service, oldest
+    first: within three hours, bar two busy nights whose sends came the next day (after the
+    school day began, so those schools were told late). The last few came in within the hour:
+    their schools have not had them long enough to acknowledge, so the demo always shows
+    notifications waiting."""
+    happened = []
+    for _ in range(INCIDENTS - 4):
+        day = london_date(now) - timedelta(days=rng.randint(1, 30))
+        hour = rng.choice(HOURS)
+        occurred = datetime.combine(day, time(hour, rng.randint(0, 59)), tzinfo=LONDON)
+        if hour < 7:
+            occurred += timedelta(days=1)  # the early hours after that evening
+        happened.append(min(occurred, now - timedelta(hours=3)))
+    happened.sort()
+    # Two incidents whose children are matched at once (see ``_incident``'s kinds).
+    late = set(rng.sample([n for n in range(INCIDENTS - 4) if n % 8 in (0, 5)], LATE_SENDS))
+    found = []
+    for number, occurred in enumerate(happened):
+        received = occurred + timedelta(minutes=rng.randint(15, 180))
+        if number in late:  # mid-morning of the next weekday
+            day = occurred.astimezone(LONDON).date() + timedelta(days=1)
+            while day.weekday() >= 5:
+                day += timedelta(days=1)
+            received = datetime.combine(day, time(rng.randint(10, 12)), tzinfo=LONDON)
+        found.append((occurred, min(received, now - timedelta(hours=2))))
+    for _ in range(4):
+        occurred = now - timedelta(minutes=rng.randint(40, 90))
+        found.append((occurred, occurred + timedelta(minutes=rng.randint(10, 30))))
+    return sorted(found)
+
+
+def _incident(
+    rng: random.Random,
+    number: int,
+    occurred: datetime,
+    pupils: list[Pupil],
+    own_pupils: list[Pupil],
+    twins: list[int],
+) -> IncidentData:
+    kind = number % 8
+    recent = number >= INCIDENTS - 4
+    kids: list[ChildData] = []
+    if kind != 7:  # one in eight records no children: the data quality list
+        for ref in range(rng.randint(1, 3)):
+            how = ("exact", "typo", "swapped", "review", "unknown", "exact", "typo")[kind]
+            if how == "unknown":
+                kids.append(
+                    ChildData(
+                        ref=f"C{ref + 1}",
+                        presence=rng.choice(["present", "unknown"]),
+                        forename=rng.choice(names.GIVEN_NAMES),
+                        surname="Unlisted",
+                        dob=london_date(occurred) - timedelta(days=rng.randint(300, 1200)),
+                    )
+                )
+                continue
+            # The demo DSL's school has a child in the latest incidents, and in one before.
+            own = (recent or number == 5) and ref == 0 and own_pupils
+            pupil = rng.choice(own_pupils if own else pupils)
+            if how == "review":
+                _twin(pupil, serial=900 + len(twins))
+                twins.append(pupil.pk)
+            kids.append(_child_like(rng, pupil, f"C{ref + 1}", how))
+    return IncidentData(
+        reference=f"WMP/{occurred.astimezone(LONDON):%Y}/{10000 + number}",
+        occurred_at=occurred,
+        kind=rng.choice(["incident", "crime"]),
+        location=f"{rng.randint(1, 120)} {rng.choice(names.PLACE_WORDS)} Road",
+        adults=(
+            AdultData(
+                "victim",
+                rng.choice(names.GIVEN_NAMES),
+                rng.choice(names.SURNAMES),
+                date(1980 + rng.randint(0, 20), rng.randint(1, 12), rng.randint(1, 28)),
+            ),
+            AdultData(
+                "suspect",
+                rng.choice(names.GIVEN_NAMES),
+                rng.choice(names.SURNAMES),
+                date(1975 + rng.randint(0, 20), rng.randint(1, 12), rng.randint(1, 28)),
+            ),
+        ),
+        children=tuple(kids),
+    )
+
+
+class _Month:
+    """The month's events in the order they happened, each under the demo clock."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self._events: list[tuple[datetime, int, Callable[[datetime], None]]] = []
+        self._order = 0
+        self._current: datetime | None = None
+
+    def at(self, moment: datetime, event: Callable[[datetime], None]) -> None:
+        """Plan ``event`` at ``moment``, or just after the event being told if that is later
+        (a send that came after the school day began is answered after it came)."""
+        if self._current is not None and moment <= self._current:
+            moment = self._current + timedelta(minutes=1)
+        if moment < self.now:
+            self._order += 1
+            heapq.heappush(self._events, (moment, self._order, event))
+
+    def run(self) -> None:
+        while self._events:
+            moment, _, event = heapq.heappop(self._events)
+            self._current = moment
+            with clock_at(moment):
+                event(moment)
+
+
+def _worker_tick(moment: datetime) -> None:
+    """What the worker does every few minutes: tell schools at the start of the school day what
+    the LA's holiday contact had first, and escalate what is still unacknowledged."""
+    notifications_remind_schools(now=moment)
+    notifications_escalate(now=moment)
+
+
+def _acknowledger(school_id: int) -> Person | None:
+    return (
+        Person.objects.filter(
+            organisation_id=school_id, role_assignments__role=Role.SCHOOL_DSL, is_active=True
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def _follow(rng: random.Random, month: _Month, note: Notification, escalations: list[int]) -> None:
+    """Plan what happens to a new notification: its clocks' ticks and the school's answer."""
+    month.at(note.school_due_at + timedelta(minutes=1), _worker_tick)
+    month.at(note.escalate_at + timedelta(minutes=1), _worker_tick)
+    share = rng.random()
+    if not escalations and month.now - ESCALATION_WINDOW <= note.escalate_at < month.now:
+        escalations.append(note.pk)  # still with the LA: the coordinator follows it up
+        return
+    if share < ON_TIME_ACK:
+        answered = note.school_due_at + timedelta(minutes=rng.randint(5, 110))
+    else:  # after the LA was told
+        answered = note.escalate_at + timedelta(minutes=rng.randint(20, 300))
+    dsl = _acknowledger(note.school_id)
+    if dsl is None:
+        return
+
+    def acknowledge(moment: datetime) -> None:
+        notification_acknowledge(
+            actor=dsl,
+            notification=note,
+            support_given="Check-in with a trusted adult each morning",
+        )
+
+    month.at(answered, acknowledge)
+
+
+def _content(person: linkage.Person) -> tuple[object, ...]:
+    return (person.forename, person.surname, person.dob, person.gender, person.postcode)
+
+
+def _linkage_person(key: str, child: ChildData) -> linkage.Person:
+    """The child as matching will see it once stored (trimmed, postcode in capitals)."""
+    return linkage.Person(
+        key=key,
+        forename=child.forename.strip()[:100] or None,
+        surname=child.surname.strip()[:100] or None,
+        dob=child.dob,
+        gender=child.gender or None,
+        postcode=child.postcode.strip().upper()[:8] or None,
+    )
+
+
+class _MatchedOnce:
+    """The real matcher, run once over the month's children against the final rolls.
+
+    Matching each incident as it arrives would load the rolls into the model 40 times; the
+    answers are the same, so the month's are worked out together and handed out as each
+    incident is matched. A child the batch did not see goes to the real matcher.
+    """
+
+    def __init__(self, incidents: list[IncidentData]) -> None:
+        self.real = matching.MATCH
+        children = [
+            _linkage_person(f"{number}:{child.ref}", child)
+            for number, data in enumerate(incidents)
+            for child in data.children
+        ]
+        self.real_roll = matching._roll
+        self.roll = matching._roll()
+        results = self.real(children, self.roll[0]) if children else []
+        self.known = {
+            _content(child): result for child, result in zip(children, results, strict=True)
+        }
+
+    def __call__(
+        self, children: Sequence[linkage.Person], roll: Sequence[linkage.Person]
+    ) -> list[linkage.Match]:
+        if all(_content(child) in self.known for child in children):
+            return [self.known[_content(child)] for child in children]
+        return self.real(children, roll)
+
+
 def add_demo_encompass(*, seed: int) -> int:
-    """Add the Encompass demo records; returns how many were made."""
+    """Add the Encompass demo records; returns how many were made.
+
+    The present is the demo clock's (``create_demo_partnership`` sets it).
+    """
     rng = random.Random(f"encompass:{seed}")
     schools = list(
         Organisation.objects.filter(kind=OrganisationKind.SCHOOL, la_code=names.LA_CODE).order_by(
@@ -195,72 +447,39 @@ def add_demo_encompass(*, seed: int) -> int:
     ).first()
     if not schools or force is None:
         return 0
-    pupils = _rolls(rng, schools)
-    made = len(pupils) + _calendars(rng, schools, coordinator)
     now = timezone.now()
-    children: list[IncidentChild] = []
-    for number in range(INCIDENTS):
-        if number >= INCIDENTS - 4:
-            # The last few came in within the hour: their schools have not had them long
-            # enough to escalate, so the demo always shows notifications waiting.
-            occurred = now - timedelta(minutes=rng.randint(5, 60))
-        else:
-            occurred = now - timedelta(days=rng.uniform(0.2, 30), minutes=rng.randint(0, 600))
-        kind = number % 8
-        kids: list[ChildData] = []
-        if kind != 7:  # one in eight records no children: the data quality list
-            for ref in range(rng.randint(1, 3)):
-                how = ("exact", "typo", "swapped", "review", "unknown", "exact", "typo")[kind]
-                if how == "unknown":
-                    kids.append(
-                        ChildData(
-                            ref=f"C{ref + 1}",
-                            presence=rng.choice(["present", "unknown"]),
-                            forename=rng.choice(names.GIVEN_NAMES),
-                            surname="Unlisted",
-                            dob=now.date() - timedelta(days=rng.randint(300, 1200)),
-                        )
-                    )
-                else:
-                    pupil = rng.choice(pupils)
-                    if how == "review":
-                        _twin(pupil, serial=900 + len(children) + ref)
-                    kids.append(_child_like(rng, pupil, f"C{ref + 1}", how))
-        data = IncidentData(
-            reference=f"WMP/{occurred:%Y}/{10000 + number}",
-            occurred_at=occurred,
-            kind=rng.choice(["incident", "crime"]),
-            location=f"{rng.randint(1, 120)} {rng.choice(names.PLACE_WORDS)} Road",
-            adults=(
-                AdultData(
-                    "victim",
-                    rng.choice(names.GIVEN_NAMES),
-                    rng.choice(names.SURNAMES),
-                    date(1980 + rng.randint(0, 20), rng.randint(1, 12), rng.randint(1, 28)),
-                ),
-                AdultData(
-                    "suspect",
-                    rng.choice(names.GIVEN_NAMES),
-                    rng.choice(names.SURNAMES),
-                    date(1975 + rng.randint(0, 20), rng.randint(1, 12), rng.randint(1, 28)),
-                ),
-            ),
-            children=tuple(kids),
-        )
-        incident, _ = incident_receive(actor=None, force=force, data=data)
-        children.extend(incident.children.all())
-        made += 1 + len(kids)
-    children_match(children=children)
-    notes = list(Notification.objects.select_related("school").order_by("pk"))
-    for note in notes[: len(notes) // 2]:
-        dsl = Person.objects.filter(
-            organisation=note.school, role_assignments__role=Role.SCHOOL_DSL, is_active=True
-        ).first()
-        if dsl is not None and note.escalate_at > now - timedelta(days=20):
-            notification_acknowledge(
-                actor=dsl,
-                notification=note,
-                support_given="Check-in with a trusted adult each morning",
-            )
-    made += len(notes) + notifications_escalate(now=now)
+    today = london_date(now)
+    pupils = _rolls(rng, schools, today)
+    made = len(pupils) + _calendars(rng, schools, coordinator, today)
+    demo_dsl = Person.objects.filter(email=f"dsl@{names.EMAIL_DOMAIN}").first()
+    own_pupils = [p for p in pupils if demo_dsl and p.school_id == demo_dsl.organisation_id]
+    month = _Month(now)
+    twins: list[int] = []
+    escalations: list[int] = []
+
+    def receive(data: IncidentData) -> Callable[[datetime], None]:
+        def event(moment: datetime) -> None:
+            incident, _ = incident_receive(actor=None, force=force, data=data)
+            children_match(children=list(incident.children.all()))
+            for note in Notification.objects.filter(child__incident=incident).order_by("pk"):
+                _follow(rng, month, note, escalations)
+
+        return event
+
+    incidents = []
+    for number, (occurred, received) in enumerate(_moments(rng, now)):
+        data = _incident(rng, number, occurred, pupils, own_pupils, twins)
+        incidents.append(data)
+        month.at(received, receive(data))
+        made += 1 + len(data.children)
+    batch = _MatchedOnce(incidents)
+    # The rolls do not change during the month (the twins are on them already): read once.
+    matching.MATCH = batch
+    setattr(matching, "_roll", lambda: batch.roll)  # noqa: B010
+    try:
+        month.run()
+    finally:
+        matching.MATCH = batch.real
+        setattr(matching, "_roll", batch.real_roll)  # noqa: B010
+    made += Notification.objects.count()
     return made

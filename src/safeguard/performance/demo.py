@@ -5,7 +5,11 @@ indicator does not change the others' values); none is a real area's. The shapes
 the demo shows what the early warning does: ICPC timeliness dips and recovers, re-referrals fall
 steadily (special cause improvement), second plans shift upwards and dental checks fall below
 their lower limit (special cause concerns, each with an open exception), restraints spike once.
-One return (restraints at the main site) is left missing for the latest month, so a return is due.
+Two returns (restraints at the main site, and the LA's health assessments, which the data team
+imports) are left missing for the latest month, so returns are due; their clocks are opened the
+morning after the month ended, as the worker would have. Each value was submitted a few working
+days after its period ended, and the early warning's exceptions opened when the latest came in
+(the demo's clock, ``demo.clock_at``, back-dates what the services write).
 """
 
 from __future__ import annotations
@@ -13,15 +17,16 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from safeguard.core import audit
-from safeguard.core.clock import london_date
+from safeguard.core import audit, holidays
+from safeguard.core.clock import LONDON, london_date, start_of_day
+from safeguard.core.demo import clock_at
 from safeguard.core.models import Organisation
 from safeguard.core.models.audit import AuditAction
 from safeguard.core.models.organisations import OrganisationKind
@@ -34,6 +39,7 @@ from safeguard.performance.models import (
     ObservationSource,
 )
 from safeguard.performance.services.exceptions import exceptions_scan
+from safeguard.performance.services.returns import returns_open_due
 
 MONTHS = 36
 CHILD_POPULATION = 166_000
@@ -279,6 +285,7 @@ PLANS: tuple[Plan, ...] = (
         "Assessments due",
         target=90,
         comparators=(89.0, 90.0, 88.0),
+        skip_latest=True,
     ),
     Plan(
         "cla-dental",
@@ -429,6 +436,17 @@ CENSUS_PLANS: tuple[Plan, ...] = tuple(
 )
 
 
+def _submitted(rng: random.Random, start: date, frequency: str, now: datetime) -> datetime:
+    """When a period's value came in: a few working days after the period ended, in office
+    hours, and by the last working day before the present at the latest."""
+    day = holidays.add_working_days(periods.period_end(start, frequency), rng.randint(2, 8))
+    last = london_date(now) - timedelta(days=1)
+    while not holidays.is_working_day(last):
+        last -= timedelta(days=1)
+    day = min(day, last)
+    return datetime.combine(day, time(rng.randint(9, 16), rng.randint(0, 59)), tzinfo=LONDON)
+
+
 def add_demo_indicators(*, seed: int, today: date | None = None) -> int:
     """Create the demo indicators with 36 months of values; returns how many were created.
 
@@ -438,8 +456,11 @@ def add_demo_indicators(*, seed: int, today: date | None = None) -> int:
     day = today or london_date(now)
     created = 0
     with transaction.atomic():
-        for offset in (20, 80):
-            Meeting.objects.get_or_create(held_on=day + timedelta(days=offset))
+        for weeks in (3, 11):  # PMSG meetings, on working days
+            held_on = day + timedelta(weeks=weeks)
+            while not holidays.is_working_day(held_on):
+                held_on = holidays.next_working_day(held_on)
+            Meeting.objects.get_or_create(held_on=held_on)
         made: list[Indicator] = []
         for plan in (*PLANS, *CENSUS_PLANS):
             if Indicator.objects.filter(code=plan.code).exists():
@@ -452,7 +473,17 @@ def add_demo_indicators(*, seed: int, today: date | None = None) -> int:
             made.append(indicator)
             created += 1
         for indicator in made:
-            exceptions_scan(indicator=indicator, now=now)
+            latest = indicator.observations.order_by("-submitted_at").first()
+            moment = latest.submitted_at if latest and latest.submitted_at else now
+            with clock_at(moment):
+                exceptions_scan(indicator=indicator, now=moment)
+        if made:
+            # The worker opens a return's clock once its month has ended without a value.
+            last_month = periods.latest_ended(day, "monthly")
+            next_morning = periods.period_end(last_month, "monthly") + timedelta(days=1)
+            opened = min(start_of_day(next_morning) + timedelta(hours=7), now)
+            with clock_at(opened):
+                returns_open_due(now=opened)
     return created
 
 
@@ -485,7 +516,7 @@ def _create(plan: Plan, *, seed: int, today: date, now: Any) -> Indicator:
             value=value,
             narrative=rng.choice(NARRATIVES),
             source=ObservationSource.DEMO,
-            submitted_at=now,
+            submitted_at=_submitted(rng, start, plan.frequency, now),
         )
         for start, value in zip(starts, values, strict=True)
     ]

@@ -1,8 +1,11 @@
 """Demo serious incidents for the synthetic partnership: one case or more in every state.
 
 Every case is walked through the real services (so its clocks, audit rows and messages are what
-the service itself would have written), with moments in the recent past relative to today. The
-children and narratives are invented; names come from the demo partnership's own name lists.
+the service itself would have written), each step under the demo's clock (``demo.clock_at``) at
+its own moment in the story, counted in working days back from today: a referral is made on the
+day the LA became aware (so its reference carries that year), the partners sign a Rapid Review
+off before it is submitted, and requests and actions fall due on working days. The children and
+narratives are invented; names come from the demo partnership's own name lists.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from django.utils import timezone
 from safeguard.core import demo_names as names
 from safeguard.core import holidays
 from safeguard.core.clock import LONDON, london_date
+from safeguard.core.demo import clock_at
 from safeguard.core.models import Organisation, Person
 from safeguard.core.models.organisations import OrganisationKind
 from safeguard.core.roles import Role
@@ -91,6 +95,11 @@ def _moment(day: date, hour: int = 11) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=LONDON)
 
 
+def _after(day: date, n: int) -> date:
+    """The n-th working day after ``day``: when a step of the story that takes n days happens."""
+    return holidays.add_working_days(day, n)
+
+
 def _working_days_ago(today: date, n: int) -> date:
     day, counted = today, 0
     calendar = holidays.calendar()
@@ -134,20 +143,28 @@ def _refer(
         "referrer_view": rng.choice(["meets", "meets", "unsure"]),
         "referrer_reasons": "Abuse or neglect is suspected and the harm is serious.",
     }
-    when = _moment(aware_on, 15)
-    incident = referral_save_draft(
-        actor=referrer,
-        values=values,
-        children=_children(rng, aware_on, 2 if story % 8 == 7 else 1),
-        agencies=rng.sample(cast.agencies, k=min(3, len(cast.agencies))),
-        now=when,
-    )
+    drafted = _moment(aware_on, 14)
+    with clock_at(drafted):
+        incident = referral_save_draft(
+            actor=referrer,
+            values=values,
+            children=_children(rng, aware_on, 2 if story % 8 == 7 else 1),
+            agencies=rng.sample(cast.agencies, k=min(3, len(cast.agencies))),
+            now=drafted,
+        )
     if draft:
         return incident
-    return referral_submit(actor=referrer, incident=incident, now=when)
+    submitted = _moment(aware_on, 15)
+    with clock_at(submitted):
+        return referral_submit(actor=referrer, incident=incident, now=submitted)
 
 
 def _discuss(cast: Cast, incident: Incident, on: date) -> None:
+    with clock_at(_moment(on, 10)):
+        _meet(cast, incident, on)
+
+
+def _meet(cast: Cast, incident: Incident, on: date) -> None:
     meeting = discussion.meeting_record(
         actor=cast.bu,
         incident=incident,
@@ -168,6 +185,11 @@ def _discuss(cast: Cast, incident: Incident, on: date) -> None:
 
 
 def _notify(cast: Cast, incident: Incident, on: date, decision: str = "notify") -> Incident:
+    with clock_at(_moment(on)):
+        return _decide(cast, incident, on, decision)
+
+
+def _decide(cast: Cast, incident: Incident, on: date, decision: str) -> Incident:
     return incident_decide(
         actor=cast.decider,
         incident=incident,
@@ -181,106 +203,134 @@ def _notify(cast: Cast, incident: Incident, on: date, decision: str = "notify") 
     )
 
 
-def _review(cast: Cast, incident: Incident, on: date, *, cspr: bool, complete: bool) -> None:
+def _review(cast: Cast, incident: Incident, on: date, *, cspr: bool, complete: bool) -> date:
+    """Ask the partners for their information on ``on``; with ``complete``, receive it, record
+    the review and have every partner sign it off. Returns the day the last one signed."""
     incident.refresh_from_db()
+    due_on = _after(on, 5)
+    received_on = _after(on, 4 if complete else 2)  # a review under way: the first came early
     for org in {lead.organisation for lead in cast.leads}:
-        request = rr.agency_request_add(
+        with clock_at(_moment(on, 12)):
+            request = rr.agency_request_add(
+                actor=cast.bu, incident=incident, organisation=org, due_on=due_on
+            )
+        if complete or org == cast.leads[0].organisation:
+            with clock_at(_moment(received_on)):
+                rr.agency_request_receive(
+                    actor=cast.bu,
+                    request=request,
+                    summary="Individual agency summary.",
+                    chronology="Chronology of contact.",
+                    received_on=received_on,
+                )
+    if not complete:
+        return on
+    with clock_at(_moment(_after(on, 6), 14)):
+        rr.rapid_review_record(
             actor=cast.bu,
             incident=incident,
-            organisation=org,
-            due_on=on + timedelta(days=7),
-            now=_moment(on, 12),
+            immediate_actions="Siblings' safety checked; a strategy discussion was held.",
+            learning="Professional curiosity about explanations; escalation between agencies.",
+            cspr_recommended=cspr,
+            regulation_11_criteria=["recurrent_themes", "agencies_working_together"]
+            if cspr
+            else [],
+            cspr_rationale="Wider learning across agencies is likely."
+            if cspr
+            else "Learning captured.",
         )
-        if complete or org == cast.leads[0].organisation:
-            rr.agency_request_receive(
-                actor=cast.bu,
-                request=request,
-                summary="Individual agency summary.",
-                chronology="Chronology of contact.",
-                received_on=on + timedelta(days=5),
-                now=_moment(on + timedelta(days=5)),
-            )
-    if not complete:
-        return
-    rr.rapid_review_record(
-        actor=cast.bu,
-        incident=incident,
-        immediate_actions="Siblings' safety checked; a strategy discussion was held.",
-        learning="Professional curiosity about explanations; escalation between agencies.",
-        cspr_recommended=cspr,
-        regulation_11_criteria=["recurrent_themes", "agencies_working_together"] if cspr else [],
-        cspr_rationale="Wider learning across agencies is likely."
-        if cspr
-        else "Learning captured.",
-    )
-    for lead in cast.leads:
-        rr.rapid_review_sign_off(actor=lead, incident=incident)
+    signed_on = _after(on, 7)
+    for hour, lead in enumerate(cast.leads, start=10):
+        with clock_at(_moment(signed_on, hour)):
+            rr.rapid_review_sign_off(actor=lead, incident=incident)
+    return signed_on
 
 
 def _submit(cast: Cast, incident: Incident, on: date, respond: bool) -> None:
     incident.refresh_from_db()
-    rr.rapid_review_submit(actor=cast.bu, incident=incident, submitted_on=on, now=_moment(on))
+    with clock_at(_moment(on, 16)):
+        rr.rapid_review_submit(actor=cast.bu, incident=incident, submitted_on=on)
     if respond:
-        rr.panel_response_record(
+        responded_on = _after(on, 10)
+        with clock_at(_moment(responded_on)):
+            rr.panel_response_record(
+                actor=cast.bu,
+                incident=incident,
+                response="agrees",
+                responded_on=responded_on,
+                comments="Clear recommendations and learning points.",
+            )
+
+
+def _actions_and_learning(
+    cast: Cast, incident: Incident, on: date, *, done: bool, health: Organisation | None = None
+) -> None:
+    """Actions due on working days 40, 80 and 120 after ``on``; the first (or, with ``done``,
+    every one) completed by the 20th working day, before its due date. ``health``, the hospital
+    trust, gets one more, due four working days after the last."""
+    incident.refresh_from_db()
+    with clock_at(_moment(on, 10)):
+        recommendation = actions.recommendation_add(
             actor=cast.bu,
             incident=incident,
-            response="agrees",
-            responded_on=on + timedelta(days=14),
-            comments="Clear recommendations and learning points.",
-            now=_moment(on + timedelta(days=14)),
+            text="Partners strengthen professional curiosity in supervision.",
         )
-
-
-def _actions_and_learning(cast: Cast, incident: Incident, on: date, *, done: bool) -> None:
-    incident.refresh_from_db()
-    recommendation = actions.recommendation_add(
-        actor=cast.bu,
-        incident=incident,
-        text="Partners strengthen professional curiosity in supervision.",
-    )
     for index, lead in enumerate(cast.leads):
-        due = on + timedelta(days=30 + 30 * index)
-        action = actions.action_add(
-            actor=cast.bu,
-            recommendation=recommendation,
-            description="Brief practitioners and audit use of professional curiosity.",
-            owner_organisation=lead.organisation,
-            due_on=due,
-            now=_moment(on),
-        )
-        if done or index == 0:
-            actions.action_update(
+        due = _after(on, 40 * (index + 1))
+        with clock_at(_moment(on, 11)):
+            action = actions.action_add(
                 actor=cast.bu,
-                action=action,
-                status="completed",
-                evidence_of_completion="Briefings delivered to all teams.",
-                evidence_of_impact="Case audit shows improvement.",
-                now=_moment(min(due, on + timedelta(days=20))),
+                recommendation=recommendation,
+                description="Brief practitioners and audit use of professional curiosity.",
+                owner_organisation=lead.organisation,
+                due_on=due,
+            )
+        if done or index == 0:
+            with clock_at(_moment(_after(on, 20), 14 + index)):
+                actions.action_update(
+                    actor=cast.bu,
+                    action=action,
+                    status="completed",
+                    evidence_of_completion="Briefings delivered to all teams.",
+                    evidence_of_impact="Case audit shows improvement.",
+                )
+    if health is not None:
+        with clock_at(_moment(on, 12)):
+            actions.action_add(
+                actor=cast.bu,
+                recommendation=recommendation,
+                description="Audit safeguarding supervision of emergency department staff.",
+                owner_organisation=health,
+                due_on=_after(on, 40 * len(cast.leads) + 4),
             )
     themes = Theme.objects.filter(name__in=["Professional curiosity", "Escalation processes"])
-    sheet = learning.learning_sheet_save(
-        actor=cast.bu,
-        incident=incident,
-        title="Accepting an account of an injury without challenge",
-        what_happened="A young child was seriously harmed at home. Several agencies knew them.",
-        good_practice="Prompt information sharing once concerns were raised.",
-        learning="Explanations for injuries were accepted without challenge.",
-        do_differently="Ask, check and escalate when an account does not fit.",
-        themes=themes,
-    )
-    learning.learning_sheet_publish(actor=cast.bu, sheet=sheet, now=_moment(on))
-    learning.dissemination_add(
-        actor=cast.bu,
-        sheet=sheet,
-        kind="briefing",
-        audience="Practitioner briefing, all agencies",
-        held_on=on,
-        now=_moment(on),
-    )
+    with clock_at(_moment(on, 15)):
+        sheet = learning.learning_sheet_save(
+            actor=cast.bu,
+            incident=incident,
+            title="Accepting an account of an injury without challenge",
+            what_happened="A young child was seriously harmed at home. Several agencies knew them.",
+            good_practice="Prompt information sharing once concerns were raised.",
+            learning="Explanations for injuries were accepted without challenge.",
+            do_differently="Ask, check and escalate when an account does not fit.",
+            themes=themes,
+        )
+        learning.learning_sheet_publish(actor=cast.bu, sheet=sheet)
+    with clock_at(_moment(on, 16)):
+        learning.dissemination_add(
+            actor=cast.bu,
+            sheet=sheet,
+            kind="briefing",
+            audience="Practitioner briefing, all agencies",
+            held_on=on,
+        )
 
 
 def add_demo_cases(*, seed: int) -> int:
-    """Create the demo cases; returns how many. Needs the demo partnership's people."""
+    """Create the demo cases; returns how many. Needs the demo partnership's people.
+
+    Today is the demo clock's: the kernel's ``create_demo_partnership`` sets it.
+    """
     cast = _cast()
     if cast is None:
         return 0
@@ -300,10 +350,11 @@ def add_demo_cases(*, seed: int) -> int:
     not_notified = _refer(rng, cast, aware_on=ago(25), story=2)
     _notify(cast, not_notified, ago(22), decision="do_not_notify")
     made += 1
-    open_review = _refer(rng, cast, aware_on=ago(12), story=3)  # Rapid Review under way
-    _discuss(cast, open_review, ago(10))
-    _notify(cast, open_review, ago(9))
-    _review(cast, open_review, ago(8), cspr=False, complete=False)
+    # Rapid Review under way: the partners' information is due in two working days.
+    open_review = _refer(rng, cast, aware_on=ago(7), story=3)
+    _discuss(cast, open_review, ago(6))
+    _notify(cast, open_review, ago(5))
+    _review(cast, open_review, ago(3), cspr=False, complete=False)
     made += 1
     submitted = _refer(rng, cast, aware_on=ago(30), story=4)  # with the Panel
     _notify(cast, submitted, ago(27))
@@ -315,34 +366,37 @@ def add_demo_cases(*, seed: int) -> int:
     _review(cast, in_cspr, ago(105), cspr=True, complete=True)
     _submit(cast, in_cspr, ago(92), respond=True)
     in_cspr.refresh_from_db()
-    csprs.cspr_record(
-        actor=cast.bu,
-        incident=in_cspr,
-        reviewer="Independent reviewer (fictional)",
-        terms_of_reference="Multi-agency practice in the 12 months before the incident.",
-        commissioned_on=ago(60),
-        initiated_on=ago(55),
-        progress="Practitioner event held.",
-        now=_moment(ago(55)),
-    )
+    with clock_at(_moment(ago(55))):
+        csprs.cspr_record(
+            actor=cast.bu,
+            incident=in_cspr,
+            reviewer="Independent reviewer (fictional)",
+            terms_of_reference="Multi-agency practice in the 12 months before the incident.",
+            commissioned_on=ago(60),
+            initiated_on=ago(55),
+            progress="Practitioner event held.",
+        )
     made += 1
     acting = _refer(rng, cast, aware_on=ago(300), story=6)  # actions and learning after a CSPR
     _notify(cast, acting, ago(297))
     _review(cast, acting, ago(296), cspr=True, complete=True)
     _submit(cast, acting, ago(283), respond=True)
     acting.refresh_from_db()
-    csprs.cspr_record(
-        actor=cast.bu,
-        incident=acting,
-        reviewer="Independent reviewer (fictional)",
-        terms_of_reference="How agencies worked together with a child with complex health needs.",
-        commissioned_on=ago(260),
-        initiated_on=ago(255),
-        joint_with=f"{names.AREA} Safeguarding Adults Board",
-        now=_moment(ago(255)),
-    )
-    csprs.cspr_publish(actor=cast.bu, incident=acting, published_on=ago(140), now=_moment(ago(140)))
-    _actions_and_learning(cast, acting, ago(120), done=False)
+    with clock_at(_moment(ago(255))):
+        csprs.cspr_record(
+            actor=cast.bu,
+            incident=acting,
+            reviewer="Independent reviewer (fictional)",
+            terms_of_reference="How agencies worked together with a child with complex health"
+            " needs.",
+            commissioned_on=ago(260),
+            initiated_on=ago(255),
+            joint_with=f"{names.AREA} Safeguarding Adults Board",
+        )
+    with clock_at(_moment(ago(140))):
+        csprs.cspr_publish(actor=cast.bu, incident=acting, published_on=ago(140))
+    hospital = Organisation.objects.filter(people__email=f"subgroup@{names.EMAIL_DOMAIN}").first()
+    _actions_and_learning(cast, acting, ago(120), done=False, health=hospital)
     made += 1
     closed = _refer(rng, cast, aware_on=ago(400), story=7)  # closed, learning shared
     _notify(cast, closed, ago(397))
@@ -350,6 +404,7 @@ def add_demo_cases(*, seed: int) -> int:
     _submit(cast, closed, ago(384), respond=True)
     _actions_and_learning(cast, closed, ago(360), done=True)
     closed.refresh_from_db()
-    actions.case_close(actor=cast.bu, incident=closed)
+    with clock_at(_moment(ago(330))):
+        actions.case_close(actor=cast.bu, incident=closed)
     made += 1
     return made

@@ -180,18 +180,3 @@ def scrolling_table(parser: Any, token: Any) -> _ScrollingTableNode:
     nodelist = parser.parse(("end_scrolling_table",))
     parser.delete_first_token()
     return _ScrollingTableNode(label, nodelist)
-
-
-@register.filter
-def govuk_datetime(moment: Any) -> str:
-    """ "4 December 2026 at 10:45am" in Europe/London: the GOV.UK style, not Django's "a.m."."""
-    if moment is None:
-        return ""
-    from django.utils import timezone
-
-    local = timezone.localtime(moment)
-    hour = local.hour % 12 or 12
-    minutes = "" if local.minute == 0 else f":{local.minute:02d}"
-    noon = "12pm (midday)" if (local.hour, local.minute) == (12, 0) else ""
-    time = noon or f"{hour}{minutes}{'am' if local.hour < 12 else 'pm'}"
-    return f"{local.day} {local:%B %Y} at {time}"
