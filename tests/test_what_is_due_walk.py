@@ -90,38 +90,7 @@ def _deadline_links(client: Client) -> tuple[list[str], int]:
     return links, len(seen)
 
 
-# Roles for which the demo shows links that do not open today (issue 8 item 2): the mark comes
-# off with the fix, and strict makes an unexpected pass fail until it does.
-_SHOWN_NOT_OPEN = "shown deadlines whose links answer 403 or 404"
-KNOWN_FAILURES: dict[str, str] = {
-    role: _SHOWN_NOT_OPEN
-    for role in (
-        "business_unit_admin",  # 43 of 65 links on the demo of 5 December 2026
-        "business_unit_officer",  # 43 of 60
-        "independent_chair",  # 45 of 59
-        "la_decision_maker",  # 6 of 29
-        "statutory_partner_lead",  # 4 of 30
-        "police_officer",  # 7 of 16: their own force's information requests among them
-        "practitioner",  # 23 of 29
-        "data_protection_officer",  # 23 of 30
-        "la_data_team",  # 21 of 31
-        "la_encompass_coordinator",  # 23 of 36
-    )
-}
-
-
-@pytest.mark.parametrize(
-    "role",
-    [
-        pytest.param(
-            role.value,
-            marks=[pytest.mark.xfail(strict=True, reason=f"issue 8 item 2: {KNOWN_FAILURES[role]}")]
-            if role.value in KNOWN_FAILURES
-            else [],
-        )
-        for role in Role
-    ],
-)
+@pytest.mark.parametrize("role", [role.value for role in Role])
 def test_every_link_shown_opens_for_the_person_shown_it(
     role: str, demo_people: dict[str, Any], db: None
 ) -> None:

@@ -80,6 +80,8 @@ def make_objects(*, admin: Any, organisation: Any) -> dict[str, Any]:
     from tests.encompass.data import upn
 
     school = factories.organisation(kind="school", urn="909090", name="Walk school")
+    # A school with its own people here is one of the partnership's: a child may be sent to it.
+    factories.person("school_dsl", organisation_obj=school)
     force = factories.organisation(kind="police", name="Walk police")
     pupil = Pupil.objects.create(
         upn=upn(900), forename="Walk", surname="Pupil", dob=date(2016, 1, 1), school=school
@@ -262,4 +264,14 @@ def forms(Form: Any) -> dict[str, Any]:
         "unmatched_child",
         "unmatched_forward",
     )
-    return {f"encompass:{name}": Form() for name in names}
+    found = {f"encompass:{name}": Form() for name in names}
+    # The LA coordinator sends a child to a school of the partnership (``may_reroute``); the
+    # LA words the help for schools (``may_manage_calendar`` with no school: not a DSL). Both
+    # posted complete, so that a refused role's POST is tested against one that would save.
+    found["encompass:child_reroute"] = Form(
+        body=lambda o: {"school_urn": "909090", "reason": "Walk: on the school's roll"}
+    )
+    found["encompass:school_help"] = Form(
+        body=lambda o: {"guidance": "Walk guidance", "helpline": "Walk helpline"}
+    )
+    return found

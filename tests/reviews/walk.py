@@ -399,6 +399,12 @@ def forms(Form: Any) -> dict[str, Any]:
         "themes",
     )
     found = {f"reviews:{name}": Form() for name in names}
+    # The Business Unit corrects or withdraws an action, and records a past case (Cap.MANAGE,
+    # then ``policies.can_manage`` on the case); none grants access. The withdrawal is posted
+    # complete, so that a refused role's POST is tested against one that would change it.
+    found["reviews:action_edit"] = Form()
+    found["reviews:action_withdraw"] = Form(body=lambda o: {"reason": "Walk withdrawal"})
+    found["reviews:past_case"] = Form()
     # The LA's decision to notify the Panel: the second factor again.
     found["reviews:decide"] = Form(sensitive=True)
     return found
