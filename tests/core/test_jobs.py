@@ -113,6 +113,4 @@ def test_job_times_read_in_the_govuk_style() -> None:
 
     assert govuk_datetime(datetime(2026, 12, 4, 10, 45, tzinfo=UTC)) == "4 December 2026 at 10:45am"
     assert govuk_datetime(datetime(2026, 7, 4, 13, 0, tzinfo=UTC)) == "4 July 2026 at 2pm"
-    assert govuk_datetime(datetime(2026, 12, 4, 12, 0, tzinfo=UTC)) == (
-        "4 December 2026 at midday"
-    )
+    assert govuk_datetime(datetime(2026, 12, 4, 12, 0, tzinfo=UTC)) == ("4 December 2026 at midday")
