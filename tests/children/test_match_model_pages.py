@@ -58,7 +58,8 @@ def test_the_page_shows_thresholds_levels_and_weights(admin: Any) -> None:
     html = response.content.decode()
     assert html.count("<h1") == 1
     assert "<caption" in html and 'scope="col"' in html
-    assert "Comparison of dob" in html and "day_month_swapped" in html
+    assert "Comparison of dob" in html and "Day month swapped" in html
+    assert "day_month_swapped" not in html  # a label, never the stored code
     # dob exact: log2(0.9216 / 0.000202) = +12.16; forename else: log2(0.0098 / 0.990075) < 0
     assert "+12.16" in html and "\u22126.66" in html
     assert "Raising the automatic threshold" in html and "Lowering the review threshold" in html

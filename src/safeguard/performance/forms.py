@@ -143,7 +143,7 @@ class ComparatorForm(GovukForm):
 class MeetingForm(GovukForm):
     held_on = forms.DateField(
         label="Date of the PMSG meeting",
-        help_text="For example, 2026-12-15",
+        help_text="For example, 15/12/2026",
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
     )
 

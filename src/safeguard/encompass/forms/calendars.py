@@ -9,7 +9,7 @@ from django import forms
 
 from safeguard.core.forms.govuk import GovukForm
 
-DATE_HINT = "For example, 2026-09-03"
+DATE_HINT = "For example, 3/9/2026"
 
 
 class CalendarSettingsForm(GovukForm):
@@ -41,12 +41,12 @@ class CalendarSettingsForm(GovukForm):
 class TermForm(GovukForm):
     name = forms.CharField(label="Term name", max_length=60, help_text="For example, Autumn 1")
     starts_on = forms.DateField(
-        label="First day of term", help_text=DATE_HINT, input_formats=["%Y-%m-%d"]
+        label="First day of term", help_text=DATE_HINT, input_formats=["%d/%m/%Y", "%Y-%m-%d"]
     )
     ends_on = forms.DateField(
-        label="Last day of term", help_text=DATE_HINT, input_formats=["%Y-%m-%d"]
+        label="Last day of term", help_text=DATE_HINT, input_formats=["%d/%m/%Y", "%Y-%m-%d"]
     )
 
 
 class InsetDayForm(GovukForm):
-    date = forms.DateField(label="INSET day", help_text=DATE_HINT, input_formats=["%Y-%m-%d"])
+    date = forms.DateField(label="INSET day", help_text=DATE_HINT, input_formats=["%d/%m/%Y", "%Y-%m-%d"])
