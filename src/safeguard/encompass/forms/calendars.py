@@ -49,4 +49,6 @@ class TermForm(GovukForm):
 
 
 class InsetDayForm(GovukForm):
-    date = forms.DateField(label="INSET day", help_text=DATE_HINT, input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    date = forms.DateField(
+        label="INSET day", help_text=DATE_HINT, input_formats=["%d/%m/%Y", "%Y-%m-%d"]
+    )
