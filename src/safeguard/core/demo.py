@@ -508,7 +508,7 @@ def clock_at(moment: datetime) -> Iterator[None]:
 
 def _replay_worker(*, now: datetime) -> None:
     """Run the worker's periodic jobs over ``REPLAY_WORKER_FOR`` up to ``now``: every three
-    hours, then hourly over the last three.
+    hours, then hourly over the last three, and once five minutes before ``now``.
 
     A running service's worker has been sending deadline reminders, chasing overdue actions and
     escalating notifications all month; without this replay its first pass after ``demo`` would
@@ -516,20 +516,21 @@ def _replay_worker(*, now: datetime) -> None:
     """
     start = now.replace(minute=0, second=0, microsecond=0) - REPLAY_WORKER_FOR
     moments = [start + timedelta(hours=h) for h in range(0, 21, 3)]
-    moments += [now - timedelta(hours=h) for h in (3, 2, 1)]
+    moments += [now - timedelta(hours=h) for h in (3, 2, 1)] + [now - timedelta(minutes=5)]
     for moment in moments:
-        # What the worker had delivered by then, so jobs that wait for delivery (a school is
-        # "told" only when its e-mail went) see the month as it was.
-        _settle_outbox(now=moment)
+        # What the worker had delivered by then (within the minute, in a running service), so
+        # jobs that wait for delivery (a school is "told" only when its e-mail went) see the
+        # month as it was.
+        _settle_outbox(now=moment, after=timedelta(0))
         with clock_at(moment):
             for job in worker.periodic_jobs():
                 job.func()
 
 
-def _settle_outbox(*, now: datetime) -> int:
-    """The e-mails of events before ``now - RECENT`` went out when they happened: mark them sent
+def _settle_outbox(*, now: datetime, after: timedelta = RECENT) -> int:
+    """The e-mails of events before ``now - after`` went out when they happened: mark them sent
     at the moment they were queued. Returns how many stay queued for the worker."""
-    OutboxMessage.objects.filter(state=OutboxState.QUEUED, created_at__lt=now - RECENT).update(
+    OutboxMessage.objects.filter(state=OutboxState.QUEUED, created_at__lt=now - after).update(
         state=OutboxState.SENT, sent_at=F("created_at"), attempts=1
     )
     return OutboxMessage.objects.filter(state=OutboxState.QUEUED).count()

@@ -12,20 +12,30 @@ Two answers the kernel asks every module for, registered when the app loads (``a
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 
 from safeguard.core import audit
 from safeguard.core.work import WorkItem
 from safeguard.reviews import policies
-from safeguard.reviews.models import Action, AgencyRequest, Contribution, Incident, Status
+from safeguard.reviews.models import (
+    Action,
+    AgencyRequest,
+    Contribution,
+    Incident,
+    LearningSheet,
+    Status,
+)
 from safeguard.reviews.services._common import INCIDENT
 
 AGENCY_REQUEST = "reviews.agency_request"
+LEARNING_IS_NEW_FOR = timedelta(days=365)
 ACTION = "reviews.action"
 
 
@@ -117,5 +127,17 @@ def home_work(person: Any) -> list[WorkItem]:
         if policies.can(person, policies.Cap.MANAGE)
         else "Rapid Review information requested from your organisation"
     )
-    items.append(WorkItem(label, asked.count(), reverse("reviews:agency_requests")))
+    if policies.can(person, policies.Cap.USE):
+        items.append(WorkItem(label, asked.count(), reverse("reviews:agency_requests")))
+    if policies.can(person, policies.Cap.VIEW_LEARNING):
+        # Learning reaches practice only when practitioners read it (the annual report's
+        # dissemination): every agency's staff see what the partnership published lately.
+        recent = timezone.now() - LEARNING_IS_NEW_FOR
+        items.append(
+            WorkItem(
+                "Learning from reviews published in the last 12 months",
+                LearningSheet.objects.filter(published_at__gte=recent).count(),
+                reverse("reviews:learning"),
+            )
+        )
     return items
