@@ -19,6 +19,7 @@ from safeguard.core import audit
 from safeguard.core import policies as core_policies
 from safeguard.core.clock import london_date
 from safeguard.core.models import Deadline, OutboxMessage
+from safeguard.core.models.audit import AuditAction
 from safeguard.core.roles import Capability
 from safeguard.core.selectors import audit as audit_selectors
 from safeguard.core.selectors.deadlines import with_state
@@ -53,12 +54,22 @@ def cases_for(*, actor: Any, status: str | None = None) -> QuerySet[Incident]:
     return cases.order_by("-submitted_at", "-created_at")
 
 
+def refused(actor: Any, record_type: str, record_id: object) -> None:
+    """An attempt to open a record the actor may not see (answered 404) is audited like a read,
+    so someone probing for other organisations' records shows in the trail (DESIGN.md 3). For a
+    partner system ``actor`` is ``None`` and the row carries the API key."""
+    audit.record(
+        action=AuditAction.DENIED, record_type=record_type, record_id=record_id, actor=actor
+    )
+
+
 def case_for(*, actor: Any, pk: int, audit_view: bool = True) -> Incident:
     """One case with its identifiable details, or 404 (not 403: existence is need to know)."""
     incident = (
         Incident.objects.select_related("referring_organisation", "referrer").filter(pk=pk).first()
     )
     if incident is None or not policies.can_see_case(actor, incident):
+        refused(actor, INCIDENT, pk)
         raise Http404
     if audit_view:
         audit.record_view(actor=actor, record_type=INCIDENT, record_id=incident.pk)
@@ -94,6 +105,7 @@ def incident_by_reference_for_organisation(*, organisation: Any, reference: str)
         reference=reference, referring_organisation=organisation
     ).first()
     if incident is None or incident.status == Status.DRAFT:
+        refused(None, INCIDENT, reference)
         raise Http404
     audit.record_view(actor=None, record_type=INCIDENT, record_id=incident.pk)
     return incident
@@ -209,6 +221,7 @@ def agency_request_for_organisation(*, organisation: Any, pk: int) -> Any:
         .first()
     )
     if found is None:
+        refused(None, "reviews.agency_request", pk)
         raise Http404
     return found
 
@@ -220,6 +233,7 @@ def action_for_organisation(*, organisation: Any, pk: int) -> Any:
         .first()
     )
     if found is None:
+        refused(None, "reviews.action", pk)
         raise Http404
     return found
 

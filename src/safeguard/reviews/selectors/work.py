@@ -32,6 +32,7 @@ from safeguard.reviews.models import (
     LearningSheet,
     Status,
 )
+from safeguard.reviews.selectors import cases as case_selectors
 from safeguard.reviews.services._common import INCIDENT
 
 AGENCY_REQUEST = "reviews.agency_request"
@@ -80,6 +81,7 @@ def agency_request_for(*, actor: Any, pk: int, request_pk: int) -> AgencyRequest
     if asked is None or not policies.can_answer_request(
         actor, asked.rapid_review.incident, asked.organisation_id
     ):
+        case_selectors.refused(actor, AGENCY_REQUEST, request_pk)
         raise Http404
     audit.record_view(actor=actor, record_type=AGENCY_REQUEST, record_id=asked.pk)
     return asked

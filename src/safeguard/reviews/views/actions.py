@@ -122,6 +122,7 @@ def action_update(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse
     if action is None or not policies.can_update_action(
         request.user, incident, action.owner_organisation_id
     ):
+        case_selectors.refused(request.user, "reviews.action", action_pk)
         raise Http404
     form = ActionUpdateForm(
         request.POST if request.method == "POST" else None,
