@@ -442,9 +442,8 @@ _NO_API_REFUSAL_ROW = _xfail(
 )
 KNOWN_API_OWNED_FAILURES: dict[str, Any] = {
     route: _NO_API_REFUSAL_ROW
-    # A return for another organisation's indicator is refused with the other bad rows (422);
-    # the refusal is rolled back with the import, so it leaves no row yet.
-    for route in ("POST /api/v1/performance/returns",)
+    # Every module audits a key's refused attempts now (issue 8 item 7).
+    for route in ()
 }
 
 

@@ -13,14 +13,21 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, NinjaAPI, Router, Schema
 
+from safeguard.core import audit
 from safeguard.core.api import ERRORS, WRITE_ERRORS, ErrorOut
 from safeguard.core.api.auth import scope_required
 from safeguard.core.api.pages import Limit, Offset, Page, page_of
 from safeguard.core.models import ApiKey
+from safeguard.core.models.audit import AuditAction
 from safeguard.performance import analysis, periods
 from safeguard.performance.models import Indicator
 from safeguard.performance.selectors import ScorecardRow, reading_of, scorecard_rows_for_key
-from safeguard.performance.services.returns import ImportRefused, ReturnRow, observations_import
+from safeguard.performance.services.returns import (
+    NOT_YOURS,
+    ImportRefused,
+    ReturnRow,
+    observations_import,
+)
 
 READ, SUBMIT = "performance:read", "performance:submit"
 
@@ -162,6 +169,16 @@ def build_router() -> Router:
         try:
             saved = observations_import(actor=None, rows=rows, api_key=key)
         except ImportRefused as refused:
+            # Someone else's indicator is a refused attempt, audited like a read (DESIGN.md 3);
+            # recorded here, after the import's transaction has rolled back.
+            for error in refused.errors:
+                if error.reason == NOT_YOURS and 0 <= error.line < len(payload.values):
+                    audit.record(
+                        action=AuditAction.DENIED,
+                        record_type="performance.indicator",
+                        record_id=payload.values[error.line].indicator,
+                        actor=None,
+                    )
             fields: dict[str, list[str]] = {}
             for error in refused.errors:
                 fields.setdefault(f"values.{error.line}.{error.column}", []).append(error.reason)

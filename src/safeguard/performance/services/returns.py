@@ -41,6 +41,10 @@ RETURN_SUBJECT = "performance.return"
 RETURN_WORKING_DAYS = 10
 
 
+# Refusing a value for another organisation's indicator: the API audits it as a refused attempt.
+NOT_YOURS = "Your organisation does not own this indicator"
+
+
 def _path(name: str, fallback: str, query: dict[str, Any] | None = None) -> str:
     try:
         path = reverse(name)
@@ -220,9 +224,7 @@ def _validate_rows(
             )
             continue
         if not may_submit(indicator.owner_organisation_id):
-            errors.append(
-                RowError(row.line, "indicator", "Your organisation does not own this indicator")
-            )
+            errors.append(RowError(row.line, "indicator", NOT_YOURS))
             continue
         start: date | None = None
         try:
