@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -19,7 +19,7 @@ from safeguard.reviews.forms import (
     RecommendationForm,
     add_service_errors,
 )
-from safeguard.reviews.models import Action, Recommendation
+from safeguard.reviews.models import Action, ActionStatus, Incident, Recommendation, Status
 from safeguard.reviews.policies import Cap
 from safeguard.reviews.selectors import cases as case_selectors
 from safeguard.reviews.services import actions as services
@@ -113,17 +113,14 @@ def action_add(request: HttpRequest, pk: int, recommendation_pk: int) -> HttpRes
 
 @capability_required(Cap.CONTRIBUTE)
 def action_update(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
-    incident = case_selectors.case_for(actor=request.user, pk=pk)
-    action = (
-        Action.objects.filter(pk=action_pk, recommendation__incident=incident)
-        .select_related("owner_organisation", "recommendation")
-        .first()
+    incident, action = _action_of_case(
+        request,
+        pk,
+        action_pk,
+        may=lambda incident, action: policies.can_update_action(
+            request.user, incident, action.owner_organisation_id
+        ),
     )
-    if action is None or not policies.can_update_action(
-        request.user, incident, action.owner_organisation_id
-    ):
-        case_selectors.refused(request.user, "reviews.action", action_pk)
-        raise Http404
     form = ActionUpdateForm(
         request.POST if request.method == "POST" else None,
         initial={
@@ -153,21 +150,37 @@ def action_update(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse
     )
 
 
-def _action_to_correct(request: HttpRequest, pk: int, action_pk: int) -> tuple[Any, Action]:
+def _action_of_case(
+    request: HttpRequest,
+    pk: int,
+    action_pk: int,
+    *,
+    may: Callable[[Incident, Action], bool],
+    open_only: bool = False,
+) -> tuple[Incident, Action]:
+    """The case's action that this person may act on, or 404 with the refusal audited."""
     incident = case_selectors.case_for(actor=request.user, pk=pk)
-    action = (
-        Action.objects.filter(pk=action_pk, recommendation__incident=incident)
-        .exclude(status="withdrawn")
-        .select_related("owner_organisation", "recommendation__incident")
-        .first()
-    )
-    if (
-        action is None
-        or not policies.can_manage(request.user, incident)
-        or incident.status == "closed"
-    ):
+    actions = Action.objects.filter(pk=action_pk, recommendation__incident=incident)
+    if open_only:
+        actions = actions.exclude(status=ActionStatus.WITHDRAWN)
+    action = actions.select_related("owner_organisation", "recommendation__incident").first()
+    if action is None or not may(incident, action):
+        case_selectors.refused(request.user, "reviews.action", action_pk)
         raise Http404
     return incident, action
+
+
+def _action_to_correct(request: HttpRequest, pk: int, action_pk: int) -> tuple[Incident, Action]:
+    """An open action of an open case, for the Business Unit to change or withdraw."""
+    return _action_of_case(
+        request,
+        pk,
+        action_pk,
+        open_only=True,
+        may=lambda incident, action: (
+            policies.can_manage(request.user, incident) and incident.status != Status.CLOSED
+        ),
+    )
 
 
 @capability_required(Cap.MANAGE)
