@@ -13,12 +13,21 @@ surname recorded in part or with a space for its hyphen, a surname changed since
 month swapped, the name a child is known by, keyboard slips and dropped letters, stray spaces
 and punctuation, no postcode. Every record also has background noise: gender often unrecorded
 and postcodes in any case and spacing. About one child in ten is on no roll at all.
+
+``incident_children`` draws each child on its own (no two children share an incident).
+``household_incidents`` (added later) draws incidents as the police record them: every child
+of a household of the roll, each with an error type drawn at the same rates. What a household
+shares, it shares for all its children: when a child's surname changed to a new partner's, the
+family has moved, so every child of the incident is recorded at the new address and every
+child whose surname changed takes the same new one; about one incident in seven also names a
+child of the household who is on no roll (a younger brother or sister under school age, same
+surname and address), and one incident in ten is a family on no roll at all.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from safeguard.children.identifiers import upn_check_letter
@@ -152,6 +161,8 @@ class Incident:
     children: list[Record]
     truth: dict[str, str]
     error_type: dict[str, str]
+    # ref -> the incident the child was named in (empty for ``incident_children``).
+    incident: dict[str, str] = field(default_factory=dict)
 
 
 def _zipf(count: int, exponent: float) -> list[float]:
@@ -363,3 +374,96 @@ def incident_children(
         children.append(corrupt(rng, draw, replace(pupil, key=ref, school_urn=""), error))
         truth[ref], error_type[ref] = pupil.key, error
     return Incident(children, truth, error_type)
+
+
+# --- incidents of whole households ---------------------------------------------------------
+
+UNDER_SCHOOL_AGE_SHARE = 0.15
+FAMILY_NOT_ON_ROLL_SHARE = 0.10
+
+
+def _households(pupils: list[Record]) -> list[list[int]]:
+    """Pupils of one surname at one postcode, as ``roll`` made them, in roll order."""
+    found: dict[tuple[str, str], list[int]] = {}
+    for index, pupil in enumerate(pupils):
+        found.setdefault((pupil.surname, pupil.postcode), []).append(index)
+    return list(found.values())
+
+
+def _error_for(rng: random.Random, surname: str) -> str:
+    """An error type at the shares of ``ERROR_TYPES``; a double-barrel type only for a
+    double-barrelled surname (drawn again otherwise)."""
+    error = _any_error(rng)
+    while error.startswith("double_barrel") and "-" not in surname:
+        error = _any_error(rng)
+    return error
+
+
+def _any_error(rng: random.Random) -> str:
+    return rng.choices(list(ERROR_TYPES), list(ERROR_TYPES.values()))[0]
+
+
+def household_incidents(pupils: list[Record], count: int, seed: int = 303) -> Incident:
+    """About ``count`` children named in incidents of whole households (see the module)."""
+    rng = random.Random(seed)
+    draw = _Draw(random.Random(seed + 1))
+    households = _households(pupils)
+    double_barrelled = [i for i, h in enumerate(households) if "-" in pupils[h[0]].surname]
+    outsiders = roll(count, seed=seed + 2)
+    outsider_households = _households(outsiders)
+    children: list[Record] = []
+    truth: dict[str, str] = {}
+    error_type: dict[str, str] = {}
+    incident: dict[str, str] = {}
+    used: set[int] = set()
+    number = 0
+
+    def add(record: Record, upn: str, error: str, reference: str) -> None:
+        ref = f"POL{len(children):06d}"
+        children.append(replace(record, key=ref, school_urn=""))
+        truth[ref], error_type[ref], incident[ref] = upn, error, reference
+
+    while len(children) < count:
+        number += 1
+        reference = f"INC{number:06d}"
+        if rng.random() < FAMILY_NOT_ON_ROLL_SHARE:
+            family = outsider_households[rng.randrange(len(outsider_households))]
+            for index in family:
+                add(corrupt(rng, draw, outsiders[index], "clean"), "", NOT_ON_ROLL, reference)
+            continue
+        # The first child's error type chooses the household (a double-barrel type needs a
+        # double-barrelled surname), so that each type keeps its share; the others follow it.
+        first = _any_error(rng)
+        pool = double_barrelled if first.startswith("double_barrel") else None
+        at = rng.choice(pool) if pool else rng.randrange(len(households))
+        while at in used:
+            at = rng.choice(pool) if pool else rng.randrange(len(households))
+        used.add(at)
+        family = [pupils[index] for index in households[at]]
+        errors = [first] + [_error_for(rng, pupil.surname) for pupil in family[1:]]
+        moved = "surname_and_postcode_changed" in errors
+        new_postcode = draw.postcode()
+        new_surname = draw.single_surname()
+        while new_surname == family[0].surname:
+            new_surname = draw.single_surname()
+        for pupil, error in zip(family, errors, strict=True):
+            if not moved:
+                add(corrupt(rng, draw, pupil, error), pupil.key, error, reference)
+            elif error == "surname_and_postcode_changed":
+                record = replace(pupil, surname=new_surname, postcode=new_postcode)
+                add(corrupt(rng, draw, record, "clean"), pupil.key, error, reference)
+            else:
+                record = replace(pupil, postcode=new_postcode)
+                add(corrupt(rng, draw, record, error), pupil.key, error, reference)
+        if rng.random() < UNDER_SCHOOL_AGE_SHARE:
+            gender = rng.choice("MF")
+            young = Record(
+                "",
+                draw.forename(gender),
+                family[0].surname,
+                REFERENCE - timedelta(days=rng.randint(30, 4 * 365 - 30)),
+                gender,
+                new_postcode if moved else family[0].postcode,
+            )
+            add(corrupt(rng, draw, young, "clean"), "", NOT_ON_ROLL, reference)
+    return Incident(children[:count], truth, error_type, incident)

@@ -32,7 +32,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from safeguard.children import normalise
+from safeguard.children import household, normalise
 
 AUTOMATIC = "automatic"
 REVIEW = "review"
@@ -283,7 +283,12 @@ def _model_problems(model: MatchModel) -> list[str]:
 
 @dataclass(frozen=True)
 class Person:
-    """A child or a pupil as both lists describe them; ``key`` is the ref or the UPN."""
+    """A child or a pupil as both lists describe them; ``key`` is the ref or the UPN.
+
+    ``household`` is the incident a child was named in (``None`` for a pupil, or when not
+    known): children of one incident are usually siblings, and a sibling's match is evidence
+    for where the others live on the roll (see ``household``).
+    """
 
     key: str
     forename: str | None
@@ -291,6 +296,7 @@ class Person:
     dob: date | None
     gender: str | None
     postcode: str | None
+    household: str | None = None
 
 
 @dataclass(frozen=True)
@@ -391,8 +397,12 @@ def match(
     and "not on the roll". So a pupil with a near-identical rival (a twin, a namesake born the
     same day) cannot be near certain, whatever the two score alone.
 
-    Automatic only when the best pupil reaches the automatic threshold and no other pupil
-    reaches the review threshold. Review when the best two together reach the review
+    Children of one incident (``Person.household``) are weighed together: a candidate living
+    at the roll address of a sibling's pupil gains the household evidence of ``household``.
+
+    Automatic only when the best pupil reaches the automatic threshold, no other pupil
+    reaches the review threshold and no other child of the same incident was matched
+    automatically to the same pupil. Review when the best two together reach the review
     threshold (the child is probably one of them: twins recorded without a forename go to a
     person). Otherwise none: no UPN, and the best probability seen (0 if no pupil shared a
     blocking key with the child).
@@ -401,6 +411,13 @@ def match(
     if not children:
         return []
     best = _best_two(children, roll, model) if roll else {}
+    households = _households(children)
+    automatic = {
+        index: found[0]
+        for index, found in best.items()
+        if found[1] >= model.automatic and found[3] < model.review
+    }
+    shared = household.shared_pupils(automatic, households)
     results = []
     for index, child in enumerate(children):
         found = best.get(index)
@@ -408,7 +425,7 @@ def match(
             results.append(Match(child.key, None, 0.0, NONE))
             continue
         pupil, probability, second, runner_up = found
-        if probability >= model.automatic and runner_up < model.review:
+        if index in automatic and index not in shared:
             decision = AUTOMATIC
         elif probability + runner_up >= model.review:
             decision = REVIEW
@@ -462,9 +479,26 @@ def splink_linker(
     return linker
 
 
-def _best_two(
-    children: Sequence[Person], roll: Sequence[Person], model: MatchModel
-) -> dict[int, tuple[int, float, int | None, float]]:
+def _households(children: Sequence[Person]) -> dict[int, str]:
+    """child index -> incident, for children who share their incident with another child."""
+    counts: dict[str, int] = {}
+    for child in children:
+        if child.household:
+            counts[child.household] = counts.get(child.household, 0) + 1
+    return {
+        index: child.household
+        for index, child in enumerate(children)
+        if child.household and counts[child.household] > 1
+    }
+
+
+Best = dict[int, tuple[int, float, int | None, float]]
+# Candidates of children with siblings below this first-pass probability are not weighed for
+# household evidence: even the strongest household factor could not lift them to review.
+_HOUSEHOLD_FLOOR = 1e-7
+
+
+def _best_two(children: Sequence[Person], roll: Sequence[Person], model: MatchModel) -> Best:
     """child index -> (best pupil, its probability, the second best pupil, its probability)."""
     connection = duckdb.connect(":memory:")
     try:
@@ -472,8 +506,9 @@ def _best_two(
         scored = linker.inference.predict(warning_mode="never")
         prior = _prior(model, len(roll))
         prior_log2 = math.log2(prior / (1 - prior))
-        rows = connection.execute(
+        connection.execute(
             f"""
+            CREATE TABLE pairs AS
             WITH pairs AS (
                 SELECT
                     CASE WHEN source_dataset_l = 'a_children' THEN unique_id_l
@@ -484,33 +519,119 @@ def _best_two(
                 FROM {scored.physical_name}
             ),
             posterior AS (
-                SELECT child, pupil,
+                SELECT child, pupil, bayes_factor,
                     ? * bayes_factor
                     / (? + ? * sum(bayes_factor) OVER (PARTITION BY child)) AS probability
                 FROM pairs
-            ),
-            ranked AS (
-                SELECT child, pupil, probability,
-                    row_number() OVER (
-                        PARTITION BY child ORDER BY probability DESC, pupil
-                    ) AS rank
-                FROM posterior
             )
+            SELECT child, pupil, bayes_factor, probability,
+                row_number() OVER (
+                    PARTITION BY child ORDER BY probability DESC, pupil
+                ) AS rank
+            FROM posterior
+            """,  # noqa: S608 - the table name is Splink's own, not input
+            [prior_log2, prior, 1 - model.share_on_roll, prior],
+        )
+        rows = connection.execute(
+            """
             SELECT child,
                 max(pupil) FILTER (WHERE rank = 1),
                 max(probability) FILTER (WHERE rank = 1),
                 max(pupil) FILTER (WHERE rank = 2),
                 coalesce(max(probability) FILTER (WHERE rank = 2), 0)
-            FROM ranked WHERE rank <= 2 GROUP BY child
-            """,  # noqa: S608 - the table name is Splink's own, not input
-            [prior_log2, prior, 1 - model.share_on_roll, prior],
+            FROM pairs WHERE rank <= 2 GROUP BY child
+            """
         ).fetchall()
+        best: Best = {
+            int(c): (
+                int(p),
+                float(prob or 0.0),
+                None if p2 is None else int(p2),
+                float(second or 0.0),
+            )
+            for c, p, prob, p2, second in rows
+        }
+        households = _households(children)
+        if households:
+            best.update(_with_household_evidence(connection, households, model, len(roll)))
     finally:
         connection.close()
-    return {
-        int(c): (int(p), float(prob or 0.0), None if p2 is None else int(p2), float(second or 0.0))
-        for c, p, prob, p2, second in rows
+    return best
+
+
+def _with_household_evidence(
+    connection: duckdb.DuckDBPyConnection,
+    households: dict[int, str],
+    model: MatchModel,
+    roll_size: int,
+) -> Best:
+    """The best two of every child with siblings, once household evidence is weighed."""
+    connection.register("siblings", pa.table({"child": pa.array(sorted(households), pa.int64())}))
+    rows = connection.execute(
+        """
+        SELECT x.child, x.pupil, x.bayes_factor, x.probability, c.postcode, r.postcode,
+            coalesce(c.surname = r.surname, false)
+        FROM pairs x
+        JOIN siblings s ON s.child = x.child
+        JOIN children c ON c.unique_id = x.child
+        JOIN roll r ON r.unique_id = x.pupil
+        WHERE x.probability >= ? OR x.rank <= 2
+        """,
+        [_HOUSEHOLD_FLOOR],
+    ).fetchall()
+    totals = dict(
+        connection.execute(
+            "SELECT x.child, sum(x.bayes_factor) FROM pairs x"
+            " JOIN siblings s ON s.child = x.child GROUP BY x.child"
+        ).fetchall()
+    )
+    postcodes = sorted({row[5] for row in rows if row[5]})
+    size = max(roll_size, model.min_roll_size, 1)
+    connection.register("wanted", pa.table({"postcode": pa.array(postcodes, pa.string())}))
+    shares = {
+        postcode: count / size
+        for postcode, count in connection.execute(
+            "SELECT r.postcode, count(*) FROM roll r"
+            " JOIN wanted w ON w.postcode = r.postcode GROUP BY r.postcode"
+        ).fetchall()
     }
+    candidates = [
+        household.Candidate(
+            int(child), int(pupil), float(probability), float(bayes_factor), bool(same)
+        )
+        for child, pupil, bayes_factor, probability, _, _, same in rows
+    ]
+    factors = household.household_factors(
+        candidates=candidates,
+        households=households,
+        child_postcodes={int(row[0]): row[4] for row in rows},
+        pupil_postcodes={int(row[1]): row[5] for row in rows},
+        postcode_shares=shares,
+    )
+    prior = _prior(model, roll_size)
+    bayes_factors = {(c.child, c.pupil): c.bayes_factor for c in candidates}
+    added: dict[int, float] = {}
+    for (child, pupil), factor in factors.items():
+        added[child] = added.get(child, 0.0) + (factor - 1) * bayes_factors[(child, pupil)]
+    ranked: dict[int, list[tuple[float, int]]] = {}
+    for c in candidates:
+        if c.child not in added:
+            continue
+        total = float(totals[c.child]) + added[c.child]
+        weight = c.bayes_factor * factors.get((c.child, c.pupil), 1.0)
+        probability = prior * weight / (1 - model.share_on_roll + prior * total)
+        ranked.setdefault(c.child, []).append((probability, c.pupil))
+    best: Best = {}
+    for child, scored in ranked.items():
+        scored.sort(key=lambda item: (-item[0], item[1]))
+        second = scored[1] if len(scored) > 1 else None
+        best[child] = (
+            scored[0][1],
+            scored[0][0],
+            None if second is None else second[1],
+            0.0 if second is None else second[0],
+        )
+    return best
 
 
 # Estimated once by ``python -m bench.estimate_model`` on a synthetic 500,000-pupil roll and

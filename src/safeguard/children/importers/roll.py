@@ -2,7 +2,9 @@
 
 The roll format (documented in the README): UTF-8 CSV with a header row holding at least
 ``upn,forename,surname,dob,gender,postcode,school_urn`` in any order (other columns are
-ignored). The children format: ``ref,forename,surname,dob,gender,postcode``. Dates are ISO 8601
+ignored). The children format: ``ref,forename,surname,dob,gender,postcode``, and optionally
+``incident`` (the police incident reference: children of one incident are weighed together as
+a household, see ``linkage.household``). Dates are ISO 8601
 (``YYYY-MM-DD``); gender is M, F or U (or the words male, female, unknown); an empty cell means
 unknown. A UPN must carry a valid check letter and appear once; a ref must appear once.
 
@@ -20,7 +22,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -49,6 +51,7 @@ from safeguard.children.models import ImportKind
 
 ROLL_COLUMNS = ("upn", "forename", "surname", "dob", "gender", "postcode", "school_urn")
 CHILDREN_COLUMNS = ("ref", "forename", "surname", "dob", "gender", "postcode")
+CHILDREN_OPTIONAL_COLUMNS = ("incident",)
 MAX_ERRORS = 1000
 T = TypeVar("T")
 
@@ -110,7 +113,9 @@ def read_children(
     children: list[Person] = []
     errors: list[RowError] = []
     seen: dict[str, int] = {}
-    for line, row, row_errors in _rows(lines, CHILDREN_COLUMNS, errors):
+    for line, row, row_errors in _rows(
+        lines, CHILDREN_COLUMNS, errors, optional=CHILDREN_OPTIONAL_COLUMNS
+    ):
         ref = row["ref"].strip()
         if not ref:
             row_errors.append(RowError(line, "ref", "is empty; every child needs a ref"))
@@ -121,7 +126,8 @@ def read_children(
         person = _person(ref, row, line, row_errors, today or date.today())
         errors.extend(row_errors)
         if not row_errors and person is not None:
-            children.append(person)
+            incident = row.get("incident", "").strip() or None
+            children.append(replace(person, household=incident))
     if errors:
         raise CsvError(name, errors)
     return children
@@ -148,9 +154,14 @@ def _read_file(path: str | Path, reader: Callable[[Iterable[str]], T]) -> T:
 
 
 def _rows(
-    lines: Iterable[str], columns: tuple[str, ...], errors: list[RowError]
+    lines: Iterable[str],
+    columns: tuple[str, ...],
+    errors: list[RowError],
+    *,
+    optional: tuple[str, ...] = (),
 ) -> Iterator[tuple[int, dict[str, str], list[RowError]]]:
-    """(line number, cells by column, a list for that row's errors) for each data row."""
+    """(line number, cells by column, a list for that row's errors) for each data row; an
+    ``optional`` column is in the row only when the header has it."""
     reader = csv.reader(lines)
     try:
         header = next(reader)
@@ -166,7 +177,7 @@ def _rows(
         errors.append(RowError(1, column, "required column is missing from the header"))
     if missing:
         return
-    where = {column: names.index(column) for column in columns}
+    where = {column: names.index(column) for column in (*columns, *optional) if column in names}
     while True:
         try:
             cells = next(reader)
