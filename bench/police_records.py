@@ -457,9 +457,12 @@ def household_incidents(pupils: list[Record], count: int, seed: int = 303) -> In
                 add(corrupt(rng, draw, record, error), pupil.key, error, reference)
         if rng.random() < UNDER_SCHOOL_AGE_SHARE:
             gender = rng.choice("MF")
+            forename = draw.forename(gender)
+            while forename in {pupil.forename for pupil in family}:
+                forename = draw.forename(gender)
             young = Record(
                 "",
-                draw.forename(gender),
+                forename,
                 family[0].surname,
                 REFERENCE - timedelta(days=rng.randint(30, 4 * 365 - 30)),
                 gender,

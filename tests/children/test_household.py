@@ -36,8 +36,11 @@ def factors(
         households=households,
         child_postcodes=child_postcodes or {},
         pupil_postcodes=pupil_postcodes or dict.fromkeys(pupils, "ZY1 1AA"),
-        postcode_shares={"ZY1 1AA": SHARE, "ZY2 2BB": SHARE * 10},
     )
+
+
+def c(child: int, pupil: int, probability: float, share: float = SHARE) -> Candidate:
+    return Candidate(child, pupil, probability, 1e3, share)
 
 
 def expected(support: float, share: float = SHARE) -> float:
@@ -48,12 +51,12 @@ def expected(support: float, share: float = SHARE) -> float:
 
 
 def test_no_incident_no_evidence() -> None:
-    candidates = [Candidate(0, 10, 0.05, 1e3), Candidate(1, 11, 0.9, 1e6)]
+    candidates = [c(0, 10, 0.05), c(1, 11, 0.9)]
     assert factors(candidates, {}) == {}
 
 
 def test_a_sibling_at_the_same_roll_address_supports_by_its_probability() -> None:
-    candidates = [Candidate(0, 10, 0.05, 1e3), Candidate(1, 11, 0.9, 1e6)]
+    candidates = [c(0, 10, 0.05), c(1, 11, 0.9)]
     found = factors(candidates, {0: "INC1", 1: "INC1"})
     assert found[(0, 10)] == expected(0.9)
     # The other way round the sibling is too unsure of its own pupil to vouch for an address.
@@ -62,24 +65,24 @@ def test_a_sibling_at_the_same_roll_address_supports_by_its_probability() -> Non
 
 def test_support_starts_at_the_minimum() -> None:
     for probability in (MIN_SUPPORT - 1e-9, MIN_SUPPORT):
-        candidates = [Candidate(0, 10, 0.05, 1e3), Candidate(1, 11, probability, 1e6)]
+        candidates = [c(0, 10, 0.05), c(1, 11, probability)]
         found = factors(candidates, {0: "INC1", 1: "INC1"})
         assert found.get((0, 10)) == (expected(probability) if probability >= MIN_SUPPORT else None)
 
 
-def test_a_candidate_with_the_childs_own_surname_gains_nothing() -> None:
-    # Siblings share a surname: a family on no roll would find a namesake family's address.
-    candidates = [Candidate(0, 10, 0.05, 1e3, same_surname=True), Candidate(1, 11, 0.9, 1e6)]
+def test_a_postcode_as_common_as_its_evidence_is_no_evidence() -> None:
+    # A rare surname's only family: its address says nothing the surname did not.
+    candidates = [c(0, 10, 0.05, share=1.0), c(1, 11, 0.9)]
     assert factors(candidates, {0: "INC1", 1: "INC1"}) == {}
 
 
 def test_siblings_in_different_incidents_are_no_evidence() -> None:
-    candidates = [Candidate(0, 10, 0.05, 1e3), Candidate(1, 11, 0.9, 1e6)]
+    candidates = [c(0, 10, 0.05), c(1, 11, 0.9)]
     assert factors(candidates, {0: "INC1", 1: "INC2"}) == {}
 
 
 def test_a_different_roll_address_is_no_evidence() -> None:
-    candidates = [Candidate(0, 10, 0.05, 1e3), Candidate(1, 11, 0.9, 1e6)]
+    candidates = [c(0, 10, 0.05), c(1, 11, 0.9)]
     found = factors(
         candidates, {0: "INC1", 1: "INC1"}, pupil_postcodes={10: "ZY1 1AA", 11: "ZY2 2BB"}
     )
@@ -87,29 +90,29 @@ def test_a_different_roll_address_is_no_evidence() -> None:
 
 
 def test_an_address_the_child_was_recorded_at_is_not_counted_twice() -> None:
-    candidates = [Candidate(0, 10, 0.3, 1e3), Candidate(1, 11, 0.9, 1e6)]
+    candidates = [c(0, 10, 0.3), c(1, 11, 0.9)]
     found = factors(candidates, {0: "INC1", 1: "INC1"}, child_postcodes={0: "ZY1 1AA"})
     assert (0, 10) not in found
     assert found[(1, 11)] == expected(0.3)
 
 
 def test_a_pupil_without_a_postcode_gains_nothing() -> None:
-    candidates = [Candidate(0, 10, 0.05, 1e3), Candidate(1, 11, 0.9, 1e6)]
+    candidates = [c(0, 10, 0.05), c(1, 11, 0.9)]
     found = factors(candidates, {0: "INC1", 1: "INC1"}, pupil_postcodes={10: None, 11: "ZY1 1AA"})
     assert (0, 10) not in found
 
 
 def test_a_child_is_not_its_own_sibling_and_a_pupil_not_its_own() -> None:
     # Both children's best candidate is the same pupil: that is no household evidence.
-    candidates = [Candidate(0, 10, 0.4, 1e3), Candidate(1, 10, 0.9, 1e6)]
+    candidates = [c(0, 10, 0.4), c(1, 10, 0.9)]
     assert factors(candidates, {0: "INC1", 1: "INC1"}) == {}
 
 
 def test_the_best_sibling_counts_not_the_sum() -> None:
     candidates = [
-        Candidate(0, 10, 0.05, 1e3),
-        Candidate(1, 11, 0.5, 1e6),
-        Candidate(2, 12, 0.4, 1e6),
+        c(0, 10, 0.05),
+        c(1, 11, 0.5),
+        c(2, 12, 0.4),
     ]
     found = factors(candidates, {0: "INC1", 1: "INC1", 2: "INC1"})
     assert found[(0, 10)] == expected(0.5)
@@ -117,31 +120,25 @@ def test_the_best_sibling_counts_not_the_sum() -> None:
 
 def test_one_siblings_candidates_at_one_address_add_up_to_at_most_one() -> None:
     candidates = [
-        Candidate(0, 10, 0.05, 1e3),
-        Candidate(1, 11, 0.7, 1e6),
-        Candidate(1, 12, 0.6, 1e6),  # not a posterior sum, but the rule must still cap it
+        c(0, 10, 0.05),
+        c(1, 11, 0.7),
+        c(1, 12, 0.6),  # not a posterior sum, but the rule must still cap it
     ]
     found = factors(candidates, {0: "INC1", 1: "INC1"})
     assert found[(0, 10)] == expected(1.0)
 
 
 def test_a_crowded_postcode_is_weaker_evidence() -> None:
-    quiet = [Candidate(0, 10, 0.05, 1e3), Candidate(1, 11, 0.9, 1e6)]
-    crowded = {10: "ZY2 2BB", 11: "ZY2 2BB"}
-    found_quiet = factors(quiet, {0: "INC1", 1: "INC1"})
-    found_crowded = factors(quiet, {0: "INC1", 1: "INC1"}, pupil_postcodes=crowded)
+    found_quiet = factors([c(0, 10, 0.05), c(1, 11, 0.9)], {0: "INC1", 1: "INC1"})
+    crowded = [c(0, 10, 0.05, share=SHARE * 10), c(1, 11, 0.9)]
+    found_crowded = factors(crowded, {0: "INC1", 1: "INC1"})
     assert 1 < found_crowded[(0, 10)] < found_quiet[(0, 10)]
+    assert found_crowded[(0, 10)] == expected(0.9, SHARE * 10)
 
 
 def test_no_postcode_is_proof() -> None:
-    candidates = [Candidate(0, 10, 0.05, 1e3), Candidate(1, 11, 1.0, 1e6)]
-    found = household_factors(
-        candidates=candidates,
-        households={0: "INC1", 1: "INC1"},
-        child_postcodes={},
-        pupil_postcodes={10: "ZY1 1AA", 11: "ZY1 1AA"},
-        postcode_shares={"ZY1 1AA": 0.0},
-    )
+    candidates = [c(0, 10, 0.05, share=0.0), c(1, 11, 1.0)]
+    found = factors(candidates, {0: "INC1", 1: "INC1"})
     assert found[(0, 10)] == 1 + (HOUSEHOLD_M / MIN_POSTCODE_SHARE - 1)
 
 
@@ -173,7 +170,7 @@ candidate_lists = st.lists(
         st.integers(10, 15),
         st.floats(0, 1),
         st.floats(1e-6, 1e9),
-        st.booleans(),
+        st.floats(0, 1),
     ),
     max_size=12,
     unique_by=lambda c: (c.child, c.pupil),
@@ -194,7 +191,6 @@ def run(
         households=households,
         child_postcodes={},
         pupil_postcodes=pupil_postcodes,
-        postcode_shares={"ZY1 1AA": SHARE, "ZY2 2BB": SHARE * 10},
     )
 
 
@@ -206,11 +202,10 @@ def test_factors_are_bounded_and_only_for_siblings(
     pupil_postcodes: dict[int, str | None],
 ) -> None:
     found = run(candidates, households, pupil_postcodes)
-    ceiling = HOUSEHOLD_M / SHARE
+    ceiling = HOUSEHOLD_M / MIN_POSTCODE_SHARE
     for (child, pupil), factor in found.items():
         assert 1 < factor <= ceiling
         assert child in households
-        assert not next(c for c in candidates if (c.child, c.pupil) == (child, pupil)).same_surname
         assert any(
             c.child != child
             and households.get(c.child) == households[child]
@@ -250,7 +245,7 @@ def test_a_surer_sibling_never_weakens_the_evidence(
         raised.pupil,
         data.draw(st.floats(raised.probability, 1)),
         raised.bayes_factor,
-        raised.same_surname,
+        raised.share,
     )
     before = run(candidates, households, pupil_postcodes)
     after = run(surer, households, pupil_postcodes)

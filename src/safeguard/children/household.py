@@ -17,11 +17,13 @@ evidence than a quiet one. The sibling's pupil is itself uncertain, so the facto
 mixture ``1 + support * (m/u - 1)``, where support is the sibling's probability of living there.
 
 Guards keep it from counting anything twice or inventing a match:
-* it is evidence for a child the name no longer ties to the family: a candidate with the
-  child's own surname gets no factor (siblings share a surname, so a brother and sister of a
-  family not on the roll would each find a namesake's family, and the shared surname, not the
-  address, would be counted twice); nor does a candidate whose roll postcode the child's own
-  recorded postcode equals (the postcode comparison has counted that address);
+* siblings share a surname: a brother and sister of a family on no roll would each find a
+  namesake family, and its address would then be the surname counted twice. So for a candidate
+  with the child's own surname, u is the share of that surname's holders on the roll living at
+  the postcode (for "Patel" at a family's address about 1 in 3,000, not 1 in 40,000; for a rare
+  surname nearly 1, no evidence at all), as ``postcode.exact_same_surname`` does for one child;
+* a candidate whose roll postcode the child's own recorded postcode equals gets no factor (the
+  postcode comparison has counted that address);
 * only a sibling's candidate with at least ``MIN_SUPPORT`` probability supports an address;
 * a sibling's support never includes the same pupil (a child cannot be its own sibling);
 * of several siblings, the best support counts, not their sum or product (one household is one
@@ -55,8 +57,10 @@ class Candidate:
     pupil: int
     probability: float
     bayes_factor: float
-    # The child's recorded surname and the pupil's roll surname agree (once normalised).
-    same_surname: bool = False
+    # How often a pupil who is not the child would live at this pupil's roll postcode all the
+    # same: the share of the roll living there, or, when the child's surname is the pupil's,
+    # the share of the roll's holders of that surname living there (see the module).
+    share: float = 1.0
 
 
 def household_factors(
@@ -65,14 +69,12 @@ def household_factors(
     households: Mapping[int, str],
     child_postcodes: Mapping[int, str | None],
     pupil_postcodes: Mapping[int, str | None],
-    postcode_shares: Mapping[str, float],
     m: float = HOUSEHOLD_M,
 ) -> dict[tuple[int, int], float]:
     """(child, pupil) -> the factor (> 1) household evidence multiplies that pair's Bayes
     factor by. Pairs without household evidence are left out (their factor is 1).
 
-    ``households`` maps a child to its incident (children missing from it have no siblings);
-    ``postcode_shares`` the share of the roll at each roll postcode.
+    ``households`` maps a child to its incident (children missing from it have no siblings).
     """
     # household -> sibling child -> roll postcode -> {pupil: probability}
     where: dict[str, dict[int, dict[str, dict[int, float]]]] = defaultdict(
@@ -87,12 +89,7 @@ def household_factors(
     for c in candidates:
         household = households.get(c.child)
         postcode = pupil_postcodes.get(c.pupil)
-        if (
-            household is None
-            or not postcode
-            or c.same_surname
-            or child_postcodes.get(c.child) == postcode
-        ):
+        if household is None or not postcode or child_postcodes.get(c.child) == postcode:
             continue
         support = 0.0
         for sibling, postcodes in where[household].items():
@@ -101,7 +98,7 @@ def household_factors(
             pupils = postcodes.get(postcode, {})
             support = max(support, sum(p for pupil, p in pupils.items() if pupil != c.pupil))
         support = min(support, 1.0)
-        ratio = m / max(postcode_shares.get(postcode, 1.0), MIN_POSTCODE_SHARE)
+        ratio = m / max(c.share, MIN_POSTCODE_SHARE)
         if support > 0 and ratio > 1:
             factors[(c.child, c.pupil)] = 1 + support * (ratio - 1)
     return factors

@@ -567,17 +567,45 @@ def _with_household_evidence(
 ) -> Best:
     """The best two of every child with siblings, once household evidence is weighed."""
     connection.register("siblings", pa.table({"child": pa.array(sorted(households), pa.int64())}))
+    size = max(roll_size, model.min_roll_size, 1)
+    # The share of the roll at the pupil's postcode; for a pupil with the child's surname, the
+    # share of that surname's holders there (see ``household``).
     rows = connection.execute(
         """
-        SELECT x.child, x.pupil, x.bayes_factor, x.probability, c.postcode, r.postcode,
-            coalesce(c.surname = r.surname, false)
-        FROM pairs x
-        JOIN siblings s ON s.child = x.child
-        JOIN children c ON c.unique_id = x.child
-        JOIN roll r ON r.unique_id = x.pupil
-        WHERE x.probability >= ? OR x.rank <= 2
+        WITH wanted AS (
+            SELECT x.child, x.pupil, x.bayes_factor, x.probability,
+                c.postcode AS child_postcode, r.postcode, r.surname,
+                coalesce(c.surname = r.surname, false) AS same_surname
+            FROM pairs x
+            JOIN siblings s ON s.child = x.child
+            JOIN children c ON c.unique_id = x.child
+            JOIN roll r ON r.unique_id = x.pupil
+            WHERE x.probability >= ? OR x.rank <= 2
+        ),
+        at_postcode AS (
+            SELECT r.postcode, count(*) AS pupils FROM roll r
+            WHERE r.postcode IN (SELECT postcode FROM wanted) GROUP BY r.postcode
+        ),
+        family AS (
+            SELECT r.postcode, r.surname, count(*) AS pupils FROM roll r
+            JOIN (SELECT DISTINCT postcode, surname FROM wanted WHERE same_surname) k
+                ON k.postcode = r.postcode AND k.surname = r.surname
+            GROUP BY r.postcode, r.surname
+        ),
+        surname AS (
+            SELECT r.surname, count(*) AS pupils FROM roll r
+            WHERE r.surname IN (SELECT surname FROM wanted WHERE same_surname)
+            GROUP BY r.surname
+        )
+        SELECT w.child, w.pupil, w.bayes_factor, w.probability, w.child_postcode, w.postcode,
+            CASE WHEN w.same_surname THEN f.pupils / s.pupils
+                 ELSE coalesce(a.pupils, ?) / ? END AS share
+        FROM wanted w
+        LEFT JOIN at_postcode a ON a.postcode = w.postcode
+        LEFT JOIN family f ON f.postcode = w.postcode AND f.surname = w.surname
+        LEFT JOIN surname s ON s.surname = w.surname
         """,
-        [_HOUSEHOLD_FLOOR],
+        [_HOUSEHOLD_FLOOR, size, size],
     ).fetchall()
     totals = dict(
         connection.execute(
@@ -585,28 +613,17 @@ def _with_household_evidence(
             " JOIN siblings s ON s.child = x.child GROUP BY x.child"
         ).fetchall()
     )
-    postcodes = sorted({row[5] for row in rows if row[5]})
-    size = max(roll_size, model.min_roll_size, 1)
-    connection.register("wanted", pa.table({"postcode": pa.array(postcodes, pa.string())}))
-    shares = {
-        postcode: count / size
-        for postcode, count in connection.execute(
-            "SELECT r.postcode, count(*) FROM roll r"
-            " JOIN wanted w ON w.postcode = r.postcode GROUP BY r.postcode"
-        ).fetchall()
-    }
     candidates = [
         household.Candidate(
-            int(child), int(pupil), float(probability), float(bayes_factor), bool(same)
+            int(child), int(pupil), float(probability), float(bayes_factor), float(share or 1.0)
         )
-        for child, pupil, bayes_factor, probability, _, _, same in rows
+        for child, pupil, bayes_factor, probability, _, _, share in rows
     ]
     factors = household.household_factors(
         candidates=candidates,
         households=households,
         child_postcodes={int(row[0]): row[4] for row in rows},
         pupil_postcodes={int(row[1]): row[5] for row in rows},
-        postcode_shares=shares,
     )
     prior = _prior(model, roll_size)
     bayes_factors = {(c.child, c.pupil): c.bayes_factor for c in candidates}
