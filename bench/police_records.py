@@ -427,8 +427,8 @@ def household_incidents(pupils: list[Record], count: int, seed: int = 303) -> In
         number += 1
         reference = f"INC{number:06d}"
         if rng.random() < FAMILY_NOT_ON_ROLL_SHARE:
-            family = outsider_households[rng.randrange(len(outsider_households))]
-            for index in family:
+            strangers = outsider_households[rng.randrange(len(outsider_households))]
+            for index in strangers:
                 add(corrupt(rng, draw, outsiders[index], "clean"), "", NOT_ON_ROLL, reference)
             continue
         # The first child's error type chooses the household (a double-barrel type needs a

@@ -353,3 +353,22 @@ def test_the_children_csv_may_name_the_incident() -> None:
         today=date(2026, 1, 1),
     )
     assert without[0].household is None
+
+
+def test_a_family_on_no_roll_does_not_borrow_a_namesake_familys_address() -> None:
+    """Cai and Mia Patel are on no roll; a Patel family on the roll has an Aaron born the day
+    Cai was and a Mia born a month from Mia. The shared surname explains why both children
+    find that family: its address is no evidence that Cai is Aaron."""
+    roll = roll_with_namesakes()
+    roll += [
+        Person(upn(500), "Aaron", "Patel", date(2010, 4, 3), "M", "ZZ5 5PP"),
+        Person(upn(501), "Mia", "Patel", date(2012, 1, 1), "F", "ZZ5 5PP"),
+    ]
+    roll += [
+        Person(upn(600 + n), f"Other{n}", "Patel", date(2011, 1, 1 + n), "F", f"ZZ{n} 6PP")
+        for n in range(20)
+    ]
+    cai = Person("child-cai", "Cai", "Patel", date(2010, 4, 3), "M", "ZZ7 7AA", "INC-3")
+    mia = Person("child-mia-p", "Mia", "Patel", date(2012, 2, 1), "F", "ZZ7 7AA", "INC-3")
+    found_cai, _ = match([cai, mia], roll)
+    assert found_cai.decision != AUTOMATIC
