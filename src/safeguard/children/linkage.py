@@ -17,6 +17,8 @@ list is a sample (one school, a test) of the children an incident can involve, a
 prior on it would let a brother pass for his sister.
 
 The reported probability is normalised over the candidates of each child (see ``match``).
+Children named in one incident (``Person.household``) are then weighed together: a sibling's
+pupil is evidence for where the others live on the roll (``household``, ADR 0009).
 """
 
 from __future__ import annotations
