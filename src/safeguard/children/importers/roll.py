@@ -86,6 +86,7 @@ def read_roll(
     pupils: list[Pupil] = []
     errors: list[RowError] = []
     seen: dict[str, int] = {}
+    today = today or date.today()  # once, not once a row: a roll has 500,000 rows
     for line, row, row_errors in _rows(lines, ROLL_COLUMNS, errors):
         upn = normalise_upn(row["upn"])
         if not upn:
@@ -98,7 +99,7 @@ def read_roll(
             row_errors.append(RowError(line, "upn", f"{upn} is already on line {seen[upn]}"))
         else:
             seen[upn] = line
-        person = _person(upn, row, line, row_errors, today or date.today())
+        person = _person(upn, row, line, row_errors, today)
         errors.extend(row_errors)
         if not row_errors and person is not None:
             pupils.append(Pupil(person, row["school_urn"].strip() or None))
@@ -113,6 +114,7 @@ def read_children(
     children: list[Person] = []
     errors: list[RowError] = []
     seen: dict[str, int] = {}
+    today = today or date.today()
     for line, row, row_errors in _rows(
         lines, CHILDREN_COLUMNS, errors, optional=CHILDREN_OPTIONAL_COLUMNS
     ):
@@ -123,7 +125,7 @@ def read_children(
             row_errors.append(RowError(line, "ref", f"{ref!r} is already on line {seen[ref]}"))
         else:
             seen[ref] = line
-        person = _person(ref, row, line, row_errors, today or date.today())
+        person = _person(ref, row, line, row_errors, today)
         errors.extend(row_errors)
         if not row_errors and person is not None:
             incident = row.get("incident", "").strip() or None
