@@ -136,15 +136,14 @@ def test_the_coordinator_confirms_a_grey_zone_match_and_the_school_is_told(clien
     kid = found.children.get()
     from safeguard.children.models import Pupil
 
+    suggested = Pupil.objects.get(upn__endswith="26001")
     IncidentChild.objects.filter(pk=kid.pk).update(
-        match_state=MatchState.REVIEW,
-        pupil=Pupil.objects.get(upn__endswith="26001"),
-        probability=0.7,
+        match_state=MatchState.REVIEW, pupil=suggested, probability=0.7
     )
     client = client_for(w.coordinator)
     assert f"/encompass/review/{kid.pk}/" in client.get("/encompass/review/").content.decode()
     assert client.post(f"/encompass/review/{kid.pk}/", {}).status_code == 200
-    response = client.post(f"/encompass/review/{kid.pk}/", {"decision": "confirm"})
+    response = client.post(f"/encompass/review/{kid.pk}/", {"decision": str(suggested.pk)})
     assert response.status_code == 302
     kid.refresh_from_db()
     assert kid.match_state == MatchState.CONFIRMED and kid.matched_by_id == w.coordinator.pk

@@ -46,10 +46,16 @@ def match_confirm(*, actor: Any, child: IncidentChild) -> IncidentChild:
     return current
 
 
-def match_reject(*, actor: Any, child: IncidentChild) -> IncidentChild:
-    """A person rejects the suggested pupil: the child goes to the LA's unmatched queue."""
+def match_reject(*, actor: Any, child: IncidentChild, reason: str = "") -> IncidentChild:
+    """A person finds none of the pupils put forward is the child: with the reason, the child
+    goes to the LA's list of children on no roll (under school age, not found, and so on)."""
     if not policies.can(actor, policies.Cap.REVIEW_MATCHES):
         raise PermissionDenied
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter why none of these pupils is the child"})
+    if len(reason) > 1000:
+        raise ValidationError({"reason": "Reason must be 1,000 characters or fewer"})
     with transaction.atomic():
         current = _locked(child)
         if current.match_state != MatchState.REVIEW:
@@ -59,7 +65,10 @@ def match_reject(*, actor: Any, child: IncidentChild) -> IncidentChild:
         current.pupil = None
         current.matched_by = actor
         current.matched_at = timezone.now()
-        current.save(update_fields=["match_state", "pupil", "matched_by", "matched_at"])
+        current.match_reason = reason
+        current.save(
+            update_fields=["match_state", "pupil", "matched_by", "matched_at", "match_reason"]
+        )
         audit.record(
             action=AuditAction.UPDATE,
             record_type=RECORD_TYPE,
@@ -70,6 +79,76 @@ def match_reject(*, actor: Any, child: IncidentChild) -> IncidentChild:
                 "pupil_id": [before_pupil, None],
             },
         )
+    return current
+
+
+def _dob_reason(child: IncidentChild, pupil: Pupil, reason: str) -> str:
+    """A pupil born on another day than the police record says may still be the child (a
+    typing slip), but only with the person's reason, kept on the child."""
+    reason = reason.strip()
+    if child.dob and pupil.dob and child.dob != pupil.dob and not reason:
+        raise ValidationError(
+            {
+                "reason": "The pupil's date of birth differs from the police record's: "
+                "enter why this is the same child"
+            }
+        )
+    if len(reason) > 1000:
+        raise ValidationError({"reason": "Reason must be 1,000 characters or fewer"})
+    return reason
+
+
+def child_link_pupil(
+    *, actor: Any, child: IncidentChild, pupil_id: int, reason: str = ""
+) -> IncidentChild:
+    """A person links the child to a pupil they chose: any candidate of the review, or a pupil
+    the LA coordinator found by searching the rolls. The pupil's school is told at once.
+
+    A child waiting for review needs the review capability; a child on the LA's list of
+    children on no roll (no outcome yet) needs the unmatched capability, and gets the outcome
+    "found on a school roll".
+    """
+    pupil = Pupil.objects.filter(pk=pupil_id, on_roll=True).select_related("school").first()
+    if pupil is None:
+        raise ValidationError({"pupil": "Choose a pupil who is on a school roll"})
+    reason = _dob_reason(child, pupil, reason)
+    with transaction.atomic():
+        current = _locked(child)
+        if current.withdrawn:
+            raise ValidationError({"pupil": "The police have withdrawn this child"})
+        if current.match_state == MatchState.REVIEW:
+            if not policies.can(actor, policies.Cap.REVIEW_MATCHES):
+                raise PermissionDenied
+        elif current.match_state == MatchState.NONE and not current.la_outcome:
+            if not policies.can(actor, policies.Cap.MANAGE_UNMATCHED):
+                raise PermissionDenied
+        else:
+            raise ValidationError({"pupil": "This child is no longer waiting for a match"})
+        before = [current.match_state, current.pupil_id]
+        now = timezone.now()
+        fields = ["match_state", "pupil", "matched_by", "matched_at", "match_reason"]
+        if current.match_state == MatchState.NONE:
+            current.la_outcome = LaOutcome.FOUND_ON_ROLL
+            current.la_outcome_at = now
+            current.la_outcome_by = actor
+            fields += ["la_outcome", "la_outcome_at", "la_outcome_by"]
+        current.match_state = MatchState.CONFIRMED
+        current.pupil = pupil
+        current.matched_by = actor
+        current.matched_at = now
+        current.match_reason = reason
+        current.save(update_fields=fields)
+        audit.record(
+            action=AuditAction.UPDATE,
+            record_type=RECORD_TYPE,
+            record_id=current.pk,
+            actor=actor,
+            changes={
+                "match_state": [before[0], MatchState.CONFIRMED],
+                "pupil_id": [before[1], pupil.pk],
+            },
+        )
+        notifications_open(child=current, actor=actor)
     return current
 
 
