@@ -90,3 +90,14 @@ def pupils_search(
     if dob is not None:
         rows = rows.filter(dob=dob)
     return list(rows.select_related("school").order_by("surname", "forename", "dob", "pk")[:limit])
+
+
+def early_years_setting_ids() -> set[int]:
+    """The organisations that are early years settings (nurseries, pre-schools), not schools."""
+    from safeguard.children.models import EARLY_YEARS_TYPE, Establishment
+
+    return set(
+        Establishment.objects.filter(type_of_establishment=EARLY_YEARS_TYPE).values_list(
+            "organisation_id", flat=True
+        )
+    )

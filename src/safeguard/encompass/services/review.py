@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from safeguard.children import selectors as children_selectors
 from safeguard.children.identifiers import is_valid_upn, normalise_upn
 from safeguard.children.models import Pupil
 from safeguard.core import audit
@@ -152,6 +153,29 @@ def child_link_pupil(
     return current
 
 
+def _not_in_a_setting(child: IncidentChild) -> None:
+    """ "Under school age" is for a child in no setting: a child of the same name and date of
+    birth on an early years setting's roll is to be matched to it, and the setting told."""
+    if not (child.surname and child.dob):
+        return
+    settings = children_selectors.early_years_setting_ids()
+    found = [
+        pupil
+        for pupil in children_selectors.pupils_search(
+            forename=child.forename, surname=child.surname, dob=child.dob
+        )
+        if pupil.school_id in settings
+    ]
+    if found:
+        raise ValidationError(
+            {
+                "outcome": f"A child of this name and date of birth is on the roll of "
+                f"{found[0].school.name}, an early years setting: search the rolls and match "
+                "the child to it"
+            }
+        )
+
+
 def la_outcome_record(
     *,
     actor: Any,
@@ -172,6 +196,8 @@ def la_outcome_record(
         raise PermissionDenied
     if outcome not in LaOutcome.values or outcome == LaOutcome.OPEN:
         raise ValidationError({"outcome": "Choose what the LA found"})
+    if outcome == LaOutcome.UNDER_SCHOOL_AGE:
+        _not_in_a_setting(child)
     pupil = None
     if outcome == LaOutcome.FOUND_ON_ROLL:
         value = normalise_upn(upn)
