@@ -98,12 +98,12 @@ def _percentile(values: list[float], share: float) -> float | None:
     return statistics.quantiles(values, n=100, method="inclusive")[round(share * 100) - 1]
 
 
-def _rates(rows: list[tuple[str, Any, Any, Any, Any, Any]]) -> list[SchoolRate]:
+def _rates(rows: list[tuple[Any, ...]]) -> list[SchoolRate]:
     """Per name (a school or a force): notifications, acknowledged, escalated, delivered
     before the school day, and the median time from incident to delivery."""
-    grouped: dict[str, list[tuple[Any, Any, Any, Any, Any]]] = {}
+    grouped: dict[str, list[tuple[Any, ...]]] = {}
     for name, *rest in rows:
-        grouped.setdefault(name, []).append(tuple(rest))  # type: ignore[arg-type]
+        grouped.setdefault(str(name), []).append(tuple(rest))
     found = []
     for name in sorted(grouped):
         notes = grouped[name]
