@@ -36,6 +36,8 @@ def test_the_reviewer_chooses_the_second_candidate_and_its_school_is_told(client
     w = world()
     kid, _wrong, right = _in_review(w)
     client = client_for(w.coordinator)
+    queue = client.get("/encompass/review/").content.decode()
+    assert "Harrow Lane Academy<br>Westmere Primary School" in queue  # both candidates' schools
     page = client.get(f"/encompass/review/{kid.pk}/").content.decode()
     # Both pupils side by side with the police record, each field marked.
     assert "Candidate 1: Jordan Dale" in page and "Candidate 2: Robin Ashdown" in page

@@ -209,3 +209,24 @@ def pupil_for_link(actor: Any, child: IncidentChild, pupil_pk: int) -> Pupil:
         raise Http404
     audit.record_view(actor=actor, record_type=PUPIL, record_id=pupil.pk)
     return pupil
+
+
+def candidate_schools(children: list[IncidentChild]) -> dict[int, list[str]]:
+    """child id -> the names of the schools or settings of its candidates, best first (a list:
+    no pupil's details, so not audited as a read of a pupil)."""
+    ids = {
+        int(pk)
+        for child in children
+        for pk in [*(child.candidates or []), child.pupil_id]
+        if pk is not None
+    }
+    school_of = dict(Pupil.objects.filter(pk__in=ids).values_list("pk", "school__name"))
+    found: dict[int, list[str]] = {}
+    for child in children:
+        names: list[str] = []
+        for pk in [child.pupil_id, *(child.candidates or [])]:
+            name = school_of.get(pk) if pk is not None else None
+            if name and name not in names:
+                names.append(name)
+        found[child.pk] = names
+    return found

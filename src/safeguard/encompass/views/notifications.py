@@ -186,8 +186,11 @@ def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Cap.REVIEW_MATCHES)
 def review_queue(request: HttpRequest) -> HttpResponse:
-    rows = incident_selectors.review_queue(request.user)
-    return render(request, "encompass/review_queue.html", {"page": _page(request, rows)})
+    page = _page(request, incident_selectors.review_queue(request.user))
+    schools = incident_selectors.candidate_schools(list(page.object_list))
+    for child in page.object_list:
+        child.candidate_schools = schools.get(child.pk, [])
+    return render(request, "encompass/review_queue.html", {"page": page})
 
 
 @capability_required(Cap.REVIEW_MATCHES)
