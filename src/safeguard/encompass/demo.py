@@ -438,12 +438,14 @@ EARLY_YEARS_REFERENCE = 19001
 def _early_years(rng: random.Random, seed: int, today: date) -> list[Pupil]:
     """Two early years settings with their own key adult and a few children aged two to four
     on their rolls (Operation Encompass reaches nurseries and pre-schools as it does schools)."""
-    import hashlib
-
+    from django.utils.text import slugify
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from safeguard.children.services import early_years_setting_register
+    from safeguard.core import demo as core_demo
     from safeguard.core.demo import PASSWORD
+    from safeguard.core.services.accounts import RECOVERY_NAME
     from safeguard.core.models import RoleAssignment
     from safeguard.encompass.models import KeyAdult
 
@@ -455,8 +457,11 @@ def _early_years(rng: random.Random, seed: int, today: date) -> list[Pupil]:
         setting = early_years_setting_register(
             actor=None, ofsted_urn=urn, name=name, la_code=names.LA_CODE
         )
+        setting.email = f"safeguarding@{slugify(name)}.{names.EMAIL_DOMAIN}"
+        setting.save(update_fields=["email"])
         given, surname = rng.choice(names.GIVEN_NAMES), rng.choice(names.SURNAMES)
-        email = f"{given}.{surname}.{urn}@{names.EMAIL_DOMAIN}".lower()
+        # Like the schools' other DSLs: the setting's own domain, not a one-per-role sign-in.
+        email = f"{given}.{surname}@{slugify(name)}.{names.EMAIL_DOMAIN}".lower()
         lead = Person.objects.create_user(
             email=email,
             password=PASSWORD,
@@ -466,8 +471,18 @@ def _early_years(rng: random.Random, seed: int, today: date) -> list[Pupil]:
             is_demo=True,
         )
         RoleAssignment.objects.create(person=lead, role=Role.SCHOOL_DSL)
-        key = hashlib.sha256(f"safeguard-demo-{seed}:{email}".encode()).hexdigest()[:40]
-        TOTPDevice.objects.create(user=lead, name="Authenticator app", key=key, confirmed=True)
+        # Signed in like every demo person: an authenticator and recovery codes from the seed.
+        TOTPDevice.objects.create(
+            user=lead,
+            name="Authenticator app",
+            key=core_demo._totp_key(seed, email),
+            confirmed=True,
+        )
+        recovery = StaticDevice.objects.create(user=lead, name=RECOVERY_NAME, confirmed=True)
+        StaticToken.objects.bulk_create(
+            StaticToken(device=recovery, token=code)
+            for code in core_demo._recovery_codes(seed, email)
+        )
         KeyAdult.objects.create(
             school=setting,
             person=lead,
