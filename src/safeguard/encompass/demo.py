@@ -445,8 +445,8 @@ def _early_years(rng: random.Random, seed: int, today: date) -> list[Pupil]:
     from safeguard.children.services import early_years_setting_register
     from safeguard.core import demo as core_demo
     from safeguard.core.demo import PASSWORD
-    from safeguard.core.services.accounts import RECOVERY_NAME
     from safeguard.core.models import RoleAssignment
+    from safeguard.core.services.accounts import RECOVERY_NAME
     from safeguard.encompass.models import KeyAdult
 
     roll_import = RollImport.objects.create(
