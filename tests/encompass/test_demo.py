@@ -27,7 +27,7 @@ def test_the_demo_has_encompass_in_every_state() -> None:
     assert Pupil.objects.count() > 1000
     assert Calendar.objects.filter(is_default=True).exists()
     assert Calendar.objects.filter(school__isnull=False).count() == 3
-    assert Incident.objects.count() == 40
+    assert Incident.objects.count() == 41  # 40 at schools, 1 at an early years setting
     assert Incident.objects.filter(no_children_recorded=True).exists()
     assert Incident.objects.filter(presence_unknown=True).exists()
     states = set(IncidentChild.objects.values_list("match_state", flat=True))
@@ -106,10 +106,28 @@ class TestTheEncompassMonth:
     def test_references_carry_the_year_and_order_of_the_incident(self) -> None:
         incidents = list(Incident.objects.order_by("occurred_at", "pk"))
         numbers = [int(incident.reference.rsplit("/", 1)[1]) for incident in incidents]
-        assert numbers == sorted(numbers)
+        # The schools' month is numbered in order; the nursery's incident has its own number.
+        schools = [n for n in numbers if n != encompass_demo.EARLY_YEARS_REFERENCE]
+        assert schools == sorted(schools)
         for incident in incidents:
             year = incident.occurred_at.astimezone(LONDON).year
             assert incident.reference.startswith(f"WMP/{year}/")
+
+
+def test_two_early_years_settings_with_key_adults_children_and_a_notification() -> None:
+    from safeguard.children.selectors import early_years_setting_ids
+    from safeguard.encompass.models import KeyAdult
+
+    with demo.clock_at(NOW):
+        demo.create_demo_partnership(seed=2026)
+    settings = early_years_setting_ids()
+    assert len(settings) == 2
+    for setting in settings:
+        assert KeyAdult.objects.filter(school_id=setting).exists()
+        assert Pupil.objects.filter(school_id=setting).count() >= 3
+    told = Notification.objects.filter(school_id__in=settings)
+    assert told.count() == 1
+    assert told.get().school.name == "Little Acorns Day Nursery"
 
 
 def test_the_terms_cover_the_school_years_around_any_day() -> None:

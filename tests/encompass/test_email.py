@@ -35,3 +35,22 @@ def test_the_dsl_is_told_a_notification_is_waiting_and_nothing_else(settings, sm
     everything = f"{received['Subject']} {text}"
     for secret in ("Robin", "Ashdown", "dad hit", "WM1", "2016", "S1", "High Street"):
         assert secret not in everything
+
+
+def test_every_encompass_email_reason_has_a_label() -> None:
+    """The outbox pages show each e-mail's reason: never the stored code."""
+    from safeguard.core import labels
+
+    for reason in (
+        "encompass_first",
+        "encompass_holiday",
+        "encompass_school",
+        "encompass_escalated",
+        "encompass_resent",
+        "encompass_withdrawn",
+        "encompass_forward",
+        "encompass_forward_code",
+        "encompass_forward_failed",
+    ):
+        label = labels.label_for(reason)
+        assert label != labels.humanise(reason) and "_" not in label, reason

@@ -34,6 +34,18 @@ def pages(Route: Any, _pk: Any) -> dict[str, Any]:
         ),
         "encompass:review_queue": Route(Cap.REVIEW_MATCHES),
         "encompass:review_child": Route(Cap.REVIEW_MATCHES, kwargs=_pk("encompass_review_child")),
+        # The coordinator's search of every roll for a child in review or on no roll, and the
+        # confirm step for a pupil chosen from it.
+        "encompass:roll_search": Route(
+            Cap.MANAGE_UNMATCHED, kwargs=_pk("encompass_unmatched_child")
+        ),
+        "encompass:child_link": Route(
+            Cap.MANAGE_UNMATCHED,
+            kwargs=lambda o: {
+                "pk": o["encompass_unmatched_child"].pk,
+                "pupil_pk": o["encompass_pupil"].pk,
+            },
+        ),
         "encompass:unmatched": Route(Cap.MANAGE_UNMATCHED),
         "encompass:unmatched_child": Route(
             Cap.MANAGE_UNMATCHED, kwargs=_pk("encompass_unmatched_child")
@@ -131,6 +143,7 @@ def make_objects(*, admin: Any, organisation: Any) -> dict[str, Any]:
         "encompass_notification": notification,
         "encompass_review_child": child("C2", "review", True),
         "encompass_unmatched_child": child("C3", "none", False),
+        "encompass_pupil": pupil,
     }
 
 
@@ -260,7 +273,6 @@ def forms(Form: Any) -> dict[str, Any]:
         "neighbour_create",
         "neighbour_edit",
         "notification_detail",  # the DSL's acknowledgement
-        "review_child",
         "unmatched_child",
         "unmatched_forward",
     )
@@ -271,6 +283,12 @@ def forms(Form: Any) -> dict[str, Any]:
     found["encompass:child_reroute"] = Form(
         body=lambda o: {"school_urn": "909090", "reason": "Walk: on the school's roll"}
     )
+    # Choosing a candidate (the pupil put forward) or a pupil found by searching the rolls:
+    # both would notify the school, so a refused role's POST must change nothing.
+    found["encompass:review_child"] = Form(
+        body=lambda o: {"decision": str(o["encompass_pupil"].pk), "reason": "Walk"}
+    )
+    found["encompass:child_link"] = Form(body=lambda o: {"reason": "Walk: same child"})
     found["encompass:school_help"] = Form(
         body=lambda o: {"guidance": "Walk guidance", "helpline": "Walk helpline"}
     )

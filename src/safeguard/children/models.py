@@ -15,6 +15,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+# An early years setting (a nursery, a pre-school: Operation Encompass reaches them too) is a
+# school-kind organisation whose establishment record carries these.
+EARLY_YEARS_PHASE = "Early years"
+EARLY_YEARS_TYPE = "Early years setting"
+
 
 class Establishment(models.Model):
     """The GIAS details of a school organisation (one row per URN)."""

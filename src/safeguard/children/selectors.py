@@ -66,3 +66,38 @@ def roll_for_training() -> list[linkage.Person]:
             ),
         )
     return list(people.values())
+
+
+def pupils_search(
+    *, forename: str = "", surname: str = "", dob: Any = None, limit: int = 50
+) -> list[Pupil]:
+    """Pupils on any roll by name and date of birth, for a person to find a child the matching
+    missed. Names match case-blind from their start or as a part of a double-barrelled or
+    spaced name; a date of birth matches exactly. Callers decide who may search and audit
+    every pupil they show (this function only reads)."""
+    from django.db.models import Q
+
+    rows = Pupil.objects.filter(on_roll=True)
+    if forename.strip():
+        rows = rows.filter(forename__istartswith=forename.strip())
+    if surname.strip():
+        value = surname.strip()
+        rows = rows.filter(
+            Q(surname__istartswith=value)
+            | Q(surname__icontains=f"-{value}")
+            | Q(surname__icontains=f" {value}")
+        )
+    if dob is not None:
+        rows = rows.filter(dob=dob)
+    return list(rows.select_related("school").order_by("surname", "forename", "dob", "pk")[:limit])
+
+
+def early_years_setting_ids() -> set[int]:
+    """The organisations that are early years settings (nurseries, pre-schools), not schools."""
+    from safeguard.children.models import EARLY_YEARS_TYPE, Establishment
+
+    return set(
+        Establishment.objects.filter(type_of_establishment=EARLY_YEARS_TYPE).values_list(
+            "organisation_id", flat=True
+        )
+    )

@@ -159,3 +159,55 @@ def match_model_train(
         note=note,
         training=result.report(),
     )
+
+
+# --- early years settings -----------------------------------------------------------------
+
+
+def early_years_setting_register(
+    *, actor: Any, ofsted_urn: str, name: str, la_code: str, postcode: str = ""
+) -> Any:
+    """Register a nursery or other early years setting, known by its Ofsted URN.
+
+    Operation Encompass now reaches early years settings as it reaches schools, so a setting is
+    an organisation of the kernel's school kind (everything told to a school, its key adults,
+    its calendar and its roll work for it unchanged), with an establishment record saying it is
+    an early years setting. The URN is the six-digit form the register field holds.
+    """
+    import re
+
+    from safeguard.children.models import EARLY_YEARS_PHASE, EARLY_YEARS_TYPE, Establishment
+    from safeguard.core.models import Organisation
+    from safeguard.core.models.organisations import OrganisationKind
+
+    urn = ofsted_urn.strip()
+    if not re.fullmatch(r"[0-9]{6}", urn):
+        raise ValidationError({"ofsted_urn": "Enter the setting's Ofsted URN, six digits"})
+    if not name.strip():
+        raise ValidationError({"name": "Enter the setting's name"})
+    with transaction.atomic():
+        setting, created = Organisation.objects.get_or_create(
+            urn=urn,
+            defaults={"name": name.strip(), "kind": OrganisationKind.SCHOOL, "la_code": la_code},
+        )
+        if setting.kind != OrganisationKind.SCHOOL:
+            raise ValidationError({"ofsted_urn": "This URN belongs to another organisation"})
+        Establishment.objects.update_or_create(
+            organisation=setting,
+            defaults={
+                "urn": urn,
+                "la_code": la_code,
+                "phase": EARLY_YEARS_PHASE,
+                "type_of_establishment": EARLY_YEARS_TYPE,
+                "status": "Open",
+                "postcode": postcode,
+            },
+        )
+        audit.record(
+            action=AuditAction.CREATE if created else AuditAction.UPDATE,
+            record_type="core.organisation",
+            record_id=setting.pk,
+            actor=actor,
+            changes={"early_years_setting": [None, urn]},
+        )
+    return setting

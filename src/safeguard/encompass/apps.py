@@ -62,6 +62,16 @@ class EncompassConfig(AppConfig):
                 "encompass.inset_day": "INSET day",
                 "encompass.key_adult": "Key adult",
                 "encompass.school_help": "Help for schools",
+                # The reasons of the module's e-mails, as the outbox pages show them.
+                "encompass_first": "Encompass notification to a school",
+                "encompass_holiday": "Encompass notification in a school holiday",
+                "encompass_school": "Encompass notification at the start of the school day",
+                "encompass_escalated": "Encompass escalation to the LA",
+                "encompass_resent": "Encompass notification sent again",
+                "encompass_withdrawn": "Encompass notification withdrawn",
+                "encompass_forward": "Encompass forward to a neighbouring partnership",
+                "encompass_forward_code": "Code for an Encompass forward",
+                "encompass_forward_failed": "Encompass forward that failed",
             }
         )
         work.register("encompass", "Operation Encompass", encompass_work)

@@ -430,6 +430,104 @@ class _MatchedOnce:
         return self.real(children, roll)
 
 
+EARLY_YEARS = (("980001", "Little Acorns Day Nursery"), ("980002", "Riverside Pre-school"))
+EARLY_YEARS_CHILDREN = 6
+EARLY_YEARS_REFERENCE = 19001
+
+
+def _early_years(rng: random.Random, seed: int, today: date) -> list[Pupil]:
+    """Two early years settings with their own key adult and a few children aged two to four
+    on their rolls (Operation Encompass reaches nurseries and pre-schools as it does schools)."""
+    from django.utils.text import slugify
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from safeguard.children.services import early_years_setting_register
+    from safeguard.core import demo as core_demo
+    from safeguard.core.demo import PASSWORD
+    from safeguard.core.models import RoleAssignment
+    from safeguard.core.services.accounts import RECOVERY_NAME
+    from safeguard.encompass.models import KeyAdult
+
+    roll_import = RollImport.objects.create(
+        kind=ImportKind.ROLL_CSV, file_name="demo early years", sha256="0" * 64, rows=0
+    )
+    pupils = []
+    for index, (urn, name) in enumerate(EARLY_YEARS):
+        setting = early_years_setting_register(
+            actor=None, ofsted_urn=urn, name=name, la_code=names.LA_CODE
+        )
+        setting.email = f"safeguarding@{slugify(name)}.{names.EMAIL_DOMAIN}"
+        setting.save(update_fields=["email"])
+        given, surname = rng.choice(names.GIVEN_NAMES), rng.choice(names.SURNAMES)
+        # Like the schools' other DSLs: the setting's own domain, not a one-per-role sign-in.
+        email = f"{given}.{surname}@{slugify(name)}.{names.EMAIL_DOMAIN}".lower()
+        lead = Person.objects.create_user(
+            email=email,
+            password=PASSWORD,
+            full_name=f"{given} {surname}",
+            job_title="Nursery manager and designated safeguarding lead",
+            organisation=setting,
+            is_demo=True,
+        )
+        RoleAssignment.objects.create(person=lead, role=Role.SCHOOL_DSL)
+        # Signed in like every demo person: an authenticator and recovery codes from the seed.
+        TOTPDevice.objects.create(
+            user=lead,
+            name="Authenticator app",
+            key=core_demo._totp_key(seed, email),
+            confirmed=True,
+        )
+        recovery = StaticDevice.objects.create(user=lead, name=RECOVERY_NAME, confirmed=True)
+        StaticToken.objects.bulk_create(
+            StaticToken(device=recovery, token=code)
+            for code in core_demo._recovery_codes(seed, email)
+        )
+        KeyAdult.objects.create(
+            school=setting,
+            person=lead,
+            trained_on=today - timedelta(days=200),
+            expires_on=today + timedelta(days=530),
+        )
+        for serial in range(EARLY_YEARS_CHILDREN):
+            pupils.append(
+                Pupil(
+                    upn=_upn(900 + index, serial),  # clear of the schools
+                    forename=rng.choice(names.GIVEN_NAMES),
+                    surname=rng.choice(names.SURNAMES),
+                    dob=today - timedelta(days=rng.randint(2 * 365, 4 * 365)),
+                    gender=rng.choice("MF"),
+                    postcode=_postcode(rng),
+                    school=setting,
+                    roll_import=roll_import,
+                )
+            )
+    Pupil.objects.bulk_create(pupils)
+    roll_import.rows = roll_import.created = len(pupils)
+    roll_import.save(update_fields=["rows", "created"])
+    return pupils
+
+
+def _early_years_incident(rng: random.Random, now: datetime, pupil: Pupil) -> IncidentData:
+    """An incident six days ago with a nursery child present: the setting is told."""
+    occurred = datetime.combine(london_date(now) - timedelta(days=6), time(19, 40), LONDON)
+    return IncidentData(
+        reference=f"WMP/{occurred:%Y}/{EARLY_YEARS_REFERENCE}",
+        occurred_at=occurred,
+        kind="incident",
+        location=f"{rng.randint(1, 120)} {rng.choice(names.PLACE_WORDS)} Road",
+        adults=(
+            AdultData(
+                "victim",
+                rng.choice(names.GIVEN_NAMES),
+                pupil.surname,
+                date(1990 + rng.randint(0, 8), rng.randint(1, 12), rng.randint(1, 28)),
+            ),
+        ),
+        children=(_child_like(rng, pupil, "C1", "exact"),),
+    )
+
+
 def add_demo_encompass(*, seed: int) -> int:
     """Add the Encompass demo records; returns how many were made.
 
@@ -472,6 +570,22 @@ def add_demo_encompass(*, seed: int) -> int:
         incidents.append(data)
         month.at(received, receive(data))
         made += 1 + len(data.children)
+    # The early years settings draw on their own random stream, so the schools' month above
+    # is the same with or without them.
+    early_rng = random.Random(f"encompass-early-years:{seed}")
+    early = _early_years(early_rng, seed, today)
+    made += len(early)
+    nursery = _early_years_incident(early_rng, now, early[0])
+    incidents.append(nursery)
+
+    def receive_nursery(moment: datetime) -> None:
+        incident, _ = incident_receive(actor=None, force=force, data=nursery)
+        children_match(children=list(incident.children.all()))
+        for note in Notification.objects.filter(child__incident=incident).order_by("pk"):
+            _follow(early_rng, month, note, escalations)
+
+    month.at(nursery.occurred_at + timedelta(minutes=25), receive_nursery)
+    made += 2
     batch = _MatchedOnce(incidents)
     # The rolls do not change during the month (the twins are on them already): read once.
     matching.MATCH = batch

@@ -158,7 +158,7 @@ class LaOutcome(models.TextChoices):
     OPEN = "", "Not yet decided"
     MISSING_EDUCATION = "missing_education", "Child missing education"
     ELECTIVE_HOME_EDUCATION = "elective_home_education", "Electively home educated"
-    UNDER_SCHOOL_AGE = "under_school_age", "Under school age"
+    UNDER_SCHOOL_AGE = "under_school_age", "Under school age, in no early years setting"
     OUTSIDE_AREA = "outside_area", "At school in another area"
     FOUND_ON_ROLL = "found_on_roll", "Found on a school roll"
     OTHER = "other", "Other"
@@ -188,6 +188,9 @@ class IncidentChild(models.Model):
         "children.Pupil", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     probability = models.FloatField(null=True, blank=True)
+    # The pupils the matching put forward for a person to choose from (pupil ids, best first):
+    # the reviewer may choose any of them, not only the best.
+    candidates = models.JSONField(default=list, blank=True)
     matched_at = models.DateTimeField(null=True, blank=True)
     matched_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -405,10 +408,14 @@ class ForwardAttempt(models.Model):
 
 # --- help for schools ---------------------------------------------------------------------
 
+# The number and hours as published for the helpline by the educational psychologists who
+# answer it for Operation Encompass (edpsy.org.uk, "Operation Encompass and the National
+# Teachers' Helpline", 2020). The LA should check them against operationencompass.org and
+# reword them on the help page if they have changed.
 HELPLINE_DEFAULT = (
     "Operation Encompass Teachers' National Helpline: 0204 513 9990, Monday to Friday, "
-    "8am to 1pm. Free advice from educational psychologists on supporting a child affected "
-    "by domestic abuse."
+    "8am to 11am. Free, confidential advice from educational psychologists on supporting a "
+    "child affected by domestic abuse."
 )
 
 

@@ -148,3 +148,11 @@ def may_reroute(person: Any) -> bool:
 def may_act_on_forward(person: Any) -> bool:
     """Retrying a failed forward or revoking its link is the LA coordinator's."""
     return can(person, Cap.VIEW_FORWARDS) and is_coordinator(person)
+
+
+def may_search_rolls(person: Any) -> bool:
+    """Searching every school's roll by name and date of birth is the LA coordinator's, for a
+    child waiting for review or on the list of children on no roll."""
+    return is_coordinator(person) and (
+        can(person, Cap.REVIEW_MATCHES) or can(person, Cap.MANAGE_UNMATCHED)
+    )

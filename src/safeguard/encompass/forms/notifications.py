@@ -33,15 +33,67 @@ class AcknowledgeForm(GovukForm):
     )
 
 
+NONE_OF_THESE = "none"
+
+
 class ReviewForm(GovukForm):
+    """Any of the pupils put forward, or none of them (with a reason)."""
+
     decision = forms.ChoiceField(
-        label="Is this child the pupil suggested?",
-        choices=[
-            ("confirm", "Yes, this is the same child"),
-            ("reject", "No, this is not the child"),
-        ],
+        label="Which pupil is this child?",
+        choices=[],
         widget=forms.RadioSelect,
-        error_messages={"required": "Select whether this is the same child"},
+        error_messages={"required": "Select the pupil who is this child, or none of these"},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        help_text="Needed for \u201cnone of these\u201d, and when the chosen pupil's date of "
+        "birth differs from the police record's.",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: object, candidates: list[tuple[int, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["decision"].choices = [  # type: ignore[attr-defined]
+            *((str(pk), label) for pk, label in candidates),
+            (NONE_OF_THESE, "None of these is the child"),
+        ]
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("decision") == NONE_OF_THESE and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Enter why none of these pupils is the child")
+        return data
+
+
+class RollSearchForm(GovukForm):
+    forename = forms.CharField(label="Forename", required=False, max_length=100)
+    surname = forms.CharField(label="Surname", required=False, max_length=100)
+    dob = forms.DateField(
+        label="Date of birth",
+        help_text="For example, 18/12/2016",
+        input_formats=["%d/%m/%Y", "%d %m %Y", "%Y-%m-%d", "%d-%m-%Y"],
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={"invalid": "Date of birth must be a real date, like 18/12/2016"},
+    )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if not self.errors and not ((data.get("surname") or "").strip() or data.get("dob")):
+            self.add_error("surname", "Enter a surname or a date of birth to search the rolls")
+        return data
+
+
+class LinkForm(GovukForm):
+    reason = forms.CharField(
+        label="Why is this the same child?",
+        help_text="Needed when the pupil's date of birth differs from the police record's.",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from safeguard.children import selectors as children_selectors
 from safeguard.children.identifiers import is_valid_upn, normalise_upn
 from safeguard.children.models import Pupil
 from safeguard.core import audit
@@ -149,3 +150,83 @@ def pupil_for_upn(actor: Any, upn: str) -> Pupil | None:
     if pupil is not None:
         audit.record_view(actor=actor, record_type=PUPIL, record_id=pupil.pk)
     return pupil
+
+
+def review_candidates(actor: Any, child: IncidentChild) -> list[Pupil]:
+    """The pupils the matching put forward for this child, best first (the suggested pupil
+    first if an older match stored no list), each audited as a read of the pupil."""
+    ids = [int(pk) for pk in (child.candidates or [])]
+    if child.pupil_id and child.pupil_id not in ids:
+        ids.insert(0, child.pupil_id)
+    found = {p.pk: p for p in Pupil.objects.filter(pk__in=ids).select_related("school")}
+    pupils = [found[pk] for pk in ids if pk in found]
+    for pupil in pupils:
+        audit.record_view(actor=actor, record_type=PUPIL, record_id=pupil.pk)
+    return pupils
+
+
+def linkable_child_get(actor: Any, pk: int) -> IncidentChild:
+    """A child the LA coordinator may link to a pupil found by searching the rolls: one
+    waiting for review, or on the list of children on no roll with no outcome yet."""
+    child = None
+    if policies.may_search_rolls(actor):
+        child = (
+            IncidentChild.objects.filter(pk=pk, withdrawn=False)
+            .filter(
+                Q(match_state=MatchState.REVIEW) | Q(match_state=MatchState.NONE, la_outcome="")
+            )
+            .select_related("incident", "pupil__school")
+            .first()
+        )
+    if child is None:
+        refused(actor, CHILD, pk)
+        raise Http404
+    children_viewed(actor, [child])
+    return child
+
+
+def rolls_search(
+    actor: Any, *, forename: str = "", surname: str = "", dob: Any = None
+) -> list[Pupil]:
+    """The coordinator's search of every roll: each pupil shown is audited as a read."""
+    if not policies.may_search_rolls(actor):
+        return []
+    pupils = children_selectors.pupils_search(forename=forename, surname=surname, dob=dob)
+    for pupil in pupils:
+        audit.record_view(actor=actor, record_type=PUPIL, record_id=pupil.pk)
+    return pupils
+
+
+def pupil_for_link(actor: Any, child: IncidentChild, pupil_pk: int) -> Pupil:
+    """The pupil the coordinator chose from the search, to confirm beside the police record."""
+    pupil = (
+        Pupil.objects.filter(pk=pupil_pk, on_roll=True).select_related("school").first()
+        if policies.may_search_rolls(actor)
+        else None
+    )
+    if pupil is None:
+        refused(actor, PUPIL, pupil_pk)
+        raise Http404
+    audit.record_view(actor=actor, record_type=PUPIL, record_id=pupil.pk)
+    return pupil
+
+
+def candidate_schools(children: list[IncidentChild]) -> dict[int, list[str]]:
+    """child id -> the names of the schools or settings of its candidates, best first (a list:
+    no pupil's details, so not audited as a read of a pupil)."""
+    ids = {
+        int(pk)
+        for child in children
+        for pk in [*(child.candidates or []), child.pupil_id]
+        if pk is not None
+    }
+    school_of = dict(Pupil.objects.filter(pk__in=ids).values_list("pk", "school__name"))
+    found: dict[int, list[str]] = {}
+    for child in children:
+        names: list[str] = []
+        for pk in [child.pupil_id, *(child.candidates or [])]:
+            name = school_of.get(pk) if pk is not None else None
+            if name and name not in names:
+                names.append(name)
+        found[child.pk] = names
+    return found

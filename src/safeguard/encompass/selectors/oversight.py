@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, F, Q
+from django.db.models import F
 
 from safeguard.encompass import policies, rules
 from safeguard.encompass.models import (
@@ -25,14 +25,26 @@ from safeguard.encompass.models import (
 
 @dataclass(frozen=True)
 class SchoolRate:
+    """One school's (or one police force's) notifications in the period."""
+
     school: str
     notifications: int
     acknowledged: int
     escalated: int
+    on_time: int = 0
+    median_minutes: float | None = None
 
     @property
     def rate(self) -> float:
         return self.acknowledged / self.notifications if self.notifications else 0.0
+
+    @property
+    def on_time_percent(self) -> int | None:
+        return round(100 * self.on_time / self.notifications) if self.notifications else None
+
+    @property
+    def median_text(self) -> str:
+        return rules.hours_and_minutes(self.median_minutes)
 
 
 @dataclass(frozen=True)
@@ -58,6 +70,8 @@ class Figures:
     forwards_on_time: int = 0
     forwards_failed: int = 0
     by_school: list[SchoolRate] = field(default_factory=list)
+    by_force: list[SchoolRate] = field(default_factory=list)
+    not_told: int = 0
 
     @property
     def median_text(self) -> str:
@@ -84,36 +98,68 @@ def _percentile(values: list[float], share: float) -> float | None:
     return statistics.quantiles(values, n=100, method="inclusive")[round(share * 100) - 1]
 
 
+def _rates(rows: list[tuple[Any, ...]]) -> list[SchoolRate]:
+    """Per name (a school or a force): notifications, acknowledged, escalated, delivered
+    before the school day, and the median time from incident to delivery."""
+    grouped: dict[str, list[tuple[Any, ...]]] = {}
+    for name, *rest in rows:
+        grouped.setdefault(str(name), []).append(tuple(rest))
+    found = []
+    for name in sorted(grouped):
+        notes = grouped[name]
+        delays = [
+            (told - occurred).total_seconds() / 60
+            for told, _, occurred, _, _ in notes
+            if told is not None
+        ]
+        found.append(
+            SchoolRate(
+                school=name,
+                notifications=len(notes),
+                acknowledged=sum(1 for *_, acked, _ in notes if acked is not None),
+                escalated=sum(1 for *_, escalated in notes if escalated is not None),
+                on_time=sum(1 for told, due, *_ in notes if told is not None and told <= due),
+                median_minutes=statistics.median(delays) if delays else None,
+            )
+        )
+    return found
+
+
 def figures(actor: Any, *, start: datetime, end: datetime) -> Figures:
+    """The period's figures. "On time" and the time to notification count from when the
+    message was delivered to the school (``told_at``), not when it was queued: a notification
+    not yet delivered is not on time and has no time to notification."""
     incidents = Incident.objects.filter(occurred_at__gte=start, occurred_at__lt=end)
     if policies.is_police(actor) and not policies.is_coordinator(actor):
         incidents = incidents.filter(force_id=actor.organisation_id)
     children = IncidentChild.objects.filter(incident__in=incidents, withdrawn=False)
     notes = Notification.objects.filter(child__in=children)
     forwards = Forward.objects.filter(child__in=children)
-    delays = sorted(
-        (created - occurred).total_seconds() / 60
-        for created, occurred in notes.values_list("created_at", "child__incident__occurred_at")
-    )
-    by_school = [
-        SchoolRate(row["school__name"], row["total"], row["acked"], row["escalated"])
-        for row in notes.values("school__name")
-        .annotate(
-            total=Count("pk"),
-            acked=Count("pk", filter=Q(acknowledged_at__isnull=False)),
-            escalated=Count("pk", filter=Q(escalated_at__isnull=False)),
+    timing = list(
+        notes.values_list(
+            "school__name",
+            "child__incident__force__name",
+            "told_at",
+            "school_due_at",
+            "child__incident__occurred_at",
+            "acknowledged_at",
+            "escalated_at",
         )
-        .order_by("school__name")
-    ]
+    )
+    delays = sorted(
+        (told - occurred).total_seconds() / 60
+        for _, _, told, _, occurred, _, _ in timing
+        if told is not None
+    )
+    by_school = _rates([(school, *rest) for school, _, *rest in timing])
+    by_force = _rates([(force, *rest) for _, force, *rest in timing])
     return Figures(
         start=start,
         end=end,
         incidents=incidents.count(),
         children=children.count(),
-        notifications=notes.count(),
-        on_time=sum(
-            1 for created, due in notes.values_list("created_at", "school_due_at") if created <= due
-        ),
+        notifications=len(timing),
+        on_time=sum(1 for _, _, told, due, *_ in timing if told is not None and told <= due),
         median_minutes=statistics.median(delays) if delays else None,
         p95_minutes=_percentile(delays, 0.95),
         unmatched=children.filter(match_state=MatchState.NONE).count(),
@@ -129,4 +175,6 @@ def figures(actor: Any, *, start: datetime, end: datetime) -> Figures:
         forwards_on_time=forwards.filter(sent_at__isnull=False, sent_at__lte=F("due_at")).count(),
         forwards_failed=forwards.filter(state=ForwardState.FAILED).count(),
         by_school=by_school,
+        by_force=by_force,
+        not_told=sum(1 for _, _, told, *_ in timing if told is None),
     )

@@ -83,8 +83,11 @@ def children_match(*, children: Sequence[IncidentChild], actor: Any = None) -> l
             current.match_state = _DECISIONS[result.decision]
             current.pupil_id = pupil_ids.get(result.upn) if result.upn else None
             current.probability = result.probability
+            current.candidates = [pupil_ids[upn] for upn in result.candidates if upn in pupil_ids]
             current.matched_at = now
-            current.save(update_fields=["match_state", "pupil", "probability", "matched_at"])
+            current.save(
+                update_fields=["match_state", "pupil", "probability", "candidates", "matched_at"]
+            )
             audit.record(
                 action=AuditAction.UPDATE,
                 record_type=RECORD_TYPE,

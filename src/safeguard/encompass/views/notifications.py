@@ -14,19 +14,23 @@ from django.utils import timezone
 
 from safeguard.children.identifiers import normalise_upn
 from safeguard.children.importers.common import ImportRejected
+from safeguard.children.models import Pupil
 from safeguard.core.http import capability_required
 from safeguard.encompass import policies, rules
 from safeguard.encompass.forms.notifications import (
+    NONE_OF_THESE,
     AcknowledgeForm,
     EscalationForm,
+    LinkForm,
     OutcomeForm,
     RerouteForm,
     ReviewForm,
+    RollSearchForm,
     SchoolHelpForm,
     UploadForm,
 )
 from safeguard.encompass.importers.incident_csv import COLUMNS, incidents_upload
-from safeguard.encompass.models import LaOutcome
+from safeguard.encompass.models import IncidentChild, LaOutcome, MatchState
 from safeguard.encompass.policies import Cap
 from safeguard.encompass.selectors import incidents as incident_selectors
 from safeguard.encompass.selectors import notifications as notification_selectors
@@ -34,6 +38,7 @@ from safeguard.encompass.services import notifications as notification_services
 from safeguard.encompass.services import review, routing, school_help
 
 PAGE_SIZE = 50
+GENDER_LABELS = {"M": "Male", "F": "Female"}
 
 
 def _page(request: HttpRequest, rows):  # type: ignore[no-untyped-def]
@@ -181,31 +186,123 @@ def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Cap.REVIEW_MATCHES)
 def review_queue(request: HttpRequest) -> HttpResponse:
-    rows = incident_selectors.review_queue(request.user)
-    return render(request, "encompass/review_queue.html", {"page": _page(request, rows)})
+    page = _page(request, incident_selectors.review_queue(request.user))
+    schools = incident_selectors.candidate_schools(list(page.object_list))
+    for child in page.object_list:
+        child.candidate_schools = schools.get(child.pk, [])
+    return render(request, "encompass/review_queue.html", {"page": page})
 
 
 @capability_required(Cap.REVIEW_MATCHES)
 def review_child(request: HttpRequest, pk: int) -> HttpResponse:
+    """The police record beside every pupil put forward; the reviewer chooses any of them or
+    none of these (with a reason)."""
     child = incident_selectors.review_child_get(request.user, pk)
-    form = ReviewForm(request.POST or None)
+    candidates = incident_selectors.review_candidates(request.user, child)
+    choices = [
+        (pupil.pk, f"{pupil.forename} {pupil.surname}, {pupil.school.name}") for pupil in candidates
+    ]
+    form = ReviewForm(request.POST or None, candidates=choices)
     if request.method == "POST" and form.is_valid():
-        decide = (
-            review.match_confirm
-            if form.cleaned_data["decision"] == "confirm"
-            else review.match_reject
-        )
+        decision = form.cleaned_data["decision"]
+        reason = form.cleaned_data.get("reason") or ""
         try:
-            decide(actor=request.user, child=child)
+            if decision == NONE_OF_THESE:
+                review.match_reject(actor=request.user, child=child, reason=reason)
+            else:
+                review.child_link_pupil(
+                    actor=request.user, child=child, pupil_id=int(decision), reason=reason
+                )
         except ValidationError as error:
             _form_errors(form, error)
         else:
             messages.success(request, "Decision recorded")
             return redirect("encompass:review_queue")
-    pupil = child.pupil
-    rows = rules.agreements(_person_fields(child), _person_fields(pupil)) if pupil else []
     return render(
-        request, "encompass/review_child.html", {"child": child, "form": form, "rows": rows}
+        request,
+        "encompass/review_child.html",
+        {
+            "child": child,
+            "form": form,
+            "comparison": _comparison(child, candidates),
+            "candidates": candidates,
+            "may_search": policies.may_search_rolls(request.user),
+        },
+    )
+
+
+def _comparison(child: IncidentChild, pupils: list[Pupil]) -> list[dict[str, object]]:
+    """Field by field: the police record's value and each pupil's, with its verdict (the same,
+    differs, not recorded), so agreements and disagreements show at a glance."""
+    police = _person_fields(child)
+    base = rules.agreements(police, {})
+    per_pupil = [rules.agreements(police, _person_fields(pupil)) for pupil in pupils]
+    return [
+        {"label": row.label, "police": row.police, "cells": [found[i] for found in per_pupil]}
+        for i, row in enumerate(base)
+    ]
+
+
+@capability_required(Cap.MANAGE_UNMATCHED)
+def roll_search(request: HttpRequest, pk: int) -> HttpResponse:
+    """The coordinator searches every roll by name and date of birth for a child the matching
+    missed or put forward wrongly; each pupil shown is audited as a read."""
+    child = incident_selectors.linkable_child_get(request.user, pk)
+    form = RollSearchForm(request.GET if "search" in request.GET else None)
+    results = None
+    if form.is_bound and form.is_valid():
+        results = incident_selectors.rolls_search(
+            request.user,
+            forename=form.cleaned_data.get("forename") or "",
+            surname=form.cleaned_data.get("surname") or "",
+            dob=form.cleaned_data.get("dob"),
+        )
+    elif not form.is_bound:
+        form = RollSearchForm(
+            initial={"forename": child.forename, "surname": child.surname, "dob": child.dob}
+        )
+    return render(
+        request,
+        "encompass/roll_search.html",
+        {"child": child, "form": form, "results": results},
+    )
+
+
+@capability_required(Cap.MANAGE_UNMATCHED)
+def child_link(request: HttpRequest, pk: int, pupil_pk: int) -> HttpResponse:
+    """The confirm step for a pupil found by searching: the police record beside the pupil; a
+    date of birth that differs needs a reason, as for a UPN entered by hand."""
+    child = incident_selectors.linkable_child_get(request.user, pk)
+    pupil = incident_selectors.pupil_for_link(request.user, child, pupil_pk)
+    form = LinkForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review.child_link_pupil(
+                actor=request.user,
+                child=child,
+                pupil_id=pupil.pk,
+                reason=form.cleaned_data.get("reason") or "",
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"Matched; {pupil.school.name} is told")
+            return redirect(
+                "encompass:review_queue"
+                if child.match_state == MatchState.REVIEW
+                else "encompass:unmatched"
+            )
+    return render(
+        request,
+        "encompass/child_link.html",
+        {
+            "child": child,
+            "pupil": pupil,
+            "pupil_list": [pupil],
+            "form": form,
+            "comparison": _comparison(child, [pupil]),
+            "dob_differs": bool(child.dob and pupil.dob and child.dob != pupil.dob),
+        },
     )
 
 
@@ -215,7 +312,7 @@ def _person_fields(person: object) -> dict[str, str]:
         "forename": getattr(person, "forename", "") or "",
         "surname": getattr(person, "surname", "") or "",
         "dob": f"{dob.day} {dob:%B %Y}" if dob else "",
-        "gender": getattr(person, "gender", "") or "",
+        "gender": GENDER_LABELS.get(getattr(person, "gender", "") or "", ""),
         "postcode": getattr(person, "postcode", "") or "",
     }
 
@@ -323,6 +420,8 @@ urlpatterns = [
     path("notifications/<int:pk>/", notification_detail, name="notification_detail"),
     path("review/", review_queue, name="review_queue"),
     path("review/<int:pk>/", review_child, name="review_child"),
+    path("children/<int:pk>/search/", roll_search, name="roll_search"),
+    path("children/<int:pk>/link/<int:pupil_pk>/", child_link, name="child_link"),
     path("unmatched/", unmatched, name="unmatched"),
     path("unmatched/<int:pk>/", unmatched_child, name="unmatched_child"),
     path("children/<int:pk>/reroute/", child_reroute, name="child_reroute"),

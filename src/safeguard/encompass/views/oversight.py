@@ -27,8 +27,14 @@ def oversight_page(request: HttpRequest) -> HttpResponse:
         start = datetime.combine(form.cleaned_data["start"], time(0), tzinfo=LONDON)
         end = datetime.combine(form.cleaned_data["end"] + timedelta(days=1), time(0), tzinfo=LONDON)
     figures = oversight.figures(request.user, start=start, end=end)
+    tables = [
+        ("By police force", figures.by_force, "Police force"),
+        ("By school or setting", figures.by_school, "School or setting"),
+    ]
     return render(
-        request, "encompass/oversight.html", {"form": form, "figures": figures, "days": days}
+        request,
+        "encompass/oversight.html",
+        {"form": form, "figures": figures, "days": days, "tables": tables},
     )
 
 
