@@ -42,6 +42,8 @@ def _person(child: IncidentChild) -> linkage.Person:
         dob=child.dob,
         gender=child.gender or None,
         postcode=child.postcode or None,
+        # Children named in one incident are weighed together (ADR 0009).
+        household=str(child.incident_id),
     )
 
 
