@@ -100,4 +100,4 @@ def test_audited_records_and_reads_of_the_trail_are_spelt_out():
     assert labels.record_name("core.audit", "views:x.thing:4") == "Who viewed X: thing 4"
     assert labels.record_name("core.audit", "core.person:12") == "History of Person 12"
     assert labels.record_name("core.audit", "person:12") == "Everything person 12 did"
-    assert labels.in_words("reason encompass_first") == "reason encompass first"
+    assert labels.in_words("reason no_such_code") == "reason no such code"

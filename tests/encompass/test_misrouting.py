@@ -152,12 +152,16 @@ def test_rerouting_from_a_wrong_local_school_withdraws_it_there() -> None:
 
 def test_a_child_left_out_of_a_resend_withdraws_the_notification_and_stops_its_clocks() -> None:
     w = world()
-    found = _send(w, incident("X1", child(), child("P2", forename="Alex", surname="Cole")))
+    # Alex as the roll has him: two children of one incident are never one pupil.
+    alex = child(
+        "P2", forename="Alex", surname="Cole", dob=date(2017, 6, 15), gender="M", postcode="WM2 4DD"
+    )
+    found = _send(w, incident("X1", child(), alex))
     robin = Notification.objects.get(child__incident=found, child__ref="P1")
     incident_receive(
         actor=w.officer,
         force=w.force,
-        data=incident("X1", child("P2", forename="Alex", surname="Cole")),
+        data=incident("X1", alex),
     )
     robin.refresh_from_db()
     assert robin.withdrawn_at is not None
