@@ -132,7 +132,9 @@ class InspectionForm(GovukForm):
     )
     title = forms.CharField(label="Title of the report", max_length=300, required=False)
     reported_on = date_field("Date of the report")
-    link = forms.URLField(label="Link to the published report (optional)", required=False)
+    link = forms.URLField(
+        label="Link to the published report (optional)", required=False, assume_scheme="https"
+    )
 
 
 class GroupForm(GovukForm):

@@ -91,9 +91,18 @@ class ActionProgress(models.Model):
     recorded_by = models.ForeignKey(
         "core.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # A partner system's own reference for this update: sending it again changes nothing.
+    sender_reference = models.CharField(max_length=100, blank=True, default="")
 
     class Meta:
         ordering = ["on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "sender_reference"],
+                condition=~Q(sender_reference=""),
+                name="gov_progress_sender_reference_once",
+            )
+        ]
 
 
 class InspectionKind(models.TextChoices):

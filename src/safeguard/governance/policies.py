@@ -82,12 +82,16 @@ def may_correct(actor: Any, action: Any) -> bool:
 
 
 def may_progress(actor: Any, action: Any) -> bool:
-    """Record progress or completion: the owner organisation and the source's managers."""
-    if not rules.is_open(action.status):
-        return False
+    """Record progress or completion: the owner organisation and the source's managers (the
+    services then refuse a completed or withdrawn action with a message)."""
     return _owner(actor, action) or may_create(
         actor, source_kind=action.source_kind, source_id=action.source_id
     )
+
+
+def may_progress_now(actor: Any, action: Any) -> bool:
+    """The progress and completion pages: an open action, to those who may progress it."""
+    return rules.is_open(action.status) and may_progress(actor, action)
 
 
 def may_add_impact(actor: Any, action: Any) -> bool:

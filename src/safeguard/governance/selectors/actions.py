@@ -53,7 +53,10 @@ def visible_actions(actor: Any) -> QuerySet[Action]:
 def refused(actor: Any, pk: object) -> None:
     """A refused attempt on an action is audited like a read (DESIGN.md section 3)."""
     audit.record(
-        action=AuditAction.VIEW, record_type=ACTION, record_id=pk, actor=actor, detail="refused"
+        action=AuditAction.DENIED,
+        record_type=ACTION,
+        record_id=pk,
+        actor=None if isinstance(actor, ApiKey) else actor,
     )
 
 
@@ -132,7 +135,11 @@ def history(action: Action) -> list[HistoryLine]:
     if action.carried_from and ":" in action.carried_from:
         record_type, record_id = action.carried_from.rsplit(":", 1)
         where |= Q(record_type=record_type, record_id=record_id)
-    events = list(AuditEvent.objects.filter(where).exclude(action=AuditAction.VIEW).order_by("seq"))
+    events = list(
+        AuditEvent.objects.filter(where)
+        .exclude(action__in=(AuditAction.VIEW, AuditAction.DENIED))
+        .order_by("seq")
+    )
     people = {p.pk: p for p in Person.objects.filter(pk__in={e.actor_id for e in events})}
     orgs = dict(
         Organisation.objects.filter(

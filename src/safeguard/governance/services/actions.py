@@ -235,8 +235,18 @@ def action_progress_add(
     status: str = ActionStatus.IN_PROGRESS,
     on: date | None = None,
     now: datetime | None = None,
+    sender_reference: str = "",
 ) -> ActionProgress:
-    """A dated note of progress from the owner, leaving the action not started or in progress."""
+    """A dated note of progress from the owner, leaving the action not started or in progress.
+
+    A partner system names its update (``sender_reference``): the same reference again returns
+    the first update and changes nothing."""
+    if sender_reference:
+        earlier = ActionProgress.objects.filter(
+            action_id=action.pk, sender_reference=sender_reference
+        ).first()
+        if earlier is not None and policies.may_view(actor, action):
+            return earlier
     refuse_unless(policies.may_progress(actor, action))
     moment = now or timezone.now()
     errors = {}
@@ -259,6 +269,7 @@ def action_progress_add(
             status=status,
             recorded_at=moment,
             recorded_by=person_of(actor),
+            sender_reference=sender_reference,
         )
         action.status = status
         action.changed_at = moment

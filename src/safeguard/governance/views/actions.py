@@ -47,7 +47,7 @@ def action_page(request: HttpRequest, pk: int) -> HttpResponse:
             "progress": list(action.progress.select_related("recorded_by")),
             "history": selectors.history(action),
             "may_correct": policies.may_correct(user, action),
-            "may_progress": policies.may_progress(user, action),
+            "may_progress": policies.may_progress_now(user, action),
         },
     )
 
@@ -99,7 +99,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Cap.USE)
 def action_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    action = _action(request, pk, may=policies.may_progress)
+    action = _action(request, pk, may=policies.may_progress_now)
     form = ProgressForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -114,7 +114,7 @@ def action_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Cap.USE)
 def action_complete(request: HttpRequest, pk: int) -> HttpResponse:
-    action = _action(request, pk, may=policies.may_progress)
+    action = _action(request, pk, may=policies.may_progress_now)
     form = CompleteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
