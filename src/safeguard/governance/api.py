@@ -137,7 +137,7 @@ def action_progress(
 ) -> dict[str, Any]:
     """Adds a dated note of progress and answers with the action; the same
     ``sender_reference`` again changes nothing. A completed or withdrawn action takes no more
-    progress (400)."""
+    progress (422)."""
     action = _own(request, action_id)
     try:
         services.action_progress_add(actor=_key(request), action=action, **payload.dict())

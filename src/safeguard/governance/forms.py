@@ -69,14 +69,18 @@ class PlanFilterForm(GovukForm):
 
 
 class ActionForm(GovukForm):
-    title = forms.CharField(label="Action", max_length=300, required=False)
+    title = forms.CharField(
+        label="Action",
+        max_length=300,
+        error_messages={"required": "Enter what the action is"},
+    )
     description = forms.CharField(
         label="More detail (optional)", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     owner_organisation = forms.ModelChoiceField(
         label="Owner organisation",
         queryset=Organisation.objects.filter(active=True).order_by("name"),
-        required=False,
+        error_messages={"required": "Choose the organisation that owns the action"},
     )
     owner_person = forms.ModelChoiceField(
         label="Owner (optional)",
@@ -84,7 +88,7 @@ class ActionForm(GovukForm):
         required=False,
         help_text="Someone in the owner organisation",
     )
-    due_on = date_field("Due date")
+    due_on = date_field("Due date", required=True)
 
 
 class ProgressForm(GovukForm):
