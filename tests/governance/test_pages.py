@@ -53,7 +53,7 @@ def _row(html, action):
 
 def test_the_business_unit_sees_every_source_and_the_overdue_mark() -> None:
     p = partnership()
-    jtai, group, late, later = _plan(p)
+    jtai, _group, late, later = _plan(p)
     html = signed_in(p.bu_officer).get(reverse("governance:plan")).content.decode()
     assert "Overdue" in _row(html, late) and "Overdue" not in _row(html, later)
     assert "working day" in _row(html, late)
@@ -101,7 +101,7 @@ def test_people_without_the_plan_see_nothing() -> None:
 
 def test_the_csv_has_the_filtered_actions_in_words() -> None:
     p = partnership()
-    _, _, late, later = _plan(p)
+    _, _, _late, _later = _plan(p)
     client = factories.stepped_up(signed_in(p.bu_officer))
     response = client.get(reverse("governance:plan_csv"), {"overdue": "yes"})
     rows = list(csv.reader(io.StringIO(response.content.decode())))
