@@ -11,7 +11,8 @@ class GovernanceConfig(AppConfig):
         from safeguard.core.api.auth import register_scope
         from safeguard.core.demo import register_extension
         from safeguard.core.selectors.deadlines import register_deadline_access
-        from safeguard.governance import sources
+        from safeguard.core.worker import register_periodic
+        from safeguard.governance import sources, tasks
         from safeguard.governance.demo import add_demo_actions
         from safeguard.governance.policies import GRANTS, SCOPE, Cap
         from safeguard.governance.selectors import own_sources
@@ -40,6 +41,8 @@ class GovernanceConfig(AppConfig):
             link=own_sources.group_link,
             may_view=own_sources.may_view,
         )
+        # Overdue actions are chased, at most once a week each.
+        register_periodic("governance_chase_overdue", tasks.chase_overdue, 3600)
         register_deadline_access("governance", deadline_access)
         work.register("governance", "Action plan", home_work)
         register_extension("governance", add_demo_actions)

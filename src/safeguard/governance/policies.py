@@ -51,9 +51,10 @@ def manages_all(actor: Any) -> bool:
 
 def _owner(actor: Any, action: Any) -> bool:
     if isinstance(actor, ApiKey):
+        source_scope = sources.key_scope(action.source_kind)
         return (
             actor.organisation_id == action.owner_organisation_id
-            and SCOPE in actor.scopes
+            and (SCOPE in actor.scopes or bool(source_scope and source_scope in actor.scopes))
             and actor.organisation.active
         )
     return can(actor, Cap.USE) and actor.organisation_id == action.owner_organisation_id

@@ -27,6 +27,7 @@ class Source:
     may_view: MayView | None = None
     may_manage: MayView | None = None
     visible: Visible | None = None
+    key_scope: str = ""
 
 
 _sources: dict[str, Source] = {}
@@ -40,6 +41,7 @@ def register(
     *,
     may_manage: MayView | None = None,
     visible: Visible | None = None,
+    key_scope: str = "",
 ) -> None:
     """Declare a kind of source.
 
@@ -47,9 +49,11 @@ def register(
     source_id)`` says whether the source's own people (a review's RAG, say) see its actions;
     ``may_manage(actor, source_id)``, when given, decides who adds, corrects and withdraws them
     (otherwise the Business Unit); ``visible(actor)``, when given, lists the source ids the actor
-    may view, so long lists need not ask ``may_view`` row by row. Registering again replaces.
+    may view, so long lists need not ask ``may_view`` row by row; ``key_scope``, when given, is
+    the source's own API scope that also lets an owner's key report progress (besides
+    ``governance:actions``). Registering again replaces.
     """
-    _sources[kind] = Source(kind, label, link, may_view, may_manage, visible)
+    _sources[kind] = Source(kind, label, link, may_view, may_manage, visible, key_scope)
 
 
 def get(kind: str) -> Source | None:
@@ -82,6 +86,11 @@ def manages(kind: str) -> bool:
     """Whether the source decides itself who manages its actions."""
     source = _sources.get(kind)
     return bool(source and source.may_manage)
+
+
+def key_scope(kind: str) -> str:
+    source = _sources.get(kind)
+    return source.key_scope if source is not None else ""
 
 
 def may_manage(kind: str, actor: Any, source_id: str) -> bool:

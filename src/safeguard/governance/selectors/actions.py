@@ -79,6 +79,13 @@ def actions_of_source(*, source_kind: str, source_ids: list[str]) -> QuerySet[Ac
     ).select_related("owner_organisation", "owner_person")
 
 
+def actions_of_source_kind(source_kind: str) -> QuerySet[Action]:
+    """Every action of one kind of source, for the source module's own reads."""
+    return Action.objects.filter(source_kind=source_kind).select_related(
+        "owner_organisation", "owner_person"
+    )
+
+
 def open_action_count(*, source_kind: str, source_ids: list[str]) -> int:
     """How many actions of these source records are still open: a review cannot close while
     any is."""

@@ -290,6 +290,36 @@ def action_progress_add(
     return progress
 
 
+def action_status_set(
+    *, actor: Any, action: Action, status: str, now: datetime | None = None
+) -> Action:
+    """Mark an open action not started or in progress without a note (a source's own form that
+    asks only for the status). Audited; the same status again changes nothing."""
+    refuse_unless(policies.may_progress(actor, action))
+    if status not in rules.PROGRESS_STATUSES:
+        raise ValidationError({"status": "Choose whether the action is not started or in progress"})
+    moment = now or timezone.now()
+    with transaction.atomic():
+        action = Action.objects.select_for_update().get(pk=action.pk)
+        if not rules.is_open(action.status):
+            raise ValidationError({"status": "This action is already complete or withdrawn"})
+        if action.status == status:
+            return action
+        before = state(action, ("status",))
+        action.status = status
+        action.changed_at = moment
+        action.changed_by = person_of(actor)
+        action.save(update_fields=["status", "changed_at", "changed_by"])
+        audit.record(
+            action=AuditAction.UPDATE,
+            record_type=ACTION,
+            record_id=action.pk,
+            actor=actor,
+            changes=audit.diff(before, state(action, ("status",))),
+        )
+    return action
+
+
 def action_complete(
     *,
     actor: Any,
