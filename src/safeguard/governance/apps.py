@@ -10,6 +10,7 @@ class GovernanceConfig(AppConfig):
         from safeguard.core import labels, navigation, roles, work
         from safeguard.core.api.auth import register_scope
         from safeguard.core.demo import register_extension
+        from safeguard.core.models.organisations import OrganisationKind
         from safeguard.core.selectors.deadlines import register_deadline_access
         from safeguard.core.worker import register_periodic
         from safeguard.governance import sources, tasks
@@ -22,7 +23,15 @@ class GovernanceConfig(AppConfig):
         for role, capabilities in GRANTS.items():
             roles.grant(role, capabilities)
         navigation.register(navigation.NavItem("Action plan", "governance:plan", Cap.USE))
-        register_scope(SCOPE, "Read your organisation's actions and report their progress")
+        # Partners' systems report on the actions their organisation owns; the Business Unit
+        # runs the plan through its pages.
+        register_scope(
+            SCOPE,
+            "Read your organisation's actions in the action plan and report their progress",
+            kinds=[
+                kind for kind in OrganisationKind.values if kind != OrganisationKind.PARTNERSHIP
+            ],
+        )
         sources.register(
             own_sources.INSPECTION,
             "Inspection recommendation",
