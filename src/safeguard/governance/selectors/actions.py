@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from safeguard.core import audit, holidays
-from safeguard.core.clock import HolidayDataExhausted
+from safeguard.core.clock import HolidayDataExhausted, WorkingCalendar
 from safeguard.core.models import ApiKey, AuditEvent, Organisation, Person
 from safeguard.core.models.audit import AuditAction
 from safeguard.governance import policies, rules, sources
@@ -96,15 +96,19 @@ def open_action_count(*, source_kind: str, source_ids: list[str]) -> int:
     )
 
 
-def working_days_overdue(action: Action, *, today: date) -> int | None:
+def working_days_overdue(
+    action: Action, *, today: date, calendar: WorkingCalendar | None = None
+) -> int | None:
     """Working days past the due date (0 when not overdue); None when the date lies beyond
-    the holiday data, so that the page says "overdue" without inventing a count."""
+    the holiday data, so that the page says "overdue" without inventing a count. A long list
+    passes one ``holidays.calendar()`` for all its rows."""
+    between = (calendar or holidays.calendar()).working_days_between
     try:
         return rules.working_days_overdue(
             status=action.status,
             due_on=action.due_on,
             today=today,
-            working_days_between=holidays.working_days_between,
+            working_days_between=between,
         )
     except HolidayDataExhausted:
         return None

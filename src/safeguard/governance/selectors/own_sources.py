@@ -29,6 +29,12 @@ def may_view(actor: Any, source_id: str) -> bool:
     return policies.sees_all(actor)
 
 
+def visible(actor: Any) -> list[str]:
+    """No source ids beyond what the actor already sees: only those who see the whole plan see
+    these sources' actions as their source's people."""
+    return []
+
+
 def inspections() -> QuerySet[Inspection]:
     return Inspection.objects.all()
 

@@ -14,7 +14,8 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 
-from safeguard.core.clock import london_date
+from safeguard.core import holidays
+from safeguard.core.clock import WorkingCalendar, london_date
 from safeguard.core.http import capability_required, sensitive
 from safeguard.governance import policies, rules, sources
 from safeguard.governance.forms import PlanFilterForm
@@ -53,14 +54,20 @@ def _filtered(request: HttpRequest) -> tuple[PlanFilterForm, QuerySet[Action], d
     return form, found.order_by("due_on", "pk"), on
 
 
-def _row(actor: Any, action: Action, on: date) -> Row:
-    entitled = sources.may_view(action.source_kind, actor, action.source_id)
+def _row(
+    actor: Any, action: Action, on: date, calendar: WorkingCalendar, *, with_link: bool = True
+) -> Row:
+    """One line of the plan. The source's link (which asks the source) only where it is shown:
+    on the page, not in the CSV."""
+    entitled = with_link and sources.may_view(action.source_kind, actor, action.source_id)
     overdue = rules.is_overdue(status=action.status, due_on=action.due_on, today=on)
     return Row(
         action=action,
         source_label=sources.label(action.source_kind),
         source_link=sources.link(action.source_kind, action.source_id) if entitled else None,
-        overdue_days=selectors.working_days_overdue(action, today=on) if overdue else 0,
+        overdue_days=(
+            selectors.working_days_overdue(action, today=on, calendar=calendar) if overdue else 0
+        ),
         overdue=overdue,
     )
 
@@ -71,13 +78,14 @@ def plan(request: HttpRequest) -> HttpResponse:
     page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    calendar = holidays.calendar()
     return render(
         request,
         "governance/plan.html",
         {
             "form": form,
             "page": page,
-            "rows": [_row(request.user, action, on) for action in page.object_list],
+            "rows": [_row(request.user, action, on, calendar) for action in page.object_list],
             "query": query.urlencode(),
             "sees_all": policies.sees_all(request.user),
             "may_manage_sources": policies.may_manage_sources(request.user),
@@ -112,8 +120,9 @@ def plan_csv(request: HttpRequest) -> HttpResponse:
             "Reason withdrawn",
         ]
     )
+    calendar = holidays.calendar()
     for action in found.iterator(chunk_size=500):
-        row = _row(request.user, action, on)
+        row = _row(request.user, action, on, calendar, with_link=False)
         writer.writerow(
             _safe(
                 action.title,
