@@ -45,7 +45,7 @@ class ReviewsConfig(AppConfig):
             "Sign off a Rapid Review for a statutory partner",
             kinds=[OrganisationKind.LOCAL_AUTHORITY, OrganisationKind.POLICE, OrganisationKind.ICB],
         )
-        # Overdue actions and agency requests are chased, at most once a week each.
+        # Overdue agency requests are chased, at most once a week each (actions: governance).
         register_periodic("reviews_chase_overdue", tasks.chase_overdue, 3600)
         register_extension("reviews", add_demo_cases)
         # A review's recommendations feed the shared action plan (safeguard.governance).
