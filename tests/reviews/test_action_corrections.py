@@ -138,3 +138,27 @@ def test_the_pages_edit_and_withdraw_for_the_business_unit_only() -> None:
     assert client.get(edit).status_code == 404  # a withdrawn action is not changed
     lead = signed_in(p.health_lead)
     assert lead.get(edit).status_code == 403
+
+
+def test_a_review_s_actions_are_in_the_partnership_plan_with_their_source() -> None:
+    """The plan shows a review's action as a recommendation's, linking to the case's actions
+    for those who may see the case; the owning school sees the action, not the case."""
+    p = partnership()
+    incident = notified_case(p)
+    mine = _action(p, incident, owner_organisation=p.school, due_on=date(2099, 1, 1))
+    plan = reverse("governance:plan")
+    case_actions = reverse("reviews:actions", args=[incident.pk])
+    html = signed_in(p.bu_officer).get(plan).content.decode()
+    row = html.split(f'data-action="{mine.pk}"')[1].split("</tr>")[0]
+    assert "Rapid Review / CSPR recommendation" in row and case_actions in row
+    assert "Strengthen professional curiosity." in row  # the recommendation, not the case
+    school = signed_in(p.school_dsl).get(plan).content.decode()
+    row = school.split(f'data-action="{mine.pk}"')[1].split("</tr>")[0]
+    assert "Rapid Review / CSPR recommendation" in row and case_actions not in row
+    assert incident.reference not in school
+    # The school records progress on the plan's page; the case's own page stays closed to it.
+    page = signed_in(p.school_dsl)
+    progress = reverse("governance:action_progress", args=[mine.pk])
+    page.post(progress, {"text": "Staff briefed", "status": "in_progress"})
+    assert Action.objects.get(pk=mine.pk).status == "in_progress"
+    assert page.get(case_actions).status_code in (403, 404)
