@@ -238,7 +238,7 @@ def test_a_case_from_referral_to_published_cspr_and_completed_actions(
             "reviews.agency_information_requested",
             "reviews.rapid_review_submitted",
             "reviews.cspr_commissioned",
-            "reviews.action_assigned",
+            "governance.action_assigned",
         } <= reasons
         assert not any("Rowan" in m.body for m in OutboxMessage.objects.all())
     finally:

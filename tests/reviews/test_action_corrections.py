@@ -15,8 +15,9 @@ from django.urls import reverse
 
 from safeguard.core.clock import end_of_day
 from safeguard.core.models import AuditEvent, Deadline, OutboxMessage
+from safeguard.governance.models import Action
 from safeguard.reviews import rules
-from safeguard.reviews.models import Action, Incident
+from safeguard.reviews.models import Incident
 from safeguard.reviews.services import actions
 from tests.reviews.helpers import IN_THE_REVIEW, notified_case, partnership, signed_in
 
@@ -74,10 +75,12 @@ def test_an_edit_is_audited_and_moves_the_clock_to_the_new_owner_and_date() -> N
     assert action.due_on == date(2027, 6, 30) and action.owner_organisation == p.police
     clock = Deadline.objects.get(kind="action")
     assert clock.due_at == end_of_day(date(2027, 6, 30)) and clock.owner_organisation == p.police
-    event = AuditEvent.objects.filter(record_type="reviews.action", detail="action corrected").get()
+    event = AuditEvent.objects.filter(
+        record_type="governance.action", detail="action corrected"
+    ).get()
     assert event.changes["due_on"] == ["2020-01-01", "2027-06-30"]
     assert event.changes["owner_organisation_id"] == [p.icb.pk, p.police.pk]
-    assert "description_length" in event.changes
+    assert "title_length" in event.changes  # the action's words are the plan's title
     assert "Deliver" not in str(event.changes)  # narratives never enter the audit trail
     assert OutboxMessage.objects.filter(recipient=p.police_lead).exists()
     with pytest.raises(PermissionDenied):
@@ -105,7 +108,7 @@ def test_a_withdrawn_action_needs_a_reason_stops_its_clock_and_does_not_block_cl
         actor=p.bu_officer, action=action, reason="Entered in error.", now=IN_THE_REVIEW
     )
     action.refresh_from_db()
-    assert action.status == "withdrawn" and action.withdrawn_reason == "Entered in error."
+    assert action.status == "withdrawn" and action.withdrawal_reason == "Entered in error."
     assert Deadline.objects.get(kind="action").cancelled_at is not None
     with pytest.raises(ValidationError):
         actions.action_update(
@@ -135,3 +138,27 @@ def test_the_pages_edit_and_withdraw_for_the_business_unit_only() -> None:
     assert client.get(edit).status_code == 404  # a withdrawn action is not changed
     lead = signed_in(p.health_lead)
     assert lead.get(edit).status_code == 403
+
+
+def test_a_review_s_actions_are_in_the_partnership_plan_with_their_source() -> None:
+    """The plan shows a review's action as a recommendation's, linking to the case's actions
+    for those who may see the case; the owning school sees the action, not the case."""
+    p = partnership()
+    incident = notified_case(p)
+    mine = _action(p, incident, owner_organisation=p.school, due_on=date(2099, 1, 1))
+    plan = reverse("governance:plan")
+    case_actions = reverse("reviews:actions", args=[incident.pk])
+    html = signed_in(p.bu_officer).get(plan).content.decode()
+    row = html.split(f'data-action="{mine.pk}"')[1].split("</tr>")[0]
+    assert "Rapid Review / CSPR recommendation" in row and case_actions in row
+    assert "Strengthen professional curiosity." in row  # the recommendation, not the case
+    school = signed_in(p.school_dsl).get(plan).content.decode()
+    row = school.split(f'data-action="{mine.pk}"')[1].split("</tr>")[0]
+    assert "Rapid Review / CSPR recommendation" in row and case_actions not in row
+    assert incident.reference not in school
+    # The school records progress on the plan's page; the case's own page stays closed to it.
+    page = signed_in(p.school_dsl)
+    progress = reverse("governance:action_progress", args=[mine.pk])
+    page.post(progress, {"text": "Staff briefed", "status": "in_progress"})
+    assert Action.objects.get(pk=mine.pk).status == "in_progress"
+    assert page.get(case_actions).status_code in (403, 404)

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from safeguard.core.clock import LONDON, end_of_day
 from safeguard.core.models import Deadline, OutboxMessage
 from safeguard.core.selectors.deadlines import deadlines_for
+from safeguard.governance.tasks import chase_overdue as chase_plan_overdue
 from safeguard.reviews.models import Theme
 from safeguard.reviews.services import actions, learning
 from safeguard.reviews.tasks import chase_overdue
@@ -81,13 +82,17 @@ def test_overdue_actions_are_chased_once_a_week() -> None:
     _action(p, incident, due_on=date(2027, 1, 8))
     OutboxMessage.objects.all().delete()
     late = datetime(2027, 1, 12, 9, 0, tzinfo=LONDON)
-    assert chase_overdue(late) == 1
-    assert chase_overdue(late) == 1  # queued again, but deduplicated
-    assert OutboxMessage.objects.filter(reason="reviews.overdue_chased").count() == 1
-    message = OutboxMessage.objects.get(reason="reviews.overdue_chased")
-    assert message.recipient == p.health_lead and incident.reference in message.body
-    chase_overdue(datetime(2027, 1, 19, 9, 0, tzinfo=LONDON))
-    assert OutboxMessage.objects.filter(reason="reviews.overdue_chased").count() == 2
+    # A review's actions are the shared action plan's: the plan chases them.
+    assert chase_plan_overdue(late) == 1
+    assert chase_plan_overdue(late) == 1  # queued again, but deduplicated
+    assert chase_overdue(late) == 0  # and the reviews module does not chase them twice
+    assert OutboxMessage.objects.filter(reason="governance.action_overdue").count() == 1
+    message = OutboxMessage.objects.get(reason="governance.action_overdue")
+    # The e-mail names neither the case nor the action: a link only.
+    assert message.recipient == p.health_lead and incident.reference not in message.body
+    assert message.link.endswith(f"/governance/actions/{message.record_id}")
+    chase_plan_overdue(datetime(2027, 1, 19, 9, 0, tzinfo=LONDON))
+    assert OutboxMessage.objects.filter(reason="governance.action_overdue").count() == 2
 
 
 def test_a_case_closes_only_when_every_action_is_complete() -> None:

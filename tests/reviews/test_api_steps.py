@@ -17,9 +17,9 @@ from django.utils import timezone
 from safeguard.core.clock import london_date
 from safeguard.core.models import AuditEvent, Deadline, OutboxMessage
 from safeguard.core.services.apikeys import apikey_create
+from safeguard.governance.models import Action
 from safeguard.reviews import rules
 from safeguard.reviews.models import (
-    Action,
     AgencyRequest,
     ApiReceipt,
     Cspr,

@@ -10,9 +10,9 @@ from django.db import transaction
 from safeguard.core import demo, holidays
 from safeguard.core.clock import LONDON, london_date
 from safeguard.core.models import Deadline, OutboxMessage, Person
+from safeguard.governance.models import Action
 from safeguard.reviews.demo import add_demo_cases
 from safeguard.reviews.models import (
-    Action,
     AgencyRequest,
     Incident,
     LearningSheet,
@@ -29,7 +29,7 @@ def test_every_state_is_represented_and_the_oversight_table_agrees() -> None:
     assert made == Incident.objects.count() == 8
     assert set(Incident.objects.values_list("status", flat=True)) == set(Status.values)
     assert Deadline.objects.filter(module="reviews", kind="la_decision").exists()
-    assert Deadline.objects.filter(module="reviews", kind="action", met_at__isnull=True).exists()
+    assert Deadline.objects.filter(module="governance", kind="action", met_at__isnull=True).exists()
     assert LearningSheet.objects.filter(published_at__isnull=False).count() == 2
     assert OutboxMessage.objects.filter(reason="reviews.referral_submitted").exists()
     table = oversight_between(date(2000, 1, 1), date(2100, 1, 1))

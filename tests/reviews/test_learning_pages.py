@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from safeguard.core.models import AuditEvent, Deadline
-from safeguard.reviews.models import Action, LearningSheet, Theme
+from safeguard.governance.models import Action
+from safeguard.reviews.models import LearningSheet, Theme
 from tests.reviews.helpers import notified_case, partnership, signed_in
 
 pytestmark = pytest.mark.django_db

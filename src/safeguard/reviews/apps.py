@@ -13,9 +13,11 @@ class ReviewsConfig(AppConfig):
         from safeguard.core.models.organisations import OrganisationKind
         from safeguard.core.selectors.deadlines import register_deadline_access
         from safeguard.core.worker import register_periodic
+        from safeguard.governance import sources
         from safeguard.reviews import rules, tasks
         from safeguard.reviews.demo import add_demo_cases
         from safeguard.reviews.policies import GRANTS, Cap
+        from safeguard.reviews.selectors import plan
         from safeguard.reviews.selectors.work import deadline_access, home_work
 
         for role, capabilities in GRANTS.items():
@@ -43,9 +45,19 @@ class ReviewsConfig(AppConfig):
             "Sign off a Rapid Review for a statutory partner",
             kinds=[OrganisationKind.LOCAL_AUTHORITY, OrganisationKind.POLICE, OrganisationKind.ICB],
         )
-        # Overdue actions and agency requests are chased, at most once a week each.
+        # Overdue agency requests are chased, at most once a week each (actions: governance).
         register_periodic("reviews_chase_overdue", tasks.chase_overdue, 3600)
         register_extension("reviews", add_demo_cases)
+        # A review's recommendations feed the shared action plan (safeguard.governance).
+        sources.register(
+            plan.KIND,
+            plan.LABEL,
+            link=plan.link,
+            may_view=plan.may_view,
+            may_manage=plan.may_manage,
+            visible=plan.visible,
+            key_scope=plan.KEY_SCOPE,
+        )
         # What is due lists a reviews clock only to those who can open its page.
         register_deadline_access("reviews", deadline_access)
         work.register("reviews", "Serious incidents", home_work)

@@ -287,48 +287,6 @@ class Recommendation(models.Model):
         ordering = ["created_at", "pk"]
 
 
-class ActionStatus(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    IN_PROGRESS = "in_progress", "In progress"
-    COMPLETED = "completed", "Completed"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-
-
-class Action(models.Model):
-    recommendation = models.ForeignKey(
-        Recommendation, on_delete=models.CASCADE, related_name="actions"
-    )
-    description = models.TextField()
-    owner_organisation = models.ForeignKey(
-        "core.Organisation", on_delete=models.PROTECT, related_name="+"
-    )
-    due_on = models.DateField()
-    status = models.CharField(
-        max_length=16, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED
-    )
-    evidence_of_completion = models.TextField(blank=True, default="")
-    evidence_of_impact = models.TextField(blank=True, default="")
-    completed_on = models.DateField(null=True, blank=True)
-    # An action that no longer applies is withdrawn with its reason, never deleted: the plan
-    # shows what was asked and why it stopped.
-    withdrawn_reason = models.TextField(blank=True, default="")
-    withdrawn_on = models.DateField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["due_on", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(status="completed") | ~Q(evidence_of_completion=""),
-                name="action_completed_has_evidence",
-            ),
-            models.CheckConstraint(
-                condition=~Q(status="withdrawn")
-                | (~Q(withdrawn_reason="") & Q(withdrawn_on__isnull=False)),
-                name="action_withdrawn_has_reason",
-            ),
-        ]
-
-
 class Theme(models.Model):
     """A cross-cutting theme of learning; the list is editable and seeded from the report."""
 

@@ -418,6 +418,9 @@ def report_year_label(start: date) -> str:
 # --- actions ---------------------------------------------------------------------------------
 
 OPEN_ACTION_STATUSES = ("not_started", "in_progress")
+# The kind of source by which the shared action plan (safeguard.governance) knows a review's
+# actions; the source id is the recommendation's.
+ACTION_SOURCE = "reviews.recommendation"
 
 
 def action_is_overdue(*, status: str, due_on: date, today: date) -> bool:

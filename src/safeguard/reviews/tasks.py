@@ -1,7 +1,7 @@
 """Background work of the reviews module: reminders and chasing. Idempotent.
 
 Runs from the worker about hourly. An agency request gets one reminder when it falls due within
-two working days; each overdue action or agency request is chased at most once a week (the
+two working days; each overdue agency request is chased at most once a week (the
 message's dedupe key carries the ISO week), so running it again is harmless.
 """
 
@@ -14,9 +14,8 @@ from django.utils import timezone
 
 from safeguard.core.clock import london_date
 from safeguard.core.models import Deadline
-from safeguard.reviews.models import Action, AgencyRequest
+from safeguard.reviews.models import AgencyRequest
 from safeguard.reviews.services._common import MODULE, tell
-from safeguard.reviews.services.actions import ACTION
 from safeguard.reviews.services.rapid_reviews import agency_people
 
 REMIND_WORKING_DAYS = 2
@@ -67,13 +66,14 @@ def remind_due_soon(now: datetime) -> int:
 
 
 def chase_overdue(now: datetime | None = None) -> int:
-    """Remind what falls due soon, and chase the owner of everything overdue."""
+    """Remind what falls due soon, and chase the owner of every overdue agency request (the
+    action plan, ``governance.tasks``, chases the actions)."""
     now = now or timezone.now()
     remind_due_soon(now)
     year, week, _ = london_date(now).isocalendar()
     overdue = Deadline.objects.filter(
         module=MODULE,
-        kind__in=("action", "agency_information"),
+        kind="agency_information",
         met_at__isnull=True,
         cancelled_at__isnull=True,
         due_at__lt=now,
@@ -83,22 +83,13 @@ def chase_overdue(now: datetime | None = None) -> int:
         owner = deadline.owner_organisation
         if owner is None:
             continue
-        if deadline.subject_type == ACTION:
-            found = (
-                Action.objects.filter(pk=deadline.subject_id)
-                .select_related("recommendation__incident")
-                .first()
-            )
-            what = "An action your organisation owns"
-            incident = found.recommendation.incident if found else None
-        else:
-            request = (
-                AgencyRequest.objects.filter(pk=deadline.subject_id)
-                .select_related("rapid_review__incident")
-                .first()
-            )
-            what = "Your agency's summary and chronology"
-            incident = request.rapid_review.incident if request else None
+        request = (
+            AgencyRequest.objects.filter(pk=deadline.subject_id)
+            .select_related("rapid_review__incident")
+            .first()
+        )
+        what = "Your agency's summary and chronology"
+        incident = request.rapid_review.incident if request else None
         if incident is None:
             continue
         with transaction.atomic():

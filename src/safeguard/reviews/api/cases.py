@@ -20,10 +20,11 @@ from safeguard.core.api.pages import Limit, Offset, Page, page_of
 from safeguard.core.models import ApiKey, Organisation, Person
 from safeguard.core.models.organisations import OrganisationKind
 from safeguard.core.roles import Role
+from safeguard.governance.models import Action
 from safeguard.reviews import rules
-from safeguard.reviews.models import Action, AgencyRequest, Incident
+from safeguard.reviews.models import AgencyRequest, Incident
 from safeguard.reviews.selectors import cases as case_selectors
-from safeguard.reviews.services.actions import action_progress_receive
+from safeguard.reviews.services.actions import action_progress_receive, action_text, incident_of
 from safeguard.reviews.services.decisions import incident_decide
 from safeguard.reviews.services.discussion import contribution_receive
 from safeguard.reviews.services.rapid_reviews import agency_information_receive
@@ -292,8 +293,8 @@ def _request_out(asked: AgencyRequest) -> dict[str, Any]:
 def _action_out(action: Action) -> dict[str, Any]:
     return {
         "id": action.pk,
-        "incident_reference": action.recommendation.incident.reference,
-        "description": action.description,
+        "incident_reference": incident_of(action).reference,
+        "description": action_text(action),
         "due_on": action.due_on,
         "status": action.status,
         "completed_on": action.completed_on,
@@ -373,7 +374,7 @@ def action_progress(
     organisation = _key(request).organisation
     action = case_selectors.action_for_organisation(organisation=organisation, pk=action_id)
     try:
-        action = action_progress_receive(organisation=organisation, action=action, **payload.dict())
+        action = action_progress_receive(key=_key(request), action=action, **payload.dict())
     except PermissionDenied as error:
         raise Http404 from error
     return _action_out(action)

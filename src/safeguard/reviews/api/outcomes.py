@@ -11,6 +11,7 @@ from ninja import Field, Schema, Status
 
 from safeguard.core.api.auth import scope_required
 from safeguard.core.models import Organisation
+from safeguard.governance.models import Action
 from safeguard.reviews.api.state import (
     CASE,
     MANAGE,
@@ -32,7 +33,6 @@ from safeguard.reviews.api.state import (
     sheet_body,
 )
 from safeguard.reviews.models import (
-    Action,
     Cspr,
     Dissemination,
     Incident,

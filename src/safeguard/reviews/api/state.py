@@ -18,8 +18,9 @@ from ninja import Field, Router, Schema, Status
 from safeguard.core.api import ERRORS, WRITE_ERRORS, ErrorOut
 from safeguard.core.api.auth import scope_required
 from safeguard.core.models import ApiKey
+from safeguard.governance.models import Action
+from safeguard.governance.selectors.actions import actions_of_source
 from safeguard.reviews.models import (
-    Action,
     Cspr,
     Incident,
     LearningSheet,
@@ -28,6 +29,7 @@ from safeguard.reviews.models import (
 )
 from safeguard.reviews.selectors import cases as case_selectors
 from safeguard.reviews.services import rapid_reviews as rr
+from safeguard.reviews.services.actions import SOURCE
 
 router = Router(tags=["reviews: the Business Unit's steps"])
 MANAGE = "reviews:manage"
@@ -182,7 +184,7 @@ def cspr_body(cspr: Cspr) -> dict[str, Any]:
 def action_body(action: Action) -> dict[str, Any]:
     return {
         "id": action.pk,
-        "recommendation_id": action.recommendation_id,
+        "recommendation_id": int(action.source_id),
         "owner_organisation_id": action.owner_organisation_id,
         "due_on": action.due_on,
         "status": action.status,
@@ -194,7 +196,12 @@ def recommendation_body(recommendation: Recommendation) -> dict[str, Any]:
     return {
         "id": recommendation.pk,
         "incident_reference": recommendation.incident.reference,
-        "actions": [action_body(a) for a in recommendation.actions.all()],
+        "actions": [
+            action_body(a)
+            for a in actions_of_source(
+                source_kind=SOURCE, source_ids=[str(recommendation.pk)]
+            ).order_by("due_on", "pk")
+        ],
     }
 
 

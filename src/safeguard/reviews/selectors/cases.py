@@ -23,17 +23,20 @@ from safeguard.core.models.audit import AuditAction
 from safeguard.core.roles import Capability
 from safeguard.core.selectors import audit as audit_selectors
 from safeguard.core.selectors.deadlines import with_state
+from safeguard.governance.selectors.actions import actions_of_source_kind
 from safeguard.reviews import policies, rules
 from safeguard.reviews.models import (
-    Action,
     AgencyRequest,
     Cspr,
     Incident,
     LearningSheet,
     Meeting,
+    Recommendation,
     Status,
 )
 from safeguard.reviews.services._common import INCIDENT, MODULE
+
+REVIEW_SOURCE = rules.ACTION_SOURCE
 
 
 def cases_for(*, actor: Any, status: str | None = None) -> QuerySet[Incident]:
@@ -195,8 +198,17 @@ def messages_of(incident: Incident) -> QuerySet[OutboxMessage]:
         )
         | Q(record_type="reviews.cspr", record_id__in=ids(Cspr, incident=incident))
         | Q(
-            record_type="reviews.action",
-            record_id__in=ids(Action, recommendation__incident=incident),
+            record_type__in=("reviews.action", "governance.action"),
+            record_id__in=[
+                str(pk)
+                for pk in actions_of_source_kind(REVIEW_SOURCE)
+                .filter(
+                    source_id__in=[
+                        str(r) for r in incident.recommendations.values_list("pk", flat=True)
+                    ]
+                )
+                .values_list("pk", flat=True)
+            ],
         )
     )
     return OutboxMessage.objects.filter(about).select_related("recipient").order_by("created_at")
@@ -227,15 +239,13 @@ def agency_request_for_organisation(*, organisation: Any, pk: int) -> Any:
 
 
 def action_for_organisation(*, organisation: Any, pk: int) -> Any:
-    found = (
-        Action.objects.select_related("recommendation__incident")
-        .filter(pk=pk, owner_organisation=organisation)
-        .first()
-    )
-    if found is None:
-        refused(None, "reviews.action", pk)
+    """One of the organisation's actions from a review, in the shared action plan."""
+    found = actions_of_source_kind(REVIEW_SOURCE).filter(pk=pk, owner_organisation=organisation)
+    action = found.first()
+    if action is None:
+        refused(None, "governance.action", pk)
         raise Http404
-    return found
+    return action
 
 
 def cases_for_organisation(*, organisation: Any) -> list[dict[str, Any]]:
@@ -245,14 +255,13 @@ def cases_for_organisation(*, organisation: Any) -> list[dict[str, Any]]:
             "rapid_review__incident"
         )
     )
-    owned = list(
-        Action.objects.filter(owner_organisation=organisation).select_related(
-            "recommendation__incident"
+    owned = list(actions_of_source_kind(REVIEW_SOURCE).filter(owner_organisation=organisation))
+    incident_of = dict(
+        Recommendation.objects.filter(pk__in=[int(a.source_id) for a in owned]).values_list(
+            "pk", "incident_id"
         )
     )
-    ids = {r.rapid_review.incident_id for r in requests} | {
-        a.recommendation.incident_id for a in owned
-    }
+    ids = {r.rapid_review.incident_id for r in requests} | set(incident_of.values())
     cases = (
         Incident.objects.filter(Q(referring_organisation=organisation) | Q(pk__in=ids))
         .exclude(status=Status.DRAFT)
@@ -262,7 +271,7 @@ def cases_for_organisation(*, organisation: Any) -> list[dict[str, Any]]:
         {
             "incident": incident,
             "requests": [r for r in requests if r.rapid_review.incident_id == incident.pk],
-            "actions": [a for a in owned if a.recommendation.incident_id == incident.pk],
+            "actions": [a for a in owned if incident_of.get(int(a.source_id)) == incident.pk],
         }
         for incident in cases
     ]

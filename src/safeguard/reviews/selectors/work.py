@@ -4,9 +4,10 @@ Two answers the kernel asks every module for, registered when the app loads (``a
 
 - ``deadline_access``: a filter on the kernel's deadlines, so that *What is due* lists a reviews
   clock only to those who can open the page it links to, and every link it lists opens. A case's
-  clocks (decision, Rapid Review, CSPR publication) and its actions link to the case's pages, so
-  they follow ``policies.can_see_case``; an agency request links to the request page, which the
-  asked agency answers (``policies.can_answer_request``) while the Rapid Review is open.
+  clocks (decision, Rapid Review, CSPR publication) link to the case's pages, so they follow
+  ``policies.can_see_case`` (its actions' clocks are the action plan's, ``governance``); an
+  agency request links to the request page, which the asked agency answers
+  (``policies.can_answer_request``) while the Rapid Review is open.
 - ``home_work``: the home page's counts, each linking to a list the person can open.
 """
 
@@ -25,7 +26,6 @@ from safeguard.core import audit
 from safeguard.core.work import WorkItem
 from safeguard.reviews import policies
 from safeguard.reviews.models import (
-    Action,
     AgencyRequest,
     Contribution,
     Incident,
@@ -37,7 +37,6 @@ from safeguard.reviews.services._common import INCIDENT
 
 AGENCY_REQUEST = "reviews.agency_request"
 LEARNING_IS_NEW_FOR = timedelta(days=365)
-ACTION = "reviews.action"
 
 
 def _ids(queryset: QuerySet[Any]) -> QuerySet[Any]:
@@ -90,13 +89,8 @@ def agency_request_for(*, actor: Any, pk: int, request_pk: int) -> AgencyRequest
 def deadline_access(actor: Any) -> Q:
     """The reviews deadlines this person may see: those whose link opens for them."""
     cases = visible_incidents(actor)
-    return (
-        Q(subject_type=INCIDENT, subject_id__in=_ids(cases))
-        | Q(
-            subject_type=ACTION,
-            subject_id__in=_ids(Action.objects.filter(recommendation__incident__in=cases)),
-        )
-        | Q(subject_type=AGENCY_REQUEST, subject_id__in=_ids(agency_requests_for(actor)))
+    return Q(subject_type=INCIDENT, subject_id__in=_ids(cases)) | Q(
+        subject_type=AGENCY_REQUEST, subject_id__in=_ids(agency_requests_for(actor))
     )
 
 

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 
 from safeguard.core.http import capability_required
+from safeguard.governance.models import Action
 from safeguard.reviews import policies, rules
 from safeguard.reviews.forms import (
     ActionForm,
@@ -19,7 +20,7 @@ from safeguard.reviews.forms import (
     RecommendationForm,
     add_service_errors,
 )
-from safeguard.reviews.models import Action, ActionStatus, Incident, Recommendation, Status
+from safeguard.reviews.models import Incident, Recommendation, Status
 from safeguard.reviews.policies import Cap
 from safeguard.reviews.selectors import cases as case_selectors
 from safeguard.reviews.services import actions as services
@@ -29,7 +30,11 @@ from safeguard.reviews.services._common import today
 @capability_required(Cap.USE)
 def action_plan(request: HttpRequest, pk: int) -> HttpResponse:
     incident = case_selectors.case_for(actor=request.user, pk=pk)
-    recommendations = list(incident.recommendations.prefetch_related("actions__owner_organisation"))
+    case_actions = services.actions_of_case(incident)
+    recommendations = [
+        (r, [a for a in case_actions if a.source_id == str(r.pk)])
+        for r in incident.recommendations.all()
+    ]
     user = request.user
     on = today()
     return render(
@@ -44,14 +49,12 @@ def action_plan(request: HttpRequest, pk: int) -> HttpResponse:
             "can_correct": policies.can_manage(user, incident) and incident.status != "closed",
             "overdue": {
                 a.pk
-                for r in recommendations
-                for a in r.actions.all()
+                for a in case_actions
                 if rules.action_is_overdue(status=a.status, due_on=a.due_on, today=on)
             },
             "may_update": {
                 a.pk
-                for r in recommendations
-                for a in r.actions.all()
+                for a in case_actions
                 if policies.can_update_action(user, incident, a.owner_organisation_id)
             },
         },
@@ -125,7 +128,7 @@ def action_update(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse
         request.POST if request.method == "POST" else None,
         initial={
             "status": action.status,
-            "evidence_of_completion": action.evidence_of_completion,
+            "evidence_of_completion": action.completion_evidence,
             "evidence_of_impact": action.evidence_of_impact,
         },
     )
@@ -160,12 +163,13 @@ def _action_of_case(
 ) -> tuple[Incident, Action]:
     """The case's action that this person may act on, or 404 with the refusal audited."""
     incident = case_selectors.case_for(actor=request.user, pk=pk)
-    actions = Action.objects.filter(pk=action_pk, recommendation__incident=incident)
+    ids = [str(r) for r in incident.recommendations.values_list("pk", flat=True)]
+    actions = Action.objects.filter(pk=action_pk, source_kind=services.SOURCE, source_id__in=ids)
     if open_only:
-        actions = actions.exclude(status=ActionStatus.WITHDRAWN)
-    action = actions.select_related("owner_organisation", "recommendation__incident").first()
+        actions = actions.filter(status__in=services.OPEN)
+    action = actions.select_related("owner_organisation", "owner_person").first()
     if action is None or not may(incident, action):
-        case_selectors.refused(request.user, "reviews.action", action_pk)
+        case_selectors.refused(request.user, services.ACTION, action_pk)
         raise Http404
     return incident, action
 
@@ -189,7 +193,7 @@ def action_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
     form = ActionForm(
         request.POST if request.method == "POST" else None,
         initial={
-            "description": action.description,
+            "description": services.action_text(action),
             "owner_organisation": action.owner_organisation,
             "due_on": action.due_on,
         },

@@ -1,0 +1,11 @@
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("reviews", "0007_actions_to_governance"),
+    ]
+
+    operations = [
+        migrations.DeleteModel(name="Action"),
+    ]
