@@ -326,6 +326,10 @@ def _actions_and_learning(
         )
 
 
+# A fictional final report: enough of a PDF for the type check (its first bytes), no one named.
+DEMO_REPORT = b"%PDF-1.4\n% Fictional CSPR final report for the demo partnership\n%%EOF\n"
+
+
 def add_demo_cases(*, seed: int) -> int:
     """Create the demo cases; returns how many. Needs the demo partnership's people.
 
@@ -393,8 +397,18 @@ def add_demo_cases(*, seed: int) -> int:
             initiated_on=ago(255),
             joint_with=f"{names.AREA} Safeguarding Adults Board",
         )
+    with clock_at(_moment(ago(152))):
+        csprs.cspr_report_attach(
+            actor=cast.bu, incident=acting, name="cspr-final-report.pdf", content=DEMO_REPORT
+        )
+        csprs.cspr_report_sent(actor=cast.bu, incident=acting, sent_on=ago(152))
     with clock_at(_moment(ago(140))):
-        csprs.cspr_publish(actor=cast.bu, incident=acting, published_on=ago(140))
+        csprs.cspr_publish(
+            actor=cast.bu,
+            incident=acting,
+            published_on=ago(140),
+            link=f"https://www.example.org/{names.EMAIL_DOMAIN}/cspr-report",
+        )
     hospital = Organisation.objects.filter(people__email=f"subgroup@{names.EMAIL_DOMAIN}").first()
     _actions_and_learning(cast, acting, ago(120), done=False, health=hospital)
     made += 1

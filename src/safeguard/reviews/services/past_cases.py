@@ -242,6 +242,7 @@ def _cspr(*, actor: Any, incident: Incident, steps: rules.PastSteps) -> Cspr:
         initiated_on=initiated_on,
         publication_due_on=rules.cspr_publication_due(initiated_on) if initiated_on else None,
         published_on=steps.cspr_published_on,
+        publication_decision="publish" if steps.cspr_published_on else "",
     )
     audit.record(
         action=AuditAction.CREATE,

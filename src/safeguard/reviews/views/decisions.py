@@ -33,6 +33,10 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
                 rationale=data["rationale"],
                 panel_notified_on=data["panel_notified_on"],
                 panel_reference=data["panel_reference"],
+                looked_after=data["looked_after"] == "yes",
+                regulated_setting=data["regulated_setting"] == "yes",
+                ofsted_notified_on=data["ofsted_notified_on"],
+                secretary_of_state_notified_on=data["secretary_of_state_notified_on"],
             )
         except ValidationError as error:
             form.add_rule_errors({k: v[0] for k, v in error.message_dict.items()})

@@ -105,6 +105,7 @@ def _rows(table: Oversight) -> list[tuple[str, str]]:
         ("CSPRs commissioned", str(table.csprs_commissioned)),
         ("Panel agreed with the local decision", str(table.panel_agrees)),
         ("Panel disagreed", str(table.panel_disagrees)),
+        ("Panel to undertake a national review", str(table.panel_national_reviews)),
         ("Panel's response awaited", str(table.panel_awaited)),
         ("Decisions within 5 working days", str(table.decisions_on_time)),
         ("Rapid Reviews within 15 working days", str(table.rapid_reviews_on_time)),
