@@ -256,7 +256,7 @@ def _submit(cast: Cast, incident: Incident, on: date, respond: bool) -> None:
             rr.panel_response_record(
                 actor=cast.bu,
                 incident=incident,
-                response="agrees",
+                response="local_cspr" if incident.rapid_review.cspr_recommended else "no_review",
                 responded_on=responded_on,
                 comments="Clear recommendations and learning points.",
             )

@@ -170,15 +170,15 @@ class DecisionForm(GovukForm):
     looked_after = forms.ChoiceField(
         label="Was the child looked after?",
         choices=[("yes", "Yes"), ("no", "No")],
+        required=False,
         widget=forms.RadioSelect,
-        error_messages={"required": "Say whether the child was looked after"},
     )
     regulated_setting = forms.ChoiceField(
         label="Was the child in a regulated setting or service?",
         choices=[("yes", "Yes"), ("no", "No")],
         widget=forms.RadioSelect,
         help_text="For example a children's home, foster care or a residential school",
-        error_messages={"required": "Say whether the child was in a regulated setting or service"},
+        required=False,
     )
     ofsted_notified_on = date_field(
         "Date Ofsted was notified",

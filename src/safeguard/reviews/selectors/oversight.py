@@ -179,7 +179,7 @@ def oversight_between(start: date, end: date) -> Oversight:
     table.csprs_commissioned = Cspr.objects.filter(
         commissioned_on__gte=start, commissioned_on__lte=end
     ).count()
-    # Agreement is the Panel's outcome against the partnership's recommendation (rules.panel_agrees).
+    # Agreement: the Panel's outcome against the partnership's recommendation (rules.panel_agrees).
     agreed = Q(panel_response="local_cspr", cspr_recommended=True) | Q(
         panel_response="no_review", cspr_recommended=False
     )

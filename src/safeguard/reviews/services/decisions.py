@@ -70,12 +70,14 @@ def incident_decide(
     regulated_setting: bool | None = None,
     ofsted_notified_on: date | None = None,
     secretary_of_state_notified_on: date | None = None,
+    require_setting_answers: bool = False,
     now: datetime | None = None,
 ) -> Incident:
     """Record notify / do not notify. Refused without the role, without a rationale, or twice.
 
-    The page asks whether the child was looked after or in a regulated setting; a partner
-    system that does not send those answers leaves them unknown (None).
+    The page asks whether the child was looked after or in a regulated setting
+    (``require_setting_answers``); a partner system that does not send those answers leaves
+    them unknown (None).
     """
     refuse_unless(policies.can(actor, policies.Cap.DECIDE))
     now = now or timezone.now()
@@ -91,7 +93,8 @@ def incident_decide(
             today=today(now),
         )
         answered = looked_after is not None or regulated_setting is not None
-        if answered or ofsted_notified_on or secretary_of_state_notified_on:
+        dated = ofsted_notified_on is not None or secretary_of_state_notified_on is not None
+        if require_setting_answers or answered or dated:
             errors = {
                 **rules.notification_errors(
                     looked_after=looked_after,
