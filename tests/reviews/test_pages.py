@@ -221,6 +221,7 @@ def test_the_decision_maker_notifies_through_the_page(client_for) -> None:
     assert incident.secretary_of_state_notified_on == date(2026, 11, 5)
     page = client.get(reverse("reviews:case", kwargs={"pk": incident.pk})).content.decode()
     assert "Meets the criteria." in page and "P-77" in page
+    assert "Secretary of State notified" in page and "5 November 2026" in page
     # The rationale is shared with every statutory partner's RAG member.
     shared = client_for(p.police_lead).get(reverse("reviews:case", kwargs={"pk": incident.pk}))
     assert b"Meets the criteria." in shared.content

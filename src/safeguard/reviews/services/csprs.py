@@ -123,7 +123,7 @@ def cspr_record(
                 actor=actor,
             )
             if cspr.report_sent_on is None:
-                _open_report_clock(actor=actor, incident=incident, cspr=cspr)
+                report_clock_open(actor=actor, incident=incident, cspr=cspr)
         if not before:
             tell(
                 people=recipients.everyone_who_must_know(),
@@ -139,7 +139,9 @@ def cspr_record(
     return cspr
 
 
-def _open_report_clock(*, actor: Any, incident: Incident, cspr: Cspr) -> None:
+def report_clock_open(*, actor: Any, incident: Incident, cspr: Cspr) -> None:
+    """Open the clock for sending the final report: due on the last working day that still lets
+    the review be published by its 6-month date."""
     assert cspr.publication_due_on is not None and cspr.initiated_on is not None
     due_on = rules.report_due(cspr.publication_due_on, holidays.calendar())
     starts_on = min(cspr.initiated_on, due_on)
