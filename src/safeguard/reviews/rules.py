@@ -2,7 +2,7 @@
 
 Sources: Children Act 2004 s16C (what an SCSI is, and the local authority's duty to notify the
 Child Safeguarding Practice Review Panel), Working Together to Safeguard Children 2023, chapter 5
-(the statutory guidance in force since December 2023, which replaced the 2018 edition) and the
+(the statutory guidance now in force, which replaced the 2018 edition) and the
 partnership's notification process: the LA notifies within 5 working days of becoming aware; a
 Rapid Review within 15 working days of the notification; a local CSPR published within 6 months
 of its initiation, its final report sent to the Panel and the Secretary of State at least 7
