@@ -314,12 +314,18 @@ def test_a_case_from_referral_to_published_cspr_and_completed_actions(
         bu.check("input[name=panel_response][value=no_review]")
         bu.fill("#id_panel_response_on", "02/03/2020")
         _submit(bu, "Record past case")
-        past = Incident.objects.get(sender_reference="OLD-BROWSER-1")
+        problems = bu.locator(".govuk-error-summary")
+        assert not problems.count(), problems.inner_text()
+        past = Incident.objects.filter(
+            recorded_afterwards=True, la_aware_on=date(2020, 1, 10)
+        ).get()
         assert past.recorded_afterwards and past.reference.startswith("SCSI-2020-")
         assert past.status == "actions"
         assert past.reference in bu.content()
         # Its clocks closed on the real dates, years ago: nothing overdue, nothing e-mailed.
-        clocks = Deadline.objects.filter(module="reviews", subject_id=str(past.pk))
+        clocks = Deadline.objects.filter(
+            module="reviews", subject_type="reviews.incident", subject_id=str(past.pk)
+        )
         assert clocks.count() == 2 and not clocks.filter(met_at__isnull=True).exists()
         assert OutboxMessage.objects.count() == queued
     finally:

@@ -226,6 +226,7 @@ API: dict[str, str | None] = {
     "POST /api/v1/reviews/cases/{incident_reference}/cspr": "reviews:manage",
     "POST /api/v1/reviews/past-cases": "reviews:manage",
     "POST /api/v1/reviews/cases/{incident_reference}/cspr/publication": "reviews:manage",
+    "POST /api/v1/reviews/cases/{incident_reference}/cspr/report-sent": "reviews:manage",
     "POST /api/v1/reviews/cases/{incident_reference}/recommendations": "reviews:manage",
     "POST /api/v1/reviews/cases/{incident_reference}/recommendations/{recommendation_id}/actions": (
         "reviews:manage"
