@@ -1,5 +1,7 @@
 """One serious incident walked from referral to published CSPR and completed actions, in a real
-browser, by the people who do each step in the demo partnership."""
+browser, by the people who do each step in the demo partnership; the CSPR's final report sent to
+the Panel and the Secretary of State 7 working days before publication; and a past case recorded
+with dates years ago, which queues no e-mail."""
 
 from __future__ import annotations
 
@@ -12,11 +14,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from safeguard.core import holidays
 from safeguard.core.clock import london_date
-from safeguard.core.models import OutboxMessage, Person
+from safeguard.core.models import Deadline, OutboxMessage, Person
+from safeguard.reviews import rules
 from safeguard.reviews.models import Incident
 from safeguard.reviews.selectors.oversight import oversight_between
 from tests.browser.harness import assert_accessible, current_code, sign_in
+
+REPORT = b"%PDF-1.4\n% A fictional CSPR final report for the browser journey\n%%EOF\n"
 
 
 def _person(email_start: str) -> Person:
@@ -121,6 +127,9 @@ def test_a_case_from_referral_to_published_cspr_and_completed_actions(
         page.get_by_label("Rationale").fill("Meets the SCSI criteria; partners agree.")
         page.fill("#id_panel_notified_on", on)
         page.get_by_label("Panel's reference").fill("CSPRP-BROWSER")
+        # Working Together 2023: looked after? in a regulated setting? (both no here)
+        page.check("input[name=looked_after][value=no]")
+        page.check("input[name=regulated_setting][value=no]")
         _submit(page, "Record decision")
         assert "Meets the SCSI criteria; partners agree." in page.content()
 
@@ -144,7 +153,9 @@ def test_a_case_from_referral_to_published_cspr_and_completed_actions(
         bu.get_by_label("Immediate actions to keep children safe").fill("Siblings seen.")
         bu.get_by_label("Learning identified").fill("Professional curiosity.")
         bu.get_by_label("Yes", exact=True).check()
-        bu.get_by_label(re.compile("^Highlights or may highlight recurrent themes")).check()
+        bu.get_by_label(re.compile(r"^Regulation 11\(b\)")).check()
+        bu.get_by_label("The child's lived experience").fill("Rarely seen outside the home.")
+        bu.get_by_label("Race, ethnicity and culture").fill("No interpreter was offered.")
         bu.get_by_label("Rationale for the decision on a CSPR").fill("Wider learning likely.")
         _submit(bu, "Save findings")
         for lead in (police, health, council):
@@ -157,25 +168,59 @@ def test_a_case_from_referral_to_published_cspr_and_completed_actions(
         bu.fill("#id_submitted_on", on)
         _submit(bu, "Record submission")
         bu.get_by_role("button", name="Record the Panel's response").click()
-        bu.get_by_label("Agrees with the local decision").check()
+        bu.get_by_label("Agrees a local CSPR should be carried out").check()
         bu.fill("#id_responded_on", on)
         _submit(bu, "Record response")
-        assert "Agrees" in bu.content()
+        assert "Agrees a local CSPR" in bu.content()
 
-        # 6. The CSPR: commissioned, initiated, published.
-        bu.goto(reverse("reviews:cspr", kwargs={"pk": incident.pk}))
+        # 6. The CSPR: commissioned and initiated (weeks ago, so that its report can have gone
+        # to the Panel and the Secretary of State 7 working days before today), the final report
+        # attached and sent (a clock on "What is due"), then published with its link.
+        cspr_url = reverse("reviews:cspr", kwargs={"pk": incident.pk})
+        bu.goto(cspr_url)
         bu.get_by_role("button", name="Commission the CSPR").click()
         bu.get_by_label("Reviewer").fill("Independent reviewer")
         bu.get_by_label("Terms of reference").fill("Practice in the year before the incident.")
-        bu.fill("#id_commissioned_on", on)
-        bu.fill("#id_initiated_on", on)
+        bu.fill("#id_commissioned_on", (today - timedelta(days=25)).strftime("%d/%m/%Y"))
+        bu.fill("#id_initiated_on", (today - timedelta(days=24)).strftime("%d/%m/%Y"))
         _submit(bu, "Save")
         incident.refresh_from_db()
         due = incident.cspr.publication_due_on
         assert due is not None and f"{due.day} {due:%B %Y}" in bu.content()
+        report_due = rules.report_due(due, holidays.calendar())
+        assert f"{report_due:%A} {report_due.day} {report_due:%B %Y}" in bu.content()
+        bu.goto(reverse("core:deadlines"))
+        assert f"CSPR report to the Panel and the Secretary of State: {incident.reference}" in (
+            bu.content()
+        )
+        bu.goto(cspr_url)
+        bu.get_by_role("button", name="Attach the final report").click()
+        bu.set_input_files(
+            "#id_report",
+            {"name": "final-report.pdf", "mimeType": "application/pdf", "buffer": REPORT},
+        )
+        _submit(bu, "Attach")
+        assert "final-report.pdf" in bu.content()
+        bu.get_by_role("button", name=re.compile("^Record the report as sent")).click()
+        sent_on = today - timedelta(days=16)
+        bu.fill("#id_sent_on", sent_on.strftime("%d/%m/%Y"))
+        _submit(bu, "Save")
+        earliest = rules.earliest_publication(sent_on, holidays.calendar())
+        assert earliest <= today
+        assert f"{earliest:%A} {earliest.day} {earliest:%B %Y}" in bu.content()
+        assert Deadline.objects.get(kind="cspr_report", subject_id=str(incident.pk)).met_at
         bu.get_by_role("button", name="Record publication").click()
+        assert_accessible(bu)
+        bu.check("input[name=decision][value=publish]")
+        bu.fill("#id_published_on", (sent_on + timedelta(days=1)).strftime("%d/%m/%Y"))
+        bu.get_by_label("Link to the published report").fill("https://example.org/cspr-r")
+        _submit(bu, "Save")
+        assert "at least 7 working days" in bu.content()  # too soon after sending
         bu.fill("#id_published_on", on)
         _submit(bu, "Save")
+        assert "https://example.org/cspr-r" in bu.content()
+        incident.refresh_from_db()
+        assert incident.cspr.published_on == today
 
         # 7. Recommendations and actions; the owner completes theirs.
         actions_url = reverse("reviews:actions", kwargs={"pk": incident.pk})
@@ -241,6 +286,48 @@ def test_a_case_from_referral_to_published_cspr_and_completed_actions(
             "governance.action_assigned",
         } <= reasons
         assert not any("Rowan" in m.body for m in OutboxMessage.objects.all())
+
+        # 10. A past case, recorded with its dates of 2020: counted then, no e-mail queued.
+        queued = OutboxMessage.objects.count()
+        bu.goto(reverse("reviews:past_case"))
+        assert_accessible(bu)
+        bu.get_by_label("Your reference for this case").fill("OLD-BROWSER-1")
+        bu.get_by_label("Organisation that referred the case").select_option(
+            label=police.organisation.name
+        )
+        bu.fill("#id_child_1-full_name", "Ash Example")
+        bu.fill("#id_child_1-date_of_birth", "01/06/2019")
+        bu.select_option("#id_child_1-gender", "female")
+        bu.fill("#id_incident_date", "08/01/2020")
+        bu.fill("#id_la_aware_on", "10/01/2020")
+        bu.get_by_label("What happened").fill("Infant with a fracture, explanation unclear.")
+        bu.check("input[name=harm][value=serious_harm]")
+        bu.check("input[name=abuse_or_neglect][value=suspected]")
+        bu.check("input[name=referrer_view][value=meets]")
+        bu.get_by_label("Reasons for your view").fill("Non-mobile infant.")
+        bu.check("input[name=decision][value=notify]")
+        bu.fill("#id_decided_on", "15/01/2020")
+        bu.get_by_label("Rationale for the decision").fill("Meets the criteria.")
+        bu.fill("#id_panel_notified_on", "15/01/2020")
+        bu.fill("#id_rapid_review_submitted_on", "05/02/2020")
+        bu.check("input[name=cspr_recommended][value=no]")
+        bu.check("input[name=panel_response][value=no_review]")
+        bu.fill("#id_panel_response_on", "02/03/2020")
+        _submit(bu, "Record past case")
+        problems = bu.locator(".govuk-error-summary")
+        assert not problems.count(), problems.inner_text()
+        past = Incident.objects.filter(
+            recorded_afterwards=True, la_aware_on=date(2020, 1, 10)
+        ).get()
+        assert past.recorded_afterwards and past.reference.startswith("SCSI-2020-")
+        assert past.status == "actions"
+        assert past.reference in bu.content()
+        # Its clocks closed on the real dates, years ago: nothing overdue, nothing e-mailed.
+        clocks = Deadline.objects.filter(
+            module="reviews", subject_type="reviews.incident", subject_id=str(past.pk)
+        )
+        assert clocks.count() == 2 and not clocks.filter(met_at__isnull=True).exists()
+        assert OutboxMessage.objects.count() == queued
     finally:
         for context in contexts:
             context.close()

@@ -111,9 +111,21 @@ def test_the_la_system_records_the_decision_for_its_decision_maker(client: Clien
         "decision_maker_email": p.decision_maker.email,
     }
     url = f"{URL}/{reference}/decision"
+    # A child in a regulated setting: Ofsted and the Secretary of State must have been told.
+    regulated = {**decision, "looked_after": False, "regulated_setting": True}
+    untold = _post(client, url, regulated, la)
+    assert untold.status_code == 422
+    fields = {f["field"] for f in untold.json()["error"]["fields"]}
+    assert fields == {"ofsted_notified_on", "secretary_of_state_notified_on"}
+    decision = {
+        **regulated,
+        "ofsted_notified_on": "2026-11-04",
+        "secretary_of_state_notified_on": "2026-11-04",
+    }
     response = _post(client, url, decision, la)
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "rapid_review"
+    assert Incident.objects.get().secretary_of_state_notified_on == date(2026, 11, 4)
     assert response.json()["rapid_review_due_on"] == "2026-11-25"
     assert _post(client, url, decision, la).status_code == 200  # the same again: no change
     changed = _post(client, url, {**decision, "decision": "do_not_notify"}, la)

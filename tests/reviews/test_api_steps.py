@@ -191,7 +191,7 @@ def test_the_business_unit_walks_a_case_to_closure_through_the_api(client: Clien
         client, f"{case}/rapid-review/sign-offs", retry, _key(p.police, "reviews:sign_off")
     )
     assert late.status_code == 200 and SignOff.objects.count() == 3
-    response = {"response": "agrees", "responded_on": today.isoformat(), "comments": "Agreed."}
+    response = {"response": "local_cspr", "responded_on": today.isoformat(), "comments": "Agreed."}
     assert _post(client, f"{case}/rapid-review/panel-response", response, bu).status_code == 200
     assert _post(client, f"{case}/rapid-review/panel-response", response, bu).status_code == 200
     assert Incident.objects.get().status == "cspr"
@@ -210,9 +210,27 @@ def test_the_business_unit_walks_a_case_to_closure_through_the_api(client: Clien
     assert commissioned.json()["publication_due_on"] == due
     progress = _post(client, f"{case}/cspr", {**cspr, "progress": "Practitioner event held."}, bu)
     assert progress.status_code == 200 and Cspr.objects.get().progress.startswith("Practitioner")
-    publish = {"published_on": today.isoformat()}
-    assert _post(client, f"{case}/cspr/publication", publish, bu).json()["published_on"]
-    assert _post(client, f"{case}/cspr/publication", publish, bu).status_code == 200
+    # The final report (attached on the page) goes to the Panel and the Secretary of State;
+    # publication the same day is refused (7 working days); a decision not to publish is not.
+    from safeguard.reviews.services.csprs import cspr_report_attach
+
+    cspr_report_attach(
+        actor=p.bu_officer,
+        incident=Incident.objects.get(),
+        name="final.pdf",
+        content=b"%PDF-1.7 report",
+    )
+    sent = _post(client, f"{case}/cspr/report-sent", {"sent_on": today.isoformat()}, bu)
+    assert sent.status_code == 200 and sent.json()["report_sent_on"] == today.isoformat()
+    assert sent.json()["earliest_publication_on"] > today.isoformat()
+    publish = {"published_on": today.isoformat(), "link": "https://example.org/r"}
+    early = _post(client, f"{case}/cspr/publication", publish, bu)
+    assert early.status_code == 422
+    assert early.json()["error"]["fields"][0]["field"] == "published_on"
+    withheld = {"decision": "not_publish", "reason": "Criminal proceedings continue."}
+    answer = _post(client, f"{case}/cspr/publication", withheld, bu)
+    assert answer.status_code == 200 and answer.json()["publication_decision"] == "not_publish"
+    assert _post(client, f"{case}/cspr/publication", withheld, bu).status_code == 200
     assert Incident.objects.get().status == "actions"
 
     # Recommendations and actions, each once.
@@ -268,7 +286,7 @@ def test_the_business_unit_walks_a_case_to_closure_through_the_api(client: Clien
     assert closed.status_code == 200 and closed.json()["status"] == "closed"
     assert _post(client, f"{case}/closure", {}, bu).status_code == 200
     final = client.get(case, **bu).json()
-    assert final["cspr"]["published_on"] == today.isoformat()
+    assert final["cspr"]["publication_decision"] == "not_publish"
     assert final["recommendations"][0]["actions"][0]["status"] == "completed"
     assert final["learning_sheet"]["published_at"] is not None
     assert "Ava" not in json.dumps(final)
@@ -383,7 +401,7 @@ def _field_of(response: Any) -> list[str]:
         ),
         (
             "rapid-review/panel-response",
-            {"response": "agrees", "responded_on": "2026-01-01"},
+            {"response": "local_cspr", "responded_on": "2026-01-01"},
             "incident",
         ),
         (

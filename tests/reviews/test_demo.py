@@ -26,17 +26,17 @@ pytestmark = pytest.mark.django_db
 
 def test_every_state_is_represented_and_the_oversight_table_agrees() -> None:
     made = demo.create_demo_partnership(seed=2026).extensions["reviews"]
-    assert made == Incident.objects.count() == 8
+    assert made == Incident.objects.count() == 12
     assert set(Incident.objects.values_list("status", flat=True)) == set(Status.values)
     assert Deadline.objects.filter(module="reviews", kind="la_decision").exists()
     assert Deadline.objects.filter(module="governance", kind="action", met_at__isnull=True).exists()
     assert LearningSheet.objects.filter(published_at__isnull=False).count() == 2
     assert OutboxMessage.objects.filter(reason="reviews.referral_submitted").exists()
     table = oversight_between(date(2000, 1, 1), date(2100, 1, 1))
-    assert table.referrals == 7  # every submitted case; the draft is not a referral yet
-    assert table.notifications == 5 == table.rapid_reviews
-    assert table.csprs_commissioned == 2 and table.panel_agrees == 3
-    assert table.panel_awaited == 1
+    assert table.referrals == 11  # every submitted case; the draft is not a referral yet
+    assert table.notifications == 8 == table.rapid_reviews
+    assert table.csprs_commissioned == 3 and table.panel_agrees == 5
+    assert table.panel_national_reviews == 1 and table.panel_awaited == 1
     assert sum(n for _, n in table.by_gender) == sum(n for _, n in table.by_age)
 
 
@@ -61,17 +61,39 @@ def month(django_db_setup, django_db_blocker):
 class TestTheCasesStory:
     def test_references_follow_the_year_the_la_became_aware(self) -> None:
         submitted = Incident.objects.exclude(reference="")
-        assert submitted.count() == 8
+        assert submitted.count() == 12
         for incident in submitted:
             assert incident.reference.startswith(f"SCSI-{incident.la_aware_on.year}-"), (
                 incident.reference,
                 incident.la_aware_on,
             )
-        # The closed case's LA became aware the year before: the rule can fail.
-        assert {i.la_aware_on.year for i in submitted} == {2025, 2026}
+        # The closed case's LA became aware the year before, the past cases' years before
+        # that: the rule can fail.
+        assert {i.la_aware_on.year for i in submitted} == {2023, 2024, 2025, 2026}
+
+    def test_the_oversight_table_has_the_annual_reports_four_years(self) -> None:
+        from safeguard.reviews.selectors.oversight import oversight_by_year
+
+        rows = oversight_by_year(date(2023, 4, 1), date(2027, 3, 31))
+        assert [row.label for row in rows] == [
+            "2023 to 2024",
+            "2024 to 2025",
+            "2025 to 2026",
+            "2026 to 2027",
+        ]
+        assert all(row.table.referrals > 0 for row in rows)
+        assert all(row.table.notifications > 0 for row in rows)
+        # Past cases are recorded afterwards and emailed nobody.
+        past = Incident.objects.filter(recorded_afterwards=True)
+        assert past.count() == 4
+        assert not OutboxMessage.objects.filter(
+            record_type="reviews.incident", record_id__in=[str(i.pk) for i in past]
+        ).exists()
 
     def test_partners_sign_the_rapid_review_off_before_it_is_submitted(self) -> None:
-        reviews = RapidReview.objects.filter(submitted_on__isnull=False)
+        reviews = RapidReview.objects.filter(
+            submitted_on__isnull=False, incident__recorded_afterwards=False
+        )
         assert reviews.count() == 4
         for review in reviews:
             sign_offs = list(review.sign_offs.all())
@@ -109,4 +131,4 @@ class TestTheCasesStory:
         assert not late.exists(), list(late.values_list("kind", "met_at", "due_at", "starts_at"))
         assert not OutboxMessage.objects.filter(created_at__gt=NOW).exists()
         # Not all at one moment either: the referrals were made on different days.
-        assert Incident.objects.values("created_at__date").distinct().count() == 8
+        assert Incident.objects.values("created_at__date").distinct().count() == 12

@@ -77,7 +77,7 @@ def test_the_table_counts_referrals_notifications_and_rapid_reviews() -> None:
     rr.panel_response_record(
         actor=p.bu_officer,
         incident=first,
-        response="agrees",
+        response="no_review",
         responded_on=date(2027, 1, 6),
         now=IN_THE_REVIEW,
     )
@@ -196,7 +196,7 @@ def test_timeliness_counts_decisions_rapid_reviews_and_csprs_against_their_stand
         panel_notified_on=date(2021, 5, 12),
         rapid_review_submitted_on=date(2021, 6, 30),
         cspr_recommended=True,
-        panel_response="agrees",
+        panel_response="local_cspr",
         panel_response_on=date(2021, 7, 5),
         cspr_reviewer="Reviewer",
         cspr_commissioned_on=date(2021, 7, 10),

@@ -192,13 +192,36 @@ def test_the_decision_maker_notifies_through_the_page(client_for) -> None:
             "rationale": "Meets the criteria.",
             "panel_notified_on": "04/11/2026",
             "panel_reference": "P-77",
+            "looked_after": "yes",
+            "regulated_setting": "no",
+        },
+    )
+    # A looked-after child: Ofsted and the Secretary of State must be told, with the dates.
+    assert response.status_code == 200
+    assert "Enter the date Ofsted was notified" in response.content.decode()
+    assert "Enter the date the Secretary of State was notified" in response.content.decode()
+    response = client.post(
+        url,
+        {
+            "decision": "notify",
+            "rationale": "Meets the criteria.",
+            "panel_notified_on": "04/11/2026",
+            "panel_reference": "P-77",
+            "looked_after": "yes",
+            "regulated_setting": "no",
+            "ofsted_notified_on": "04/11/2026",
+            "secretary_of_state_notified_on": "05/11/2026",
         },
     )
     assert response.status_code == 302
     incident.refresh_from_db()
     assert incident.status == "rapid_review" and incident.panel_reference == "P-77"
+    assert incident.looked_after is True and incident.regulated_setting is False
+    assert incident.ofsted_notified_on == date(2026, 11, 4)
+    assert incident.secretary_of_state_notified_on == date(2026, 11, 5)
     page = client.get(reverse("reviews:case", kwargs={"pk": incident.pk})).content.decode()
     assert "Meets the criteria." in page and "P-77" in page
+    assert "Secretary of State notified" in page and "5 November 2026" in page
     # The rationale is shared with every statutory partner's RAG member.
     shared = client_for(p.police_lead).get(reverse("reviews:case", kwargs={"pk": incident.pk}))
     assert b"Meets the criteria." in shared.content
@@ -215,6 +238,9 @@ def test_a_decision_without_rationale_is_refused_on_the_page(client_for) -> None
     )
     assert response.status_code == 200
     assert "Give the rationale for the decision" in response.content.decode()
+    # The page asks both Working Together 2023 questions.
+    assert "Say whether the child was looked after" in response.content.decode()
+    assert "Say whether the child was in a regulated setting" in response.content.decode()
     incident.refresh_from_db()
     assert incident.decision == ""
 

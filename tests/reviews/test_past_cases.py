@@ -41,7 +41,7 @@ def _steps(**overrides: Any) -> rules.PastSteps:
         "panel_reference": "CSPRP-2020-7",
         "rapid_review_submitted_on": date(2020, 2, 5),
         "cspr_recommended": True,
-        "panel_response": "agrees",
+        "panel_response": "local_cspr",
         "panel_response_on": date(2020, 3, 2),
         "cspr_reviewer": "An independent reviewer",
         "cspr_commissioned_on": date(2020, 3, 10),
@@ -78,7 +78,7 @@ def test_a_past_case_keeps_its_real_dates_at_every_step() -> None:
     assert incident.submitted_at is not None and incident.submitted_at.date() == date(2020, 1, 10)
     assert incident.decided_at is not None and incident.decided_at.year == 2020
     review = RapidReview.objects.get(incident=incident)
-    assert review.submitted_on == date(2020, 2, 5) and review.panel_response == "agrees"
+    assert review.submitted_on == date(2020, 2, 5) and review.panel_response == "local_cspr"
     cspr = Cspr.objects.get(incident=incident)
     assert cspr.published_on == date(2020, 9, 20)
     assert cspr.publication_due_on == date(2020, 10, 1)

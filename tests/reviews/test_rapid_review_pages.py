@@ -25,7 +25,13 @@ def _notified(p, client_for):
     session.save()
     client.post(
         reverse("reviews:decide", kwargs={"pk": incident.pk}),
-        {"decision": "notify", "rationale": "Meets.", "panel_notified_on": "04/11/2026"},
+        {
+            "decision": "notify",
+            "rationale": "Meets.",
+            "panel_notified_on": "04/11/2026",
+            "looked_after": "no",
+            "regulated_setting": "no",
+        },
     )
     incident.refresh_from_db()
     return incident
@@ -86,7 +92,7 @@ def test_a_rapid_review_from_request_to_the_panel(client_for) -> None:
     assert clock.met_at is not None and clock.met_at <= clock.due_at
     bu.post(
         reverse("reviews:rr_panel_response", kwargs={"pk": incident.pk}),
-        {"response": "agrees", "responded_on": "25/11/2026", "comments": "Clear."},
+        {"response": "local_cspr", "responded_on": "25/11/2026", "comments": "Clear."},
     )
     incident.refresh_from_db()
     assert incident.status == "cspr"

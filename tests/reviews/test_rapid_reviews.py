@@ -120,14 +120,14 @@ def test_signed_off_by_the_three_partners_then_submitted_and_answered() -> None:
     rr.panel_response_record(
         actor=p.bu_officer,
         incident=incident,
-        response="agrees",
+        response="local_cspr",
         responded_on=date(2027, 1, 6),
         comments="Clear and focussed review.",
         now=IN_THE_REVIEW,
     )
     review.refresh_from_db()
     incident.refresh_from_db()
-    assert review.panel_response == "agrees" and incident.status == "cspr"
+    assert review.panel_response == "local_cspr" and incident.status == "cspr"
 
 
 def test_findings_need_criteria_and_rationale_for_a_cspr() -> None:
@@ -161,7 +161,7 @@ def test_no_cspr_leads_to_actions_and_learning() -> None:
     rr.panel_response_record(
         actor=p.bu_officer,
         incident=incident,
-        response="agrees",
+        response="no_review",
         responded_on=date(2027, 1, 6),
         now=IN_THE_REVIEW,
     )
@@ -195,7 +195,7 @@ def _to_cspr(p):
     rr.panel_response_record(
         actor=p.bu_officer,
         incident=incident,
-        response="agrees",
+        response="local_cspr",
         responded_on=date(2027, 1, 6),
         now=IN_THE_REVIEW,
     )
@@ -207,7 +207,12 @@ def test_a_cspr_is_due_six_calendar_months_after_initiation_and_published() -> N
     from datetime import datetime
 
     from safeguard.core.clock import LONDON
-    from safeguard.reviews.services.csprs import cspr_publish, cspr_record
+    from safeguard.reviews.services.csprs import (
+        cspr_publish,
+        cspr_record,
+        cspr_report_attach,
+        cspr_report_sent,
+    )
 
     p = partnership()
     incident = _to_cspr(p)
@@ -236,14 +241,49 @@ def test_a_cspr_is_due_six_calendar_months_after_initiation_and_published() -> N
     assert cspr.publication_due_on == date(2027, 7, 29)
     clock = Deadline.objects.get(kind="cspr_publication")
     assert clock.due_at == end_of_day(date(2027, 7, 29))
+    # The report clock: due the last day the report can go to the Panel and the Secretary of
+    # State for publication by 29 July 2027 (7 working days before: 20 July, a Tuesday).
+    report_clock = Deadline.objects.get(kind="cspr_report")
+    assert report_clock.due_at == end_of_day(date(2027, 7, 20))
     published = datetime(2027, 7, 1, 12, 0, tzinfo=LONDON)
+    with pytest.raises(ValidationError) as unsent:
+        cspr_publish(
+            actor=p.bu_officer,
+            incident=incident,
+            published_on=date(2027, 7, 1),
+            link="https://example.org/r",
+            now=published,
+        )
+    assert "decision" in unsent.value.message_dict
+    cspr_report_attach(
+        actor=p.bu_officer, incident=incident, name="final.pdf", content=b"%PDF-1.7 report"
+    )
+    # Sent on Sunday 20 June 2027: 7 working days later is Tuesday 29 June.
+    cspr_report_sent(
+        actor=p.bu_officer, incident=incident, sent_on=date(2027, 6, 20), now=published
+    )
+    report_clock.refresh_from_db()
+    assert report_clock.met_at == end_of_day(date(2027, 6, 20))
+    with pytest.raises(ValidationError) as early:
+        cspr_publish(
+            actor=p.bu_officer,
+            incident=incident,
+            published_on=date(2027, 6, 28),
+            link="https://example.org/r",
+            now=published,
+        )
+    assert "29 June 2027" in early.value.message_dict["published_on"][0]
     cspr_publish(
-        actor=p.bu_officer, incident=incident, published_on=date(2027, 7, 1), now=published
+        actor=p.bu_officer,
+        incident=incident,
+        published_on=date(2027, 6, 29),
+        link="https://example.org/r",
+        now=published,
     )
     incident.refresh_from_db()
     assert incident.status == "actions"
     clock.refresh_from_db()
-    assert clock.met_at == published
+    assert clock.met_at == end_of_day(date(2027, 6, 29))
 
 
 def test_a_cspr_only_follows_a_rapid_review_that_recommended_one() -> None:

@@ -61,6 +61,11 @@ def pages(Route: Any, _pk: Any) -> dict[str, Any]:
         "reviews:cspr": Route(Cap.USE, kwargs=review, signed_in_status=dict(_NOT_THEIRS)),
         "reviews:cspr_edit": Route(Cap.MANAGE, kwargs=review),
         "reviews:cspr_publish": Route(Cap.MANAGE, kwargs=review),
+        "reviews:cspr_report": Route(Cap.MANAGE, kwargs=review),
+        "reviews:cspr_report_sent": Route(Cap.MANAGE, kwargs=review),
+        # The walk's case has no final report: 404 for all who may open it (the download itself
+        # is tested in tests/reviews/test_working_together.py).
+        "reviews:cspr_report_download": Route(Cap.USE, kwargs=review, ok_status=404),
         "reviews:actions": Route(Cap.USE, kwargs=review, signed_in_status=dict(_NOT_THEIRS)),
         "reviews:recommendation_add": Route(Cap.MANAGE, kwargs=review),
         "reviews:action_add": Route(
@@ -221,6 +226,7 @@ API: dict[str, str | None] = {
     "POST /api/v1/reviews/cases/{incident_reference}/cspr": "reviews:manage",
     "POST /api/v1/reviews/past-cases": "reviews:manage",
     "POST /api/v1/reviews/cases/{incident_reference}/cspr/publication": "reviews:manage",
+    "POST /api/v1/reviews/cases/{incident_reference}/cspr/report-sent": "reviews:manage",
     "POST /api/v1/reviews/cases/{incident_reference}/recommendations": "reviews:manage",
     "POST /api/v1/reviews/cases/{incident_reference}/recommendations/{recommendation_id}/actions": (
         "reviews:manage"
@@ -383,6 +389,8 @@ def forms(Form: Any) -> dict[str, Any]:
         "contribute",
         "cspr_edit",
         "cspr_publish",
+        "cspr_report",
+        "cspr_report_sent",
         "dissemination_add",
         "draft",
         "learning_sheet_edit",

@@ -64,3 +64,50 @@ def describe(*, years: Sequence[str], series: Sequence[tuple[str, Sequence[int]]
         + "; ".join(parts)
         + ". The same figures are in the table."
     )
+
+
+def theme_chart(
+    *, themes: Sequence[str], years: Sequence[int], counts: Sequence[Sequence[int]]
+) -> str:
+    """Learning themes year on year as SVG: one row per theme, one bar a year in that row
+    (``counts[i][j]`` is theme i in year j). Horizontal, so that long theme names stay read."""
+    height = 1.0 + 0.45 * max(len(themes), 1) * max(min(len(years), 4), 1) / 2
+    figure = Figure(figsize=(8.0, height), dpi=96)
+    FigureCanvasSVG(figure)
+    axes = figure.add_subplot()
+    width = 0.8 / max(len(years), 1)
+    rows = list(range(len(themes)))[::-1]  # the first theme at the top
+    for index, year in enumerate(years):
+        ys = [row + (index - (len(years) - 1) / 2) * width for row in rows]
+        values = [counts[t][index] for t in range(len(themes))]
+        axes.barh(
+            ys,
+            values,
+            height=width,
+            label=str(year),
+            color=SERIES_COLOURS[index % len(SERIES_COLOURS)],
+            hatch=None if index < len(SERIES_COLOURS) else "//",
+        )
+    axes.set_yticks(rows, list(themes), fontsize=8)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_title("Learning sheets published on each theme, by year", fontsize=10, loc="left")
+    axes.spines["top"].set_visible(False)
+    axes.spines["right"].set_visible(False)
+    axes.legend(fontsize=8, frameon=False, title="Year published", title_fontsize=8)
+    figure.tight_layout()
+    out = io.StringIO()
+    figure.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
+    return out.getvalue()
+
+
+def describe_themes(
+    *, themes: Sequence[str], years: Sequence[int], counts: Sequence[Sequence[int]]
+) -> str:
+    """Alt text for the theme chart: each theme's counts in words."""
+    if not themes:
+        return "No learning has been published on any theme"
+    lines = [
+        f"{name}: " + ", ".join(f"{n} in {year}" for n, year in zip(row, years, strict=True))
+        for name, row in zip(themes, counts, strict=True)
+    ]
+    return "Bar chart of learning sheets published on each theme, by year. " + "; ".join(lines)

@@ -28,6 +28,7 @@ from safeguard.reviews.models import Incident, Theme
 from safeguard.reviews.services import actions, csprs, discussion, learning
 from safeguard.reviews.services import rapid_reviews as rr
 from safeguard.reviews.services.decisions import incident_decide
+from safeguard.reviews.services.past_cases import past_case_record
 from safeguard.reviews.services.referrals import referral_save_draft, referral_submit
 
 SERIOUS, DIED = "serious_harm", "died"
@@ -256,7 +257,7 @@ def _submit(cast: Cast, incident: Incident, on: date, respond: bool) -> None:
             rr.panel_response_record(
                 actor=cast.bu,
                 incident=incident,
-                response="agrees",
+                response="local_cspr" if incident.rapid_review.cspr_recommended else "no_review",
                 responded_on=responded_on,
                 comments="Clear recommendations and learning points.",
             )
@@ -326,6 +327,132 @@ def _actions_and_learning(
         )
 
 
+def _past_case(
+    rng: random.Random,
+    cast: Cast,
+    *,
+    number: int,
+    aware_on: date,
+    story: int,
+    close: bool = True,
+    **steps: object,
+) -> Incident:
+    """A case from before the partnership used Safeguard, recorded afterwards through the real
+    service with its real dates (so its clocks are met on those dates and nobody is emailed),
+    then closed (its learning long since shared)."""
+    summary, harm, abuse = STORIES[story % len(STORIES)]
+    referrer = cast.referrers[story % len(cast.referrers)]
+    values = {
+        "incident_date": aware_on - timedelta(days=1),
+        "la_aware_on": aware_on,
+        "summary": summary,
+        "harm": harm,
+        "abuse_or_neglect": abuse,
+        "referrer_view": "meets",
+        "referrer_reasons": "Abuse or neglect was suspected and the harm was serious.",
+    }
+    fields: dict[str, object] = {
+        "decision": "notify",
+        "decided_on": _after(aware_on, 3),
+        "rationale": "Recorded from the partnership's records before Safeguard.",
+    }
+    fields.update(steps)
+    recorded = _moment(aware_on) + timedelta(days=900)
+    with clock_at(min(recorded, timezone.now())):
+        incident, _ = past_case_record(
+            actor=cast.bu,
+            sender_reference=f"DEMO-PAST-{number}",
+            referring_organisation=referrer.organisation,
+            values=values,
+            children=_children(rng, aware_on, 1),
+            steps=rules.PastSteps(**fields),  # type: ignore[arg-type]
+            agencies=rng.sample(cast.agencies, k=min(2, len(cast.agencies))),
+        )
+        if close and incident.status == "actions":
+            incident = actions.case_close(actor=cast.bu, incident=incident)
+    return incident
+
+
+def _past_cases(rng: random.Random, cast: Cast, today: date) -> int:
+    """Four past cases in the two reporting years before the live ones, so that the oversight
+    page's default four years read like the annual report's table: a decision not to notify, a
+    Rapid Review with no further review, a CSPR published within 6 months, and a Rapid Review
+    submitted late that the Panel took into a national review."""
+    first = (today.year if today.month >= 4 else today.year - 1) - 3  # four reporting years
+    not_notified = date(first, 6, 13)
+    _past_case(
+        rng,
+        cast,
+        number=1,
+        aware_on=not_notified,
+        story=2,
+        decision="do_not_notify",
+        decided_on=_after(not_notified, 4),
+    )
+    reviewed = date(first, 10, 2)
+    notified = _after(reviewed, 2)
+    submitted = _after(notified, 14)
+    _past_case(
+        rng,
+        cast,
+        number=2,
+        aware_on=reviewed,
+        story=0,
+        decided_on=notified,
+        panel_notified_on=notified,
+        panel_reference=f"CSPRP-{first}-118",
+        rapid_review_submitted_on=submitted,
+        cspr_recommended=False,
+        panel_response="no_review",
+        panel_response_on=_after(submitted, 10),
+    )
+    cspr_case = date(first + 1, 5, 14)
+    notified = _after(cspr_case, 3)
+    submitted = _after(notified, 15)
+    responded = _after(submitted, 8)
+    initiated = _after(responded, 20)
+    _past_case(
+        rng,
+        cast,
+        number=3,
+        aware_on=cspr_case,
+        story=5,
+        decided_on=notified,
+        panel_notified_on=notified,
+        panel_reference=f"CSPRP-{first + 1}-042",
+        rapid_review_submitted_on=submitted,
+        cspr_recommended=True,
+        panel_response="local_cspr",
+        panel_response_on=responded,
+        cspr_reviewer="Independent reviewer (fictional)",
+        cspr_commissioned_on=_after(responded, 5),
+        cspr_initiated_on=initiated,
+        cspr_published_on=rules.add_months(initiated, 5),
+    )
+    late = date(first + 1, 11, 20)
+    notified = _after(late, 5)
+    submitted = _after(notified, 19)
+    _past_case(
+        rng,
+        cast,
+        number=4,
+        aware_on=late,
+        story=1,
+        decided_on=notified,
+        panel_notified_on=notified,
+        panel_reference=f"CSPRP-{first + 1}-210",
+        rapid_review_submitted_on=submitted,
+        cspr_recommended=True,
+        panel_response="national_review",
+        panel_response_on=_after(submitted, 12),
+    )
+    return 4
+
+
+# A fictional final report: enough of a PDF for the type check (its first bytes), no one named.
+DEMO_REPORT = b"%PDF-1.4\n% Fictional CSPR final report for the demo partnership\n%%EOF\n"
+
+
 def add_demo_cases(*, seed: int) -> int:
     """Create the demo cases; returns how many. Needs the demo partnership's people.
 
@@ -393,8 +520,18 @@ def add_demo_cases(*, seed: int) -> int:
             initiated_on=ago(255),
             joint_with=f"{names.AREA} Safeguarding Adults Board",
         )
+    with clock_at(_moment(ago(152))):
+        csprs.cspr_report_attach(
+            actor=cast.bu, incident=acting, name="cspr-final-report.pdf", content=DEMO_REPORT
+        )
+        csprs.cspr_report_sent(actor=cast.bu, incident=acting, sent_on=ago(152))
     with clock_at(_moment(ago(140))):
-        csprs.cspr_publish(actor=cast.bu, incident=acting, published_on=ago(140))
+        csprs.cspr_publish(
+            actor=cast.bu,
+            incident=acting,
+            published_on=ago(140),
+            link=f"https://www.example.org/{names.EMAIL_DOMAIN}/cspr-report",
+        )
     hospital = Organisation.objects.filter(people__email=f"subgroup@{names.EMAIL_DOMAIN}").first()
     _actions_and_learning(cast, acting, ago(120), done=False, health=hospital)
     made += 1
@@ -407,4 +544,5 @@ def add_demo_cases(*, seed: int) -> int:
     with clock_at(_moment(ago(330))):
         actions.case_close(actor=cast.bu, incident=closed)
     made += 1
+    made += _past_cases(rng, cast, today)
     return made

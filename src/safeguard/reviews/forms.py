@@ -167,6 +167,27 @@ class DecisionForm(GovukForm):
     panel_reference = forms.CharField(
         label="Panel's reference", max_length=60, required=False, help_text="Only if you notify"
     )
+    looked_after = forms.ChoiceField(
+        label="Was the child looked after?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    regulated_setting = forms.ChoiceField(
+        label="Was the child in a regulated setting or service?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        widget=forms.RadioSelect,
+        help_text="For example a children's home, foster care or a residential school",
+        required=False,
+    )
+    ofsted_notified_on = date_field(
+        "Date Ofsted was notified",
+        hint="Required if the child was looked after or in a regulated setting. " + DATE_HINT,
+    )
+    secretary_of_state_notified_on = date_field(
+        "Date the Secretary of State was notified",
+        hint="Required if the child was looked after or in a regulated setting. " + DATE_HINT,
+    )
 
     def add_rule_errors(self, errors: dict[str, str]) -> None:
         for name, message in errors.items():
@@ -310,6 +331,20 @@ class FindingsForm(GovukForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+    lived_experience = forms.CharField(
+        label="The child's lived experience",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What was daily life like for the child? What did they say, show or feel, and"
+        " did the practitioners around them see and hear it?",
+    )
+    race_ethnicity_culture = forms.CharField(
+        label="Race, ethnicity and culture",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="How did the child's and family's race, ethnicity, culture, faith or language"
+        " shape their experience and the help offered? Were assumptions or bias at work?",
+    )
 
 
 class SubmitForm(GovukForm):
@@ -319,9 +354,11 @@ class SubmitForm(GovukForm):
 class PanelResponseForm(GovukForm):
     response = forms.ChoiceField(
         label="The Panel's response",
-        choices=[("agrees", "Agrees with the local decision"), ("disagrees", "Disagrees")],
+        choices=list(rules.PANEL_RESPONSE_LABELS.items()),
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether the Panel agrees or disagrees"},
+        help_text="If the Panel asks for more information, record its later response when it"
+        " comes: it replaces this one.",
+        error_messages={"required": "Choose the Panel's response"},
     )
     responded_on = date_field("Date of the response", required=True)
     comments = forms.CharField(
@@ -357,7 +394,51 @@ class CsprForm(GovukForm):
 
 
 class PublishForm(GovukForm):
-    published_on = date_field("Date published", required=True)
+    decision = forms.ChoiceField(
+        label="Is the report published?",
+        choices=[
+            ("publish", "Yes, it is published"),
+            ("not_publish", "No, the partners decided not to publish it"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether the report is published"},
+    )
+    published_on = date_field(
+        "Date published",
+        hint="At least 7 working days after the report went to the Panel and the Secretary of"
+        " State. " + DATE_HINT,
+    )
+    link = forms.CharField(
+        label="Link to the published report",
+        max_length=500,
+        required=False,
+        help_text="The full web address, starting https://",
+    )
+    reason = forms.CharField(
+        label="Reason for not publishing",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Only if the report is not published",
+    )
+
+
+class ReportForm(GovukForm):
+    report = forms.FileField(
+        label="Final report",
+        help_text="A PDF of at most 20 MB",
+        error_messages={
+            "required": "Select the final report",
+            "empty": "The selected file is empty",
+        },
+    )
+
+
+class ReportSentForm(GovukForm):
+    sent_on = date_field(
+        "Date sent to the Panel and the Secretary of State",
+        required=True,
+        hint="Publication can follow 7 working days later. " + DATE_HINT,
+    )
 
 
 class RecommendationForm(GovukForm):
@@ -495,7 +576,7 @@ class PastCaseForm(ReferralForm):
     )
     panel_response = forms.ChoiceField(
         label="The Panel's response",
-        choices=[("agrees", "Agreed with the local decision"), ("disagrees", "Disagreed")],
+        choices=list(rules.PANEL_RESPONSE_LABELS.items()),
         required=False,
         widget=forms.RadioSelect,
     )

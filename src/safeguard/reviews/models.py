@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from safeguard.reviews.rules import PANEL_RESPONSE_LABELS
+
 MAX_CHILDREN = 4
 
 
@@ -101,6 +103,14 @@ class Incident(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     panel_notified_on = models.DateField(null=True, blank=True)
     panel_reference = models.CharField(max_length=60, blank=True, default="")
+    # Working Together 2023: whether the child was looked after or in a regulated setting or
+    # service, and when the LA told Ofsted and the Secretary of State (rules.notification_errors).
+    looked_after = models.BooleanField("Child was looked after", null=True, blank=True)
+    regulated_setting = models.BooleanField(
+        "Child was in a regulated setting or service", null=True, blank=True
+    )
+    ofsted_notified_on = models.DateField(null=True, blank=True)
+    secretary_of_state_notified_on = models.DateField(null=True, blank=True)
     # A past case, entered with its real dates after the events (services.past_cases).
     recorded_afterwards = models.BooleanField(
         default=False, help_text="A past case entered with its real dates after the events"
@@ -212,9 +222,13 @@ class RapidReview(models.Model):
     regulation_11_criteria = models.JSONField(default=list, blank=True)
     cspr_rationale = models.TextField(blank=True, default="")
     submitted_on = models.DateField(null=True, blank=True)
+    # Prompts of Working Together 2023 for the findings: the child's lived experience, and how
+    # race, ethnicity and culture shaped the child's and family's experience and the practice.
+    lived_experience = models.TextField(blank=True, default="")
+    race_ethnicity_culture = models.TextField(blank=True, default="")
     panel_response = models.CharField(
-        max_length=16,
-        choices=[("agrees", "Agrees"), ("disagrees", "Disagrees")],
+        max_length=20,
+        choices=list(PANEL_RESPONSE_LABELS.items()),
         blank=True,
         default="",
     )
@@ -275,7 +289,46 @@ class Cspr(models.Model):
     publication_due_on = models.DateField(null=True, blank=True)
     joint_with = models.CharField(max_length=200, blank=True, default="")
     progress = models.TextField(blank=True, default="")
+    # The final report goes to the Panel and the Secretary of State at least 7 working days
+    # before publication; then it is published with its link, or not published for a reason.
+    report_sent_on = models.DateField(
+        "Date the final report was sent to the Panel and the Secretary of State",
+        null=True,
+        blank=True,
+    )
+    publication_decision = models.CharField(
+        max_length=16,
+        choices=[("publish", "Published"), ("not_publish", "Not published")],
+        blank=True,
+        default="",
+    )
     published_on = models.DateField(null=True, blank=True)
+    published_link = models.URLField(max_length=500, blank=True, default="")
+    not_published_reason = models.TextField(blank=True, default="")
+    decided_not_to_publish_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(publication_decision="not_publish") | ~Q(not_published_reason=""),
+                name="cspr_not_published_has_reason",
+            ),
+        ]
+
+
+class CsprReport(models.Model):
+    """The CSPR's final report, a PDF kept in the database (never under a public URL) and served
+    only through the case's page to those who may read the case."""
+
+    cspr = models.OneToOneField(Cspr, on_delete=models.CASCADE, related_name="report")
+    file_name = models.CharField(max_length=100)
+    content = models.BinaryField()
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
 
 
 class Recommendation(models.Model):

@@ -1,9 +1,20 @@
 """The statutory rules of serious incident reviews, as pure functions (no Django, no I/O).
 
-Sources: Children Act 2004 s16C (what an SCSI is), Working Together 2018 and the partnership's
-notification process (the LA decides within 5 working days of becoming aware; a Rapid Review
-within 15 working days of the notification), and regulation 11 of SI 2018/789 (when a local
-CSPR is needed). The clock itself is the kernel's ``WorkingCalendar``.
+Sources: Children Act 2004 s16C (what an SCSI is, and the local authority's duty to notify the
+Child Safeguarding Practice Review Panel), Working Together to Safeguard Children 2023, chapter 5
+(the statutory guidance now in force, which replaced the 2018 edition) and the
+partnership's notification process: the LA notifies within 5 working days of becoming aware; a
+Rapid Review within 15 working days of the notification; a local CSPR published within 6 months
+of its initiation, its final report sent to the Panel and the Secretary of State at least 7
+working days before publication. Regulation 11 of the Child Safeguarding Practice Review and
+Relevant Agency (England) Regulations 2018 (SI 2018/789) gives the criteria for a local CSPR.
+The clock itself is the kernel's ``WorkingCalendar``.
+
+What was checked against published text (see ``docs/working-together-2023.md``): the wording of
+regulation 11 (a) to (d) (legislation.gov.uk) and of s16C(1); the 5 and 15 working days and the
+duty to tell Ofsted and the Secretary of State of a looked-after child's death, as partnerships'
+procedures quote Working Together 2023. The guidance's own paragraph numbers were not found in
+the sources available: paragraph not verified.
 """
 
 from __future__ import annotations
@@ -18,6 +29,9 @@ from typing import Any, Protocol
 DECISION_WORKING_DAYS = 5
 RAPID_REVIEW_WORKING_DAYS = 15
 CSPR_PUBLICATION_MONTHS = 6
+# The final report goes to the Panel and the Secretary of State at least this many working days
+# before it is published (Working Together 2023, chapter 5; paragraph not verified).
+REPORT_NOTICE_WORKING_DAYS = 7
 MAX_CHILDREN = 4
 
 HARMS = ("died", "serious_harm")
@@ -26,16 +40,21 @@ REFERRER_VIEWS = ("meets", "does_not_meet", "unsure")
 DECISIONS = ("notify", "do_not_notify")
 GENDERS = ("female", "male", "other")
 
-# The criteria for a local CSPR (DESIGN.md cites regulation 11 of SI 2018/789; the wording
-# follows Working Together 2018, chapter 4, paragraphs 17 and 18). Codes are stored; text shown.
+# The criteria for a local CSPR. The first four are regulation 11 (a) to (d) of SI 2018/789, in
+# its words (checked against legislation.gov.uk); the last four are further matters the
+# statutory guidance asks safeguarding partners to consider (Working Together 2023, chapter 5;
+# paragraph not verified). Codes are stored; text shown.
 REGULATION_11_CRITERIA: dict[str, str] = {
-    "improvements_needed": "Highlights or may highlight improvements needed to safeguard and "
-    "promote the welfare of children, including improvements previously identified",
-    "recurrent_themes": "Highlights or may highlight recurrent themes in safeguarding children",
-    "agencies_working_together": "Highlights or may highlight concerns about two or more "
-    "organisations or agencies working together effectively",
-    "panel_suggests_local": "The National Panel has considered the case and concluded a local "
-    "review may be more appropriate",
+    "improvements_needed": "Regulation 11(a): highlights or may highlight improvements needed to"
+    " safeguard and promote the welfare of children, including where those improvements have"
+    " been previously identified",
+    "recurrent_themes": "Regulation 11(b): highlights or may highlight recurrent themes in the"
+    " safeguarding and promotion of the welfare of children",
+    "agencies_working_together": "Regulation 11(c): highlights or may highlight concerns"
+    " regarding two or more agencies working together effectively to safeguard and promote the"
+    " welfare of children",
+    "panel_suggests_local": "Regulation 11(d): the Child Safeguarding Practice Review Panel have"
+    " considered the case and concluded a local review may be more appropriate",
     "single_agency_concern": "Cause for concern about the actions of a single agency",
     "no_agency_involvement": "No agency was involved, and this gives cause for concern",
     "several_areas": "More than one local authority, police area or health area is involved",
@@ -47,6 +66,7 @@ CLOCK_LABELS = {
     "la_decision": "LA decision",
     "rapid_review": "Rapid Review to the Panel",
     "cspr_publication": "CSPR publication",
+    "cspr_report": "CSPR report to the Panel and the Secretary of State",
     "agency_information": "Agency information",
     "action": "Action",
 }
@@ -265,7 +285,38 @@ class PastSteps:
     cspr_published_on: date | None = None
 
 
-PANEL_RESPONSES = ("agrees", "disagrees")
+# The Child Safeguarding Practice Review Panel's response to a Rapid Review. "More information"
+# leaves the review with the Panel: a later response replaces it.
+PANEL_RESPONSES = ("local_cspr", "national_review", "no_review", "more_information")
+PANEL_RESPONSE_LABELS = {
+    "local_cspr": "Agrees a local CSPR should be carried out",
+    "national_review": "The Panel will undertake a national review",
+    "no_review": "No further review needed",
+    "more_information": "Asks for more information",
+}
+FINAL_PANEL_RESPONSES = ("local_cspr", "national_review", "no_review")
+
+
+def panel_agrees(*, response: str, cspr_recommended: bool | None) -> bool | None:
+    """Whether the Panel's response agrees with the partnership's recommendation (the annual
+    report's "Panel agreement"): a local CSPR when one was recommended, no review when none was.
+    A national review, or a request for more information, neither agrees nor disagrees (None).
+    """
+    if response == "local_cspr":
+        return cspr_recommended is True
+    if response == "no_review":
+        return cspr_recommended is False
+    return None
+
+
+def status_after_panel_response(response: str) -> str:
+    """A local CSPR goes on to the CSPR; a national review or no review to actions and learning;
+    a request for more information leaves the review with the Panel."""
+    if response == "local_cspr":
+        return "cspr"
+    if response == "more_information":
+        return "rapid_review_submitted"
+    return "actions"
 
 
 def _not_before(
@@ -342,7 +393,7 @@ def past_case_errors(*, steps: PastSteps, aware_on: date | None, today: date) ->
                 f"{labels[name]} cannot be before {labels[needs][0].lower()}" + (labels[needs][1:])
             )
     if steps.panel_response_on is not None and steps.panel_response not in PANEL_RESPONSES:
-        errors["panel_response"] = "Choose whether the Panel agreed or disagreed"
+        errors["panel_response"] = "Choose the Panel's response"
     if steps.panel_response and steps.panel_response_on is None:
         errors.setdefault("panel_response_on", "Enter the date of the Panel's response")
     if steps.rapid_review_submitted_on is not None and steps.cspr_recommended is None:
@@ -351,6 +402,11 @@ def past_case_errors(*, steps: PastSteps, aware_on: date | None, today: date) ->
         if steps.cspr_recommended is not True:
             errors.setdefault(
                 "cspr_commissioned_on", "A CSPR follows a Rapid Review that recommended one"
+            )
+        elif steps.panel_response and steps.panel_response != "local_cspr":
+            errors.setdefault(
+                "cspr_commissioned_on",
+                "A local CSPR follows the Panel's agreement that one should be carried out",
             )
         if _blank(steps.cspr_reviewer):
             errors["cspr_reviewer"] = "Enter the reviewer"
@@ -365,9 +421,137 @@ def past_case_status(steps: PastSteps) -> str:
         return "rapid_review"
     if steps.panel_response_on is None:
         return "rapid_review_submitted"
-    if steps.cspr_recommended and steps.cspr_published_on is None:
-        return "cspr"
-    return "actions"
+    after = status_after_panel_response(steps.panel_response)
+    if after == "cspr" and steps.cspr_published_on is not None:
+        return "actions"
+    return after
+
+
+# --- Working Together 2023: looked-after children, regulated settings, publication ---------------
+
+
+def notification_errors(
+    *,
+    looked_after: bool | None,
+    regulated_setting: bool | None,
+    ofsted_notified_on: date | None,
+    secretary_of_state_notified_on: date | None,
+    aware_on: date | None,
+    today: date,
+) -> dict[str, str]:
+    """Where the child was looked after or in a regulated setting, the LA also tells Ofsted and
+    the Secretary of State (Working Together 2023, chapter 5; paragraph not verified): the dates
+    are recorded, real and not before the LA became aware. Both questions must be answered.
+    """
+    errors: dict[str, str] = {}
+    if looked_after is None:
+        errors["looked_after"] = "Say whether the child was looked after"
+    if regulated_setting is None:
+        errors["regulated_setting"] = "Say whether the child was in a regulated setting or service"
+    needed = bool(looked_after) or bool(regulated_setting)
+    for name, day, whom in (
+        ("ofsted_notified_on", ofsted_notified_on, "Ofsted"),
+        (
+            "secretary_of_state_notified_on",
+            secretary_of_state_notified_on,
+            "the Secretary of State",
+        ),
+    ):
+        if day is None:
+            if needed:
+                errors[name] = (
+                    f"Enter the date {whom} was notified: required where the child was looked"
+                    " after or in a regulated setting"
+                )
+        elif day > today:
+            errors[name] = f"The date {whom} was notified must be today or earlier"
+        elif aware_on is not None and day < aware_on:
+            errors[name] = f"The date {whom} was notified cannot be before the LA became aware"
+    return errors
+
+
+def earliest_publication(sent_on: date, calendar: Calendar) -> date:
+    """The first day a CSPR may be published: 7 working days after its final report went to the
+    Panel and the Secretary of State (the day it was sent is day 0)."""
+    return calendar.add_working_days(sent_on, REPORT_NOTICE_WORKING_DAYS)
+
+
+def report_due(publication_due: date, calendar: Calendar) -> date:
+    """The last day the final report can go to the Panel and the Secretary of State for the
+    review still to be published by ``publication_due``: the latest day whose earliest
+    publication is on or before it."""
+    day = publication_due
+    while earliest_publication(day, calendar) > publication_due:
+        day = day.fromordinal(day.toordinal() - 1)
+    return day
+
+
+PUBLICATION_DECISIONS = ("publish", "not_publish")
+
+
+def publication_errors(
+    *,
+    decision: str,
+    published_on: date | None,
+    link: str,
+    reason: str,
+    sent_on: date | None,
+    initiated_on: date | None,
+    today: date,
+    calendar: Calendar,
+) -> dict[str, str]:
+    """Publication needs the report sent at least 7 working days before, the date and the link;
+    a decision not to publish needs its reason. Either way the report must have been sent."""
+    errors: dict[str, str] = {}
+    if decision not in PUBLICATION_DECISIONS:
+        errors["decision"] = "Choose whether the report is published"
+        return errors
+    if sent_on is None:
+        errors["decision"] = "Send the final report to the Panel and the Secretary of State first"
+    if decision == "not_publish":
+        if _blank(reason):
+            errors["reason"] = "Give the reason the report is not published"
+        return errors
+    if published_on is None:
+        errors["published_on"] = "Enter the date published"
+    elif published_on > today:
+        errors["published_on"] = "The date published must be today or earlier"
+    elif initiated_on is not None and published_on < initiated_on:
+        errors["published_on"] = "The review cannot be published before it was initiated"
+    elif sent_on is not None and published_on < earliest_publication(sent_on, calendar):
+        first = earliest_publication(sent_on, calendar)
+        errors["published_on"] = (
+            f"The report can be published from {first.day} {first:%B %Y}: at least"
+            f" {REPORT_NOTICE_WORKING_DAYS} working days after it was sent to the Panel and the"
+            " Secretary of State"
+        )
+    if _blank(link):
+        errors["link"] = "Enter the link to the published report"
+    elif not re.fullmatch(r"https://[^\s]+", link.strip()):
+        errors["link"] = "Enter the link as a full web address starting https://"
+    return errors
+
+
+# The final report: a PDF, checked by its first bytes as well as its name.
+REPORT_MAX_BYTES = 20 * 1024 * 1024
+
+
+def report_file_errors(*, name: str, size: int, head: bytes) -> dict[str, str]:
+    """A final report is a PDF of at most 20 MB: its name ends .pdf and its bytes start %PDF-."""
+    if size == 0:
+        return {"report": "The selected file is empty"}
+    if size > REPORT_MAX_BYTES:
+        return {"report": "The selected file must be smaller than 20 MB"}
+    if not name.lower().endswith(".pdf") or not head.startswith(b"%PDF-"):
+        return {"report": "The selected file must be a PDF"}
+    return {}
+
+
+def safe_file_name(name: str) -> str:
+    """A file name fit for a download header: letters, digits, dots, dashes and underscores."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", base).strip(".-")
+    return (cleaned or "report.pdf")[:100]
 
 
 def case_reference(*, aware_on: date | None, created_on: date, number: int) -> str:
@@ -457,6 +641,9 @@ PAGE_LABELS = {
     "reviews:cspr": "The CSPR",
     "reviews:cspr_edit": "The CSPR",
     "reviews:cspr_publish": "The CSPR",
+    "reviews:cspr_report": "The CSPR's final report",
+    "reviews:cspr_report_download": "The CSPR's final report",
+    "reviews:cspr_report_sent": "The CSPR's final report",
     "reviews:actions": "The action plan",
     "reviews:recommendation_add": "The action plan",
     "reviews:action_add": "The action plan",
@@ -494,6 +681,7 @@ RECORD_LABELS = {
     "reviews.meeting": "RAG meeting",
     "reviews.sign_off": "Rapid Review sign-off",
     "reviews.cspr": "Child Safeguarding Practice Review",
+    "reviews.cspr_report": "CSPR final report",
     "reviews.recommendation": "Review recommendation",
     "reviews.action": "Review action",
     "reviews.learning_sheet": "Learning sheet",

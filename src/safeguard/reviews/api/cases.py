@@ -77,6 +77,20 @@ class DecisionIn(Schema):
     rationale: Annotated[str, Field(min_length=1, description="Shared with all partners")]
     panel_notified_on: date | None = None
     panel_reference: Annotated[str, Field(max_length=60)] = ""
+    looked_after: bool | None = Field(
+        default=None, description="Whether the child was looked after (Working Together 2023)"
+    )
+    regulated_setting: bool | None = Field(
+        default=None, description="Whether the child was in a regulated setting or service"
+    )
+    ofsted_notified_on: date | None = Field(
+        default=None,
+        description="Required where the child was looked after or in a regulated setting",
+    )
+    secretary_of_state_notified_on: date | None = Field(
+        default=None,
+        description="Required where the child was looked after or in a regulated setting",
+    )
     decision_maker_email: Annotated[
         str,
         Field(
@@ -192,6 +206,10 @@ def decide(request: HttpRequest, incident_reference: str, payload: DecisionIn) -
         rationale=payload.rationale,
         panel_notified_on=payload.panel_notified_on,
         panel_reference=payload.panel_reference,
+        looked_after=payload.looked_after,
+        regulated_setting=payload.regulated_setting,
+        ofsted_notified_on=payload.ofsted_notified_on,
+        secretary_of_state_notified_on=payload.secretary_of_state_notified_on,
     )
     return _out(incident)
 

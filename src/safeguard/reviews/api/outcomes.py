@@ -59,7 +59,14 @@ class CsprIn(Schema):
 
 
 class PublicationIn(Schema):
-    published_on: date
+    decision: Literal["publish", "not_publish"] = "publish"
+    published_on: date | None = None
+    link: Annotated[str, Field(max_length=500)] = ""
+    reason: str = ""
+
+
+class ReportSentIn(Schema):
+    sent_on: date
 
 
 @router.post(
@@ -86,11 +93,28 @@ def cspr(request: HttpRequest, incident_reference: str, payload: CsprIn) -> Stat
 def cspr_publication(
     request: HttpRequest, incident_reference: str, payload: PublicationIn
 ) -> dict[str, Any]:
-    """Meets the publication clock; the case moves to actions and learning. Publishing again
-    changes nothing."""
+    """Published with its link (at least 7 working days after the final report went to the
+    Panel and the Secretary of State), or not published with the reason. Meets the publication
+    clock; the case moves to actions and learning. Recording it again changes nothing."""
     incident = case_to_manage(request, incident_reference)
-    found = csprs.cspr_publish(
-        actor=calling_key(request), incident=incident, published_on=payload.published_on
+    found = csprs.cspr_publish(actor=calling_key(request), incident=incident, **payload.dict())
+    return cspr_body(found)
+
+
+@router.post(
+    CASE + "/cspr/report-sent",
+    response={200: CsprOut, **WRITE},
+    summary="Record that the final report went to the Panel and the Secretary of State",
+)
+@scope_required(MANAGE)
+def cspr_report_sent(
+    request: HttpRequest, incident_reference: str, payload: ReportSentIn
+) -> dict[str, Any]:
+    """The final report (attached on the CSPR page) was sent on ``sent_on``: meets the report
+    clock; publication may follow 7 working days later. The same date again changes nothing."""
+    incident = case_to_manage(request, incident_reference)
+    found = csprs.cspr_report_sent(
+        actor=calling_key(request), incident=incident, sent_on=payload.sent_on
     )
     return cspr_body(found)
 

@@ -51,7 +51,9 @@ class PastCaseIn(Schema):
     panel_reference: Annotated[str, Field(max_length=60)] = ""
     rapid_review_submitted_on: date | None = None
     cspr_recommended: bool | None = None
-    panel_response: Literal["agrees", "disagrees", ""] = ""
+    panel_response: Literal[
+        "local_cspr", "national_review", "no_review", "more_information", ""
+    ] = ""
     panel_response_on: date | None = None
     cspr_reviewer: Annotated[str, Field(max_length=200)] = ""
     cspr_commissioned_on: date | None = None

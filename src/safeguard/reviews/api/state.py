@@ -15,11 +15,13 @@ from typing import Annotated, Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from safeguard.core import holidays
 from safeguard.core.api import ERRORS, WRITE_ERRORS, ErrorOut
 from safeguard.core.api.auth import scope_required
 from safeguard.core.models import ApiKey
 from safeguard.governance.models import Action
 from safeguard.governance.selectors.actions import actions_of_source
+from safeguard.reviews import rules
 from safeguard.reviews.models import (
     Cspr,
     Incident,
@@ -95,6 +97,10 @@ class CsprOut(Schema):
     commissioned_on: date
     initiated_on: date | None
     publication_due_on: date | None
+    report_sent_on: date | None
+    earliest_publication_on: date | None
+    publication_decision: str
+    published_link: str
     joint_with: str
     published_on: date | None
 
@@ -176,6 +182,14 @@ def cspr_body(cspr: Cspr) -> dict[str, Any]:
         "commissioned_on": cspr.commissioned_on,
         "initiated_on": cspr.initiated_on,
         "publication_due_on": cspr.publication_due_on,
+        "report_sent_on": cspr.report_sent_on,
+        "earliest_publication_on": (
+            rules.earliest_publication(cspr.report_sent_on, holidays.calendar())
+            if cspr.report_sent_on
+            else None
+        ),
+        "publication_decision": cspr.publication_decision,
+        "published_link": cspr.published_link,
         "joint_with": cspr.joint_with,
         "published_on": cspr.published_on,
     }

@@ -143,7 +143,11 @@ class SubmissionIn(Schema):
 
 
 class PanelResponseIn(Schema):
-    response: Literal["agrees", "disagrees"]
+    response: Literal["local_cspr", "national_review", "no_review", "more_information"] = Field(
+        description="local_cspr: agrees a local CSPR; national_review: the Panel will undertake"
+        " a national review; no_review: no further review needed; more_information: asks for"
+        " more information (a later response replaces it)"
+    )
     responded_on: date
     comments: str = ""
 
@@ -233,8 +237,8 @@ def submission(
 def panel_response(
     request: HttpRequest, incident_reference: str, payload: PanelResponseIn
 ) -> dict[str, Any]:
-    """The Panel agrees or disagrees; the case moves to its CSPR or to actions and learning.
-    The same response again changes nothing."""
+    """The Panel's response; the case moves to its CSPR, to actions and learning, or stays with
+    the Panel when it asks for more information. The same response again changes nothing."""
     incident = case_to_manage(request, incident_reference)
     review = getattr(incident, "rapid_review", None)
     if (

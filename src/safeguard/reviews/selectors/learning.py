@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.http import Http404
 
-from safeguard.reviews import policies, rules
+from safeguard.reviews import policies, rules, search_terms
 from safeguard.reviews.models import Incident, LearningSheet, Status
+from safeguard.reviews.selectors import learning_search
 from safeguard.reviews.selectors.cases import clocks_of
 
 CLOSED = (Status.DRAFT, Status.NOT_NOTIFIED, Status.CLOSED)
@@ -24,15 +25,25 @@ def published_sheets() -> QuerySet[LearningSheet]:
 
 
 def search_sheets(*, theme_id: int | None = None, words: str = "") -> QuerySet[LearningSheet]:
-    """Published sheets on a theme and containing every one of the words (in the title, what
-    happened, the good practice, the learning or what to do differently).
+    """Published sheets on a theme and matching every one of the words (in the title, what
+    happened, the good practice, the learning, what to do differently or a theme's name), the
+    best match first.
 
-    A plain match on each word, which every database runs; full-text ranking (PostgreSQL
-    full-text, SQLite FTS5) and semantic search are later steps.
+    Full-text search (``learning_search``: PostgreSQL's GIN-indexed tsvector, SQLite's FTS5),
+    stemmed ("escalating" finds "escalation") and ranked; only published sheets are ever
+    answered, whatever the index holds. Semantic search is a later step.
     """
     sheets = published_sheets()
     if theme_id is not None:
         sheets = sheets.filter(themes__id=theme_id)
+    if search_terms.words_of(words) and learning_search.has_index():
+        ids = learning_search.ranked_sheet_ids(words)
+        if not ids:
+            return sheets.none()
+        # One theme matches a sheet at most once, so no DISTINCT (PostgreSQL would refuse it
+        # beside an ORDER BY on an expression).
+        order = Case(*(When(pk=pk, then=Value(place)) for place, pk in enumerate(ids)))
+        return sheets.filter(pk__in=ids).order_by(order)
     for word in words.split()[:10]:
         sheets = sheets.filter(
             Q(title__icontains=word)

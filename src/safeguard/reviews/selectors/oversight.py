@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from safeguard.core import holidays
 from safeguard.core.clock import london_date, start_of_day
@@ -51,6 +51,7 @@ class Oversight:
     csprs_commissioned: int = 0
     panel_agrees: int = 0
     panel_disagrees: int = 0
+    panel_national_reviews: int = 0
     panel_awaited: int = 0
     decisions_on_time: rules.Share = field(default_factory=lambda: rules.Share(0, 0))
     rapid_reviews_on_time: rules.Share = field(default_factory=lambda: rules.Share(0, 0))
@@ -72,6 +73,7 @@ class Oversight:
             "csprs_commissioned": self.csprs_commissioned,
             "panel_agrees": self.panel_agrees,
             "panel_disagrees": self.panel_disagrees,
+            "panel_national_reviews": self.panel_national_reviews,
             "panel_awaited": self.panel_awaited,
             "decisions_on_time": [self.decisions_on_time.met, self.decisions_on_time.total],
             "rapid_reviews_on_time": [
@@ -177,9 +179,19 @@ def oversight_between(start: date, end: date) -> Oversight:
     table.csprs_commissioned = Cspr.objects.filter(
         commissioned_on__gte=start, commissioned_on__lte=end
     ).count()
-    table.panel_agrees = reviews.filter(panel_response="agrees").count()
-    table.panel_disagrees = reviews.filter(panel_response="disagrees").count()
-    table.panel_awaited = reviews.filter(submitted_on__isnull=False, panel_response="").count()
+    # Agreement: the Panel's outcome against the partnership's recommendation (rules.panel_agrees).
+    agreed = Q(panel_response="local_cspr", cspr_recommended=True) | Q(
+        panel_response="no_review", cspr_recommended=False
+    )
+    differed = Q(panel_response="local_cspr", cspr_recommended=False) | Q(
+        panel_response="no_review", cspr_recommended=True
+    )
+    table.panel_agrees = reviews.filter(agreed).count()
+    table.panel_disagrees = reviews.filter(differed).count()
+    table.panel_national_reviews = reviews.filter(panel_response="national_review").count()
+    table.panel_awaited = reviews.filter(
+        submitted_on__isnull=False, panel_response__in=["", "more_information"]
+    ).count()
     _timeliness(table, start, end)
     return table
 

@@ -3,6 +3,10 @@
 Only a person with the LA decision role decides (the duty cannot be delegated), with a rationale
 either way that every statutory partner can read. A notification records the date it was sent
 and the Panel's reference, and opens the Rapid Review with its own 15-working-day clock.
+
+Working Together 2023 (chapter 5; paragraph not verified) adds: where the child was looked after
+or in a regulated setting or service, the LA also tells Ofsted and the Secretary of State. The
+decision records both answers and the dates those notifications were sent.
 """
 
 from __future__ import annotations
@@ -43,6 +47,10 @@ _FIELDS = (
     "decided_at",
     "panel_notified_on",
     "panel_reference",
+    "looked_after",
+    "regulated_setting",
+    "ofsted_notified_on",
+    "secretary_of_state_notified_on",
 )
 
 
@@ -58,24 +66,47 @@ def incident_decide(
     rationale: str,
     panel_notified_on: date | None = None,
     panel_reference: str = "",
+    looked_after: bool | None = None,
+    regulated_setting: bool | None = None,
+    ofsted_notified_on: date | None = None,
+    secretary_of_state_notified_on: date | None = None,
+    require_setting_answers: bool = False,
     now: datetime | None = None,
 ) -> Incident:
-    """Record notify / do not notify. Refused without the role, without a rationale, or twice."""
+    """Record notify / do not notify. Refused without the role, without a rationale, or twice.
+
+    The page asks whether the child was looked after or in a regulated setting
+    (``require_setting_answers``); a partner system that does not send those answers leaves
+    them unknown (None).
+    """
     refuse_unless(policies.can(actor, policies.Cap.DECIDE))
     now = now or timezone.now()
     with transaction.atomic():
         incident = Incident.objects.select_for_update().get(pk=incident.pk)
         if incident.status != Status.AWAITING_DECISION:
             raise ValidationError({"decision": "This case is not awaiting the LA's decision"})
-        fail(
-            rules.decision_errors(
-                decision=decision,
-                rationale=rationale,
-                panel_notified_on=panel_notified_on,
-                aware_on=incident.la_aware_on,
-                today=today(now),
-            )
+        errors = rules.decision_errors(
+            decision=decision,
+            rationale=rationale,
+            panel_notified_on=panel_notified_on,
+            aware_on=incident.la_aware_on,
+            today=today(now),
         )
+        answered = looked_after is not None or regulated_setting is not None
+        dated = ofsted_notified_on is not None or secretary_of_state_notified_on is not None
+        if require_setting_answers or answered or dated:
+            errors = {
+                **rules.notification_errors(
+                    looked_after=looked_after,
+                    regulated_setting=regulated_setting,
+                    ofsted_notified_on=ofsted_notified_on,
+                    secretary_of_state_notified_on=secretary_of_state_notified_on,
+                    aware_on=incident.la_aware_on,
+                    today=today(now),
+                ),
+                **errors,
+            }
+        fail(errors)
         before = _audit_state(incident)
         notify = decision == Decision.NOTIFY
         incident.decision = decision
@@ -84,6 +115,10 @@ def incident_decide(
         incident.decided_at = now
         incident.panel_notified_on = panel_notified_on if notify else None
         incident.panel_reference = panel_reference.strip() if notify else ""
+        incident.looked_after = looked_after
+        incident.regulated_setting = regulated_setting
+        incident.ofsted_notified_on = ofsted_notified_on
+        incident.secretary_of_state_notified_on = secretary_of_state_notified_on
         incident.status = Status.RAPID_REVIEW if notify else Status.NOT_NOTIFIED
         incident.save()
         audit.record(

@@ -19,6 +19,7 @@ from safeguard.core.models.audit import AuditAction
 from safeguard.reviews import policies, rules
 from safeguard.reviews.models import Dissemination, Incident, LearningSheet, Status, Theme
 from safeguard.reviews.services._common import fail, refuse_unless, state, text_marks, today
+from safeguard.reviews.services.learning_index import learning_index_update
 
 THEME = "reviews.theme"
 SHEET = "reviews.learning_sheet"
@@ -126,6 +127,7 @@ def learning_sheet_save(
         sheet.do_differently = do_differently.strip()
         sheet.save()
         sheet.themes.set(themes)
+        learning_index_update(sheet=sheet)
         audit.record(
             action=AuditAction.UPDATE if before else AuditAction.CREATE,
             record_type=SHEET,

@@ -45,6 +45,7 @@ from safeguard.reviews.services._common import (
     the_rag,
     today,
 )
+from safeguard.reviews.services.csprs import report_clock_open
 from safeguard.reviews.services.receipts import create_once
 from safeguard.reviews.services.referrals import _assign_reference, _write
 
@@ -242,6 +243,7 @@ def _cspr(*, actor: Any, incident: Incident, steps: rules.PastSteps) -> Cspr:
         initiated_on=initiated_on,
         publication_due_on=rules.cspr_publication_due(initiated_on) if initiated_on else None,
         published_on=steps.cspr_published_on,
+        publication_decision="publish" if steps.cspr_published_on else "",
     )
     audit.record(
         action=AuditAction.CREATE,
@@ -271,4 +273,6 @@ def _cspr(*, actor: Any, incident: Incident, steps: rules.PastSteps) -> Cspr:
         )
         if steps.cspr_published_on is not None:
             deadline_meet(deadline=clock, met_at=end_of_day(steps.cspr_published_on), actor=actor)
+        else:  # still being written: the final report is due to the Panel as for any CSPR
+            report_clock_open(actor=actor, incident=incident, cspr=cspr)
     return cspr

@@ -230,7 +230,13 @@ def _receive(
 
 
 _REVIEW_FIELDS = ("cspr_recommended", "regulation_11_criteria")
-_REVIEW_TEXT = ("immediate_actions", "learning", "cspr_rationale")
+_REVIEW_TEXT = (
+    "immediate_actions",
+    "learning",
+    "cspr_rationale",
+    "lived_experience",
+    "race_ethnicity_culture",
+)
 
 
 def rapid_review_record(
@@ -242,8 +248,15 @@ def rapid_review_record(
     cspr_recommended: bool | None,
     regulation_11_criteria: list[str],
     cspr_rationale: str,
+    lived_experience: str = "",
+    race_ethnicity_culture: str = "",
 ) -> RapidReview:
-    """The review's findings and its decision on a local CSPR, against the criteria."""
+    """The review's findings and its decision on a local CSPR, against the criteria.
+
+    Working Together 2023 asks a Rapid Review to keep the child's lived experience in view and to
+    consider how race, ethnicity and culture shaped the child's experience and the practice
+    around them (chapter 5; paragraph not verified): the page prompts for both.
+    """
     refuse_unless(policies.can_manage(actor, incident))
     errors = {}
     unknown = [c for c in regulation_11_criteria if c not in rules.REGULATION_11_CRITERIA]
@@ -268,6 +281,8 @@ def rapid_review_record(
         review.cspr_recommended = cspr_recommended
         review.regulation_11_criteria = sorted(set(regulation_11_criteria))
         review.cspr_rationale = cspr_rationale.strip()
+        review.lived_experience = lived_experience.strip()
+        review.race_ethnicity_culture = race_ethnicity_culture.strip()
         review.save()
         audit.record(
             action=AuditAction.UPDATE,
@@ -377,11 +392,14 @@ def panel_response_record(
     comments: str = "",
     now: datetime | None = None,
 ) -> RapidReview:
-    """The Panel agrees or disagrees. The case moves to its CSPR, or to actions and learning."""
+    """The Panel's response: it agrees a local CSPR should be carried out (the case moves to its
+    CSPR), it will undertake a national review, or no review is needed (the case moves to actions
+    and learning), or it asks for more information (the review stays with the Panel, and a later
+    response replaces this one)."""
     refuse_unless(policies.can_manage(actor, incident))
     errors = {}
-    if response not in ("agrees", "disagrees"):
-        errors["response"] = "Choose whether the Panel agrees or disagrees"
+    if response not in rules.PANEL_RESPONSES:
+        errors["response"] = "Choose the Panel's response"
     if responded_on > today(now):
         errors["responded_on"] = "The date of the response must be today or earlier"
     fail(errors)
@@ -392,12 +410,15 @@ def panel_response_record(
         review = _review_of(incident)
         if responded_on < (review.submitted_on or responded_on):
             fail({"responded_on": "The response cannot be before the review was submitted"})
+        # A local CSPR the partnership did not recommend still goes ahead (regulation 11(d):
+        # the Panel concluded a local review may be more appropriate).
+        previous = review.panel_response
         review.panel_response = response
         review.panel_response_on = responded_on
         review.panel_comments = comments.strip()
         review.save()
         before = {"status": incident.status}
-        incident.status = Status.CSPR if review.cspr_recommended else Status.ACTIONS
+        incident.status = rules.status_after_panel_response(response)
         incident.save(update_fields=["status"])
         audit.record(
             action=AuditAction.UPDATE,
@@ -405,7 +426,7 @@ def panel_response_record(
             record_id=review.pk,
             actor=actor,
             changes={
-                "panel_response": ["", response],
+                "panel_response": [previous, response],
                 "panel_response_on": [None, responded_on.isoformat()],
                 "status": [before["status"], incident.status],
             },

@@ -16,6 +16,10 @@ from safeguard.reviews.selectors import cases as case_selectors
 from safeguard.reviews.services.decisions import incident_decide
 
 
+def _yes_no(value: str) -> bool | None:
+    return None if not value else value == "yes"
+
+
 @capability_required(Cap.DECIDE)
 @sensitive
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
@@ -33,6 +37,11 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
                 rationale=data["rationale"],
                 panel_notified_on=data["panel_notified_on"],
                 panel_reference=data["panel_reference"],
+                looked_after=_yes_no(data["looked_after"]),
+                regulated_setting=_yes_no(data["regulated_setting"]),
+                require_setting_answers=True,
+                ofsted_notified_on=data["ofsted_notified_on"],
+                secretary_of_state_notified_on=data["secretary_of_state_notified_on"],
             )
         except ValidationError as error:
             form.add_rule_errors({k: v[0] for k, v in error.message_dict.items()})

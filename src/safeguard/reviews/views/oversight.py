@@ -105,6 +105,7 @@ def _rows(table: Oversight) -> list[tuple[str, str]]:
         ("CSPRs commissioned", str(table.csprs_commissioned)),
         ("Panel agreed with the local decision", str(table.panel_agrees)),
         ("Panel disagreed", str(table.panel_disagrees)),
+        ("Panel to undertake a national review", str(table.panel_national_reviews)),
         ("Panel's response awaited", str(table.panel_awaited)),
         ("Decisions within 5 working days", str(table.decisions_on_time)),
         ("Rapid Reviews within 15 working days", str(table.rapid_reviews_on_time)),
@@ -159,6 +160,7 @@ def learning(request: HttpRequest) -> HttpResponse:
             theme_id=theme.pk if theme else None, words=form.cleaned_data["words"] or ""
         )
     years, themes = learning_selectors.theme_counts_by_year()
+    names, counts = [name for name, _ in themes], [row for _, row in themes]
     return render(
         request,
         "reviews/learning.html",
@@ -168,6 +170,12 @@ def learning(request: HttpRequest) -> HttpResponse:
             "searching": searching,
             "theme_years": years,
             "theme_counts": themes,
+            "theme_chart": (
+                charts.data_uri(charts.theme_chart(themes=names, years=years, counts=counts))
+                if themes
+                else ""
+            ),
+            "theme_chart_alt": charts.describe_themes(themes=names, years=years, counts=counts),
             "can_manage": policies.can(request.user, Cap.MANAGE),
         },
     )

@@ -122,6 +122,8 @@ def _findings_initial(review: RapidReview) -> dict[str, Any]:
         "cspr_recommended": "" if recommended is None else ("yes" if recommended else "no"),
         "regulation_11_criteria": review.regulation_11_criteria,
         "cspr_rationale": review.cspr_rationale,
+        "lived_experience": review.lived_experience,
+        "race_ethnicity_culture": review.race_ethnicity_culture,
     }
 
 
@@ -137,6 +139,8 @@ def findings(request: HttpRequest, pk: int) -> HttpResponse:
             cspr_recommended=None if not choice else choice == "yes",
             regulation_11_criteria=data["regulation_11_criteria"],
             cspr_rationale=data["cspr_rationale"],
+            lived_experience=data["lived_experience"],
+            race_ethnicity_culture=data["race_ethnicity_culture"],
         )
 
     return _form_page(

@@ -3,7 +3,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reviews", "0007_actions_to_governance"),
+        ("reviews", "0009_actions_to_governance"),
     ]
 
     operations = [

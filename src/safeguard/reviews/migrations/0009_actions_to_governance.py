@@ -93,7 +93,7 @@ def forward(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reviews", "0006_action_withdrawn"),
+        ("reviews", "0008_learning_full_text_search"),
         ("governance", "0002_progress_sender_reference"),
         ("core", "0004_background_jobs"),
     ]
