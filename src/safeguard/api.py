@@ -8,6 +8,7 @@ the interactive page would load scripts from a CDN, which the Content Security P
 from safeguard.core.api import SafeguardAPI
 from safeguard.core.api import install as install_core
 from safeguard.core.api.auth import ApiKeyAuth
+from safeguard.domestic_abuse.api import install as install_domestic_abuse
 from safeguard.encompass.api import install as install_encompass
 from safeguard.performance.api import install as install_performance
 from safeguard.reviews.api import install as install_reviews
@@ -26,3 +27,4 @@ install_core(api)
 install_reviews(api)
 install_encompass(api)
 install_performance(api)
+install_domestic_abuse(api)

@@ -1,0 +1,107 @@
+"""The domestic abuse forms: DASH, a board decision, closing the board, a MARAC referral,
+research, an outcome, and a link decision. GOV.UK messages (``GovukForm``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from safeguard.core.forms.govuk import GovukForm
+from safeguard.domestic_abuse import rules
+from safeguard.domestic_abuse.models import Outcome
+
+_ANSWERS = [(a.value, rules.ANSWER_LABELS[a]) for a in rules.Answer]
+_LEVELS = [("", "No judgement: the count gives the level")] + [
+    (lv.value, rules.LEVEL_LABELS[lv]) for lv in rules.Level
+]
+
+
+class DashForm(GovukForm):
+    """The 24 questions (our wording, following the SafeLives Dash risk checklist)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for number, (code, question) in enumerate(rules.QUESTIONS, start=1):
+            self.fields[code] = forms.ChoiceField(
+                label=f"{number}. {question}",
+                choices=_ANSWERS,
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Answer question {number}"},
+            )
+        self.fields["judgement"] = forms.ChoiceField(
+            label="Professional judgement",
+            choices=_LEVELS,
+            required=False,
+            widget=forms.RadioSelect,
+            help_text="It can raise the level the count gives, never lower it.",
+        )
+        self.fields["judgement_reason"] = forms.CharField(
+            label="Reason for your judgement", required=False, widget=forms.Textarea
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("judgement") and not (data.get("judgement_reason") or "").strip():
+            self.add_error("judgement_reason", "Give the reason for your judgement")
+        return data
+
+    @property
+    def question_fields(self) -> list[Any]:
+        return [self[code] for code in rules.QUESTION_CODES]
+
+    def answers(self) -> dict[str, str]:
+        return {code: self.cleaned_data[code] for code in rules.QUESTION_CODES}
+
+
+class DecisionForm(GovukForm):
+    outcome = forms.ChoiceField(label="Decision", choices=Outcome.choices, widget=forms.RadioSelect)
+    rationale = forms.CharField(label="Rationale", widget=forms.Textarea, max_length=5000)
+    agreed_by = forms.MultipleChoiceField(
+        label="Agencies that agreed", widget=forms.CheckboxSelectMultiple, choices=()
+    )
+
+    def __init__(self, *args: Any, agencies: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agreed_by"].choices = [(str(o.pk), o.name) for o in agencies]  # type: ignore[attr-defined]
+
+
+class CloseForm(GovukForm):
+    attendees = forms.MultipleChoiceField(
+        label="Who attended", widget=forms.CheckboxSelectMultiple, choices=()
+    )
+
+    def __init__(self, *args: Any, people: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].choices = [  # type: ignore[attr-defined]
+            (str(p.pk), f"{p.full_name}, {p.organisation.name}") for p in people
+        ]
+
+
+class ReferralForm(GovukForm):
+    reason = forms.CharField(
+        label="Why the victim should be heard at the MARAC",
+        widget=forms.Textarea,
+        max_length=5000,
+        help_text="Name the criterion (visible high risk, judgement, escalation or repeat).",
+    )
+
+
+class ResearchForm(GovukForm):
+    findings = forms.CharField(
+        label="What your agency knows of the household", widget=forms.Textarea, max_length=10000
+    )
+
+
+class OutcomeForm(GovukForm):
+    outcome = forms.CharField(label="The MARAC's outcome", widget=forms.Textarea, max_length=5000)
+
+
+class LinkForm(GovukForm):
+    other = forms.IntegerField(label="Other record number", min_value=1)
+    same = forms.ChoiceField(
+        label="Are they the same person?",
+        choices=[("yes", "Yes: the same person"), ("no", "No: different people")],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label="Reason", widget=forms.Textarea, max_length=2000)

@@ -1,0 +1,98 @@
+"""The MARAC: the fortnightly meetings, each meeting's list, a referral with each agency's
+research and the outcome."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+
+from safeguard.core import audit
+from safeguard.core.clock import london_date
+from safeguard.core.http import capability_required
+from safeguard.domestic_abuse import policies
+from safeguard.domestic_abuse.forms import OutcomeForm, ResearchForm
+from safeguard.domestic_abuse.policies import Cap
+from safeguard.domestic_abuse.selectors import marac as selectors
+from safeguard.domestic_abuse.services.marac import REFERRAL, outcome_record, research_record
+from safeguard.domestic_abuse.views._common import apply_errors, day_from, refuse
+
+
+def _member(request: HttpRequest) -> None:
+    if not policies.is_marac_member(request.user):
+        raise PermissionDenied
+
+
+@capability_required(Cap.MARAC)
+def meetings_page(request: HttpRequest) -> HttpResponse:
+    _member(request)
+    today = london_date(timezone.now())
+    held = {m.held_on: m.referrals.count() for m in selectors.meetings_with_referrals()[:26]}
+    upcoming = selectors.upcoming_meetings(start=today)
+    return render(
+        request,
+        "domestic_abuse/meetings.html",
+        {
+            "upcoming": [(d, held.get(d, 0)) for d in upcoming],
+            "past": [(d, n) for d, n in sorted(held.items(), reverse=True) if d < today],
+        },
+    )
+
+
+@capability_required(Cap.MARAC)
+def meeting_page(request: HttpRequest, day: str) -> HttpResponse:
+    _member(request)
+    when = day_from(day)
+    rows = selectors.meeting_list(actor=request.user, held_on=when)
+    return render(request, "domestic_abuse/meeting.html", {"day": when, "referrals": rows})
+
+
+@capability_required(Cap.MARAC)
+def referral_page(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = selectors.referral_for(actor=request.user, pk=pk)
+    if referral is None:
+        raise refuse(request.user, REFERRAL, pk)
+    audit.record_view(actor=request.user, record_type=REFERRAL, record_id=referral.pk)
+    which = request.POST.get("form", "") if request.method == "POST" else ""
+    research_form = ResearchForm(request.POST if which == "research" else None)
+    outcome_form = OutcomeForm(request.POST if which == "outcome" else None)
+    if which and not policies.may_research(request.user):
+        raise PermissionDenied
+    try:
+        if which == "research" and research_form.is_valid():
+            research_record(
+                actor=request.user,
+                referral=referral,
+                findings=research_form.cleaned_data["findings"],
+            )
+            messages.success(request, "Research saved")
+            return redirect("domestic_abuse:referral", pk=referral.pk)
+        if which == "outcome" and outcome_form.is_valid():
+            outcome_record(
+                actor=request.user, referral=referral, outcome=outcome_form.cleaned_data["outcome"]
+            )
+            messages.success(request, "Outcome saved")
+            return redirect("domestic_abuse:referral", pk=referral.pk)
+    except ValidationError as error:
+        apply_errors(research_form if which == "research" else outcome_form, error)
+    return render(
+        request,
+        "domestic_abuse/referral.html",
+        {
+            "referral": referral,
+            "adults": list(referral.incident.adults.all()),
+            "research": list(referral.research.select_related("organisation", "recorded_by")),
+            "research_form": research_form,
+            "outcome_form": outcome_form,
+        },
+    )
+
+
+urlpatterns = [
+    path("marac/", meetings_page, name="marac"),
+    path("marac/<str:day>/", meeting_page, name="marac_meeting"),
+    path("marac/referrals/<int:pk>/", referral_page, name="referral"),
+]
