@@ -113,14 +113,23 @@ def same_person(left: Adult, right: Adult) -> bool:
     return _same(_clean(left), _clean(right))
 
 
+def transposed(day: date) -> date | None:
+    """The date with day and month swapped, when that is a date (3 April for 4 March)."""
+    if day.day > 12:
+        return None
+    try:
+        return date(day.year, day.day, day.month)
+    except ValueError:
+        return None
+
+
 def _same(a: _Clean, b: _Clean) -> bool:
     names_equal = bool(a.forename) and a.forename == b.forename and a.surname == b.surname
     if a.dob is not None and b.dob is not None:
         if a.dob == b.dob:
             swapped = bool(a.forename) and a.forename == b.surname and a.surname == b.forename
             return swapped or (_close(a.forename, b.forename) and _close(a.surname, b.surname))
-        transposed = a.dob.day <= 12 and a.dob == date(b.dob.year, b.dob.day, b.dob.month)
-        return transposed and names_equal and bool(a.surname)
+        return a.dob == transposed(b.dob) and names_equal and bool(a.surname)
     return names_equal and bool(a.surname) and bool(a.district) and a.district == b.district
 
 
@@ -130,8 +139,9 @@ def _blocks(cleaned: Sequence[_Clean]) -> Iterable[list[_Clean]]:
     for row in cleaned:
         if row.dob is not None:
             by_dob[row.dob].append(row)
-            if row.dob.day <= 12 and row.dob.day != row.dob.month:
-                by_dob[date(row.dob.year, row.dob.day, row.dob.month)].append(row)
+            swapped = transposed(row.dob)
+            if swapped is not None and swapped != row.dob:
+                by_dob[swapped].append(row)
         if row.forename and row.surname:
             by_name[(row.forename, row.surname)].append(row)
     yield from by_dob.values()

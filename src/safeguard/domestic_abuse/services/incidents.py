@@ -148,8 +148,9 @@ def _candidates(adult: Adult) -> list[Adult]:
     wanted = Q(forename__iexact=adult.forename, surname__iexact=adult.surname)
     if adult.dob is not None:
         wanted |= Q(dob=adult.dob)
-        if adult.dob.day <= 12:
-            wanted |= Q(dob=date(adult.dob.year, adult.dob.day, adult.dob.month))
+        swapped = linkage.transposed(adult.dob)
+        if swapped is not None:
+            wanted |= Q(dob=swapped)
     return list(Adult.objects.filter(wanted).exclude(incident_id=adult.incident_id))
 
 
