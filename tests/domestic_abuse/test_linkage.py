@@ -36,10 +36,12 @@ def test_different_people_stay_apart():
 
 def test_day_and_month_transposed_need_exact_names():
     assert same_person(
-        Adult(1, "Joanne", "Bloggs", date(1990, 4, 7)), Adult(2, "Joanne", "Bloggs", date(1990, 7, 4))
+        Adult(1, "Joanne", "Bloggs", date(1990, 4, 7)),
+        Adult(2, "Joanne", "Bloggs", date(1990, 7, 4)),
     )
     assert not same_person(
-        Adult(1, "Joanne", "Blogs", date(1990, 4, 7)), Adult(2, "Joanne", "Bloggs", date(1990, 7, 4))
+        Adult(1, "Joanne", "Blogs", date(1990, 4, 7)),
+        Adult(2, "Joanne", "Bloggs", date(1990, 7, 4)),
     )
 
 

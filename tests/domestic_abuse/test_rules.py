@@ -22,9 +22,10 @@ HOLIDAYS_2026 = {
     date(2026, 8, 31),
     date(2026, 12, 25),
     date(2026, 12, 28),
+    date(2027, 1, 1),
 }
 CAL = WorkingCalendar.of(
-    HOLIDAYS_2026, covers_from=date(2025, 12, 1), covers_until=date(2027, 1, 31)
+    HOLIDAYS_2026, covers_from=date(2025, 12, 1), covers_until=date(2027, 3, 31)
 )
 days_2026 = st.dates(min_value=date(2026, 1, 1), max_value=date(2026, 12, 31))
 
@@ -189,7 +190,9 @@ def test_marac_repeat_same_pair_within_twelve_months_of_the_last_referral():
     other_perpetrator = _incident(5, date(2026, 1, 1), perpetrator=7)
 
     def crit(i):
-        return [f.criterion for f in rules.criteria(i, victim_incidents=[], victim_referrals=[referral])]
+        return [
+            f.criterion for f in rules.criteria(i, victim_incidents=[], victim_referrals=[referral])
+        ]
 
     assert crit(on_time) == [Criterion.MARAC_REPEAT]
     assert crit(late) == []

@@ -46,7 +46,8 @@ class Adult:
 
 @dataclass(frozen=True)
 class Decision:
-    """A person's word on a pair of records: ``same`` True confirms, False splits."""
+    """A person's word on a pair of records: ``same`` True confirms, False splits. Given in
+    the order they were made: the last on a pair stands."""
 
     left: int
     right: int
@@ -169,15 +170,13 @@ def link(adults: Sequence[Adult], decisions: Iterable[Decision] = ()) -> dict[in
     cleaned = [_clean(adult) for adult in adults]
     sets = _Sets(a.id for a in adults)
     known = {a.id for a in adults}
-    split: set[frozenset[int]] = set()
-    confirmed: list[tuple[int, int]] = []
+    # The last word on a pair stands: a confirmation after a split undoes the split.
+    last: dict[frozenset[int], bool] = {}
     for decision in decisions:
-        if decision.left in known and decision.right in known:
-            pair = frozenset((decision.left, decision.right))
-            if decision.same:
-                confirmed.append((decision.left, decision.right))
-            else:
-                split.add(pair)
+        if decision.left in known and decision.right in known and decision.left != decision.right:
+            last[frozenset((decision.left, decision.right))] = decision.same
+    split = {pair for pair, same in last.items() if not same}
+    confirmed = [tuple(sorted(pair)) for pair, same in last.items() if same]
     pairs: set[tuple[int, int]] = set()
     for block in _blocks(cleaned):
         for a, b in combinations(block, 2):

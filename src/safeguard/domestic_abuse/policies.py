@@ -37,11 +37,10 @@ def can(person: Any, capability: str) -> bool:
 
 
 def _agency(person: Any) -> Agency | None:
-    cached = getattr(person, "_da_agency", False)
-    if cached is False:
-        cached = Agency.objects.filter(organisation_id=person.organisation_id).first()
-        person._da_agency = cached
-    return cached  # type: ignore[no-any-return]
+    if not hasattr(person, "_da_agency"):
+        person._da_agency = Agency.objects.filter(organisation_id=person.organisation_id).first()
+    found: Agency | None = person._da_agency
+    return found
 
 
 def is_dramm_member(person: Any) -> bool:
