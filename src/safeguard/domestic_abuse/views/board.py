@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from safeguard.core import holidays
 from safeguard.core.clock import london_date
+from safeguard.core import audit
 from safeguard.core.http import capability_required
+from safeguard.core.models.audit import AuditAction
 from safeguard.core.models import Organisation, Person
 from safeguard.domestic_abuse import policies, rules
 from safeguard.domestic_abuse.forms import CloseForm, DecisionForm
@@ -26,6 +28,12 @@ from safeguard.domestic_abuse.views._common import apply_errors, day_from, refus
 
 def _member(request: HttpRequest) -> None:
     if not policies.is_dramm_member(request.user):
+        audit.record(
+            action=AuditAction.DENIED,
+            record_type="page",
+            actor=request.user,
+            detail="not a member",
+        )
         raise PermissionDenied
 
 

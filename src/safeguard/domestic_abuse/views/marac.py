@@ -13,6 +13,7 @@ from django.utils import timezone
 from safeguard.core import audit
 from safeguard.core.clock import london_date
 from safeguard.core.http import capability_required
+from safeguard.core.models.audit import AuditAction
 from safeguard.domestic_abuse import policies
 from safeguard.domestic_abuse.forms import OutcomeForm, ResearchForm
 from safeguard.domestic_abuse.policies import Cap
@@ -23,6 +24,12 @@ from safeguard.domestic_abuse.views._common import apply_errors, day_from, refus
 
 def _member(request: HttpRequest) -> None:
     if not policies.is_marac_member(request.user):
+        audit.record(
+            action=AuditAction.DENIED,
+            record_type="page",
+            actor=request.user,
+            detail="not a member",
+        )
         raise PermissionDenied
 
 
