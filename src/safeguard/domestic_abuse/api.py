@@ -4,7 +4,6 @@ organisation and its incident reference): a resend updates, an identical DASH is
 version. A key reaches only its own organisation's incidents; another's answer 404, audited.
 """
 
-
 from datetime import date, datetime
 from typing import Any, Literal
 

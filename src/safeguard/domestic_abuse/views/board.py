@@ -11,12 +11,11 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 
-from safeguard.core import holidays
+from safeguard.core import audit, holidays
 from safeguard.core.clock import london_date
-from safeguard.core import audit
 from safeguard.core.http import capability_required
-from safeguard.core.models.audit import AuditAction
 from safeguard.core.models import Organisation, Person
+from safeguard.core.models.audit import AuditAction
 from safeguard.domestic_abuse import policies, rules
 from safeguard.domestic_abuse.forms import CloseForm, DecisionForm
 from safeguard.domestic_abuse.models import Agency, Decision
