@@ -55,10 +55,18 @@ class DashForm(GovukForm):
 
 
 class DecisionForm(GovukForm):
-    outcome = forms.ChoiceField(label="Decision", choices=Outcome.choices, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(
+        label="Decision",
+        choices=Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the decision"},
+    )
     rationale = forms.CharField(label="Rationale", widget=forms.Textarea, max_length=5000)
     agreed_by = forms.MultipleChoiceField(
-        label="Agencies that agreed", widget=forms.CheckboxSelectMultiple, choices=()
+        label="Agencies that agreed",
+        widget=forms.CheckboxSelectMultiple,
+        choices=(),
+        error_messages={"required": "Choose the agencies that agreed"},
     )
 
     def __init__(self, *args: Any, agencies: list[Any], **kwargs: Any) -> None:
@@ -68,7 +76,10 @@ class DecisionForm(GovukForm):
 
 class CloseForm(GovukForm):
     attendees = forms.MultipleChoiceField(
-        label="Who attended", widget=forms.CheckboxSelectMultiple, choices=()
+        label="Who attended",
+        widget=forms.CheckboxSelectMultiple,
+        choices=(),
+        error_messages={"required": "Choose who attended"},
     )
 
     def __init__(self, *args: Any, people: list[Any], **kwargs: Any) -> None:
