@@ -151,3 +151,35 @@ def test_the_incident_page_shows_linked_records_and_audits_the_read():
     second.refresh_from_db()
     first.refresh_from_db()
     assert first.victim_key == second.victim_key
+
+
+def test_a_marac_action_goes_on_the_shared_action_plan_with_a_clock():
+    from safeguard.core.models import Deadline
+    from safeguard.governance.models import Action
+
+    w = helpers.world()
+    incident = _high_risk(w)
+    client = _client(w.officer)
+    client.post(
+        f"/domestic-abuse/incidents/{incident.pk}/decide/",
+        {"outcome": "marac", "rationale": "High", "agreed_by": [str(w.police.pk)]},
+    )
+    referral = Referral.objects.get()
+    url = f"/domestic-abuse/marac/referrals/{referral.pk}/"
+    bad = client.post(url, {"form": "action", "title": "Safety plan"})
+    assert bad.status_code == 200 and "Choose the agency" in bad.content.decode()
+    assert not Action.objects.exists()
+    done = client.post(
+        url,
+        {"form": "action", "title": "Safety plan", "owner": str(w.dv.pk), "due_on": "27/3/2026"},
+    )
+    assert done.status_code == 302
+    action = Action.objects.get()
+    assert (action.owner_organisation, action.source_kind) == (
+        w.dv,
+        "domestic_abuse.marac_referral",
+    )
+    assert Deadline.objects.filter(subject_id=str(action.pk), owner_organisation=w.dv).exists()
+    assert "Safety plan" in client.get(url).content.decode()
+    # Someone outside the MARAC may not add one.
+    assert _client(w.outsider).post(url, {"form": "action"}).status_code in (403, 404)

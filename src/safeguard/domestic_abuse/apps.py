@@ -11,9 +11,12 @@ class DomesticAbuseConfig(AppConfig):
         from safeguard.core.api.auth import register_scope
         from safeguard.core.models.organisations import OrganisationKind
         from safeguard.core.worker import register_periodic
+        from safeguard.domestic_abuse import policies
         from safeguard.domestic_abuse.demo import add_demo_domestic_abuse
         from safeguard.domestic_abuse.policies import GRANTS, Cap
+        from safeguard.domestic_abuse.services.marac import ACTION_SOURCE
         from safeguard.domestic_abuse.tasks import run_encompass_pull
+        from safeguard.governance import sources
 
         # DRAMM and MARAC members: the capability comes with the role, membership with the
         # person's organisation being one of the agencies (``Agency``).
@@ -29,6 +32,14 @@ class DomesticAbuseConfig(AppConfig):
             kinds=[OrganisationKind.POLICE, OrganisationKind.THIRD_SECTOR],
         )
         register_periodic("domestic_abuse_encompass", run_encompass_pull, 60)
+        # MARAC actions live on the shared action plan; MARAC members see and manage them.
+        sources.register(
+            ACTION_SOURCE,
+            "MARAC referral",
+            link=lambda source_id: f"/domestic-abuse/marac/referrals/{source_id}/",
+            may_view=lambda actor, source_id: policies.is_marac_member(actor),
+            may_manage=lambda actor, source_id: policies.is_marac_member(actor),
+        )
         demo.register_extension("domestic_abuse", add_demo_domestic_abuse)
         labels.register_many(
             {

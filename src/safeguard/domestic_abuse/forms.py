@@ -116,3 +116,27 @@ class LinkForm(GovukForm):
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(label="Reason", widget=forms.Textarea, max_length=2000)
+
+
+class ActionForm(GovukForm):
+    title = forms.CharField(label="The action", max_length=300)
+    owner = forms.ChoiceField(
+        label="Agency that owns it",
+        choices=(),
+        error_messages={"required": "Choose the agency that owns the action"},
+    )
+    due_on = forms.DateField(
+        label="Due date",
+        help_text="For example, 27/3/2026",
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        error_messages={
+            "required": "Enter the date the action is due",
+            "invalid": "Enter the due date as day/month/year, for example 27/3/2026",
+        },
+    )
+
+    def __init__(self, *args: Any, agencies: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = [("", "Choose an agency")] + [  # type: ignore[attr-defined]
+            (str(o.pk), o.name) for o in agencies
+        ]

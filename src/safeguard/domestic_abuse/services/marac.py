@@ -12,11 +12,16 @@ from django.utils import timezone
 
 from safeguard.core import audit, holidays
 from safeguard.core.clock import london_date
+from safeguard.core.models import Organisation
 from safeguard.core.models.audit import AuditAction
 from safeguard.domestic_abuse import policies, rules
 from safeguard.domestic_abuse.models import Incident, MaracMeeting, Referral, Research
+from safeguard.governance.models import Action
+from safeguard.governance.services.actions import action_create
 
 REFERRAL = "domestic_abuse.referral"
+# The kind of source MARAC actions have in the shared action plan (governance).
+ACTION_SOURCE = "domestic_abuse.marac_referral"
 RESEARCH = "domestic_abuse.research"
 # The first MARAC of the partnership's fortnightly cycle; every meeting is 14 days on from it.
 DEFAULT_ANCHOR = date(2025, 1, 8)
@@ -129,3 +134,21 @@ def outcome_record(*, actor: Any, referral: Referral, outcome: str) -> Referral:
             changes={"outcome": True},
         )
     return referral
+
+
+def marac_action_add(
+    *, actor: Any, referral: Referral, title: str, owner: Organisation | None, due_on: date | None
+) -> Action:
+    """An action agreed at the MARAC, owned by one agency, on the shared action plan: its
+    clock is on the owner's "What is due" and overdue actions are chased there."""
+    if not policies.is_marac_member(actor):
+        raise PermissionDenied
+    return action_create(
+        actor=actor,
+        source_kind=ACTION_SOURCE,
+        source_id=referral.pk,
+        title=title,
+        owner_organisation=owner,
+        due_on=due_on,
+        source_title=f"MARAC of {referral.meeting.held_on.day} {referral.meeting.held_on:%B %Y}",
+    )

@@ -15,11 +15,19 @@ from safeguard.core.clock import london_date
 from safeguard.core.http import capability_required
 from safeguard.core.models.audit import AuditAction
 from safeguard.domestic_abuse import policies
-from safeguard.domestic_abuse.forms import OutcomeForm, ResearchForm
+from safeguard.domestic_abuse.forms import ActionForm, OutcomeForm, ResearchForm
+from safeguard.domestic_abuse.models import Agency
 from safeguard.domestic_abuse.policies import Cap
 from safeguard.domestic_abuse.selectors import marac as selectors
-from safeguard.domestic_abuse.services.marac import REFERRAL, outcome_record, research_record
+from safeguard.domestic_abuse.services.marac import (
+    ACTION_SOURCE,
+    REFERRAL,
+    marac_action_add,
+    outcome_record,
+    research_record,
+)
 from safeguard.domestic_abuse.views._common import apply_errors, day_from, refuse
+from safeguard.governance.selectors.actions import actions_of_source
 
 
 def _member(request: HttpRequest) -> None:
@@ -66,6 +74,13 @@ def referral_page(request: HttpRequest, pk: int) -> HttpResponse:
     which = request.POST.get("form", "") if request.method == "POST" else ""
     research_form = ResearchForm(request.POST if which == "research" else None)
     outcome_form = OutcomeForm(request.POST if which == "outcome" else None)
+    agencies = [
+        a.organisation for a in Agency.objects.filter(on_marac=True).select_related("organisation")
+    ] + [
+        a.organisation
+        for a in Agency.objects.filter(on_marac=False, on_dramm=True).select_related("organisation")
+    ]
+    action_form = ActionForm(request.POST if which == "action" else None, agencies=agencies)
     if which and not policies.may_research(request.user):
         raise PermissionDenied
     try:
@@ -83,8 +98,20 @@ def referral_page(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, "Outcome saved")
             return redirect("domestic_abuse:referral", pk=referral.pk)
+        if which == "action" and action_form.is_valid():
+            data = action_form.cleaned_data
+            marac_action_add(
+                actor=request.user,
+                referral=referral,
+                title=data["title"],
+                owner=next(o for o in agencies if str(o.pk) == data["owner"]),
+                due_on=data["due_on"],
+            )
+            messages.success(request, "Action added to the shared action plan")
+            return redirect("domestic_abuse:referral", pk=referral.pk)
     except ValidationError as error:
-        apply_errors(research_form if which == "research" else outcome_form, error)
+        forms = {"research": research_form, "outcome": outcome_form, "action": action_form}
+        apply_errors(forms[which], error)
     return render(
         request,
         "domestic_abuse/referral.html",
@@ -94,6 +121,10 @@ def referral_page(request: HttpRequest, pk: int) -> HttpResponse:
             "research": list(referral.research.select_related("organisation", "recorded_by")),
             "research_form": research_form,
             "outcome_form": outcome_form,
+            "action_form": action_form,
+            "actions": list(
+                actions_of_source(source_kind=ACTION_SOURCE, source_ids=[str(referral.pk)])
+            ),
         },
     )
 
