@@ -33,7 +33,7 @@ def _send(base: str, secret: str, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_an_api_incident_goes_from_the_board_to_the_marac_list(
-    page: Any, live_server: Any, demo_partnership: Any
+    browser: Any, page: Any, live_server: Any, demo_partnership: Any
 ) -> None:
     officer = Person.objects.get(email="police@demo.invalid")
     admin = Person.objects.get(email="admin@demo.invalid")
@@ -87,3 +87,24 @@ def test_an_api_incident_goes_from_the_board_to_the_marac_list(
         ).first.click()
     assert "Journey Victim" in page.content()
     assert_accessible(page)
+
+    # The MARAC agrees an action for the police: it goes on the shared action plan, with its
+    # clock on the force's "What is due", where the Public Protection lead is chased.
+    with page.expect_navigation():
+        page.get_by_role("link", name="Journey Victim").click()
+    page.get_by_label("The action").fill("Check bail conditions")
+    page.get_by_label("Agency that owns it").select_option(label=force.name)
+    page.get_by_label("Due date").fill((board_day + timedelta(days=14)).strftime("%d/%m/%Y"))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Add the action").click()
+    assert "Check bail conditions" in page.content()
+    lead = Person.objects.get(
+        is_demo=True, organisation=force, role_assignments__role="statutory_partner_lead"
+    )
+    context = browser.new_context(bypass_csp=True, base_url=live_server.url)
+    try:
+        other = sign_in(context.new_page(), lead)
+        other.goto("/deadlines")
+        assert "MARAC referral" in other.content()
+    finally:
+        context.close()
