@@ -7,13 +7,14 @@ class DomesticAbuseConfig(AppConfig):
     verbose_name = "Domestic abuse triage (DRAMM and MARAC)"
 
     def ready(self) -> None:
-        from safeguard.core import demo, labels, navigation, roles
+        from safeguard.core import demo, labels, navigation, roles, work
         from safeguard.core.api.auth import register_scope
         from safeguard.core.models.organisations import OrganisationKind
         from safeguard.core.worker import register_periodic
         from safeguard.domestic_abuse import policies
         from safeguard.domestic_abuse.demo import add_demo_domestic_abuse
         from safeguard.domestic_abuse.policies import GRANTS, Cap
+        from safeguard.domestic_abuse.selectors.work import home_work
         from safeguard.domestic_abuse.services.marac import ACTION_SOURCE
         from safeguard.domestic_abuse.tasks import run_encompass_pull
         from safeguard.governance import sources
@@ -40,6 +41,7 @@ class DomesticAbuseConfig(AppConfig):
             may_view=lambda actor, source_id: policies.is_marac_member(actor),
             may_manage=lambda actor, source_id: policies.is_marac_member(actor),
         )
+        work.register("domestic_abuse", "Domestic abuse triage", home_work)
         demo.register_extension("domestic_abuse", add_demo_domestic_abuse)
         labels.register_many(
             {
