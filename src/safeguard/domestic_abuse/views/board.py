@@ -36,16 +36,6 @@ def _member(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-@capability_required(Cap.BOARD)
-def board_today(request: HttpRequest) -> HttpResponse:
-    """Today's board on a working day; otherwise the next working day's."""
-    _member(request)
-    today = london_date(timezone.now())
-    calendar = holidays.calendar()
-    day = today if calendar.is_working_day(today) else calendar.next_working_day(today)
-    return redirect("domestic_abuse:board", day=day.isoformat())
-
-
 def _agencies() -> list[Organisation]:
     return [
         a.organisation for a in Agency.objects.filter(on_dramm=True).select_related("organisation")
@@ -146,6 +136,16 @@ def close_page(request: HttpRequest, day: str) -> HttpResponse:
             messages.success(request, "Board closed")
             return redirect("domestic_abuse:board", day=when.isoformat())
     return render(request, "domestic_abuse/close.html", {"day": when, "form": form})
+
+
+@capability_required(Cap.BOARD)
+def board_today(request: HttpRequest) -> HttpResponse:
+    """Today's board on a working day; otherwise the next working day's."""
+    _member(request)
+    today = london_date(timezone.now())
+    calendar = holidays.calendar()
+    day = today if calendar.is_working_day(today) else calendar.next_working_day(today)
+    return board_page(request, day.isoformat())
 
 
 urlpatterns = [
