@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from safeguard.core import audit
@@ -62,27 +63,46 @@ def adults_relink() -> int:
             )
         ],
     )
-    changed = [Adult(pk=r[0], person_key=groups[r[0]]) for r in rows if groups[r[0]] != r[5]]
-    Adult.objects.bulk_update(changed, ["person_key"], batch_size=1000)
+    changed = [(r[0], groups[r[0]]) for r in rows if groups[r[0]] != r[5]]
     if changed:
-        _follow()
+        with transaction.atomic():
+            _write_keys(changed)
+            _follow()
     return len(changed)
 
 
+def _write_keys(changed: list[tuple[int, int]]) -> None:
+    """Set many records' person at once: a temporary table joined in one UPDATE (a row-by-row
+    ``bulk_update`` took most of the time of a city's relink). Parameterised throughout."""
+    table = connection.ops.quote_name(Adult._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE da_relink (id integer PRIMARY KEY, person_key integer)"
+        )
+        try:
+            cursor.executemany("INSERT INTO da_relink (id, person_key) VALUES (%s, %s)", changed)
+            cursor.execute(
+                f"UPDATE {table} SET person_key = (SELECT r.person_key FROM da_relink r "  # noqa: S608 (a table name from the model)
+                f"WHERE r.id = {table}.id) WHERE id IN (SELECT id FROM da_relink)"
+            )
+        finally:
+            cursor.execute("DROP TABLE da_relink")
+
+
 def _follow() -> None:
-    victim: dict[int, int] = {}
-    perpetrator: dict[int, int] = {}
-    for incident_id, role, key in Adult.objects.order_by("-pk").values_list(
-        "incident_id", "role", "person_key"
-    ):
-        (victim if role == "victim" else perpetrator)[incident_id] = key
-    incidents = list(Incident.objects.only("pk", "victim_key", "perpetrator_key"))
-    for incident in incidents:
-        incident.victim_key = victim.get(incident.pk)
-        incident.perpetrator_key = perpetrator.get(incident.pk)
-    Incident.objects.bulk_update(incidents, ["victim_key", "perpetrator_key"], batch_size=1000)
-    referrals = list(Referral.objects.select_related("incident"))
-    for referral in referrals:
-        referral.victim_key = referral.incident.victim_key or referral.victim_key
-        referral.perpetrator_key = referral.incident.perpetrator_key
-    Referral.objects.bulk_update(referrals, ["victim_key", "perpetrator_key"], batch_size=1000)
+    """Each incident's victim and perpetrator are its first such record's person; each
+    referral's, its incident's."""
+
+    def first(role: str) -> Subquery:
+        return Subquery(
+            Adult.objects.filter(incident=OuterRef("pk"), role=role)
+            .order_by("pk")
+            .values("person_key")[:1]
+        )
+
+    Incident.objects.update(victim_key=first("victim"), perpetrator_key=first("perpetrator"))
+    of_incident = Incident.objects.filter(pk=OuterRef("incident_id"))
+    Referral.objects.filter(incident__victim_key__isnull=False).update(
+        victim_key=Subquery(of_incident.values("victim_key")[:1]),
+        perpetrator_key=Subquery(of_incident.values("perpetrator_key")[:1]),
+    )
