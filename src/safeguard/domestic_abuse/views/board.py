@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -139,7 +140,7 @@ def close_page(request: HttpRequest, day: str) -> HttpResponse:
 
 
 @capability_required(Cap.BOARD)
-def board_today(request: HttpRequest) -> HttpResponse:
+def board_today(request: HttpRequest) -> HttpResponseBase:
     """Today's board on a working day; otherwise the next working day's."""
     _member(request)
     today = london_date(timezone.now())
