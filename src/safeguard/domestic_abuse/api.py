@@ -5,15 +5,15 @@ version. A key reaches only its own organisation's incidents; another's answer 4
 """
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, NinjaAPI, Router, Schema, Status
-from pydantic import ConfigDict
+from pydantic import BeforeValidator, ConfigDict
 
 from safeguard.core import audit
-from safeguard.core.api import ERRORS, WRITE_ERRORS
+from safeguard.core.api import ERRORS, WRITE_ERRORS, ErrorOut
 from safeguard.core.api.auth import scope_required
 from safeguard.core.models import ApiKey
 from safeguard.core.models.audit import AuditAction
@@ -28,16 +28,38 @@ from safeguard.domestic_abuse.services.incidents import (
 )
 
 router = Router(tags=["domestic abuse"])
+
+
+def _iso_date(value: Any) -> Any:
+    """Only a date written YYYY-MM-DD: no number of days or seconds read as a date."""
+    if value is None or isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("Enter the date as YYYY-MM-DD")
+    return date.fromisoformat(value)
+
+
+def _iso_moment(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("Enter the date and time in ISO 8601 form, with its time zone")
+    return datetime.fromisoformat(value)
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+IsoMoment = Annotated[datetime, BeforeValidator(_iso_moment)]
+_STRICT = ConfigDict(extra="forbid", strict=True)
 WRITE = "domestic_abuse:incidents:write"
 
 
 class DaAdultIn(Schema):
-    model_config = ConfigDict(extra="forbid")
+    model_config = _STRICT
 
     role: Literal["victim", "perpetrator"]
     forename: str = Field("", max_length=100)
     surname: str = Field("", max_length=100)
-    dob: date | None = None
+    dob: IsoDate | None = None
     gender: Literal["", "M", "F", "U"] = ""
     postcode: str = Field("", max_length=8)
 
@@ -46,7 +68,7 @@ DaAnswer = Literal["yes", "no", "not_known"]
 
 
 class DaDashIn(Schema):
-    model_config = ConfigDict(extra="forbid")
+    model_config = _STRICT
 
     answers: dict[str, DaAnswer] = Field(
         ..., description="Each of the 24 question codes (q01_injured ... ) with its answer"
@@ -58,10 +80,10 @@ class DaDashIn(Schema):
 
 
 class DaIncidentIn(Schema):
-    model_config = ConfigDict(extra="forbid")
+    model_config = _STRICT
 
     reference: str = Field(..., min_length=1, max_length=60)
-    occurred_at: datetime = Field(..., description="Date and time, with its time zone")
+    occurred_at: IsoMoment = Field(..., description="Date and time, with its time zone")
     summary: str = Field("", max_length=5000)
     children_count: int = Field(0, ge=0, le=30)
     adults: list[DaAdultIn] = Field(..., min_length=1, max_length=10)
@@ -146,7 +168,7 @@ def _own(key: ApiKey, reference: str) -> Incident:
 
 @router.post(
     "/incidents/{reference}/dash",
-    response={200: DaIncidentOut, **WRITE_ERRORS},
+    response={200: DaIncidentOut, 404: ErrorOut, **WRITE_ERRORS},
     summary="Send a DASH result for an incident you sent",
 )
 @scope_required(WRITE)
@@ -162,7 +184,7 @@ def dash_send(request: HttpRequest, reference: str, payload: DaDashIn) -> dict[s
 
 @router.get(
     "/incidents/{reference}",
-    response={200: DaIncidentOut, **ERRORS},
+    response={200: DaIncidentOut, 404: ErrorOut, **ERRORS},
     summary="An incident you sent: its board day and DASH",
 )
 @scope_required(WRITE)
