@@ -183,3 +183,20 @@ def test_a_marac_action_goes_on_the_shared_action_plan_with_a_clock():
     assert "Safety plan" in client.get(url).content.decode()
     # Someone outside the MARAC may not add one.
     assert _client(w.outsider).post(url, {"form": "action"}).status_code in (403, 404)
+
+
+def test_the_meetings_page_shows_the_safelives_measures(settings):
+    settings.DOMESTIC_ABUSE_ADULT_WOMEN = 10_000
+    w = helpers.world()
+    first = _high_risk(w, "P1")
+    with clock_at(FRIDAY_EVENING):
+        from safeguard.domestic_abuse.services.marac import referral_make
+
+        referral_make(actor=w.officer, incident=first, source="agency", reason="High")
+    referral = Referral.objects.get()
+    with clock_at(FRIDAY_EVENING + timedelta(days=60)):
+        page = _client(w.idva).get("/domestic-abuse/marac/")
+    text = page.content.decode()
+    assert referral.meeting.held_on < (FRIDAY_EVENING + timedelta(days=60)).date()
+    assert "0.0% (0 repeat cases)" in text
+    assert "1.0; SafeLives recommends 40" in text

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 from safeguard.core import audit, holidays
@@ -43,4 +45,37 @@ def referral_for(*, actor: Any, pk: int) -> Referral | None:
         .select_related("incident", "meeting", "referred_by")
         .filter(pk=pk)
         .first()
+    )
+
+
+# Adult women (16 and over) in the area, for the SafeLives volume measure; set the area's own
+# figure (ONS mid-year estimates) in settings. The default suits the demo's city of 800,000.
+DEFAULT_ADULT_WOMEN = 330_000
+
+
+@dataclass(frozen=True)
+class Measures:
+    start: date
+    end: date
+    cases: int
+    repeats: int
+    repeat_rate: float | None
+    per_10k_women: float | None
+
+
+def marac_measures(*, end: date) -> Measures:
+    """The two SafeLives MARAC measures over the 12 months to ``end``: the repeat rate (repeat
+    cases as a share of cases heard) and the volume of cases per 10,000 adult women."""
+    start = rules.add_months(end, -12) + timedelta(days=1)
+    heard = Referral.objects.filter(meeting__held_on__gte=start, meeting__held_on__lte=end)
+    cases = heard.count()
+    repeats = heard.filter(repeat=True).count()
+    women = getattr(settings, "DOMESTIC_ABUSE_ADULT_WOMEN", DEFAULT_ADULT_WOMEN)
+    return Measures(
+        start=start,
+        end=end,
+        cases=cases,
+        repeats=repeats,
+        repeat_rate=rules.repeat_rate(repeats, cases),
+        per_10k_women=rules.volume_per_10k_women(cases, women),
     )

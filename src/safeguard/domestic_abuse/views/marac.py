@@ -53,6 +53,7 @@ def meetings_page(request: HttpRequest) -> HttpResponse:
         {
             "upcoming": [(d, held.get(d, 0)) for d in upcoming],
             "past": [(d, n) for d, n in sorted(held.items(), reverse=True) if d < today],
+            "measures": selectors.marac_measures(end=today),
         },
     )
 
