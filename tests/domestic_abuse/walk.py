@@ -56,6 +56,10 @@ def pages(Route: Any, _pk: Any) -> dict[str, Any]:
         "domestic_abuse:referral": Route(
             Cap.MARAC, kwargs=_pk("da_referral"), signed_in_status=_all(_MARAC_ROLES, 404)
         ),
+        # The walk's DSL sits in no school: an empty form (no pupils), never another's pupil.
+        "domestic_abuse:home_education_new": Route(Cap.NOTICE_SEND),
+        "domestic_abuse:home_education": Route(Cap.NOTICE_READ),
+        "domestic_abuse:home_education_notice": Route(Cap.NOTICE_READ, kwargs=_pk("da_notice")),
     }
 
 
@@ -96,7 +100,19 @@ def make_objects(*, admin: Any, organisation: Any) -> dict[str, Any]:
     referral = referral_make(
         actor=member, incident=incident, source=ReferralSource.AGENCY, reason="Walk"
     )
+    from safeguard.children.models import Pupil
+    from safeguard.domestic_abuse.services.home_education import notice_send
+
+    school = factories.organisation(kind="school", urn="906321", name="Walk DA school")
+    dsl = factories.person("school_dsl", organisation_obj=school)
+    pupil = Pupil.objects.create(
+        upn="A123456789012", forename="Walk", surname="Pupil", dob=date(2015, 1, 1), school=school
+    )
+    notice = notice_send(
+        actor=dsl, pupil=pupil, leaving_on=date(2026, 3, 20), aware_of_abuse="not_known"
+    )
     return {
+        "da_notice": notice,
         "da_incident": incident,
         "da_adult": incident.adults.first(),
         "da_referral": referral,
@@ -116,7 +132,7 @@ API_PATH_PARAMETERS: dict[str, Any] = {
 
 
 def forms(Form: Any) -> dict[str, Any]:
-    names = ("board_close", "decide", "dash", "refer", "link", "referral")
+    names = ("board_close", "decide", "dash", "refer", "link", "referral", "home_education_new")
     return {f"domestic_abuse:{name}": Form() for name in names}
 
 

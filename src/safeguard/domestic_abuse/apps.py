@@ -27,6 +27,16 @@ class DomesticAbuseConfig(AppConfig):
             navigation.NavItem("DRAMM board", "domestic_abuse:board_today", Cap.BOARD)
         )
         navigation.register(navigation.NavItem("MARAC", "domestic_abuse:marac", Cap.MARAC))
+        navigation.register(
+            navigation.NavItem(
+                "Leaving for home education", "domestic_abuse:home_education_new", Cap.NOTICE_SEND
+            )
+        )
+        navigation.register(
+            navigation.NavItem(
+                "Home education notices", "domestic_abuse:home_education", Cap.NOTICE_READ
+            )
+        )
         register_scope(
             "domestic_abuse:incidents:write",
             "Send domestic abuse incidents and DASH results (police, domestic violence service)",
@@ -53,5 +63,6 @@ class DomesticAbuseConfig(AppConfig):
                 "domestic_abuse.referral": "MARAC referral",
                 "domestic_abuse.research": "MARAC research",
                 "domestic_abuse.link": "Link between adult records",
+                "domestic_abuse.home_education_notice": "Elective home education notice",
             }
         )

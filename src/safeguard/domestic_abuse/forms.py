@@ -140,3 +140,33 @@ class ActionForm(GovukForm):
         self.fields["owner"].choices = [("", "Choose an agency")] + [  # type: ignore[attr-defined]
             (str(o.pk), o.name) for o in agencies
         ]
+
+
+class HomeEducationForm(GovukForm):
+    pupil = forms.ChoiceField(
+        label="Pupil", choices=(), error_messages={"required": "Choose the pupil"}
+    )
+    leaving_on = forms.DateField(
+        label="Date the pupil leaves",
+        help_text="For example, 27/3/2026",
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        error_messages={
+            "required": "Enter the date the pupil leaves",
+            "invalid": "Enter the date as day/month/year, for example 27/3/2026",
+        },
+    )
+    aware_of_abuse = forms.ChoiceField(
+        label="Are you aware of any domestic abuse incidents within the family?",
+        choices=[("yes", "Yes"), ("no", "No"), ("not_known", "Not known")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether you are aware of domestic abuse"},
+    )
+    details = forms.CharField(
+        label="What you know (if yes)", widget=forms.Textarea, required=False, max_length=5000
+    )
+
+    def __init__(self, *args: Any, pupils: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pupil"].choices = [("", "Choose a pupil")] + [  # type: ignore[attr-defined]
+            (str(p.pk), f"{p.forename} {p.surname}") for p in pupils
+        ]

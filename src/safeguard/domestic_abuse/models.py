@@ -226,3 +226,27 @@ class Research(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["referral", "organisation"], name="da_research_once")
         ]
+
+
+class Awareness(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_KNOWN = "not_known", "Not known"
+
+
+class HomeEducationNotice(models.Model):
+    """A school tells the LA a pupil is leaving for elective home education, answering "are you
+    aware of any domestic abuse incidents within the family" (asked since 2022)."""
+
+    school = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey("children.Pupil", on_delete=models.PROTECT, related_name="+")
+    leaving_on = models.DateField()
+    aware_of_abuse = models.CharField(max_length=16, choices=Awareness.choices)
+    details = models.TextField(blank=True, default="")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]

@@ -15,13 +15,15 @@ from django.db.models import QuerySet
 
 from safeguard.core import policies as core_policies
 from safeguard.core.roles import Role
-from safeguard.domestic_abuse.models import Agency, Incident, Referral
+from safeguard.domestic_abuse.models import Agency, HomeEducationNotice, Incident, Referral
 
 
 class Cap:
     BOARD = "domestic_abuse.board"
     MARAC = "domestic_abuse.marac"
     MANAGE = "domestic_abuse.manage"
+    NOTICE_SEND = "domestic_abuse.home_education.send"
+    NOTICE_READ = "domestic_abuse.home_education.read"
 
 
 GRANTS: dict[str, set[str]] = {
@@ -29,6 +31,8 @@ GRANTS: dict[str, set[str]] = {
     Role.PRACTITIONER: {Cap.BOARD, Cap.MARAC},
     Role.STATUTORY_PARTNER_LEAD: {Cap.MARAC},
     Role.BUSINESS_UNIT_ADMIN: {Cap.MANAGE},
+    Role.SCHOOL_DSL: {Cap.NOTICE_SEND},
+    Role.LA_ENCOMPASS_COORDINATOR: {Cap.NOTICE_READ},
 }
 
 
@@ -87,3 +91,23 @@ def may_research(person: Any) -> bool:
 
 def may_link(person: Any) -> bool:
     return is_dramm_member(person)
+
+
+def may_send_notice_for(person: Any, pupil: Any) -> bool:
+    """A school's DSL tells the LA about its own pupils only."""
+    return (
+        can(person, Cap.NOTICE_SEND)
+        and person.organisation.kind == "school"
+        and pupil.school_id == person.organisation_id
+    )
+
+
+def notices_visible(
+    person: Any, rows: QuerySet[HomeEducationNotice]
+) -> QuerySet[HomeEducationNotice]:
+    """The LA's Encompass coordinator reads every notice; a school's DSL those it sent."""
+    if can(person, Cap.NOTICE_READ):
+        return rows
+    if can(person, Cap.NOTICE_SEND):
+        return rows.filter(school_id=person.organisation_id)
+    return rows.none()

@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from django.db.models import Count, Q
 
-from safeguard.encompass.models import Incident
+from safeguard.encompass.models import Incident, Notification
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,37 @@ def incidents_after(*, last_id: int, limit: int = 500) -> list[FeedIncident]:
             ),
             children=row.n_children,  # type: ignore[attr-defined]
             schools_told=row.n_told,  # type: ignore[attr-defined]
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class PupilNotification:
+    """One Encompass notification about a pupil: when, which school, whether told and seen."""
+
+    incident_on: date
+    school: str
+    told_at: datetime | None
+    acknowledged: bool
+    withdrawn: bool
+
+
+def notifications_of_pupil(*, pupil_id: int) -> list[PupilNotification]:
+    """A pupil's Encompass history (newest first), for the LA reading a home education notice
+    beside it: dates and schools, no narrative."""
+    rows = (
+        Notification.objects.filter(child__pupil_id=pupil_id)
+        .select_related("school", "child__incident")
+        .order_by("-child__incident__occurred_at")
+    )
+    return [
+        PupilNotification(
+            incident_on=row.child.incident.occurred_at.date(),
+            school=row.school.name,
+            told_at=row.told_at,
+            acknowledged=row.acknowledged_at is not None,
+            withdrawn=row.withdrawn_at is not None,
         )
         for row in rows
     ]
