@@ -58,3 +58,14 @@ def test_the_planted_repeat_and_the_escalation_through_a_misspelt_victim(month):
     assert len(spelt) == 3
     assert Referral.objects.filter(incident__reference="DA-R-1").exists()
     assert Referral.objects.exists() and Referral.objects.filter(research__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_marac_actions_are_on_the_plan_and_a_school_sent_a_home_education_notice(month):
+    from safeguard.domestic_abuse.models import HomeEducationNotice
+    from safeguard.governance.models import Action
+
+    actions = Action.objects.filter(source_kind="domestic_abuse.marac_referral")
+    assert actions.exists()
+    assert not actions.filter(due_on__lt=NOW.date()).exists()
+    assert HomeEducationNotice.objects.filter(aware_of_abuse="yes").count() == 1

@@ -18,6 +18,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from safeguard.children.models import Pupil
 from safeguard.core import demo_names as names
 from safeguard.core import holidays
 from safeguard.core.clock import LONDON, london_date
@@ -35,6 +36,7 @@ from safeguard.domestic_abuse.models import (
 )
 from safeguard.domestic_abuse.selectors.board import board_cases
 from safeguard.domestic_abuse.services.board import board_close, decision_record
+from safeguard.domestic_abuse.services.home_education import notice_send
 from safeguard.domestic_abuse.services.incidents import (
     AdultData,
     IncidentData,
@@ -42,7 +44,8 @@ from safeguard.domestic_abuse.services.incidents import (
     encompass_pull,
     incident_receive,
 )
-from safeguard.domestic_abuse.services.marac import research_record
+from safeguard.domestic_abuse.services.marac import marac_action_add, research_record
+from safeguard.encompass.selectors.incident_feed import notifications_of_pupil
 
 DAYS = 28
 PER_DAY = (3, 7)
@@ -240,7 +243,28 @@ def add_demo_domestic_abuse(*, seed: int) -> int:
     )
     with clock_at(now - timedelta(minutes=30)):
         made += encompass_pull(limit=1000)
+    with clock_at(now - timedelta(days=2)):
+        made += _home_education_notice()
     return made
+
+
+def _home_education_notice() -> int:
+    """The demo DSL's school tells the LA that a pupil with an Encompass history is leaving."""
+    dsl = Person.objects.filter(email=f"dsl@{names.EMAIL_DOMAIN}").first()
+    if dsl is None:
+        return 0
+    pupils = Pupil.objects.filter(school_id=dsl.organisation_id, on_roll=True).order_by("pk")
+    chosen = next((p for p in pupils if notifications_of_pupil(pupil_id=p.pk)), pupils.first())
+    if chosen is None:
+        return 0
+    notice_send(
+        actor=dsl,
+        pupil=chosen,
+        leaving_on=london_date(timezone.now()) + timedelta(days=10),
+        aware_of_abuse="yes",
+        details="Mother told the class teacher the police came to the house last month.",
+    )
+    return 1
 
 
 def _decide_boards(
@@ -293,3 +317,14 @@ def _decide(
             research_record(
                 actor=idva, referral=referral, findings="Known to the service; IDVA allocated."
             )
+            # One referral in three gets an action agreed for an agency, due well after the
+            # meeting (the demo's actions are open, not overdue).
+            if referral.pk % 3 == 0:
+                owner = agencies["police"] if referral.pk % 2 else agencies["dv"]
+                marac_action_add(
+                    actor=officer,
+                    referral=referral,
+                    title="Safety plan reviewed with the victim",
+                    owner=owner,
+                    due_on=referral.meeting.held_on + timedelta(days=28),
+                )
