@@ -8,6 +8,7 @@ the interactive page would load scripts from a CDN, which the Content Security P
 from safeguard.core.api import SafeguardAPI
 from safeguard.core.api import install as install_core
 from safeguard.core.api.auth import ApiKeyAuth
+from safeguard.domestic_abuse.api import install as install_domestic_abuse
 from safeguard.encompass.api import install as install_encompass
 from safeguard.governance.api import install as install_governance
 from safeguard.performance.api import install as install_performance
@@ -28,3 +29,4 @@ install_reviews(api)
 install_encompass(api)
 install_performance(api)
 install_governance(api)
+install_domestic_abuse(api)

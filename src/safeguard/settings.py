@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "safeguard.encompass",
     "safeguard.performance",
     "safeguard.governance",
+    "safeguard.domestic_abuse",
 ]
 
 MIDDLEWARE = [

@@ -15,5 +15,6 @@ urlpatterns = [
     path("performance/", include("safeguard.performance.urls")),
     path("children/", include("safeguard.children.urls")),
     path("governance/", include("safeguard.governance.urls")),
+    path("domestic-abuse/", include("safeguard.domestic_abuse.urls")),
     path("", include("safeguard.core.urls")),
 ]

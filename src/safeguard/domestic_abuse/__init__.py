@@ -1,0 +1,1 @@
+"""Domestic abuse triage: the daily DRAMM board, DASH, MARAC referrals and repeats."""

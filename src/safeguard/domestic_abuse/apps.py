@@ -1,0 +1,68 @@
+from django.apps import AppConfig
+
+
+class DomesticAbuseConfig(AppConfig):
+    name = "safeguard.domestic_abuse"
+    label = "domestic_abuse"
+    verbose_name = "Domestic abuse triage (DRAMM and MARAC)"
+
+    def ready(self) -> None:
+        from safeguard.core import demo, labels, navigation, roles, work
+        from safeguard.core.api.auth import register_scope
+        from safeguard.core.models.organisations import OrganisationKind
+        from safeguard.core.worker import register_periodic
+        from safeguard.domestic_abuse import policies
+        from safeguard.domestic_abuse.demo import add_demo_domestic_abuse
+        from safeguard.domestic_abuse.policies import GRANTS, Cap
+        from safeguard.domestic_abuse.selectors.work import home_work
+        from safeguard.domestic_abuse.services.marac import ACTION_SOURCE
+        from safeguard.domestic_abuse.tasks import run_encompass_pull
+        from safeguard.governance import sources
+
+        # DRAMM and MARAC members: the capability comes with the role, membership with the
+        # person's organisation being one of the agencies (``Agency``).
+        for role, capabilities in GRANTS.items():
+            roles.grant(role, capabilities)
+        navigation.register(
+            navigation.NavItem("DRAMM board", "domestic_abuse:board_today", Cap.BOARD)
+        )
+        navigation.register(navigation.NavItem("MARAC", "domestic_abuse:marac", Cap.MARAC))
+        navigation.register(
+            navigation.NavItem(
+                "Leaving for home education", "domestic_abuse:home_education_new", Cap.NOTICE_SEND
+            )
+        )
+        navigation.register(
+            navigation.NavItem(
+                "Home education notices", "domestic_abuse:home_education", Cap.NOTICE_READ
+            )
+        )
+        register_scope(
+            "domestic_abuse:incidents:write",
+            "Send domestic abuse incidents and DASH results (police, domestic violence service)",
+            kinds=[OrganisationKind.POLICE, OrganisationKind.THIRD_SECTOR],
+        )
+        register_periodic("domestic_abuse_encompass", run_encompass_pull, 60)
+        # MARAC actions live on the shared action plan; MARAC members see and manage them.
+        sources.register(
+            ACTION_SOURCE,
+            "MARAC referral",
+            link=lambda source_id: f"/domestic-abuse/marac/referrals/{source_id}/",
+            may_view=lambda actor, source_id: policies.is_marac_member(actor),
+            may_manage=lambda actor, source_id: policies.is_marac_member(actor),
+        )
+        work.register("domestic_abuse", "Domestic abuse triage", home_work)
+        demo.register_extension("domestic_abuse", add_demo_domestic_abuse)
+        labels.register_many(
+            {
+                "domestic_abuse.incident": "Domestic abuse incident",
+                "domestic_abuse.adult": "Adult in a domestic abuse incident",
+                "domestic_abuse.dash": "DASH checklist",
+                "domestic_abuse.board": "DRAMM board",
+                "domestic_abuse.decision": "DRAMM decision",
+                "domestic_abuse.referral": "MARAC referral",
+                "domestic_abuse.research": "MARAC research",
+                "domestic_abuse.link": "Link between adult records",
+                "domestic_abuse.home_education_notice": "Elective home education notice",
+            }
+        )

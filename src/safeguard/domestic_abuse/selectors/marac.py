@@ -1,0 +1,81 @@
+"""MARAC meetings and their lists, built from the referrals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from safeguard.core import audit, holidays
+from safeguard.domestic_abuse import policies, rules
+from safeguard.domestic_abuse.models import MaracMeeting, Referral
+from safeguard.domestic_abuse.services.marac import REFERRAL, marac_anchor
+
+
+def upcoming_meetings(*, start: date, weeks: int = 8) -> list[date]:
+    end = date.fromordinal(start.toordinal() + weeks * 7)
+    return rules.marac_dates(marac_anchor(), start, end, holidays.calendar())
+
+
+def meetings_with_referrals() -> QuerySet[MaracMeeting]:
+    return MaracMeeting.objects.order_by("-held_on")
+
+
+def meeting_list(*, actor: Any, held_on: date) -> list[Referral]:
+    """The referrals heard at the meeting: the MARAC's list, each read audited."""
+    rows = list(
+        policies.referrals_visible(
+            actor,
+            Referral.objects.filter(meeting__held_on=held_on)
+            .select_related("incident", "referred_by", "meeting")
+            .prefetch_related("incident__adults", "research"),
+        )
+    )
+    for row in rows:
+        audit.record_view(actor=actor, record_type=REFERRAL, record_id=row.pk)
+    return rows
+
+
+def referral_for(*, actor: Any, pk: int) -> Referral | None:
+    return (
+        policies.referrals_visible(actor, Referral.objects.all())
+        .select_related("incident", "meeting", "referred_by")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+# Adult women (16 and over) in the area, for the SafeLives volume measure; set the area's own
+# figure (ONS mid-year estimates) in settings. The default suits the demo's city of 800,000.
+DEFAULT_ADULT_WOMEN = 330_000
+
+
+@dataclass(frozen=True)
+class Measures:
+    start: date
+    end: date
+    cases: int
+    repeats: int
+    repeat_rate: float | None
+    per_10k_women: float | None
+
+
+def marac_measures(*, end: date) -> Measures:
+    """The two SafeLives MARAC measures over the 12 months to ``end``: the repeat rate (repeat
+    cases as a share of cases heard) and the volume of cases per 10,000 adult women."""
+    start = rules.add_months(end, -12) + timedelta(days=1)
+    heard = Referral.objects.filter(meeting__held_on__gte=start, meeting__held_on__lte=end)
+    cases = heard.count()
+    repeats = heard.filter(repeat=True).count()
+    women = getattr(settings, "DOMESTIC_ABUSE_ADULT_WOMEN", DEFAULT_ADULT_WOMEN)
+    return Measures(
+        start=start,
+        end=end,
+        cases=cases,
+        repeats=repeats,
+        repeat_rate=rules.repeat_rate(repeats, cases),
+        per_10k_women=rules.volume_per_10k_women(cases, women),
+    )

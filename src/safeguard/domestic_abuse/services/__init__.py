@@ -1,0 +1,1 @@
+"""Every state change of domestic abuse triage, one transaction each, audited."""

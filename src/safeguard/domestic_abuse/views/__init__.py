@@ -1,0 +1,1 @@
+"""The domestic abuse pages, thin: parse, call a service or selector, render."""

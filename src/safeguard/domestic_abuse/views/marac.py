@@ -1,0 +1,137 @@
+"""The MARAC: the fortnightly meetings, each meeting's list, a referral with each agency's
+research and the outcome."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+
+from safeguard.core import audit
+from safeguard.core.clock import london_date
+from safeguard.core.http import capability_required
+from safeguard.core.models.audit import AuditAction
+from safeguard.domestic_abuse import policies
+from safeguard.domestic_abuse.forms import ActionForm, OutcomeForm, ResearchForm
+from safeguard.domestic_abuse.models import Agency
+from safeguard.domestic_abuse.policies import Cap
+from safeguard.domestic_abuse.selectors import marac as selectors
+from safeguard.domestic_abuse.services.marac import (
+    ACTION_SOURCE,
+    REFERRAL,
+    marac_action_add,
+    outcome_record,
+    research_record,
+)
+from safeguard.domestic_abuse.views._common import apply_errors, day_from, refuse
+from safeguard.governance.selectors.actions import actions_of_source
+
+
+def _member(request: HttpRequest) -> None:
+    if not policies.is_marac_member(request.user):
+        audit.record(
+            action=AuditAction.DENIED,
+            record_type="page",
+            actor=request.user,
+            detail="not a member",
+        )
+        raise PermissionDenied
+
+
+@capability_required(Cap.MARAC)
+def meetings_page(request: HttpRequest) -> HttpResponse:
+    _member(request)
+    today = london_date(timezone.now())
+    held = {m.held_on: m.referrals.count() for m in selectors.meetings_with_referrals()[:26]}
+    upcoming = selectors.upcoming_meetings(start=today)
+    return render(
+        request,
+        "domestic_abuse/meetings.html",
+        {
+            "upcoming": [(d, held.get(d, 0)) for d in upcoming],
+            "past": [(d, n) for d, n in sorted(held.items(), reverse=True) if d < today],
+            "measures": selectors.marac_measures(end=today),
+        },
+    )
+
+
+@capability_required(Cap.MARAC)
+def meeting_page(request: HttpRequest, day: str) -> HttpResponse:
+    _member(request)
+    when = day_from(day)
+    rows = selectors.meeting_list(actor=request.user, held_on=when)
+    return render(request, "domestic_abuse/meeting.html", {"day": when, "referrals": rows})
+
+
+@capability_required(Cap.MARAC)
+def referral_page(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = selectors.referral_for(actor=request.user, pk=pk)
+    if referral is None:
+        raise refuse(request.user, REFERRAL, pk)
+    audit.record_view(actor=request.user, record_type=REFERRAL, record_id=referral.pk)
+    which = request.POST.get("form", "") if request.method == "POST" else ""
+    research_form = ResearchForm(request.POST if which == "research" else None)
+    outcome_form = OutcomeForm(request.POST if which == "outcome" else None)
+    agencies = [
+        a.organisation for a in Agency.objects.filter(on_marac=True).select_related("organisation")
+    ] + [
+        a.organisation
+        for a in Agency.objects.filter(on_marac=False, on_dramm=True).select_related("organisation")
+    ]
+    action_form = ActionForm(request.POST if which == "action" else None, agencies=agencies)
+    if which and not policies.may_research(request.user):
+        raise PermissionDenied
+    try:
+        if which == "research" and research_form.is_valid():
+            research_record(
+                actor=request.user,
+                referral=referral,
+                findings=research_form.cleaned_data["findings"],
+            )
+            messages.success(request, "Research saved")
+            return redirect("domestic_abuse:referral", pk=referral.pk)
+        if which == "outcome" and outcome_form.is_valid():
+            outcome_record(
+                actor=request.user, referral=referral, outcome=outcome_form.cleaned_data["outcome"]
+            )
+            messages.success(request, "Outcome saved")
+            return redirect("domestic_abuse:referral", pk=referral.pk)
+        if which == "action" and action_form.is_valid():
+            data = action_form.cleaned_data
+            marac_action_add(
+                actor=request.user,
+                referral=referral,
+                title=data["title"],
+                owner=next(o for o in agencies if str(o.pk) == data["owner"]),
+                due_on=data["due_on"],
+            )
+            messages.success(request, "Action added to the shared action plan")
+            return redirect("domestic_abuse:referral", pk=referral.pk)
+    except ValidationError as error:
+        forms = {"research": research_form, "outcome": outcome_form, "action": action_form}
+        apply_errors(forms[which], error)
+    return render(
+        request,
+        "domestic_abuse/referral.html",
+        {
+            "referral": referral,
+            "adults": list(referral.incident.adults.all()),
+            "research": list(referral.research.select_related("organisation", "recorded_by")),
+            "research_form": research_form,
+            "outcome_form": outcome_form,
+            "action_form": action_form,
+            "actions": list(
+                actions_of_source(source_kind=ACTION_SOURCE, source_ids=[str(referral.pk)])
+            ),
+        },
+    )
+
+
+urlpatterns = [
+    path("marac/", meetings_page, name="marac"),
+    path("marac/<str:day>/", meeting_page, name="marac_meeting"),
+    path("marac/referrals/<int:pk>/", referral_page, name="referral"),
+]

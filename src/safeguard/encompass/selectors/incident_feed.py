@@ -1,0 +1,102 @@
+"""A read of Encompass incidents for other modules (domestic abuse triage): plain data, no models.
+
+DESIGN.md section 2: two domain modules talk through a service or selector of the other, never
+its models. ``domestic_abuse`` builds its board on the incidents the police already send here
+(ADR 0011), so this is the only door it uses: the incidents received after an id, with their
+adults, and for each the number of children and of schools told. No child's details leave.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Count, Q
+
+from safeguard.encompass.models import Incident, Notification
+
+
+@dataclass(frozen=True)
+class FeedAdult:
+    role: str  # "victim" or "suspect", as the police record them
+    forename: str
+    surname: str
+    dob: date | None
+
+
+@dataclass(frozen=True)
+class FeedIncident:
+    id: int
+    force_id: int
+    reference: str
+    occurred_at: datetime
+    received_at: datetime
+    location: str
+    adults: tuple[FeedAdult, ...]
+    children: int
+    schools_told: int
+
+
+def incidents_after(*, last_id: int, limit: int = 500) -> list[FeedIncident]:
+    """Encompass incidents with an id above ``last_id``, oldest first, at most ``limit``."""
+    rows = (
+        Incident.objects.filter(pk__gt=last_id)
+        .order_by("pk")
+        .annotate(
+            n_children=Count("children", filter=Q(children__withdrawn=False), distinct=True),
+            n_told=Count(
+                "children__notifications",
+                filter=Q(children__notifications__withdrawn_at__isnull=True),
+                distinct=True,
+            ),
+        )
+        .prefetch_related("adults")[:limit]
+    )
+    return [
+        FeedIncident(
+            id=row.pk,
+            force_id=row.force_id,
+            reference=row.reference,
+            occurred_at=row.occurred_at,
+            received_at=row.received_at,
+            location=row.location,
+            adults=tuple(
+                FeedAdult(role=a.role, forename=a.forename, surname=a.surname, dob=a.dob)
+                for a in row.adults.all()
+            ),
+            children=row.n_children,  # type: ignore[attr-defined]
+            schools_told=row.n_told,  # type: ignore[attr-defined]
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class PupilNotification:
+    """One Encompass notification about a pupil: when, which school, whether told and seen."""
+
+    incident_on: date
+    school: str
+    told_at: datetime | None
+    acknowledged: bool
+    withdrawn: bool
+
+
+def notifications_of_pupil(*, pupil_id: int) -> list[PupilNotification]:
+    """A pupil's Encompass history (newest first), for the LA reading a home education notice
+    beside it: dates and schools, no narrative."""
+    rows = (
+        Notification.objects.filter(child__pupil_id=pupil_id)
+        .select_related("school", "child__incident")
+        .order_by("-child__incident__occurred_at")
+    )
+    return [
+        PupilNotification(
+            incident_on=row.child.incident.occurred_at.date(),
+            school=row.school.name,
+            told_at=row.told_at,
+            acknowledged=row.acknowledged_at is not None,
+            withdrawn=row.withdrawn_at is not None,
+        )
+        for row in rows
+    ]

@@ -1,0 +1,71 @@
+"""The demo's month of domestic abuse: a board with cases each working day, the planted repeat
+and the escalation found only through a misspelt victim."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.db import transaction
+
+from safeguard.core import demo, holidays
+from safeguard.core.clock import LONDON
+from safeguard.domestic_abuse.models import Board, Incident, Referral
+from safeguard.domestic_abuse.rules import Criterion
+from safeguard.domestic_abuse.selectors.board import board_cases
+
+NOW = datetime(2026, 11, 17, 10, 30, tzinfo=LONDON)
+
+
+@pytest.fixture(scope="module")
+def month(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield demo.create_demo_partnership(seed=2026, now=NOW)
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_every_working_day_has_cases_and_past_boards_are_closed(month):
+    calendar = holidays.calendar()
+    day = date(2026, 10, 21)
+    while day <= NOW.date():
+        if calendar.is_working_day(day):
+            assert board_cases(day=day), day
+            board = Board.objects.filter(day=day).first()
+            if day < NOW.date():
+                assert board is not None and board.closed_at is not None, day
+        day += timedelta(days=1)
+    # Today's board is open, with cases to decide.
+    assert not Board.objects.filter(day=NOW.date(), closed_at__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_the_planted_repeat_and_the_escalation_through_a_misspelt_victim(month):
+    repeat = Incident.objects.get(reference="DA-R-2")
+    escalation = Incident.objects.get(reference="DA-E-3")
+    criteria = {
+        c.incident.reference: {f.criterion for f in c.findings}
+        for day in {repeat.board_day, escalation.board_day}
+        for c in board_cases(day=day)
+    }
+    assert Criterion.MARAC_REPEAT in criteria["DA-R-2"]
+    assert criteria["DA-E-3"] == {Criterion.POTENTIAL_ESCALATION}
+    spelt = {
+        (a.forename, a.surname)
+        for i in Incident.objects.filter(victim_key=escalation.victim_key)
+        for a in i.adults.filter(role="victim")
+    }
+    assert len(spelt) == 3
+    assert Referral.objects.filter(incident__reference="DA-R-1").exists()
+    assert Referral.objects.exists() and Referral.objects.filter(research__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_marac_actions_are_on_the_plan_and_a_school_sent_a_home_education_notice(month):
+    from safeguard.domestic_abuse.models import HomeEducationNotice
+    from safeguard.governance.models import Action
+
+    actions = Action.objects.filter(source_kind="domestic_abuse.marac_referral")
+    assert actions.exists()
+    assert not actions.filter(due_on__lt=NOW.date()).exists()
+    assert HomeEducationNotice.objects.filter(aware_of_abuse="yes").count() == 1
