@@ -1,0 +1,30 @@
+from django.apps import AppConfig
+
+
+class ChildDeathsConfig(AppConfig):
+    name = "safeguard.child_deaths"
+    label = "child_deaths"
+    verbose_name = "Child deaths"
+
+    def ready(self) -> None:
+        from safeguard.child_deaths import rules
+        from safeguard.child_deaths.demo import add_demo_deaths
+        from safeguard.child_deaths.policies import GRANTS, NOTIFY_SCOPE, Cap
+        from safeguard.child_deaths.selectors.work import deadline_access, home_work
+        from safeguard.core import labels, navigation, roles, work
+        from safeguard.core.api.auth import register_scope
+        from safeguard.core.demo import register_extension
+        from safeguard.core.selectors.deadlines import register_deadline_access
+
+        for role, capabilities in GRANTS.items():
+            roles.grant(role, capabilities)
+        navigation.register(navigation.NavItem("Child deaths", "child_deaths:deaths", Cap.REVIEW))
+        navigation.register(
+            navigation.NavItem("Notify a child death", "child_deaths:notify", Cap.NOTIFY)
+        )
+        register_scope(NOTIFY_SCOPE, "Notify a child death and read your acknowledgements")
+        register_extension("child_deaths", add_demo_deaths)
+        # Only the team sees this module's clocks; an agency sees its own reporting forms' only.
+        register_deadline_access("child_deaths", deadline_access)
+        work.register("child_deaths", "Child deaths", home_work)
+        labels.register_many(rules.LABELS)
