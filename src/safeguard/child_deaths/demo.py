@@ -98,7 +98,10 @@ def _designated_doctors_team(rng: random.Random) -> None:
     )
     group, _ = Group.objects.get_or_create(
         name="Designated doctor's team for child deaths",
-        defaults={"kind": GroupKind.CDOP, "purpose": "The designated doctor for child deaths and team"},
+        defaults={
+            "kind": GroupKind.CDOP,
+            "purpose": "The designated doctor for child deaths and team",
+        },
     )
     for index, person in enumerate(doctors):
         Membership.objects.get_or_create(
@@ -140,14 +143,20 @@ def _one_death(
 ) -> int:
     category = categories[index % len(categories)]
     neonatal = category == "perinatal_neonatal"
-    unexpected = category in (
-        "deliberately_inflicted",
-        "suicide_self_harm",
-        "trauma_external",
-        "sudden_unexpected_unexplained",
-    ) or index % 5 == 0
-    age_days = rng.randint(0, 20) if neonatal else rng.choice(
-        [rng.randint(40, 330), rng.randint(400, 1700), rng.randint(2000, 6300)]
+    unexpected = (
+        category
+        in (
+            "deliberately_inflicted",
+            "suicide_self_harm",
+            "trauma_external",
+            "sudden_unexpected_unexplained",
+        )
+        or index % 5 == 0
+    )
+    age_days = (
+        rng.randint(0, 20)
+        if neonatal
+        else rng.choice([rng.randint(40, 330), rng.randint(400, 1700), rng.randint(2000, 6300)])
     )
     postcode_n = rng.randint(1, AREAS) if index % 2 else rng.randint(1, AREAS // 4)
     notifier = agencies[index % len(agencies)]
@@ -190,8 +199,12 @@ def _one_death(
                     actor=member,
                     form=form,
                     involvement="Synthetic demo: the agency's involvement.",
-                    supplementary_kind="sudi_sudc" if category == "sudden_unexpected_unexplained" else "",
-                    supplementary=_sudi_answers() if category == "sudden_unexpected_unexplained" else {},
+                    supplementary_kind="sudi_sudc"
+                    if category == "sudden_unexpected_unexplained"
+                    else "",
+                    supplementary=_sudi_answers()
+                    if category == "sudden_unexpected_unexplained"
+                    else {},
                     now=back,
                 )
     if age < 60:

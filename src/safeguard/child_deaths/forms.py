@@ -59,12 +59,16 @@ class NotifyForm(GovukForm):
     nhs_number = forms.CharField(
         label="NHS number (if known)", max_length=12, required=False, help_text="10 digits"
     )
-    gender = forms.ChoiceField(label="Sex or gender", choices=Gender.choices, widget=forms.RadioSelect)
+    gender = forms.ChoiceField(
+        label="Sex or gender", choices=Gender.choices, widget=forms.RadioSelect
+    )
     ethnicity = forms.ChoiceField(label="Ethnicity", choices=Ethnicity.choices, initial="not_known")
     home_postcode = forms.CharField(label="Home postcode (if known)", max_length=10, required=False)
     died_on = date_field("Date of death")
     died_time = time_field("Time of death")
-    place = forms.ChoiceField(label="Place of death", choices=Place.choices, widget=forms.RadioSelect)
+    place = forms.ChoiceField(
+        label="Place of death", choices=Place.choices, widget=forms.RadioSelect
+    )
     place_detail = forms.CharField(
         label="Name of the hospital or place (if known)", max_length=200, required=False
     )
@@ -151,7 +155,7 @@ class ReportingFormForm(GovukForm):
     )
     supplementary_kind = forms.ChoiceField(
         label="Supplementary form (if one applies)",
-        choices=[("", "None applies")] + sorted(rules.SUPPLEMENTARY_LABELS.items()),
+        choices=[("", "None applies"), *sorted(rules.SUPPLEMENTARY_LABELS.items())],
         required=False,
     )
 
@@ -162,7 +166,9 @@ class ReportingFormForm(GovukForm):
                 name = f"q_{kind}_{question.code}"
                 if question.kind == rules.YES_NO:
                     self.fields[name] = forms.ChoiceField(
-                        label=question.text, choices=YES_NO_NOT_KNOWN, required=False,
+                        label=question.text,
+                        choices=YES_NO_NOT_KNOWN,
+                        required=False,
                         widget=forms.RadioSelect,
                     )
                 else:

@@ -286,7 +286,9 @@ SUPPLEMENTARY_FORMS: dict[str, tuple[str, tuple[Question, ...]]] = {
     "road_traffic": (
         "Road traffic collision",
         (
-            Question("road_user", "Was the child a pedestrian, cyclist, passenger or driver?", TEXT),
+            Question(
+                "road_user", "Was the child a pedestrian, cyclist, passenger or driver?", TEXT
+            ),
             Question("restraint", "Was a seat belt, child seat or helmet used?"),
         ),
     ),
@@ -329,7 +331,9 @@ SUPPLEMENTARY_FORMS: dict[str, tuple[str, tuple[Question, ...]]] = {
         ),
     ),
 }
-SUPPLEMENTARY_LABELS: dict[str, str] = {code: label for code, (label, _) in SUPPLEMENTARY_FORMS.items()}
+SUPPLEMENTARY_LABELS: dict[str, str] = {
+    code: label for code, (label, _) in SUPPLEMENTARY_FORMS.items()
+}
 
 
 def supplementary_problems(kind: str, answers: Mapping[str, str]) -> dict[str, str]:

@@ -98,7 +98,9 @@ def read_areas(text: str) -> list[dict[str, Any]]:
         except ValueError:
             errors.append(RowError(line, columns["imd_decile"] or "", "not a decile from 1 to 10"))
             continue
-        rows.append({"lsoa_code": code, "lsoa_name": name[:100], "imd_rank": rank, "imd_decile": decile})
+        rows.append(
+            {"lsoa_code": code, "lsoa_name": name[:100], "imd_rank": rank, "imd_decile": decile}
+        )
     if errors:
         raise FileRefused(errors)
     return rows
@@ -110,7 +112,11 @@ def read_postcodes(text: str) -> list[tuple[str, str]]:
     lsoa_column = _pick(header, POSTCODE_LSOA)
     if POSTCODE not in header or lsoa_column is None:
         raise FileRefused(
-            [RowError(1, POSTCODE if POSTCODE not in header else POSTCODE_LSOA[0], "column missing")]
+            [
+                RowError(
+                    1, POSTCODE if POSTCODE not in header else POSTCODE_LSOA[0], "column missing"
+                )
+            ]
         )
     rows, errors, seen = [], [], set()
     for line, raw in enumerate(reader, start=2):

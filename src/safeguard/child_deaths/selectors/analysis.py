@@ -55,9 +55,7 @@ def analysis(*, actor: Any, start: date, end: date) -> list[Table]:
         detail=f"{start.isoformat()} to {end.isoformat()}",
     )
     deaths = [
-        d
-        for d in Death.objects.all().order_by("pk")
-        if start <= london_date(d.died_at) <= end
+        d for d in Death.objects.all().order_by("pk") if start <= london_date(d.died_at) <= end
     ]
     reviews = {
         r.death_id: r
@@ -86,8 +84,12 @@ def analysis(*, actor: Any, start: date, end: date) -> list[Table]:
         keys["expected"].append(("Expected" if death.expected else "Unexpected", done))
         decile = death.deprivation_decile
         keys["decile"].append(
-            (f"Decile {decile}" + (" (most deprived)" if decile == 1 else "")
-             if decile else "Not known", done)
+            (
+                f"Decile {decile}" + (" (most deprived)" if decile == 1 else "")
+                if decile
+                else "Not known",
+                done,
+            )
         )
         keys["ethnicity"].append((str(Ethnicity(death.ethnicity).label), done))
         if review is not None and review.completed_at is not None:

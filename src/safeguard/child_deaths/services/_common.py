@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
 
 from safeguard.child_deaths.models import Death, Status
-
 from safeguard.core import audit
 from safeguard.core.models import Deadline, Group, Person
 from safeguard.core.models.audit import AuditAction

@@ -68,8 +68,10 @@ def jar_start(
             "link": link,
             "actor": actor,
         }
-        for kind, hours in ((HOME_VISIT, rules.HOME_VISIT_HOURS),
-                            (FAMILY_INFORMATION, rules.FAMILY_INFORMATION_HOURS)):
+        for kind, hours in (
+            (HOME_VISIT, rules.HOME_VISIT_HOURS),
+            (FAMILY_INFORMATION, rules.FAMILY_INFORMATION_HOURS),
+        ):
             deadline_open(
                 kind=kind,
                 title=_title(kind, death),
@@ -78,8 +80,10 @@ def jar_start(
                 rule=f"{hours} hours from the start of the Joint Agency Response",
                 **common,
             )
-        for kind, days in ((INITIAL_MEETING, rules.INITIAL_MEETING_WORKING_DAYS),
-                           (FINAL_DISCUSSION, rules.FINAL_DISCUSSION_WORKING_DAYS)):
+        for kind, days in (
+            (INITIAL_MEETING, rules.INITIAL_MEETING_WORKING_DAYS),
+            (FINAL_DISCUSSION, rules.FINAL_DISCUSSION_WORKING_DAYS),
+        ):
             deadline_open_working_days(
                 kind=kind,
                 title=_title(kind, death),

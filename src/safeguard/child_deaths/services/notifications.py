@@ -145,9 +145,7 @@ def notification_receive(
                 record_type=_common.DEATH,
                 record_id=death.pk,
                 actor=actor,
-                changes=_common.state(
-                    death, ("reference", "panel", "expected", "place", "status")
-                ),
+                changes=_common.state(death, ("reference", "panel", "expected", "place", "status")),
             )
         notification = Notification.objects.create(
             death=death,
@@ -198,4 +196,3 @@ def notification_receive(
             if rules.jar_needed(expected=death.expected, triggers=()):
                 jar_start(actor=actor, death=death, triggers=[], started_at=moment)
     return notification, True
-

@@ -123,7 +123,7 @@ def form_return(
             )
             _common.tell_team(
                 subject="A child death reporting form came back",
-                body=f"An agency returned its reporting form for child death {form.death.reference}.",
+                body=f"An agency returned its reporting form for {form.death.reference}.",
                 link=_common.death_link(form.death),
                 reason="child_deaths.form_returned",
                 record=form.death,

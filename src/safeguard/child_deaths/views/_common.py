@@ -6,7 +6,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 
-def place_errors(form: forms.Form, error: ValidationError, *, fields: dict[str, str] | None = None) -> None:
+def place_errors(
+    form: forms.Form, error: ValidationError, *, fields: dict[str, str] | None = None
+) -> None:
     """Put a service's errors on the form's fields (renamed by ``fields``), the rest on top."""
     renames = fields or {}
     for name, messages in error.message_dict.items():

@@ -1,4 +1,4 @@
-"""The team's pages: the deaths list, one death, the JAR, forms requested, the meeting, the review."""
+"""The team's pages: the deaths list, one death, the JAR, forms asked, the meeting, the review."""
 
 from __future__ import annotations
 
@@ -91,7 +91,8 @@ def jar(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "The Joint Agency Response was updated")
             return redirect("child_deaths:death", pk=found.pk)
     return render(
-        request, "child_deaths/jar.html",
+        request,
+        "child_deaths/jar.html",
         {
             "form": form,
             "death": found,
@@ -124,7 +125,9 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            cdr_meeting_record(actor=request.user, death=found, held_on=form.cleaned_data["held_on"])
+            cdr_meeting_record(
+                actor=request.user, death=found, held_on=form.cleaned_data["held_on"]
+            )
         except ValidationError as error:
             place_errors(form, error)
         else:
@@ -165,7 +168,12 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "child_deaths/review.html",
-        {"form": form, "death": found, "title": "The panel's review", "button": "Complete the review"},
+        {
+            "form": form,
+            "death": found,
+            "title": "The panel's review",
+            "button": "Complete the review",
+        },
     )
 
 

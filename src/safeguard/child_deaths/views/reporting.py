@@ -56,7 +56,9 @@ def reporting_form(request: HttpRequest, pk: int) -> HttpResponse:
             }
             place_errors(form, error, fields=renames)
         else:
-            messages.success(request, "Your reporting form was sent to the Child Death Overview Panel")
+            messages.success(
+                request, "Your reporting form was sent to the Child Death Overview Panel"
+            )
             return redirect("child_deaths:forms")
     return render(request, "child_deaths/reporting_form.html", {"form": form, "asked": asked})
 

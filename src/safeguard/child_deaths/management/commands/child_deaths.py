@@ -35,7 +35,9 @@ class Command(BaseCommand):
         except FileRefused as refused:
             for error in refused.errors[:200]:
                 self.stderr.write(f"line {error.line}, {error.column}: {error.reason}")
-            raise CommandError(f"File refused: {len(refused.errors)} bad rows, nothing changed") from None
+            raise CommandError(
+                f"File refused: {len(refused.errors)} bad rows, nothing changed"
+            ) from None
         changed = deprivation_replace(actor=None, areas=areas, postcodes=postcodes)
         self.stdout.write(
             f"Imported {len(areas)} areas and {len(postcodes)} postcodes; "
