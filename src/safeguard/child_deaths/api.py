@@ -5,7 +5,6 @@ tells no one again. The answer carries the partnership's reference and the time 
 never the case: the notifying agency does not see the review.
 """
 
-
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 

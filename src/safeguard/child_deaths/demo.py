@@ -28,7 +28,7 @@ from safeguard.core import holidays
 from safeguard.core.clock import LONDON, london_date
 from safeguard.core.demo import clock_at
 from safeguard.core.models import Group, Membership, Organisation, Person
-from safeguard.core.models.organisations import GroupKind, OrganisationKind
+from safeguard.core.models.organisations import GroupKind, MembershipRole, OrganisationKind
 from safeguard.core.roles import Role
 
 AREAS = 40
@@ -88,24 +88,20 @@ def _team() -> tuple[Person | None, list[Organisation]]:
 
 
 def _designated_doctors_team(rng: random.Random) -> None:
-    """The designated doctor's team: a CDOP-kind group of health practitioners."""
-    doctors = list(
-        Person.objects.filter(
-            is_demo=True,
-            role_assignments__role=Role.PRACTITIONER,
-            organisation__kind__in=[OrganisationKind.HEALTH_TRUST, OrganisationKind.ICB],
-        ).order_by("pk")[:2]
-    )
-    group, _ = Group.objects.get_or_create(
-        name="Designated doctor's team for child deaths",
-        defaults={
-            "kind": GroupKind.CDOP,
-            "purpose": "The designated doctor for child deaths and team",
-        },
-    )
-    for index, person in enumerate(doctors):
+    """The designated doctor's team: health practitioners who advise the CDOP. A partnership may
+    also make them a CDOP-kind group of their own (the policy accepts either); the demo keeps
+    the kernel's list of groups and adds them to the panel as advisers."""
+    panel = Group.objects.filter(kind=GroupKind.CDOP, active=True).order_by("pk").first()
+    if panel is None:
+        return
+    doctors = Person.objects.filter(
+        is_demo=True,
+        role_assignments__role=Role.PRACTITIONER,
+        organisation__kind__in=[OrganisationKind.HEALTH_TRUST, OrganisationKind.ICB],
+    ).order_by("pk")[:2]
+    for person in doctors:
         Membership.objects.get_or_create(
-            group=group, person=person, defaults={"role": "chair" if index == 0 else "member"}
+            group=panel, person=person, defaults={"role": MembershipRole.ADVISER}
         )
 
 

@@ -13,6 +13,7 @@ from safeguard.child_deaths.selectors import deaths as selectors
 from safeguard.child_deaths.services.notifications import NotifiedDeath, notification_receive
 from safeguard.child_deaths.views._common import place_errors
 from safeguard.core.http import capability_required
+from safeguard.core.models import Person
 
 
 @capability_required(Cap.NOTIFY)
@@ -34,8 +35,10 @@ def notify(request: HttpRequest) -> HttpResponse:
             what_is_known=data["what_is_known"],
         )
         try:
+            person = request.user
+            assert isinstance(person, Person)  # capability_required: signed in
             notification, _ = notification_receive(
-                actor=request.user, organisation=request.user.organisation, details=details
+                actor=person, organisation=person.organisation, details=details
             )
         except ValidationError as error:
             place_errors(form, error, fields={"died_at": "died_on"})
