@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Router, Schema, Status
+from pydantic import StrictBool
 
 from safeguard.child_deaths.models import Notification
 from safeguard.child_deaths.policies import NOTIFY_SCOPE
@@ -36,7 +37,7 @@ class NotificationIn(Schema):
     died_at: datetime = Field(description="Date and time of death, with its UTC offset")
     place: Literal["hospital", "home", "hospice", "public_place", "other"]
     place_detail: Annotated[str, Field(max_length=200)] = ""
-    expected: bool
+    expected: StrictBool
     what_is_known: Annotated[str, Field(max_length=5000)] = ""
 
 
