@@ -11,7 +11,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from safeguard.child_deaths.models import Death, Notification, ReportingForm, Review
+from safeguard.child_deaths.models import (
+    Death,
+    JointAgencyResponse,
+    Notification,
+    ReportingForm,
+    Review,
+)
 from safeguard.core.models import Deadline, OutboxMessage
 from safeguard.core.models.audit import AuditAction, AuditEvent
 from tests import factories
@@ -301,3 +307,31 @@ def test_the_analysis_counts_and_the_publication_csv_suppresses() -> None:
     assert "Poppy" not in csv
     outsider = _client(p.outsider).get(reverse("child_deaths:analysis")).content.decode()
     assert "deaths-total" not in outsider
+
+
+def test_a_baby_in_the_first_28_days_goes_to_the_neonatal_panel() -> None:
+    p = partnership()
+    died = timezone.localtime() - timedelta(hours=2)
+    born = (died - timedelta(days=27)).strftime("%d/%m/%Y")
+    _notify(p.nurse, died, born_on=born)
+    older = (died - timedelta(days=28)).strftime("%d/%m/%Y")
+    _notify(p.nurse, died, born_on=older, full_name="Other Baby")
+    panels = dict(Death.objects.values_list("full_name", "panel"))
+    assert panels == {"Poppy Testchild": "neonatal", "Other Baby": "cdop"}
+
+
+def test_an_expected_death_has_no_joint_agency_response_clocks() -> None:
+    p = partnership()
+    _notify(p.nurse, timezone.localtime() - timedelta(hours=2), expected="yes")
+    assert not Deadline.objects.filter(module="child_deaths").exists()
+    assert not JointAgencyResponse.objects.exists()
+
+
+def test_an_agency_sees_its_own_form_clock_on_what_is_due_and_nothing_else() -> None:
+    p = partnership()
+    death = _death_with_forms(p)
+    page = _client(p.officer).get(reverse("core:deadlines")).content.decode()
+    assert f"Child death reporting form for {death.reference}" in page
+    assert "SUDIC home visit" not in page
+    home = _client(p.officer).get(reverse("core:home")).content.decode()
+    assert "Child death reporting forms asked of your agency" in home

@@ -174,6 +174,16 @@ def _one_death(
             actor=member, organisation=notifier, details=details, now=notified_at
         )
     death = notification.death
+    if index % 6 == 1:
+        # A second agency tells us of the same death: recognised, linked, not counted twice.
+        second = agencies[(index + 1) % len(agencies)]
+        with clock_at(notified_at + timedelta(hours=3)):
+            notification_receive(
+                actor=member,
+                organisation=second,
+                details=details,
+                now=notified_at + timedelta(hours=3),
+            )
     age = (today - died_on).days
     if unexpected:
         _jar(death, member, notified_at, age)
