@@ -254,6 +254,12 @@ def test_the_review_records_the_highest_category_and_modifiable_factors() -> Non
     assert not Deadline.objects.filter(
         module="child_deaths", met_at__isnull=True, cancelled_at__isnull=True
     ).exists()
+    # The team still reads the forms; no one changes them, and the agency no longer sees them.
+    form = ReportingForm.objects.filter(death=death).first()
+    url = reverse("child_deaths:reporting_form", args=[form.pk])
+    assert _client(p.member).get(url).status_code == 200
+    assert _client(p.member).post(url, {"involvement": "Changed"}).status_code == 404
+    assert _client(p.nurse).get(url).status_code == 404
 
 
 def test_modifiable_without_contributing_factors_is_refused() -> None:

@@ -71,6 +71,14 @@ def can_see_acknowledgement(person: Any, notification: Any) -> bool:
     return can(person, Cap.NOTIFY) and notification.organisation_id == person.organisation_id
 
 
+def can_open_form(person: Any, form: Any) -> bool:
+    """The team reads every form (a completed review's too); the asked agency its own while
+    the review is open."""
+    if is_team(person):
+        return True
+    return can_answer_form(person, form)
+
+
 def can_answer_form(person: Any, form: Any) -> bool:
     """The asked agency's people, or the team, while the review is open."""
     if form.death.status == "complete":

@@ -76,7 +76,7 @@ def acknowledgement_for_organisation(*, organisation: Any, sender_reference: str
 
 def form_for(*, actor: Any, pk: int) -> ReportingForm:
     form = ReportingForm.objects.select_related("death", "organisation").filter(pk=pk).first()
-    if form is None or not policies.can_answer_form(actor, form):
+    if form is None or not policies.can_open_form(actor, form):
         refused(actor, FORM, pk)
         raise Http404
     audit.record_view(actor=actor, record_type=FORM, record_id=form.pk)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 
@@ -37,6 +37,9 @@ def reporting_form(request: HttpRequest, pk: int) -> HttpResponse:
     }
     for code, value in (asked.supplementary or {}).items():
         initial[f"q_{asked.supplementary_kind}_{code}"] = value
+    answerable = policies.can_answer_form(request.user, asked)
+    if request.method == "POST" and not answerable:
+        raise Http404  # the review is complete: the form is kept as it was
     form = ReportingFormForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -60,7 +63,11 @@ def reporting_form(request: HttpRequest, pk: int) -> HttpResponse:
                 request, "Your reporting form was sent to the Child Death Overview Panel"
             )
             return redirect("child_deaths:forms")
-    return render(request, "child_deaths/reporting_form.html", {"form": form, "asked": asked})
+    return render(
+        request,
+        "child_deaths/reporting_form.html",
+        {"form": form, "asked": asked, "answerable": answerable},
+    )
 
 
 urlpatterns = [
