@@ -586,7 +586,11 @@ for _walk_module in MODULE_WALKS:
         FORMS.update(_walk_module.forms(Form))
 
 # Sensitive reads (exports of personal data): a GET with a lapsed second factor asks for it.
-SENSITIVE_READS = {"performance:scorecard_xlsx", "performance:scorecard_pdf"}
+SENSITIVE_READS = {
+    "performance:scorecard_xlsx",
+    "performance:scorecard_pdf",
+    "child_deaths:dataset_csv",
+}
 
 _CHANGES = ("create", "update", "delete")
 

@@ -341,3 +341,23 @@ def test_an_agency_sees_its_own_form_clock_on_what_is_due_and_nothing_else() -> 
     assert "SUDIC home visit" not in page
     home = _client(p.officer).get(reverse("core:home")).content.decode()
     assert "Child death reporting forms asked of your agency" in home
+
+
+def test_the_national_dataset_export_is_pseudonymised_and_asks_for_the_code() -> None:
+    from safeguard.child_deaths.selectors.dataset import COLUMNS
+
+    p = partnership()
+    death = _death_with_forms(p)
+    url = reverse("child_deaths:dataset_csv")
+    lapsed = factories.stepped_up(_client(p.member), lapsed=True).get(url)
+    assert lapsed.status_code == 302 and reverse("core:confirm_second_factor") in lapsed["Location"]
+    response = factories.stepped_up(_client(p.member)).get(url)
+    text = response.content.decode()
+    header, row = text.splitlines()[:2]
+    assert header.split(",") == list(COLUMNS)
+    assert row.startswith(f"{death.reference},Child Death Overview Panel,")
+    for secret in ("Poppy", "Testchild", "WM1 1AB", "2026-03-01", "01/03/2026"):
+        assert secret not in text
+    assert AuditEvent.objects.filter(action=AuditAction.EXPORT, actor_id=p.member.pk).exists()
+    outsider = factories.stepped_up(_client(p.outsider)).get(url).content.decode()
+    assert outsider.strip() == ",".join(COLUMNS)

@@ -36,6 +36,7 @@ def pages(Route: Any, _pk: Any) -> dict[str, Any]:
         "child_deaths:deaths": Route(Cap.REVIEW),
         "child_deaths:analysis": Route(Cap.REVIEW),
         "child_deaths:analysis_csv": Route(Cap.REVIEW),
+        "child_deaths:dataset_csv": Route(Cap.REVIEW),
         "child_deaths:forms": Route(Cap.REPORT),
         "child_deaths:reporting_form": Route(
             Cap.REPORT, kwargs=_pk("child_deaths_form"), signed_in_status=_not_theirs(Cap.REPORT)

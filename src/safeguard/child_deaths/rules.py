@@ -444,6 +444,8 @@ LABELS: dict[str, str] = {
     "child_deaths:reporting_form": "Child deaths: a reporting form",
     "child_deaths:analysis": "Child deaths: analysis",
     "child_deaths:analysis_csv": "Child deaths: analysis for publication",
+    "child_deaths:dataset_csv": "Child deaths: the national dataset export",
+    "child_deaths.dataset": "Child deaths national dataset export",
     "child_deaths.death": "Child death",
     "child_deaths.notification": "Child death notification",
     "child_deaths.reporting_form": "Child death reporting form",

@@ -13,8 +13,9 @@ from django.utils import timezone
 from safeguard.child_deaths import charts, policies, rules
 from safeguard.child_deaths.policies import Cap
 from safeguard.child_deaths.selectors import analysis as selectors
+from safeguard.child_deaths.selectors import dataset
 from safeguard.core.clock import london_date
-from safeguard.core.http import capability_required
+from safeguard.core.http import capability_required, sensitive
 
 
 def _period(request: HttpRequest) -> tuple[date, date]:
@@ -90,7 +91,21 @@ def analysis_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@capability_required(Cap.REVIEW)
+@sensitive
+def dataset_csv(request: HttpRequest) -> HttpResponse:
+    """The national dataset's shape, pseudonymised: an export, so the second factor again."""
+    rows = dataset.dataset_rows(actor=request.user)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="child-deaths-dataset.csv"'
+    writer = csv.writer(response)
+    writer.writerow(dataset.COLUMNS)
+    writer.writerows(rows)
+    return response
+
+
 urlpatterns = [
     path("analysis", analysis, name="analysis"),
     path("analysis.csv", analysis_csv, name="analysis_csv"),
+    path("dataset.csv", dataset_csv, name="dataset_csv"),
 ]
