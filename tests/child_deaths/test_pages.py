@@ -361,3 +361,79 @@ def test_the_national_dataset_export_is_pseudonymised_and_asks_for_the_code() ->
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT, actor_id=p.member.pk).exists()
     outsider = factories.stepped_up(_client(p.outsider)).get(url).content.decode()
     assert outsider.strip() == ",".join(COLUMNS)
+
+
+def _visible(html: str) -> str:
+    import re
+
+    html = re.sub(r"(?s)<(script|style|textarea)\b.*?</\1>", " ", html)
+    html = re.sub(r"(?s)<[^>]+>", " ", html)
+    return re.sub(r"\S+@\S+|/\S+", " ", html)
+
+
+def test_no_raw_code_none_or_iso_date_on_the_teams_pages() -> None:
+    import re
+
+    p = _reviewed_partnership()
+    death = Death.objects.get()
+    urls = [
+        reverse("child_deaths:deaths"),
+        reverse("child_deaths:death", args=[death.pk]),
+        reverse("child_deaths:analysis"),
+        reverse("child_deaths:forms"),
+        *(reverse("child_deaths:reporting_form", args=[f.pk]) for f in death.reporting_forms.all()),
+    ]
+    for url in urls:
+        text = _visible(_client(p.member).get(url).content.decode())
+        assert not re.search(r"\bNone\b", text), url
+        assert not re.search(r"\b[A-Za-z]+_[A-Za-z_]+\b", text), (
+            url,
+            re.findall(r"\b[A-Za-z]+_[A-Za-z_]+\b", text),
+        )
+        assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", text), url
+
+
+def _reviewed_partnership():
+    """A completed review with a JAR step and forms, for the page checks."""
+    p = partnership()
+    death = _death_with_forms(p)
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    now = timezone.localtime()
+    _client(p.member).post(
+        reverse("child_deaths:jar", args=[death.pk]),
+        {
+            "triggers": ["sudden_no_cause", "external_causes"],
+            "step": "jar_family_information",
+            "on": now.strftime("%d/%m/%Y"),
+            "at": now.strftime("%H:%M"),
+            "key_worker": "Sam Keyworker",
+            "bereavement_support": "on",
+            "leaflet_language": "Polish",
+        },
+    )
+    form = death.reporting_forms.first()
+    _client(p.member).post(
+        reverse("child_deaths:reporting_form", args=[form.pk]),
+        {
+            "involvement": "Known",
+            "supplementary_kind": "drowning",
+            "q_drowning_water_setting": "Canal",
+            "q_drowning_supervised": "no",
+            "q_drowning_could_swim": "not_known",
+        },
+    )
+    body = {
+        "panel_meeting_on": today,
+        "categories": ["trauma_external"],
+        "level_intrinsic": "none",
+        "level_social": "contributory",
+        "level_physical": "contributory",
+        "modifiable_physical": "on",
+        "level_service": "not_known",
+        "learning": "Water safety.",
+    }
+    assert (
+        _client(p.member).post(reverse("child_deaths:review", args=[death.pk]), body).status_code
+        == 302
+    )
+    return p

@@ -155,7 +155,7 @@ class ReportingFormForm(GovukForm):
     )
     supplementary_kind = forms.ChoiceField(
         label="Supplementary form (if one applies)",
-        choices=[("", "None applies"), *sorted(rules.SUPPLEMENTARY_LABELS.items())],
+        choices=[("", "No supplementary form"), *sorted(rules.SUPPLEMENTARY_LABELS.items())],
         required=False,
     )
 
