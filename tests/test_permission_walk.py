@@ -142,7 +142,7 @@ PAGES: dict[str, Route] = {
 # ones above, API_PATH_PARAMETERS, and ``make_objects(*, admin, organisation) -> dict`` for the
 # records their routes point at.
 MODULE_WALKS = []
-for _module in ("children", "reviews", "encompass", "performance", "child_deaths"):
+for _module in ("children", "reviews", "encompass", "performance", "governance", "child_deaths"):
     try:
         _walk_module = importlib.import_module(f"tests.{_module}.walk")
     except ModuleNotFoundError:
@@ -586,11 +586,9 @@ for _walk_module in MODULE_WALKS:
         FORMS.update(_walk_module.forms(Form))
 
 # Sensitive reads (exports of personal data): a GET with a lapsed second factor asks for it.
-SENSITIVE_READS = {
-    "performance:scorecard_xlsx",
-    "performance:scorecard_pdf",
-    "child_deaths:dataset_csv",
-}
+SENSITIVE_READS = {"performance:scorecard_xlsx", "performance:scorecard_pdf"}
+for _walk_module in MODULE_WALKS:
+    SENSITIVE_READS |= set(getattr(_walk_module, "SENSITIVE_READS", ()))
 
 _CHANGES = ("create", "update", "delete")
 

@@ -10,6 +10,7 @@ from safeguard.core.api import SafeguardAPI
 from safeguard.core.api import install as install_core
 from safeguard.core.api.auth import ApiKeyAuth
 from safeguard.encompass.api import install as install_encompass
+from safeguard.governance.api import install as install_governance
 from safeguard.performance.api import install as install_performance
 from safeguard.reviews.api import install as install_reviews
 
@@ -27,4 +28,5 @@ install_core(api)
 install_reviews(api)
 install_encompass(api)
 install_performance(api)
+install_governance(api)
 install_child_deaths(api)

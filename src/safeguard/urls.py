@@ -15,5 +15,6 @@ urlpatterns = [
     path("performance/", include("safeguard.performance.urls")),
     path("children/", include("safeguard.children.urls")),
     path("child-deaths/", include("safeguard.child_deaths.urls")),
+    path("governance/", include("safeguard.governance.urls")),
     path("", include("safeguard.core.urls")),
 ]

@@ -159,3 +159,7 @@ def make_owned_api(owned: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def forms(Form: Any) -> dict[str, Any]:
     names = ("notify", "jar", "request_forms", "meeting", "review", "reporting_form")
     return {f"child_deaths:{name}": Form() for name in names}
+
+
+# An export of personal data: with a lapsed second factor the page asks for it again.
+SENSITIVE_READS = {"child_deaths:dataset_csv"}

@@ -1,0 +1,155 @@
+"""The shared action plan: actions from any source, their progress, and governance's own
+sources (inspection reports, task-and-finish groups and multi-agency audits)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class ActionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETED = "completed", "Complete"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Action(models.Model):
+    """One thing an organisation has agreed to do, by a date, because a source asked for it.
+
+    The source is named by kind and id (``sources.register``) rather than by a foreign key, so
+    that any module can feed the plan without governance knowing it. An action is never deleted:
+    one that no longer applies is withdrawn with its reason.
+    """
+
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True, default="")
+    source_kind = models.CharField(max_length=64)
+    source_id = models.CharField(max_length=64)
+    # The source as its module names it when the action is made ("Recommendation 2, CSPR ...").
+    source_title = models.CharField(max_length=300, blank=True, default="")
+    owner_organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    owner_person = models.ForeignKey(
+        "core.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    due_on = models.DateField()
+    status = models.CharField(
+        max_length=16, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED
+    )
+    completion_evidence = models.TextField(blank=True, default="")
+    evidence_of_impact = models.TextField(blank=True, default="")
+    completed_on = models.DateField(null=True, blank=True)
+    withdrawal_reason = models.TextField(blank=True, default="")
+    withdrawn_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        "core.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+    changed_by = models.ForeignKey(
+        "core.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # An action moved here from a module's own table keeps its earlier audit history:
+    # "reviews.action:12" names the rows the history page also shows.
+    carried_from = models.CharField(max_length=80, blank=True, default="")
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        indexes = [
+            models.Index(fields=["source_kind", "source_id"], name="gov_action_source"),
+            models.Index(fields=["owner_organisation", "status"], name="gov_action_owner"),
+            models.Index(fields=["status", "due_on"], name="gov_action_due"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="completed")
+                | (~Q(completion_evidence="") & Q(completed_on__isnull=False)),
+                name="gov_action_completed_has_evidence",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="withdrawn")
+                | (~Q(withdrawal_reason="") & Q(withdrawn_on__isnull=False)),
+                name="gov_action_withdrawn_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ActionProgress(models.Model):
+    """A dated note of progress by the owner: what was done, and the status it left."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="progress")
+    on = models.DateField()
+    text = models.TextField()
+    status = models.CharField(max_length=16, choices=ActionStatus.choices)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        "core.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # A partner system's own reference for this update: sending it again changes nothing.
+    sender_reference = models.CharField(max_length=100, blank=True, default="")
+
+    class Meta:
+        ordering = ["on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "sender_reference"],
+                condition=~Q(sender_reference=""),
+                name="gov_progress_sender_reference_once",
+            )
+        ]
+
+
+class InspectionKind(models.TextChoices):
+    OFSTED_ILACS = "ofsted_ilacs", "Ofsted inspection of local authority children's services"
+    OFSTED_JTAI = "ofsted_jtai", "Joint targeted area inspection (JTAI)"
+    HMICFRS = "hmicfrs", "HMICFRS inspection"
+    CQC = "cqc", "Care Quality Commission (CQC) inspection"
+
+
+class Inspection(models.Model):
+    """An inspection report whose recommendations become actions."""
+
+    kind = models.CharField(max_length=32, choices=InspectionKind.choices)
+    title = models.CharField(max_length=300)
+    reported_on = models.DateField()
+    link = models.URLField(blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        "core.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-reported_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class GroupKind(models.TextChoices):
+    TASK_AND_FINISH = "task_and_finish", "Task-and-finish group"
+    AUDIT = "multi_agency_audit", "Multi-agency audit"
+
+
+class NamedSource(models.Model):
+    """A task-and-finish group or a multi-agency audit, by name: a simple source of actions
+    until the assurance module registers its own audits."""
+
+    kind = models.CharField(max_length=32, choices=GroupKind.choices)
+    name = models.CharField(max_length=200)
+    started_on = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        "core.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-started_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

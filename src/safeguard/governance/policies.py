@@ -1,0 +1,108 @@
+"""Who may do what with the action plan: the only place that decides access for governance.
+
+The Business Unit sees and manages every action. The owner organisation's people (those with
+the plan's capability) see their organisation's actions and record progress and completion. A
+source's own people see and manage its actions as the source says (``sources.register``).
+Everyone else sees nothing. An API key acts as its organisation, on that organisation's actions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from safeguard.core import policies as core_policies
+from safeguard.core.models import ApiKey
+from safeguard.core.roles import Role
+from safeguard.governance import rules, sources
+
+
+class Cap:
+    USE = "governance.actions.use"  # the plan's pages: one's own organisation's actions
+    SEE_ALL = "governance.actions.see_all"  # every action, read only
+    MANAGE = "governance.actions.manage"  # the Business Unit: add, correct, withdraw any
+
+
+SCOPE = "governance:actions"
+
+GRANTS: dict[str, set[str]] = {
+    Role.BUSINESS_UNIT_ADMIN: {Cap.USE, Cap.SEE_ALL, Cap.MANAGE},
+    Role.BUSINESS_UNIT_OFFICER: {Cap.USE, Cap.SEE_ALL, Cap.MANAGE},
+    Role.INDEPENDENT_CHAIR: {Cap.USE, Cap.SEE_ALL},
+    Role.STATUTORY_PARTNER_LEAD: {Cap.USE},
+    Role.LA_DECISION_MAKER: {Cap.USE},
+    Role.SUBGROUP_MEMBER: {Cap.USE},
+    Role.SCHOOL_DSL: {Cap.USE},
+}
+
+
+def can(actor: Any, capability: str) -> bool:
+    if isinstance(actor, ApiKey):
+        return False
+    return core_policies.can(actor, capability)
+
+
+def sees_all(actor: Any) -> bool:
+    return can(actor, Cap.SEE_ALL)
+
+
+def manages_all(actor: Any) -> bool:
+    return can(actor, Cap.MANAGE)
+
+
+def _owner(actor: Any, action: Any) -> bool:
+    if isinstance(actor, ApiKey):
+        return (
+            actor.organisation_id == action.owner_organisation_id
+            and SCOPE in actor.scopes
+            and actor.organisation.active
+        )
+    return can(actor, Cap.USE) and actor.organisation_id == action.owner_organisation_id
+
+
+def may_view(actor: Any, action: Any) -> bool:
+    if sees_all(actor) or _owner(actor, action):
+        return True
+    if isinstance(actor, ApiKey) or not core_policies.can(actor, "service.use"):
+        return False
+    return sources.may_view(action.source_kind, actor, action.source_id)
+
+
+def may_create(actor: Any, *, source_kind: str, source_id: str) -> bool:
+    """The source's managers add actions to it: the Business Unit unless it says otherwise."""
+    if sources.manages(source_kind):
+        return sources.may_manage(source_kind, actor, source_id)
+    return manages_all(actor)
+
+
+def may_correct(actor: Any, action: Any) -> bool:
+    """Change the wording, owner or due date, or withdraw: whoever manages the source."""
+    if not rules.is_open(action.status):
+        return False
+    return may_create(actor, source_kind=action.source_kind, source_id=action.source_id)
+
+
+def may_progress(actor: Any, action: Any) -> bool:
+    """Record progress or completion: the owner organisation and the source's managers (the
+    services then refuse a completed or withdrawn action with a message)."""
+    return _owner(actor, action) or may_create(
+        actor, source_kind=action.source_kind, source_id=action.source_id
+    )
+
+
+def may_progress_now(actor: Any, action: Any) -> bool:
+    """The progress and completion pages: an open action, to those who may progress it."""
+    return rules.is_open(action.status) and may_progress(actor, action)
+
+
+def may_add_impact(actor: Any, action: Any) -> bool:
+    """Evidence of impact, added once the action is complete, by those who completed it."""
+    if action.status != rules.COMPLETED:
+        return False
+    return _owner(actor, action) or may_create(
+        actor, source_kind=action.source_kind, source_id=action.source_id
+    )
+
+
+def may_manage_sources(actor: Any) -> bool:
+    """Enter inspection reports and name task-and-finish groups and audits."""
+    return manages_all(actor)

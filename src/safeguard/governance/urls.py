@@ -1,0 +1,7 @@
+"""The action plan's pages, under /governance/, namespace ``governance``."""
+
+from safeguard.governance.views import actions, own_sources, plan
+
+app_name = "governance"
+
+urlpatterns = plan.urlpatterns + actions.urlpatterns + own_sources.urlpatterns

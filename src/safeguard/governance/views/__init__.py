@@ -1,0 +1,1 @@
+"""The action plan's pages: thin HTTP over the services and selectors."""
