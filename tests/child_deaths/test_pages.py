@@ -437,3 +437,33 @@ def _reviewed_partnership():
         == 302
     )
     return p
+
+
+def test_learning_becomes_an_action_on_the_shared_plan() -> None:
+    from safeguard.governance.models import Action
+
+    p = partnership()
+    death = _death_with_forms(p)
+    due = (timezone.localdate() + timedelta(days=60)).strftime("%d/%m/%Y")
+    response = _client(p.member).post(
+        reverse("child_deaths:action_add", args=[death.pk]),
+        {
+            "title": "Safe sleep advice at every health visit",
+            "owner_organisation": p.hospital.pk,
+            "due_on": due,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    action = Action.objects.get()
+    assert action.source_kind == "child_deaths.learning" and action.source_id == str(death.pk)
+    assert "Poppy" not in action.source_title and death.reference in action.source_title
+    page = _client(p.member).get(reverse("child_deaths:death", args=[death.pk])).content.decode()
+    assert "Safe sleep advice at every health visit" in page
+    # The team opens the action on the plan; the owner agency's people see it there too.
+    assert _client(p.member).get(reverse("governance:action", args=[action.pk])).status_code == 200
+    # Someone outside the team cannot add one.
+    refused = _client(p.outsider).post(
+        reverse("child_deaths:action_add", args=[death.pk]),
+        {"title": "x", "owner_organisation": p.hospital.pk, "due_on": due},
+    )
+    assert refused.status_code == 404 and Action.objects.count() == 1

@@ -45,7 +45,7 @@ def pages(Route: Any, _pk: Any) -> dict[str, Any]:
             f"child_deaths:{name}": Route(
                 Cap.REVIEW, kwargs=death, signed_in_status=_not_theirs(Cap.REVIEW)
             )
-            for name in ("death", "jar", "request_forms", "meeting", "review")
+            for name in ("death", "jar", "request_forms", "meeting", "review", "action_add")
         },
     }
 
@@ -157,7 +157,7 @@ def make_owned_api(owned: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def forms(Form: Any) -> dict[str, Any]:
-    names = ("notify", "jar", "request_forms", "meeting", "review", "reporting_form")
+    names = ("notify", "jar", "request_forms", "meeting", "review", "reporting_form", "action_add")
     return {f"child_deaths:{name}": Form() for name in names}
 
 

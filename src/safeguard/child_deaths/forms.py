@@ -233,3 +233,25 @@ class ReviewForm(GovukForm):
             )
             for code, _ in rules.DOMAINS
         }
+
+
+class LearningActionForm(GovukForm):
+    title = forms.CharField(
+        label="Action",
+        max_length=300,
+        help_text="What will be done, in a sentence. No child's name or details: the owner "
+        "agency sees this",
+    )
+    owner_organisation = forms.ModelChoiceField(
+        label="Owner agency",
+        queryset=Organisation.objects.filter(active=True).exclude(kind="school").order_by("name"),
+        empty_label="Choose an agency",
+        error_messages={
+            "required": "Choose the agency that owns the action",
+            "invalid_choice": "Choose an agency from the list",
+        },
+    )
+    due_on = date_field("Due date")
+    description = forms.CharField(
+        label="More detail (optional)", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )

@@ -90,3 +90,9 @@ def can_answer_form(person: Any, form: Any) -> bool:
 
 def organisation_may_notify(organisation: Any) -> bool:
     return bool(organisation.active)
+
+
+def may_see_learning_actions(person: Any, source_id: str) -> bool:
+    """The shared action plan asks who, besides the Business Unit and the owner agency, sees
+    and manages the actions from a death's learning: the team."""
+    return is_team(person)

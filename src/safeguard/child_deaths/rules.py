@@ -445,6 +445,8 @@ LABELS: dict[str, str] = {
     "child_deaths:analysis": "Child deaths: analysis",
     "child_deaths:analysis_csv": "Child deaths: analysis for publication",
     "child_deaths:dataset_csv": "Child deaths: the national dataset export",
+    "child_deaths:action_add": "Child deaths: an action from the learning",
+    "child_deaths.learning": "Child death review learning",
     "child_deaths.dataset": "Child deaths national dataset export",
     "child_deaths.death": "Child death",
     "child_deaths.notification": "Child death notification",

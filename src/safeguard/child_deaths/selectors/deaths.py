@@ -20,9 +20,11 @@ from safeguard.child_deaths.models import (
     Review,
 )
 from safeguard.child_deaths.services._common import DEATH, FORM, MODULE, NOTIFICATION
+from safeguard.child_deaths.services.actions import SOURCE_KIND
 from safeguard.core import audit
 from safeguard.core.models import Deadline
 from safeguard.core.models.audit import AuditAction
+from safeguard.governance.selectors.actions import actions_of_source
 
 
 def refused(actor: Any, record_type: str, record_id: object) -> None:
@@ -112,4 +114,5 @@ def death_context(death: Death) -> dict[str, Any]:
         "notifications": death.notifications.select_related("organisation"),
         "forms": death.reporting_forms.select_related("organisation"),
         "clocks": clocks_of(death).order_by("due_at"),
+        "actions": actions_of_source(source_kind=SOURCE_KIND, source_ids=[str(death.pk)]),
     }

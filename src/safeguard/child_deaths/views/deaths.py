@@ -12,10 +12,18 @@ from django.urls import path
 from django.utils import timezone
 
 from safeguard.child_deaths import policies, rules
-from safeguard.child_deaths.forms import FormRequestForm, JarForm, MeetingForm, ReviewForm, moment
+from safeguard.child_deaths.forms import (
+    FormRequestForm,
+    JarForm,
+    LearningActionForm,
+    MeetingForm,
+    ReviewForm,
+    moment,
+)
 from safeguard.child_deaths.models import JointAgencyResponse, Status
 from safeguard.child_deaths.policies import Cap
 from safeguard.child_deaths.selectors import deaths as selectors
+from safeguard.child_deaths.services.actions import learning_action_add
 from safeguard.child_deaths.services.jar import jar_start, jar_step_record, jar_triggers_set
 from safeguard.child_deaths.services.reporting import form_request
 from safeguard.child_deaths.services.reviews import cdr_meeting_record, review_complete
@@ -177,6 +185,33 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@capability_required(Cap.REVIEW)
+def action_add(request: HttpRequest, pk: int) -> HttpResponse:
+    found = selectors.death_for(actor=request.user, pk=pk)
+    form = LearningActionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            learning_action_add(
+                actor=request.user,
+                death=found,
+                title=data["title"],
+                owner_organisation=data["owner_organisation"],
+                due_on=data["due_on"],
+                description=data["description"],
+            )
+        except ValidationError as error:
+            place_errors(form, error)
+        else:
+            messages.success(request, "The action was added to the partnership's action plan")
+            return redirect("child_deaths:death", pk=found.pk)
+    return render(
+        request,
+        "child_deaths/_form_page.html",
+        {"form": form, "death": found, "title": "Add an action from the learning", "button": "Add"},
+    )
+
+
 urlpatterns = [
     path("deaths", deaths, name="deaths"),
     path("deaths/<int:pk>", death, name="death"),
@@ -184,4 +219,5 @@ urlpatterns = [
     path("deaths/<int:pk>/reporting-forms", request_forms, name="request_forms"),
     path("deaths/<int:pk>/review-meeting", meeting, name="meeting"),
     path("deaths/<int:pk>/review", review, name="review"),
+    path("deaths/<int:pk>/actions/new", action_add, name="action_add"),
 ]
