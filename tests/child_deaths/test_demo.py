@@ -13,6 +13,7 @@ from safeguard.child_deaths.models import Death, DeprivationArea, Notification, 
 from safeguard.core import demo
 from safeguard.core.clock import LONDON
 from safeguard.core.models import Deadline
+from safeguard.governance.models import Action
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +29,7 @@ def test_a_year_of_deaths_in_every_state_and_no_overdue_clock() -> None:
     assert Death.objects.filter(panel="neonatal").exists()
     assert Notification.objects.filter(duplicate=True).exists()
     assert DeprivationArea.objects.count() == 40
+    assert Action.objects.filter(source_kind="child_deaths.learning").exists()
     assert Death.objects.filter(deprivation_decile=1).count() >= Death.objects.count() // 3
     ages = [(NOW - d.died_at).days for d in Death.objects.all()]
     assert max(ages) <= 366

@@ -19,6 +19,7 @@ from safeguard.child_deaths import rules
 from safeguard.child_deaths.importers.deprivation import read_areas, read_postcodes
 from safeguard.child_deaths.models import Death
 from safeguard.child_deaths.services import jar as jar_services
+from safeguard.child_deaths.services.actions import learning_action_add
 from safeguard.child_deaths.services.deprivation import deprivation_replace
 from safeguard.child_deaths.services.notifications import NotifiedDeath, notification_receive
 from safeguard.child_deaths.services.reporting import form_request, form_return
@@ -31,6 +32,11 @@ from safeguard.core.models import Group, Membership, Organisation, Person
 from safeguard.core.models.organisations import GroupKind, MembershipRole, OrganisationKind
 from safeguard.core.roles import Role
 
+SYNTHETIC_ACTIONS = (
+    "Give safe sleep advice at every health visitor contact",
+    "Add water safety to the school summer assemblies",
+    "Check that every asthma care plan names the reliever inhaler's place",
+)
 AREAS = 40
 DEATHS = 26
 IMD_HEADER = (
@@ -241,6 +247,16 @@ def _one_death(
             learning="Synthetic demo learning for the panel's annual report.",
             now=_moment(panel_on, 16),
         )
+    if index % 5 == 0:
+        # The panel's learning becomes an action on the shared plan, due well ahead.
+        with clock_at(_moment(panel_on, 17)):
+            learning_action_add(
+                actor=member,
+                death=death,
+                title=SYNTHETIC_ACTIONS[index % len(SYNTHETIC_ACTIONS)],
+                owner_organisation=agencies[index % len(agencies)],
+                due_on=today + timedelta(days=60 + index),
+            )
     return 1
 
 
