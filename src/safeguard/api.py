@@ -5,6 +5,7 @@ Every route needs an API key unless it says otherwise (default deny). ``docs_url
 the interactive page would load scripts from a CDN, which the Content Security Policy forbids.
 """
 
+from safeguard.child_deaths.api import install as install_child_deaths
 from safeguard.core.api import SafeguardAPI
 from safeguard.core.api import install as install_core
 from safeguard.core.api.auth import ApiKeyAuth
@@ -30,3 +31,4 @@ install_encompass(api)
 install_performance(api)
 install_governance(api)
 install_domestic_abuse(api)
+install_child_deaths(api)

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "safeguard.performance",
     "safeguard.governance",
     "safeguard.domestic_abuse",
+    "safeguard.child_deaths",
 ]
 
 MIDDLEWARE = [

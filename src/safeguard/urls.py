@@ -14,6 +14,7 @@ urlpatterns = [
     path("encompass/", include("safeguard.encompass.urls")),
     path("performance/", include("safeguard.performance.urls")),
     path("children/", include("safeguard.children.urls")),
+    path("child-deaths/", include("safeguard.child_deaths.urls")),
     path("governance/", include("safeguard.governance.urls")),
     path("domestic-abuse/", include("safeguard.domestic_abuse.urls")),
     path("", include("safeguard.core.urls")),
