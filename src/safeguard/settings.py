@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "safeguard.reviews",
     "safeguard.encompass",
     "safeguard.performance",
+    "safeguard.training",
 ]
 
 MIDDLEWARE = [

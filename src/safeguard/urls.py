@@ -14,5 +14,6 @@ urlpatterns = [
     path("encompass/", include("safeguard.encompass.urls")),
     path("performance/", include("safeguard.performance.urls")),
     path("children/", include("safeguard.children.urls")),
+    path("training/", include("safeguard.training.urls")),
     path("", include("safeguard.core.urls")),
 ]

@@ -1,0 +1,348 @@
+"""Every read of training records, already narrowed to what the actor may see.
+
+A person's bookings are theirs alone; another person's booking answers 404 with an audit row of
+the refused attempt. The figures count by course and agency type, never by person.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.http import Http404
+from django.utils import timezone
+
+from safeguard.core import audit
+from safeguard.core.models.audit import AuditAction
+from safeguard.core.models.organisations import AgencyType
+from safeguard.training import policies, rules
+from safeguard.training.models import (
+    Booking,
+    BookingStatus,
+    Course,
+    Evaluation,
+    OrganisationSetting,
+    Session,
+    Trainer,
+)
+from safeguard.training.policies import Cap
+
+LIVE = (BookingStatus.BOOKED, BookingStatus.WAITING, BookingStatus.AWAITING_APPROVAL)
+
+
+def _refused(actor: Any, record_type: str, pk: object) -> Http404:
+    audit.record(
+        action=AuditAction.DENIED,
+        record_type=record_type,
+        record_id=pk,
+        actor=actor,
+        detail="not theirs",
+    )
+    return Http404()
+
+
+def courses(*, include_inactive: bool = False) -> QuerySet[Course]:
+    found = Course.objects.all()
+    return found if include_inactive else found.filter(active=True)
+
+
+def course_get(*, pk: int) -> Course:
+    course = Course.objects.filter(pk=pk).first()
+    if course is None:
+        raise Http404
+    return course
+
+
+def upcoming_sessions(*, course: Course | None = None) -> QuerySet[Session]:
+    found = Session.objects.filter(cancelled_at__isnull=True, starts_at__gt=timezone.now())
+    if course is not None:
+        found = found.filter(course=course)
+    return found.select_related("course").annotate(
+        booked=Count("bookings", filter=Q(bookings__status=BookingStatus.BOOKED)),
+        waiting=Count("bookings", filter=Q(bookings__status=BookingStatus.WAITING)),
+    )
+
+
+def session_get(*, pk: int) -> Session:
+    session = (
+        Session.objects.select_related("course")
+        .annotate(
+            booked=Count("bookings", filter=Q(bookings__status=BookingStatus.BOOKED)),
+            waiting=Count("bookings", filter=Q(bookings__status=BookingStatus.WAITING)),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if session is None:
+        raise Http404
+    return session
+
+
+def booking_of(*, actor: Any, session: Session) -> Booking | None:
+    return Booking.objects.filter(session=session, person_id=actor.pk).first()
+
+
+def own_booking(*, actor: Any, pk: int) -> Booking:
+    """The actor's own booking; anyone else's is refused (404) and the attempt audited."""
+    booking = (
+        Booking.objects.select_related("session__course", "person").filter(pk=pk).first()
+    )
+    if booking is None:
+        raise Http404
+    if not policies.owns_booking(actor, booking):
+        raise _refused(actor, "training.booking", pk)
+    return booking
+
+
+def register_for(*, actor: Any, pk: int) -> tuple[Session, list[Booking]]:
+    """The register of a session for the Business Unit or one of its trainers."""
+    session = Session.objects.select_related("course").filter(pk=pk).first()
+    if session is None:
+        raise Http404
+    if not policies.can_take_register(actor, session):
+        raise _refused(actor, "training.session", pk)
+    bookings = list(
+        session.bookings.filter(status=BookingStatus.BOOKED)
+        .select_related("person", "organisation")
+        .order_by("person__full_name")
+    )
+    return session, bookings
+
+
+@dataclass
+class CourseProgress:
+    course: Course
+    attended_parts: list[int]
+    pending_parts: list[int]
+    completed_on: date | None
+
+
+def my_bookings(*, actor: Any) -> QuerySet[Booking]:
+    return (
+        Booking.objects.filter(person_id=actor.pk)
+        .select_related("session__course", "evaluation", "follow_up")
+        .order_by("-session__starts_at")
+    )
+
+
+def progress_of(*, actor: Any) -> list[CourseProgress]:
+    """Each course the actor attended a part of: parts done, parts pending, completion."""
+    attended: dict[int, list[tuple[int, date]]] = defaultdict(list)
+    rows = Booking.objects.filter(person_id=actor.pk, attended=True).values_list(
+        "session__course_id", "session__part", "session__starts_at"
+    )
+    for course_id, part, starts_at in rows:
+        attended[course_id].append((part, timezone.localdate(starts_at)))
+    found = []
+    for course in Course.objects.filter(pk__in=attended):
+        parts = sorted({p for p, _ in attended[course.pk]})
+        found.append(
+            CourseProgress(
+                course=course,
+                attended_parts=parts,
+                pending_parts=rules.parts_pending(parts=course.parts, attended=parts),
+                completed_on=rules.completed_on(parts=course.parts, attended=attended[course.pk]),
+            )
+        )
+    return found
+
+
+def completion_of(*, actor: Any, course: Course) -> date | None:
+    attended = [
+        (part, timezone.localdate(starts_at))
+        for part, starts_at in Booking.objects.filter(
+            person_id=actor.pk, attended=True, session__course=course
+        ).values_list("session__part", "session__starts_at")
+    ]
+    return rules.completed_on(parts=course.parts, attended=attended)
+
+
+def awaiting_my_approval(*, actor: Any) -> QuerySet[Booking]:
+    """Bookings of the actor's organisation waiting for them, if they are its approver."""
+    setting = OrganisationSetting.objects.filter(
+        organisation_id=actor.organisation_id, approval_required=True, approver_id=actor.pk
+    ).first()
+    if setting is None or not policies.can(actor, Cap.BOOK):
+        return Booking.objects.none()
+    return (
+        Booking.objects.filter(
+            organisation_id=actor.organisation_id, status=BookingStatus.AWAITING_APPROVAL
+        )
+        .exclude(person_id=actor.pk)
+        .select_related("session__course", "person")
+    )
+
+
+def approval_booking(*, actor: Any, pk: int) -> Booking:
+    booking = awaiting_my_approval(actor=actor).filter(pk=pk).first()
+    if booking is None:
+        if Booking.objects.filter(pk=pk).exists():
+            raise _refused(actor, "training.booking", pk)
+        raise Http404
+    return booking
+
+
+def evaluations_due(*, actor: Any) -> QuerySet[Booking]:
+    return Booking.objects.filter(
+        person_id=actor.pk, attended=True, evaluation__isnull=True
+    ).select_related("session__course")
+
+
+def registers_due(*, actor: Any) -> QuerySet[Session]:
+    """Sessions that have started whose register is not taken, for who may take it."""
+    found = Session.objects.filter(
+        cancelled_at__isnull=True,
+        starts_at__lte=timezone.now(),
+        bookings__status=BookingStatus.BOOKED,
+        bookings__attendance_recorded_at__isnull=True,
+    ).distinct()
+    if policies.can(actor, Cap.MANAGE):
+        return found
+    return found.filter(trainers__person_id=actor.pk, trainers__active=True)
+
+
+@dataclass
+class TrainerRow:
+    trainer: Trainer
+    refresh_due_on: date | None
+    needs_refresh: bool
+    delivered: dict[str, int] = field(default_factory=dict)
+
+
+def trainer_pool() -> list[TrainerRow]:
+    today = timezone.localdate()
+    delivered: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    rows = (
+        Session.objects.filter(cancelled_at__isnull=True, starts_at__lte=timezone.now())
+        .annotate(month=TruncMonth("starts_at"))
+        .values_list("trainers__pk", "month")
+        .annotate(n=Count("pk"))
+    )
+    for trainer_id, month, n in rows:
+        if trainer_id is not None:
+            delivered[trainer_id][rules.financial_year(_day(month))] += n
+    found = []
+    for trainer in Trainer.objects.select_related("person__organisation").prefetch_related(
+        "courses"
+    ):
+        found.append(
+            TrainerRow(
+                trainer=trainer,
+                refresh_due_on=(
+                    rules.trainer_refresh_due(trainer.trained_on) if trainer.trained_on else None
+                ),
+                needs_refresh=rules.trainer_needs_refresh(
+                    trained_on=trainer.trained_on, today=today
+                ),
+                delivered=dict(delivered[trainer.pk]),
+            )
+        )
+    return found
+
+
+# --- figures -------------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    years: list[str]
+    # (course title, {year: bookings}), (agency label, {year: bookings}) ...
+    bookings_by_course: list[tuple[str, dict[str, int]]]
+    completions_by_course: list[tuple[str, dict[str, int]]]
+    bookings_by_agency: list[tuple[str, dict[str, int]]]
+    multi_part: list[tuple[str, dict[str, tuple[int, int]]]]  # started, completed
+    evaluation: dict[str, rules.Shares]
+    trainers_delivering: dict[str, int]
+    trainers_in_pool: int
+
+
+def _by_year_month(rows: Any) -> dict[tuple[Any, str], int]:
+    counted: dict[tuple[Any, str], int] = defaultdict(int)
+    for key, month, n in rows:
+        counted[(key, rules.financial_year(_day(month)))] += n
+    return counted
+
+
+def _day(month: Any) -> date:
+    return month.date() if hasattr(month, "date") else month
+
+
+def figures() -> Figures:
+    """Bookings and completions by course and agency, year on year; evaluation shares; the
+    trainers delivering. Aggregated in the database by month, folded into reporting years."""
+    titles = dict(Course.objects.values_list("pk", "title"))
+    parts = dict(Course.objects.values_list("pk", "parts"))
+    counted = Booking.objects.exclude(
+        status__in=(BookingStatus.CANCELLED, BookingStatus.DECLINED)
+    ).annotate(month=TruncMonth("session__starts_at"))
+    by_course = _by_year_month(
+        counted.values_list("session__course_id", "month").annotate(n=Count("pk"))
+    )
+    by_agency = _by_year_month(counted.values_list("agency_type", "month").annotate(n=Count("pk")))
+
+    # A completion counts in the year of the session that completed it: per person and course,
+    # the parts attended and the last one's month.
+    per_person = (
+        Booking.objects.filter(attended=True)
+        .values_list("person_id", "session__course_id")
+        .annotate(parts=Count("session__part", distinct=True), last=Max("session__starts_at"))
+    )
+    completions: dict[tuple[int, str], int] = defaultdict(int)
+    multi: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
+    for _person, course_id, done, last in per_person:
+        year = rules.financial_year(timezone.localdate(last))
+        complete = done >= parts[course_id]
+        if complete:
+            completions[(course_id, year)] += 1
+        if parts[course_id] > 1:
+            multi[(course_id, year)][0] += 1
+            multi[(course_id, year)][1] += complete
+
+    evaluation_rows = Evaluation.objects.annotate(
+        month=TruncMonth("booking__session__starts_at")
+    ).values_list("met_expectations", "confidence_before", "confidence_after", "month")
+    answers: dict[str, list[rules.Answer]] = defaultdict(list)
+    for met, before, after, month in evaluation_rows:
+        answers[rules.financial_year(_day(month))].append(rules.Answer(met, before, after))
+
+    delivering_rows = (
+        Session.objects.filter(cancelled_at__isnull=True, trainers__isnull=False)
+        .annotate(month=TruncMonth("starts_at"))
+        .values_list("trainers__pk", "month")
+        .distinct()
+    )
+    delivering: dict[str, set[int]] = defaultdict(set)
+    for trainer_id, month in delivering_rows:
+        delivering[rules.financial_year(_day(month))].add(trainer_id)
+
+    years = sorted(
+        {y for _, y in by_course} | {y for _, y in completions} | set(answers) | set(delivering)
+    )
+    agency_labels = dict(AgencyType.choices)
+
+    def table(counts: dict[tuple[Any, str], int], names: dict[Any, str]) -> list[Any]:
+        keys = sorted({k for k, _ in counts}, key=lambda k: str(names.get(k, k)))
+        return [
+            (str(names.get(k, k)), {y: counts.get((k, y), 0) for y in years}) for k in keys
+        ]
+
+    return Figures(
+        years=years,
+        bookings_by_course=table(by_course, titles),
+        completions_by_course=table(completions, titles),
+        bookings_by_agency=table(by_agency, agency_labels),
+        multi_part=[
+            (
+                titles[c],
+                {y: tuple(multi.get((c, y), (0, 0))) for y in years},  # type: ignore[misc]
+            )
+            for c in sorted({c for c, _ in multi}, key=lambda c: titles[c])
+        ],
+        evaluation={y: rules.shares(answers.get(y, [])) for y in years},
+        trainers_delivering={y: len(delivering.get(y, set())) for y in years},
+        trainers_in_pool=Trainer.objects.filter(active=True).count(),
+    )
