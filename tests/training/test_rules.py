@@ -95,7 +95,9 @@ class TestCompletion:
         assert rules.completed_on(parts=3, attended=attended) is None
 
     @given(st.integers(1, 6), st.lists(st.integers(1, 6), max_size=12))
-    def test_complete_exactly_when_nothing_is_pending(self, parts: int, attended: list[int]) -> None:
+    def test_complete_exactly_when_nothing_is_pending(
+        self, parts: int, attended: list[int]
+    ) -> None:
         complete = rules.is_complete(parts=parts, attended=attended)
         assert complete == set(range(1, parts + 1)).issubset(attended)
         assert complete == (rules.parts_pending(parts=parts, attended=attended) == [])

@@ -19,7 +19,9 @@ class TrainingConfig(AppConfig):
         # Every role may book (any practitioner of any partner); the Business Unit runs it.
         for role, capabilities in GRANTS.items():
             roles.grant(role, capabilities)
-        navigation.register(navigation.NavItem("Training", "training:catalogue", Cap.BOOK, "/training/"))
+        navigation.register(
+            navigation.NavItem("Training", "training:catalogue", Cap.BOOK, "/training/")
+        )
         register_extension("training", add_demo_training)
         register_periodic("training_reminders", tasks.send_reminders, 3600)
         register_deadline_access("training", deadline_access)

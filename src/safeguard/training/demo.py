@@ -39,7 +39,7 @@ COURSES: tuple[dict[str, Any], ...] = (
     {
         "title": "Working Together to Safeguard Children",
         "kind": "core",
-        "outcomes": "Understand multi-agency duties, thresholds, escalation and information sharing.",
+        "outcomes": "Multi-agency duties, thresholds, escalation and sharing information.",
         "audience": "Practitioners of every partner agency",
         "length": "Two half days",
         "parts": 2,
@@ -102,8 +102,9 @@ def _person(role: Role, *, email: str = "") -> Person | None:
     return found.order_by("pk").first()
 
 
-def _add_session(admin: Any, course: Course, part: int, day: date, trainers: list[Trainer],
-                 capacity: int = 16) -> Session:
+def _add_session(
+    admin: Any, course: Course, part: int, day: date, trainers: list[Trainer], capacity: int = 16
+) -> Session:
     mode = course.delivery_modes[(day.toordinal() + part) % len(course.delivery_modes)]
     with clock_at(_at(day - timedelta(days=42), 9)):
         return services.session_add(

@@ -91,7 +91,10 @@ class CourseForm(GovukForm):
 
 class SessionForm(GovukForm):
     part = forms.IntegerField(
-        label="Part", min_value=1, max_value=6, widget=forms.TextInput(attrs={"inputmode": "numeric"})
+        label="Part",
+        min_value=1,
+        max_value=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
     day = _date("Date")
     starts = _time("Start time")
@@ -99,12 +102,20 @@ class SessionForm(GovukForm):
     mode = forms.ChoiceField(
         label="How it is delivered", choices=DeliveryMode.choices, widget=forms.RadioSelect
     )
-    venue = forms.CharField(label="Venue (if face to face or hybrid)", max_length=300, required=False)
+    venue = forms.CharField(
+        label="Venue (if face to face or hybrid)", max_length=300, required=False
+    )
     joining_link = forms.URLField(
-        label="Joining link (if online or hybrid)", max_length=200, required=False, assume_scheme="https"
+        label="Joining link (if online or hybrid)",
+        max_length=200,
+        required=False,
+        assume_scheme="https",
     )
     capacity = forms.IntegerField(
-        label="Places", min_value=1, max_value=500, widget=forms.TextInput(attrs={"inputmode": "numeric"})
+        label="Places",
+        min_value=1,
+        max_value=500,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
     trainers = forms.ModelMultipleChoiceField(
         label="Trainers (optional)",
@@ -154,7 +165,10 @@ class EvaluationForm(GovukForm):
         widget=forms.RadioSelect,
     )
     knowledge_after = forms.TypedChoiceField(
-        label="Your knowledge after the session", choices=SCORES, coerce=int, widget=forms.RadioSelect
+        label="Your knowledge after the session",
+        choices=SCORES,
+        coerce=int,
+        widget=forms.RadioSelect,
     )
     confidence_before = forms.TypedChoiceField(
         label="Your confidence before the session, from 1 (not confident) to 5 (very)",
@@ -163,7 +177,10 @@ class EvaluationForm(GovukForm):
         widget=forms.RadioSelect,
     )
     confidence_after = forms.TypedChoiceField(
-        label="Your confidence after the session", choices=SCORES, coerce=int, widget=forms.RadioSelect
+        label="Your confidence after the session",
+        choices=SCORES,
+        coerce=int,
+        widget=forms.RadioSelect,
     )
     comments = forms.CharField(
         label="Anything else you want to tell us (optional)",

@@ -28,7 +28,7 @@ def places_free(*, capacity: int, booked: int) -> int:
 
 
 def place_for_new_booking(*, capacity: int, booked: int, waiting: int) -> str:
-    """"booked" while a place is free and nobody waits ahead; "waiting" otherwise.
+    """ "booked" while a place is free and nobody waits ahead; "waiting" otherwise.
 
     A newcomer never jumps a waiting list: if people already wait, the next place is theirs.
     """

@@ -88,9 +88,7 @@ def booking_of(*, actor: Any, session: Session) -> Booking | None:
 
 def own_booking(*, actor: Any, pk: int) -> Booking:
     """The actor's own booking; anyone else's is refused (404) and the attempt audited."""
-    booking = (
-        Booking.objects.select_related("session__course", "person").filter(pk=pk).first()
-    )
+    booking = Booking.objects.select_related("session__course", "person").filter(pk=pk).first()
     if booking is None:
         raise Http404
     if not policies.owns_booking(actor, booking):
@@ -326,9 +324,7 @@ def figures() -> Figures:
 
     def table(counts: dict[tuple[Any, str], int], names: dict[Any, str]) -> list[Any]:
         keys = sorted({k for k, _ in counts}, key=lambda k: str(names.get(k, k)))
-        return [
-            (str(names.get(k, k)), {y: counts.get((k, y), 0) for y in years}) for k in keys
-        ]
+        return [(str(names.get(k, k)), {y: counts.get((k, y), 0) for y in years}) for k in keys]
 
     return Figures(
         years=years,

@@ -84,9 +84,8 @@ def course_save(*, actor: Any, values: dict[str, Any], course: Course | None = N
     parts = int(values.get("parts") or 0)
     if not 1 <= parts <= 6:
         errors["parts"] = "Number of parts must be between 1 and 6"
-    if course is not None and parts < course.parts:
-        if course.sessions.filter(part__gt=parts).exists():
-            errors["parts"] = "Sessions exist for a later part: cancel them before removing it"
+    if course is not None and course.sessions.filter(part__gt=parts).exists():
+        errors["parts"] = "Sessions exist for a later part: cancel them before removing it"
     _fail(errors)
     with transaction.atomic():
         creating = course is None
@@ -177,8 +176,9 @@ def _needs_approval(person: Any) -> bool:
     return bool(setting and setting.approval_required and setting.approver_id)
 
 
-def _counts(session: Session) -> tuple[int, int]:
-    bookings = session.bookings
+def _counts(session: Session, *, besides: int | None = None) -> tuple[int, int]:
+    """Places held and people waiting, leaving out the booking being placed."""
+    bookings = session.bookings.exclude(pk=besides)
     return (
         bookings.filter(status=BookingStatus.BOOKED).count(),
         bookings.filter(status=BookingStatus.WAITING).count(),
@@ -187,10 +187,8 @@ def _counts(session: Session) -> tuple[int, int]:
 
 def _place(booking: Booking, session: Session) -> None:
     """Booked while places are free and nobody waits ahead; otherwise the waiting list."""
-    booked, waiting = _counts(session)
-    outcome = rules.place_for_new_booking(
-        capacity=session.capacity, booked=booked, waiting=waiting
-    )
+    booked, waiting = _counts(session, besides=booking.pk)
+    outcome = rules.place_for_new_booking(capacity=session.capacity, booked=booked, waiting=waiting)
     if outcome == "booked":
         booking.status = BookingStatus.BOOKED
         booking.waiting_since = None
@@ -279,8 +277,8 @@ def booking_decide(*, actor: Any, booking: Booking, approve: bool) -> Booking:
         booking = Booking.objects.select_for_update().get(pk=booking.pk)
         if booking.status != BookingStatus.AWAITING_APPROVAL:
             raise ValidationError({"decision": "This booking is not awaiting approval"})
-        session = Session.objects.select_for_update().select_related("course").get(
-            pk=booking.session_id
+        session = (
+            Session.objects.select_for_update().select_related("course").get(pk=booking.session_id)
         )
         if approve:
             booking.status = BookingStatus.WAITING
@@ -338,8 +336,8 @@ def booking_cancel(*, actor: Any, booking: Booking) -> Booking:
     """The booker withdraws; a freed place goes to the first on the waiting list."""
     _refuse_unless(policies.owns_booking(actor, booking))
     with transaction.atomic():
-        session = Session.objects.select_for_update().select_related("course").get(
-            pk=booking.session_id
+        session = (
+            Session.objects.select_for_update().select_related("course").get(pk=booking.session_id)
         )
         booking = Booking.objects.select_related("person").get(pk=booking.pk)
         if booking.status in (BookingStatus.CANCELLED, BookingStatus.DECLINED):

@@ -29,7 +29,9 @@ def home_work(person: Any) -> list[WorkItem]:
     approvals = selectors.awaiting_my_approval(actor=person).count()
     if approvals:
         items.append(
-            WorkItem("Training bookings awaiting your approval", approvals, reverse("training:approvals"))
+            WorkItem(
+                "Training bookings awaiting your approval", approvals, reverse("training:approvals")
+            )
         )
     for session in selectors.registers_due(actor=person)[:3]:
         items.append(

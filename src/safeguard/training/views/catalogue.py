@@ -61,7 +61,9 @@ def _course_form(request: HttpRequest, found: object | None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.course_save(
-                actor=request.user, values=form.cleaned_data, course=found  # type: ignore[arg-type]
+                actor=request.user,
+                values=form.cleaned_data,
+                course=found,  # type: ignore[arg-type]
             )
         except ValidationError as error:
             add_service_errors(form, error)
