@@ -142,7 +142,7 @@ PAGES: dict[str, Route] = {
 # ones above, API_PATH_PARAMETERS, and ``make_objects(*, admin, organisation) -> dict`` for the
 # records their routes point at.
 MODULE_WALKS = []
-for _module in ("children", "reviews", "encompass", "performance"):
+for _module in ("children", "reviews", "encompass", "performance", "training"):
     try:
         _walk_module = importlib.import_module(f"tests.{_module}.walk")
     except ModuleNotFoundError:
