@@ -31,7 +31,7 @@ def session(
     admin: Any, found: Course, *, part: int = 1, days: float = 10, capacity: int = 10
 ) -> Session:
     """A session ``days`` from now (negative: in the past)."""
-    starts = timezone.now() + timedelta(days=days)
+    starts = (timezone.now() + timedelta(days=days)).replace(second=0, microsecond=0)
     return services.session_add(
         actor=admin,
         course=found,
