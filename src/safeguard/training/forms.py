@@ -149,35 +149,41 @@ class SessionForm(GovukForm):
 class EvaluationForm(GovukForm):
     met_expectations = forms.TypedChoiceField(
         label="Did the session meet your expectations?",
+        error_messages={"required": "Select yes if the session met your expectations, or no"},
         choices=[("yes", "Yes"), ("no", "No")],
         coerce=lambda v: v == "yes",
         widget=forms.RadioSelect,
     )
     outcomes_learned = forms.ChoiceField(
         label="Did you learn what the course set out to teach?",
+        error_messages={"required": "Select whether you learned what the course set out to teach"},
         choices=Evaluation.Learned.choices,
         widget=forms.RadioSelect,
     )
     knowledge_before = forms.TypedChoiceField(
         label="Your knowledge before the session, from 1 (little) to 5 (a lot)",
+        error_messages={"required": "Select your knowledge before the session"},
         choices=SCORES,
         coerce=int,
         widget=forms.RadioSelect,
     )
     knowledge_after = forms.TypedChoiceField(
         label="Your knowledge after the session",
+        error_messages={"required": "Select your knowledge after the session"},
         choices=SCORES,
         coerce=int,
         widget=forms.RadioSelect,
     )
     confidence_before = forms.TypedChoiceField(
         label="Your confidence before the session, from 1 (not confident) to 5 (very)",
+        error_messages={"required": "Select your confidence before the session"},
         choices=SCORES,
         coerce=int,
         widget=forms.RadioSelect,
     )
     confidence_after = forms.TypedChoiceField(
         label="Your confidence after the session",
+        error_messages={"required": "Select your confidence after the session"},
         choices=SCORES,
         coerce=int,
         widget=forms.RadioSelect,
@@ -193,6 +199,7 @@ class EvaluationForm(GovukForm):
 class FollowUpForm(GovukForm):
     practice_changed = forms.TypedChoiceField(
         label="Has the training changed your practice?",
+        error_messages={"required": "Select yes if the training changed your practice, or no"},
         choices=[("yes", "Yes"), ("no", "No")],
         coerce=lambda v: v == "yes",
         widget=forms.RadioSelect,
