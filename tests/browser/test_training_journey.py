@@ -12,10 +12,12 @@ from django.urls import reverse
 
 from safeguard.core import outbox
 from safeguard.training.models import Booking, Session
-from tests import factories
+from tests import factories, smtp
 from tests.browser.harness import assert_accessible, sign_in
-from tests.smtp import smtp_server, use_smtp  # noqa: F401 (the fixture)
+from tests.smtp import use_smtp
 from tests.training import helpers
+
+smtp_server = smtp.smtp_server
 
 
 def _submit(page: Any, name: str) -> None:

@@ -14,9 +14,11 @@ from safeguard.core import outbox
 from safeguard.core.models import OutboxMessage
 from safeguard.training import selectors, services
 from safeguard.training.models import BookingStatus
-from tests import factories
-from tests.smtp import smtp_server, use_smtp  # noqa: F401 (the fixture)
+from tests import factories, smtp
+from tests.smtp import use_smtp
 from tests.training import helpers
+
+smtp_server = smtp.smtp_server
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +80,7 @@ def test_cancelling_a_session_tells_everyone_booked_and_withdraws_the_entry(
     _deliver()
     told = smtp_server.messages[before:]
     assert sorted(m["To"] for m in told) == sorted(p.email for p in people)
-    cancelled = [m for m in told if m["To"] == people[0].email][0]
+    cancelled = next(m for m in told if m["To"] == people[0].email)
     assert _calendar(cancelled)["method"] == "CANCEL"
     with pytest.raises(ValidationError):
         services.session_cancel(actor=admin, session=session)

@@ -130,6 +130,4 @@ def make_owned() -> dict[str, Any]:
     ]
     people = [factories.person("practitioner", organisation_obj=c) for c in charities]
     bookings = [services.booking_make(actor=p, session=session) for p in people]
-    return {
-        name: (people[0], {"pk": bookings[0].pk}, {"pk": bookings[1].pk}) for name in OWNED
-    }
+    return {name: (people[0], {"pk": bookings[0].pk}, {"pk": bookings[1].pk}) for name in OWNED}

@@ -178,7 +178,7 @@ def _needs_approval(person: Any) -> bool:
 
 def _counts(session: Session, *, besides: int | None = None) -> tuple[int, int]:
     """Places held and people waiting, leaving out the booking being placed."""
-    bookings = session.bookings.exclude(pk=besides)
+    bookings = session.bookings.all() if besides is None else session.bookings.exclude(pk=besides)
     return (
         bookings.filter(status=BookingStatus.BOOKED).count(),
         bookings.filter(status=BookingStatus.WAITING).count(),
@@ -313,6 +313,7 @@ def _offer_freed_places(session: Session) -> list[Booking]:
         for pk, since in session.bookings.filter(status=BookingStatus.WAITING).values_list(
             "pk", "waiting_since"
         )
+        if since is not None  # the database holds it: a waiting booking has its moment
     ]
     given: list[Booking] = []
     for pk in rules.offers(capacity=session.capacity, booked=booked, waiting=waiting):
