@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Case, CharField, Count, F, Max, Min, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -214,15 +213,11 @@ class TrainerRow:
 def trainer_pool() -> list[TrainerRow]:
     today = timezone.localdate()
     delivered: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    rows = (
-        Session.objects.filter(cancelled_at__isnull=True, starts_at__lte=timezone.now())
-        .annotate(month=TruncMonth("starts_at"))
-        .values_list("trainers__pk", "month")
-        .annotate(n=Count("pk"))
-    )
-    for trainer_id, month, n in rows:
-        if trainer_id is not None:
-            delivered[trainer_id][rules.financial_year(_day(month))] += n
+    rows = Session.trainers.through.objects.filter(
+        session__cancelled_at__isnull=True, session__starts_at__lte=timezone.now()
+    ).values_list("trainer_id", "session__starts_at")
+    for trainer_id, starts_at in rows:
+        delivered[trainer_id][rules.financial_year(timezone.localdate(starts_at))] += 1
     found = []
     for trainer in Trainer.objects.select_related("person__organisation").prefetch_related(
         "courses"
@@ -258,67 +253,99 @@ class Figures:
     trainers_in_pool: int
 
 
-def _by_year_month(rows: Any) -> dict[tuple[Any, str], int]:
-    counted: dict[tuple[Any, str], int] = defaultdict(int)
-    for key, month, n in rows:
-        counted[(key, rules.financial_year(_day(month)))] += n
-    return counted
-
-
-def _day(month: Any) -> date:
-    return month.date() if hasattr(month, "date") else month
+def _year_of(field: str) -> Case | Value:
+    """The reporting year of a moment, computed in the database: one comparison per row with
+    the 1 April (London midnight) boundaries of the years the sessions span, labelled by the
+    pages' own rule (``rules.financial_year``)."""
+    span = Session.objects.aggregate(first=Min("starts_at"), last=Max("starts_at"))
+    if span["first"] is None:
+        return Value("", output_field=CharField())
+    first = timezone.localdate(span["first"])
+    last = timezone.localdate(span["last"])
+    start_year = first.year if first.month >= 4 else first.year - 1
+    end_year = last.year if last.month >= 4 else last.year - 1
+    zone = timezone.get_current_timezone()
+    whens = []
+    for year in range(start_year, end_year + 1):
+        opens = datetime(year, 4, 1, tzinfo=zone)
+        closes = datetime(year + 1, 4, 1, tzinfo=zone)
+        label = rules.financial_year(date(year, 4, 1))
+        whens.append(When(**{f"{field}__gte": opens, f"{field}__lt": closes}, then=Value(label)))
+    return Case(*whens, default=Value(""), output_field=CharField())
 
 
 def figures() -> Figures:
     """Bookings and completions by course and agency, year on year; evaluation shares; the
-    trainers delivering. Aggregated in the database by month, folded into reporting years."""
+    trainers delivering: every count grouped in the database, by a reporting year that the
+    database works out too (``_year_of``), so the page costs the same at any size."""
     titles = dict(Course.objects.values_list("pk", "title"))
     parts = dict(Course.objects.values_list("pk", "parts"))
+    year = _year_of("session__starts_at")
     counted = Booking.objects.exclude(
         status__in=(BookingStatus.CANCELLED, BookingStatus.DECLINED)
-    ).annotate(month=TruncMonth("session__starts_at"))
-    by_course = _by_year_month(
-        counted.values_list("session__course_id", "month").annotate(n=Count("pk"))
-    )
-    by_agency = _by_year_month(counted.values_list("agency_type", "month").annotate(n=Count("pk")))
+    ).annotate(year=year)
+    by_course: dict[tuple[Any, str], int] = {
+        (course_id, y): n
+        for course_id, y, n in counted.values_list("session__course_id", "year")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    by_agency: dict[tuple[Any, str], int] = {
+        (agency, y): n
+        for agency, y, n in counted.values_list("agency_type", "year")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
 
-    # A completion counts in the year of the session that completed it: per person and course,
-    # the parts attended and the last one's month.
-    per_person = (
-        Booking.objects.filter(attended=True)
-        .values_list("person_id", "session__course_id")
-        .annotate(parts=Count("session__part", distinct=True), last=Max("session__starts_at"))
-    )
+    # One-part courses: the people present, per course and year.
+    single = [pk for pk, n in parts.items() if n == 1]
+    attended = Booking.objects.filter(attended=True).annotate(year=year)
     completions: dict[tuple[int, str], int] = defaultdict(int)
+    for course_id, y, n in (
+        attended.filter(session__course_id__in=single)
+        .values_list("session__course_id", "year")
+        .annotate(n=Count("person_id", distinct=True))
+        .order_by()
+    ):
+        completions[(course_id, y)] += n
+    # Multi-part courses: per person, the parts attended, counted in the year of the last
+    # (years as "2024/25" sort as text in time order, so the latest is the maximum).
     multi: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
-    for _person, course_id, done, last in per_person:
-        year = rules.financial_year(timezone.localdate(last))
+    for _person, course_id, done, y in (
+        attended.exclude(session__course_id__in=single)
+        .values_list("person_id", "session__course_id")
+        .annotate(done=Count("session__part", distinct=True), last=Max("year"))
+        .order_by()
+    ):
         complete = done >= parts[course_id]
-        if complete:
-            completions[(course_id, year)] += 1
-        if parts[course_id] > 1:
-            multi[(course_id, year)][0] += 1
-            multi[(course_id, year)][1] += complete
+        completions[(course_id, y)] += complete
+        multi[(course_id, y)][0] += 1
+        multi[(course_id, y)][1] += complete
 
-    evaluation_rows = Evaluation.objects.annotate(
-        month=TruncMonth("booking__session__starts_at")
-    ).values_list("met_expectations", "confidence_before", "confidence_after", "month")
-    answers: dict[str, list[rules.Answer]] = defaultdict(list)
-    for met, before, after, month in evaluation_rows:
-        answers[rules.financial_year(_day(month))].append(rules.Answer(met, before, after))
+    # Evaluation shares with the rule's meaning of "confidence increased": strictly higher.
+    evaluation: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for y, answers, met, increased in (
+        Evaluation.objects.annotate(year=_year_of("booking__session__starts_at"))
+        .values_list("year")
+        .annotate(
+            answers=Count("pk"),
+            met=Count("pk", filter=Q(met_expectations=True)),
+            increased=Count("pk", filter=Q(confidence_after__gt=F("confidence_before"))),
+        )
+        .order_by()
+    ):
+        evaluation[y] = [answers, met, increased]
 
-    delivering_rows = (
-        Session.objects.filter(cancelled_at__isnull=True, trainers__isnull=False)
-        .annotate(month=TruncMonth("starts_at"))
-        .values_list("trainers__pk", "month")
-        .distinct()
+    delivering = dict(
+        Session.trainers.through.objects.filter(session__cancelled_at__isnull=True)
+        .annotate(year=_year_of("session__starts_at"))
+        .values_list("year")
+        .annotate(n=Count("trainer_id", distinct=True))
+        .order_by()
     )
-    delivering: dict[str, set[int]] = defaultdict(set)
-    for trainer_id, month in delivering_rows:
-        delivering[rules.financial_year(_day(month))].add(trainer_id)
 
     years = sorted(
-        {y for _, y in by_course} | {y for _, y in completions} | set(answers) | set(delivering)
+        ({y for _, y in by_course} | {y for _, y in completions} | set(evaluation)) - {""}
     )
     agency_labels = dict(AgencyType.choices)
 
@@ -334,11 +361,21 @@ def figures() -> Figures:
         multi_part=[
             (
                 titles[c],
-                {y: tuple(multi.get((c, y), (0, 0))) for y in years},  # type: ignore[misc]
+                {
+                    y: (multi[(c, y)][0], multi[(c, y)][1]) if (c, y) in multi else (0, 0)
+                    for y in years
+                },
             )
             for c in sorted({c for c, _ in multi}, key=lambda c: titles[c])
         ],
-        evaluation={y: rules.shares(answers.get(y, [])) for y in years},
-        trainers_delivering={y: len(delivering.get(y, set())) for y in years},
+        evaluation={
+            y: rules.Shares(
+                answers=evaluation[y][0],
+                met_expectations=evaluation[y][1],
+                confidence_increased=evaluation[y][2],
+            )
+            for y in years
+        },
+        trainers_delivering={y: delivering.get(y, 0) for y in years},
         trainers_in_pool=Trainer.objects.filter(active=True).count(),
     )
