@@ -20,6 +20,8 @@ from django.test import Client
 from django.urls import reverse
 
 BOOKINGS = int(os.environ.get("TRAINING_BOOKINGS", "100000"))
+# An unusable password hash: nobody signs in as the benchmark's people.
+UNUSABLE = "!"
 KINDS = ["local_authority", "police", "health_trust", "school", "third_sector", "other"]
 
 
@@ -37,13 +39,13 @@ def _generate(rng: random.Random) -> object:
             email=f"bench{i}@bench.invalid",
             full_name=f"Bench Person {i}",
             organisation=orgs[i % len(orgs)],
-            password="!",
+            password=UNUSABLE,
         )
         for i in range(max(BOOKINGS // 12, 50))
     )
     unit = Organisation.objects.create(name="Bench unit", kind="partnership")
     admin = Person.objects.create(
-        email="bench-admin@bench.invalid", full_name="Admin", organisation=unit, password="!"
+        email="bench-admin@bench.invalid", full_name="Admin", organisation=unit, password=UNUSABLE
     )
     RoleAssignment.objects.create(person=admin, role="business_unit_admin")
     TOTPDevice.objects.create(user=admin, name="Authenticator app", confirmed=True)
