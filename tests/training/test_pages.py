@@ -6,9 +6,10 @@ import pytest
 from django.urls import reverse
 
 from safeguard.core import work
+from safeguard.core.models import Organisation, OutboxMessage
 from safeguard.core.models.audit import AuditAction, AuditEvent
 from safeguard.training import services
-from safeguard.training.models import Booking, Course, Evaluation
+from safeguard.training.models import Booking, Course, Evaluation, NeedsSurvey
 from tests import factories
 from tests.training import helpers
 
@@ -155,3 +156,46 @@ def test_the_home_page_asks_for_the_evaluation(admin, worker):
     helpers.past_booking(worker, session, attended=True)
     items = [i for s in work.work_for(worker) for i in s.items if "evaluate" in i.label]
     assert items and items[0].url == reverse("training:my_bookings")
+
+
+def test_the_needs_analysis_goes_to_every_organisation_and_is_summarised(client, admin, worker):
+    course = helpers.course(admin)
+    factories.signed_in(client, admin)
+    response = client.post(
+        reverse("training:needs"), {"title": "Needs 2027", "closes_on": "05/01/2099"}
+    )
+    survey = NeedsSurvey.objects.get()
+    assert response["Location"] == reverse("training:needs_summary", kwargs={"pk": survey.pk})
+    asked = OutboxMessage.objects.filter(reason="training.needs_survey")
+    assert asked.count() == Organisation.objects.exclude(email="").count()
+    factories.signed_in(client, worker)
+    catalogue = client.get(reverse("training:catalogue"))
+    assert b"Needs 2027: answer for your organisation" in catalogue.content
+    url = reverse("training:needs_answer", kwargs={"pk": survey.pk})
+    bad = client.post(url, {"people": "many", "other_needs": "Neglect for youth workers"})
+    assert b"govuk-error-summary" in bad.content and b"Neglect for youth workers" in bad.content
+    body = {
+        "courses": [course.pk],
+        "people": "12",
+        "preferred_mode": "online",
+        "trainers_offered": "2",
+    }
+    assert client.post(url, body).status_code == 302
+    assert client.post(url, {**body, "people": "15"}).status_code == 302  # replaces
+    factories.signed_in(client, admin)
+    summary = client.get(reverse("training:needs_summary", kwargs={"pk": survey.pk}))
+    text = summary.content.decode()
+    assert 'People to train</dt><dd class="govuk-summary-list__value">15<' in text
+    assert "Working Together" in text and "Online" in text
+
+
+def test_the_business_unit_sets_an_organisations_approver(client, admin, worker):
+    factories.signed_in(client, admin)
+    url = reverse("training:approval_setting", kwargs={"pk": worker.organisation_id})
+    outsider = factories.person("practitioner")
+    response = client.post(url, {"approval_required": "on", "approver": outsider.pk})
+    assert b"govuk-error-summary" in response.content  # not of the organisation
+    manager = factories.person("practitioner", organisation_obj=worker.organisation)
+    assert client.post(url, {"approval_required": "on", "approver": manager.pk}).status_code == 302
+    session = helpers.session(admin, helpers.course(admin), days=5)
+    assert services.booking_make(actor=worker, session=session).status == "awaiting_approval"

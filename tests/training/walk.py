@@ -7,6 +7,7 @@ register opens for the Business Unit (and a session's trainers, tested in test_p
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from safeguard.core.roles import Role
@@ -45,6 +46,10 @@ def pages(Route: Any, _pk: Any) -> dict[str, Any]:
         "training:trainers": Route(Cap.MANAGE),
         "training:trainer_add": Route(Cap.MANAGE),
         "training:figures": Route(Cap.VIEW_FIGURES),
+        "training:needs": Route(Cap.MANAGE),
+        "training:needs_summary": Route(Cap.MANAGE, kwargs=_pk("training_survey")),
+        "training:needs_answer": Route(Cap.BOOK, kwargs=_pk("training_survey")),
+        "training:approval_setting": Route(Cap.MANAGE, kwargs=_pk("organisation")),
     }
 
 
@@ -57,7 +62,11 @@ def make_objects(*, admin: Any, organisation: Any) -> dict[str, Any]:
     past = helpers.session(admin, course, days=-1)
     helpers.past_booking(admin, past)
     booking = services.booking_make(actor=admin, session=session)
+    survey = services.needs_survey_send(
+        actor=admin, title="Walk needs", closes_on=date.today() + timedelta(days=30)
+    )
     return {
+        "training_survey": survey,
         "training_course": course,
         "training_session": session,
         "training_past_session": past,
@@ -100,6 +109,15 @@ def forms(Form: Any) -> dict[str, Any]:
             "joining_link": "https://meet.example.invalid/walk",
             "capacity": "5",
         }
+    )
+    found["training:needs"] = Form(
+        body=lambda o: {"title": "Walk needs 2", "closes_on": "05/01/2099"}
+    )
+    found["training:needs_answer"] = Form(
+        body=lambda o: {"people": "4", "preferred_mode": "online", "trainers_offered": "1"}
+    )
+    found["training:approval_setting"] = Form(
+        body=lambda o: {"approval_required": "on", "approver": o["member"].pk}
     )
     found["training:trainer_add"] = Form(
         body=lambda o: {"person": o["member"].pk, "courses": [o["training_course"].pk]}

@@ -26,7 +26,7 @@ class TrainingConfig(AppConfig):
         register_periodic("training_reminders", tasks.send_reminders, 3600)
         register_deadline_access("training", deadline_access)
         work.register("training", "Training", home_work)
-        for reason in rules.REASON_LABELS:
+        for reason in invitations.REASONS:
             outbox.register_attachments(reason, invitations.attachments)
         labels.register_many(rules.PAGE_LABELS)
         labels.register_many(rules.RECORD_LABELS)

@@ -282,4 +282,23 @@ def add_demo_training(*, seed: int) -> int:
                 if not Booking.objects.filter(session=session, person=practitioner).exists():
                     services.booking_make(actor=practitioner, session=session)
                     made += 1
+    # This year's needs analysis, sent a month ago; a few organisations have answered.
+    with clock_at(now - timedelta(days=30)):
+        survey = services.needs_survey_send(
+            actor=admin, title="Training needs analysis", closes_on=today + timedelta(days=14)
+        )
+    answering = {p.organisation_id: p for p in learners}
+    for index, person in enumerate(list(answering.values())[:6]):
+        with clock_at(now - timedelta(days=20 - index)):
+            services.needs_answer_save(
+                actor=person,
+                survey=survey,
+                values={
+                    "other_needs": "",
+                    "people": rng.randint(4, 40),
+                    "preferred_mode": rng.choice(["online", "face_to_face", "hybrid"]),
+                    "trainers_offered": rng.randint(0, 2),
+                },
+                courses=rng.sample(courses, 2),
+            )
     return made

@@ -253,3 +253,60 @@ class TrainerForm(GovukForm):
             lambda p: f"{p.full_name} ({p.organisation.name})"
         )
         self.fields["courses"].queryset = Course.objects.filter(active=True)  # type: ignore[attr-defined]
+
+
+class NeedsSurveyForm(GovukForm):
+    title = forms.CharField(label="Title", max_length=200, initial="Training needs analysis")
+    closes_on = _date("Closing date")
+
+
+class NeedsAnswerForm(GovukForm):
+    courses = forms.ModelMultipleChoiceField(
+        label="Courses your organisation needs (optional)",
+        queryset=Course.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    other_needs = forms.CharField(
+        label="Other training needs (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    people = forms.IntegerField(
+        label="How many people need training",
+        min_value=0,
+        max_value=100_000,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    preferred_mode = forms.ChoiceField(
+        label="How you prefer training to be delivered",
+        choices=DeliveryMode.choices,
+        widget=forms.RadioSelect,
+    )
+    trainers_offered = forms.IntegerField(
+        label="How many trainers your organisation can offer to the pool",
+        min_value=0,
+        max_value=1000,
+        initial=0,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["courses"].queryset = Course.objects.filter(active=True)  # type: ignore[attr-defined]
+
+
+class ApprovalSettingForm(GovukForm):
+    approval_required = forms.BooleanField(
+        label="Bookings need the approver's agreement", required=False
+    )
+    approver = forms.ModelChoiceField(
+        label="Approver (optional)", queryset=Person.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["approver"].queryset = Person.objects.filter(  # type: ignore[attr-defined]
+            organisation=organisation, is_active=True
+        )

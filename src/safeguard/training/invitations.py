@@ -32,8 +32,20 @@ def ics_for(booking: Booking, *, cancelled: bool = False) -> bytes:
     return invitation_ics(invitation, stamp=timezone.now())
 
 
+# The messages about one booking's place that carry its calendar entry.
+REASONS = (
+    "training.booking_invitation",
+    "training.place_offered",
+    "training.reminder",
+    "training.session_cancelled",
+    "training.booking_cancelled",
+)
+
+
 def attachments(message: OutboxMessage) -> list[Attachment]:
     """The invitation (or its cancellation) for the booking a message is about."""
+    if message.record_type != "training.booking" or not message.record_id.isdigit():
+        return []
     booking = (
         Booking.objects.select_related("session__course", "person")
         .filter(pk=message.record_id or 0)

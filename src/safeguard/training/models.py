@@ -186,3 +186,40 @@ class OrganisationSetting(models.Model):
     approver = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+
+class NeedsSurvey(models.Model):
+    """The training needs analysis: a questionnaire sent to every partner organisation."""
+
+    title = models.CharField(max_length=200)
+    closes_on = models.DateField()
+    sent_at = models.DateTimeField()
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-sent_at"]
+
+
+class NeedsAnswer(models.Model):
+    """One organisation's answer; answering again replaces it."""
+
+    survey = models.ForeignKey(NeedsSurvey, on_delete=models.CASCADE, related_name="answers")
+    organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.CASCADE, related_name="training_needs"
+    )
+    courses = models.ManyToManyField(Course, blank=True, related_name="needed_by")
+    other_needs = models.TextField(blank=True, default="")
+    people = models.PositiveIntegerField("People to train")
+    preferred_mode = models.CharField(max_length=16, choices=DeliveryMode.choices)
+    trainers_offered = models.PositiveIntegerField(default=0)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "organisation"], name="needs_answer_once"),
+        ]

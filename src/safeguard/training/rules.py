@@ -191,6 +191,10 @@ PAGE_LABELS = {
     "training:trainers": "Training: trainer pool",
     "training:trainer_add": "Training: add a trainer",
     "training:figures": "Training: figures",
+    "training:needs": "Training: needs analysis",
+    "training:needs_summary": "Training: needs analysis summary",
+    "training:needs_answer": "Training: answer the needs analysis",
+    "training:approval_setting": "Training: an organisation's booking approval",
 }
 RECORD_LABELS = {
     "training.course": "Course",
@@ -200,6 +204,9 @@ RECORD_LABELS = {
     "training.follow_up": "Training follow-up",
     "training.trainer": "Trainer",
     "training.certificate": "Training certificate",
+    "training.needs_survey": "Training needs analysis",
+    "training.needs_answer": "Answer to the training needs analysis",
+    "training.setting": "Organisation's training setting",
 }
 REASON_LABELS = {
     "training.booking_invitation": "Training booking and calendar invitation",
@@ -210,4 +217,5 @@ REASON_LABELS = {
     "training.booking_cancelled": "Training booking cancelled",
     "training.approval_needed": "Training booking awaiting approval",
     "training.declined": "Training booking not approved",
+    "training.needs_survey": "Training needs analysis sent",
 }

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Case, CharField, Count, F, Max, Min, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, F, Max, Min, Q, QuerySet, Sum, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -23,7 +23,10 @@ from safeguard.training.models import (
     Booking,
     BookingStatus,
     Course,
+    DeliveryMode,
     Evaluation,
+    NeedsAnswer,
+    NeedsSurvey,
     OrganisationSetting,
     Session,
     Trainer,
@@ -383,4 +386,60 @@ def figures() -> Figures:
         },
         trainers_delivering={y: delivering.get(y, 0) for y in years},
         trainers_in_pool=Trainer.objects.filter(active=True).count(),
+    )
+
+
+# --- the needs analysis --------------------------------------------------------------------
+
+
+def needs_surveys() -> QuerySet[NeedsSurvey]:
+    return NeedsSurvey.objects.annotate(answered=Count("answers"))
+
+
+def needs_survey_get(*, pk: int) -> NeedsSurvey:
+    survey = NeedsSurvey.objects.filter(pk=pk).first()
+    if survey is None:
+        raise Http404
+    return survey
+
+
+def needs_answer_of(*, actor: Any, survey: NeedsSurvey) -> NeedsAnswer | None:
+    return survey.answers.filter(organisation_id=actor.organisation_id).first()
+
+
+@dataclass
+class NeedsSummary:
+    organisations_asked: int
+    answers: int
+    people: int
+    trainers_offered: int
+    courses: list[tuple[str, int]]  # course title, organisations asking for it
+    modes: list[tuple[str, int]]
+    other_needs: list[str]
+
+
+def needs_summary(*, survey: NeedsSurvey) -> NeedsSummary:
+    """What the organisations said, added up: the Business Unit's basis for next year's plan."""
+    from safeguard.core.models import OutboxMessage
+
+    answers = survey.answers.all()
+    totals = answers.aggregate(people=Sum("people"), trainers=Sum("trainers_offered"))
+    courses = (
+        Course.objects.filter(needed_by__survey=survey)
+        .annotate(n=Count("needed_by"))
+        .order_by("-n", "title")
+        .values_list("title", "n")
+    )
+    modes = dict(DeliveryMode.choices)
+    by_mode = answers.values_list("preferred_mode").annotate(n=Count("pk")).order_by("-n")
+    return NeedsSummary(
+        organisations_asked=OutboxMessage.objects.filter(
+            reason="training.needs_survey", record_id=str(survey.pk)
+        ).count(),
+        answers=answers.count(),
+        people=totals["people"] or 0,
+        trainers_offered=totals["trainers"] or 0,
+        courses=list(courses),
+        modes=[(str(modes.get(m, m)), n) for m, n in by_mode],
+        other_needs=[a for a in answers.values_list("other_needs", flat=True) if a],
     )

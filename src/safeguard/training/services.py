@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safeguard.core import audit, themes
+from safeguard.core.models import Organisation
 from safeguard.core.models.audit import AuditAction
 from safeguard.core.outbox import message_enqueue
 from safeguard.core.templatetags.govuk import govuk_datetime
@@ -28,6 +29,8 @@ from safeguard.training.models import (
     DeliveryMode,
     Evaluation,
     FollowUp,
+    NeedsAnswer,
+    NeedsSurvey,
     OrganisationSetting,
     Session,
     Trainer,
@@ -521,3 +524,66 @@ def reminders_send(*, now: datetime | None = None) -> int:
             )
         sent += 1
     return sent
+
+
+# --- the needs analysis --------------------------------------------------------------------
+
+
+def needs_survey_send(*, actor: Any, title: str, closes_on: date) -> NeedsSurvey:
+    """Send the questionnaire to every active partner organisation with a contact address."""
+    _refuse_unless(policies.can(actor, Cap.MANAGE))
+    if closes_on <= timezone.localdate():
+        raise ValidationError({"closes_on": "The closing date must be in the future"})
+    with transaction.atomic():
+        survey = NeedsSurvey.objects.create(
+            title=title, closes_on=closes_on, sent_at=timezone.now(), sent_by=actor
+        )
+        link = reverse("training:needs_answer", kwargs={"pk": survey.pk})
+        sent = 0
+        for organisation in Organisation.objects.filter(active=True).exclude(email=""):
+            message_enqueue(
+                to_address=organisation.email,
+                subject="Training needs analysis: your organisation's answer",
+                body=(
+                    "The partnership asks every organisation what multi-agency training it "
+                    f"needs. Please answer by {closes_on:%-d %B %Y}."
+                ),
+                link=link,
+                reason="training.needs_survey",
+                record_type="training.needs_survey",
+                record_id=survey.pk,
+                dedupe_key=f"training.needs_survey:{survey.pk}:{organisation.pk}",
+            )
+            sent += 1
+        audit.record(
+            action=AuditAction.CREATE,
+            record_type="training.needs_survey",
+            record_id=survey.pk,
+            actor=actor,
+            changes={"sent": sent},
+        )
+    return survey
+
+
+def needs_answer_save(
+    *, actor: Any, survey: NeedsSurvey, values: dict[str, Any], courses: list[Course]
+) -> NeedsAnswer:
+    """The actor answers for their own organisation; a second answer replaces the first."""
+    _refuse_unless(policies.can(actor, Cap.BOOK))
+    if survey.closes_on < timezone.localdate():
+        raise ValidationError({"people": "The needs analysis has closed"})
+    with transaction.atomic():
+        answer, created = NeedsAnswer.objects.update_or_create(
+            survey=survey,
+            organisation_id=actor.organisation_id,
+            defaults={**values, "answered_by": actor, "answered_at": timezone.now()},
+        )
+        answer.courses.set(courses)
+        audit.record(
+            action=AuditAction.CREATE if created else AuditAction.UPDATE,
+            record_type="training.needs_answer",
+            record_id=answer.pk,
+            actor=actor,
+            changes={"people": answer.people, "courses": len(courses)},
+        )
+    return answer

@@ -1,7 +1,7 @@
 """The training pages, under /training/, namespace ``training``."""
 
-from safeguard.training.views import bookings, catalogue, running
+from safeguard.training.views import bookings, catalogue, needs, running
 
 app_name = "training"
 
-urlpatterns = catalogue.urlpatterns + bookings.urlpatterns + running.urlpatterns
+urlpatterns = catalogue.urlpatterns + bookings.urlpatterns + running.urlpatterns + needs.urlpatterns

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils import timezone
 
 from safeguard.core.http import capability_required
 from safeguard.training import policies, selectors, services
@@ -26,6 +27,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         {
             "courses": courses,
             "modes": MODES,
+            "open_surveys": selectors.needs_surveys().filter(closes_on__gte=timezone.localdate()),
             "can_manage": policies.can(request.user, Cap.MANAGE),
         },
     )
