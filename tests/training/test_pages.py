@@ -199,3 +199,13 @@ def test_the_business_unit_sets_an_organisations_approver(client, admin, worker)
     assert client.post(url, {"approval_required": "on", "approver": manager.pk}).status_code == 302
     session = helpers.session(admin, helpers.course(admin), days=5)
     assert services.booking_make(actor=worker, session=session).status == "awaiting_approval"
+
+
+def test_booking_approval_is_listed_by_organisation(client, admin, worker):
+    manager = factories.person("practitioner", organisation_obj=worker.organisation)
+    services.organisation_setting_save(
+        actor=admin, organisation=worker.organisation, approval_required=True, approver=manager
+    )
+    factories.signed_in(client, admin)
+    page = client.get(reverse("training:approval_settings")).content.decode()
+    assert f"Yes, by {manager.full_name}" in page

@@ -50,6 +50,7 @@ def pages(Route: Any, _pk: Any) -> dict[str, Any]:
         "training:needs_summary": Route(Cap.MANAGE, kwargs=_pk("training_survey")),
         "training:needs_answer": Route(Cap.BOOK, kwargs=_pk("training_survey")),
         "training:approval_setting": Route(Cap.MANAGE, kwargs=_pk("organisation")),
+        "training:approval_settings": Route(Cap.MANAGE),
     }
 
 

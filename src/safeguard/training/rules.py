@@ -195,6 +195,7 @@ PAGE_LABELS = {
     "training:needs_summary": "Training: needs analysis summary",
     "training:needs_answer": "Training: answer the needs analysis",
     "training:approval_setting": "Training: an organisation's booking approval",
+    "training:approval_settings": "Training: booking approval by organisation",
 }
 RECORD_LABELS = {
     "training.course": "Course",

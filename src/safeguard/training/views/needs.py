@@ -86,6 +86,22 @@ def needs_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(Cap.MANAGE)
+def approval_settings(request: HttpRequest) -> HttpResponse:
+    """Every active organisation, and whether its bookings wait for an approver."""
+    settings_by_org = {
+        s.organisation_id: s
+        for s in OrganisationSetting.objects.select_related("approver").filter(
+            approval_required=True
+        )
+    }
+    rows = [
+        (organisation, settings_by_org.get(organisation.pk))
+        for organisation in Organisation.objects.filter(active=True)
+    ]
+    return render(request, "training/approval_settings.html", {"rows": rows})
+
+
+@capability_required(Cap.MANAGE)
 def approval_setting(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = Organisation.objects.filter(pk=pk).first()
     if organisation is None:
@@ -108,7 +124,7 @@ def approval_setting(request: HttpRequest, pk: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, "Booking approval saved")
-            return redirect("training:catalogue")
+            return redirect("training:approval_settings")
     return render(
         request, "training/approval_setting.html", {"form": form, "organisation": organisation}
     )
@@ -118,5 +134,6 @@ urlpatterns = [
     path("needs", needs, name="needs"),
     path("needs/<int:pk>", needs_summary, name="needs_summary"),
     path("needs/<int:pk>/answer", needs_answer, name="needs_answer"),
+    path("organisations", approval_settings, name="approval_settings"),
     path("organisations/<int:pk>/approval", approval_setting, name="approval_setting"),
 ]
