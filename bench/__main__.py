@@ -13,7 +13,7 @@ import sys
 import tempfile
 import time
 
-BENCHMARKS = ["audit_chain", "linkage", "census", "action_plan", "domestic_abuse"]
+BENCHMARKS = ["audit_chain", "linkage", "census", "action_plan", "domestic_abuse", "training"]
 
 
 def main(argv: list[str]) -> int:

@@ -150,6 +150,7 @@ for _module in (
     "governance",
     "domestic_abuse",
     "child_deaths",
+    "training",
 ):
     try:
         _walk_module = importlib.import_module(f"tests.{_module}.walk")

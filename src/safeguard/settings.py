@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "safeguard.governance",
     "safeguard.domestic_abuse",
     "safeguard.child_deaths",
+    "safeguard.training",
 ]
 
 MIDDLEWARE = [

@@ -17,5 +17,6 @@ urlpatterns = [
     path("child-deaths/", include("safeguard.child_deaths.urls")),
     path("governance/", include("safeguard.governance.urls")),
     path("domestic-abuse/", include("safeguard.domestic_abuse.urls")),
+    path("training/", include("safeguard.training.urls")),
     path("", include("safeguard.core.urls")),
 ]

@@ -53,6 +53,17 @@ def link_is_secret(message: OutboxMessage) -> bool:
     return message.reason in _SECRET_LINK_REASONS
 
 
+# Files a module attaches to its messages, made when the message is sent from the record it
+# names (a calendar invitation for a training booking): the outbox row stays small, and the
+# file is made from the record as it is then (a moved session sends its new time).
+Attachment = tuple[str, bytes, str]  # file name, content, MIME type
+_ATTACHMENTS: dict[str, Callable[[OutboxMessage], list[Attachment]]] = {}
+
+
+def register_attachments(reason: str, make: Callable[[OutboxMessage], list[Attachment]]) -> None:
+    _ATTACHMENTS[reason] = make
+
+
 def _absolute(link: str) -> str:
     if not link:
         return ""
@@ -209,6 +220,9 @@ def _send(message: OutboxMessage) -> None:
         headers={"Message-ID": message.message_id},
         connection=get_connection(fail_silently=False),
     )
+    make = _ATTACHMENTS.get(message.reason)
+    for name, content, mimetype in make(message) if make else []:
+        email.attach(name, content, mimetype)
     email.send(fail_silently=False)
 
 

@@ -7,7 +7,7 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Serious incident reviews"
 
     def ready(self) -> None:
-        from safeguard.core import labels, navigation, roles, work
+        from safeguard.core import labels, navigation, roles, themes, work
         from safeguard.core.api.auth import register_scope
         from safeguard.core.demo import register_extension
         from safeguard.core.models.organisations import OrganisationKind
@@ -18,6 +18,7 @@ class ReviewsConfig(AppConfig):
         from safeguard.reviews.demo import add_demo_cases
         from safeguard.reviews.policies import GRANTS, Cap
         from safeguard.reviews.selectors import plan
+        from safeguard.reviews.selectors.learning import active_theme_names
         from safeguard.reviews.selectors.work import deadline_access, home_work
 
         for role, capabilities in GRANTS.items():
@@ -58,6 +59,8 @@ class ReviewsConfig(AppConfig):
             visible=plan.visible,
             key_scope=plan.KEY_SCOPE,
         )
+        # Other modules (training's courses) name the themes of learning through the kernel.
+        themes.register_source("reviews", active_theme_names)
         # What is due lists a reviews clock only to those who can open its page.
         register_deadline_access("reviews", deadline_access)
         work.register("reviews", "Serious incidents", home_work)

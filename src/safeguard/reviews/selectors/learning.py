@@ -8,7 +8,7 @@ from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.http import Http404
 
 from safeguard.reviews import policies, rules, search_terms
-from safeguard.reviews.models import Incident, LearningSheet, Status
+from safeguard.reviews.models import Incident, LearningSheet, Status, Theme
 from safeguard.reviews.selectors import learning_search
 from safeguard.reviews.selectors.cases import clocks_of
 
@@ -53,6 +53,11 @@ def search_sheets(*, theme_id: int | None = None, words: str = "") -> QuerySet[L
             | Q(do_differently__icontains=word)
         )
     return sheets.distinct()
+
+
+def active_theme_names() -> list[str]:
+    """The themes' names, for the kernel's theme registry (training's courses name them)."""
+    return list(Theme.objects.filter(active=True).values_list("name", flat=True))
 
 
 EARLIER_SHOWN = 10
