@@ -113,10 +113,27 @@ def _parse(
     return tables, problems
 
 
+def validators_timeout(size_bytes: int) -> int:
+    """The validators' time limit for this much input, from the settings (README)."""
+    return validators.timeout_for(
+        size_bytes,
+        base=settings.CENSUS_VALIDATORS_TIMEOUT_SECONDS,
+        per_mb=settings.CENSUS_VALIDATORS_SECONDS_PER_MB,
+    )
+
+
+def _size(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(item.stat().st_size for item in path.iterdir()) if path.is_dir() else 0
+
+
 def _validate(
-    *, workdir: Path, year: int, cin: bool, ssda903: bool
+    *, workdir: Path, year: int, cin: bool, ssda903: bool, progress: Progress = _no_progress
 ) -> tuple[list[validators.Finding], str]:
-    """The data-to-insight validators' findings, or a plain note of why there are none."""
+    """The data-to-insight validators' findings, or a plain note of why there are none.
+
+    ``progress()`` with no fields is the job's heartbeat while a validator runs."""
     try:
         validators.python_of()
     except validators.ValidatorsUnavailable:
@@ -127,9 +144,21 @@ def _validate(
     findings: list[validators.Finding] = []
     try:
         if cin:
-            findings += validators.validate_cin(workdir / "cin.xml", year=year)
+            findings += validators.validate_cin(
+                workdir / "cin.xml",
+                year=year,
+                timeout=validators_timeout(_size(workdir / "cin.xml")),
+                beat=progress,
+            )
         if ssda903:
-            findings += validators.validate_ssda903(workdir / "ssda903", year=year)
+            if cin:
+                progress(stage="Checking the SSDA903 files against the DfE's rules")
+            findings += validators.validate_ssda903(
+                workdir / "ssda903",
+                year=year,
+                timeout=validators_timeout(_size(workdir / "ssda903")),
+                beat=progress,
+            )
     except validators.ValidatorsUnavailable as error:
         return findings, f"The DfE validators could not run: {error}."
     return findings, ""
@@ -221,7 +250,13 @@ def records_import(
         if validate:
             progress(stage="Checking the files against the DfE's rules (the validators)")
         findings, note = (
-            _validate(workdir=workdir, year=year, cin="cin" in kinds, ssda903="ssda903" in kinds)
+            _validate(
+                workdir=workdir,
+                year=year,
+                cin="cin" in kinds,
+                ssda903="ssda903" in kinds,
+                progress=progress,
+            )
             if validate
             else ([], "The DfE validators were not asked for.")
         )
