@@ -13,7 +13,7 @@ import sys
 import tempfile
 import time
 
-BENCHMARKS = ["audit_chain", "linkage", "census"]
+BENCHMARKS = ["audit_chain", "linkage", "census", "scorecard", "census_import"]
 
 
 def main(argv: list[str]) -> int:
