@@ -56,7 +56,12 @@ def run() -> list[str]:
             actor=analyst,
             kind=records.IMPORT_JOB,
             task=tasks.census_import,
-            task_kwargs={"year": YEAR, "population": 60_000, "validate": True, "folder": str(folder)},
+            task_kwargs={
+                "year": YEAR,
+                "population": 60_000,
+                "validate": True,
+                "folder": str(folder),
+            },
         )
         wall, cpu = time.perf_counter(), _cpu()
         worker.run_queued_tasks(worker_id="bench", limit=1)
