@@ -55,7 +55,7 @@ def _seed() -> tuple[object, object]:
     TOTPDevice.objects.create(user=member, name="Authenticator app", confirmed=True)
     now = timezone.now()
     starts = _months(POINTS, date(now.year - 1, 12, 1))
-    chance = random.Random(11)  # noqa: S311 (test data, not security)
+    chance = random.Random(11)
     for number in range(INDICATORS):
         indicator = indicator_create(
             actor=admin,

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -44,8 +45,16 @@ def _figures_to(lines: list[presenting.Line]) -> str:
     return periods.label(start, line.row.indicator.frequency)
 
 
-def pack_contents(*, actor: Any, now: datetime | None = None) -> presenting.Pack:
-    """Everything the pack shows, read as ``actor`` may see it (aggregates: the scorecard's)."""
+def _quiet(done: int) -> None:
+    return None
+
+
+def pack_contents(
+    *, actor: Any, now: datetime | None = None, drawn: Callable[[int], None] = _quiet
+) -> presenting.Pack:
+    """Everything the pack shows, read as ``actor`` may see it (aggregates: the scorecard's).
+
+    ``drawn(n)`` is told after each chart: the job page counts them."""
     today = london_date(now or timezone.now())
     rows = selectors.scorecard(actor=actor)
     lines = [presenting.line(row) for row in rows]
@@ -69,6 +78,7 @@ def pack_contents(*, actor: Any, now: datetime | None = None) -> presenting.Pack
                 exceptions=open_exceptions[indicator.pk],
             )
         )
+        drawn(len(items))
     meeting = Meeting.objects.filter(held_on__gte=today).order_by("held_on").first()
     title = (
         f"Performance pack for the PMSG meeting on {meeting.held_on:%-d %B %Y}"
@@ -119,7 +129,9 @@ def pack_build_job(*, job_id: int) -> None:
             )
             return
         jobs.job_progress(job_id, stage="Reading the scorecard and drawing the charts")
-        pack = pack_contents(actor=job.started_by)
+        pack = pack_contents(
+            actor=job.started_by, drawn=lambda done: jobs.job_progress(job_id, rows_read=done)
+        )
         jobs.job_progress(job_id, stage="Writing the spreadsheet", rows_read=len(pack.indicators))
         xlsx = exports.pack_xlsx(pack)
         jobs.job_progress(job_id, stage="Writing the PDF")
