@@ -47,7 +47,7 @@ def test_a_started_job_waits_for_the_worker_and_its_page_says_so(client_for) -> 
     content = page.content.decode()
     assert page.status_code == 200
     assert "Waiting to start" in content
-    assert 'http-equiv="refresh"' in content  # the page follows the job until it ends
+    assert 'data-refresh-seconds="3"' in content  # the page follows the job until it ends
     assert AuditEvent.objects.filter(
         action="view", record_type="core.job", record_id=str(job.pk), actor_id=someone.pk
     ).exists()
@@ -61,7 +61,7 @@ def test_the_worker_runs_the_task_and_the_page_shows_the_result(client_for) -> N
     job.refresh_from_db()
     assert (job.state, job.rows_read, job.problem_count) == ("succeeded", 12, 1)
     content = client_for(someone).get(f"/jobs/{job.pk}").content.decode()
-    assert "Finished" in content and 'http-equiv="refresh"' not in content
+    assert "Finished" in content and "data-refresh-seconds" not in content
     assert '<dd class="govuk-summary-list__value" id="job-rows">12</dd>' in content
     assert 'href="/">Back home</a>' in content
     assert "None" not in content
@@ -153,7 +153,7 @@ def test_a_job_whose_worker_was_lost_is_failed_with_a_plain_reason(client_for, s
     assert not DBTaskResult.objects.filter(pk=job.task_id, status="RUNNING").exists()
     content = client_for(someone).get(f"/jobs/{job.pk}").content.decode()
     assert "The job failed" in content and "worker running it was lost" in content
-    assert 'http-equiv="refresh"' not in content
+    assert "data-refresh-seconds" not in content
     assert AuditEvent.objects.filter(
         record_type="core.job", record_id=str(job.pk), detail="background job lost with its worker"
     ).exists()

@@ -8,8 +8,6 @@ child's details only with one (README, "Exports and the second factor").
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -24,8 +22,7 @@ from safeguard.core.models.audit import AuditAction
 from safeguard.core.selectors import jobs as job_selectors
 from safeguard.core.services import jobs
 from safeguard.performance import policies, tasks
-from safeguard.performance.services import pack
-from safeguard.performance.services.records import IMPORT_JOB, PROBLEM_HEADINGS
+from safeguard.performance.services import pack, records
 
 
 def exporting(*, child_details: bool) -> Callable[[View], View]:
@@ -91,15 +88,6 @@ def pack_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     )
 
 
-def _text(cell: object) -> str:
-    """A cell a spreadsheet will not run as a formula."""
-    text = "" if cell is None else str(cell)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
-FINDING_HEADINGS = ("Source", "Rule", "Kind", "Child (LA child id)", "Table", "Column", "Message")
-
-
 @capability_required(policies.IMPORT_RECORDS)
 @exporting(child_details=True)
 def census_findings(request: HttpRequest, pk: int) -> HttpResponse:
@@ -109,20 +97,20 @@ def census_findings(request: HttpRequest, pk: int) -> HttpResponse:
         job = job_selectors.job_detail(actor=request.user, pk=pk)
     except Job.DoesNotExist:
         raise Http404("No such import") from None
-    if job.kind != IMPORT_JOB or not job.done:
+    if job.kind != records.IMPORT_JOB or not job.done:
         raise Http404("No such import")
-    if job.state == JobState.SUCCEEDED:
-        headings: list[str] = list(FINDING_HEADINGS)
-        keys = ("source", "rule", "kind", "child_id", "table", "column", "message")
-        rows = [[f.get(key, "") for key in keys] for f in job.result.get("findings", [])]
+    kept = records.findings_file(job.pk)
+    if job.state == JobState.SUCCEEDED and kept.is_file():
+        content = kept.read_text(encoding="utf-8")
+        count = max(0, content.count("\n") - 1)
+    elif job.state == JobState.SUCCEEDED:
+        rows = [
+            [f.get(k, "") for k in records.FINDING_KEYS] for f in job.result.get("findings", [])
+        ]
+        content, count = records.findings_csv(records.FINDING_HEADINGS, rows), len(rows)
     else:
-        headings = list(job.problem_headings or PROBLEM_HEADINGS)
-        rows = job.problems
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(headings)
-    writer.writerows([[_text(cell) for cell in row] for row in rows])
-    count = len(rows)
+        headings = job.problem_headings or list(records.PROBLEM_HEADINGS)
+        content, count = records.findings_csv(headings, job.problems), len(job.problems)
     audit.record(
         action=AuditAction.EXPORT,
         record_type="core.job",
@@ -130,7 +118,7 @@ def census_findings(request: HttpRequest, pk: int) -> HttpResponse:
         actor=request.user,
         detail=f"census findings csv, {count} rows",
     )
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="census-import-{job.pk}.csv"'
     return response
 
