@@ -69,7 +69,7 @@ def _own_job(request: HttpRequest, pk: int, kind: str) -> Job:
 
 @capability_required(policies.VIEW)
 @exporting(child_details=False)
-def pack_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def pack_file(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
     job = _own_job(request, pk, pack.PACK_JOB)
     if fmt not in pack.FORMATS or not pack.pack_file(job.pk, fmt).is_file():
         raise Http404("No such download")
