@@ -230,3 +230,26 @@ def test_the_scorecard_downloads_without_a_fresh_code(client_for, member, card):
     response = client_for(member).get(reverse("performance:scorecard_xlsx"))
     assert response.status_code == 200
     assert AuditEvent.objects.filter(action="export", actor_id=member.pk).exists()
+
+
+def test_the_page_lists_a_thousand_findings_and_the_csv_keeps_every_one(settings, tmp_path):
+    """A large LA's file can have a hundred thousand findings: the job keeps the first 1,000
+    for its page and the count; the CSV kept for the download has all of them."""
+    from safeguard.performance.importers.census import validators
+    from safeguard.performance.models import RecordImport
+    from safeguard.performance.services import records
+
+    settings.VAR_DIR = tmp_path
+    findings = [
+        validators.Finding("cin", "8500", "Error", "bad", "T", "UPN", f"SYN{n:05d}", n, "x")
+        for n in range(2500)
+    ]
+    record = RecordImport(pk=1, year=2025, indicators_updated=0)
+    result = records._result(records.ImportResult(record=record, findings=findings))
+    assert len(result["findings"]) == records.FINDINGS_SHOWN
+    assert result["finding_count"] == 2500
+    records._keep_findings(7, findings)
+    kept = records.findings_file(7)
+    rows = list(csv.reader(io.StringIO(kept.read_text())))
+    assert len(rows) == 2501 and rows[-1][3] == "SYN02499"
+    assert kept.stat().st_mode & 0o777 == 0o600
