@@ -40,8 +40,8 @@ def exporting(*, child_details: bool) -> Callable[[View], View]:
     return decorate
 
 
-@require_POST
 @capability_required(policies.VIEW)
+@require_POST
 def pack_start(request: HttpRequest) -> HttpResponse:
     """Queue the PMSG pack and go to its progress page at once."""
     job = jobs.job_start(
