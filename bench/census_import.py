@@ -6,7 +6,8 @@ validators in their own environment, the indicators, storing, the scorecard) fro
 task to the finished job, on a synthetic file (``bench/synthetic_cin_xml.py``, cached under
 ``bench/out/``; generating it is not timed). Wall seconds and CPU seconds (this process plus
 the validator's process), median of ``SAFEGUARD_BENCH_IMPORT_REPEATS`` runs (default 3).
-Set ``SAFEGUARD_BENCH_IMPORT_CHILDREN`` for another size. Without ``make validators`` the
+Set ``SAFEGUARD_BENCH_IMPORT_CHILDREN`` for another size, ``SAFEGUARD_BENCH_IMPORT_VALIDATE=0``
+to leave the validators out. Without ``make validators`` the
 validators are skipped and the figures say so.
 """
 
@@ -42,6 +43,7 @@ def run() -> list[str]:
 
     children = int(os.environ.get("SAFEGUARD_BENCH_IMPORT_CHILDREN", CHILDREN))
     repeats = int(os.environ.get("SAFEGUARD_BENCH_IMPORT_REPEATS", 3))
+    validate = os.environ.get("SAFEGUARD_BENCH_IMPORT_VALIDATE", "1") != "0"
     path = synthetic_cin_xml.cached(OUT, children=children, year=YEAR)
     data = path.read_bytes()
     org = Organisation.objects.create(name="Bench LA", kind="local_authority")
@@ -59,7 +61,7 @@ def run() -> list[str]:
             task_kwargs={
                 "year": YEAR,
                 "population": 60_000,
-                "validate": True,
+                "validate": validate,
                 "folder": str(folder),
             },
         )
@@ -78,7 +80,13 @@ def run() -> list[str]:
     have = (validators.default_venv() / "bin" / "python").is_file()
     return [
         f"file: {children} children, {len(data) / 1e6:.1f} MB; validators "
-        + ("on" if have else "NOT INSTALLED (make validators)"),
+        + (
+            "off (SAFEGUARD_BENCH_IMPORT_VALIDATE=0)"
+            if not validate
+            else "on"
+            if have
+            else "NOT INSTALLED (make validators)"
+        ),
         f"import job: {statistics.median(walls):.1f} s wall, {statistics.median(cpus):.1f} s CPU"
         f" (median of {repeats}; runs {', '.join(f'{w:.1f}' for w in walls)} s)",
         f"last run: {outcome[:300]}",
