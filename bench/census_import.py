@@ -70,7 +70,7 @@ def run() -> list[str]:
         walls.append(time.perf_counter() - wall)
         cpus.append(_cpu() - cpu)
         done = Job.objects.get(pk=job.pk)
-        findings = len(done.result.get("findings", []))
+        findings = done.result.get("finding_count", len(done.result.get("findings", [])))
         note = done.result.get("validators_note", "")
         outcome = (
             f"{done.state}; {done.rows_read} rows read; {findings} validator findings"
