@@ -217,7 +217,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 JOB_LEASE_SECONDS = int(os.environ.get("SAFEGUARD_JOB_LEASE_SECONDS", "300"))
 # The DfE validators may run this long on a census file, plus this much per MB of file.
 CENSUS_VALIDATORS_TIMEOUT_SECONDS = int(os.environ.get("SAFEGUARD_VALIDATORS_TIMEOUT", "900"))
-CENSUS_VALIDATORS_SECONDS_PER_MB = int(os.environ.get("SAFEGUARD_VALIDATORS_SECONDS_PER_MB", "60"))
+CENSUS_VALIDATORS_SECONDS_PER_MB = int(os.environ.get("SAFEGUARD_VALIDATORS_SECONDS_PER_MB", "120"))
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -26,7 +26,7 @@ from safeguard.performance.importers.census import cin_xml, ssda903_csv
 
 RUNNER = Path(__file__).with_name("validator_runner.py")
 TIMEOUT_SECONDS = 900  # the least a run may take, however small the file
-SECONDS_PER_MB = 60  # and this much more per MB of input: a large LA's file takes minutes
+SECONDS_PER_MB = 120  # and this much more per MB of input: a large LA's file takes minutes
 BEAT_SECONDS = 30  # how often ``beat`` is called while the validator runs
 SSDA903_FILES = (
     "header.csv",
