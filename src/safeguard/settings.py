@@ -217,6 +217,11 @@ PMSG_PAPERS_WORKING_DAYS = int(os.environ.get("SAFEGUARD_PMSG_PAPERS_WORKING_DAY
 # Long work (imports, validation, exports) is queued here and run by `safeguard worker`
 # (DESIGN.md section 3, ADR 0007). The database backend needs no other service.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A running job whose worker has not reported for this long was lost with it and is failed.
+JOB_LEASE_SECONDS = int(os.environ.get("SAFEGUARD_JOB_LEASE_SECONDS", "300"))
+# The DfE validators may run this long on a census file, plus this much per MB of file.
+CENSUS_VALIDATORS_TIMEOUT_SECONDS = int(os.environ.get("SAFEGUARD_VALIDATORS_TIMEOUT", "900"))
+CENSUS_VALIDATORS_SECONDS_PER_MB = int(os.environ.get("SAFEGUARD_VALIDATORS_SECONDS_PER_MB", "120"))
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -96,3 +96,35 @@ def test_a_refused_form_and_the_comparator_form_are_accessible(
     icpc = Indicator.objects.get(code="icpc-timely")
     page.goto(reverse("performance:comparator_add", args=[icpc.pk]))
     assert_accessible(page)
+
+
+def test_the_data_team_uploads_a_census_and_watches_the_job_to_its_result(
+    signed_in_page: Any, scorecard: Any, settings: Any, tmp_path: Any
+) -> None:
+    """Issue 11 item 1, in the browser: the upload returns at once with the job page, which
+    shows the stage and refreshes itself; the worker imports; the page then shows the result."""
+    from pathlib import Path
+
+    from safeguard.core import worker
+    from safeguard.core.models import Job
+
+    settings.VAR_DIR = tmp_path
+    fixture = Path(__file__).parent / "census" / "fixtures" / "cin_census.xml"
+    analyst = Person.objects.get(email="data@demo.invalid")
+    page = signed_in_page(analyst)
+    page.goto(reverse("performance:records"))
+    validate = page.get_by_label("Check the files with the DfE validators", exact=False)
+    assert validate.is_checked()  # the validators are on unless the analyst says otherwise
+    page.get_by_label("Reporting year").fill("2025")
+    page.get_by_label("CIN census file").set_input_files(str(fixture))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Import").click()
+    job = Job.objects.get(kind="Census import")
+    assert page.url.endswith(reverse("core:job", kwargs={"pk": job.pk}))
+    assert page.locator("#job-state").inner_text() == "Waiting to start"
+    assert_accessible(page)
+    assert worker.run_queued_tasks(worker_id="browser", limit=1) == 1
+    page.wait_for_selector("#imported", timeout=15_000)  # the page refreshed itself
+    assert page.locator("#job-state").inner_text() == "Finished"
+    assert page.locator("#validators-note").count() + page.locator("#findings").count() == 1
+    assert_accessible(page)

@@ -74,3 +74,29 @@ def test_the_demo_scorecard_page_opens(client_for, partnership) -> None:
     response = client_for(member).get(reverse("performance:scorecard"))
     assert response.status_code == 200
     assert "signal" in response.content.decode()
+
+
+def test_every_census_measure_has_an_annual_series_on_the_demo_scorecard(
+    partnership, client_for
+) -> None:
+    """Issue 11 item 5: the annual report's census figures are on the demo scorecard, each an
+    annual series with its values and comparators (the census import then feeds them)."""
+    from safeguard.performance.census import keys
+
+    demo.add_demo_indicators(seed=2026, today=TODAY)
+    fed = {i.census_key: i for i in Indicator.objects.exclude(census_key="")}
+    assert set(fed) == set(keys.KEYS)
+    for key, indicator in fed.items():
+        assert indicator.frequency == "annual", key
+        assert indicator.unit == keys.KEYS[key][2], key
+        assert indicator.observations.count() >= 10, key
+        assert indicator.observations.last().period_start == date(2025, 4, 1), key  # to Mar 2026
+    two_years = fed["cp_on_plan_2_years_at_end"]
+    assert float(two_years.observations.last().value) == pytest.approx(1.3)
+    content = (
+        client_for(factories.person("subgroup_member"))
+        .get(reverse("performance:scorecard"))
+        .content.decode()
+    )
+    for indicator in fed.values():
+        assert f'data-indicator="{indicator.code}"' in content

@@ -131,13 +131,6 @@ def test_the_scorecard_exports_to_pdf(client_for, member, card) -> None:
     assert AuditEvent.objects.filter(action="export", detail__startswith="pdf").count() == 1
 
 
-def test_an_export_asks_for_the_second_factor_again(client_for, member, card) -> None:
-    response = client_for(member).get(reverse("performance:scorecard_xlsx"))
-    assert response.status_code == 302
-    assert reverse("core:confirm_second_factor") in response["Location"]
-    assert not AuditEvent.objects.filter(action="export").exists()
-
-
 def test_limits_recalculated_from_a_period_are_said_on_the_page(client_for, member) -> None:
     owner = factories.organisation()
     shifted = helpers.indicator(owner, name="Shifted", limits_from=date(2024, 7, 1))

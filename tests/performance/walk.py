@@ -36,7 +36,19 @@ def all_pages(Route: Any, _pk: Any) -> dict[str, Any]:
         "performance:exception_explain": Route(SUBMIT, kwargs=exception, ok_status=405),
         "performance:exception_close": Route(MANAGE, kwargs=exception, ok_status=405),
         "performance:records": Route(IMPORT_RECORDS),
+        "performance:pack_start": Route(VIEW, ok_status=405),
+        # A pack is its maker's alone: the walk's administrator made this one.
+        "performance:pack_file": Route(
+            VIEW,
+            kwargs=lambda objects: {"pk": objects["pack_job"].pk, "fmt": "xlsx"},
+            ok_status=404,
+        ),
+        "performance:census_findings": Route(IMPORT_RECORDS, kwargs=_pk("census_job")),
     }
+
+
+# Downloads that carry a child's details: they ask for the second factor again when it lapsed.
+SENSITIVE_READS = {"performance:census_findings"}
 
 
 API: dict[str, str | None] = {
@@ -77,7 +89,26 @@ def make_objects(*, admin: Any, organisation: Any) -> dict[str, Any]:
         opened_at=now,
         due_at=now,
     )
-    return {"indicator": indicator, "indicator_exception": exception}
+    from safeguard.core.models import Job
+
+    pack_job = Job.objects.create(
+        kind="PMSG pack", started_by=admin, state="succeeded", created_at=now, finished_at=now
+    )
+    census_job = Job.objects.create(
+        kind="Census import",
+        started_by=admin,
+        view_capability=IMPORT_RECORDS,
+        state="succeeded",
+        result={"findings": []},
+        created_at=now,
+        finished_at=now,
+    )
+    return {
+        "indicator": indicator,
+        "indicator_exception": exception,
+        "pack_job": pack_job,
+        "census_job": census_job,
+    }
 
 
 # Each organisation's key sends values for the indicators it owns, never another's.
@@ -130,6 +161,7 @@ def forms(Form: Any) -> dict[str, Any]:
         "indicator_create",
         "indicator_edit",
         "meeting_add",
+        "pack_start",
         "records",
         "return_submit",
         "return_upload",

@@ -11,6 +11,12 @@ class CoreConfig(AppConfig):
 
         reminders.register()
 
+        from safeguard.core import worker
+        from safeguard.core.services import jobs
+
+        # Every worker fails the jobs whose worker was lost (ADR 0007): none stays "Running".
+        worker.register_periodic("jobs_expire_lost", jobs.jobs_expire_lost, 60)
+
         from safeguard.core.outbox import register_secret_link_reason
         from safeguard.core.services.invitations import LINK_REASONS
 

@@ -422,17 +422,72 @@ def _values(plan: Plan, seed: int, count: int) -> list[Decimal]:
     return [_clean(v, plan.unit) for v in plan.shape(rng, count)]
 
 
-CENSUS_KEYS = {f"{code}-year": key for code, key in _CENSUS_OF_MONTHLY.items()}
-CENSUS_PLANS: tuple[Plan, ...] = tuple(
-    replace(
-        plan,
-        code=f"{plan.code}-year",
-        name=f"{plan.name} (census, year to 31 March)",
+# The annual report's figures that only a census gives (no monthly return counts them): an
+# annual series each, fed by the census import like the ones above.
+_ANNUAL_ONLY: tuple[Plan, ...] = (
+    Plan(
+        "cp-unborn-year",
+        "Children on a plan who are unborn at 31 March (census, year to 31 March)",
+        _CP,
+        "percentage",
+        "neither",
+        _LA,
+        _steady(2.0, 0.4),
+        "Unborn children with a child protection plan at 31 March, of all children on a plan",
+        "Unborn children on a plan at 31 March",
+        "Children on a plan at 31 March",
         frequency="annual",
-        skip_latest=False,
-    )
-    for plan in PLANS
-    if plan.code in _CENSUS_OF_MONTHLY
+        comparators=(2.1, 2.3, 2.0),
+        census_key="cp_age_unborn",
+    ),
+    Plan(
+        "cp-on-plan-two-years-year",
+        "Children on a plan at 31 March for two years or more (census, year to 31 March)",
+        _CP,
+        "percentage",
+        "down",
+        _LA,
+        _last(_steady(2.4, 0.6), 1.3),
+        "Children on a child protection plan at 31 March whose plan had lasted two years or "
+        "more (DfE CIN census definition), of all children on a plan at 31 March",
+        "Children on a plan at 31 March for 2 years or more",
+        "Children on a plan at 31 March",
+        frequency="annual",
+        comparators=(2.2, 2.6, 4.3),
+        census_key="cp_on_plan_2_years_at_end",
+    ),
+    Plan(
+        "re-referred-after-plan-year",
+        "Re-referred 12 to 24 months after a plan ended (census, year to 31 March)",
+        _CP,
+        "percentage",
+        "down",
+        _LA,
+        _last(_steady(7.0, 0.8), 5.9),
+        "Children whose plan ended 12 to 24 months before 31 March who were referred again "
+        "within 12 months of its end, of all those children",
+        "Children re-referred within 12 months of the plan ending",
+        "Children whose plan ended 12 to 24 months before 31 March",
+        frequency="annual",
+        comparators=(7.5, 8.0, 7.2),
+        census_key="re_referred_after_plan",
+    ),
+)
+CENSUS_KEYS = {f"{code}-year": key for code, key in _CENSUS_OF_MONTHLY.items()}
+CENSUS_KEYS |= {plan.code: plan.census_key for plan in _ANNUAL_ONLY}
+CENSUS_PLANS: tuple[Plan, ...] = (
+    *(
+        replace(
+            plan,
+            code=f"{plan.code}-year",
+            name=f"{plan.name} (census, year to 31 March)",
+            frequency="annual",
+            skip_latest=False,
+        )
+        for plan in PLANS
+        if plan.code in _CENSUS_OF_MONTHLY
+    ),
+    *_ANNUAL_ONLY,
 )
 
 

@@ -49,6 +49,20 @@ def can_import_records(person: Any) -> bool:
     return can(person, IMPORT_RECORDS)
 
 
+def export_needs_fresh_second_factor(*, child_details: bool) -> bool:
+    """The one rule for this module's downloads (README, "Exports and the second factor").
+
+    A download that carries a child's details (an LA child id, a date of birth: the census
+    findings) asks for the second factor again unless it was given in the last
+    ``STEP_UP_MINUTES``: a file leaves the audit trail's reach once saved, so whoever takes
+    one must be the person at the keyboard now. A download of aggregates only (the scorecard,
+    the PMSG pack: counts, rates, agencies' commentary) does not: every scorecard viewer may
+    see every figure on screen, the sign-in already took both factors, and each download is
+    audited with who took it.
+    """
+    return child_details
+
+
 def deadline_access(person: Any) -> Q:
     """Which scorecard deadlines a person sees on "What is due": those whose link opens for them.
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django_tasks import task
 
-from safeguard.performance.services import records, returns
+from safeguard.performance.services import pack, records, returns
 
 
 def returns_due_and_chase() -> None:
@@ -27,3 +27,9 @@ def census_import(
     records.records_import_job(
         job_id=job_id, year=year, population=population, validate=validate, folder=folder
     )
+
+
+@task()
+def scorecard_pack(*, job_id: int) -> None:
+    """Build the PMSG pack (XLSX and PDF) for the person who asked."""
+    pack.pack_build_job(job_id=job_id)

@@ -1,6 +1,13 @@
 """The scorecard's pages, mounted at ``/performance/``."""
 
-from safeguard.performance.views import catalogue, exceptions, records, returns, scorecard
+from safeguard.performance.views import (
+    catalogue,
+    downloads,
+    exceptions,
+    records,
+    returns,
+    scorecard,
+)
 
 app_name = "performance"
 
@@ -10,4 +17,5 @@ urlpatterns = [
     *returns.urlpatterns,
     *exceptions.urlpatterns,
     *records.urlpatterns,
+    *downloads.urlpatterns,
 ]

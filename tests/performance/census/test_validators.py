@@ -85,3 +85,53 @@ def test_real_903_validator_reports_the_fixture_problems() -> None:
     # SYN9003 is on a short break (V3) with no end date, beyond the 17 days allowed.
     assert any(f.rule == "365" and f.child_id == "SYN9003" for f in findings)
     assert all(f.source == "ssda903" for f in findings)
+
+
+def test_the_time_limit_grows_with_the_file() -> None:
+    assert validators.timeout_for(0) == validators.TIMEOUT_SECONDS
+    assert validators.timeout_for(1) == validators.TIMEOUT_SECONDS + validators.SECONDS_PER_MB
+    assert validators.timeout_for(1_000_000, base=10, per_mb=2) == 12
+    assert validators.timeout_for(1_000_001, base=10, per_mb=2) == 14
+    # a 75 MB file (a large LA's CIN census) has over half an hour
+    assert validators.timeout_for(75_000_000) >= 900 + 75 * 30
+
+
+def _slow_python(tmp_path: Path, seconds: float) -> Path:
+    venv = tmp_path / "slow"
+    (venv / "bin").mkdir(parents=True)
+    fake = venv / "bin" / "python"
+    fake.write_text(f"#!/bin/sh\nsleep {seconds}\necho '{{\"findings\": []}}'\n")
+    fake.chmod(0o755)
+    return venv
+
+
+def test_a_validator_past_its_limit_is_stopped_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(validators, "BEAT_SECONDS", 0.2)
+    beats: list[int] = []
+    with pytest.raises(validators.ValidatorsUnavailable, match="did not finish within 1 seconds"):
+        validators.validate_cin(
+            FIXTURES / "cin_census.xml",
+            year=2025,
+            venv=_slow_python(tmp_path, 30),
+            timeout=1,
+            beat=lambda: beats.append(1),
+        )
+    assert len(beats) >= 3  # the job's heartbeat went on while the validator ran
+
+
+def test_a_slow_validator_within_its_limit_beats_and_reports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(validators, "BEAT_SECONDS", 0.2)
+    beats: list[int] = []
+    findings = validators.validate_cin(
+        FIXTURES / "cin_census.xml",
+        year=2025,
+        venv=_slow_python(tmp_path, 1),
+        timeout=20,
+        beat=lambda: beats.append(1),
+    )
+    assert findings == []
+    assert beats

@@ -3,7 +3,10 @@
 The work itself is a ``django-tasks`` task run by ``safeguard worker`` (DESIGN.md section 3,
 ADR 0007); django-tasks keeps whether the task ran. This table keeps what a person reads on the
 progress page: the stage, the rows read, the problems found so far, and the result. It is written
-outside the task's own transaction, so the page sees each step as it happens.
+outside the task's own transaction, so the page sees each step as it happens. A running job's
+worker beats (``heartbeat_at``) at least every ``HEARTBEAT_SECONDS``; one silent for longer than
+its lease was lost with its worker (killed, restarted, out of memory) and is failed by
+``jobs_expire_lost`` with a plain reason, never left "Running" for ever.
 """
 
 from __future__ import annotations
@@ -50,6 +53,15 @@ class Job(models.Model):
     result_label = models.CharField(max_length=200, blank=True, default="")
     created_at = models.DateTimeField()
     started_at = models.DateTimeField(null=True, blank=True)
+    stage_started_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the job entered its current stage"
+    )
+    heartbeat_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the worker last said it was alive; a running job silent for longer "
+        "than its lease is taken as lost",
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

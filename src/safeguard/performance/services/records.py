@@ -13,12 +13,14 @@ child's identifier or a file name (file names can carry identifying text).
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import os
 import secrets
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -51,6 +53,9 @@ from safeguard.performance.models import (
 from safeguard.performance.services.returns import ImportRefused, ReturnRow, observations_import
 
 RECORD_IMPORT = "performance.record_import"
+FINDINGS_SHOWN = 1000  # the job page lists these; the CSV download has every finding
+FINDING_HEADINGS = ("Source", "Rule", "Kind", "Child (LA child id)", "Table", "Column", "Message")
+FINDING_KEYS = ("source", "rule", "kind", "child_id", "table", "column", "message")
 IMPORT_JOB = "Census import"
 PROBLEM_HEADINGS = ("File", "Line", "Element or column", "Problem", "Child (LA child id)")
 Progress = Callable[..., None]
@@ -113,10 +118,27 @@ def _parse(
     return tables, problems
 
 
+def validators_timeout(size_bytes: int) -> int:
+    """The validators' time limit for this much input, from the settings (README)."""
+    return validators.timeout_for(
+        size_bytes,
+        base=settings.CENSUS_VALIDATORS_TIMEOUT_SECONDS,
+        per_mb=settings.CENSUS_VALIDATORS_SECONDS_PER_MB,
+    )
+
+
+def _size(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(item.stat().st_size for item in path.iterdir()) if path.is_dir() else 0
+
+
 def _validate(
-    *, workdir: Path, year: int, cin: bool, ssda903: bool
+    *, workdir: Path, year: int, cin: bool, ssda903: bool, progress: Progress = _no_progress
 ) -> tuple[list[validators.Finding], str]:
-    """The data-to-insight validators' findings, or a plain note of why there are none."""
+    """The data-to-insight validators' findings, or a plain note of why there are none.
+
+    ``progress()`` with no fields is the job's heartbeat while a validator runs."""
     try:
         validators.python_of()
     except validators.ValidatorsUnavailable:
@@ -127,9 +149,21 @@ def _validate(
     findings: list[validators.Finding] = []
     try:
         if cin:
-            findings += validators.validate_cin(workdir / "cin.xml", year=year)
+            findings += validators.validate_cin(
+                workdir / "cin.xml",
+                year=year,
+                timeout=validators_timeout(_size(workdir / "cin.xml")),
+                beat=progress,
+            )
         if ssda903:
-            findings += validators.validate_ssda903(workdir / "ssda903", year=year)
+            if cin:
+                progress(stage="Checking the SSDA903 files against the DfE's rules")
+            findings += validators.validate_ssda903(
+                workdir / "ssda903",
+                year=year,
+                timeout=validators_timeout(_size(workdir / "ssda903")),
+                beat=progress,
+            )
     except validators.ValidatorsUnavailable as error:
         return findings, f"The DfE validators could not run: {error}."
     return findings, ""
@@ -221,7 +255,13 @@ def records_import(
         if validate:
             progress(stage="Checking the files against the DfE's rules (the validators)")
         findings, note = (
-            _validate(workdir=workdir, year=year, cin="cin" in kinds, ssda903="ssda903" in kinds)
+            _validate(
+                workdir=workdir,
+                year=year,
+                cin="cin" in kinds,
+                ssda903="ssda903" in kinds,
+                progress=progress,
+            )
             if validate
             else ([], "The DfE validators were not asked for.")
         )
@@ -387,6 +427,47 @@ def _read_kept(folder: Path) -> tuple[bytes | None, dict[str, bytes] | None]:
     return cin, ssda903
 
 
+def _finding(f: validators.Finding) -> dict[str, str]:
+    return {
+        "source": f.source,
+        "rule": f.rule,
+        "kind": f.kind,
+        "child_id": f.child_id or "",
+        "table": f.table or "",
+        "column": f.column or "",
+        "message": f.message,
+    }
+
+
+def _text(cell: object) -> str:
+    """A cell a spreadsheet will not run as a formula."""
+    text = "" if cell is None else str(cell)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def findings_csv(headings: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(headings)
+    writer.writerows([_text(cell) for cell in row] for row in rows)
+    return out.getvalue()
+
+
+def findings_file(job_id: int) -> Path:
+    """Every finding of a census import job, as CSV: kept for the download (it names children,
+    so owner-only, and only the LA data team may download it)."""
+    return Path(settings.VAR_DIR) / "exports" / f"census-findings-{int(job_id)}.csv"
+
+
+def _keep_findings(job_id: int, findings: list[validators.Finding]) -> None:
+    path = findings_file(job_id)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    rows = ([_finding(f)[key] for key in FINDING_KEYS] for f in findings)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as out:
+        out.write(findings_csv(FINDING_HEADINGS, rows))
+
+
 def _result(result: ImportResult) -> dict[str, Any]:
     """What the job page shows when the import is done, as JSON."""
     return {
@@ -405,18 +486,8 @@ def _result(result: ImportResult) -> dict[str, Any]:
             }
             for c in result.changes
         ],
-        "findings": [
-            {
-                "source": f.source,
-                "rule": f.rule,
-                "kind": f.kind,
-                "child_id": f.child_id or "",
-                "table": f.table or "",
-                "column": f.column or "",
-                "message": f.message,
-            }
-            for f in result.findings
-        ],
+        "findings": [_finding(f) for f in result.findings[:FINDINGS_SHOWN]],
+        "finding_count": len(result.findings),
         "validators_note": result.validators_note,
     }
 
@@ -475,6 +546,8 @@ def records_import_job(
                 return
         finally:
             shutil.rmtree(kept, ignore_errors=True)
+        if result.findings:
+            _keep_findings(job_id, result.findings)
         jobs.job_succeeded(
             job_id,
             result=_result(result),

@@ -10,11 +10,20 @@ from django.utils import timezone
 
 from safeguard.core import audit
 from safeguard.core.clock import london_date
-from safeguard.core.http import capability_required, sensitive
+from safeguard.core.http import capability_required
 from safeguard.core.models.audit import AuditAction
-from safeguard.performance import analysis, charts, periods, policies, rules, selectors
+from safeguard.performance import (
+    analysis,
+    charts,
+    exports,
+    periods,
+    policies,
+    presenting,
+    rules,
+    selectors,
+)
 from safeguard.performance.models import Theme
-from safeguard.performance.views import exports, presenting
+from safeguard.performance.views.downloads import exporting
 
 
 def _grouped(lines: list[presenting.Line]) -> list[dict[str, object]]:
@@ -94,7 +103,7 @@ def _export_name(extension: str) -> str:
 
 
 @capability_required(policies.VIEW)
-@sensitive
+@exporting(child_details=False)
 def scorecard_xlsx(request: HttpRequest) -> HttpResponse:
     lines = _lines(request)
     content = exports.scorecard_xlsx(lines)
@@ -113,7 +122,7 @@ def scorecard_xlsx(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(policies.VIEW)
-@sensitive
+@exporting(child_details=False)
 def scorecard_pdf(request: HttpRequest) -> HttpResponse:
     lines = _lines(request)
     html = render_to_string(

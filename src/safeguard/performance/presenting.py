@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from safeguard.performance import analysis, charts, icons, periods, rules, spc
-from safeguard.performance.models import STANDARD_COMPARATORS, ComparatorKind
+from safeguard.performance.models import (
+    STANDARD_COMPARATORS,
+    ComparatorKind,
+    IndicatorException,
+    Theme,
+)
 from safeguard.performance.selectors import ScorecardRow
 
 
@@ -121,3 +128,67 @@ def series_table(row: ScorecardRow) -> list[dict[str, Any]]:
             }
         )
     return table
+
+
+@dataclass
+class PackIndicator:
+    """One indicator's pages in the PMSG pack (``services.pack`` fills it)."""
+
+    line: Line
+    chart_svg: str
+    chart_alt: str
+    table: list[dict[str, Any]]
+    narrative: str
+    exceptions: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        return f"indicator-{self.line.row.indicator.pk}"
+
+    @property
+    def chart_uri(self) -> str:
+        return charts.data_uri(self.chart_svg) if self.chart_svg else ""
+
+    @property
+    def variation_icon_uri(self) -> str:
+        return charts.data_uri(self.line.variation_icon) if self.line.variation_icon else ""
+
+    @property
+    def assurance_icon_uri(self) -> str:
+        return charts.data_uri(self.line.assurance_icon) if self.line.assurance_icon else ""
+
+
+@dataclass
+class Pack:
+    """The PMSG pack: its cover and every indicator, the same for the XLSX and the PDF."""
+
+    title: str
+    meeting: date | None
+    figures_to: str
+    printed_on: date
+    indicators: list[PackIndicator]
+
+    @property
+    def groups(self) -> list[dict[str, Any]]:
+        themes: dict[str, list[PackIndicator]] = defaultdict(list)
+        for item in self.indicators:
+            themes[item.line.theme].append(item)
+        order = [label for _, label in Theme.choices]
+        return [
+            {"theme": theme, "items": themes[theme]}
+            for theme in sorted(themes, key=lambda t: order.index(t) if t in order else 99)
+        ]
+
+
+def exception_row(exception: IndicatorException) -> dict[str, str]:
+    """An exception in words: the period, the rule broken, where it stands, the answer."""
+    causes = {c.value: c for c in spc.SpecialCause}
+    cause = causes.get(exception.special_cause)
+    return {
+        "period": periods.label(exception.period_start, exception.indicator.frequency),
+        "cause": analysis.CAUSE_LABELS[cause] if cause else "Special cause",
+        "state": exception.state_label,
+        "due": f"{exception.due_at:%-d %B %Y}",
+        "explanation": exception.explanation or "Not yet explained",
+        "explained": f"{exception.explained_at:%-d %B %Y}" if exception.explained_at else "",
+    }
