@@ -401,7 +401,7 @@ def _at(kind, *, due_in_days, met=False, owner=None):
     now = timezone.now()
     due = now + timedelta(days=due_in_days)
     deadline = _open(
-        module="training",
+        module="a_module_without_rules",
         kind=kind,
         due_at=due,
         starts_at=due - timedelta(days=40),
@@ -515,7 +515,7 @@ def test_a_module_that_registers_access_decides_who_sees_its_clocks(world, monke
     assert _kinds(deadlines_for(actor=world["stranger"])) == []
     # A module that has not registered keeps the kernel's ownership rule.
     other_module = _open(
-        module="training",
+        module="a_module_without_rules",
         kind="training",
         owner_person=world["me"],
         due_at=timezone.now() + timedelta(days=3),

@@ -52,10 +52,10 @@ def _deadline(*, due_in_days: float, met: bool = False, **owners) -> Deadline:
     due = timezone.now() + timedelta(days=due_in_days)
     # A module with no access rule of its own, so the kernel's ownership rule decides.
     deadline = deadline_open(
-        module="training",
+        module="a_module_without_rules",
         kind="course",
         title="Course due",
-        subject_type="training.course",
+        subject_type="a_module_without_rules.course",
         subject_id=next(_subjects),
         starts_at=due - timedelta(days=30),
         due_at=due,

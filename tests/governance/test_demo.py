@@ -21,7 +21,8 @@ def test_the_demo_plan_has_every_source_and_looks_like_a_normal_month() -> None:
     assert summary.extensions["governance"] == 8
     assert Inspection.objects.count() == 2 and NamedSource.objects.count() == 1
     kinds = set(Action.objects.values_list("source_kind", flat=True))
-    assert kinds == {
+    # Every source of the plan feeds it (the modules' own sources too).
+    assert kinds >= {
         "reviews.recommendation",
         "governance.inspection",
         "governance.task_and_finish",

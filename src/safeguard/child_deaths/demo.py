@@ -255,7 +255,7 @@ def _one_death(
                 death=death,
                 title=SYNTHETIC_ACTIONS[index % len(SYNTHETIC_ACTIONS)],
                 owner_organisation=agencies[index % len(agencies)],
-                due_on=today + timedelta(days=60 + index),
+                due_on=holidays.next_working_day(today + timedelta(days=59 + index)),
             )
     return 1
 

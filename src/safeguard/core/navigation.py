@@ -7,6 +7,7 @@ anywhere else inside its section (a person's page is inside "Partnership").
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +24,9 @@ class NavItem:
     capability: str
     # The path prefix of the pages that belong to this entry, when wider than its own address.
     section: str = ""
+    # Where the capability alone does not decide (membership of a meeting, say): the module's
+    # own policy, so that the menu never offers a page that would answer 403.
+    may_open: Callable[[Any], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -78,7 +82,9 @@ def links_for(person: Any, path: str) -> list[NavLink]:
     caps = policies.capabilities(person)
     shown, urls = [], []
     for item in [*_items, ACCOUNT]:
-        if item.capability in caps and (url := _address(item)):
+        if item.capability not in caps or (item.may_open and not item.may_open(person)):
+            continue
+        if url := _address(item):
             shown.append(item)
             urls.append(url)
     reach = [_reach(item, url, path) for item, url in zip(shown, urls, strict=True)]

@@ -24,9 +24,18 @@ class DomesticAbuseConfig(AppConfig):
         for role, capabilities in GRANTS.items():
             roles.grant(role, capabilities)
         navigation.register(
-            navigation.NavItem("DRAMM board", "domestic_abuse:board_today", Cap.BOARD)
+            navigation.NavItem(
+                "DRAMM board",
+                "domestic_abuse:board_today",
+                Cap.BOARD,
+                may_open=policies.is_dramm_member,
+            )
         )
-        navigation.register(navigation.NavItem("MARAC", "domestic_abuse:marac", Cap.MARAC))
+        navigation.register(
+            navigation.NavItem(
+                "MARAC", "domestic_abuse:marac", Cap.MARAC, may_open=policies.is_marac_member
+            )
+        )
         navigation.register(
             navigation.NavItem(
                 "Leaving for home education", "domestic_abuse:home_education_new", Cap.NOTICE_SEND
