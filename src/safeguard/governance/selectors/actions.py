@@ -3,6 +3,7 @@ sources ask (does this review still have open actions?)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -62,10 +63,15 @@ def refused(actor: Any, pk: object) -> None:
 
 def action_for(*, actor: Any, pk: int) -> Action:
     """One action the actor may see, or 404 with the refusal audited."""
+    return action_to_change(actor=actor, pk=pk, may=policies.may_view)
+
+
+def action_to_change(*, actor: Any, pk: int, may: Callable[[Any, Action], bool]) -> Action:
+    """The action this person may act on this way; otherwise 404 with the refusal audited."""
     action = (
         Action.objects.select_related("owner_organisation", "owner_person").filter(pk=pk).first()
     )
-    if action is None or not policies.may_view(actor, action):
+    if action is None or not may(actor, action):
         refused(actor, pk)
         raise Http404
     return action

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -52,17 +52,6 @@ def action_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _action(request: HttpRequest, pk: int, *, may: Callable[[Any, Action], bool]) -> Action:
-    """The action this person may act on this way, or 404 with the refusal audited."""
-    action = (
-        Action.objects.select_related("owner_organisation", "owner_person").filter(pk=pk).first()
-    )
-    if action is None or not may(request.user, action):
-        selectors.refused(request.user, pk)
-        raise Http404
-    return action
-
-
 def _form_page(
     request: HttpRequest, action: Action, form: Any, *, title: str, button: str
 ) -> HttpResponse:
@@ -73,75 +62,104 @@ def _form_page(
     )
 
 
+def _change_page(
+    request: HttpRequest,
+    pk: int,
+    *,
+    may: Callable[[Any, Action], bool],
+    form_class: type[Any],
+    change: Callable[[Action, dict[str, Any]], object],
+    done: str,
+    title: str,
+    button: str,
+    initial: Callable[[Action], dict[str, Any]] | None = None,
+) -> HttpResponse:
+    """Every change of an action: the policy, the form, the service, its message, back."""
+    action = selectors.action_to_change(actor=request.user, pk=pk, may=may)
+    form = form_class(
+        request.POST if request.method == "POST" else None,
+        initial=initial(action) if initial else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            change(action, form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("governance:action", pk=action.pk)
+    return _form_page(request, action, form, title=title, button=button)
+
+
 @capability_required(Cap.USE)
 def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    action = _action(request, pk, may=policies.may_correct)
-    form = ActionForm(
-        request.POST if request.method == "POST" else None,
-        initial={
+    return _change_page(
+        request,
+        pk,
+        may=policies.may_correct,
+        form_class=ActionForm,
+        initial=lambda action: {
             "title": action.title,
             "description": action.description,
             "owner_organisation": action.owner_organisation,
             "owner_person": action.owner_person,
             "due_on": action.due_on,
         },
+        change=lambda action, data: services.action_update(
+            actor=request.user, action=action, **data
+        ),
+        done="Action changed",
+        title="Change the action",
+        button="Save changes",
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_update(actor=request.user, action=action, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Action changed")
-            return redirect("governance:action", pk=action.pk)
-    return _form_page(request, action, form, title="Change the action", button="Save changes")
 
 
 @capability_required(Cap.USE)
 def action_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    action = _action(request, pk, may=policies.may_progress_now)
-    form = ProgressForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_progress_add(actor=request.user, action=action, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Progress recorded")
-            return redirect("governance:action", pk=action.pk)
-    return _form_page(request, action, form, title="Record progress", button="Save progress")
+    return _change_page(
+        request,
+        pk,
+        may=policies.may_progress_now,
+        form_class=ProgressForm,
+        change=lambda action, data: services.action_progress_add(
+            actor=request.user, action=action, **data
+        ),
+        done="Progress recorded",
+        title="Record progress",
+        button="Save progress",
+    )
 
 
 @capability_required(Cap.USE)
 def action_complete(request: HttpRequest, pk: int) -> HttpResponse:
-    action = _action(request, pk, may=policies.may_progress_now)
-    form = CompleteForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_complete(actor=request.user, action=action, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Action complete")
-            return redirect("governance:action", pk=action.pk)
-    return _form_page(request, action, form, title="Complete the action", button="Mark as complete")
+    return _change_page(
+        request,
+        pk,
+        may=policies.may_progress_now,
+        form_class=CompleteForm,
+        change=lambda action, data: services.action_complete(
+            actor=request.user, action=action, **data
+        ),
+        done="Action complete",
+        title="Complete the action",
+        button="Mark as complete",
+    )
 
 
 @capability_required(Cap.USE)
 def action_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    action = _action(request, pk, may=policies.may_correct)
-    form = WithdrawForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_withdraw(
-                actor=request.user, action=action, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Action withdrawn")
-            return redirect("governance:action", pk=action.pk)
-    return _form_page(request, action, form, title="Withdraw the action", button="Withdraw action")
+    return _change_page(
+        request,
+        pk,
+        may=policies.may_correct,
+        form_class=WithdrawForm,
+        change=lambda action, data: services.action_withdraw(
+            actor=request.user, action=action, reason=data["reason"]
+        ),
+        done="Action withdrawn",
+        title="Withdraw the action",
+        button="Withdraw action",
+    )
 
 
 urlpatterns = [
