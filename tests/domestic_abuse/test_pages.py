@@ -151,6 +151,18 @@ def test_the_incident_page_shows_linked_records_and_audits_the_read():
     second.refresh_from_db()
     first.refresh_from_db()
     assert first.victim_key == second.victim_key
+    # Once linked, the incident page shows the other record, and that read is audited too.
+    client.get(f"/domestic-abuse/incidents/{first.pk}/")
+    assert AuditEvent.objects.filter(
+        action="view", record_type="domestic_abuse.adult", record_id=str(right.pk)
+    ).exists()
+    # An adult record that does not exist (or that this person may not see) is never linked.
+    refused = client.post(
+        f"/domestic-abuse/adults/{left.pk}/link/",
+        {"other": right.pk + 10_000, "same": "no", "reason": "Guessing"},
+    )
+    assert refused.status_code == 200
+    assert "There is no adult record with that number" in refused.content.decode()
 
 
 def test_a_marac_action_goes_on_the_shared_action_plan_with_a_clock():

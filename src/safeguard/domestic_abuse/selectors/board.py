@@ -131,3 +131,32 @@ def board_record(day: date) -> Board | None:
 
 def incidents_for(actor: Any) -> QuerySet[Incident]:
     return policies.incidents_visible(actor, Incident.objects.all())
+
+
+ADULT = "domestic_abuse.adult"
+
+
+def adult_for(*, actor: Any, pk: object) -> Adult | None:
+    """An adult record of an incident this person may see; None otherwise (the caller refuses)."""
+    return (
+        Adult.objects.filter(pk=pk, incident__in=incidents_for(actor))
+        .select_related("incident")
+        .first()
+    )
+
+
+def linked_records(*, actor: Any, adult: Adult) -> list[Adult]:
+    """The same person's records in the other incidents this person may see, each read audited.
+
+    An adult's details are personal data under the same audit as a child's (issue 12), so the
+    incident page's "also recorded as" list is a read of each record it shows.
+    """
+    found = list(
+        Adult.objects.filter(person_key=adult.person_key, incident__in=incidents_for(actor))
+        .exclude(pk=adult.pk)
+        .select_related("incident")
+        .order_by("-incident__occurred_at")
+    )
+    for other in found:
+        audit.record_view(actor=actor, record_type=ADULT, record_id=other.pk)
+    return found

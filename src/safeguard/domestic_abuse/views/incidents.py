@@ -13,7 +13,7 @@ from safeguard.core import audit
 from safeguard.core.http import capability_required
 from safeguard.domestic_abuse import policies, rules
 from safeguard.domestic_abuse.forms import DashForm, LinkForm, ReferralForm
-from safeguard.domestic_abuse.models import Adult, Incident, ReferralSource
+from safeguard.domestic_abuse.models import Incident, ReferralSource
 from safeguard.domestic_abuse.policies import Cap
 from safeguard.domestic_abuse.selectors import board as selectors
 from safeguard.domestic_abuse.services import incidents as services
@@ -35,13 +35,7 @@ def incident_page(request: HttpRequest, pk: int) -> HttpResponse:
     audit.record_view(actor=request.user, record_type=selectors.INCIDENT, record_id=incident.pk)
     adults = list(incident.adults.all())
     linked = {
-        adult.pk: list(
-            Adult.objects.filter(person_key=adult.person_key)
-            .exclude(pk=adult.pk)
-            .select_related("incident")
-            .order_by("-incident__occurred_at")
-        )
-        for adult in adults
+        adult.pk: selectors.linked_records(actor=request.user, adult=adult) for adult in adults
     }
     return render(
         request,
@@ -111,12 +105,13 @@ def link_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Confirm or split two adult records (POST from the incident page)."""
     if not policies.may_link(request.user):
         raise PermissionDenied
-    adult = Adult.objects.filter(pk=pk).select_related("incident").first()
-    if adult is None or adult.incident not in selectors.incidents_for(request.user):
-        raise refuse(request.user, "domestic_abuse.adult", pk)
+    adult = selectors.adult_for(actor=request.user, pk=pk)
+    if adult is None:
+        raise refuse(request.user, selectors.ADULT, pk)
     form = LinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        other = Adult.objects.filter(pk=form.cleaned_data["other"]).first()
+        # Only a record this person may see can be linked to: the same message either way.
+        other = selectors.adult_for(actor=request.user, pk=form.cleaned_data["other"])
         if other is None:
             form.add_error("other", "There is no adult record with that number")
         else:
