@@ -136,7 +136,7 @@ def incidents_for(actor: Any) -> QuerySet[Incident]:
 ADULT = "domestic_abuse.adult"
 
 
-def adult_for(*, actor: Any, pk: object) -> Adult | None:
+def adult_for(*, actor: Any, pk: int | str) -> Adult | None:
     """An adult record of an incident this person may see; None otherwise (the caller refuses)."""
     return (
         Adult.objects.filter(pk=pk, incident__in=incidents_for(actor))
