@@ -1,0 +1,108 @@
+"""The annual report's tables, counted by the modules that keep the records: a registry.
+
+The annual report (``reports``) is built from live records, but the records belong to the
+modules (serious incidents to ``reviews``, restraints to ``assurance`` ...). Rather than the
+report reaching into every module's models, each module registers, when its app loads, the
+tables of the section it answers for; the report orders the sections in the seed's structure and
+says plainly when a section has no module to answer for it yet.
+
+A builder is given the financial years to show (the report's years and the year before, for the
+year-on-year columns, DESIGN.md 4) and returns tables whose columns it chooses, usually one per
+year. Every count of people is a ``Cell`` marked ``small_number`` so that the public version can
+show "fewer than 5" (the threshold is the report's setting, not the module's), and may carry the
+address of the list of records behind it, which opens only for those entitled (the module's
+policy decides on that page, as everywhere).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+# The sections of the seed's annual report that modules answer for, in the report's order.
+SECTIONS: dict[str, str] = {
+    "serious_incidents": "Serious incidents and safeguarding practice reviews",
+    "child_protection": "Child protection",
+    "children_looked_after": "Children looked after",
+    "domestic_abuse": "Domestic abuse",
+    "encompass": "Operation Encompass",
+    "exploitation": "Child exploitation",
+    "secure_settings": "Children in secure settings",
+    "child_deaths": "Child deaths",
+    "training": "Learning and development",
+    "audits": "Multi-agency audits",
+    "section_11": "Section 11 and Section 175 self-assessments",
+    "escalations": "Concerns resolution (escalation)",
+    "funding": "Funding",
+}
+
+CHARTS = ("", "bar", "stacked_bar", "line")
+
+
+@dataclass(frozen=True)
+class Year:
+    """A financial year, 1 April to 31 March: ``start <= d < end``; ``label`` as "2022/23"."""
+
+    start: date
+    end: date
+    label: str
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: int | Decimal | str | None
+    link: str = ""
+    small_number: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of a section; ``chart`` says how the report draws it (as SVG, with the table
+    beside it for screen readers), or "" for a table alone."""
+
+    key: str
+    caption: str
+    headings: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    chart: str = ""
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if self.chart not in CHARTS:
+            raise ValueError(f"Unknown chart {self.chart!r} for table {self.key}")
+        for row in self.rows:
+            if len(row) != len(self.headings):
+                raise ValueError(
+                    f"Table {self.key}: a row has {len(row)} cells for "
+                    f"{len(self.headings)} headings"
+                )
+
+
+Build = Callable[[Sequence[Year]], list[Table]]
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    module: str
+    build: Build
+
+
+_sections: dict[str, list[Section]] = {}
+
+
+def register(*, section: str, module: str, build: Build) -> None:
+    """A module answers for (part of) a section of the report. Several modules may answer for
+    one section (their tables follow each other); the same module registering again replaces."""
+    if section not in SECTIONS:
+        raise ValueError(f"Unknown report section {section!r}: add it to SECTIONS")
+    entries = [entry for entry in _sections.get(section, []) if entry.module != module]
+    entries.append(Section(section, module, build))
+    _sections[section] = entries
+
+
+def builders(section: str) -> list[Section]:
+    """The modules answering for a section; empty means the report says no module does yet."""
+    return list(_sections.get(section, []))
