@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Two pytest workers: CI has 2 cores; each worker gets its own test database.
+TEST_WORKERS ?= 2
 export SAFEGUARD_VAR_DIR ?= $(CURDIR)/var
 
 .PHONY: run test lint format bench install clean lock
@@ -33,7 +35,7 @@ lint: install
 
 # The census tests need the validators' environment: make test builds it, as CI does.
 test: lint validators
-	SAFEGUARD_ENV=test $(BIN)/pytest
+	SAFEGUARD_ENV=test $(BIN)/pytest -n $(TEST_WORKERS)
 
 format: install
 	$(BIN)/ruff format src tests bench
