@@ -67,7 +67,11 @@ def reviews_timely(start: date, end: date) -> Decimal | None:
     pairs = Review.objects.filter(**_completed(start, end)).values_list(
         "death__died_at", "completed_at"
     )
-    days = [rules.days_between(london_date(died), london_date(done)) for died, done in pairs]
+    days = [
+        rules.days_between(london_date(died), london_date(done))
+        for died, done in pairs
+        if done is not None  # the filter keeps completed reviews only; this tells mypy
+    ]
     return _percent(sum(1 for d in days if d <= TIMELY_REVIEW_DAYS), len(days))
 
 

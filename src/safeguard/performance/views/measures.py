@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -30,8 +31,12 @@ def _measure(key: str) -> measures.Measure:
 
 
 def _module(key: str) -> str:
-    """The module a measure comes from, in words: "domestic_abuse.x" reads "Domestic abuse"."""
-    return key.split(".", 1)[0].replace("_", " ").capitalize()
+    """The module a measure comes from, in words: its app's name ("Child deaths")."""
+    label = key.split(".", 1)[0]
+    try:
+        return str(apps.get_app_config(label).verbose_name)
+    except LookupError:  # a measure of a module not installed as an app (a test's)
+        return label.replace("_", " ").capitalize()
 
 
 def described(measure: measures.Measure) -> dict[str, Any]:
