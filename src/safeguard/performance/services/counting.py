@@ -291,9 +291,8 @@ def count_job(*, job_id: int, indicator_ids: list[int]) -> None:
     with jobs.reporting_failure(job_id):
         found = {
             i.pk: i
-            for i in Indicator.objects.filter(pk__in=indicator_ids, active=True).exclude(
-                measure_key=""
-            )
+            # Chosen by the person: counted even when off the scorecard.
+            for i in Indicator.objects.filter(pk__in=indicator_ids).exclude(measure_key="")
         }
         chosen = [found[pk] for pk in indicator_ids if pk in found]
         try:
