@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from safeguard.core import measures, worker
@@ -79,6 +79,8 @@ def test_the_periods_run_from_the_first_record_to_the_last_complete_one() -> Non
     ]
 
 
+# The machine is shared: a slow draw is the load's, not the strategy's.
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.dates(min_value=date(2000, 1, 1), max_value=date(2030, 12, 31)),
     st.integers(min_value=0, max_value=2000),
