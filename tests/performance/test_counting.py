@@ -136,6 +136,10 @@ def test_counting_fills_every_complete_period_and_again_changes_nothing(admin, l
     again = counting.indicator_count(actor=admin, indicator=linked)
     assert (again.changed, again.unchanged) == (0, months)
     assert AuditEvent.objects.filter(record_type="performance.indicator").count() == 1
+    # A counted series is read like any other: 10, 20, ... 110 rising month on month, where
+    # fewer is better, is a special cause concern, and its exception is open for the owner.
+    assert selectors.reading_for(linked).latest_variation == "concern"
+    assert linked.exceptions.filter(closed_at__isnull=True).count() == 1
 
 
 def test_a_recount_replaces_its_own_values_and_leaves_gaps(admin, linked) -> None:
