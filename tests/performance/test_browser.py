@@ -128,3 +128,41 @@ def test_the_data_team_uploads_a_census_and_watches_the_job_to_its_result(
     assert page.locator("#job-state").inner_text() == "Finished"
     assert page.locator("#validators-note").count() + page.locator("#findings").count() == 1
     assert_accessible(page)
+
+
+def test_the_business_unit_creates_an_indicator_from_a_measure_and_sees_its_chart(
+    signed_in_page: Any, demo_partnership: Any
+) -> None:
+    """ADR 0014 in the browser: from the catalogue to the measures, an indicator created from
+    "Training attendances" (prefilled), counted by the worker while the job page watches, and
+    its XmR chart drawn from the demo's training records."""
+    from safeguard.core import worker
+
+    admin = Person.objects.get(email="admin@demo.invalid")
+    page = signed_in_page(admin)
+    page.goto(reverse("performance:indicators"))
+    with page.expect_navigation():
+        page.get_by_role("link", name="Count an indicator from Safeguard's records").click()
+    assert page.locator("h1").inner_text() == "Indicators counted from Safeguard's records"
+    assert_accessible(page)
+    with page.expect_navigation():
+        page.get_by_role("link", name="Create an indicator from Training attendances").click()
+    assert page.get_by_label("Name").input_value() == "Training attendances"
+    assert page.locator("#measure-unit").inner_text() == "Count"
+    assert_accessible(page)
+    page.get_by_label("Code").fill("attendances-from-records")
+    page.get_by_label("Quarterly").check()
+    page.get_by_label("Owner organisation").select_option(label=admin.organisation.name)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Create the indicator and count it").click()
+    assert "/jobs/" in page.url
+    assert worker.run_queued_tasks(worker_id="browser", limit=1) == 1
+    page.wait_for_selector("#counted", timeout=15_000)  # the job page refreshed itself
+    assert_accessible(page)
+    with page.expect_navigation():
+        page.get_by_role("link", name="See the indicator and its chart").click()
+    indicator = Indicator.objects.get(code="attendances-from-records")
+    assert indicator.observations.count() >= 4
+    assert page.get_by_role("img", name="XmR chart of").count() == 1
+    assert page.get_by_role("button", name="Count now").count() == 1
+    assert_accessible(page)

@@ -100,3 +100,22 @@ def test_every_census_measure_has_an_annual_series_on_the_demo_scorecard(
     )
     for indicator in fed.values():
         assert f'data-indicator="{indicator.code}"' in content
+
+
+def test_the_demo_counts_its_linked_indicators_from_the_modules_demo_records() -> None:
+    """ADR 0014: the demo's indicators linked to measures are counted as the demo is set up
+    (the worker's replayed hourly count, after every module's records exist), so the scorecard
+    shows them with their charts."""
+    from safeguard.core import demo as core_demo
+
+    core_demo.create_demo_partnership()
+    counted = {i.code: i for i in Indicator.objects.exclude(measure_key="")}
+    assert set(counted) == {code for code, *_ in demo.COUNTED}
+    places = counted["counted-training-places"]
+    assert places.observations.count() >= 12  # two years of sessions, month by month
+    assert {o.source for o in places.observations.all()} == {"measure"}
+    admin = factories.person("business_unit_admin")
+    rows = {row.indicator.code: row for row in selectors.scorecard(actor=admin)}
+    assert rows["counted-training-places"].reading.result is not None  # an XmR chart
+    assert counted["counted-child-deaths"].observations.exists()
+    assert counted["counted-marac-referrals"].observations.exists()

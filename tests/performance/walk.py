@@ -44,7 +44,22 @@ def all_pages(Route: Any, _pk: Any) -> dict[str, Any]:
             ok_status=404,
         ),
         "performance:census_findings": Route(IMPORT_RECORDS, kwargs=_pk("census_job")),
+        # Indicators counted from Safeguard's records (ADR 0014): the Business Unit's.
+        "performance:measures": Route(MANAGE),
+        "performance:measures_count": Route(MANAGE, ok_status=405),
+        "performance:measure_indicator_create": Route(MANAGE, kwargs=_measure),
+        "performance:measure_link": Route(MANAGE, kwargs=_measure),
+        "performance:indicator_count": Route(
+            MANAGE, kwargs=_pk("counted_indicator"), ok_status=405
+        ),
     }
+
+
+def _measure(objects: dict[str, Any]) -> dict[str, str]:
+    return {"key": WALK_MEASURE}
+
+
+WALK_MEASURE = "training.places_booked"
 
 
 # Downloads that carry a child's details: they ask for the second factor again when it lapsed.
@@ -103,8 +118,18 @@ def make_objects(*, admin: Any, organisation: Any) -> dict[str, Any]:
         created_at=now,
         finished_at=now,
     )
+    counted = Indicator.objects.create(
+        code="walk-counted",
+        name="Walk counted indicator",
+        unit="count",
+        polarity="up",
+        frequency="monthly",
+        owner_organisation=organisation,
+        measure_key=WALK_MEASURE,
+    )
     return {
         "indicator": indicator,
+        "counted_indicator": counted,
         "indicator_exception": exception,
         "pack_job": pack_job,
         "census_job": census_job,
@@ -156,6 +181,10 @@ def forms(Form: Any) -> dict[str, Any]:
     """The pages that take a POST (tests/test_permission_walk.py posts to each as every role)."""
     names = (
         "comparator_add",
+        "indicator_count",
+        "measure_indicator_create",
+        "measure_link",
+        "measures_count",
         "exception_close",
         "exception_explain",
         "indicator_create",

@@ -44,3 +44,4 @@ class ChildDeathsConfig(AppConfig):
             may_view=may_see_learning_actions,
             may_manage=may_see_learning_actions,
         )
+        from safeguard.child_deaths import measures  # noqa: F401 (registers its measures)

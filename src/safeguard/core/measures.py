@@ -35,6 +35,7 @@ THEMES = (
 )
 
 Count = Callable[[date, date], Decimal | None]
+FirstDay = Callable[[], date | None]
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,9 @@ class Measure:
     ``key`` is ``<module>.<name>``; ``frequencies`` the period lengths the records can be counted
     for (a monthly count can also be summed by quarter, but say so: a percentage cannot);
     ``numerator`` and ``denominator`` are the wording the catalogue shows for a percentage.
+    ``first_day`` (optional) answers the date of the module's first record (None when it has
+    none yet), so the scorecard counts from the period containing it rather than looking back
+    over years of periods that can only be gaps.
     """
 
     key: str
@@ -56,6 +60,7 @@ class Measure:
     frequencies: tuple[str, ...] = ("monthly", "quarterly", "annual")
     numerator: str = ""
     denominator: str = ""
+    first_day: FirstDay | None = None
 
     def __post_init__(self) -> None:
         if "." not in self.key:

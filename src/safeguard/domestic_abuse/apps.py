@@ -75,3 +75,4 @@ class DomesticAbuseConfig(AppConfig):
                 "domestic_abuse.home_education_notice": "Elective home education notice",
             }
         )
+        from safeguard.domestic_abuse import measures  # noqa: F401 (registers its measures)

@@ -75,3 +75,4 @@ class EncompassConfig(AppConfig):
             }
         )
         work.register("encompass", "Operation Encompass", encompass_work)
+        from safeguard.encompass import measures  # noqa: F401 (registers its measures)

@@ -14,7 +14,7 @@ class PerformanceConfig(AppConfig):
         from safeguard.core.selectors.deadlines import register_deadline_access
         from safeguard.core.worker import register_periodic
         from safeguard.performance import policies, selectors, tasks
-        from safeguard.performance.demo import add_demo_indicators
+        from safeguard.performance.demo import add_demo_counted_indicators, add_demo_indicators
 
         for role in (
             Role.SUBGROUP_MEMBER,
@@ -37,6 +37,8 @@ class PerformanceConfig(AppConfig):
             navigation.NavItem("Census imports", "performance:records", policies.IMPORT_RECORDS)
         )
         register_periodic("performance_returns", tasks.returns_due_and_chase, 3600)
+        register_periodic("performance_measures", tasks.measures_count, 3600)
         register_extension("performance", add_demo_indicators)
+        register_extension("performance_counted", add_demo_counted_indicators)
         register_deadline_access("performance", policies.deadline_access)
         work.register("performance", "The scorecard", selectors.performance_work)

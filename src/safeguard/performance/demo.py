@@ -598,3 +598,64 @@ def _create(plan: Plan, *, seed: int, today: date, now: Any) -> Indicator:
         detail=f"demo indicator with {len(rows)} values",
     )
     return indicator
+
+
+# Indicators counted from the demo's own records (ADR 0014): (code, measure key, frequency,
+# owner kind, target). They are made without values; the worker's hourly count, replayed as the
+# demo is set up (``core.demo._replay_worker``, after every module's records exist), fills them.
+COUNTED: tuple[tuple[str, str, str, str, float | None], ...] = (
+    ("counted-training-places", "training.places_booked", "monthly", _BU, None),
+    ("counted-training-completion", "training.completion_rate", "quarterly", _BU, 80),
+    ("counted-training-evaluations", "training.evaluations_returned", "monthly", _BU, 75),
+    ("counted-training-practice", "training.practice_changed", "quarterly", _BU, None),
+    ("counted-marac-referrals", "domestic_abuse.marac_referrals", "monthly", _POLICE, None),
+    ("counted-dramm-front-door", "domestic_abuse.dramm_front_door_referrals", "monthly", _LA, None),
+    (
+        "counted-child-deaths",
+        "child_deaths.deaths_notified",
+        "quarterly",
+        OrganisationKind.ICB,
+        None,
+    ),
+    (
+        "counted-cdop-timely",
+        "child_deaths.reviews_within_6_months",
+        "quarterly",
+        OrganisationKind.ICB,
+        None,
+    ),
+    ("counted-encompass-on-time", "encompass.notifications_on_time", "monthly", _POLICE, 95),
+)
+
+
+def add_demo_counted_indicators(*, seed: int) -> int:
+    """Create the demo's indicators linked to measures (those registered); returns how many."""
+    from safeguard.core import measures
+
+    created = 0
+    for code, key, frequency, owner, target in COUNTED:
+        measure = measures.get(key)
+        if measure is None or Indicator.objects.filter(code=code).exists():
+            continue
+        indicator = Indicator.objects.create(
+            code=code,
+            name=measure.name,
+            theme=measure.theme,
+            definition=measure.definition,
+            numerator=measure.numerator,
+            denominator=measure.denominator,
+            unit=measure.unit,
+            polarity=measure.polarity,
+            frequency=frequency,
+            owner_organisation=_owner(owner),
+            target=None if target is None else Decimal(str(target)),
+            measure_key=key,
+        )
+        audit.record(
+            action=AuditAction.CREATE,
+            record_type="performance.indicator",
+            record_id=indicator.pk,
+            detail="demo indicator counted from Safeguard's records",
+        )
+        created += 1
+    return created

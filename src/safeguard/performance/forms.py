@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
+from safeguard.core import measures
 from safeguard.core.forms.govuk import GovukForm
 from safeguard.core.models import Organisation
 from safeguard.performance import periods, rules
@@ -71,6 +72,13 @@ class IndicatorForm(GovukForm):
         help_text="Optional: the period the process changed, as year and month, like 2022-04",
     )
     active = forms.BooleanField(label="On the scorecard", required=False, initial=True)
+    measure_key = forms.ChoiceField(
+        label="Counted from Safeguard's records",
+        choices=lambda: measure_choices(),
+        required=False,
+        help_text="If set, the scorecard counts this indicator's values from the records of a "
+        "Safeguard module, every hour and when you press Count now; it then takes no returns",
+    )
     census_key = forms.ChoiceField(
         label="Record-level definition",
         choices=keys.choices,
@@ -113,6 +121,7 @@ class IndicatorForm(GovukForm):
                 "target",
                 "active",
                 "census_key",
+                "measure_key",
             )
         }
         initial["owner_organisation"] = indicator.owner_organisation_id
@@ -120,6 +129,80 @@ class IndicatorForm(GovukForm):
             periods.short(indicator.limits_from) if indicator.limits_from else ""
         )
         return initial
+
+
+def measure_choices() -> list[tuple[str, str]]:
+    """For the catalogue form: no measure, then every registered measure by name."""
+    return [("", "None: values come by return or census"), *measure_names()]
+
+
+def measure_names() -> list[tuple[str, str]]:
+    return [(m.key, m.name) for m in measures.all_measures()]
+
+
+class MeasureIndicatorForm(GovukForm):
+    """A new indicator counted by a measure: what the measure says, prefilled; the unit is the
+    measure's, the frequency one of those it can be counted for."""
+
+    name = forms.CharField(label="Name", max_length=200)
+    code = forms.SlugField(
+        label="Code",
+        max_length=60,
+        help_text="Lower case letters, numbers and hyphens; the API uses it",
+    )
+    theme = forms.ChoiceField(label="Theme", choices=Theme.choices)
+    definition = forms.CharField(label="Definition", widget=forms.Textarea)
+    numerator = forms.CharField(label="Numerator", max_length=300, required=False)
+    denominator = forms.CharField(label="Denominator", max_length=300, required=False)
+    polarity = forms.ChoiceField(
+        label="Which way is better", choices=Polarity.choices, widget=forms.RadioSelect
+    )
+    frequency = forms.ChoiceField(label="Frequency", widget=forms.RadioSelect)
+    owner_organisation = forms.ModelChoiceField(
+        label="Owner organisation",
+        queryset=Organisation.objects.none(),
+        help_text="The organisation that explains a concern the chart raises",
+    )
+    target = forms.DecimalField(
+        label="Target", required=False, min_value=0, max_digits=14, decimal_places=4
+    )
+
+    def __init__(self, *args: Any, measure: measures.Measure, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "name": measure.name,
+                "code": measure.key.replace("_", "-").replace(".", "-")[:60],
+                "theme": measure.theme,
+                "definition": measure.definition,
+                "numerator": measure.numerator,
+                "denominator": measure.denominator,
+                "polarity": measure.polarity,
+                "frequency": measure.frequencies[0],
+            },
+        )
+        super().__init__(*args, **kwargs)
+        frequency = self.fields["frequency"]
+        assert isinstance(frequency, forms.ChoiceField)
+        frequency.choices = [(f, Frequency(f).label) for f in measure.frequencies]
+        owner = self.fields["owner_organisation"]
+        assert isinstance(owner, forms.ModelChoiceField)
+        owner.queryset = Organisation.objects.filter(active=True).order_by("name")
+
+
+class MeasureLinkForm(GovukForm):
+    indicator = forms.ModelChoiceField(
+        label="Indicator",
+        queryset=Indicator.objects.none(),
+        help_text="Its values from returns stay as they are; counting fills the other periods",
+        error_messages={"invalid_choice": "Choose one of the indicators listed"},
+    )
+
+    def __init__(self, *args: Any, indicators: QuerySet[Indicator], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["indicator"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = indicators
 
 
 class ComparatorForm(GovukForm):

@@ -71,6 +71,14 @@ class Indicator(models.Model):
         default="",
         help_text="The record-level definition that computes it from a census import, if any",
     )
+    # A measure a module registered in ``safeguard.core.measures`` (``<module>.<name>``): the
+    # scorecard then counts this series from Safeguard's own records (services.counting).
+    measure_key = models.CharField(
+        max_length=80,
+        blank=True,
+        default="",
+        help_text="The measure of Safeguard's records that counts it, if any",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -99,8 +107,16 @@ class Indicator(models.Model):
         definition keeps taking returns (one frequency and one source per series)."""
         return bool(self.census_key) and self.frequency == Frequency.ANNUAL
 
+    @property
+    def fed_by_measure(self) -> bool:
+        """Its values are counted from Safeguard's records: it takes no return."""
+        return bool(self.measure_key)
+
 
 CENSUS_FED = Q(frequency="annual") & ~Q(census_key="")
+MEASURE_FED = ~Q(measure_key="")
+# Values computed rather than submitted: such an indicator owes no return.
+COMPUTED = CENSUS_FED | MEASURE_FED
 
 
 class ObservationSource(models.TextChoices):
@@ -108,6 +124,7 @@ class ObservationSource(models.TextChoices):
     UPLOAD = "upload", "Uploaded file"
     API = "api", "Partner system (API)"
     RECORDS = "records", "Computed from record-level DfE data"
+    MEASURE = "measure", "Counted from Safeguard's records"
     DEMO = "demo", "Synthetic demo data"
 
 

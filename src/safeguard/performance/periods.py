@@ -99,3 +99,16 @@ def missing(starts: list[date], frequency: str) -> list[date]:
             gaps.append(day)
         day = next_start(day, frequency)
     return gaps
+
+
+def complete_from(first_day: date, today: date, frequency: str) -> list[date]:
+    """The starts of every period from the one containing ``first_day`` to the last that ended
+    before ``today`` (oldest first): the periods a measure is counted for. Empty when no period
+    containing or after ``first_day`` has ended yet."""
+    last = latest_ended(today, frequency)
+    start = containing(first_day, frequency)
+    found: list[date] = []
+    while start <= last:
+        found.append(start)
+        start = next_start(start, frequency)
+    return found

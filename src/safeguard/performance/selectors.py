@@ -20,6 +20,7 @@ from safeguard.core.work import WorkItem
 from safeguard.performance import analysis, periods, policies
 from safeguard.performance.models import (
     CENSUS_FED,
+    COMPUTED,
     Comparator,
     Indicator,
     IndicatorException,
@@ -125,11 +126,10 @@ def indicator_row(*, actor: Any, pk: int) -> ScorecardRow | None:
 
 
 def submittable_indicators(*, actor: Any) -> QuerySet[Indicator]:
-    """The active indicators this person may make returns for (not those the census feeds)."""
+    """The active indicators this person may make returns for (not those the census feeds or
+    Safeguard's records count)."""
     found = (
-        Indicator.objects.filter(active=True)
-        .exclude(CENSUS_FED)
-        .select_related("owner_organisation")
+        Indicator.objects.filter(active=True).exclude(COMPUTED).select_related("owner_organisation")
     )
     if policies.can_manage(actor):
         return found

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django_tasks import task
 
-from safeguard.performance.services import pack, records, returns
+from safeguard.performance.services import counting, pack, records, returns
 
 
 def returns_due_and_chase() -> None:
@@ -33,3 +33,14 @@ def census_import(
 def scorecard_pack(*, job_id: int) -> None:
     """Build the PMSG pack (XLSX and PDF) for the person who asked."""
     pack.pack_build_job(job_id=job_id)
+
+
+def measures_count() -> None:
+    """Count every indicator linked to a measure of Safeguard's records (hourly, idempotent)."""
+    counting.measures_count_all()
+
+
+@task()
+def measures_count_job(*, job_id: int, indicator_ids: list[int]) -> None:
+    """The "Count now" job: count the chosen linked indicators for the person who asked."""
+    counting.count_job(job_id=job_id, indicator_ids=indicator_ids)

@@ -4,6 +4,7 @@ from safeguard.performance.views import (
     catalogue,
     downloads,
     exceptions,
+    measures,
     records,
     returns,
     scorecard,
@@ -14,6 +15,7 @@ app_name = "performance"
 urlpatterns = [
     *scorecard.urlpatterns,
     *catalogue.urlpatterns,
+    *measures.urlpatterns,
     *returns.urlpatterns,
     *exceptions.urlpatterns,
     *records.urlpatterns,

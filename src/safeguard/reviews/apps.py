@@ -70,3 +70,4 @@ class ReviewsConfig(AppConfig):
         )
         labels.register_many(rules.RECORD_LABELS)
         labels.register_many(rules.REASON_LABELS)
+        from safeguard.reviews import measures  # noqa: F401 (registers its measures)

@@ -31,3 +31,4 @@ class TrainingConfig(AppConfig):
         labels.register_many(rules.PAGE_LABELS)
         labels.register_many(rules.RECORD_LABELS)
         labels.register_many(rules.REASON_LABELS)
+        from safeguard.training import measures  # noqa: F401 (registers its measures)

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from safeguard.core import audit
+from safeguard.core import audit, measures
 from safeguard.core.models.audit import AuditAction
 from safeguard.performance import periods, policies, rules
 from safeguard.performance.census import keys
@@ -38,6 +38,7 @@ FIELDS = (
     "limits_from",
     "active",
     "census_key",
+    "measure_key",
 )
 
 
@@ -76,12 +77,35 @@ def _check(indicator: Indicator) -> None:
             "A record-level definition gives a figure for the year to 31 March: "
             "choose Annual (financial year) as the frequency"
         )
+    if indicator.measure_key:
+        problem = measure_problem(indicator)
+        if problem:
+            errors["measure_key"] = problem
     if indicator.limits_from is not None and not periods.is_period_start(
         indicator.limits_from, indicator.frequency
     ):
         errors["limits_from"] = "Recalculate limits from the start of a period"
     if errors:
         raise ValidationError(errors)
+
+
+def measure_problem(indicator: Indicator) -> str | None:
+    """Why this indicator cannot be counted by its measure, or None (one source per series:
+    the measure's unit, one of its frequencies, and no census definition beside it)."""
+    measure = measures.get(indicator.measure_key)
+    if measure is None:
+        return "Choose one of the measures of Safeguard's records"
+    if indicator.census_key:
+        return (
+            "An indicator has one source: choose a record-level census definition or a "
+            "measure of Safeguard's records, not both"
+        )
+    if measure.unit != indicator.unit:
+        return f"This measure gives a value of another unit: {Unit(measure.unit).label.lower()}"
+    if indicator.frequency not in measure.frequencies:
+        allowed = " or ".join(Frequency(f).label.lower() for f in measure.frequencies)
+        return f"This measure is counted {allowed}: choose one of these as the frequency"
+    return None
 
 
 def _require_manage(actor: Any) -> None:

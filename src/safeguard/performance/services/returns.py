@@ -28,7 +28,7 @@ from safeguard.core.models.audit import AuditAction
 from safeguard.core.outbox import message_enqueue
 from safeguard.core.services.deadlines import deadline_meet, deadline_open_working_days
 from safeguard.performance import periods, policies, rules
-from safeguard.performance.models import CENSUS_FED, Indicator, Observation, ObservationSource
+from safeguard.performance.models import COMPUTED, Indicator, Observation, ObservationSource
 from safeguard.performance.selectors import submitters
 from safeguard.performance.services import exceptions
 
@@ -162,6 +162,8 @@ def observation_submit(
     moment = now or timezone.now()
     if indicator.fed_by_census:
         raise ValidationError({"indicator": COMPUTED_FROM_RECORDS})
+    if indicator.fed_by_measure:
+        raise ValidationError({"indicator": COUNTED_FROM_SAFEGUARD})
     if not periods.is_period_start(period_start, indicator.frequency):
         errors["period"] = "Choose the start of one of the indicator's periods"
     elif problem := _period_problem(period_start, indicator.frequency, london_date(moment)):
@@ -190,6 +192,11 @@ def observation_submit(
 
 COMPUTED_FROM_RECORDS = (
     "This indicator is computed from the census import, not submitted as a return"
+)
+# One source per series: a series counted from Safeguard's records takes no return.
+COUNTED_FROM_SAFEGUARD = (
+    "This indicator is counted from Safeguard's own records, not submitted as a return: "
+    "the Business Unit can count it again from its page"
 )
 
 
@@ -222,6 +229,9 @@ def _validate_rows(
                     else "This indicator is not computed from the census",
                 )
             )
+            continue
+        if indicator.fed_by_measure:
+            errors.append(RowError(row.line, "indicator", COUNTED_FROM_SAFEGUARD))
             continue
         if not may_submit(indicator.owner_organisation_id):
             errors.append(RowError(row.line, "indicator", NOT_YOURS))
@@ -307,7 +317,7 @@ def returns_open_due(*, now: datetime) -> int:
     without a value. Idempotent: an open clock is left as it is."""
     today = london_date(now)
     opened = 0
-    submitted = Indicator.objects.filter(active=True).exclude(CENSUS_FED)  # census-fed: no return
+    submitted = Indicator.objects.filter(active=True).exclude(COMPUTED)  # computed: no return
     for indicator in submitted.select_related("owner_organisation"):
         start = periods.latest_ended(today, indicator.frequency)
         if Observation.objects.filter(indicator=indicator, period_start=start).exists():

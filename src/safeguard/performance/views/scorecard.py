@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import timezone
 
-from safeguard.core import audit
+from safeguard.core import audit, measures
 from safeguard.core.clock import london_date
 from safeguard.core.http import capability_required
 from safeguard.core.models.audit import AuditAction
@@ -84,7 +84,9 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if indicator.limits_from
             else "",
             "can_manage": policies.can_manage(request.user),
-            "can_submit": policies.can_submit_for(request.user, indicator.owner_organisation_id),
+            "can_submit": not indicator.fed_by_measure
+            and policies.can_submit_for(request.user, indicator.owner_organisation_id),
+            "measure": measures.get(indicator.measure_key) if indicator.measure_key else None,
             "all_comparators": [
                 {
                     "year": c.year,
