@@ -125,7 +125,9 @@ def own_school_roll(*, actor: Any, purpose: str = "") -> list[Pupil]:
         )
         return []
     pupils = list(
-        Pupil.objects.filter(school_id=school_id, on_roll=True).order_by("surname", "forename", "pk")
+        Pupil.objects.filter(school_id=school_id, on_roll=True).order_by(
+            "surname", "forename", "pk"
+        )
     )
     audit.record(
         action=AuditAction.VIEW,
