@@ -11,7 +11,9 @@ class TrainingConfig(AppConfig):
         from safeguard.core.demo import register_extension
         from safeguard.core.selectors.deadlines import register_deadline_access
         from safeguard.core.worker import register_periodic
-        from safeguard.training import invitations, rules, tasks
+        from django.urls import reverse
+
+        from safeguard.training import invitations, policies, rules, selectors, tasks
         from safeguard.training.demo import add_demo_training
         from safeguard.training.policies import GRANTS, Cap
         from safeguard.training.work import deadline_access, home_work
@@ -31,3 +33,13 @@ class TrainingConfig(AppConfig):
         labels.register_many(rules.PAGE_LABELS)
         labels.register_many(rules.RECORD_LABELS)
         labels.register_many(rules.REASON_LABELS)
+        # The approval setting is reached from the partnership's organisation page too (core
+        # imports no module: the kernel's organisation-link registry).
+        navigation.register_organisation_link(
+            navigation.OrganisationLink(
+                "Training: booking approval",
+                lambda organisation: reverse("training:approval_setting", args=[organisation.pk]),
+                lambda person, organisation: policies.can(person, Cap.MANAGE),
+                hint_for=selectors.approval_in_words,
+            )
+        )

@@ -443,3 +443,18 @@ def needs_summary(*, survey: NeedsSurvey) -> NeedsSummary:
         modes=[(str(modes.get(m, m)), n) for m, n in by_mode],
         other_needs=[a for a in answers.values_list("other_needs", flat=True) if a],
     )
+
+
+def approval_in_words(organisation: Any) -> str:
+    """Whether the organisation's bookings wait for an approver, in words (for the link on the
+    partnership's organisation page)."""
+    setting = (
+        OrganisationSetting.objects.filter(organisation=organisation, approval_required=True)
+        .select_related("approver")
+        .first()
+    )
+    if setting is None:
+        return "bookings need no approval"
+    if setting.approver is None:
+        return "bookings wait for an approver, none named"
+    return f"bookings wait for approval by {setting.approver.full_name}"
