@@ -7,12 +7,12 @@ class TrainingConfig(AppConfig):
     verbose_name = "Learning and development"
 
     def ready(self) -> None:
+        from django.urls import reverse
+
         from safeguard.core import labels, navigation, outbox, roles, work
         from safeguard.core.demo import register_extension
         from safeguard.core.selectors.deadlines import register_deadline_access
         from safeguard.core.worker import register_periodic
-        from django.urls import reverse
-
         from safeguard.training import invitations, policies, rules, selectors, tasks
         from safeguard.training.demo import add_demo_training
         from safeguard.training.policies import GRANTS, Cap
