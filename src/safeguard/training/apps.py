@@ -9,7 +9,7 @@ class TrainingConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import reverse
 
-        from safeguard.core import labels, navigation, outbox, roles, work
+        from safeguard.core import labels, navigation, outbox, roles, themes, work
         from safeguard.core.demo import register_extension
         from safeguard.core.selectors.deadlines import register_deadline_access
         from safeguard.core.worker import register_periodic
@@ -43,3 +43,6 @@ class TrainingConfig(AppConfig):
                 hint_for=selectors.approval_in_words,
             )
         )
+        # Reviews shows, for a theme of learning, the courses that address it (issue 15 h):
+        # through the kernel, so neither module imports the other.
+        themes.register_offers("training", selectors.courses_for_theme)
