@@ -90,7 +90,11 @@ def board_cases(*, day: date, audit_actor: Any = None) -> list[BoardCase]:
     incidents = list(
         Incident.objects.filter(board_day=day)
         .select_related("organisation")
-        .prefetch_related("adults", Prefetch("dashes", queryset=Dash.objects.order_by("-version")))
+        .prefetch_related(
+            "adults",
+            "adult_changes",
+            Prefetch("dashes", queryset=Dash.objects.order_by("-version")),
+        )
         .order_by("received_at", "pk")
     )
     keys = {i.victim_key for i in incidents if i.victim_key is not None}
@@ -267,4 +271,19 @@ def linked_records(*, actor: Any, adult: Adult) -> list[Adult]:
     )
     for other in found:
         audit.record_view(actor=actor, record_type=ADULT, record_id=other.pk)
+    return found
+
+
+def adult_changes(incident: Incident) -> list[Any]:
+    """The resends that changed the incident's victim or perpetrator, newest first, each with
+    the adults as they were (dates of birth in words). The caller has audited the incident's
+    read; these are part of it."""
+    from datetime import date as _date
+
+    found = list(incident.adult_changes.all())
+    for change in found:
+        for adult in change.before:
+            if adult.get("dob"):
+                born = _date.fromisoformat(adult["dob"])
+                adult["dob"] = f"{born.day} {born:%B %Y}"
     return found

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.db.models import Count, Q
 
@@ -36,23 +37,12 @@ class FeedIncident:
     adults: tuple[FeedAdult, ...]
     children: int
     schools_told: int
+    # Added for resends (ADR 0015): the police's resend raises the version.
+    version: int = 1
+    updated_at: datetime | None = None
 
 
-def incidents_after(*, last_id: int, limit: int = 500) -> list[FeedIncident]:
-    """Encompass incidents with an id above ``last_id``, oldest first, at most ``limit``."""
-    rows = (
-        Incident.objects.filter(pk__gt=last_id)
-        .order_by("pk")
-        .annotate(
-            n_children=Count("children", filter=Q(children__withdrawn=False), distinct=True),
-            n_told=Count(
-                "children__notifications",
-                filter=Q(children__notifications__withdrawn_at__isnull=True),
-                distinct=True,
-            ),
-        )
-        .prefetch_related("adults")[:limit]
-    )
+def _feed_rows(rows: Any) -> list[FeedIncident]:
     return [
         FeedIncident(
             id=row.pk,
@@ -65,11 +55,40 @@ def incidents_after(*, last_id: int, limit: int = 500) -> list[FeedIncident]:
                 FeedAdult(role=a.role, forename=a.forename, surname=a.surname, dob=a.dob)
                 for a in row.adults.all()
             ),
-            children=row.n_children,  # type: ignore[attr-defined]
-            schools_told=row.n_told,  # type: ignore[attr-defined]
+            children=row.n_children,
+            schools_told=row.n_told,
+            version=row.version,
+            updated_at=row.updated_at,
         )
         for row in rows
     ]
+
+
+def _counted(rows: Any) -> Any:
+    return rows.annotate(
+        n_children=Count("children", filter=Q(children__withdrawn=False), distinct=True),
+        n_told=Count(
+            "children__notifications",
+            filter=Q(children__notifications__withdrawn_at__isnull=True),
+            distinct=True,
+        ),
+    ).prefetch_related("adults")
+
+
+def incidents_updated_since(*, since: datetime | None, limit: int = 500) -> list[FeedIncident]:
+    """Encompass incidents changed at or after ``since`` (every one when None), oldest change
+    first, at most ``limit``: a resend by the police changes the incident and raises its
+    ``version``. The reader keeps the last ``updated_at`` it saw as its cursor; "at or after"
+    so that two changes in the same instant are not lost between two reads."""
+    rows = Incident.objects.all()
+    if since is not None:
+        rows = rows.filter(updated_at__gte=since)
+    return _feed_rows(_counted(rows.order_by("updated_at", "pk"))[:limit])
+
+
+def incidents_after(*, last_id: int, limit: int = 500) -> list[FeedIncident]:
+    """Encompass incidents with an id above ``last_id``, oldest first, at most ``limit``."""
+    return _feed_rows(_counted(Incident.objects.filter(pk__gt=last_id).order_by("pk"))[:limit])
 
 
 @dataclass(frozen=True)
