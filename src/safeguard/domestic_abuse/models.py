@@ -130,6 +130,25 @@ class FeedCursor(models.Model):
     position = models.DateTimeField(null=True, blank=True)
 
 
+class ModelLink(models.Model):
+    """A pair of adult records the Splink model scored as one person (``linkage.model_pairs``),
+    kept between its runs (a background job) so that every regrouping, including the one a
+    person's confirmation or split makes at once, counts them without running the model."""
+
+    left = models.ForeignKey(Adult, on_delete=models.CASCADE, related_name="+")
+    right = models.ForeignKey(Adult, on_delete=models.CASCADE, related_name="+")
+    probability = models.FloatField()
+    found_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["left", "right"], name="da_model_link_pair"),
+            models.CheckConstraint(
+                condition=Q(left__lt=models.F("right")), name="da_model_link_order"
+            ),
+        ]
+
+
 class LinkDecision(models.Model):
     """A person's confirmation (``same``) or split of two adult records."""
 
