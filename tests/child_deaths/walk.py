@@ -38,6 +38,16 @@ def pages(Route: Any, _pk: Any) -> dict[str, Any]:
         "child_deaths:analysis_csv": Route(Cap.REVIEW),
         "child_deaths:dataset_csv": Route(Cap.REVIEW),
         "child_deaths:forms": Route(Cap.REPORT),
+        # The Business Unit (IMPORT_DEPRIVATION) or the team; the walk's other holders of the
+        # team's capability belong to no CDOP-kind group: 403.
+        "child_deaths:deprivation": Route(
+            Cap.REVIEW,
+            signed_in_status={
+                role: 403
+                for role in _holders(Cap.REVIEW)
+                if role not in _holders(Cap.IMPORT_DEPRIVATION)
+            },
+        ),
         "child_deaths:reporting_form": Route(
             Cap.REPORT, kwargs=_pk("child_deaths_form"), signed_in_status=_not_theirs(Cap.REPORT)
         ),
@@ -157,7 +167,16 @@ def make_owned_api(owned: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def forms(Form: Any) -> dict[str, Any]:
-    names = ("notify", "jar", "request_forms", "meeting", "review", "reporting_form", "action_add")
+    names = (
+        "notify",
+        "jar",
+        "request_forms",
+        "meeting",
+        "review",
+        "reporting_form",
+        "action_add",
+        "deprivation",
+    )
     return {f"child_deaths:{name}": Form() for name in names}
 
 

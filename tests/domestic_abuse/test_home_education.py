@@ -73,3 +73,25 @@ def test_a_dsl_sends_a_notice_and_the_coordinator_reads_it_audited():
         .status_code
         == 403
     )
+
+
+def test_the_pupil_list_is_read_through_the_child_index_with_the_read_audited():
+    """Issue 12 d: the form's pupils come from ``children.selectors.own_school_roll``, which
+    lists the DSL's own school only, audits the read (a count, no names) and refuses others."""
+    from safeguard.children.selectors import own_school_roll
+
+    school, dsl, pupil = _school("906003")
+    _, _, other_pupil = _school("906004")
+    page = factories.signed_in(Client(), dsl).get("/domestic-abuse/home-education/new/")
+    text = page.content.decode()
+    assert page.status_code == 200 and "Ashdown" in text
+    assert f'value="{other_pupil.pk}"' not in text and f'value="{pupil.pk}"' in text
+    row = AuditEvent.objects.filter(action="view", record_type="children.school_roll").latest("pk")
+    assert row.record_id == str(school.pk) and row.changes == {"pupils": 1}
+    assert row.actor_id == dsl.pk and "Ashdown" not in str(row.changes) + row.detail
+    # Anyone else gets nothing, and the refusal is audited.
+    coordinator = factories.person("la_encompass_coordinator")
+    assert own_school_roll(actor=coordinator) == []
+    assert AuditEvent.objects.filter(
+        action="denied", record_type="children.school_roll", actor_id=coordinator.pk
+    ).exists()

@@ -95,6 +95,7 @@ def pages(Route: Any, _pk: Any) -> dict[str, Any]:
         "reviews:learning_sheet_edit": Route(Cap.MANAGE, kwargs=review),
         "reviews:dissemination_add": Route(Cap.MANAGE, kwargs=_pk("reviews_sheet")),
         "reviews:themes": Route(Cap.MANAGE),
+        "reviews:theme": Route(Cap.VIEW_LEARNING, kwargs=_pk("reviews_theme")),
         "reviews:past_case": Route(Cap.MANAGE),
         # The asked agency's own people answer (tests/reviews/test_work.py); the walk's people
         # other than the Business Unit belong to another organisation: 404.
@@ -123,6 +124,7 @@ def pages(Route: Any, _pk: Any) -> dict[str, Any]:
 def make_objects(*, admin: Any, organisation: Any) -> dict[str, Any]:
     """A submitted case awaiting the LA's decision, and a draft, both by the walk's admin."""
     from safeguard.reviews import rules
+    from safeguard.reviews.models import Theme
     from safeguard.reviews.services.referrals import referral_save_draft, referral_submit
 
     values = {
@@ -193,6 +195,7 @@ def make_objects(*, admin: Any, organisation: Any) -> dict[str, Any]:
         "reviews_recommendation": recommendation,
         "reviews_action": action,
         "reviews_sheet": sheet,
+        "reviews_theme": Theme.objects.get_or_create(name="Walk theme")[0],
         "reviews_incident": incident,
         "reviews_draft": draft,
         "reviews_notified": notified,

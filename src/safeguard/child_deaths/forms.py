@@ -255,3 +255,41 @@ class LearningActionForm(GovukForm):
     description = forms.CharField(
         label="More detail (optional)", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+
+
+# The official IoD File 7 is about 6 MB and a partnership's extract of the postcode lookup a
+# few MB; the full national lookup (over 1 GB) is cut to the area first (docs/child-deaths.md).
+DEPRIVATION_MAX_BYTES = 100 * 1024 * 1024
+
+
+class DeprivationUploadForm(GovukForm):
+    areas = forms.FileField(
+        label="English Indices of Deprivation file (CSV)",
+        required=False,
+        help_text="File 7 of the Indices of Deprivation, one row per LSOA, with its official"
+        " column headings",
+    )
+    postcodes = forms.FileField(
+        label="Postcode lookup (CSV)",
+        required=False,
+        help_text="The ONS postcode lookup, or your area's part of it: columns pcds and lsoa11"
+        " (or lsoa21)",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors and not data.get("areas") and not data.get("postcodes"):
+            self.add_error(
+                "areas", "Choose the Indices of Deprivation file, the postcode lookup, or both"
+            )
+        for name in ("areas", "postcodes"):
+            upload = data.get(name)
+            if upload is None:
+                continue
+            if not (upload.name or "").lower().endswith(".csv"):
+                self.add_error(name, "The selected file must be a CSV")
+            elif (upload.size or 0) > DEPRIVATION_MAX_BYTES:
+                self.add_error(name, "The selected file must be smaller than 100 MB")
+            elif not upload.size:
+                self.add_error(name, "The selected file is empty")
+        return data

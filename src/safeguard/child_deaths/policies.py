@@ -25,6 +25,8 @@ class Cap:
     NOTIFY = "child_deaths.notify"  # tell the partnership of a death; see one's own acknowledgement
     REPORT = "child_deaths.report"  # answer one's own agency's reporting form
     REVIEW = "child_deaths.review"  # the module's cases, JAR, review and analysis (members only)
+    # Replace the deprivation (IMD) lookup: the Business Unit, besides the CDOP team.
+    IMPORT_DEPRIVATION = "child_deaths.deprivation.import"
 
 
 # The roles a CDOP member or the designated doctor's team may hold; membership decides.
@@ -39,6 +41,8 @@ _TEAM_ROLES = {
 GRANTS: dict[str, set[str]] = {role.value: {Cap.NOTIFY, Cap.REPORT} for role in Role}
 for _role in _TEAM_ROLES:
     GRANTS[_role] |= {Cap.REVIEW}
+for _role in (Role.BUSINESS_UNIT_ADMIN, Role.BUSINESS_UNIT_OFFICER):
+    GRANTS[_role] |= {Cap.IMPORT_DEPRIVATION}
 
 NOTIFY_SCOPE = "child_deaths:notify"
 
@@ -96,3 +100,9 @@ def may_see_learning_actions(person: Any, source_id: str) -> bool:
     """The shared action plan asks who, besides the Business Unit and the owner agency, sees
     and manages the actions from a death's learning: the team."""
     return is_team(person)
+
+
+def may_import_deprivation(person: Any) -> bool:
+    """The CDOP team or the Business Unit replaces the deprivation lookup (public data about
+    areas: no death's details are read or shown by the import)."""
+    return can(person, Cap.IMPORT_DEPRIVATION) or is_team(person)

@@ -8,7 +8,7 @@ class ChildrenConfig(AppConfig):
 
     def ready(self) -> None:
         from safeguard.children.policies import GRANTS
-        from safeguard.core import navigation, roles
+        from safeguard.core import labels, navigation, roles
 
         for role, capabilities in GRANTS.items():
             roles.grant(role, capabilities)
@@ -17,3 +17,4 @@ class ChildrenConfig(AppConfig):
                 "Matching model", "children:match_model", "children.view_match_model"
             )
         )
+        labels.register("children.school_roll", "School roll")

@@ -347,6 +347,13 @@ def _table(people: Sequence[Person]) -> pa.Table:
     )
 
 
+def records_table(people: Sequence[Person]) -> pa.Table:
+    """The normalised columns of ``LEVELS`` and ``BLOCKING_RULES``, one row per person, with
+    ``unique_id`` the person's place in ``people``: for other lists linked with this machinery
+    (the adults of domestic abuse incidents are deduplicated with it)."""
+    return _table(people)
+
+
 def _prior(model: MatchModel, roll_size: int) -> float:
     """The prior that a given pupil is the child: the share on the roll spread over the roll."""
     return min(model.share_on_roll / max(roll_size, model.min_roll_size, 1), 0.5)

@@ -13,6 +13,10 @@ from django.db.models import QuerySet
 
 from safeguard.children import linkage, policies
 from safeguard.children.models import MatchModelVersion, Pupil
+from safeguard.core import audit
+from safeguard.core.models.audit import AuditAction
+
+ROLL = "children.school_roll"
 
 
 def active_version() -> MatchModelVersion | None:
@@ -101,3 +105,36 @@ def early_years_setting_ids() -> set[int]:
             "organisation_id", flat=True
         )
     )
+
+
+def own_school_roll(*, actor: Any, purpose: str = "") -> list[Pupil]:
+    """The pupils on the roll of the actor's own school, by surname, for a DSL to choose one.
+
+    Applies ``policies.may_read_roll_of`` (anyone else gets an empty list and the refusal is
+    audited) and audits the read as one row: the school, how many pupils were listed and for
+    what (``purpose``, a code such as ``home_education_notice``), never the names.
+    """
+    school_id = getattr(actor, "organisation_id", None)
+    if not policies.may_read_roll_of(actor, school_id):
+        audit.record(
+            action=AuditAction.DENIED,
+            record_type=ROLL,
+            record_id=school_id or "",
+            actor=actor,
+            detail=purpose,
+        )
+        return []
+    pupils = list(
+        Pupil.objects.filter(school_id=school_id, on_roll=True).order_by(
+            "surname", "forename", "pk"
+        )
+    )
+    audit.record(
+        action=AuditAction.VIEW,
+        record_type=ROLL,
+        record_id=school_id,
+        actor=actor,
+        changes={"pupils": len(pupils)},
+        detail=purpose,
+    )
+    return pupils

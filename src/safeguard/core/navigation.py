@@ -97,3 +97,40 @@ def links_for(person: Any, path: str) -> list[NavLink]:
         )
         for item, url, r in zip(shown, urls, reach, strict=True)
     ]
+
+
+# --- Links on an organisation's page, added by modules -------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrganisationLink:
+    """A module's page about one organisation (its training approval setting, say), linked from
+    the partnership's organisation page. The kernel imports no module, so modules register here;
+    ``may_open`` is the module's own policy, so a link is shown only to whom it opens for."""
+
+    label: str
+    url_for: Callable[[Any], str]  # the organisation -> the page's address
+    may_open: Callable[[Any, Any], bool]  # (person, organisation) -> may they open it
+    hint_for: Callable[[Any], str] | None = None  # the organisation -> a short state in words
+
+
+_organisation_links: list[OrganisationLink] = []
+
+
+def register_organisation_link(link: OrganisationLink) -> None:
+    if link not in _organisation_links:
+        _organisation_links.append(link)
+
+
+def organisation_links(person: Any, organisation: Any) -> list[tuple[str, str, str]]:
+    """(label, address, hint) of each registered page this person may open for the organisation."""
+    found = []
+    for link in _organisation_links:
+        if not link.may_open(person, organisation):
+            continue
+        try:
+            url = link.url_for(organisation)
+        except NoReverseMatch:
+            continue  # a module whose pages are not mounted shows no link
+        found.append((link.label, url, link.hint_for(organisation) if link.hint_for else ""))
+    return found

@@ -16,7 +16,7 @@ class DomesticAbuseConfig(AppConfig):
         from safeguard.domestic_abuse.policies import GRANTS, Cap
         from safeguard.domestic_abuse.selectors.work import home_work
         from safeguard.domestic_abuse.services.marac import ACTION_SOURCE
-        from safeguard.domestic_abuse.tasks import run_encompass_pull
+        from safeguard.domestic_abuse.tasks import run_encompass_pull, run_model_linkage
         from safeguard.governance import sources
 
         # DRAMM and MARAC members: the capability comes with the role, membership with the
@@ -52,6 +52,7 @@ class DomesticAbuseConfig(AppConfig):
             kinds=[OrganisationKind.POLICE, OrganisationKind.THIRD_SECTOR],
         )
         register_periodic("domestic_abuse_encompass", run_encompass_pull, 60)
+        register_periodic("domestic_abuse_model_linkage", run_model_linkage, 3600)
         # MARAC actions live on the shared action plan; MARAC members see and manage them.
         sources.register(
             ACTION_SOURCE,

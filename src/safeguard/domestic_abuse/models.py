@@ -63,6 +63,10 @@ class Incident(models.Model):
     victim_key = models.PositiveIntegerField(null=True, blank=True, db_index=True)
     perpetrator_key = models.PositiveIntegerField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # For an incident taken from Operation Encompass: the version of the Encompass incident it
+    # follows, and when Encompass last changed it (the feed's cursor for resends).
+    encompass_version = models.PositiveIntegerField(null=True, blank=True)
+    encompass_updated_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-occurred_at", "-pk"]
@@ -98,6 +102,51 @@ class Adult(models.Model):
 
     def __str__(self) -> str:
         return f"Adult record {self.pk}"
+
+
+class AdultsChange(models.Model):
+    """A resend of an incident (by the police through Operation Encompass, or through the API)
+    that changed its victim or perpetrator: what the incident said before, for the incident
+    page. Personal data: read only on the incident page, whose every opening is audited."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="adult_changes")
+    version = models.PositiveIntegerField()  # the incident's version after the change
+    encompass_version = models.PositiveIntegerField(null=True, blank=True)
+    changed_at = models.DateTimeField()
+    victim_changed = models.BooleanField()
+    perpetrator_changed = models.BooleanField()
+    # The adults before the change: [{"role", "forename", "surname", "dob"}].
+    before = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-version", "-pk"]
+
+
+class FeedCursor(models.Model):
+    """How far a pull from another module's feed has read (``encompass_resends``: the last
+    ``updated_at`` of the Encompass incidents read), so each pass starts where the last ended."""
+
+    name = models.CharField(max_length=40, unique=True)
+    position = models.DateTimeField(null=True, blank=True)
+
+
+class ModelLink(models.Model):
+    """A pair of adult records the Splink model scored as one person (``linkage.model_pairs``),
+    kept between its runs (a background job) so that every regrouping, including the one a
+    person's confirmation or split makes at once, counts them without running the model."""
+
+    left = models.ForeignKey(Adult, on_delete=models.CASCADE, related_name="+")
+    right = models.ForeignKey(Adult, on_delete=models.CASCADE, related_name="+")
+    probability = models.FloatField()
+    found_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["left", "right"], name="da_model_link_pair"),
+            models.CheckConstraint(
+                condition=Q(left__lt=models.F("right")), name="da_model_link_order"
+            ),
+        ]
 
 
 class LinkDecision(models.Model):

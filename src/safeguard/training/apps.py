@@ -7,11 +7,13 @@ class TrainingConfig(AppConfig):
     verbose_name = "Learning and development"
 
     def ready(self) -> None:
-        from safeguard.core import labels, navigation, outbox, roles, work
+        from django.urls import reverse
+
+        from safeguard.core import labels, navigation, outbox, roles, themes, work
         from safeguard.core.demo import register_extension
         from safeguard.core.selectors.deadlines import register_deadline_access
         from safeguard.core.worker import register_periodic
-        from safeguard.training import invitations, rules, tasks
+        from safeguard.training import invitations, policies, rules, selectors, tasks
         from safeguard.training.demo import add_demo_training
         from safeguard.training.policies import GRANTS, Cap
         from safeguard.training.work import deadline_access, home_work
@@ -32,3 +34,16 @@ class TrainingConfig(AppConfig):
         labels.register_many(rules.RECORD_LABELS)
         labels.register_many(rules.REASON_LABELS)
         from safeguard.training import measures  # noqa: F401 (registers its measures)
+        # The approval setting is reached from the partnership's organisation page too (core
+        # imports no module: the kernel's organisation-link registry).
+        navigation.register_organisation_link(
+            navigation.OrganisationLink(
+                "Training: booking approval",
+                lambda organisation: reverse("training:approval_setting", args=[organisation.pk]),
+                lambda person, organisation: policies.can(person, Cap.MANAGE),
+                hint_for=selectors.approval_in_words,
+            )
+        )
+        # Reviews shows, for a theme of learning, the courses that address it (issue 15 h):
+        # through the kernel, so neither module imports the other.
+        themes.register_offers("training", selectors.courses_for_theme)

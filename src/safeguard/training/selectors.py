@@ -443,3 +443,44 @@ def needs_summary(*, survey: NeedsSurvey) -> NeedsSummary:
         modes=[(str(modes.get(m, m)), n) for m, n in by_mode],
         other_needs=[a for a in answers.values_list("other_needs", flat=True) if a],
     )
+
+
+def approval_in_words(organisation: Any) -> str:
+    """Whether the organisation's bookings wait for an approver, in words (for the link on the
+    partnership's organisation page)."""
+    setting = (
+        OrganisationSetting.objects.filter(organisation=organisation, approval_required=True)
+        .select_related("approver")
+        .first()
+    )
+    if setting is None:
+        return "bookings need no approval"
+    if setting.approver is None:
+        return "bookings wait for an approver, none named"
+    return f"bookings wait for approval by {setting.approver.full_name}"
+
+
+def courses_for_theme(theme: str, person: Any) -> list[Any]:
+    """The active courses that name ``theme`` among the review themes they address, as the
+    kernel's ``themes.Offer`` (registered in ``apps``): only for someone who may open the
+    catalogue, so every link shown opens for them."""
+    from django.urls import reverse
+
+    from safeguard.core.themes import Offer
+
+    if not policies.can(person, Cap.BOOK):
+        return []
+    wanted = theme.strip().casefold()
+    found = []
+    for course in Course.objects.filter(active=True).order_by("title"):
+        if any(str(name).strip().casefold() == wanted for name in course.review_themes or []):
+            parts = f", {course.parts} parts" if course.parts > 1 else ""
+            found.append(
+                Offer(
+                    title=course.title,
+                    url=reverse("training:course", kwargs={"pk": course.pk}),
+                    detail=f"{course.get_kind_display()}{parts}, last updated "
+                    f"{course.last_updated_on.day} {course.last_updated_on:%B %Y}",
+                )
+            )
+    return found

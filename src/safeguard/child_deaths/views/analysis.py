@@ -60,6 +60,7 @@ def analysis(request: HttpRequest) -> HttpResponse:
             "deaths": deaths,
             "reviews": reviews,
             "is_team": policies.is_team(request.user),
+            "may_import_deprivation": policies.may_import_deprivation(request.user),
         },
     )
 

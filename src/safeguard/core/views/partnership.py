@@ -24,7 +24,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from safeguard.core import policies
+from safeguard.core import navigation, policies
 from safeguard.core.forms import partnership as f
 from safeguard.core.http import capability_required, sensitive, step_up_for_change
 from safeguard.core.models import Group, Membership, Organisation, Person
@@ -112,7 +112,12 @@ def _organisation_page(
     return _render(
         request,
         "organisation_detail.html",
-        {"organisation": organisation, "people": people, "form": errors},
+        {
+            "organisation": organisation,
+            "people": people,
+            "form": errors,
+            "module_links": navigation.organisation_links(request.user, organisation),
+        },
         status=400 if errors else 200,
     )
 

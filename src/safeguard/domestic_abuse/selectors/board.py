@@ -17,8 +17,19 @@ from safeguard.core import audit
 from safeguard.core.clock import london_date
 from safeguard.domestic_abuse import policies, rules
 from safeguard.domestic_abuse.models import Adult, Board, Dash, Incident, Referral
+from safeguard.encompass.selectors.incident_feed import (
+    FeedChild,
+    PupilNotification,
+    children_of_incidents,
+)
+from safeguard.governance import rules as action_rules
+from safeguard.governance.models import Action
+from safeguard.governance.selectors.actions import actions_of_source, visible_actions
 
 INCIDENT = "domestic_abuse.incident"
+ENCOMPASS_CHILD = "encompass.incident_child"
+# The source kind of MARAC actions on the shared action plan (``services.marac.ACTION_SOURCE``).
+MARAC_ACTIONS = "domestic_abuse.marac_referral"
 
 
 @dataclass(frozen=True)
@@ -29,6 +40,18 @@ class HistoryRow:
     source: str
 
 
+@dataclass(frozen=True)
+class HouseholdChild:
+    """A child of the household (named in one of the victim's Operation Encompass incidents),
+    with their Encompass notifications, newest first."""
+
+    forename: str
+    surname: str
+    dob: date | None
+    notifications: tuple[PupilNotification, ...]
+    record_ids: tuple[int, ...]  # the Encompass child records shown (each read audited)
+
+
 @dataclass
 class BoardCase:
     incident: Incident
@@ -36,6 +59,11 @@ class BoardCase:
     dash: Dash | None
     earlier_incidents: list[HistoryRow] = field(default_factory=list)
     referrals: list[Referral] = field(default_factory=list)
+    # Filled for a person by ``board_for``: the household's children and the open plans.
+    children: list[HouseholdChild] = field(default_factory=list)
+    open_actions: list[Action] = field(default_factory=list)
+    # The Encompass incidents of the household (the victim's), for ``household_for``.
+    encompass_ids: list[int] = field(default_factory=list)
 
     @property
     def victim(self) -> Adult | None:
@@ -62,7 +90,11 @@ def board_cases(*, day: date, audit_actor: Any = None) -> list[BoardCase]:
     incidents = list(
         Incident.objects.filter(board_day=day)
         .select_related("organisation")
-        .prefetch_related("adults", Prefetch("dashes", queryset=Dash.objects.order_by("-version")))
+        .prefetch_related(
+            "adults",
+            "adult_changes",
+            Prefetch("dashes", queryset=Dash.objects.order_by("-version")),
+        )
         .order_by("received_at", "pk")
     )
     keys = {i.victim_key for i in incidents if i.victim_key is not None}
@@ -70,7 +102,15 @@ def board_cases(*, day: date, audit_actor: Any = None) -> list[BoardCase]:
     for row in (
         Incident.objects.filter(victim_key__in=keys)
         .select_related("organisation")
-        .only("pk", "occurred_at", "victim_key", "perpetrator_key", "source", "organisation__name")
+        .only(
+            "pk",
+            "occurred_at",
+            "victim_key",
+            "perpetrator_key",
+            "source",
+            "organisation__name",
+            "encompass_incident_id",
+        )
     ):
         history[row.victim_key].append(row)  # type: ignore[index]
     referrals: dict[int, list[Referral]] = defaultdict(list)
@@ -113,7 +153,12 @@ def board_cases(*, day: date, audit_actor: Any = None) -> list[BoardCase]:
             key=lambda h: h.occurred_on,
             reverse=True,
         )
-        cases.append(BoardCase(incident, findings, dash, earlier, theirs))
+        household = {o.encompass_incident_id for o in mine if o.encompass_incident_id}
+        if incident.encompass_incident_id:
+            household.add(incident.encompass_incident_id)
+        cases.append(
+            BoardCase(incident, findings, dash, earlier, theirs, encompass_ids=sorted(household))
+        )
         if audit_actor is not None:
             audit.record_view(actor=audit_actor, record_type=INCIDENT, record_id=incident.pk)
     return cases
@@ -122,7 +167,74 @@ def board_cases(*, day: date, audit_actor: Any = None) -> list[BoardCase]:
 def board_for(*, actor: Any, day: date) -> list[BoardCase]:
     if not policies.is_dramm_member(actor):
         return []
-    return board_cases(day=day, audit_actor=actor)
+    cases = board_cases(day=day, audit_actor=actor)
+    household_for(cases, actor=actor)
+    return cases
+
+
+def _same_child(child: FeedChild) -> tuple[object, ...]:
+    """One child across incidents: by the child index's pupil once matched, else by name and
+    date of birth as the police recorded them."""
+    if child.pupil_id is not None:
+        return ("pupil", child.pupil_id)
+    return ("named", child.forename.casefold(), child.surname.casefold(), child.dob)
+
+
+def household_for(cases: list[BoardCase], *, actor: Any) -> None:
+    """Fill each case's household children and open plans, for a DRAMM member.
+
+    Children and their Operation Encompass notifications come through Encompass's incident feed
+    only (ADR 0011); each child record shown is a read of a child's record, audited. Open plans
+    are the open actions of the shared action plan (``governance``) from the victim's MARAC
+    referrals: all of them for a MARAC member (as the source registers), otherwise those the
+    action plan shows this person (``visible_actions``).
+    """
+    feed = children_of_incidents(incident_ids=sorted({i for c in cases for i in c.encompass_ids}))
+    referral_ids = {str(r.pk) for c in cases for r in c.referrals}
+    actions: dict[str, list[Action]] = defaultdict(list)
+    if referral_ids:
+        found = actions_of_source(
+            source_kind=MARAC_ACTIONS, source_ids=sorted(referral_ids)
+        ).filter(status__in=action_rules.OPEN_STATUSES)
+        if not policies.is_marac_member(actor):
+            # MARAC actions are the MARAC's members' (the source's registration); anyone else
+            # sees those the action plan itself shows them (their organisation's, say).
+            found = found.filter(pk__in=visible_actions(actor).values("pk"))
+        for action in found.order_by("due_on", "pk"):
+            actions[action.source_id].append(action)
+    audited: set[int] = set()
+    for case in cases:
+        grouped: dict[tuple[object, ...], list[FeedChild]] = {}
+        for encompass_id in case.encompass_ids:
+            for child in feed.get(encompass_id, []):
+                grouped.setdefault(_same_child(child), []).append(child)
+        case.children = []
+        for records in grouped.values():
+            latest = records[-1]
+            case.children.append(
+                HouseholdChild(
+                    forename=latest.forename,
+                    surname=latest.surname,
+                    dob=latest.dob,
+                    notifications=_merged(records),
+                    record_ids=tuple(r.id for r in records),
+                )
+            )
+            for record in records:
+                if record.id not in audited:
+                    audited.add(record.id)
+                    audit.record_view(actor=actor, record_type=ENCOMPASS_CHILD, record_id=record.id)
+        case.children.sort(key=lambda c: (c.surname.casefold(), c.forename.casefold()))
+        case.open_actions = [a for r in case.referrals for a in actions.get(str(r.pk), [])]
+
+
+def _merged(records: list[FeedChild]) -> tuple[PupilNotification, ...]:
+    seen: list[PupilNotification] = []
+    for record in records:
+        for note in record.notifications:
+            if note not in seen:
+                seen.append(note)
+    return tuple(sorted(seen, key=lambda n: n.incident_on, reverse=True))
 
 
 def board_record(day: date) -> Board | None:
@@ -159,4 +271,19 @@ def linked_records(*, actor: Any, adult: Adult) -> list[Adult]:
     )
     for other in found:
         audit.record_view(actor=actor, record_type=ADULT, record_id=other.pk)
+    return found
+
+
+def adult_changes(incident: Incident) -> list[Any]:
+    """The resends that changed the incident's victim or perpetrator, newest first, each with
+    the adults as they were (dates of birth in words). The caller has audited the incident's
+    read; these are part of it."""
+    from datetime import date as _date
+
+    found = list(incident.adult_changes.all())
+    for change in found:
+        for adult in change.before:
+            if adult.get("dob"):
+                born = _date.fromisoformat(adult["dob"])
+                adult["dob"] = f"{born.day} {born:%B %Y}"
     return found

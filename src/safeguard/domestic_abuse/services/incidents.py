@@ -22,12 +22,26 @@ from safeguard.core.clock import london_date
 from safeguard.core.models import Organisation
 from safeguard.core.models.audit import AuditAction
 from safeguard.domestic_abuse import linkage, rules
-from safeguard.domestic_abuse.models import Adult, AdultRole, Dash, Incident, Referral, Source
-from safeguard.encompass.selectors.incident_feed import incidents_after
+from safeguard.domestic_abuse.models import (
+    Adult,
+    AdultRole,
+    AdultsChange,
+    Dash,
+    FeedCursor,
+    Incident,
+    Referral,
+    Source,
+)
+from safeguard.encompass.selectors.incident_feed import (
+    FeedIncident,
+    incidents_after,
+    incidents_updated_since,
+)
 
 INCIDENT = "domestic_abuse.incident"
 DASH = "domestic_abuse.dash"
 ADULT = "domestic_abuse.adult"
+RESENDS_CURSOR = "encompass_resends"
 
 
 @dataclass(frozen=True)
@@ -96,6 +110,8 @@ def _store(
     source: str,
     received_at: datetime | None,
     encompass_id: int | None,
+    encompass_version: int | None = None,
+    encompass_updated_at: datetime | None = None,
 ) -> tuple[Incident, bool]:
     now = received_at or timezone.now()
     with transaction.atomic():
@@ -105,6 +121,7 @@ def _store(
             .first()
         )
         created = incident is None
+        before: list[Adult] = []
         if incident is None:
             incident = Incident(
                 organisation=organisation,
@@ -115,6 +132,7 @@ def _store(
                 encompass_incident_id=encompass_id,
             )
         else:
+            before = list(incident.adults.order_by("pk"))
             incident.version += 1
             incident.adults.all().delete()
         incident.occurred_at = data.occurred_at
@@ -133,15 +151,86 @@ def _store(
             )
             for a in data.adults
         )
+        keys_before = (incident.victim_key, incident.perpetrator_key)
         _link_new(incident, [a for a in adults if a.pk] or list(incident.adults.all()))
+        changes: dict[str, Any] = {"version": incident.version, "adults": len(data.adults)}
+        if encompass_version is not None:
+            incident.encompass_version = encompass_version
+            incident.encompass_updated_at = encompass_updated_at
+            incident.save(update_fields=["encompass_version", "encompass_updated_at"])
+            changes["encompass_version"] = encompass_version
+        if not created:
+            change = _adults_change(incident, before, data.adults, encompass_version)
+            if change is not None:
+                changes.update(
+                    victim_changed=change.victim_changed,
+                    perpetrator_changed=change.perpetrator_changed,
+                    victim_key=[keys_before[0], incident.victim_key],
+                    perpetrator_key=[keys_before[1], incident.perpetrator_key],
+                )
+                if _bridged(before):
+                    linkage_refresh()
         audit.record(
             action=AuditAction.CREATE if created else AuditAction.UPDATE,
             record_type=INCIDENT,
             record_id=incident.pk,
             actor=actor,
-            changes={"version": incident.version, "adults": len(data.adults)},
+            changes=changes,
+            detail="" if created or "victim_changed" not in changes else "adults changed",
         )
     return incident, created
+
+
+def _values(role: str, forename: str, surname: str, dob: date | None) -> tuple[str, ...]:
+    return (role, forename.strip().casefold(), surname.strip().casefold(), str(dob or ""))
+
+
+def _adults_change(
+    incident: Incident,
+    before: Sequence[Adult],
+    after: Sequence[AdultData],
+    encompass_version: int | None,
+) -> AdultsChange | None:
+    """Record what a resend changed in the victim or perpetrator (None when neither changed)."""
+
+    def of(role: str, rows: Sequence[Any]) -> list[tuple[str, ...]]:
+        return sorted(_values(r.role, r.forename, r.surname, r.dob) for r in rows if r.role == role)
+
+    victim = of(AdultRole.VICTIM, before) != of(AdultRole.VICTIM, after)
+    perpetrator = of(AdultRole.PERPETRATOR, before) != of(AdultRole.PERPETRATOR, after)
+    if not (victim or perpetrator):
+        return None
+    return AdultsChange.objects.create(
+        incident=incident,
+        version=incident.version,
+        encompass_version=encompass_version,
+        changed_at=timezone.now(),
+        victim_changed=victim,
+        perpetrator_changed=perpetrator,
+        before=[
+            {
+                "role": a.role,
+                "forename": a.forename,
+                "surname": a.surname,
+                "dob": a.dob.isoformat() if a.dob else None,
+            }
+            for a in before
+        ],
+    )
+
+
+def _bridged(removed: Sequence[Adult]) -> bool:
+    """Whether a removed record was grouped with other records: its person may have been joined
+    through it, so the people are worked out again rather than left joined."""
+    keys = {a.person_key for a in removed if a.person_key}
+    return Adult.objects.filter(person_key__in=keys).exists()
+
+
+def linkage_refresh() -> None:
+    """Regroup every adult (the rules, the model's stored pairs, people's decisions)."""
+    from safeguard.domestic_abuse.services.people import adults_relink
+
+    adults_relink()
 
 
 def _candidates(adult: Adult) -> list[Adult]:
@@ -197,6 +286,23 @@ def incident_keys_refresh(incident: Incident) -> None:
 # --- Operation Encompass ------------------------------------------------------------------------
 
 
+def _feed_data(feed: FeedIncident) -> IncidentData:
+    return IncidentData(
+        reference=feed.reference,
+        occurred_at=feed.occurred_at,
+        adults=tuple(
+            AdultData(
+                role=AdultRole.VICTIM if a.role == "victim" else AdultRole.PERPETRATOR,
+                forename=a.forename,
+                surname=a.surname,
+                dob=a.dob,
+            )
+            for a in feed.adults
+        ),
+        children_count=feed.children,
+    )
+
+
 def encompass_pull(*, limit: int = 500) -> int:
     """Take the Encompass incidents not yet here; returns how many. Idempotent: each Encompass
     incident is taken once, by its id, whoever runs this and however often."""
@@ -205,36 +311,66 @@ def encompass_pull(*, limit: int = 500) -> int:
     for feed in incidents_after(last_id=last, limit=limit):
         if not any(a.role == "victim" for a in feed.adults):
             continue  # an Encompass incident with no adult named gives the board nothing
-        data = IncidentData(
-            reference=feed.reference,
-            occurred_at=feed.occurred_at,
-            adults=tuple(
-                AdultData(
-                    role=AdultRole.VICTIM if a.role == "victim" else AdultRole.PERPETRATOR,
-                    forename=a.forename,
-                    surname=a.surname,
-                    dob=a.dob,
-                )
-                for a in feed.adults
-            ),
-            children_count=feed.children,
-        )
         force = Organisation.objects.get(pk=feed.force_id)
         if Incident.objects.filter(organisation=force, reference=feed.reference).exists():
             Incident.objects.filter(organisation=force, reference=feed.reference).update(
-                encompass_incident_id=feed.id, children_count=feed.children
+                encompass_incident_id=feed.id,
+                children_count=feed.children,
+                encompass_version=feed.version,
+                encompass_updated_at=feed.updated_at,
             )
             continue  # the force sent it here too: one incident, not two
         _store(
             actor=None,
             organisation=force,
-            data=data,
+            data=_feed_data(feed),
             source=Source.ENCOMPASS,
             received_at=feed.received_at,
             encompass_id=feed.id,
+            encompass_version=feed.version,
+            encompass_updated_at=feed.updated_at,
         )
         taken += 1
     return taken
+
+
+def encompass_resends(*, limit: int = 500) -> int:
+    """Follow the police's resends of Encompass incidents already here (ADR 0015): an incident
+    whose Encompass version is above the one this case follows takes the resend's adults (a
+    changed victim or perpetrator is recorded as an ``AdultsChange`` and audited), and the
+    board's criteria, computed from the linked people, follow. Returns how many changed.
+    Idempotent: the version decides, so a second pass changes nothing."""
+    cursor, _ = FeedCursor.objects.get_or_create(name=RESENDS_CURSOR)
+    changed = 0
+    feeds = incidents_updated_since(since=cursor.position, limit=limit)
+    for feed in feeds:
+        incident = Incident.objects.filter(encompass_incident_id=feed.id).first()
+        if incident is None:
+            continue  # not taken yet (or no victim named): ``encompass_pull`` decides
+        if feed.version <= (incident.encompass_version or 1):
+            if feed.updated_at and incident.encompass_updated_at != feed.updated_at:
+                Incident.objects.filter(pk=incident.pk).update(encompass_updated_at=feed.updated_at)
+            continue
+        if not any(a.role == "victim" for a in feed.adults):
+            Incident.objects.filter(pk=incident.pk).update(
+                encompass_version=feed.version, encompass_updated_at=feed.updated_at
+            )
+            continue  # a resend naming no victim does not erase the one the case has
+        _store(
+            actor=None,
+            organisation=incident.organisation,
+            data=_feed_data(feed),
+            source=incident.source,
+            received_at=None,
+            encompass_id=incident.encompass_incident_id,
+            encompass_version=feed.version,
+            encompass_updated_at=feed.updated_at,
+        )
+        changed += 1
+    last = max((f.updated_at for f in feeds if f.updated_at is not None), default=None)
+    if last is not None and (cursor.position is None or last > cursor.position):
+        FeedCursor.objects.filter(pk=cursor.pk).update(position=last)
+    return changed
 
 
 # --- DASH ---------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.utils import timezone
 from safeguard.core import audit
 from safeguard.core.models.audit import AuditAction
 from safeguard.domestic_abuse import linkage, policies
-from safeguard.domestic_abuse.models import Adult, Incident, LinkDecision, Referral
+from safeguard.domestic_abuse.models import Adult, Incident, LinkDecision, ModelLink, Referral
 
 LINK = "domestic_abuse.link"
 
@@ -62,6 +62,7 @@ def adults_relink() -> int:
                 "left_id", "right_id", "same"
             )
         ],
+        ModelLink.objects.values_list("left_id", "right_id"),
     )
     changed = [(r[0], groups[r[0]]) for r in rows if groups[r[0]] != r[5]]
     if changed:
@@ -106,3 +107,37 @@ def _follow() -> None:
         victim_key=Subquery(of_incident.values("victim_key")[:1]),
         perpetrator_key=Subquery(of_incident.values("perpetrator_key")[:1]),
     )
+
+
+def adults_model_link() -> tuple[int, int]:
+    """Score every adult record with the Splink model, keep its pairs (replacing the last run's)
+    and regroup. Returns (pairs kept, records that changed person). The worker runs it every
+    hour (``domestic_abuse_model_linkage``); idempotent: the same records give the same pairs."""
+    rows = list(Adult.objects.values_list("pk", "forename", "surname", "dob", "postcode", "gender"))
+    pairs = linkage.model_pairs(
+        [
+            linkage.Adult(
+                id=r[0], forename=r[1], surname=r[2], dob=r[3], postcode=r[4], gender=r[5]
+            )
+            for r in rows
+        ]
+    )
+    now = timezone.now()
+    with transaction.atomic():
+        ModelLink.objects.all().delete()
+        ModelLink.objects.bulk_create(
+            (
+                ModelLink(left_id=left, right_id=right, probability=p, found_at=now)
+                for left, right, p in pairs
+            ),
+            batch_size=5000,
+        )
+        audit.record(
+            action=AuditAction.UPDATE,
+            record_type=LINK,
+            record_id="model",
+            changes={"records": len(rows), "pairs": len(pairs)},
+            detail="adults linked by the model",
+        )
+        changed = adults_relink()
+    return len(pairs), changed

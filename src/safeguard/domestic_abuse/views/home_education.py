@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 
-from safeguard.children.models import Pupil
+from safeguard.children.selectors import own_school_roll
 from safeguard.core import audit
 from safeguard.core.http import capability_required
 from safeguard.domestic_abuse import policies
@@ -23,11 +23,7 @@ from safeguard.encompass.selectors.incident_feed import notifications_of_pupil
 
 @capability_required(Cap.NOTICE_SEND)
 def notice_new(request: HttpRequest) -> HttpResponse:
-    pupils = list(
-        Pupil.objects.filter(school_id=request.user.organisation_id, on_roll=True).order_by(  # type: ignore[union-attr]
-            "surname", "forename", "pk"
-        )
-    )
+    pupils = own_school_roll(actor=request.user, purpose="home_education_notice")
     form = HomeEducationForm(request.POST or None, pupils=pupils)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -44,6 +44,7 @@ def incident_page(request: HttpRequest, pk: int) -> HttpResponse:
             "incident": incident,
             "adults": [(a, linked[a.pk]) for a in adults],
             "dashes": list(incident.dashes.all()),
+            "changes": selectors.adult_changes(incident),
             "referrals": list(incident.referrals.select_related("meeting")),
             "level_labels": rules.LEVEL_LABELS,
             "link_form": LinkForm(),

@@ -70,6 +70,11 @@ def earlier_learning(*, incident: Incident) -> QuerySet[LearningSheet]:
     return published_sheets().exclude(incident=incident)[:EARLIER_SHOWN]
 
 
+def active_themes() -> QuerySet[Theme]:
+    """The themes in use, by name: each links to its page (the courses that address it)."""
+    return Theme.objects.filter(active=True).order_by("name")
+
+
 def theme_counts_by_year() -> tuple[list[int], list[tuple[str, list[int]]]]:
     """How many published sheets carried each theme, by the year they were published: the
     years, then (theme, one count a year) for every theme used at least once."""

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import path
 
 from safeguard.core import audit
+from safeguard.core import themes as kernel_themes
 from safeguard.core.http import capability_required
 from safeguard.core.models.audit import AuditAction
 from safeguard.reviews import policies
@@ -139,10 +140,30 @@ def themes(request: HttpRequest) -> HttpResponse:
     )
 
 
+@capability_required(Cap.VIEW_LEARNING)
+def theme(request: HttpRequest, pk: int) -> HttpResponse:
+    """A theme of learning and what addresses it: the courses that name it (training, through
+    the kernel's ``themes.offers_for``) and the published learning sheets tagged with it."""
+    found = Theme.objects.filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    offers = kernel_themes.offers_for(found.name, request.user)
+    return render(
+        request,
+        "reviews/theme.html",
+        {
+            "theme": found,
+            "courses": offers.get("training", []),
+            "sheets": learning_selectors.search_sheets(theme_id=found.pk, words=""),
+        },
+    )
+
+
 urlpatterns = [
     path("learning/<int:pk>", learning_sheet, name="learning_sheet"),
     path("learning/<int:pk>.pdf", learning_sheet_pdf, name="learning_sheet_pdf"),
     path("learning/<int:pk>/dissemination/add", dissemination_add, name="dissemination_add"),
     path("cases/<int:pk>/learning-sheet", learning_sheet_edit, name="learning_sheet_edit"),
     path("themes", themes, name="themes"),
+    path("learning/themes/<int:pk>", theme, name="theme"),
 ]

@@ -177,6 +177,7 @@ def learning(request: HttpRequest) -> HttpResponse:
             ),
             "theme_chart_alt": charts.describe_themes(themes=names, years=years, counts=counts),
             "can_manage": policies.can(request.user, Cap.MANAGE),
+            "active_themes": learning_selectors.active_themes(),
         },
     )
 
