@@ -17,7 +17,9 @@ The conditional levels (``linkage.CONDITIONAL_LEVELS``) come out of Splink joint
 level and surname level); they are divided by the surname level's own m and u, so that the
 surname is not counted twice. A level no pair reached keeps its value from before. Every m is
 kept at least ``M_FLOOR``, so that no single disagreement vetoes a match (real records have
-errors the training set did not show), and every u at least ``U_FLOOR``.
+errors the training set did not show), and every u at least ``U_FLOOR``. A neutral level
+(``linkage.NEUTRAL_LEVELS``: the school of a pair whose forename and date of birth clearly
+differ) is not trained: its m stays equal to its u.
 
 Thresholds and the prior are not trained: they are the partnership's choice of risk. The
 report says what the new numbers do with them: how the training children are decided under
@@ -49,6 +51,9 @@ EM_BLOCKING_RULES = [
     "l.dob = r.dob AND l.postcode_district = r.postcode_district",
     "l.forename = r.forename AND l.postcode = r.postcode",
     "l.forename = r.forename AND l.dob = r.dob",
+    # The school comparison reads forename and date of birth (its neutral level), so only a
+    # session blocked on neither estimates it: surname and postcode (households).
+    "l.surname = r.surname AND l.postcode = r.postcode",
 ]
 MIN_CHILDREN = 20
 
@@ -180,6 +185,10 @@ def _comparisons(
     for comparison, levels in model.comparisons.items():
         result[comparison] = {}
         for level, before in levels.items():
+            if (comparison, level) in linkage.NEUTRAL_LEVELS:
+                # No evidence by rule (ADR 0016): whatever EM finds, m stays equal to u.
+                result[comparison][level] = {"m": before.m, "u": before.u}
+                continue
             m, u = trained.get(comparison, {}).get(level, (None, None))
             condition = linkage.CONDITIONAL_LEVELS.get((comparison, level))
             if condition is not None:
