@@ -58,10 +58,8 @@ def write_roll(path: Path, pupils: list[police_records.Record]) -> None:
         writer.writerow([*ROLL_COLUMNS, "school_name"])
         for p in pupils:
             dob = p.dob.isoformat() if p.dob else ""
-            writer.writerow(
-                [p.key, p.forename, p.surname, dob, p.gender, p.postcode, p.school_urn]
-                + [p.school_name]
-            )
+            row = [p.key, p.forename, p.surname, dob, p.gender, p.postcode, p.school_urn]
+            writer.writerow([*row, p.school_name])
 
 
 def write_children(
@@ -213,8 +211,7 @@ def run() -> list[str]:
         f"{CHILDREN:,} incident children as police record them (bench/police_records.py; "
         f"about 90% on the roll); seconds are the median of {REPEATS} runs for whole "
         "households (with and without the school recorded), one run for children alone; load "
-        "average "
-        + " ".join(f"{load:.1f}" for load in os.getloadavg()),
+        "average " + " ".join(f"{load:.1f}" for load in os.getloadavg()),
     ]
     for size in _sizes():
         pupils = police_records.roll(size)
@@ -242,7 +239,9 @@ def run() -> list[str]:
                     measured[name] = _measure(roll_path, path, incident, repeats)
         for name, (table, times, cpu, by_school) in measured.items():
             lines.extend(
-                _summary(size, name, table, times, cpu, by_school if "with the school" in name else None)
+                _summary(
+                    size, name, table, times, cpu, by_school if "with the school" in name else None
+                )
             )
     lines.extend(_older_generator(min(_sizes())))
     return lines

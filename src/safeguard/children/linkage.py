@@ -61,18 +61,22 @@ _SCHOOL_MISSING = (
     "(len(school_urns_l) = 0 OR len(school_urns_r) = 0)"
     " AND (len(school_names_l) = 0 OR len(school_names_r) = 0)"
 )
-# Forename and date of birth both recorded on both sides and both clearly different: a forename
-# in the forename comparison's "else" level and a date of birth off in two of its three parts.
-_PERSON_DIFFERS = (
+# The pair is two different children whatever their school: the forename clearly differs (it
+# falls in the forename comparison's "else" level) and the date of birth is not the same (or is
+# missing), or the date of birth differs in two of its three parts (not a day-month swap).
+_DOB_SWAPPED = "dob_year_l = dob_year_r AND dob_day_l = dob_month_r AND dob_month_l = dob_day_r"
+_FORENAME_DIFFERS = (
     "coalesce(NOT (forename_l = forename_r OR forename_canonical_l = forename_canonical_r"
-    f" OR forename_l = surname_r OR {_JW}(forename_l, forename_r) >= 0.85"
+    f" OR {_JW}(forename_l, forename_r) >= 0.85"
     f" OR {_DL}(forename_l, forename_r) <= 1), false)"
-    " AND coalesce((CASE WHEN dob_year_l = dob_year_r THEN 1 ELSE 0 END"
-    " + CASE WHEN dob_month_l = dob_month_r THEN 1 ELSE 0 END"
-    " + CASE WHEN dob_day_l = dob_day_r THEN 1 ELSE 0 END) < 2"
-    " AND NOT (dob_year_l = dob_year_r AND dob_day_l = dob_month_r"
-    " AND dob_month_l = dob_day_r), false)"
 )
+_DOB_AGREES = f"coalesce(dob_l = dob_r OR ({_DOB_SWAPPED}), false)"
+_DOB_DIFFERS = (
+    "coalesce((CASE WHEN dob_year_l = dob_year_r THEN 1 ELSE 0 END"
+    " + CASE WHEN dob_month_l = dob_month_r THEN 1 ELSE 0 END"
+    f" + CASE WHEN dob_day_l = dob_day_r THEN 1 ELSE 0 END) < 2 AND NOT ({_DOB_SWAPPED}), false)"
+)
+_PERSON_DIFFERS = f"({_FORENAME_DIFFERS} AND NOT {_DOB_AGREES}) OR {_DOB_DIFFERS}"
 LEVELS: dict[str, list[tuple[str, str]]] = {
     "forename": [
         ("null", "forename_l IS NULL OR forename_r IS NULL"),
@@ -127,11 +131,13 @@ LEVELS: dict[str, list[tuple[str, str]]] = {
     ],
     # The school the police recorded for the child (a URN, a name or both) against the
     # pupil's school(s) on the roll (ADR 0016). Missing on either side is no evidence. A pair
-    # whose forename and date of birth clearly disagree ("person_differs") takes no evidence
-    # from the school either: brothers and sisters share schools, and a shared school must not
-    # make one child of a family pass for another. That level is neutral by rule (m = u).
-    "school": [("null", _SCHOOL_MISSING), ("person_differs", _PERSON_DIFFERS)]
-    + [
+    # that is clearly two children ("person_differs": another forename and not the same date
+    # of birth, or a date of birth off in two parts) takes no evidence from the school either:
+    # brothers and sisters share schools, and a shared school must not make one child of a
+    # family pass for another. That level is neutral by rule (m = u).
+    "school": [
+        ("null", _SCHOOL_MISSING),
+        ("person_differs", _PERSON_DIFFERS),
         ("same_urn", "list_has_any(school_urns_l, school_urns_r)"),
         (
             "similar_name",
@@ -154,6 +160,12 @@ CONDITIONAL_LEVELS: dict[tuple[str, str], tuple[str, str]] = {
     ("postcode", "exact"): ("surname", "not exact"),
     ("postcode", "moved_with_new_surname"): ("surname", "else"),
     ("postcode", "else"): ("surname", "not else"),
+    # The school's levels hold P(level | the pair is not clearly two children): random pairs
+    # almost all fall in "person_differs", and the school must not count the forename and date
+    # of birth that keep a pair out of it a second time (ADR 0016).
+    ("school", "same_urn"): ("school", "not person_differs"),
+    ("school", "similar_name"): ("school", "not person_differs"),
+    ("school", "different"): ("school", "not person_differs"),
 }
 
 # Term-frequency adjustment: agreeing on "Oliver" or "Smith" is weaker evidence than agreeing
@@ -372,8 +384,7 @@ def _table(people: Sequence[Person]) -> pa.Table:
     postcodes = [normalise.postcode(p.postcode) for p in people]
     dobs = [p.dob for p in people]
     school_names = [
-        [n for n in (normalise.school_name(name) for name in p.school_names) if n]
-        for p in people
+        [n for n in (normalise.school_name(name) for name in p.school_names) if n] for p in people
     ]
     return pa.table(
         {
@@ -399,9 +410,7 @@ def _table(people: Sequence[Person]) -> pa.Table:
             "postcode_district": pa.array(
                 [normalise.postcode_district(pc) for pc in postcodes], pa.string()
             ),
-            "school_urns": pa.array(
-                [list(p.school_urns) for p in people], pa.list_(pa.string())
-            ),
+            "school_urns": pa.array([list(p.school_urns) for p in people], pa.list_(pa.string())),
             "school_names": pa.array(school_names, pa.list_(pa.string())),
             "school_name": pa.array(
                 [names[0] if names else None for names in school_names], pa.string()
@@ -728,7 +737,7 @@ def _with_household_evidence(
 # replaced by ``safeguard children train-model`` on the partnership's own records.
 # The school comparison (ADR 0016): see ``SCHOOL_DEFAULT``'s comment where it is set.
 SCHOOL_DEFAULT: dict[str, dict[str, float]] = {
-    "person_differs": {"m": 1.0, "u": 1.0},
+    "person_differs": {"m": 0.5, "u": 0.5},
     "same_urn": {"m": 0.6, "u": 0.002},
     "similar_name": {"m": 0.15, "u": 0.003},
     "different": {"m": 0.25, "u": 0.995},

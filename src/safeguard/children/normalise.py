@@ -149,9 +149,12 @@ def iso_date(value: str | None) -> date | None:
 # C of E Primary School" / "ST MARYS PRIMARY"): dropped before names are compared. Words that
 # tell two schools of one place apart (primary, infant, junior, high, ...) are kept.
 _SCHOOL_FILLER = frozenset(
-    "the school academy church of england c e cofe ce rc roman catholic and voluntary aided"
-    " controlled va vc community foundation trust".split()
-)
+    {
+        "the", "school", "academy", "church", "of", "england", "c", "e", "cofe", "ce", "rc",
+        "roman", "catholic", "and", "voluntary", "aided", "controlled", "va", "vc", "community",
+        "foundation", "trust",
+    }
+)  # fmt: skip
 _SCHOOL_WORD = re.compile(r"[a-z0-9]+")
 # A school's URN as GIAS gives it (six digits), or an Ofsted early years registration number
 # (``EY`` and six digits), which the police may record for a nursery.

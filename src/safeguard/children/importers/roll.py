@@ -6,9 +6,10 @@ ignored; an optional ``school_name`` is the school's name, compared with a schoo
 recorded). The children format: ``ref,forename,surname,dob,gender,postcode``, and optionally
 ``incident`` (the police incident reference: children of one incident are weighed together as
 a household, see ``linkage.household``) and ``school_urn``, ``school_name`` (the school the
-police recorded: a URN of six digits or ``EY`` and six digits, and/or a name; ADR 0016). Dates are ISO 8601
-(``YYYY-MM-DD``); gender is M, F or U (or the words male, female, unknown); an empty cell means
-unknown. A UPN must carry a valid check letter and appear once; a ref must appear once.
+police recorded: a URN of six digits or ``EY`` and six digits, and/or a name; ADR 0016).
+Dates are ISO 8601 (``YYYY-MM-DD``); gender is M, F or U (or the words male, female,
+unknown); an empty cell means unknown. A UPN must carry a valid check letter and appear
+once; a ref must appear once.
 
 A file with one bad row is rejected whole: matching half a roll would quietly send a
 notification to nobody, so the caller gets every problem at once to fix them in one pass.
@@ -90,9 +91,7 @@ def read_roll(
     errors: list[RowError] = []
     seen: dict[str, int] = {}
     today = today or date.today()  # once, not once a row: a roll has 500,000 rows
-    for line, row, row_errors in _rows(
-        lines, ROLL_COLUMNS, errors, optional=ROLL_OPTIONAL_COLUMNS
-    ):
+    for line, row, row_errors in _rows(lines, ROLL_COLUMNS, errors, optional=ROLL_OPTIONAL_COLUMNS):
         upn = normalise_upn(row["upn"])
         if not upn:
             row_errors.append(RowError(line, "upn", "is empty; every pupil needs a UPN"))
