@@ -16,6 +16,10 @@ many had the right pupil among the candidates a person is shown (the best two). 
 of the older generator (``bench/synthetic_children.py``, written with the model) follow at
 the smallest size, for comparison.
 
+Each set is measured twice: without the school the police recorded (the children CSV without
+its ``school_urn`` and ``school_name`` columns) and with it (ADR 0016); the quality with the
+school is also given by how the police recorded it (``police_records.SCHOOL_RECORDING``).
+
 Set ``SAFEGUARD_BENCH_LINKAGE_SIZES`` (e.g. ``50000,500000,2000000``) to choose the sizes.
 """
 
@@ -47,26 +51,42 @@ GOAL_RECALL = 0.98
 
 
 def write_roll(path: Path, pupils: list[police_records.Record]) -> None:
+    """The roll CSV with its optional ``school_name`` column (live matching takes the name
+    from the school register)."""
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(ROLL_COLUMNS)
+        writer.writerow([*ROLL_COLUMNS, "school_name"])
         for p in pupils:
             dob = p.dob.isoformat() if p.dob else ""
-            writer.writerow([p.key, p.forename, p.surname, dob, p.gender, p.postcode, p.school_urn])
+            row = [p.key, p.forename, p.surname, dob, p.gender, p.postcode, p.school_urn]
+            writer.writerow([*row, p.school_name])
 
 
 def write_children(
-    path: Path, children: list[police_records.Record], incident: dict[str, str] | None = None
+    path: Path,
+    children: list[police_records.Record],
+    incident: dict[str, str] | None = None,
+    *,
+    schools: bool = False,
 ) -> None:
-    """The children CSV; with ``incident``, its optional ``incident`` column too."""
+    """The children CSV; with ``incident``, its optional ``incident`` column too; with
+    ``schools``, the school as the police recorded it (``school_urn``, ``school_name``)."""
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow([*CHILDREN_COLUMNS, *(["incident"] if incident is not None else [])])
+        writer.writerow(
+            [
+                *CHILDREN_COLUMNS,
+                *(["incident"] if incident is not None else []),
+                *(["school_urn", "school_name"] if schools else []),
+            ]
+        )
         for c in children:
             dob = c.dob.isoformat() if c.dob else ""
             row = [c.key, c.forename, c.surname, dob, c.gender, c.postcode]
             if incident is not None:
                 row.append(incident.get(c.key, ""))
+            if schools:
+                row.extend([c.school_urn, c.school_name])
             writer.writerow(row)
 
 
@@ -103,12 +123,14 @@ def quality_by_type(
     return {kind: dict(row) for kind, row in table.items()}
 
 
-def table_lines(table: dict[str, dict[str, int]]) -> list[str]:
+def table_lines(
+    table: dict[str, dict[str, int]], kinds: tuple[str, ...] = tuple(police_records.ERROR_TYPES)
+) -> list[str]:
     lines = [
         f"{'error type':<30} {'n':>5} {'precision':>9} {'recall':>7} "
         f"{'review':>6} {'(right)':>7} {'none':>5}"
     ]
-    order = [k for k in police_records.ERROR_TYPES if k in table]
+    order = [k for k in kinds if k in table]
     order += [k for k in table if k not in order and k != "all"] + ["all"]
     for kind in order:
         row = table[kind]
@@ -132,10 +154,14 @@ def _sizes() -> list[int]:
     return [int(size) for size in chosen.split(",") if size.strip()] or SIZES
 
 
+Measured = tuple[dict[str, dict[str, int]], list[float], list[float], dict[str, dict[str, int]]]
+
+
 def _measure(
     roll_path: Path, children_path: Path, incident: police_records.Incident, repeats: int
-) -> tuple[dict[str, dict[str, int]], list[float], list[float]]:
-    """The quality table, and wall and CPU seconds (user + system) of each run."""
+) -> Measured:
+    """The quality table by error type, wall and CPU seconds (user + system) of each run, and
+    the quality table by how the police recorded the school."""
     times, cpu = [], []
     matches: list[linkage.Match] = []
     for _ in range(repeats):
@@ -144,11 +170,21 @@ def _measure(
         after = os.times()
         times.append(seconds)
         cpu.append(after.user - before.user + after.system - before.system)
-    return quality_by_type(matches, incident.truth, incident.error_type), times, cpu
+    return (
+        quality_by_type(matches, incident.truth, incident.error_type),
+        times,
+        cpu,
+        quality_by_type(matches, incident.truth, incident.school_kind),
+    )
 
 
 def _summary(
-    size: int, label: str, table: dict[str, dict[str, int]], times: list[float], cpu: list[float]
+    size: int,
+    label: str,
+    table: dict[str, dict[str, int]],
+    times: list[float],
+    cpu: list[float],
+    by_school: dict[str, dict[str, int]] | None = None,
 ) -> list[str]:
     overall = table["all"]
     precision = overall.get("right", 0) / max(overall.get("automatic", 0), 1)
@@ -158,36 +194,55 @@ def _summary(
     if size == 500_000:
         met = median < GOAL_SECONDS and precision >= GOAL_PRECISION and recall >= GOAL_RECALL
         verdict = "  goal met" if met else "  GOAL NOT MET"
-    return [
+    lines = [
         f"roll {size:>9,}, {label}: {median:5.1f} s end to end, {statistics.median(cpu):.1f} s "
         f"CPU (runs {_seconds(times)}); precision {precision:.4f}, recall {recall:.4f}{verdict}",
         *(f"  {line}" for line in table_lines(table)),
     ]
+    if by_school is not None:
+        kinds = (*police_records.SCHOOL_RECORDING, *police_records.STRANGER_SCHOOL)
+        lines.append("  by how the police recorded the school:")
+        lines.extend(f"  {line}" for line in table_lines(by_school, kinds))
+    return lines
 
 
 def run() -> list[str]:
     lines = [
         f"{CHILDREN:,} incident children as police record them (bench/police_records.py; "
         f"about 90% on the roll); seconds are the median of {REPEATS} runs for whole "
-        "households, one run for children alone; load average "
-        + " ".join(f"{load:.1f}" for load in os.getloadavg()),
+        "households (with and without the school recorded), one run for children alone; load "
+        "average " + " ".join(f"{load:.1f}" for load in os.getloadavg()),
     ]
     for size in _sizes():
         pupils = police_records.roll(size)
         each_alone = police_records.incident_children(pupils, CHILDREN)
         households = police_records.household_incidents(pupils, CHILDREN)
         with tempfile.TemporaryDirectory(prefix="safeguard-linkage-") as tmp:
-            roll_path = Path(tmp) / "roll.csv"
-            alone_path, households_path = Path(tmp) / "alone.csv", Path(tmp) / "households.csv"
+            folder = Path(tmp)
+            roll_path = folder / "roll.csv"
             write_roll(roll_path, pupils)
-            write_children(alone_path, each_alone.children)
-            write_children(households_path, households.children, households.incident)
             del pupils
-            # Children each drawn alone: the older set, kept for comparison, timed once.
-            alone = _measure(roll_path, alone_path, each_alone, 1)
-            together = _measure(roll_path, households_path, households, REPEATS)
-        lines.extend(_summary(size, "each child alone", *alone))
-        lines.extend(_summary(size, "whole households, with the incident", *together))
+            measured: dict[str, Measured] = {}
+            for label, incident, repeats in (
+                ("each child alone", each_alone, 1),
+                ("whole households, with the incident", households, REPEATS),
+            ):
+                for schools in (False, True):
+                    path = folder / f"children-{len(measured)}.csv"
+                    write_children(
+                        path,
+                        incident.children,
+                        incident.incident or None,
+                        schools=schools,
+                    )
+                    name = f"{label}, {'with' if schools else 'without'} the school recorded"
+                    measured[name] = _measure(roll_path, path, incident, repeats)
+        for name, (table, times, cpu, by_school) in measured.items():
+            lines.extend(
+                _summary(
+                    size, name, table, times, cpu, by_school if "with the school" in name else None
+                )
+            )
     lines.extend(_older_generator(min(_sizes())))
     return lines
 

@@ -151,7 +151,10 @@ class Record:
     dob: date | None
     gender: str
     postcode: str
+    # A pupil's school on the roll; for an incident child, the school as the police recorded
+    # it (either or both may be empty).
     school_urn: str = ""
+    school_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -163,6 +166,9 @@ class Incident:
     error_type: dict[str, str]
     # ref -> the incident the child was named in (empty for ``incident_children``).
     incident: dict[str, str] = field(default_factory=dict)
+    # ref -> how the police recorded the child's school (``SCHOOL_RECORDING`` or
+    # ``STRANGER_SCHOOL``).
+    school_kind: dict[str, str] = field(default_factory=dict)
 
 
 def _zipf(count: int, exponent: float) -> list[float]:
@@ -224,13 +230,189 @@ def roll(size: int, seed: int = 101) -> list[Record]:
             used.add(forename)
             serial += 1
             body = f"{900 + serial // 10**9:03d}{serial % 10**9:09d}"
+            # Drawn as before schools had names, so that a seed gives the same children.
             school = f"{rng.randint(150000, 199999)}"
             pupils.append(
                 Record(
                     upn_check_letter(body) + body, forename, surname, born, gender, postcode, school
                 )
             )
-    return pupils[:size]
+    return _with_schools(pupils[:size], random.Random(seed + 50))
+
+
+# --- schools --------------------------------------------------------------------------------
+
+PLACES = _words(
+    "Oak Beech Elm Ash Cedar Holly Willow Birch Hazel Rowan Maple Alder Thorn Bramble Heather "
+    "Meadow Brook Hill Park Grange Mill Church Green Heath Moor Vale Ridge Fern Rose Kings "
+    "Queens Abbey Priory Castle Bridge Lea Marsh Stone Chapel Orchard Windmill Spring Fox Hart"
+)
+PLACE_ENDS = _words("field wood lands side croft mead bank gate way hurst ford dene")
+SAINTS = _words("Mary's John's Peter's Paul's Anne's Joseph's Michael's George's Andrew's")
+PRIMARY_KINDS = [
+    "Primary School",
+    "Primary School",
+    "Infant and Junior School",
+    "Primary Academy",
+    "C of E Primary School",
+    "Community Primary School",
+    "Junior School",
+]
+SECONDARY_KINDS = ["High School", "Academy", "School", "College", "Secondary School"]
+PUPILS_PER_PRIMARY = 230
+PUPILS_PER_SECONDARY = 950
+SECONDARY_AGE = 11
+
+
+@dataclass(frozen=True)
+class School:
+    urn: str
+    name: str
+    phase: str  # "primary" or "secondary"
+
+
+def _school_name(rng: random.Random, kinds: list[str]) -> str:
+    kind = rng.choice(kinds)
+    if rng.random() < 0.15:
+        return f"St {rng.choice(SAINTS)} {kind}"
+    return f"{rng.choice(PLACES)}{rng.choice(PLACE_ENDS)} {kind}"
+
+
+def schools_for(size: int, rng: random.Random, first_urn: int = 100000) -> list[School]:
+    """The primary and secondary schools of a roll of ``size`` (names may repeat, as "St
+    Mary's" does across a county; URNs never do)."""
+    primaries = max(1, round(0.55 * size / PUPILS_PER_PRIMARY))
+    secondaries = max(1, round(0.45 * size / PUPILS_PER_SECONDARY))
+    found = []
+    for number in range(primaries + secondaries):
+        phase = "primary" if number < primaries else "secondary"
+        kinds = PRIMARY_KINDS if phase == "primary" else SECONDARY_KINDS
+        found.append(School(str(first_urn + number), _school_name(rng, kinds), phase))
+    return found
+
+
+def _age(born: date | None) -> int:
+    if born is None:
+        return 0
+    return REFERENCE.year - born.year - ((REFERENCE.month, REFERENCE.day) < (born.month, born.day))
+
+
+def _with_schools(pupils: list[Record], rng: random.Random) -> list[Record]:
+    """Each household's children at one primary and one secondary school, by age."""
+    schools = schools_for(len(pupils), rng)
+    primaries = [s for s in schools if s.phase == "primary"]
+    secondaries = [s for s in schools if s.phase == "secondary"]
+    chosen: dict[tuple[str, str], tuple[School, School]] = {}
+    result = []
+    for pupil in pupils:
+        home = (pupil.surname, pupil.postcode)
+        if home not in chosen:
+            chosen[home] = (rng.choice(primaries), rng.choice(secondaries))
+        primary, secondary = chosen[home]
+        school = secondary if _age(pupil.dob) >= SECONDARY_AGE else primary
+        result.append(replace(pupil, school_urn=school.urn, school_name=school.name))
+    return result
+
+
+def roll_schools(pupils: list[Record]) -> list[School]:
+    """The schools of a roll made by ``roll``, in URN order."""
+    found: dict[str, School] = {}
+    for pupil in pupils:
+        if pupil.school_urn not in found:
+            phase = "secondary" if _age(pupil.dob) >= SECONDARY_AGE else "primary"
+            found[pupil.school_urn] = School(pupil.school_urn, pupil.school_name, phase)
+    return [found[urn] for urn in sorted(found)]
+
+
+# How the police record the school of a child on the roll, and how often. Police systems
+# often leave it out; when they have it, it is usually a name as the officer heard or typed it,
+# sometimes the URN, sometimes a school the child has left, sometimes a mistyped URN.
+SCHOOL_RECORDING: dict[str, float] = {
+    "blank": 0.40,
+    "urn_and_name": 0.10,
+    "name_as_written": 0.22,
+    "urn_only": 0.05,
+    "misspelt_name": 0.08,
+    "previous_school": 0.10,
+    "mistyped_urn": 0.05,
+}
+# And of a child on no roll: usually nothing; a school elsewhere; or a school of the roll the
+# child does not attend (a family new to the area, an officer's guess).
+STRANGER_SCHOOL: dict[str, float] = {
+    "stranger_blank": 0.50,
+    "stranger_school_elsewhere": 0.30,
+    "stranger_roll_school": 0.20,
+}
+
+
+def _as_written(rng: random.Random, name: str) -> str:
+    """A school's name the way an officer writes it: capitals, "School" left off, "St" and
+    "Saint", "CE" for "C of E", "and" for "&" and back, "Prim" for "Primary"."""
+    if rng.random() < 0.4:
+        name = name.replace(" School", "")
+    if rng.random() < 0.3:
+        name = name.replace("C of E", rng.choice(["CE", "C.E.", "Church of England"]))
+    if rng.random() < 0.3:
+        name = name.replace("St ", "Saint ").replace("'s", "s")
+    if rng.random() < 0.2:
+        name = name.replace(" and ", " & ")
+    if rng.random() < 0.15:
+        name = name.replace("Primary", "Prim")
+    if rng.random() < 0.4:
+        name = name.upper()
+    return name
+
+
+def _mistyped_urn(rng: random.Random, urn: str) -> str:
+    digits = list(urn)
+    at = rng.randrange(1, len(digits) - 1)
+    if rng.random() < 0.5:
+        digits[at], digits[at + 1] = digits[at + 1], digits[at]
+    else:
+        digits[at] = str((int(digits[at]) + rng.choice([1, 9])) % 10)
+    return "".join(digits)
+
+
+def record_school(
+    rng: random.Random, child: Record, pupil: Record | None, schools: list[School]
+) -> tuple[Record, str]:
+    """``child`` with its school as the police recorded it, and how (see the rates above).
+    ``pupil`` is the child's own roll record (``None`` for a child on no roll)."""
+    if pupil is None:
+        kind = rng.choices(list(STRANGER_SCHOOL), list(STRANGER_SCHOOL.values()))[0]
+        if kind == "stranger_school_elsewhere":
+            elsewhere = _school_name(rng, PRIMARY_KINDS + SECONDARY_KINDS)
+            urn = str(rng.randint(200000, 299999)) if rng.random() < 0.3 else ""
+            return replace(child, school_urn=urn, school_name=elsewhere), kind
+        if kind == "stranger_roll_school":
+            school = rng.choice(schools)
+            return replace(child, school_urn="", school_name=_as_written(rng, school.name)), kind
+        return replace(child, school_urn="", school_name=""), kind
+    kind = rng.choices(list(SCHOOL_RECORDING), list(SCHOOL_RECORDING.values()))[0]
+    urn, name = pupil.school_urn, pupil.school_name
+    match kind:
+        case "urn_and_name":
+            return replace(child, school_urn=urn, school_name=name), kind
+        case "name_as_written":
+            return replace(child, school_urn="", school_name=_as_written(rng, name)), kind
+        case "urn_only":
+            return replace(child, school_urn=urn, school_name=""), kind
+        case "misspelt_name":
+            words = name.split()
+            at = rng.randrange(len(words))
+            words[at] = misspelt(rng, words[at])
+            return replace(child, school_urn="", school_name=" ".join(words)), kind
+        case "previous_school":
+            # A primary school the child has left (for a secondary pupil, their old primary;
+            # for a primary pupil, one before a move); the URN too, sometimes.
+            others = [s for s in schools if s.phase == "primary" and s.urn != urn]
+            school = rng.choice(others or schools)
+            old_urn = school.urn if rng.random() < 0.3 else ""
+            return replace(child, school_urn=old_urn, school_name=school.name), kind
+        case "mistyped_urn":
+            return replace(child, school_urn=_mistyped_urn(rng, urn), school_name=""), kind
+        case _:
+            return replace(child, school_urn="", school_name=""), kind
 
 
 # --- error mechanisms ---------------------------------------------------------------------
@@ -356,12 +538,17 @@ def incident_children(
     children: list[Record] = []
     truth: dict[str, str] = {}
     error_type: dict[str, str] = {}
+    school_kind: dict[str, str] = {}
     used: set[int] = set()
+    # The school as recorded is drawn apart, so the children are those of the set before it.
+    school_rng, schools = random.Random(seed + 7), roll_schools(pupils)
     for number in range(count):
         ref = f"POL{number:06d}"
         if rng.random() >= share_on_roll:
             stranger = outsiders[number]
-            children.append(corrupt(rng, draw, replace(stranger, key=ref), "clean"))
+            child = corrupt(rng, draw, replace(stranger, key=ref), "clean")
+            child, school_kind[ref] = record_school(school_rng, child, None, schools)
+            children.append(child)
             truth[ref], error_type[ref] = "", NOT_ON_ROLL
             continue
         error = rng.choices(types, weights)[0]
@@ -371,9 +558,11 @@ def incident_children(
             index = rng.choice(pool) if pool else rng.randrange(len(pupils))
         used.add(index)
         pupil = pupils[index]
-        children.append(corrupt(rng, draw, replace(pupil, key=ref, school_urn=""), error))
+        child = corrupt(rng, draw, replace(pupil, key=ref), error)
+        child, school_kind[ref] = record_school(school_rng, child, pupil, schools)
+        children.append(child)
         truth[ref], error_type[ref] = pupil.key, error
-    return Incident(children, truth, error_type)
+    return Incident(children, truth, error_type, school_kind=school_kind)
 
 
 # --- incidents of whole households ---------------------------------------------------------
@@ -415,12 +604,19 @@ def household_incidents(pupils: list[Record], count: int, seed: int = 303) -> In
     truth: dict[str, str] = {}
     error_type: dict[str, str] = {}
     incident: dict[str, str] = {}
+    school_kind: dict[str, str] = {}
     used: set[int] = set()
     number = 0
+    # The school as recorded is drawn apart, so the children are those of the set before it.
+    school_rng, schools = random.Random(seed + 7), roll_schools(pupils)
+    by_upn = {pupil.key: pupil for pupil in pupils}
 
     def add(record: Record, upn: str, error: str, reference: str) -> None:
         ref = f"POL{len(children):06d}"
-        children.append(replace(record, key=ref, school_urn=""))
+        child, school_kind[ref] = record_school(
+            school_rng, replace(record, key=ref), by_upn.get(upn) if upn else None, schools
+        )
+        children.append(child)
         truth[ref], error_type[ref], incident[ref] = upn, error, reference
 
     while len(children) < count:
@@ -469,4 +665,4 @@ def household_incidents(pupils: list[Record], count: int, seed: int = 303) -> In
                 new_postcode if moved else family[0].postcode,
             )
             add(corrupt(rng, draw, young, "clean"), "", NOT_ON_ROLL, reference)
-    return Incident(children[:count], truth, error_type, incident)
+    return Incident(children[:count], truth, error_type, incident, school_kind)

@@ -143,6 +143,15 @@ class MatchModelForm(GovukForm):
                     self.add_error(
                         name, f"The {str(field.label).lower()} must be more than 0 and less than 1"
                     )
+        for comparison, level in sorted(linkage.NEUTRAL_LEVELS):
+            m_name = field_name(comparison, level, "m")
+            m, u = data.get(m_name), data.get(field_name(comparison, level, "u"))
+            if m is not None and u is not None and m != u:
+                self.add_error(
+                    m_name,
+                    f"The m value for {_label(comparison, level).lower()} must equal its u value:"
+                    " the level carries no evidence either way",
+                )
         return data
 
     def match_model(self) -> linkage.MatchModel:

@@ -56,6 +56,27 @@ _SURNAME_PART = "list_has_any(surname_parts_l, surname_parts_r)"
 _SURNAME_DIFFERS = (
     f"NOT ({_SWAPPED}) AND NOT ({_SURNAME_PART}) AND {_JW}(surname_l, surname_r) < 0.85"
 )
+# No school to compare: neither URN nor name on both sides.
+_SCHOOL_MISSING = (
+    "(len(school_urns_l) = 0 OR len(school_urns_r) = 0)"
+    " AND (len(school_names_l) = 0 OR len(school_names_r) = 0)"
+)
+# The pair is two different children whatever their school: the forename clearly differs (it
+# falls in the forename comparison's "else" level) and the date of birth is not the same (or is
+# missing), or the date of birth differs in two of its three parts (not a day-month swap).
+_DOB_SWAPPED = "dob_year_l = dob_year_r AND dob_day_l = dob_month_r AND dob_month_l = dob_day_r"
+_FORENAME_DIFFERS = (
+    "coalesce(NOT (forename_l = forename_r OR forename_canonical_l = forename_canonical_r"
+    f" OR {_JW}(forename_l, forename_r) >= 0.85"
+    f" OR {_DL}(forename_l, forename_r) <= 1), false)"
+)
+_DOB_AGREES = f"coalesce(dob_l = dob_r OR ({_DOB_SWAPPED}), false)"
+_DOB_DIFFERS = (
+    "coalesce((CASE WHEN dob_year_l = dob_year_r THEN 1 ELSE 0 END"
+    " + CASE WHEN dob_month_l = dob_month_r THEN 1 ELSE 0 END"
+    f" + CASE WHEN dob_day_l = dob_day_r THEN 1 ELSE 0 END) < 2 AND NOT ({_DOB_SWAPPED}), false)"
+)
+_PERSON_DIFFERS = f"({_FORENAME_DIFFERS} AND NOT {_DOB_AGREES}) OR {_DOB_DIFFERS}"
 LEVELS: dict[str, list[tuple[str, str]]] = {
     "forename": [
         ("null", "forename_l IS NULL OR forename_r IS NULL"),
@@ -108,7 +129,27 @@ LEVELS: dict[str, list[tuple[str, str]]] = {
         ("moved_with_new_surname", _SURNAME_DIFFERS),
         ("else", "ELSE"),
     ],
+    # The school the police recorded for the child (a URN, a name or both) against the
+    # pupil's school(s) on the roll (ADR 0016). Missing on either side is no evidence. A pair
+    # that is clearly two children ("person_differs": another forename and not the same date
+    # of birth, or a date of birth off in two parts) takes no evidence from the school either:
+    # brothers and sisters share schools, and a shared school must not make one child of a
+    # family pass for another. That level is neutral by rule (m = u).
+    "school": [
+        ("null", _SCHOOL_MISSING),
+        ("person_differs", _PERSON_DIFFERS),
+        ("same_urn", "list_has_any(school_urns_l, school_urns_r)"),
+        (
+            "similar_name",
+            "list_has_any(school_names_l, school_names_r)"
+            f" OR {_JW}(school_name_l, school_name_r) >= 0.9",
+        ),
+        ("different", "ELSE"),
+    ],
 }
+
+# Levels that carry no evidence by rule: their m equals their u, whatever training finds.
+NEUTRAL_LEVELS: frozenset[tuple[str, str]] = frozenset({("school", "person_differs")})
 
 # Levels whose m and u are conditional probabilities: P(this postcode level | the surname
 # level named here), for true matches (m) and non-matches (u); "not else" is every surname
@@ -119,6 +160,12 @@ CONDITIONAL_LEVELS: dict[tuple[str, str], tuple[str, str]] = {
     ("postcode", "exact"): ("surname", "not exact"),
     ("postcode", "moved_with_new_surname"): ("surname", "else"),
     ("postcode", "else"): ("surname", "not else"),
+    # The school's levels hold P(level | the pair is not clearly two children): random pairs
+    # almost all fall in "person_differs", and the school must not count the forename and date
+    # of birth that keep a pair out of it a second time (ADR 0016).
+    ("school", "same_urn"): ("school", "not person_differs"),
+    ("school", "similar_name"): ("school", "not person_differs"),
+    ("school", "different"): ("school", "not person_differs"),
 }
 
 # Term-frequency adjustment: agreeing on "Oliver" or "Smith" is weaker evidence than agreeing
@@ -246,7 +293,18 @@ ADDED_LEVELS: dict[str, list[str]] = {
 }
 
 
+# Comparisons added after models were first stored: a stored version without one takes this
+# release's default for it whole (the school, ADR 0016).
+ADDED_COMPARISONS = ("school",)
+
+
 def _add_new_levels(comparisons: dict[str, dict[str, Level]]) -> None:
+    for comparison in ADDED_COMPARISONS:
+        if comparison not in comparisons:
+            comparisons[comparison] = {
+                level: Level(m=values["m"], u=values["u"])
+                for level, values in DEFAULT_MODEL["comparisons"][comparison].items()
+            }
     for comparison, levels in ADDED_LEVELS.items():
         given = comparisons.get(comparison)
         if given is None:
@@ -277,6 +335,8 @@ def _model_problems(model: MatchModel) -> list[str]:
         for level, p in given.items():
             if not (0 < p.m <= 1 and 0 < p.u <= 1):
                 problems.append(f"{comparison}.{level}: m and u must be above 0 and at most 1")
+            elif (comparison, level) in NEUTRAL_LEVELS and p.m != p.u:
+                problems.append(f"{comparison}.{level} carries no evidence: its m must equal its u")
     for comparison in model.comparisons:
         if comparison not in LEVELS:
             problems.append(f"unknown comparison {comparison!r}")
@@ -299,6 +359,10 @@ class Person:
     gender: str | None
     postcode: str | None
     household: str | None = None
+    # The school(s): for a child, the one the police recorded (URN and/or name); for a pupil,
+    # the school of each roll the UPN is on. Names as written; ``_table`` normalises them.
+    school_urns: tuple[str, ...] = ()
+    school_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -319,6 +383,9 @@ def _table(people: Sequence[Person]) -> pa.Table:
     names = [normalise.name(f) for f in forenames]
     postcodes = [normalise.postcode(p.postcode) for p in people]
     dobs = [p.dob for p in people]
+    school_names = [
+        [n for n in (normalise.school_name(name) for name in p.school_names) if n] for p in people
+    ]
     return pa.table(
         {
             "unique_id": pa.array(range(len(people)), pa.int64()),
@@ -342,6 +409,11 @@ def _table(people: Sequence[Person]) -> pa.Table:
             ),
             "postcode_district": pa.array(
                 [normalise.postcode_district(pc) for pc in postcodes], pa.string()
+            ),
+            "school_urns": pa.array([list(p.school_urns) for p in people], pa.list_(pa.string())),
+            "school_names": pa.array(school_names, pa.list_(pa.string())),
+            "school_name": pa.array(
+                [names[0] if names else None for names in school_names], pa.string()
             ),
         }
     )
@@ -670,6 +742,17 @@ def _with_household_evidence(
 # children's surnames change (a parent's new partner, a return to a birth name), families move.
 # The levels added for police records (``ADDED_LEVELS``) start from values set by hand, to be
 # replaced by ``safeguard children train-model`` on the partnership's own records.
+# The school comparison (ADR 0016), estimated by ``python -m bench school_training``: Splink's
+# own training (u by random sampling against the roll, m by expectation maximisation, no
+# labels) on the held-out generator's 500,000-pupil roll and 5,000 incident children of a seed
+# the linkage benchmark does not measure. Rounded. "person_differs" is neutral by rule (m = u);
+# the other levels are conditional on the pair not being "person_differs".
+SCHOOL_DEFAULT: dict[str, dict[str, float]] = {
+    "person_differs": {"m": 0.5, "u": 0.5},
+    "same_urn": {"m": 0.2537, "u": 0.000444},
+    "similar_name": {"m": 0.4871, "u": 0.006655},
+    "different": {"m": 0.2592, "u": 0.992902},
+}
 DEFAULT_MODEL: dict[str, Any] = {
     "thresholds": {"automatic": 0.95, "review": 0.2},
     "prior": {"share_on_roll": 0.9, "min_roll_size": 50_000},
@@ -709,5 +792,6 @@ DEFAULT_MODEL: dict[str, Any] = {
             "moved_with_new_surname": {"m": 0.6, "u": 0.99},
             "else": {"m": 0.0324, "u": 0.989936},
         },
+        "school": SCHOOL_DEFAULT,
     },
 }

@@ -143,3 +143,45 @@ def iso_date(value: str | None) -> date | None:
         return date(year, month, day)
     except ValueError as error:
         raise ValueError(f"{value!r} is not a real date ({error})") from None
+
+
+# Words a school's name is written with or without, by the police and by GIAS alike ("St Mary's
+# C of E Primary School" / "ST MARYS PRIMARY"): dropped before names are compared. Words that
+# tell two schools of one place apart (primary, infant, junior, high, ...) are kept.
+_SCHOOL_FILLER = frozenset(
+    {
+        "the", "school", "academy", "church", "of", "england", "c", "e", "cofe", "ce", "rc",
+        "roman", "catholic", "and", "voluntary", "aided", "controlled", "va", "vc", "community",
+        "foundation", "trust",
+    }
+)  # fmt: skip
+_SCHOOL_WORD = re.compile(r"[a-z0-9]+")
+# A school's URN as GIAS gives it (six digits), or an Ofsted early years registration number
+# (``EY`` and six digits), which the police may record for a nursery.
+_SCHOOL_URN = re.compile(r"^(?:[0-9]{6}|EY[0-9]{6})$")
+
+
+@lru_cache(maxsize=_CACHE)
+def school_name(value: str | None) -> str | None:
+    """A school's name as words without the filler both sides may or may not write:
+    "St. Mary's C of E Primary School" and "ST MARYS PRIMARY" both give "st marys primary"."""
+    if value is None:
+        return None
+    folded = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
+    words = _SCHOOL_WORD.findall(folded.lower().replace("'", "").replace("&", " and "))
+    kept = [word for word in words if word not in _SCHOOL_FILLER]
+    return " ".join(kept) or None
+
+
+def school_urn(value: str | None) -> str | None:
+    """A URN as stored: six digits, or ``EY`` and six digits (upper case, spaces dropped).
+    ``None`` for an empty value; raises ValueError for anything else."""
+    if value is None or not value.strip():
+        return None
+    cleaned = "".join(value.split()).upper()
+    if not _SCHOOL_URN.match(cleaned):
+        raise ValueError(
+            "A school URN is six digits (GIAS), or EY and six digits (an Ofsted early years"
+            " registration number)"
+        )
+    return cleaned

@@ -7,6 +7,7 @@ list checked from the command line is decided exactly as an incident would be.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from django.db.models import QuerySet
@@ -56,18 +57,34 @@ def match_model_version(*, actor: Any, pk: int) -> MatchModelVersion | None:
 
 
 def roll_for_training() -> list[linkage.Person]:
-    """Every pupil on a roll, once per UPN, as linkage sees them: the roll the model is trained
-    against by ``safeguard children train-model`` (command line only; no person reads it)."""
+    """Every pupil on a roll, once per UPN, as linkage sees them (with the school of each roll
+    the UPN is on): the roll the model is trained against by ``safeguard children
+    train-model`` (command line only; no person reads it)."""
     people: dict[str, linkage.Person] = {}
     rows = Pupil.objects.filter(on_roll=True).values_list(
-        "upn", "forename", "surname", "dob", "gender", "postcode"
+        "upn", "forename", "surname", "dob", "gender", "postcode", "school__urn", "school__name"
     )
-    for upn, forename, surname, dob, gender, postcode in rows.iterator(chunk_size=10_000):
-        people.setdefault(
+    for upn, forename, surname, dob, gender, postcode, urn, name in rows.iterator(
+        chunk_size=10_000
+    ):
+        found = people.get(upn)
+        urns, names = ((urn,) if urn else ()), ((name,) if name else ())
+        if found is not None:
+            people[upn] = replace(
+                found,
+                school_urns=found.school_urns + urns,
+                school_names=found.school_names + names,
+            )
+            continue
+        people[upn] = linkage.Person(
             upn,
-            linkage.Person(
-                upn, forename or None, surname or None, dob, gender or None, postcode or None
-            ),
+            forename or None,
+            surname or None,
+            dob,
+            gender or None,
+            postcode or None,
+            school_urns=urns,
+            school_names=names,
         )
     return list(people.values())
 

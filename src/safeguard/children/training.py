@@ -15,9 +15,12 @@ result as a new version; nothing here touches the database.
 
 The conditional levels (``linkage.CONDITIONAL_LEVELS``) come out of Splink joint, P(postcode
 level and surname level); they are divided by the surname level's own m and u, so that the
-surname is not counted twice. A level no pair reached keeps its value from before. Every m is
+surname is not counted twice. The school's levels likewise are divided by "not person_differs"
+(ADR 0016). A level no pair reached keeps its value from before. Every m is
 kept at least ``M_FLOOR``, so that no single disagreement vetoes a match (real records have
-errors the training set did not show), and every u at least ``U_FLOOR``.
+errors the training set did not show), and every u at least ``U_FLOOR``. A neutral level
+(``linkage.NEUTRAL_LEVELS``: the school of a pair whose forename and date of birth clearly
+differ) is not trained: its m stays equal to its u.
 
 Thresholds and the prior are not trained: they are the partnership's choice of risk. The
 report says what the new numbers do with them: how the training children are decided under
@@ -29,7 +32,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import duckdb
@@ -49,6 +52,9 @@ EM_BLOCKING_RULES = [
     "l.dob = r.dob AND l.postcode_district = r.postcode_district",
     "l.forename = r.forename AND l.postcode = r.postcode",
     "l.forename = r.forename AND l.dob = r.dob",
+    # The school comparison reads forename and date of birth (its neutral level), so only a
+    # session blocked on neither estimates it: surname and postcode (households).
+    "l.surname = r.surname AND l.postcode = r.postcode",
 ]
 MIN_CHILDREN = 20
 
@@ -73,6 +79,10 @@ class Training:
     decisions_after: dict[str, int]
     children: int
     roll: int
+    # The trained model on the same children with the school the police recorded left out:
+    # what the school comparison adds (ADR 0016). Empty when no child had a school recorded.
+    decisions_after_without_school: dict[str, int] = field(default_factory=dict)
+    children_with_school: int = 0
 
     def report(self) -> dict[str, Any]:
         """A JSON-ready summary, stored with the version and shown on the model's page."""
@@ -81,6 +91,8 @@ class Training:
             "roll": self.roll,
             "decisions_before": self.decisions_before,
             "decisions_after": self.decisions_after,
+            "decisions_after_without_school": self.decisions_after_without_school,
+            "children_with_school": self.children_with_school,
             "levels": [
                 {
                     "comparison": c.comparison,
@@ -120,6 +132,8 @@ def train(
         for level, p in levels.items()
         for after_p in [after.comparisons[comparison][level]]
     ]
+    with_school = sum(1 for child in children if child.school_urns or child.school_names)
+    without_school = [replace(child, school_urns=(), school_names=()) for child in children]
     return Training(
         model=after,
         changes=changes,
@@ -127,6 +141,10 @@ def train(
         decisions_after=_decisions(children, roll, after),
         children=len(children),
         roll=len(roll),
+        decisions_after_without_school=(
+            _decisions(without_school, roll, after) if with_school else {}
+        ),
+        children_with_school=with_school,
     )
 
 
@@ -180,6 +198,10 @@ def _comparisons(
     for comparison, levels in model.comparisons.items():
         result[comparison] = {}
         for level, before in levels.items():
+            if (comparison, level) in linkage.NEUTRAL_LEVELS:
+                # No evidence by rule (ADR 0016): whatever EM finds, m stays equal to u.
+                result[comparison][level] = {"m": before.m, "u": before.u}
+                continue
             m, u = trained.get(comparison, {}).get(level, (None, None))
             condition = linkage.CONDITIONAL_LEVELS.get((comparison, level))
             if condition is not None:

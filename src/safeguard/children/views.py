@@ -72,6 +72,7 @@ def _training(version: Any) -> dict[str, Any] | None:
             "label": label,
             "before": report.get("decisions_before", {}).get(decision, 0),
             "after": report.get("decisions_after", {}).get(decision, 0),
+            "without_school": report.get("decisions_after_without_school", {}).get(decision, 0),
         }
         for decision, label in DECISION_LABELS.items()
     ]
@@ -81,6 +82,8 @@ def _training(version: Any) -> dict[str, Any] | None:
         "roll": report.get("roll", 0),
         "levels": levels,
         "decisions": decisions,
+        "children_with_school": report.get("children_with_school", 0),
+        "compared_without_school": bool(report.get("decisions_after_without_school")),
     }
 
 

@@ -60,6 +60,18 @@ class ChildIn(Schema):
     where_they_were: str = Field("", max_length=300)
     voice_of_the_child: str = Field("", max_length=5000, description="What they said or saw")
     injuries: str = Field("", max_length=5000)
+    school_name: str = Field(
+        "",
+        max_length=200,
+        description="The child's school or early years setting as the police recorded it, if"
+        " known (free text); evidence for matching only, never used to route",
+    )
+    school_urn: str = Field(
+        "",
+        max_length=20,
+        description="Its URN, if known: six digits (GIAS), or EY and six digits (an Ofsted"
+        " early years registration number)",
+    )
 
 
 class IncidentIn(Schema):

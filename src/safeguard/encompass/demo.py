@@ -209,6 +209,9 @@ def _child_like(rng: random.Random, pupil: Pupil, ref: str, how: str) -> ChildDa
             ["Heard shouting", "Said they were scared", "Saw the argument"]
         ),
         injuries="",
+        # Officers often note the school, as they heard it (ADR 0016): here for the children
+        # recorded as the roll has them, never for those meant for the review queue.
+        school_name=pupil.school.name.upper() if how == "exact" else "",
     )
 
 
@@ -397,6 +400,8 @@ def _linkage_person(key: str, child: ChildData) -> linkage.Person:
         dob=child.dob,
         gender=child.gender or None,
         postcode=child.postcode.strip().upper()[:8] or None,
+        school_urns=(child.school_urn,) if child.school_urn else (),
+        school_names=(" ".join(child.school_name.split()),) if child.school_name.strip() else (),
     )
 
 

@@ -175,6 +175,10 @@ class IncidentChild(models.Model):
     gender = models.CharField(max_length=1, blank=True, default="")
     address = models.CharField(max_length=300, blank=True, default="")
     postcode = models.CharField(max_length=8, blank=True, default="")
+    # The school as the police recorded it, if they did: evidence for matching (ADR 0016), shown
+    # to the reviewer beside each candidate's school. Never used to route a notification.
+    school_name = models.CharField("school as recorded", max_length=200, blank=True, default="")
+    school_urn = models.CharField("school URN as recorded", max_length=8, blank=True, default="")
     presence = models.CharField(max_length=16, choices=Presence.choices)
     where_they_were = models.CharField(max_length=300, blank=True, default="")
     voice_of_the_child = models.TextField("what they said or saw", blank=True, default="")
@@ -211,6 +215,10 @@ class IncidentChild(models.Model):
         ordering = ["incident", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["incident", "ref"], name="incident_child_ref"),
+            models.CheckConstraint(
+                condition=Q(school_urn="") | Q(school_urn__regex=r"^([0-9]{6}|EY[0-9]{6})$"),
+                name="incident_child_school_urn",
+            ),
             models.CheckConstraint(
                 condition=Q(match_state__in=["pending", "none"]) | Q(pupil__isnull=False),
                 name="incident_child_match_has_pupil",

@@ -23,8 +23,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from difflib import SequenceMatcher
 from enum import StrEnum
 
+from safeguard.children import normalise
 from safeguard.core.clock import LONDON, WorkingCalendar
 
 _ONE_DAY = timedelta(days=1)
@@ -206,7 +208,7 @@ class Agreement:
     label: str
     police: str
     pupil: str
-    verdict: str  # "Same", "Differs" or "Not recorded"
+    verdict: str  # "Same", "Similar" (schools only), "Differs" or "Not recorded"
 
 
 def agreements(police: dict[str, str], pupil: dict[str, str]) -> list[Agreement]:
@@ -229,3 +231,30 @@ def agreements(police: dict[str, str], pupil: dict[str, str]) -> list[Agreement]
             verdict = "Differs"
         rows.append(Agreement(label, ours or "Not recorded", theirs or "Not recorded", verdict))
     return rows
+
+
+# Names at least this alike (difflib's ratio, once normalised) are shown as "Similar".
+SCHOOL_NAME_SIMILAR = 0.85
+
+
+def school_agreement(
+    *, police_name: str, police_urn: str, pupil_name: str, pupil_urn: str
+) -> Agreement:
+    """The school the police recorded beside a candidate's school on the roll: "Same" when the
+    URNs are equal or the names are once normalised ("ST MARYS PRIMARY" is St Mary's C of E
+    Primary School), "Similar" for a name nearly the same (a slip of the keyboard), "Differs"
+    otherwise (often a school the child has left), "Not recorded" when either side has none."""
+    police = ", ".join(part for part in (police_name, police_urn and f"URN {police_urn}") if part)
+    pupil = f"{pupil_name} (URN {pupil_urn})" if pupil_urn else pupil_name
+    ours, theirs = normalise.school_name(police_name), normalise.school_name(pupil_name)
+    if not police or not pupil:
+        verdict = "Not recorded"
+    elif (police_urn and police_urn == pupil_urn) or (ours and ours == theirs):
+        verdict = "Same"
+    elif ours and theirs and SequenceMatcher(None, ours, theirs).ratio() >= SCHOOL_NAME_SIMILAR:
+        verdict = "Similar"
+    else:
+        verdict = "Differs"
+    return Agreement(
+        "School or setting", police or "Not recorded", pupil or "Not recorded", verdict
+    )

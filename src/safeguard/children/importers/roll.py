@@ -2,11 +2,14 @@
 
 The roll format (documented in the README): UTF-8 CSV with a header row holding at least
 ``upn,forename,surname,dob,gender,postcode,school_urn`` in any order (other columns are
-ignored). The children format: ``ref,forename,surname,dob,gender,postcode``, and optionally
+ignored; an optional ``school_name`` is the school's name, compared with a school the police
+recorded). The children format: ``ref,forename,surname,dob,gender,postcode``, and optionally
 ``incident`` (the police incident reference: children of one incident are weighed together as
-a household, see ``linkage.household``). Dates are ISO 8601
-(``YYYY-MM-DD``); gender is M, F or U (or the words male, female, unknown); an empty cell means
-unknown. A UPN must carry a valid check letter and appear once; a ref must appear once.
+a household, see ``linkage.household``) and ``school_urn``, ``school_name`` (the school the
+police recorded: a URN of six digits or ``EY`` and six digits, and/or a name; ADR 0016).
+Dates are ISO 8601 (``YYYY-MM-DD``); gender is M, F or U (or the words male, female,
+unknown); an empty cell means unknown. A UPN must carry a valid check letter and appear
+once; a ref must appear once.
 
 A file with one bad row is rejected whole: matching half a roll would quietly send a
 notification to nobody, so the caller gets every problem at once to fix them in one pass.
@@ -51,7 +54,8 @@ from safeguard.children.models import ImportKind
 
 ROLL_COLUMNS = ("upn", "forename", "surname", "dob", "gender", "postcode", "school_urn")
 CHILDREN_COLUMNS = ("ref", "forename", "surname", "dob", "gender", "postcode")
-CHILDREN_OPTIONAL_COLUMNS = ("incident",)
+ROLL_OPTIONAL_COLUMNS = ("school_name",)
+CHILDREN_OPTIONAL_COLUMNS = ("incident", "school_urn", "school_name")
 MAX_ERRORS = 1000
 T = TypeVar("T")
 
@@ -87,7 +91,7 @@ def read_roll(
     errors: list[RowError] = []
     seen: dict[str, int] = {}
     today = today or date.today()  # once, not once a row: a roll has 500,000 rows
-    for line, row, row_errors in _rows(lines, ROLL_COLUMNS, errors):
+    for line, row, row_errors in _rows(lines, ROLL_COLUMNS, errors, optional=ROLL_OPTIONAL_COLUMNS):
         upn = normalise_upn(row["upn"])
         if not upn:
             row_errors.append(RowError(line, "upn", "is empty; every pupil needs a UPN"))
@@ -102,7 +106,14 @@ def read_roll(
         person = _person(upn, row, line, row_errors, today)
         errors.extend(row_errors)
         if not row_errors and person is not None:
-            pupils.append(Pupil(person, row["school_urn"].strip() or None))
+            urn = row["school_urn"].strip() or None
+            school = row.get("school_name", "").strip()
+            person = replace(
+                person,
+                school_urns=(urn,) if urn else (),
+                school_names=(school,) if school else (),
+            )
+            pupils.append(Pupil(person, urn))
     if errors:
         raise CsvError(name, errors)
     return pupils
@@ -126,10 +137,23 @@ def read_children(
         else:
             seen[ref] = line
         person = _person(ref, row, line, row_errors, today)
+        urn: str | None = None
+        try:
+            urn = normalise.school_urn(row.get("school_urn"))
+        except ValueError as error:
+            row_errors.append(RowError(line, "school_urn", str(error)))
+        school_name = row.get("school_name", "").strip()
         errors.extend(row_errors)
         if not row_errors and person is not None:
             incident = row.get("incident", "").strip() or None
-            children.append(replace(person, household=incident))
+            children.append(
+                replace(
+                    person,
+                    household=incident,
+                    school_urns=(urn,) if urn else (),
+                    school_names=(school_name,) if school_name else (),
+                )
+            )
     if errors:
         raise CsvError(name, errors)
     return children

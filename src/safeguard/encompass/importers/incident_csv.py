@@ -4,7 +4,9 @@ Columns (UTF-8 or Windows-1252, header row, any order; no others): ``incident_re
 occurred_at, kind, location, victim_forename, victim_surname, victim_dob, suspect_forename,
 suspect_surname, suspect_dob, child_ref, child_forename, child_surname, child_dob,
 child_gender, child_address, child_postcode, child_presence, child_where, child_voice,
-child_injuries``. An incident with no children is one row with the child columns empty.
+child_injuries``, and optionally ``child_school_name`` and ``child_school_urn`` (the school as
+the police recorded it: a name, and a URN of six digits or ``EY`` and six digits). An incident
+with no children is one row with the child columns empty.
 ``occurred_at`` is ISO 8601 (``2026-10-23T22:00`` is London time; an offset may be given);
 dates are ``YYYY-MM-DD``; ``kind`` is incident or crime; ``child_presence`` is present,
 not_present or unknown; ``child_gender`` is M, F or U as in the API (male, female, unknown
@@ -55,7 +57,13 @@ CHILD_FIELDS = {
     "voice_of_the_child": "child_voice",
     "injuries": "child_injuries",
 }
+# Columns a file may leave out: the school as the police recorded it (ADR 0016).
+OPTIONAL_CHILD_FIELDS = {
+    "school_name": "child_school_name",
+    "school_urn": "child_school_urn",
+}
 COLUMNS = (*INCIDENT_COLUMNS, *ADULT_COLUMNS, *CHILD_FIELDS.values())
+OPTIONAL_COLUMNS = tuple(OPTIONAL_CHILD_FIELDS.values())
 MAX_ROWS = 5000
 
 
@@ -116,7 +124,7 @@ def parse(text: str, *, name: str = "incidents") -> list[IncidentData]:
     except (StopIteration, csv.Error):
         raise ImportRejected(name, [RowError(1, "-", "the file needs a header row")]) from None
     missing = [c for c in COLUMNS if c not in header]
-    unknown = [c for c in header if c not in COLUMNS]
+    unknown = [c for c in header if c not in COLUMNS and c not in OPTIONAL_COLUMNS]
     if missing or unknown:
         raise ImportRejected(
             name,
@@ -138,7 +146,10 @@ def parse(text: str, *, name: str = "incidents") -> list[IncidentData]:
             if len(cells) != len(header):
                 errors.append(RowError(line, "-", f"has {len(cells)} cells, not {len(header)}"))
                 continue
-            row = {column: cells[header.index(column)].strip() for column in COLUMNS}
+            row = {
+                column: cells[header.index(column)].strip() if column in header else ""
+                for column in (*COLUMNS, *OPTIONAL_COLUMNS)
+            }
             _read_row(row, line, groups, errors)
     except csv.Error as error:
         errors.append(RowError(reader.line_num, "-", f"is not valid CSV ({error})"))
@@ -166,9 +177,10 @@ def _read_row(
                 errors.append(
                     RowError(line, column, f"differs from line {group.line} of the same incident")
                 )
-    if not any(row[column] for column in CHILD_FIELDS.values()):
+    child_columns = {**CHILD_FIELDS, **OPTIONAL_CHILD_FIELDS}
+    if not any(row[column] for column in child_columns.values()):
         return
-    values: dict[str, Any] = {f: row[c] for f, c in CHILD_FIELDS.items()}
+    values: dict[str, Any] = {f: row[c] for f, c in child_columns.items()}
     values["dob"] = _date(row["child_dob"], line, "child_dob", errors)
     group.child_lines.append(line)
     group.children.append(ChildData(**values))
@@ -206,7 +218,8 @@ def _locate(key: str, message: str, group: _Group, adults: list[AdultData]) -> R
     parts = key.split(".")
     if parts[0] == "children":
         index, name = int(parts[1]), parts[2]
-        return RowError(group.child_lines[index], CHILD_FIELDS.get(name, "-"), message)
+        column = CHILD_FIELDS.get(name) or OPTIONAL_CHILD_FIELDS.get(name, "-")
+        return RowError(group.child_lines[index], column, message)
     if parts[0] == "adults":
         adult = adults[int(parts[1])]
         return RowError(group.line, f"{adult.role}_{parts[2]}", message)

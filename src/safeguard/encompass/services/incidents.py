@@ -45,7 +45,8 @@ MAX_CHILDREN = rules.MAX_CHILDREN_PER_INCIDENT
 MAX_AGE = timedelta(days=365)
 EARLIEST_BIRTH = date(1900, 1, 1)
 GENDER_MESSAGE = "Gender must be M, F or U (not known); male, female or unknown are read too"
-IDENTIFYING = ("forename", "surname", "dob", "gender", "postcode")
+IDENTIFYING = ("forename", "surname", "dob", "gender", "postcode", "school_name", "school_urn")
+SCHOOL_NAME_MAX = 200
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,9 @@ class ChildData:
     where_they_were: str = ""
     voice_of_the_child: str = ""
     injuries: str = ""
+    # The child's school as the police recorded it (either, both or neither; ADR 0016).
+    school_name: str = ""
+    school_urn: str = ""
 
 
 @dataclass(frozen=True)
@@ -156,6 +160,16 @@ def problems(data: IncidentData, *, now: datetime | None = None) -> dict[str, st
             gender_code(child.gender)
         except ValueError:
             found[f"{where}.gender"] = GENDER_MESSAGE
+        try:
+            normalise.school_urn(child.school_urn)
+        except ValueError as error:
+            found[f"{where}.school_urn"] = str(error)
+        if len(child.school_name.strip()) > SCHOOL_NAME_MAX:
+            found[f"{where}.school_name"] = (
+                f"School name must be {SCHOOL_NAME_MAX} characters or fewer"
+            )
+        elif has_control_characters(child.school_name):
+            found[f"{where}.school_name"] = "School name must not contain control characters"
         if not (child.forename.strip() or child.surname.strip()):
             found[f"{where}.surname"] = "Give at least the child's forename or surname"
     return found
@@ -180,6 +194,8 @@ def _child_values(child: ChildData) -> dict[str, Any]:
         "where_they_were": child.where_they_were.strip()[:300],
         "voice_of_the_child": child.voice_of_the_child.strip(),
         "injuries": child.injuries.strip(),
+        "school_name": " ".join(child.school_name.split()),
+        "school_urn": normalise.school_urn(child.school_urn) or "",
         "withdrawn": False,
     }
 

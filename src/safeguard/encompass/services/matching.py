@@ -11,6 +11,7 @@ holds each UPN once, and every school whose roll holds it is notified.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from django.db import transaction
@@ -44,25 +45,43 @@ def _person(child: IncidentChild) -> linkage.Person:
         postcode=child.postcode or None,
         # Children named in one incident are weighed together (ADR 0009).
         household=str(child.incident_id),
+        # The school the police recorded, if any, against the pupil's (ADR 0016).
+        school_urns=(child.school_urn,) if child.school_urn else (),
+        school_names=(child.school_name,) if child.school_name else (),
     )
 
 
 def _roll() -> tuple[list[linkage.Person], dict[str, int]]:
-    """Every UPN on a roll once, as the model sees it, and one pupil row id per UPN."""
-    people: list[linkage.Person] = []
+    """Every UPN on a roll once, as the model sees it (with the school of every roll it is
+    on: a dual-registered child has two), and one pupil row id per UPN."""
+    people: dict[str, linkage.Person] = {}
     pupil_ids: dict[str, int] = {}
     rows = Pupil.objects.filter(on_roll=True).order_by("upn", "pk")
-    fields = ("pk", "upn", "forename", "surname", "dob", "gender", "postcode")
-    for pk, upn, forename, surname, dob, gender, postcode in rows.values_list(*fields):
-        if upn in pupil_ids:
+    fields = (
+        "pk", "upn", "forename", "surname", "dob", "gender", "postcode", "school__urn",
+        "school__name",
+    )  # fmt: skip
+    for pk, upn, forename, surname, dob, gender, postcode, urn, name in rows.values_list(*fields):
+        found = people.get(upn)
+        if found is not None:
+            people[upn] = replace(
+                found,
+                school_urns=found.school_urns + ((urn,) if urn else ()),
+                school_names=found.school_names + ((name,) if name else ()),
+            )
             continue
         pupil_ids[upn] = pk
-        people.append(
-            linkage.Person(
-                upn, forename or None, surname or None, dob, gender or None, postcode or None
-            )
+        people[upn] = linkage.Person(
+            upn,
+            forename or None,
+            surname or None,
+            dob,
+            gender or None,
+            postcode or None,
+            school_urns=(urn,) if urn else (),
+            school_names=(name,) if name else (),
         )
-    return people, pupil_ids
+    return list(people.values()), pupil_ids
 
 
 def children_match(*, children: Sequence[IncidentChild], actor: Any = None) -> list[IncidentChild]:

@@ -237,10 +237,24 @@ def _comparison(child: IncidentChild, pupils: list[Pupil]) -> list[dict[str, obj
     police = _person_fields(child)
     base = rules.agreements(police, {})
     per_pupil = [rules.agreements(police, _person_fields(pupil)) for pupil in pupils]
-    return [
+    rows: list[dict[str, object]] = [
         {"label": row.label, "police": row.police, "cells": [found[i] for found in per_pupil]}
         for i, row in enumerate(base)
     ]
+    schools = [
+        rules.school_agreement(
+            police_name=child.school_name,
+            police_urn=child.school_urn,
+            pupil_name=pupil.school.name,
+            pupil_urn=pupil.school.urn,
+        )
+        for pupil in pupils
+    ]
+    police_school = rules.school_agreement(
+        police_name=child.school_name, police_urn=child.school_urn, pupil_name="", pupil_urn=""
+    )
+    rows.append({"label": police_school.label, "police": police_school.police, "cells": schools})
+    return rows
 
 
 @capability_required(Cap.MANAGE_UNMATCHED)

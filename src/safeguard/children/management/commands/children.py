@@ -183,10 +183,12 @@ class Command(BaseCommand):
                 ]
             )
         before, after = report["decisions_before"], report["decisions_after"]
+        without = report.get("decisions_after_without_school") or {}
         for decision in linkage.DECISIONS:
-            self.stdout.write(
-                f"{decision}: {before.get(decision, 0)} before, {after.get(decision, 0)} after"
-            )
+            line = f"{decision}: {before.get(decision, 0)} before, {after.get(decision, 0)} after"
+            if without:
+                line += f" ({without.get(decision, 0)} after without the school recorded)"
+            self.stdout.write(line)
         return 0
 
     def _model_in_use(self) -> linkage.MatchModel:
