@@ -203,7 +203,7 @@ def _group_year(
     past = [m for m in meetings if m.ends_at < now]
     future = [m for m in meetings if m.starts_at > now]
     for meeting in past:
-        _hold(meeting, standing, owners, officer, rng)
+        _hold(meeting, standing, owners, officer, rng, today)
     # Each held meeting's minutes were approved at the next one, once that was held.
     for earlier, later in pairwise(past):
         with clock_at(later.ends_at):
@@ -258,6 +258,7 @@ def _hold(
     owners: list[Organisation],
     officer: Person,
     rng: random.Random,
+    today: date,
 ) -> None:
     """A meeting that has happened: its agenda and papers before, attendance and minutes on
     the day, and an action or two into the plan."""
@@ -301,13 +302,13 @@ def _hold(
                 owner_organisation=item.owner_organisation,
                 due_on=due,
             )
-            _settle(action, due, officer, rng)
+            _settle(action, due, officer, rng, today)
 
 
-def _settle(action: Action, due: date, officer: Person, rng: random.Random) -> None:
+def _settle(action: Action, due: date, officer: Person, rng: random.Random, today: date) -> None:
     """Most actions whose date has passed were done in time; one in eight is still open."""
     done_on = due - timedelta(days=rng.randint(1, 12))
-    if done_on >= london_date(timezone.now()) or rng.random() < 0.125:
+    if done_on >= today or rng.random() < 0.125:
         return
     with clock_at(_moment(done_on, 15)):
         action_complete(actor=officer, action=action, evidence="Reported done to the group.")
