@@ -154,6 +154,7 @@ class GroupForm(GovukForm):
 
 # --- Meetings (issue 17, part 1) -------------------------------------------------------------
 # Imported here, not at the top, so this block merges beside other additions to the file.
+from safeguard.core.models import Group  # noqa: E402
 from safeguard.governance.models import AttendanceStatus, MeetingFormat  # noqa: E402
 
 TIME_FORMATS = ["%H:%M", "%H.%M", "%I:%M%p", "%I:%M %p", "%I%p", "%I %p"]
@@ -173,9 +174,9 @@ def time_field(label: str) -> forms.TimeField:
 
 
 class MeetingForm(GovukForm):
-    group = forms.ModelChoiceField(
+    group: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label="Group",
-        queryset=None,
+        queryset=Group.objects.none(),
         error_messages={"required": "Choose the group that meets"},
     )
     first_day = date_field("Date of the first meeting", required=True)
@@ -211,8 +212,11 @@ class MeetingForm(GovukForm):
     joining_link = forms.CharField(
         label="Link to join online", max_length=500, required=False, help_text="Starting https://"
     )
-    chair = forms.ModelChoiceField(
-        label="Chair (optional)", queryset=None, required=False, empty_label="The group's chair"
+    chair: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label="Chair (optional)",
+        queryset=Person.objects.none(),
+        required=False,
+        empty_label="The group's chair",
     )
     papers_due_days = forms.IntegerField(
         label="Papers due (working days before the meeting)",
@@ -233,10 +237,8 @@ class MeetingForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = groups  # type: ignore[attr-defined]
         self.fields["frequency"].choices = list(FREQUENCIES.items())  # type: ignore[attr-defined]
-        self.fields["chair"].queryset = (
-            Person.objects.filter(  # type: ignore[attr-defined]
-                is_active=True, memberships__group__in=groups
-            )
+        self.fields["chair"].queryset = (  # type: ignore[attr-defined]
+            Person.objects.filter(is_active=True, memberships__group__in=groups)
             .distinct()
             .order_by("full_name")
         )

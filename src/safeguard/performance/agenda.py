@@ -47,3 +47,25 @@ def may_open(actor: Any, key: str) -> bool:
         and policies.can_view(actor)
         and selectors.exception_detail(actor=actor, pk=int(pk)) is not None
     )
+
+
+def next_meeting_on(earliest: date) -> date | None:
+    """The first PMSG meeting on or after ``earliest``: a date the scorecard's own list holds
+    (``performance.Meeting``) or a meeting of the PMSG that governance schedules, whichever
+    comes first. Exceptions are due before it and the pack is titled by it, so a PMSG meeting
+    scheduled once, in governance, drives both (docs/meetings.md)."""
+    from safeguard.core.clock import london_date
+    from safeguard.core.models import Group
+    from safeguard.governance.selectors.meetings import upcoming_meetings_of
+    from safeguard.performance.models import Meeting
+
+    found = [
+        meeting.held_on
+        for meeting in Meeting.objects.filter(held_on__gte=earliest).order_by("held_on")[:1]
+    ]
+    groups = [group for group in Group.objects.filter(active=True) if is_pmsg(group)]
+    found += [
+        london_date(meeting.starts_at)
+        for meeting in upcoming_meetings_of(groups=groups, earliest=earliest)[:1]
+    ]
+    return min(found, default=None)

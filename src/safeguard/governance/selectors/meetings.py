@@ -286,3 +286,16 @@ def may_approve(meeting: Meeting, *, today: date) -> bool:
         next_meeting_on=held_on(following) if following else None,
         today=today,
     )
+
+
+def upcoming_meetings_of(*, groups: list[Group], earliest: date) -> list[Meeting]:
+    """The groups' meetings held on or after ``earliest`` and not cancelled, first first: for a
+    module that times its own work by a group's meetings (the PMSG's exceptions)."""
+    from datetime import datetime, time
+
+    start = datetime.combine(earliest, time(0), tzinfo=_london())
+    return list(
+        Meeting.objects.filter(
+            group__in=groups, starts_at__gte=start, cancelled_at__isnull=True
+        ).order_by("starts_at")
+    )
