@@ -50,6 +50,7 @@ def pages(Route: Any, _pk: Any) -> dict[str, Any]:
         "governance:group_add": Route(Cap.MANAGE),
         "governance:group": Route(Cap.SEE_ALL, kwargs=_pk("governance_group")),
         "governance:group_action_add": Route(Cap.MANAGE, kwargs=_pk("governance_group")),
+        **meeting_pages(Route, _pk),
     }
 
 
@@ -78,6 +79,7 @@ def forms(Form: Any) -> dict[str, Any]:
             body=lambda o: {"kind": "task_and_finish", "name": "Walk", "started_on": "1/12/2026"}
         ),
         "governance:group_action_add": Form(body=_action_body),
+        **meeting_forms(Form),
     }
 
 
@@ -104,6 +106,7 @@ def make_objects(*, admin: Any, organisation: Any) -> dict[str, Any]:
         "governance_inspection": inspection,
         "governance_group": group,
         "governance_action": action,
+        **make_meetings(admin=admin, organisation=organisation),
     }
 
 
@@ -195,4 +198,166 @@ def make_owned_api(owned: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "theirs_text": "Owned action Owner theirs",
             "theirs_status": 200,
         },
+    }
+
+
+# --- Meetings (issue 17, part 1) -------------------------------------------------------------
+# The walk's meetings belong to a group none of the walk's people is in: the Business Unit sees
+# and runs them; everyone else with the meetings' capability gets 404. Statutory partners'
+# attendance is the Business Unit's, the Chair's and the Executive's members'.
+
+_NOT_MEMBERS = {
+    role: 404
+    for role in (
+        "independent_chair",
+        "statutory_partner_lead",
+        "la_decision_maker",
+        "subgroup_member",
+        "school_dsl",
+        "practitioner",
+        "police_officer",
+        "la_data_team",
+        "la_encompass_coordinator",
+    )
+}
+_NOT_EXECUTIVE = {
+    role: status for role, status in _NOT_MEMBERS.items() if role != "independent_chair"
+}
+
+
+def _meeting(name: str) -> Any:
+    return lambda objects: {"pk": objects[name].pk}
+
+
+def _item(meeting: str, item: str) -> Any:
+    return lambda objects: {"pk": objects[meeting].pk, "item_pk": objects[item].pk}
+
+
+def _paper(objects: dict[str, Any]) -> dict[str, Any]:
+    return {"pk": objects["governance_past_meeting"].pk, "paper_pk": objects["governance_paper"].pk}
+
+
+def meeting_pages(Route: Any, _pk: Any) -> dict[str, Any]:
+    from safeguard.governance.policies import MeetingCap
+
+    use, manage = MeetingCap.USE, MeetingCap.MANAGE
+    future, past = "governance_future_meeting", "governance_past_meeting"
+    theirs = dict(_NOT_MEMBERS)
+    return {
+        "governance:meetings": Route(use),
+        "governance:meeting_add": Route(manage),
+        "governance:partner_attendance": Route(use, signed_in_status=dict(_NOT_EXECUTIVE)),
+        "governance:meeting": Route(use, kwargs=_meeting(past), signed_in_status=theirs),
+        "governance:meeting_cancel": Route(manage, kwargs=_meeting(future), ok_status=405),
+        "governance:meeting_ics": Route(use, kwargs=_meeting(future), signed_in_status=theirs),
+        "governance:meeting_invite": Route(manage, kwargs=_meeting(future), ok_status=405),
+        "governance:agenda_fill": Route(manage, kwargs=_meeting(future)),
+        "governance:agenda_item_add": Route(use, kwargs=_meeting(future), signed_in_status=theirs),
+        "governance:agenda_item_edit": Route(
+            manage, kwargs=_item(future, "governance_future_item")
+        ),
+        "governance:agenda_item_move": Route(
+            manage, kwargs=_item(future, "governance_future_item"), ok_status=405
+        ),
+        "governance:paper_add": Route(
+            use, kwargs=_item(future, "governance_future_item"), signed_in_status=theirs
+        ),
+        "governance:paper": Route(use, kwargs=_paper, signed_in_status=theirs),
+        "governance:paper_file": Route(use, kwargs=_paper, signed_in_status=theirs),
+        "governance:attendance": Route(manage, kwargs=_meeting(past)),
+        "governance:minutes": Route(manage, kwargs=_item(past, "governance_past_item")),
+        "governance:minutes_action_add": Route(manage, kwargs=_item(past, "governance_past_item")),
+        "governance:minutes_approve": Route(manage, kwargs=_meeting(past), ok_status=405),
+    }
+
+
+def meeting_forms(Form: Any) -> dict[str, Any]:
+    return {
+        "governance:meeting_add": Form(
+            body=lambda o: {
+                "group": o["governance_meeting_group"].pk,
+                "first_day": "5/1/2027",
+                "starts": "10:00",
+                "ends": "12:00",
+                "frequency": "once",
+                "count": "1",
+                "format": "in_person",
+                "venue": "Walk room",
+                "papers_due_days": "5",
+            }
+        ),
+        "governance:meeting_cancel": Form(),
+        "governance:meeting_invite": Form(),
+        "governance:agenda_fill": Form(body=lambda o: {"keys": ["walk"]}),
+        "governance:agenda_item_add": Form(body=lambda o: {"title": "Walk item", "minutes": "10"}),
+        "governance:agenda_item_edit": Form(
+            body=lambda o: {"title": "Walk item changed", "minutes": "15"}
+        ),
+        "governance:agenda_item_move": Form(body=lambda o: {"to": "up"}),
+        "governance:paper_add": Form(
+            body=lambda o: {
+                "title": "Walk paper",
+                "purpose": "Walk purpose",
+                "decision_needed": "Walk decision",
+            }
+        ),
+        "governance:attendance": Form(
+            body=lambda o: {f"organisation_{o['organisation'].pk}": "present"}
+        ),
+        "governance:minutes": Form(body=lambda o: {"discussion": "Walk discussion"}),
+        "governance:minutes_action_add": Form(body=_action_body),
+        "governance:minutes_approve": Form(),
+    }
+
+
+def make_meetings(*, admin: Any, organisation: Any) -> dict[str, Any]:
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from safeguard.core.clock import LONDON, london_date
+    from safeguard.core.demo import clock_at
+    from safeguard.core.models import Group, Membership
+    from safeguard.governance.services import meetings
+
+    group = Group.objects.create(name="Walk meetings group", kind="subgroup")
+    Membership.objects.create(group=group, person=admin, role="chair")
+    today = london_date(timezone.now())
+    with clock_at(datetime.combine(today - timedelta(days=60), time(9), tzinfo=LONDON)):
+        past = meetings.meeting_schedule(
+            actor=admin,
+            group=group,
+            first_day=today - timedelta(days=30),
+            starts=time(10),
+            ends=time(12),
+            venue="Walk room",
+        )[0]
+        past_item = meetings.agenda_item_add(
+            actor=admin, meeting=past, title="Walk item", owner_organisation=organisation
+        )
+        paper = meetings.paper_add(
+            actor=admin,
+            item=past_item,
+            title="Walk paper",
+            purpose="Walk",
+            decision_needed="Walk",
+            file_name="walk.pdf",
+            content=b"%PDF-1.4 walk",
+        )
+    future = meetings.meeting_schedule(
+        actor=admin,
+        group=group,
+        first_day=today + timedelta(days=30),
+        starts=time(10),
+        ends=time(12),
+        venue="Walk room",
+    )[0]
+    future_item = meetings.agenda_item_add(actor=admin, meeting=future, title="Walk future item")
+    return {
+        "governance_meeting_group": group,
+        "governance_past_meeting": past,
+        "governance_past_item": past_item,
+        "governance_paper": paper,
+        "governance_future_meeting": future,
+        "governance_future_item": future_item,
     }

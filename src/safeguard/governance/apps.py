@@ -59,3 +59,6 @@ class GovernanceConfig(AppConfig):
         work.register("governance", "Action plan", home_work)
         register_extension("governance", add_demo_actions)
         labels.register_many(LABELS)
+        from safeguard.governance import meetings
+
+        meetings.ready()

@@ -150,3 +150,217 @@ class GroupForm(GovukForm):
     )
     name = forms.CharField(label="Name", max_length=200, required=False)
     started_on = date_field("Date it started")
+
+
+# --- Meetings (issue 17, part 1) -------------------------------------------------------------
+# Imported here, not at the top, so this block merges beside other additions to the file.
+from safeguard.core.models import Group  # noqa: E402
+from safeguard.governance.models import AttendanceStatus, MeetingFormat  # noqa: E402
+
+TIME_FORMATS = ["%H:%M", "%H.%M", "%I:%M%p", "%I:%M %p", "%I%p", "%I %p"]
+
+
+def time_field(label: str) -> forms.TimeField:
+    return forms.TimeField(
+        label=label,
+        input_formats=TIME_FORMATS,
+        help_text="For example, 09:30 or 2:15pm",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={
+            "invalid": f"{label} must be a real time, like 09:30 or 2:15pm",
+            "required": f"Enter {label[0].lower()}{label[1:]}",
+        },
+    )
+
+
+class MeetingForm(GovukForm):
+    group: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label="Group",
+        queryset=Group.objects.none(),
+        error_messages={"required": "Choose the group that meets"},
+    )
+    first_day = date_field("Date of the first meeting", required=True)
+    starts = time_field("Start time")
+    ends = time_field("End time")
+    frequency = forms.ChoiceField(
+        label="How often",
+        widget=forms.RadioSelect,
+        initial="once",
+        error_messages={"required": "Choose how often the group meets"},
+    )
+    count = forms.IntegerField(
+        label="Number of meetings",
+        min_value=1,
+        max_value=52,
+        initial=1,
+        help_text="For a recurring schedule: how many meetings to set, up to 52",
+        error_messages={
+            "required": "Enter the number of meetings",
+            "invalid": "The number of meetings must be a whole number",
+            "min_value": "The number of meetings must be 1 or more",
+            "max_value": "The number of meetings must be 52 or fewer",
+        },
+    )
+    format = forms.ChoiceField(
+        label="Where the group meets",
+        choices=MeetingFormat.choices,
+        widget=forms.RadioSelect,
+        initial="in_person",
+        error_messages={"required": "Choose whether the meeting is in person or online"},
+    )
+    venue = forms.CharField(label="Venue", max_length=200, required=False)
+    joining_link = forms.CharField(
+        label="Link to join online", max_length=500, required=False, help_text="Starting https://"
+    )
+    chair: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label="Chair (optional)",
+        queryset=Person.objects.none(),
+        required=False,
+        empty_label="The group's chair",
+    )
+    papers_due_days = forms.IntegerField(
+        label="Papers due (working days before the meeting)",
+        min_value=0,
+        max_value=20,
+        initial=5,
+        error_messages={
+            "required": "Enter how many working days before the meeting papers are due",
+            "invalid": "Enter a whole number of working days",
+            "min_value": "Enter 0 or more working days",
+            "max_value": "Enter 20 working days or fewer",
+        },
+    )
+
+    def __init__(self, *args: Any, groups: Any, **kwargs: Any) -> None:
+        from safeguard.governance.scheduling import FREQUENCIES
+
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = groups  # type: ignore[attr-defined]
+        self.fields["frequency"].choices = list(FREQUENCIES.items())  # type: ignore[attr-defined]
+        self.fields["chair"].queryset = (  # type: ignore[attr-defined]
+            Person.objects.filter(is_active=True, memberships__group__in=groups)
+            .distinct()
+            .order_by("full_name")
+        )
+
+
+class AgendaItemForm(GovukForm):
+    title = forms.CharField(
+        label="Agenda item", max_length=300, error_messages={"required": "Enter the agenda item"}
+    )
+    minutes = forms.IntegerField(
+        label="Time needed (minutes)",
+        min_value=1,
+        max_value=240,
+        initial=10,
+        error_messages={
+            "required": "Enter how many minutes the item needs",
+            "invalid": "Enter a whole number of minutes",
+            "min_value": "Enter 1 minute or more",
+            "max_value": "An item can take at most 240 minutes",
+        },
+    )
+    owner_organisation = forms.ModelChoiceField(
+        label="Presented by (optional)",
+        queryset=Organisation.objects.filter(active=True).order_by("name"),
+        required=False,
+        empty_label="No one organisation",
+    )
+    paper_expected = forms.BooleanField(
+        label="A paper is expected from the organisation presenting", required=False
+    )
+
+
+class AgendaItemEditForm(GovukForm):
+    title = forms.CharField(
+        label="Agenda item", max_length=300, error_messages={"required": "Enter the agenda item"}
+    )
+    minutes = AgendaItemForm.base_fields["minutes"]
+    owner_organisation = AgendaItemForm.base_fields["owner_organisation"]
+
+
+class AgendaFillForm(GovukForm):
+    keys = forms.MultipleChoiceField(
+        label="Items due for this meeting",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one item to add"},
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["keys"].choices = choices  # type: ignore[attr-defined]
+
+
+class PaperForm(GovukForm):
+    title = forms.CharField(
+        label="Title of the paper",
+        max_length=200,
+        error_messages={"required": "Enter the title of the paper"},
+    )
+    purpose = forms.CharField(
+        label="Purpose",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why the paper comes to the group",
+        error_messages={"required": "Enter the purpose of the paper"},
+    )
+    decision_needed = forms.CharField(
+        label="Decision needed",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What the group is asked to decide or note",
+        error_messages={"required": "Enter the decision the group is asked to make"},
+    )
+    risks = forms.CharField(
+        label="Risks (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    restricted = forms.BooleanField(
+        label="Restricted: only the group's members may read this paper", required=False
+    )
+    file = forms.FileField(
+        label="The paper (optional)",
+        required=False,
+        help_text="A PDF, Word, Excel or PowerPoint file of at most 20 MB",
+        error_messages={"empty": "The selected file is empty"},
+    )
+
+
+class MinutesForm(GovukForm):
+    discussion = forms.CharField(
+        label="Summary of the discussion",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    decisions = forms.CharField(
+        label="Decisions", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AttendanceForm(GovukForm):
+    """One question per organisation expected at the meeting."""
+
+    def __init__(self, *args: Any, rows: list[dict[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "Not recorded"), *AttendanceStatus.choices]
+        for row in rows:
+            organisation = row["organisation"]
+            self.fields[f"organisation_{organisation.pk}"] = forms.ChoiceField(
+                label=organisation.name,
+                choices=choices,
+                required=False,
+                initial=row["status"],
+            )
+
+    def statuses(self) -> dict[int, str]:
+        return {
+            int(name.removeprefix("organisation_")): value
+            for name, value in self.cleaned_data.items()
+        }
+
+
+class AttendanceYearForm(GovukForm):
+    year = forms.ChoiceField(label="Year (April to March)", required=False)
+
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [  # type: ignore[attr-defined]
+            (str(year), f"April {year} to March {year + 1}") for year in years
+        ]

@@ -153,3 +153,166 @@ class NamedSource(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- Meetings (issue 17, part 1): any group's meetings, agendas, papers, attendance, minutes ---
+
+
+class MeetingFormat(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    ONLINE = "online", "Online"
+    HYBRID = "hybrid", "In person and online"
+
+
+class MinutesStatus(models.TextChoices):
+    NOT_WRITTEN = "not_written", "Not written yet"
+    DRAFT = "draft", "Draft"
+    APPROVED = "approved", "Approved"
+
+
+class Meeting(models.Model):
+    """One meeting of a partnership group (``core.Group``): when, where, who chairs, and the
+    state of its minutes. Meetings of a recurring schedule share a ``series`` so the schedule
+    can be read back; each meeting is still its own record with its own agenda."""
+
+    group = models.ForeignKey("core.Group", on_delete=models.PROTECT, related_name="+")
+    series = models.CharField(max_length=40, blank=True, default="")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    format = models.CharField(
+        max_length=16, choices=MeetingFormat.choices, default=MeetingFormat.IN_PERSON
+    )
+    venue = models.CharField(max_length=200, blank=True, default="")
+    joining_link = models.URLField(max_length=500, blank=True, default="")
+    chair = models.ForeignKey(
+        "core.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Papers are due this many working days before the meeting (a clock on "What is due").
+    papers_due_days = models.PositiveSmallIntegerField(default=5)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    minutes_status = models.CharField(
+        max_length=16, choices=MinutesStatus.choices, default=MinutesStatus.NOT_WRITTEN
+    )
+    minutes_approved_at = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    invitations_sent = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        "core.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        indexes = [models.Index(fields=["group", "starts_at"], name="gov_meeting_group")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="gov_meeting_ends_after"
+            ),
+            models.CheckConstraint(
+                condition=~Q(minutes_status="approved") | Q(minutes_approved_at__isnull=False),
+                name="gov_meeting_approved_at_a_meeting",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Meeting {self.pk}"
+
+
+class AgendaItem(models.Model):
+    """An item on a meeting's agenda: in order, with its time and owner, and its minutes.
+
+    ``kind`` and ``key`` name the item a module offered through ``governance.agenda`` (blank
+    for an item a person added), so the same case or exception is not added twice."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=300)
+    minutes = models.PositiveSmallIntegerField(default=10)
+    owner_organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    owner_person = models.ForeignKey(
+        "core.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    paper_expected = models.BooleanField(default=False)
+    kind = models.CharField(max_length=64, blank=True, default="")
+    key = models.CharField(max_length=100, blank=True, default="")
+    link = models.CharField(max_length=300, blank=True, default="")
+    discussion = models.TextField(blank=True, default="")
+    decisions = models.TextField(blank=True, default="")
+    added_at = models.DateTimeField(default=timezone.now)
+    added_by = models.ForeignKey(
+        "core.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "key"], condition=~Q(key=""), name="gov_agenda_item_once"
+            ),
+            models.CheckConstraint(condition=Q(minutes__gte=1), name="gov_agenda_item_minutes"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Paper(models.Model):
+    """A paper for an agenda item, with its cover report (purpose, decision needed, risks).
+
+    The file is kept in the database, never under a public address, and served only through
+    the meeting's pages; a restricted paper is shown to the group's members only."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="papers")
+    title = models.CharField(max_length=200)
+    purpose = models.TextField()
+    decision_needed = models.TextField()
+    risks = models.TextField(blank=True, default="")
+    author_organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    restricted = models.BooleanField(default=False)
+    file_name = models.CharField(max_length=100, blank=True, default="")
+    content_type = models.CharField(max_length=100, blank=True, default="")
+    content = models.BinaryField(blank=True, default=b"")
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True, default="")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        "core.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", "Present"
+    DEPUTY = "deputy", "Represented by a deputy"
+    APOLOGIES = "apologies", "Apologies"
+    ABSENT = "absent", "Absent without apologies"
+
+
+class Attendance(models.Model):
+    """Whether an organisation was at a meeting: present, by a deputy, apologies or absent."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(max_length=16, choices=AttendanceStatus.choices)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        "core.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["organisation__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "organisation"], name="gov_attendance_once")
+        ]

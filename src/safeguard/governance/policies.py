@@ -107,3 +107,83 @@ def may_add_impact(actor: Any, action: Any) -> bool:
 def may_manage_sources(actor: Any) -> bool:
     """Enter inspection reports and name task-and-finish groups and audits."""
     return manages_all(actor)
+
+
+# --- Meetings (issue 17, part 1) -------------------------------------------------------------
+# A group's meetings are seen by its members and the Business Unit; a restricted paper by the
+# group's members only (and whoever added it). The Business Unit schedules meetings and keeps
+# their agendas, attendance and minutes; members add items and papers. The Executive's members,
+# the Business Unit and the Independent Chair see partners' attendance over the year.
+
+
+class MeetingCap:
+    USE = "governance.meetings.use"  # the meetings pages: one's own groups' meetings
+    SEE_ALL = "governance.meetings.see_all"  # every group's meetings
+    MANAGE = "governance.meetings.manage"  # the Business Unit: schedule and run meetings
+
+
+MEETING_GRANTS: dict[str, set[str]] = {
+    Role.BUSINESS_UNIT_ADMIN: {MeetingCap.USE, MeetingCap.SEE_ALL, MeetingCap.MANAGE},
+    Role.BUSINESS_UNIT_OFFICER: {MeetingCap.USE, MeetingCap.SEE_ALL, MeetingCap.MANAGE},
+    Role.INDEPENDENT_CHAIR: {MeetingCap.USE},
+    Role.STATUTORY_PARTNER_LEAD: {MeetingCap.USE},
+    Role.LA_DECISION_MAKER: {MeetingCap.USE},
+    Role.SUBGROUP_MEMBER: {MeetingCap.USE},
+    Role.SCHOOL_DSL: {MeetingCap.USE},
+    Role.PRACTITIONER: {MeetingCap.USE},
+    Role.POLICE_OFFICER: {MeetingCap.USE},
+    Role.LA_DATA_TEAM: {MeetingCap.USE},
+    Role.LA_ENCOMPASS_COORDINATOR: {MeetingCap.USE},
+}
+
+
+def is_member(actor: Any, group_id: int) -> bool:
+    from safeguard.core.models import Membership
+
+    if isinstance(actor, ApiKey) or not getattr(actor, "pk", None):
+        return False
+    return Membership.objects.filter(group_id=group_id, person_id=actor.pk).exists()
+
+
+def may_view_meeting(actor: Any, meeting: Any) -> bool:
+    if not can(actor, MeetingCap.USE):
+        return False
+    return can(actor, MeetingCap.SEE_ALL) or is_member(actor, meeting.group_id)
+
+
+def may_manage_meetings(actor: Any) -> bool:
+    return can(actor, MeetingCap.MANAGE)
+
+
+def may_add_item(actor: Any, meeting: Any) -> bool:
+    """Members (and the Business Unit) add items to a meeting still to come."""
+    return meeting.cancelled_at is None and may_view_meeting(actor, meeting)
+
+
+def may_add_paper(actor: Any, item: Any) -> bool:
+    """The Business Unit, the member who added the item, or a member of its owner organisation."""
+    meeting = item.meeting
+    if meeting.cancelled_at is not None or not may_view_meeting(actor, meeting):
+        return False
+    if may_manage_meetings(actor):
+        return True
+    return item.added_by_id == actor.pk or (
+        item.owner_organisation_id is not None
+        and item.owner_organisation_id == actor.organisation_id
+    )
+
+
+def may_read_paper(actor: Any, paper: Any, meeting: Any) -> bool:
+    if not may_view_meeting(actor, meeting):
+        return False
+    if not paper.restricted:
+        return True
+    return is_member(actor, meeting.group_id) or paper.uploaded_by_id == actor.pk
+
+
+def may_see_attendance_report(actor: Any, executive_group_ids: list[int]) -> bool:
+    if not can(actor, MeetingCap.USE):
+        return False
+    if can(actor, MeetingCap.SEE_ALL) or core_policies.can(actor, "deadlines.view_all"):
+        return True
+    return any(is_member(actor, group_id) for group_id in executive_group_ids)

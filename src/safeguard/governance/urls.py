@@ -5,3 +5,7 @@ from safeguard.governance.views import actions, own_sources, plan
 app_name = "governance"
 
 urlpatterns = plan.urlpatterns + actions.urlpatterns + own_sources.urlpatterns
+
+from safeguard.governance.views import meetings  # noqa: E402  (meetings' pages, issue 17)
+
+urlpatterns += meetings.urlpatterns

@@ -42,3 +42,12 @@ class PerformanceConfig(AppConfig):
         register_extension("performance_counted", add_demo_counted_indicators)
         register_deadline_access("performance", policies.deadline_access)
         work.register("performance", "The scorecard", selectors.performance_work)
+        from safeguard.governance import agenda
+        from safeguard.performance import agenda as pmsg_agenda
+
+        agenda.register(
+            pmsg_agenda.KIND,
+            "Exceptions for the PMSG",
+            pmsg_agenda.items_for,
+            may_open=pmsg_agenda.may_open,
+        )

@@ -26,7 +26,8 @@ from safeguard.core.models.audit import AuditAction
 from safeguard.core.outbox import message_enqueue
 from safeguard.core.services.deadlines import deadline_cancel, deadline_meet, deadline_open
 from safeguard.performance import periods, policies
-from safeguard.performance.models import Indicator, IndicatorException, Meeting
+from safeguard.performance.agenda import next_meeting_on
+from safeguard.performance.models import Indicator, IndicatorException
 from safeguard.performance.selectors import reading_for, submitters
 
 EXCEPTION = "performance.exception"
@@ -63,17 +64,17 @@ def explanation_due(now: datetime) -> tuple[datetime, str]:
     today = london_date(now)
     papers = settings.PMSG_PAPERS_WORKING_DAYS
     earliest = holidays.add_working_days(today, NOTICE_WORKING_DAYS + papers)
-    meeting = Meeting.objects.filter(held_on__gte=earliest).order_by("held_on").first()
-    if meeting is not None:
-        due_on = _working_days_before(meeting.held_on, papers)
-        held = f"{meeting.held_on.day} {meeting.held_on:%B %Y}"
+    held_on = next_meeting_on(earliest)  # the scorecard's own dates or governance's meetings
+    if held_on is not None:
+        due_on = _working_days_before(held_on, papers)
+        held = f"{held_on.day} {held_on:%B %Y}"
         when = (
             f"{papers} working day{'s' if papers != 1 else ''} before"
             if papers
             else "By the start of"
         )
         return (
-            end_of_day(due_on) if papers else start_of_day(meeting.held_on),
+            end_of_day(due_on) if papers else start_of_day(held_on),
             f"{when} the PMSG meeting on {held}, for its papers",
         )
     due_on = holidays.add_working_days(today, DEFAULT_WORKING_DAYS)

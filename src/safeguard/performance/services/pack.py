@@ -30,7 +30,7 @@ from django.utils import timezone
 from safeguard.core.clock import london_date
 from safeguard.core.services import jobs
 from safeguard.performance import charts, exports, periods, policies, presenting, selectors
-from safeguard.performance.models import Meeting
+from safeguard.performance.agenda import next_meeting_on
 
 PACK_JOB = "PMSG pack"
 FORMATS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -79,15 +79,15 @@ def pack_contents(
             )
         )
         drawn(len(items))
-    meeting = Meeting.objects.filter(held_on__gte=today).order_by("held_on").first()
+    held_on = next_meeting_on(today)  # the scorecard's own dates or governance's meetings
     title = (
-        f"Performance pack for the PMSG meeting on {meeting.held_on:%-d %B %Y}"
-        if meeting
+        f"Performance pack for the PMSG meeting on {held_on:%-d %B %Y}"
+        if held_on
         else "Performance pack for the PMSG"
     )
     return presenting.Pack(
         title=title,
-        meeting=meeting.held_on if meeting else None,
+        meeting=held_on,
         figures_to=_figures_to(lines),
         printed_on=today,
         indicators=items,
