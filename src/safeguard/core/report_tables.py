@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 # The sections of the seed's annual report that modules answer for, in the report's order.
 SECTIONS: dict[str, str] = {
@@ -68,6 +69,10 @@ class Table:
     rows: tuple[tuple[Cell, ...], ...]
     chart: str = ""
     note: str = ""
+    # The last row (column) is the sum of those above (before it): the public version then
+    # suppresses a second cell wherever one suppressed count could be worked out from the total.
+    total_row: bool = False
+    total_column: bool = False
 
     def __post_init__(self) -> None:
         if self.chart not in CHARTS:
@@ -81,6 +86,10 @@ class Table:
 
 
 Build = Callable[[Sequence[Year]], list[Table]]
+# Whether a person may open the module's figure links (its list pages' own policy, in short):
+# the report shows a figure's link only to those it opens for (DESIGN.md 3, "every link shown
+# to a person opens for that person"). Without it, the report shows no links of the module.
+Opens = Callable[[Any], bool]
 
 
 @dataclass(frozen=True)
@@ -88,18 +97,22 @@ class Section:
     key: str
     module: str
     build: Build
+    opens: Opens | None = None
+
+    def may_open(self, actor: Any) -> bool:
+        return bool(self.opens is not None and self.opens(actor))
 
 
 _sections: dict[str, list[Section]] = {}
 
 
-def register(*, section: str, module: str, build: Build) -> None:
+def register(*, section: str, module: str, build: Build, opens: Opens | None = None) -> None:
     """A module answers for (part of) a section of the report. Several modules may answer for
     one section (their tables follow each other); the same module registering again replaces."""
     if section not in SECTIONS:
         raise ValueError(f"Unknown report section {section!r}: add it to SECTIONS")
     entries = [entry for entry in _sections.get(section, []) if entry.module != module]
-    entries.append(Section(section, module, build))
+    entries.append(Section(section, module, build, opens))
     _sections[section] = entries
 
 

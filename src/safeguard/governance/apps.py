@@ -59,3 +59,7 @@ class GovernanceConfig(AppConfig):
         work.register("governance", "Action plan", home_work)
         register_extension("governance", add_demo_actions)
         labels.register_many(LABELS)
+        # Funding and priorities (issue 17): their grants, menu entries and report section.
+        from safeguard.governance import report as governance_report
+
+        governance_report.connect()

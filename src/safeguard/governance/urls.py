@@ -1,7 +1,8 @@
 """The action plan's pages, under /governance/, namespace ``governance``."""
 
-from safeguard.governance.views import actions, own_sources, plan
+from safeguard.governance.views import actions, funding, own_sources, plan, priorities
 
 app_name = "governance"
 
 urlpatterns = plan.urlpatterns + actions.urlpatterns + own_sources.urlpatterns
+urlpatterns += funding.urlpatterns + priorities.urlpatterns
