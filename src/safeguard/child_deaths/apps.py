@@ -44,3 +44,6 @@ class ChildDeathsConfig(AppConfig):
             may_view=may_see_learning_actions,
             may_manage=may_see_learning_actions,
         )
+        from safeguard.child_deaths.report import register as register_report_tables
+
+        register_report_tables()

@@ -119,3 +119,53 @@ def register(*, section: str, module: str, build: Build, opens: Opens | None = N
 def builders(section: str) -> list[Section]:
     """The modules answering for a section; empty means the report says no module does yet."""
     return list(_sections.get(section, []))
+
+
+def year_table(
+    *,
+    key: str,
+    caption: str,
+    first_heading: str,
+    years: Sequence[Year],
+    rows: Sequence[tuple[str, Sequence[int | Decimal | None]]],
+    link: Callable[[Year], str] | None = None,
+    small_number: bool = True,
+    total: bool = False,
+    chart: str = "bar",
+    note: str = "",
+) -> Table:
+    """The usual shape: one row per category, one column per year (``rows`` give a value per
+    year, in the order of ``years``), each figure linked to its year's list; ``total`` adds a
+    total row (the public version then protects the small counts it could give away)."""
+    lines = [
+        (
+            Cell(label),
+            *(
+                Cell(value, link(year) if link else "", small_number)
+                for year, value in zip(years, values, strict=True)
+            ),
+        )
+        for label, values in rows
+    ]
+    if total:
+        sums = [
+            sum((v or 0 for _, values in rows for v in [values[i]]), 0) for i in range(len(years))
+        ]
+        lines.append(
+            (
+                Cell("Total"),
+                *(
+                    Cell(value, link(year) if link else "", small_number)
+                    for year, value in zip(years, sums, strict=True)
+                ),
+            )
+        )
+    return Table(
+        key=key,
+        caption=caption,
+        headings=(first_heading, *(year.label for year in years)),
+        rows=tuple(lines),
+        chart=chart,
+        note=note,
+        total_row=total,
+    )

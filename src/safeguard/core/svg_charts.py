@@ -70,7 +70,10 @@ def bar_chart(*, categories: Sequence[str], series: Series, stacked: bool = Fals
     shown = list(series)
     if stacked:
         top = max(
-            (sum(v or 0 for _, values in shown for v in [values[i]]) for i in range(len(categories))),
+            (
+                sum(v or 0 for _, values in shown for v in [values[i]])
+                for i in range(len(categories))
+            ),
             default=0,
         )
     else:

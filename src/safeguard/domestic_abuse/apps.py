@@ -75,3 +75,6 @@ class DomesticAbuseConfig(AppConfig):
                 "domestic_abuse.home_education_notice": "Elective home education notice",
             }
         )
+        from safeguard.domestic_abuse.report import register as register_report_tables
+
+        register_report_tables()

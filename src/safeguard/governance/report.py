@@ -7,6 +7,7 @@ the figures link to the funding page, which opens for those the funding policy l
 from __future__ import annotations
 
 from collections.abc import Sequence
+
 from django.urls import reverse
 
 from safeguard.core import report_tables
@@ -32,7 +33,11 @@ def funding_tables(years: Sequence[Year]) -> list[Table]:
         Table(
             key="funding_by_partner",
             caption="Partners' contributions to the partnership's budget",
-            headings=("Partner", *(f"{label} (£)" for label in labels), "What it funds (latest year)"),
+            headings=(
+                "Partner",
+                *(f"{label} (£)" for label in labels),
+                "What it funds (latest year)",
+            ),
             rows=tuple(rows),
             chart="bar",
             note="Amounts in pounds for each financial year (April to March).",

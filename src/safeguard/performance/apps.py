@@ -40,3 +40,6 @@ class PerformanceConfig(AppConfig):
         register_extension("performance", add_demo_indicators)
         register_deadline_access("performance", policies.deadline_access)
         work.register("performance", "The scorecard", selectors.performance_work)
+        from safeguard.performance.report import register as register_report_tables
+
+        register_report_tables()

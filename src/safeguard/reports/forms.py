@@ -32,7 +32,7 @@ class ReportForm(GovukForm):
         label="Smallest count shown in the public version",
         required=False,
         initial=5,
-        help_text="Counts of people below this show as \"fewer than\" it. Usually 5.",
+        help_text='Counts of people below this show as "fewer than" it. Usually 5.',
         error_messages={"invalid": "Enter the threshold as a whole number, like 5"},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
     )

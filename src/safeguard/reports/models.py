@@ -86,9 +86,7 @@ class Narrative(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="narratives")
     key = models.SlugField(max_length=60)
     title = models.CharField(max_length=200)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(blank=True, default="")
     status = models.CharField(
         max_length=16, choices=NarrativeStatus.choices, default=NarrativeStatus.DRAFT

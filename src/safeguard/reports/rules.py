@@ -57,9 +57,7 @@ def may_publish(statuses: Sequence[str]) -> bool:
 
 def is_small(value: object, *, threshold: int) -> bool:
     """A count of 1 to ``threshold - 1`` (booleans are not counts)."""
-    return (
-        isinstance(value, int) and not isinstance(value, bool) and 0 < value < threshold
-    )
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < threshold
 
 
 def _count(value: object) -> int | None:

@@ -70,3 +70,6 @@ class ReviewsConfig(AppConfig):
         )
         labels.register_many(rules.RECORD_LABELS)
         labels.register_many(rules.REASON_LABELS)
+        from safeguard.reviews.report import register as register_report_tables
+
+        register_report_tables()

@@ -31,3 +31,6 @@ class TrainingConfig(AppConfig):
         labels.register_many(rules.PAGE_LABELS)
         labels.register_many(rules.RECORD_LABELS)
         labels.register_many(rules.REASON_LABELS)
+        from safeguard.training.report import register as register_report_tables
+
+        register_report_tables()

@@ -37,9 +37,7 @@ def priorities() -> QuerySet[Priority]:
 def current_between(start: date, end: date) -> list[Priority]:
     """The priorities in force at some time from ``start`` to ``end``: the report's period."""
     return [
-        p
-        for p in priorities()
-        if p.starts_on <= end and (p.ends_on is None or p.ends_on >= start)
+        p for p in priorities() if p.starts_on <= end and (p.ends_on is None or p.ends_on >= start)
     ]
 
 

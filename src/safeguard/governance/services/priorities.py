@@ -51,14 +51,18 @@ def priority_create(
         errors["title"] = "Enter the priority"
     if lead_organisation is None:
         errors["lead_organisation"] = "Choose the lead organisation"
-    if lead_person is not None and lead_organisation is not None:
-        if lead_person.organisation_id != lead_organisation.pk:
-            errors["lead_person"] = "The lead must be a person of the lead organisation"
+    if (
+        lead_person is not None
+        and lead_organisation is not None
+        and lead_person.organisation_id != lead_organisation.pk
+    ):
+        errors["lead_person"] = "The lead must be a person of the lead organisation"
     if starts_on is None:
         errors["starts_on"] = "Enter the date the priority was set"
     elif ends_on is not None and ends_on < starts_on:
         errors["ends_on"] = "The end date must be on or after the date it was set"
     fail(errors)
+    assert lead_organisation is not None and starts_on is not None
     with transaction.atomic():
         priority = Priority.objects.create(
             title=title.strip(),
@@ -151,6 +155,7 @@ def progress_record(
     if not text.strip():
         errors["text"] = "Enter the progress made"
     fail(errors)
+    assert on is not None
     with transaction.atomic():
         update = PriorityUpdate.objects.create(
             priority=priority,

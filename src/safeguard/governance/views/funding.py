@@ -19,9 +19,7 @@ from safeguard.governance.services import funding as services
 
 
 def _chart(table: selectors.FundingTable) -> str:
-    series = [
-        (row.partner, [float(a or 0) for a in row.amounts]) for row in table.rows
-    ]
+    series = [(row.partner, [float(a or 0) for a in row.amounts]) for row in table.rows]
     return svg_charts.bar_chart(categories=list(table.labels), series=series, stacked=True)
 
 

@@ -138,9 +138,7 @@ def _chart(table: Table, values: list[list[float | None]]) -> str:
     if not columns:
         return ""
     categories = [table.headings[c] for c in columns]
-    series = [
-        (_text(row[0].value), [values[r][c] for c in columns]) for r, row in enumerate(rows)
-    ]
+    series = [(_text(row[0].value), [values[r][c] for c in columns]) for r, row in enumerate(rows)]
     if table.chart == "line":
         return svg_charts.line_chart(categories=categories, series=series)
     return svg_charts.bar_chart(
@@ -257,7 +255,7 @@ def build(
                 links = not public and actor is not None and section.may_open(actor)
                 try:
                     tables = section.build(years)
-                except Exception as error:  # noqa: BLE001 - one module must not sink the report
+                except Exception as error:
                     logger.warning(
                         "report section %s of module %s failed: %s",
                         part.key,

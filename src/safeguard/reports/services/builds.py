@@ -50,7 +50,9 @@ def pdf_bytes(report: Report, *, actor: object, public: bool, job_id: int | None
     if public:
         body = report.published_html
     else:
-        body = contents.render_body(contents.build(report, actor=actor, public=False, progress=told))
+        body = contents.render_body(
+            contents.build(report, actor=actor, public=False, progress=told)
+        )
     if job_id is not None:
         jobs.job_progress(job_id, stage="Setting the pages of the PDF")
     html = render_to_string(

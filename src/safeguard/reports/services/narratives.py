@@ -118,9 +118,7 @@ def narrative_review(
     return narrative
 
 
-def narrative_sign_off(
-    *, actor: Any, narrative: Narrative, now: datetime | None = None
-) -> SignOff:
+def narrative_sign_off(*, actor: Any, narrative: Narrative, now: datetime | None = None) -> SignOff:
     """One statutory partner signs the reviewed section off; the last one's sign-off marks
     the section signed off."""
     with transaction.atomic():

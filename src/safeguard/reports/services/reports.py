@@ -55,6 +55,7 @@ def report_create(
     if threshold is not None and not 1 <= threshold <= 50:
         errors["threshold"] = "The threshold must be a whole number from 1 to 50"
     fail(errors)
+    assert period_start is not None and period_end is not None
     moment = now or timezone.now()
     chair = _chair()
     with transaction.atomic():
