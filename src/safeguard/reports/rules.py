@@ -6,7 +6,8 @@ area, so the public version shows it as "fewer than 5" (primary suppression); 0 
 identifies no one. A table whose last row (or column) is the total of the others would give a
 lone suppressed count away by subtraction, so in every such line (a column summed by a total row,
 a row summed by a total column) that holds exactly one suppressed cell, another is suppressed
-too (secondary suppression): the smallest other count of the line, or failing one the total.
+too (secondary suppression): the smallest other non-zero count of the line, else a zero, else
+the total.
 Suppressing one cell can leave a crossing line with a lone suppressed cell, so the rule repeats
 until no line has exactly one.
 """
@@ -100,6 +101,13 @@ def _lines(
     return lines
 
 
+def _preference(values: Sequence[Sequence[object]], cell: Position) -> tuple[bool, int, Position]:
+    """The smallest non-zero count first (a withheld 0 protects little: zeros are often known
+    to be zero), then the zeros."""
+    value = _count(values[cell[0]][cell[1]]) or 0
+    return (value == 0, value, cell)
+
+
 def suppress(
     values: Sequence[Sequence[object]],
     small: Sequence[Sequence[bool]],
@@ -128,7 +136,7 @@ def suppress(
                 continue
             open_members = [cell for cell in members if cell not in withheld]
             if open_members:
-                pick = min(open_members, key=lambda cell: (_count(values[cell[0]][cell[1]]), cell))
+                pick = min(open_members, key=lambda cell: _preference(values, cell))
             elif total is not None and total not in withheld:
                 pick = total
             else:
