@@ -30,7 +30,7 @@ def priority_list(request: HttpRequest) -> HttpResponse:
         request,
         "governance/priorities.html",
         {
-            "priorities": selectors.priorities(),
+            "rows": [(p, list(p.updates.all())[-1:]) for p in selectors.priorities()],
             "may_manage": policies.may_manage_priorities(request.user),
         },
     )
