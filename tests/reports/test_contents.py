@@ -101,7 +101,9 @@ def test_the_public_version_withholds_small_counts_and_links_nothing():
     assert _cell(table, "Total", "2022/23").text == "9"
     assert table.withheld
     assert all(not cell.link for row in table.rows for cell in row)
-    draft = _table(contents.build(report, public=False, actor=unit), "child_deaths", "cd_deprivation")
+    draft = _table(
+        contents.build(report, public=False, actor=unit), "child_deaths", "cd_deprivation"
+    )
     assert _cell(draft, "Decile 1 (most deprived)", "2022/23").text == "2"
 
 
@@ -112,7 +114,9 @@ def test_a_figure_links_only_for_those_its_module_lets_open_it():
     member = factories.person(Role.SUBGROUP_MEMBER.value)
     cdop = Group.objects.create(name="Child Death Overview Panel", kind=GroupKind.CDOP)
     Membership.objects.create(group=cdop, person=member)
-    theirs = _table(contents.build(report, public=False, actor=member), "child_deaths", "cd_volumes")
+    theirs = _table(
+        contents.build(report, public=False, actor=member), "child_deaths", "cd_volumes"
+    )
     assert _cell(theirs, "Deaths of children", "2022/23").link.startswith("/child-deaths/analysis")
     mine = _table(contents.build(report, public=False, actor=unit), "child_deaths", "cd_volumes")
     assert _cell(mine, "Deaths of children", "2022/23").link == ""

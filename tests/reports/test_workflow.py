@@ -84,9 +84,7 @@ def test_only_statutory_partners_sign_off_each_once_and_only_after_review(world)
     services.narrative_review(actor=chair, narrative=item, approve=True)
     school = factories.organisation(kind=OrganisationKind.SCHOOL, urn="100001")
     not_statutory = factories.person(Role.STATUTORY_PARTNER_LEAD.value, organisation_obj=school)
-    practitioner = factories.person(
-        Role.PRACTITIONER.value, organisation_obj=la_lead.organisation
-    )
+    practitioner = factories.person(Role.PRACTITIONER.value, organisation_obj=la_lead.organisation)
     for someone in (not_statutory, practitioner, unit, chair):
         with pytest.raises(PermissionDenied):
             services.narrative_sign_off(actor=someone, narrative=item)
