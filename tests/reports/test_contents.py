@@ -13,8 +13,7 @@ from django.utils import timezone
 from safeguard.child_deaths.models import Death
 from safeguard.core.clock import LONDON
 from safeguard.core.models import Group, Membership
-from safeguard.core.models.organisations import GroupKind
-from safeguard.core.models.organisations import OrganisationKind
+from safeguard.core.models.organisations import GroupKind, OrganisationKind
 from safeguard.core.roles import Role
 from safeguard.governance.services import funding
 from safeguard.reports.selectors import contents
