@@ -59,7 +59,7 @@ def connect() -> None:
     """Called once from ``apps.ready``: the funding and priority capabilities, their menu
     entries and the funding section of the annual report (the demo's funding and priorities
     come with the report's demo, ``reports.demo``)."""
-    from safeguard.core import navigation, roles
+    from safeguard.core import labels, navigation, roles
 
     for role, capabilities in policies.FUNDING_GRANTS.items():
         roles.grant(role, capabilities)
@@ -70,3 +70,11 @@ def connect() -> None:
         navigation.NavItem("Funding", "governance:funding", policies.FundingCap.VIEW)
     )
     register()
+    labels.register_many(
+        {
+            "governance.funding": "Funding contribution",
+            "governance.priority": "Priority",
+            "governance.priority_evidence": "Priority evidence",
+            "governance.priority_update": "Priority progress update",
+        }
+    )

@@ -21,10 +21,6 @@ class ReportsConfig(AppConfig):
                 "reports.narrative": "Annual report section",
                 "reports.sign_off": "Annual report sign-off",
                 "reports.report_pdf": "Annual report PDF",
-                "governance.funding": "Funding contribution",
-                "governance.priority": "Priority",
-                "governance.priority_evidence": "Priority evidence",
-                "governance.priority_update": "Priority progress update",
             }
         )
         # Last of the modules: its demo reads the others' demo records.
