@@ -10,8 +10,8 @@ to the module's analysis page for the year, which opens only for CDOP's own memb
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 from datetime import datetime, time
+from typing import Any
 
 from django.db.models import Count
 from django.urls import reverse
