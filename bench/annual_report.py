@@ -9,6 +9,7 @@ Writing the demo is not timed.
 
 from __future__ import annotations
 
+import logging
 import statistics
 import time
 from collections.abc import Callable
@@ -26,6 +27,7 @@ def _median(work: Callable[[], object]) -> float:
 
 
 def run() -> list[str]:
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)  # its page-by-page progress
     from safeguard.core import demo
     from safeguard.core.models import Person
     from safeguard.reports.models import Report
