@@ -23,6 +23,7 @@ BENCHMARKS = [
     "domestic_abuse",
     "training",
     "measures",
+    "annual_report",
 ]
 
 

@@ -45,3 +45,6 @@ class ChildDeathsConfig(AppConfig):
             may_manage=may_see_learning_actions,
         )
         from safeguard.child_deaths import measures  # noqa: F401 (registers its measures)
+        from safeguard.child_deaths.report import register as register_report_tables
+
+        register_report_tables()

@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 # The sections of the seed's annual report that modules answer for, in the report's order.
 SECTIONS: dict[str, str] = {
@@ -68,6 +69,10 @@ class Table:
     rows: tuple[tuple[Cell, ...], ...]
     chart: str = ""
     note: str = ""
+    # The last row (column) is the sum of those above (before it): the public version then
+    # suppresses a second cell wherever one suppressed count could be worked out from the total.
+    total_row: bool = False
+    total_column: bool = False
 
     def __post_init__(self) -> None:
         if self.chart not in CHARTS:
@@ -81,6 +86,10 @@ class Table:
 
 
 Build = Callable[[Sequence[Year]], list[Table]]
+# Whether a person may open the module's figure links (its list pages' own policy, in short):
+# the report shows a figure's link only to those it opens for (DESIGN.md 3, "every link shown
+# to a person opens for that person"). Without it, the report shows no links of the module.
+Opens = Callable[[Any], bool]
 
 
 @dataclass(frozen=True)
@@ -88,21 +97,75 @@ class Section:
     key: str
     module: str
     build: Build
+    opens: Opens | None = None
+
+    def may_open(self, actor: Any) -> bool:
+        return bool(self.opens is not None and self.opens(actor))
 
 
 _sections: dict[str, list[Section]] = {}
 
 
-def register(*, section: str, module: str, build: Build) -> None:
+def register(*, section: str, module: str, build: Build, opens: Opens | None = None) -> None:
     """A module answers for (part of) a section of the report. Several modules may answer for
     one section (their tables follow each other); the same module registering again replaces."""
     if section not in SECTIONS:
         raise ValueError(f"Unknown report section {section!r}: add it to SECTIONS")
     entries = [entry for entry in _sections.get(section, []) if entry.module != module]
-    entries.append(Section(section, module, build))
+    entries.append(Section(section, module, build, opens))
     _sections[section] = entries
 
 
 def builders(section: str) -> list[Section]:
     """The modules answering for a section; empty means the report says no module does yet."""
     return list(_sections.get(section, []))
+
+
+def year_table(
+    *,
+    key: str,
+    caption: str,
+    first_heading: str,
+    years: Sequence[Year],
+    rows: Sequence[tuple[str, Sequence[int | Decimal | None]]],
+    link: Callable[[Year], str] | None = None,
+    small_number: bool = True,
+    total: bool = False,
+    chart: str = "bar",
+    note: str = "",
+) -> Table:
+    """The usual shape: one row per category, one column per year (``rows`` give a value per
+    year, in the order of ``years``), each figure linked to its year's list; ``total`` adds a
+    total row (the public version then protects the small counts it could give away)."""
+    lines = [
+        (
+            Cell(label),
+            *(
+                Cell(value, link(year) if link else "", small_number)
+                for year, value in zip(years, values, strict=True)
+            ),
+        )
+        for label, values in rows
+    ]
+    if total:
+        sums = [
+            sum((v or 0 for _, values in rows for v in [values[i]]), 0) for i in range(len(years))
+        ]
+        lines.append(
+            (
+                Cell("Total"),
+                *(
+                    Cell(value, link(year) if link else "", small_number)
+                    for year, value in zip(years, sums, strict=True)
+                ),
+            )
+        )
+    return Table(
+        key=key,
+        caption=caption,
+        headings=(first_heading, *(year.label for year in years)),
+        rows=tuple(lines),
+        chart=chart,
+        note=note,
+        total_row=total,
+    )

@@ -77,3 +77,6 @@ class DomesticAbuseConfig(AppConfig):
             }
         )
         from safeguard.domestic_abuse import measures  # noqa: F401 (registers its measures)
+        from safeguard.domestic_abuse.report import register as register_report_tables
+
+        register_report_tables()

@@ -76,3 +76,6 @@ class EncompassConfig(AppConfig):
         )
         work.register("encompass", "Operation Encompass", encompass_work)
         from safeguard.encompass import measures  # noqa: F401 (registers its measures)
+        from safeguard.encompass.report import register as register_report_tables
+
+        register_report_tables()

@@ -62,3 +62,7 @@ class GovernanceConfig(AppConfig):
         from safeguard.governance import meetings
 
         meetings.ready()
+        # Funding and priorities (issue 17): their grants, menu entries and report section.
+        from safeguard.governance import report as governance_report
+
+        governance_report.connect()

@@ -364,3 +364,105 @@ class AttendanceYearForm(GovukForm):
         self.fields["year"].choices = [  # type: ignore[attr-defined]
             (str(year), f"April {year} to March {year + 1}") for year in years
         ]
+# --- Funding and priorities --------------------------------------------------------------------
+
+
+def _iso_date(value: str) -> Any:
+    from datetime import date
+
+    return date.fromisoformat(value)
+
+
+def _year_choices() -> list[tuple[str, str]]:
+    from datetime import date
+
+    from safeguard.governance.financial_years import financial_year_label
+
+    this = date.today().year
+    return [("", "Choose a year")] + [
+        (f"{y}-04-01", financial_year_label(date(y, 4, 1))) for y in range(this + 1, this - 8, -1)
+    ]
+
+
+class FundingForm(GovukForm):
+    organisation = forms.ModelChoiceField(
+        label="Partner",
+        queryset=Organisation.objects.filter(active=True).order_by("name"),
+        required=False,
+        empty_label="Choose a partner",
+    )
+    year_start = forms.TypedChoiceField(
+        label="Financial year",
+        choices=_year_choices,
+        required=False,
+        coerce=_iso_date,
+        empty_value=None,
+    )
+    amount = forms.DecimalField(
+        label="Amount in pounds",
+        required=False,
+        max_digits=12,
+        decimal_places=2,
+        error_messages={"invalid": "Enter the amount as a number, like 26102 or 26102.50"},
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}),
+    )
+    funds = forms.CharField(
+        label="What it funds",
+        required=False,
+        help_text="For example, the Business Unit's staff, multi-agency training",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class PriorityForm(GovukForm):
+    title = forms.CharField(label="Priority", max_length=200, required=False)
+    description = forms.CharField(
+        label="What the priority means (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    lead_organisation = forms.ModelChoiceField(
+        label="Lead organisation",
+        queryset=Organisation.objects.filter(active=True).order_by("name"),
+        required=False,
+        empty_label="Choose an organisation",
+    )
+    lead_person = forms.ModelChoiceField(
+        label="Lead (optional)",
+        queryset=Person.objects.filter(is_active=True).select_related("organisation"),
+        required=False,
+        help_text="Someone in the lead organisation: they record its progress",
+    )
+    starts_on = date_field("Date the priority was set")
+    ends_on = date_field("Date it ends (optional)")
+
+
+class EvidenceForm(GovukForm):
+    title = forms.CharField(label="What the evidence is", max_length=300, required=False)
+    source_kind = forms.ChoiceField(label="Kind of record (optional)", required=False)
+    source_id = forms.CharField(
+        label="Record number (optional)",
+        max_length=64,
+        required=False,
+        help_text="The number of the review, audit or other record in Safeguard",
+    )
+    url = forms.CharField(
+        label="Address (optional)",
+        max_length=500,
+        required=False,
+        help_text="A page of Safeguard such as an indicator (/performance/indicators/3) or a "
+        "published document (https://...)",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["source_kind"].choices = [("", "No record: an address")] + [  # type: ignore[attr-defined]
+            (source.kind, source.label) for source in sources.kinds()
+        ]
+
+
+class PriorityProgressForm(GovukForm):
+    on = date_field("Date of the update")
+    text = forms.CharField(
+        label="Progress made", required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )

@@ -306,6 +306,24 @@ class Attendance(models.Model):
         "core.Organisation", on_delete=models.PROTECT, related_name="+"
     )
     status = models.CharField(max_length=16, choices=AttendanceStatus.choices)
+# --- Funding and priorities (issue 17, parts 2 and 3): the annual report's funding section and
+# its priority sections are built from these rows. ------------------------------------------
+
+
+class FundingContribution(models.Model):
+    """One partner's contribution to the partnership's budget for one financial year, and what
+    it pays for (the Business Unit's staff, training, reviews ...).
+
+    ``year_start`` is the 1 April that opens the financial year; one row per partner a year, so
+    a correction changes the row (and the audit trail keeps what it was).
+    """
+
+    organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    year_start = models.DateField()
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    funds = models.TextField("What it funds")
     recorded_at = models.DateTimeField(default=timezone.now)
     recorded_by = models.ForeignKey(
         "core.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -316,3 +334,87 @@ class Attendance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["meeting", "organisation"], name="gov_attendance_once")
         ]
+        ordering = ["-year_start", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year_start"], name="gov_funding_once_a_year"
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="gov_funding_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.year_start.year}"
+
+
+class Priority(models.Model):
+    """One of the partnership's priorities (set by the Executive), with its lead; the report's
+    priority sections are its description, its evidence and its progress updates."""
+
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, default="")
+    lead_organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    lead_person = models.ForeignKey(
+        "core.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        "core.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name_plural = "priorities"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="gov_priority_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PriorityEvidence(models.Model):
+    """What shows progress on a priority: a record of another module named by kind and id (as
+    ``governance.sources`` knows it: a review, an audit ...) or an address (an indicator's page,
+    a published document)."""
+
+    priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="evidence")
+    title = models.CharField(max_length=300)
+    source_kind = models.CharField(max_length=64, blank=True, default="")
+    source_id = models.CharField(max_length=64, blank=True, default="")
+    url = models.CharField(max_length=500, blank=True, default="")
+    added_at = models.DateTimeField(default=timezone.now)
+    added_by = models.ForeignKey(
+        "core.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(~Q(source_kind="") & ~Q(source_id="")) | ~Q(url=""),
+                name="gov_evidence_names_a_record_or_address",
+            )
+        ]
+
+
+class PriorityUpdate(models.Model):
+    """A dated account of progress on a priority, by its lead or the Business Unit."""
+
+    priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="updates")
+    on = models.DateField()
+    text = models.TextField()
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        "core.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["on", "pk"]

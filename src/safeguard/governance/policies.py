@@ -187,3 +187,67 @@ def may_see_attendance_report(actor: Any, executive_group_ids: list[int]) -> boo
     if can(actor, MeetingCap.SEE_ALL) or core_policies.can(actor, "deadlines.view_all"):
         return True
     return any(is_member(actor, group_id) for group_id in executive_group_ids)
+# --- Funding and priorities (the annual report's funding and priority sections) -------------
+
+
+class FundingCap:
+    VIEW = "governance.funding.view"  # the funding table: the Executive's partners and the BU
+    MANAGE = "governance.funding.manage"  # the Business Unit records contributions
+
+
+class PriorityCap:
+    VIEW = "governance.priorities.view"  # the priorities, their evidence and progress
+    MANAGE = "governance.priorities.manage"  # the Business Unit sets them and adds evidence
+
+
+_FUNDING_VIEWERS = (
+    Role.INDEPENDENT_CHAIR,
+    Role.STATUTORY_PARTNER_LEAD,
+    Role.LA_DECISION_MAKER,
+)
+FUNDING_GRANTS: dict[str, set[str]] = {
+    Role.BUSINESS_UNIT_ADMIN: {FundingCap.VIEW, FundingCap.MANAGE, PriorityCap.VIEW},
+    Role.BUSINESS_UNIT_OFFICER: {FundingCap.VIEW, FundingCap.MANAGE, PriorityCap.VIEW},
+    **{role: {FundingCap.VIEW, PriorityCap.VIEW} for role in _FUNDING_VIEWERS},
+    Role.SUBGROUP_MEMBER: {PriorityCap.VIEW},
+    Role.SCHOOL_DSL: {PriorityCap.VIEW},
+    Role.PRACTITIONER: {PriorityCap.VIEW},
+    Role.POLICE_OFFICER: {PriorityCap.VIEW},
+}
+FUNDING_GRANTS[Role.BUSINESS_UNIT_ADMIN].add(PriorityCap.MANAGE)
+FUNDING_GRANTS[Role.BUSINESS_UNIT_OFFICER].add(PriorityCap.MANAGE)
+
+
+def may_view_funding(actor: Any) -> bool:
+    return can(actor, FundingCap.VIEW)
+
+
+def may_manage_funding(actor: Any) -> bool:
+    return can(actor, FundingCap.MANAGE)
+
+
+def may_view_priorities(actor: Any) -> bool:
+    return can(actor, PriorityCap.VIEW)
+
+
+def may_manage_priorities(actor: Any) -> bool:
+    return can(actor, PriorityCap.MANAGE)
+
+
+def may_update_priority(actor: Any, priority: Any) -> bool:
+    """Progress is recorded by the priority's lead or by the Business Unit."""
+    if may_manage_priorities(actor):
+        return True
+    return (
+        may_view_priorities(actor)
+        and priority.lead_person_id is not None
+        and actor.pk == priority.lead_person_id
+    )
+
+
+def may_open_evidence(actor: Any, evidence: Any) -> bool:
+    """An address is shown to all who see the priority; a record only to those its own module
+    lets see it (``sources.may_view``) or to the Business Unit."""
+    if not evidence.source_kind:
+        return True
+    return manages_all(actor) or sources.may_view(evidence.source_kind, actor, evidence.source_id)

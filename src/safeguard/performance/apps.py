@@ -51,3 +51,6 @@ class PerformanceConfig(AppConfig):
             pmsg_agenda.items_for,
             may_open=pmsg_agenda.may_open,
         )
+        from safeguard.performance.report import register as register_report_tables
+
+        register_report_tables()

@@ -77,3 +77,6 @@ class ReviewsConfig(AppConfig):
         agenda.register(
             rag_agenda.KIND, "Cases for the RAG", rag_agenda.items_for, may_open=rag_agenda.may_open
         )
+        from safeguard.reviews.report import register as register_report_tables
+
+        register_report_tables()

@@ -47,3 +47,6 @@ class TrainingConfig(AppConfig):
         # Reviews shows, for a theme of learning, the courses that address it (issue 15 h):
         # through the kernel, so neither module imports the other.
         themes.register_offers("training", selectors.courses_for_theme)
+        from safeguard.training.report import register as register_report_tables
+
+        register_report_tables()

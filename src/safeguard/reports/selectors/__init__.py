@@ -1,0 +1,1 @@
+"""Every read of reports and of what goes in them."""

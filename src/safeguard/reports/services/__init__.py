@@ -1,0 +1,1 @@
+"""Every change to a report: creating it, writing, reviewing, signing off, publishing."""

@@ -1,0 +1,13 @@
+"""Background work of the annual report; each task is idempotent (ADR 0007)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from safeguard.reports.services import builds
+
+
+@task()
+def report_pdf(*, job_id: int, report_id: int, public: bool) -> None:
+    """Count every section, draw the charts and set the PDF, for the person who asked."""
+    builds.report_pdf_job(job_id=job_id, report_id=report_id, public=public)

@@ -1,0 +1,133 @@
+"""The report's contents are counted from live records: a changed record changes the figure;
+the public version withholds small numbers and has no links; a section no module answers for
+says so; the draft links a figure only for those its module lets open it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from safeguard.child_deaths.models import Death
+from safeguard.core.clock import LONDON
+from safeguard.core.models import Group, Membership
+from safeguard.core.models.organisations import GroupKind, OrganisationKind
+from safeguard.core.roles import Role
+from safeguard.governance.services import funding
+from safeguard.reports.selectors import contents
+from tests import factories
+from tests.reports import helpers
+
+pytestmark = pytest.mark.django_db
+
+_references = iter(range(1, 10_000))
+
+
+def _death(day: date, decile: int | None = 3) -> Death:
+    return Death.objects.create(
+        reference=f"CD-T-{next(_references)}",
+        panel="cdop",
+        full_name="Test Child",
+        born_on=date(2015, 1, 1),
+        gender="female",
+        deprivation_decile=decile,
+        died_at=datetime(day.year, day.month, day.day, 12, tzinfo=LONDON),
+        place="hospital",
+        expected=False,
+        created_at=timezone.now(),
+    )
+
+
+def _table(shown: contents.Contents, section: str, key: str) -> contents.ShownTable:
+    part = next(p for p in shown.parts if p.part.key == section)
+    return next(t for t in part.tables if t.key == key)
+
+
+def _cell(table: contents.ShownTable, row: str, heading: str) -> contents.ShownCell:
+    column = table.headings.index(heading)
+    return next(r for r in table.rows if r[0].text == row)[column]
+
+
+def test_the_years_are_the_period_and_the_year_before():
+    unit = helpers.business_unit()
+    report = helpers.report(unit)
+    assert [y.label for y in contents.report_years(report)] == ["2020/21", "2021/22", "2022/23"]
+
+
+def test_a_changed_record_changes_the_report_figure():
+    unit = helpers.business_unit()
+    report = helpers.report(unit)
+    before = _table(contents.build(report, public=False), "child_deaths", "cd_volumes")
+    assert _cell(before, "Deaths of children", "2022/23").text == "0"
+    _death(date(2022, 6, 1))
+    _death(date(2021, 5, 1))
+    after = _table(contents.build(report, public=False), "child_deaths", "cd_volumes")
+    assert _cell(after, "Deaths of children", "2022/23").text == "1"
+    assert _cell(after, "Deaths of children", "2021/22").text == "1"
+
+
+def test_a_funding_contribution_shows_in_the_funding_section():
+    unit = helpers.business_unit()
+    report = helpers.report(unit)
+    police = factories.organisation(kind=OrganisationKind.POLICE, statutory_partner=True)
+    funding.funding_record(
+        actor=unit,
+        organisation=police,
+        year_start=date(2022, 9, 1),  # any day of the year means that financial year
+        amount=Decimal("26102"),
+        funds="The Business Unit's staff",
+    )
+    table = _table(contents.build(report, public=False), "funding", "funding_by_partner")
+    assert _cell(table, police.name, "2022/23 (£)").text == "26,102"
+    assert _cell(table, "Total", "2022/23 (£)").text == "26,102"
+    assert table.chart_svg.startswith("<svg")
+
+
+def test_the_public_version_withholds_small_counts_and_links_nothing():
+    unit = helpers.business_unit()
+    report = helpers.report(unit)
+    for n in range(2):
+        _death(date(2022, 5, 2 + n), decile=1)
+    for n in range(7):
+        _death(date(2022, 7, 1 + n), decile=9)
+    public = contents.build(report, public=True)
+    table = _table(public, "child_deaths", "cd_deprivation")
+    assert _cell(table, "Decile 1 (most deprived)", "2022/23").text == "fewer than 5"
+    # the total row would give the 2 away with the 7 shown: the 7 is withheld too
+    assert _cell(table, "Decile 9", "2022/23").text == "withheld"
+    assert _cell(table, "Total", "2022/23").text == "9"
+    assert table.withheld
+    assert all(not cell.link for row in table.rows for cell in row)
+    draft = _table(
+        contents.build(report, public=False, actor=unit), "child_deaths", "cd_deprivation"
+    )
+    assert _cell(draft, "Decile 1 (most deprived)", "2022/23").text == "2"
+
+
+def test_a_figure_links_only_for_those_its_module_lets_open_it():
+    unit = helpers.business_unit()
+    report = helpers.report(unit)
+    _death(date(2022, 6, 1))
+    member = factories.person(Role.SUBGROUP_MEMBER.value)
+    cdop = Group.objects.create(name="Child Death Overview Panel", kind=GroupKind.CDOP)
+    Membership.objects.create(group=cdop, person=member)
+    theirs = _table(
+        contents.build(report, public=False, actor=member), "child_deaths", "cd_volumes"
+    )
+    assert _cell(theirs, "Deaths of children", "2022/23").link.startswith("/child-deaths/analysis")
+    mine = _table(contents.build(report, public=False, actor=unit), "child_deaths", "cd_volumes")
+    assert _cell(mine, "Deaths of children", "2022/23").link == ""
+
+
+def test_a_section_no_module_answers_for_says_so():
+    unit = helpers.business_unit()
+    report = helpers.report(unit)
+    shown = contents.build(report, public=False)
+    exploitation = next(p for p in shown.parts if p.part.key == "exploitation")
+    assert exploitation.waiting or exploitation.modules
+    html = contents.render_body(shown)
+    if exploitation.waiting:
+        assert "No module answers for this section yet" in html
+    assert "Serious incidents and safeguarding practice reviews" in html
