@@ -24,6 +24,7 @@ BENCHMARKS = [
     "training",
     "measures",
     "annual_report",
+    "exploitation",
 ]
 
 

@@ -152,6 +152,7 @@ for _module in (
     "child_deaths",
     "training",
     "reports",
+    "exploitation",
 ):
     try:
         _walk_module = importlib.import_module(f"tests.{_module}.walk")

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "safeguard.child_deaths",
     "safeguard.training",
     "safeguard.reports",
+    "safeguard.exploitation",
 ]
 
 MIDDLEWARE = [
@@ -324,3 +325,10 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
     },
 }
+
+# Child exploitation (MACE): a child with this many different indicators seen within this many
+# days is never put at the lowest level of risk ("emerging"); the child-focused meeting meets
+# every two weeks from this date (docs/exploitation.md).
+EXPLOITATION_SEVERAL_INDICATORS = int(os.environ.get("SAFEGUARD_MACE_SEVERAL_INDICATORS", "3"))
+EXPLOITATION_RECENT_DAYS = int(os.environ.get("SAFEGUARD_MACE_RECENT_DAYS", "90"))
+EXPLOITATION_CHILD_FOCUSED_ANCHOR = os.environ.get("SAFEGUARD_MACE_MEETING_ANCHOR", "2021-04-06")

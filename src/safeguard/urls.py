@@ -19,5 +19,6 @@ urlpatterns = [
     path("domestic-abuse/", include("safeguard.domestic_abuse.urls")),
     path("training/", include("safeguard.training.urls")),
     path("reports/", include("safeguard.reports.urls")),
+    path("exploitation/", include("safeguard.exploitation.urls")),
     path("", include("safeguard.core.urls")),
 ]
