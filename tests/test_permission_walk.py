@@ -151,6 +151,7 @@ for _module in (
     "domestic_abuse",
     "child_deaths",
     "training",
+    "assurance",
 ):
     try:
         _walk_module = importlib.import_module(f"tests.{_module}.walk")

@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "safeguard.domestic_abuse",
     "safeguard.child_deaths",
     "safeguard.training",
+    "safeguard.assurance",
 ]
 
 MIDDLEWARE = [

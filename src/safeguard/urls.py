@@ -18,5 +18,6 @@ urlpatterns = [
     path("governance/", include("safeguard.governance.urls")),
     path("domestic-abuse/", include("safeguard.domestic_abuse.urls")),
     path("training/", include("safeguard.training.urls")),
+    path("assurance/", include("safeguard.assurance.urls")),
     path("", include("safeguard.core.urls")),
 ]

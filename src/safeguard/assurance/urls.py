@@ -1,0 +1,9 @@
+"""The assurance pages, under /assurance/, namespace ``assurance``."""
+
+from safeguard.assurance.views import assessments, escalations, home, secure
+
+app_name = "assurance"
+
+urlpatterns = (
+    home.urlpatterns + escalations.urlpatterns + assessments.urlpatterns + secure.urlpatterns
+)
