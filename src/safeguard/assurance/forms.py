@@ -213,8 +213,8 @@ class ReturnForm(GovukForm):
         for name, label, definition in reversed(rules.FIGURES):
             self.fields = {
                 name: forms.IntegerField(
-                    label=f"{label} (if it applies)",
-                    help_text=definition,
+                    label=label,
+                    help_text=f"{definition}. Leave blank if it does not apply.",
                     required=False,
                     min_value=0,
                     max_value=100000,
