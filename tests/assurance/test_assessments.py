@@ -47,6 +47,7 @@ def _round(w, year=2026):
 
 def test_a_new_version_keeps_the_old_one_for_the_rounds_that_used_it(world) -> None:
     first = services.latest_template("section_11")
+    assert first is not None
     found = _round(world)
     second = services.template_save(
         actor=world["admin"], kind="section_11", title="Revised", standards=[("Only one", "")]
@@ -165,6 +166,7 @@ def test_the_return_challenge_and_answer_through_the_pages(world, client) -> Non
         body[f"evidence_{s.pk}"] = "Policy"
     assert client.post(url, body).status_code == 302
     rating = Rating.objects.filter(assessment=assessment).first()
+    assert rating is not None
     factories.signed_in(client, world["admin"])
     assert (
         client.post(

@@ -215,10 +215,12 @@ def test_one_measure_per_figure_counts_the_returns_and_a_gap_stays_a_gap(world) 
         measure = measures.get(f"assurance.{name}")
         assert measure is not None and measure.theme == "secure_settings"
     main = measures.get("assurance.restraints_main_site")
+    assert main is not None
     assert main.count(date(2022, 2, 1), date(2022, 3, 1)) == Decimal(105)
     assert main.count(date(2021, 4, 1), date(2022, 4, 1)) == Decimal(884)
     assert main.count(date(2019, 1, 1), date(2019, 2, 1)) is None
     arrests = measures.get("assurance.custody_arrests")
+    assert arrests is not None
     assert arrests.count(date(2021, 4, 1), date(2022, 4, 1)) is None
 
 
