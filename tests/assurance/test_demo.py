@@ -48,8 +48,9 @@ def test_the_demo_tells_every_assurance_story_without_an_overdue_clock() -> None
         .values_list("restraints_main_site", flat=True)
     )
     assert len(series) == 24
+    values = [v for v in series if v is not None]
     causes = [
-        p for p in spc.analyse(series, improvement="down").points if p.special_cause != "none"
+        p for p in spc.analyse(values, improvement="down").points if p.special_cause != "none"
     ]
     assert len(causes) == 1
     assert Organisation.objects.filter(kind="secure_setting", name__contains="Custody").exists()

@@ -310,7 +310,10 @@ def _escalations(admin: Person, now: datetime, today: date) -> int:
             other_organisation=other,
             theme=theme,
             decision="The referral was closed with no further action.",
-            concern="Since the referral there have been two more incidents and the child told staff they are frightened at home.",
+            concern=(
+                "Since the referral there have been two more incidents and the child told "
+                "staff they are frightened at home."
+            ),
             now=_at(day, 9),
         )
 
@@ -413,7 +416,7 @@ def _secure_settings(admin: Person, now: datetime, today: date) -> int:
     yoi = next((o for o in settings if "Offender" in o.name), None)
     home = next((o for o in settings if "Children's Home" in o.name), None)
     this_month = rules.first_of_month(today)
-    months = []
+    months: list[date] = []
     month = this_month
     for _ in range(24):
         month = rules.previous_month(month)
@@ -430,7 +433,7 @@ def _secure_settings(admin: Person, now: datetime, today: date) -> int:
             submitted = now - timedelta(hours=1)
         # The custody suite's latest return is still to come while it is not yet due.
         late_custody = month == last and last_due >= today
-        for organisation, figures in (
+        rows: tuple[tuple[Organisation | None, dict[str, int | None]], ...] = (
             (
                 yoi,
                 {
@@ -458,7 +461,8 @@ def _secure_settings(admin: Person, now: datetime, today: date) -> int:
                     "force_in_custody": 5 + index % 4,
                 },
             ),
-        ):
+        )
+        for organisation, figures in rows:
             if organisation is None:
                 continue
             secure.return_submit(
@@ -467,7 +471,7 @@ def _secure_settings(admin: Person, now: datetime, today: date) -> int:
                 month=month,
                 figures=figures,
                 narrative="Spike attributed to a small number of children awaiting hospital places."
-                if organisation == yoi and figures.get("restraints_main_site", 0) > 120
+                if organisation == yoi and (figures.get("restraints_main_site") or 0) > 120
                 else "",
                 now=submitted,
             )
@@ -482,8 +486,14 @@ def _secure_settings(admin: Person, now: datetime, today: date) -> int:
             title="Transfer of a young person to hospital in leg restraints",
             reviewed_on=_working_days_back(today, 70),
             reviewed_by="Youth Custody Service",
-            summary="A young person was kept in leg restraints during a transfer to hospital and while there; no one reassessed the need.",
-            learning="Professional curiosity: ask whether restraints are still necessary. Hand over the reason for restraints between services.",
+            summary=(
+                "A young person was kept in leg restraints during a transfer to hospital and "
+                "while there; no one reassessed the need."
+            ),
+            learning=(
+                "Professional curiosity: ask whether restraints are still necessary. Hand over "
+                "the reason for restraints between services."
+            ),
             now=_at(_working_days_back(today, 68)),
         )
         secure.review_action_add(
