@@ -61,6 +61,25 @@ def pages(Route: Any, _pk: Any) -> dict[str, Any]:
         "assurance:setting": Route(
             Cap.SECURE_RETURN, kwargs=setting, signed_in_status=_not_theirs(Cap.SECURE_RETURN)
         ),
+        "assurance:audits": Route(Cap.AUDIT),
+        "assurance:audit_new": Route(Cap.MANAGE),
+        "assurance:tool_new": Route(Cap.MANAGE),
+        "assurance:audit": Route(
+            Cap.AUDIT, kwargs=_pk("assurance_audit"), signed_in_status=_not_theirs(Cap.AUDIT)
+        ),
+        "assurance:audit_report": Route(
+            Cap.AUDIT, kwargs=_pk("assurance_audit"), signed_in_status=_not_theirs(Cap.AUDIT)
+        ),
+        # The questionnaire is the practitioners' of the audit's agencies: not the Business Unit.
+        "assurance:audit_questionnaire": Route(
+            Cap.AUDIT,
+            kwargs=_pk("assurance_audit"),
+            signed_in_status={role: 404 for role, caps in GRANTS.items() if Cap.AUDIT in caps},
+        ),
+        "assurance:audit_case": Route(
+            Cap.AUDIT, kwargs=_pk("assurance_case"), signed_in_status=_not_theirs(Cap.AUDIT)
+        ),
+        "assurance:finding_action": Route(Cap.MANAGE, kwargs=_pk("assurance_finding")),
         "assurance:return": Route(
             Cap.SECURE_RETURN,
             kwargs=lambda o: {"pk": o["assurance_setting"].pk, "month": "2026-01"},
@@ -99,8 +118,28 @@ def make_objects(*, admin: Any, organisation: Any) -> dict[str, Any]:
         learning="Walk",
     )
     from safeguard.assurance.models import StandardTemplate
+    from safeguard.assurance.services import audits
+
+    tool = audits.tool_save(actor=admin, title="Walk tool", questions=["Was the plan clear?"])
+    audit = audits.audit_plan(
+        actor=admin,
+        title="Walk audit",
+        theme="child_protection",
+        year=2026,
+        criteria="Walk",
+        tool=tool,
+        agencies=[organisation, other],
+    )
+    case = audits.case_add(actor=admin, audit=audit, pupil=helpers.pupil())
+    audits.audit_moderate(actor=admin, audit=audit, notes="Walk", agreed={case.pk: "good"})
+    finding = audits.finding_add(
+        actor=admin, audit=audit, grade="good", theme="child_protection", text="Walk"
+    )
 
     return {
+        "assurance_audit": audit,
+        "assurance_case": case,
+        "assurance_finding": finding,
         "assurance_escalation": escalation,
         "assurance_template": StandardTemplate.objects.order_by("pk").first(),
         "assurance_round": found_round,
@@ -114,7 +153,17 @@ def forms(Form: Any) -> dict[str, Any]:
     """The pages that take a POST, each posted complete where a body is needed."""
     found = {
         f"assurance:{name}": Form()
-        for name in ("escalation_new", "template_new", "round_new", "review_new")
+        for name in (
+            "escalation_new",
+            "template_new",
+            "round_new",
+            "review_new",
+            "audit_new",
+            "tool_new",
+            "audit",
+            "audit_case",
+            "audit_questionnaire",
+        )
     }
     found["assurance:escalation"] = Form(
         body=lambda o: {"step": "respond", "response": "Walk answer"}
@@ -126,6 +175,13 @@ def forms(Form: Any) -> dict[str, Any]:
         body=lambda o: {"title": "Walk action", "due_on": "05/01/2099"}
     )
     found["assurance:return"] = Form(body=lambda o: {"restraints_main_site": "7"})
+    found["assurance:finding_action"] = Form(
+        body=lambda o: {
+            "title": "Walk action",
+            "due_on": "05/01/2099",
+            "owner": o["organisation"].pk,
+        }
+    )
     found["assurance:review"] = Form(
         body=lambda o: {
             "title": "Walk action",

@@ -12,7 +12,7 @@ class AssuranceConfig(AppConfig):
         from safeguard.assurance.policies import GRANTS
         from safeguard.assurance.selectors import figures
         from safeguard.assurance.selectors.work import deadline_access, home_work
-        from safeguard.assurance.services import assessments, secure
+        from safeguard.assurance.services import assessments, audits, secure
         from safeguard.assurance.views.home import may_open
         from safeguard.core import labels, measures, navigation, report_tables, roles, work
         from safeguard.core.demo import register_extension
@@ -43,6 +43,12 @@ class AssuranceConfig(AppConfig):
             "Secure setting incident review",
             link=lambda source_id: f"/assurance/secure-settings/reviews/{source_id}",
             may_view=policies.may_see_review_actions,
+        )
+        sources.register(
+            audits.SOURCE_KIND,
+            "Multi-agency case audit",
+            link=lambda source_id: f"/assurance/audits/{source_id}",
+            may_view=policies.may_see_audit_actions,
         )
         for measure in figures.measures():
             measures.register(measure)

@@ -8,8 +8,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from safeguard.assurance import rules
+from safeguard.assurance.models import AuditTool
 from safeguard.core.forms.govuk import GovukForm, govuk_messages
 from safeguard.core.models import Organisation
+
+AUDIT_AGENCY_KINDS = ("local_authority", "police", "icb", "health_trust", "probation", "other")
 
 DATE_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%Y-%m-%d", "%d-%m-%Y"]
 
@@ -236,3 +239,100 @@ class IncidentReviewForm(GovukForm):
     )
     summary = text("What happened")
     learning = text("Learning")
+
+
+# --- Multi-agency case audits -------------------------------------------------------------------
+
+
+class ToolForm(GovukForm):
+    title = forms.CharField(label="Title", max_length=200)
+    questions = forms.CharField(
+        label="Questions",
+        help_text="One question a line; each is graded outstanding, good, requires improvement "
+        "or inadequate",
+        widget=forms.Textarea(attrs={"rows": 10}),
+        max_length=20000,
+    )
+
+    def clean_questions(self) -> list[str]:
+        try:
+            return rules.parse_questions(self.cleaned_data["questions"])
+        except ValueError as error:
+            raise ValidationError(str(error)) from error
+
+
+class AuditForm(GovukForm):
+    title = forms.CharField(label="Title", max_length=200)
+    theme = forms.ChoiceField(label="Theme", choices=list(rules.AUDIT_THEMES.items()))
+    year = forms.IntegerField(label="Year of the programme", min_value=2000, max_value=2100)
+    criteria = text(
+        "How the cases are chosen",
+        help_text="For example, 10 children made subject to a child protection plan between "
+        "September and November",
+    )
+    tool = forms.ModelChoiceField(label="Audit tool", queryset=AuditTool.objects.none())
+    agencies = forms.ModelMultipleChoiceField(
+        label="Agencies taking part",
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        tool = self.fields["tool"]
+        agencies = self.fields["agencies"]
+        assert isinstance(tool, forms.ModelChoiceField)
+        assert isinstance(agencies, forms.ModelMultipleChoiceField)
+        tool.queryset = AuditTool.objects.all()
+        agencies.queryset = Organisation.objects.filter(
+            active=True, kind__in=list(AUDIT_AGENCY_KINDS)
+        ).order_by("name")
+
+
+def case_answer_form(questions: list[str], data: Any = None, initial: Any = None) -> GovukForm:
+    fields: dict[str, forms.Field] = {}
+    for n, question in enumerate(questions, start=1):
+        fields[f"grade_{n}"] = forms.ChoiceField(
+            label=f"{n}. {question}",
+            choices=list(rules.GRADES.items()),
+            widget=forms.RadioSelect,
+            error_messages={"required": f"Choose a grade for question {n}"},
+        )
+        fields[f"comment_{n}"] = forms.CharField(
+            label=f"Comment on question {n}",
+            required=False,
+            max_length=5000,
+            widget=forms.Textarea(attrs={"rows": 2}),
+        )
+    form_class = type("CaseAnswerForm", (GovukForm,), fields)
+    return form_class(data, initial=initial)
+
+
+def moderation_form(cases: list[Any], data: Any = None) -> GovukForm:
+    fields: dict[str, forms.Field] = {}
+    for case in cases:
+        fields[f"agreed_{case.pk}"] = forms.ChoiceField(
+            label=f"Agreed grade for {rules.case_label(case.number)}",
+            choices=list(rules.GRADES.items()),
+            error_messages={"required": f"Choose the agreed grade for case {case.number}"},
+        )
+    fields["notes"] = text("Notes of the moderation")
+    form_class = type("ModerationForm", (GovukForm,), fields)
+    return form_class(data)
+
+
+class FindingForm(GovukForm):
+    grade = forms.ChoiceField(label="Grade", choices=list(rules.GRADES.items()))
+    theme = forms.ChoiceField(label="Theme", choices=list(rules.AUDIT_THEMES.items()))
+    text = text("Finding")
+
+
+class QuestionnaireForm(GovukForm):
+    confident = forms.TypedChoiceField(
+        label="Were you confident about your role in the child's plan?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    helped = text("What helped you share information?", required=False)
+    hindered = text("What got in the way?", required=False)

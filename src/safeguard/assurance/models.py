@@ -255,3 +255,116 @@ class IncidentReview(models.Model):
 
     class Meta:
         ordering = ["-reviewed_on", "-pk"]
+
+
+# --- Multi-agency case audits -------------------------------------------------------------------
+
+
+class AuditTool(models.Model):
+    """One version of an audit tool: graded questions; a change is a new version."""
+
+    title = models.CharField(max_length=200)
+    version = models.PositiveIntegerField()
+    questions = models.JSONField(default=list)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["title", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["title", "version"], name="asr_tool_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}, version {self.version}"
+
+
+class CaseAudit(models.Model):
+    """One audit of the year's programme: a theme, a tool, agencies, a sample of cases."""
+
+    title = models.CharField(max_length=200)
+    theme = models.CharField(max_length=32, choices=_choices(rules.AUDIT_THEMES))
+    year = models.PositiveIntegerField()
+    criteria = models.TextField(help_text="How the sample of cases was chosen")
+    tool = models.ForeignKey(AuditTool, on_delete=models.PROTECT, related_name="+")
+    agencies = models.ManyToManyField("core.Organisation", related_name="+")
+    status = models.CharField(
+        max_length=16, choices=_choices(rules.AUDIT_STATUSES), default="auditing"
+    )
+    moderation = models.TextField(blank=True, default="")
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-year", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AuditCase(models.Model):
+    """A child in the sample. The report names the case by number only."""
+
+    audit = models.ForeignKey(CaseAudit, on_delete=models.CASCADE, related_name="cases")
+    number = models.PositiveSmallIntegerField()
+    pupil = models.ForeignKey("children.Pupil", on_delete=models.PROTECT, related_name="+")
+    agreed_grade = models.CharField(
+        max_length=32, choices=_choices(rules.GRADES), blank=True, default=""
+    )
+
+    class Meta:
+        ordering = ["audit", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["audit", "number"], name="asr_case_number"),
+            models.UniqueConstraint(fields=["audit", "pupil"], name="asr_case_child_once"),
+        ]
+
+
+class CaseAnswer(models.Model):
+    """One agency's grade and comment on one question for one case."""
+
+    case = models.ForeignKey(AuditCase, on_delete=models.CASCADE, related_name="answers")
+    organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    question = models.PositiveSmallIntegerField()
+    grade = models.CharField(max_length=32, choices=_choices(rules.GRADES))
+    comment = models.TextField(blank=True, default="")
+    answered_at = models.DateTimeField()
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["case", "organisation", "question"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "organisation", "question"], name="asr_answer_once"
+            ),
+        ]
+
+
+class Finding(models.Model):
+    audit = models.ForeignKey(CaseAudit, on_delete=models.CASCADE, related_name="findings")
+    grade = models.CharField(max_length=32, choices=_choices(rules.GRADES))
+    theme = models.CharField(max_length=32, choices=_choices(rules.AUDIT_THEMES))
+    text = models.TextField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["audit", "pk"]
+
+
+class QuestionnaireAnswer(models.Model):
+    """A practitioner's answer to the audit's questionnaire: no child named."""
+
+    audit = models.ForeignKey(CaseAudit, on_delete=models.CASCADE, related_name="questionnaire")
+    organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    confident = models.BooleanField(help_text="Confident of their role in the plan")
+    helped = models.TextField(blank=True, default="")
+    hindered = models.TextField(blank=True, default="")
+    answered_at = models.DateTimeField()

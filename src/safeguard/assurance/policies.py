@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from safeguard.assurance.models import IncidentReview, SelfAssessment
+from safeguard.assurance.models import CaseAudit, IncidentReview, SelfAssessment
 from safeguard.core import policies as core_policies
 from safeguard.core.models import ApiKey
 from safeguard.core.roles import Role
@@ -27,6 +27,7 @@ class Cap:
     ESCALATE = "assurance.escalate"  # raise a concern, work one's agency's concerns
     SELF_ASSESS = "assurance.self_assess"  # one's own organisation's self-assessments
     SECURE_RETURN = "assurance.secure_return"  # one's own secure setting's returns
+    AUDIT = "assurance.audit"  # audit one's agency's part of a multi-agency case audit
     FIGURES = "assurance.figures"  # the partnership's figures: no child in them
     MANAGE = "assurance.manage"  # the Business Unit: runs every process of the module
 
@@ -44,7 +45,7 @@ _PRACTICE = (
 
 GRANTS: dict[str, set[str]] = {role.value: set() for role in Role}
 for _role in _PRACTICE:
-    GRANTS[_role] |= {Cap.ESCALATE, Cap.SELF_ASSESS, Cap.SECURE_RETURN}
+    GRANTS[_role] |= {Cap.ESCALATE, Cap.SELF_ASSESS, Cap.SECURE_RETURN, Cap.AUDIT}
 for _role in (*_BUSINESS_UNIT, Role.INDEPENDENT_CHAIR, Role.STATUTORY_PARTNER_LEAD):
     GRANTS[_role] |= {Cap.FIGURES}
 for _role in _BUSINESS_UNIT:
@@ -142,6 +143,45 @@ def can_see_setting(person: Any, organisation: Any) -> bool:
 
 def can_submit_return(person: Any, organisation: Any) -> bool:
     return can_see_setting(person, organisation)
+
+
+# --- Multi-agency case audits ------------------------------------------------------------------
+
+
+def takes_part(person: Any, audit: Any) -> bool:
+    """An auditor of one of the audit's agencies (or the Business Unit)."""
+    if manages(person):
+        return True
+    return can(person, Cap.AUDIT) and audit.agencies.filter(pk=person.organisation_id).exists()
+
+
+def can_see_audit(person: Any, audit: Any) -> bool:
+    return takes_part(person, audit)
+
+
+def can_see_case(person: Any, case: Any) -> bool:
+    """A case names a child: the audit's auditors and the Business Unit, through a selector
+    that audits the read."""
+    return takes_part(person, case.audit)
+
+
+def can_answer_case(person: Any, case: Any) -> bool:
+    """An auditor answers for their own agency while the agencies are auditing."""
+    return (
+        case.audit.status == "auditing"
+        and not manages(person)
+        and can(person, Cap.AUDIT)
+        and case.audit.agencies.filter(pk=person.organisation_id).exists()
+    )
+
+
+def can_run_audit(person: Any, audit: Any) -> bool:
+    return manages(person)
+
+
+def may_see_audit_actions(person: Any, source_id: str) -> bool:
+    found = CaseAudit.objects.filter(pk=_int(source_id)).first()
+    return found is not None and can_see_audit(person, found)
 
 
 # --- the shared action plan asks ----------------------------------------------------------------

@@ -321,6 +321,12 @@ LABELS: dict[str, str] = {
     "assurance.monthly_return": "Secure setting's monthly return",
     "assurance.monthly_return_due": "Secure setting's monthly return",
     "assurance.incident_review": "Secure setting incident review",
+    "assurance.audit_tool": "Audit tool",
+    "assurance.case_audit": "Multi-agency case audit",
+    "assurance.audit_case": "Case in a multi-agency audit",
+    "assurance.case_answer": "Agency's answer on an audited case",
+    "assurance.audit_finding": "Audit finding",
+    "assurance.questionnaire": "Practitioner questionnaire answer",
     "escalation_stage": "Stage of a concern",
     "self_assessment_return": "Self-assessment return",
     "challenge_answer": "Answer to a challenge",
@@ -347,4 +353,58 @@ PAGE_LABELS: dict[str, str] = {
     "assurance:review": "Assurance: an incident review",
     "assurance:setting": "Assurance: a secure setting's returns",
     "assurance:return": "Assurance: a secure setting's monthly return",
+    "assurance:audits": "Assurance: multi-agency case audits",
+    "assurance:audit_new": "Assurance: plan a case audit",
+    "assurance:tool_new": "Assurance: write an audit tool",
+    "assurance:audit": "Assurance: a case audit",
+    "assurance:audit_case": "Assurance: an audited case",
+    "assurance:audit_report": "Assurance: a case audit's report",
+    "assurance:audit_questionnaire": "Assurance: practitioner questionnaire",
+    "assurance:finding_action": "Assurance: an action from an audit finding",
 }
+
+# --- Multi-agency case audits -------------------------------------------------------------------
+
+GRADES: dict[str, str] = {
+    "outstanding": "Outstanding",
+    "good": "Good",
+    "requires_improvement": "Requires improvement",
+    "inadequate": "Inadequate",
+}
+AUDIT_STATUSES = {
+    "auditing": "Agencies auditing",
+    "moderated": "Moderated",
+    "complete": "Findings agreed",
+}
+AUDIT_THEMES: dict[str, str] = {
+    "child_in_need": "Children in need",
+    "child_protection": "Child protection",
+    "children_looked_after": "Children looked after",
+    "neglect": "Neglect",
+    "domestic_abuse": "Domestic abuse",
+    "exploitation": "Exploitation",
+    "information_sharing": "Information sharing",
+    "voice_of_the_child": "The voice of the child",
+    "escalation": "Escalation",
+}
+
+
+def grade_counts(grades: Iterable[str]) -> dict[str, int]:
+    counts = dict.fromkeys(GRADES, 0)
+    for grade in grades:
+        counts[grade] += 1
+    return counts
+
+
+def parse_questions(text: str) -> list[str]:
+    """An audit tool's questions, one a line; blank lines skipped."""
+    questions = [line.strip() for line in text.splitlines() if line.strip()]
+    for number, question in enumerate(questions, start=1):
+        if len(question) > 500:
+            raise ValueError(f"Question {number} must be 500 characters or fewer")
+    return questions
+
+
+def case_label(number: int) -> str:
+    """How the report names a case: a number, never the child."""
+    return f"Case {number}"

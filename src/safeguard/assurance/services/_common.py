@@ -24,6 +24,11 @@ CHALLENGE = "assurance.challenge"
 RETURN = "assurance.monthly_return"
 RETURN_DUE = "assurance.monthly_return_due"
 REVIEW = "assurance.incident_review"
+TOOL = "assurance.audit_tool"
+AUDIT = "assurance.case_audit"
+CASE = "assurance.audit_case"
+ANSWER = "assurance.case_answer"
+FINDING = "assurance.audit_finding"
 
 # The kinds of clock on "What is due".
 KIND_STAGE = "escalation_stage"

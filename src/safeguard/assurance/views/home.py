@@ -15,7 +15,7 @@ from safeguard.core.roles import Capability
 def may_open(person: object) -> bool:
     return any(
         policies.can(person, cap)
-        for cap in (Cap.ESCALATE, Cap.SELF_ASSESS, Cap.SECURE_RETURN, Cap.FIGURES)
+        for cap in (Cap.ESCALATE, Cap.SELF_ASSESS, Cap.SECURE_RETURN, Cap.AUDIT, Cap.FIGURES)
     )
 
 
@@ -30,6 +30,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "self_assess": policies.can(user, Cap.SELF_ASSESS),
             "secure": policies.can(user, Cap.SECURE_RETURN),
             "figures": policies.can(user, Cap.FIGURES),
+            "audit": policies.can(user, Cap.AUDIT),
             "anything": may_open(user),
         },
     )
