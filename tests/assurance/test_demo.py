@@ -7,7 +7,13 @@ from datetime import datetime
 
 import pytest
 
-from safeguard.assurance.models import Escalation, MonthlyReturn, Round, SelfAssessment
+from safeguard.assurance.models import (
+    CaseAudit,
+    Escalation,
+    MonthlyReturn,
+    Round,
+    SelfAssessment,
+)
 from safeguard.core import demo
 from safeguard.core.clock import LONDON
 from safeguard.core.models import Deadline, Organisation
@@ -54,6 +60,11 @@ def test_the_demo_tells_every_assurance_story_without_an_overdue_clock() -> None
     ]
     assert len(causes) == 1
     assert Organisation.objects.filter(kind="secure_setting", name__contains="Custody").exists()
+    # An audit with moderation done, findings and actions.
+    audit = CaseAudit.objects.get()
+    assert audit.status == "complete" and audit.moderated_at is not None
+    assert audit.cases.count() == 6 and not audit.cases.filter(agreed_grade="").exists()
+    assert Action.objects.filter(source_kind="assurance.case_audit").count() == 2
     # Clocks: some running, none overdue, none met in the future.
     running = Deadline.objects.filter(
         module="assurance", met_at__isnull=True, cancelled_at__isnull=True

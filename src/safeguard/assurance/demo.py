@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from safeguard.assurance import rules
 from safeguard.assurance.models import Rating
-from safeguard.assurance.services import assessments, escalations, secure
+from safeguard.assurance.services import assessments, audits, escalations, secure
 from safeguard.children.models import Pupil
 from safeguard.core import demo_names as names
 from safeguard.core import holidays
@@ -141,6 +141,7 @@ def add_demo_assurance(*, seed: int) -> int:
     made = _self_assessments(admin, rng, now, today)
     made += _escalations(admin, now, today)
     made += _secure_settings(admin, now, today)
+    made += _case_audit(admin, rng, today)
     return made
 
 
@@ -505,3 +506,117 @@ def _secure_settings(admin: Person, now: datetime, today: date) -> int:
         )
         made += 1
     return made
+
+
+# --- a multi-agency case audit ----------------------------------------------------------------
+
+AUDIT_QUESTIONS = [
+    "Was the child's plan clear about what each agency would do?",
+    "Was information shared between agencies in time for it to make a difference?",
+    "Is the child's lived experience and voice recorded and acted on?",
+    "Were risks reassessed when circumstances changed?",
+    "Did agencies challenge each other, and escalate when needed?",
+]
+FINDINGS = (
+    ("good", "information_sharing", "Practitioners share information well between meetings."),
+    (
+        "requires_improvement",
+        "voice_of_the_child",
+        "The child's own words are recorded in fewer than half of the plans.",
+    ),
+    (
+        "requires_improvement",
+        "escalation",
+        "Disagreements were rarely escalated through Concerns Resolution.",
+    ),
+)
+
+
+def _case_audit(admin: Person, rng: random.Random, today: date) -> int:
+    la = Organisation.objects.filter(kind="local_authority", statutory_partner=True).first()
+    police = Organisation.objects.filter(kind="police").order_by("pk").first()
+    trust = Organisation.objects.filter(kind="health_trust").order_by("pk").first()
+    agencies = [o for o in (la, police, trust) if o is not None]
+    auditors = {
+        o.pk: _person(o, "statutory_partner_lead", "subgroup_member", "practitioner")
+        for o in agencies
+    }
+    pupils = list(Pupil.objects.filter(on_roll=True).order_by("-pk")[:6])
+    if len(agencies) < 2 or len(pupils) < 6:
+        return 0
+    start = _working_days_back(today, 80)
+    tool = audits.tool_save(
+        actor=admin,
+        title="Multi-agency plans audit tool",
+        questions=AUDIT_QUESTIONS,
+        now=_at(start),
+    )
+    audit = audits.audit_plan(
+        actor=admin,
+        title=f"Child protection plans audit {start.year}",
+        theme="child_protection",
+        year=start.year,
+        criteria="Six children made subject to a child protection plan in the spring, "
+        "chosen at random from the child index",
+        tool=tool,
+        agencies=agencies,
+        now=_at(start),
+    )
+    cases = [audits.case_add(actor=admin, audit=audit, pupil=pupil) for pupil in pupils]
+    grades = list(rules.GRADES)
+    for case in cases:
+        for organisation in agencies:
+            auditor = auditors[organisation.pk]
+            if auditor is None:
+                continue
+            answers = {
+                n: (grades[min(3, max(0, 1 + rng.choice([-1, 0, 0, 1])))], "")
+                for n in range(1, len(AUDIT_QUESTIONS) + 1)
+            }
+            audits.case_answer(
+                actor=auditor,
+                case=case,
+                answers=answers,
+                now=_at(_working_days_back(today, 60)),
+            )
+    agreed = {case.pk: grades[1 + (case.number % 3 == 0)] for case in cases}
+    audits.audit_moderate(
+        actor=admin,
+        audit=audit,
+        notes="The agencies met and agreed a grade for each case; health and police differed "
+        "on case 3 and agreed on requires improvement.",
+        agreed=agreed,
+        now=_at(_working_days_back(today, 50)),
+    )
+    for organisation in agencies:
+        auditor = auditors[organisation.pk]
+        if auditor is not None:
+            audits.questionnaire_answer(
+                actor=auditor,
+                audit=audit,
+                confident=organisation != police,
+                helped="Core group meetings between the conferences.",
+                hindered="Minutes arrive late.",
+                now=_at(_working_days_back(today, 55)),
+            )
+    calendar = holidays.calendar()
+    for n, (grade, theme, text) in enumerate(FINDINGS):
+        finding = audits.finding_add(
+            actor=admin,
+            audit=audit,
+            grade=grade,
+            theme=theme,
+            text=text,
+            now=_at(_working_days_back(today, 45)),
+        )
+        if grade != "good" and la is not None:
+            audits.finding_action_add(
+                actor=admin,
+                finding=finding,
+                title="Record the child's own words at every core group"
+                if n == 1
+                else "Brief every team on Concerns Resolution",
+                owner=la,
+                due_on=calendar.add_working_days(today, 20 + 10 * n),
+            )
+    return 1
