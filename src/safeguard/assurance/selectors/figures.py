@@ -128,6 +128,10 @@ def secure_settings_tables(years: Sequence[Year]) -> list[Table]:
     return tables
 
 
+# More arrests or voluntary attendances are neither better nor worse for the children.
+NEUTRAL = ("custody_arrests", "voluntary_attendances")
+
+
 def _figure_count(field: str) -> Callable[[date, date], Decimal | None]:
     def count(start: date, end: date) -> Decimal | None:
         value = figure_total(field, start, end)
@@ -144,7 +148,7 @@ def measures() -> list[Measure]:
             name=label,
             definition=f"{definition}, all secure settings' monthly returns summed",
             unit="count",
-            polarity="down",
+            polarity="neither" if name in NEUTRAL else "down",
             theme="secure_settings",
             count=_figure_count(name),
         )
