@@ -153,6 +153,7 @@ for _module in (
     "training",
     "reports",
     "exploitation",
+    "assurance",
 ):
     try:
         _walk_module = importlib.import_module(f"tests.{_module}.walk")

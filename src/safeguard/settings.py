@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "safeguard.training",
     "safeguard.reports",
     "safeguard.exploitation",
+    "safeguard.assurance",
 ]
 
 MIDDLEWARE = [

@@ -20,5 +20,6 @@ urlpatterns = [
     path("training/", include("safeguard.training.urls")),
     path("reports/", include("safeguard.reports.urls")),
     path("exploitation/", include("safeguard.exploitation.urls")),
+    path("assurance/", include("safeguard.assurance.urls")),
     path("", include("safeguard.core.urls")),
 ]

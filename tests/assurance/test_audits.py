@@ -1,0 +1,186 @@
+"""Multi-agency case audits: from the programme to findings to actions; each agency answers for
+itself; a case names a child behind need to know and an audited read; the report names none."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from safeguard.assurance.models import CaseAnswer
+from safeguard.assurance.services import audits as services
+from safeguard.core.models.audit import AuditEvent
+from safeguard.governance.models import Action
+from tests import factories
+from tests.assurance import helpers
+
+pytestmark = pytest.mark.django_db
+
+QUESTIONS = ["Was the plan clear to every agency?", "Was information shared in time?"]
+
+
+@pytest.fixture
+def world():
+    unit = factories.organisation(kind="partnership", name="The partnership")
+    la = factories.organisation(kind="local_authority", name="Children's services")
+    police = factories.organisation(kind="police", name="Police")
+    trust = factories.organisation(kind="health_trust", name="Trust")
+    admin = factories.person("business_unit_admin", organisation_obj=unit)
+    tool = services.tool_save(actor=admin, title="Plans audit tool", questions=QUESTIONS)
+    audit = services.audit_plan(
+        actor=admin,
+        title="Child protection plans",
+        theme="child_protection",
+        year=2026,
+        criteria="Ten children made subject to a plan in the autumn",
+        tool=tool,
+        agencies=[la, police],
+    )
+    child = helpers.pupil()
+    return {
+        "admin": admin,
+        "la": la,
+        "police": police,
+        "audit": audit,
+        "tool": tool,
+        "child": child,
+        "social_worker": factories.person("practitioner", organisation_obj=la),
+        "officer": factories.person("subgroup_member", organisation_obj=police),
+        "nurse": factories.person("practitioner", organisation_obj=trust),
+        "chair": factories.person("independent_chair", organisation_obj=unit),
+    }
+
+
+def test_a_tool_is_versioned_by_title(world) -> None:
+    again = services.tool_save(actor=world["admin"], title="Plans audit tool", questions=["One"])
+    assert again.version == 2
+    assert world["audit"].tool.version == 1
+    with pytest.raises(PermissionDenied):
+        services.tool_save(actor=world["officer"], title="x", questions=["y"])
+
+
+def test_an_audit_needs_two_agencies_and_every_detail(world) -> None:
+    with pytest.raises(ValidationError) as raised:
+        services.audit_plan(
+            actor=world["admin"],
+            title="",
+            theme="x",
+            year=2026,
+            criteria="",
+            tool=None,
+            agencies=[world["la"]],
+        )
+    assert set(raised.value.message_dict) == {"title", "theme", "criteria", "tool", "agencies"}
+
+
+def test_from_the_sample_to_findings_to_actions(world) -> None:
+    audit = world["audit"]
+    case = services.case_add(actor=world["admin"], audit=audit, pupil=world["child"])
+    assert case.number == 1
+    with pytest.raises(ValidationError):
+        services.case_add(actor=world["admin"], audit=audit, pupil=world["child"])
+    answers = {1: ("good", "Clear plan"), 2: ("requires_improvement", "Late")}
+    services.case_answer(actor=world["social_worker"], case=case, answers=answers)
+    services.case_answer(
+        actor=world["officer"], case=case, answers={1: ("good", ""), 2: ("good", "")}
+    )
+    with pytest.raises(PermissionDenied):
+        services.case_answer(actor=world["nurse"], case=case, answers=answers)
+    with pytest.raises(ValidationError):
+        services.case_answer(actor=world["officer"], case=case, answers={1: ("great", "")})
+    assert CaseAnswer.objects.filter(case=case).count() == 4
+    with pytest.raises(ValidationError):
+        services.finding_add(
+            actor=world["admin"], audit=audit, grade="good", theme="child_protection", text="x"
+        )
+    services.audit_moderate(
+        actor=world["admin"], audit=audit, notes="Agreed", agreed={case.pk: "good"}
+    )
+    with pytest.raises(PermissionDenied):
+        services.case_answer(actor=world["officer"], case=case, answers=answers)
+    finding = services.finding_add(
+        actor=world["admin"],
+        audit=audit,
+        grade="requires_improvement",
+        theme="information_sharing",
+        text="Minutes reach agencies late",
+    )
+    audit.refresh_from_db()
+    assert audit.status == "complete"
+    action = services.finding_action_add(
+        actor=world["admin"],
+        finding=finding,
+        title="Send minutes within 5 working days",
+        owner=world["la"],
+        due_on=date.today() + timedelta(days=50),
+    )
+    assert Action.objects.get(pk=action.pk).source_kind == "assurance.case_audit"
+
+
+def test_a_case_opens_for_the_audits_agencies_only_and_each_read_is_audited(world, client) -> None:
+    case = services.case_add(actor=world["admin"], audit=world["audit"], pupil=world["child"])
+    url = reverse("assurance:audit_case", kwargs={"pk": case.pk})
+    factories.signed_in(client, world["social_worker"])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert world["child"].surname in page.content.decode()
+    assert AuditEvent.objects.filter(
+        action="view", record_type="assurance.audit_case", record_id=str(case.pk)
+    ).exists()
+    body = {"grade_1": "good", "comment_1": "Clear"}
+    bad = client.post(url, body)
+    assert bad.status_code == 400
+    assert "Choose a grade for question 2" in bad.content.decode()
+    assert client.post(url, {**body, "grade_2": "inadequate"}).status_code == 302
+    factories.signed_in(client, world["nurse"])
+    assert client.get(url).status_code == 404
+    assert AuditEvent.objects.filter(
+        action="denied", record_type="assurance.audit_case", actor_id=world["nurse"].pk
+    ).exists()
+
+
+def test_the_report_names_no_child_and_draws_its_chart_with_a_table(world, client) -> None:
+    audit = world["audit"]
+    case = services.case_add(actor=world["admin"], audit=audit, pupil=world["child"])
+    services.case_answer(
+        actor=world["officer"], case=case, answers={1: ("good", ""), 2: ("inadequate", "")}
+    )
+    services.audit_moderate(
+        actor=world["admin"], audit=audit, notes="Agreed", agreed={case.pk: "requires_improvement"}
+    )
+    services.questionnaire_answer(
+        actor=world["social_worker"], audit=audit, confident=True, helped="", hindered=""
+    )
+    factories.signed_in(client, world["officer"])
+    page = client.get(reverse("assurance:audit_report", kwargs={"pk": audit.pk})).content.decode()
+    assert world["child"].surname not in page and world["child"].forename not in page
+    assert "data:image/svg+xml;base64," in page
+    assert "Requires improvement: 1" in page
+    assert "1 of 1 practitioners were confident" in page
+
+
+def test_the_programme_through_the_pages(world, client) -> None:
+    factories.signed_in(client, world["admin"])
+    response = client.post(
+        reverse("assurance:audit_new"),
+        {
+            "title": "Neglect audit",
+            "theme": "neglect",
+            "year": "2026",
+            "criteria": "Eight children on neglect plans",
+            "tool": world["tool"].pk,
+            "agencies": [world["la"].pk, world["police"].pk],
+        },
+    )
+    assert response.status_code == 302
+    audit_url = response["Location"]
+    found = client.get(audit_url, {"surname": world["child"].surname})
+    assert world["child"].surname in found.content.decode()
+    assert client.post(audit_url, {"step": "case", "child": world["child"].pk}).status_code == 302
+    factories.signed_in(client, world["officer"])
+    programme = client.get(reverse("assurance:audits")).content.decode()
+    assert "Neglect audit" in programme
+    factories.signed_in(client, world["nurse"])
+    assert "Neglect audit" not in client.get(reverse("assurance:audits")).content.decode()
