@@ -15,7 +15,7 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from safeguard.core import private_files
+from safeguard.core import private_files, sso_rules
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = Path(os.environ.get("SAFEGUARD_VAR_DIR", BASE_DIR / "var"))
@@ -163,7 +163,9 @@ AUTH_USER_MODEL = "core.Person"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, refusing people whose organisation signs in elsewhere (ADR 0019).
+    "safeguard.core.sso.PasswordBackend",
+    "safeguard.core.sso.ProviderBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -323,3 +325,7 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
     },
 }
+
+# Single sign-on (ADR 0019): identity providers by environment variable, secrets included, so
+# that no client secret is ever stored in the database. See README, "Single sign-on".
+SSO_PROVIDERS = sso_rules.providers_from_environment(os.environ)

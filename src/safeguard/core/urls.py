@@ -9,6 +9,7 @@ from safeguard.core.views import (
     jobs,
     outbox,
     partnership,
+    sso,
 )
 
 app_name = "core"
@@ -16,6 +17,7 @@ app_name = "core"
 urlpatterns = [
     *home.urlpatterns,
     *accounts.urlpatterns,
+    *sso.urlpatterns,
     *invitations.urlpatterns,
     *partnership.urlpatterns,
     *deadlines.urlpatterns,
