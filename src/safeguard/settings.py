@@ -329,3 +329,25 @@ LOGGING = {
 # Single sign-on (ADR 0019): identity providers by environment variable, secrets included, so
 # that no client secret is ever stored in the database. See README, "Single sign-on".
 SSO_PROVIDERS = sso_rules.providers_from_environment(os.environ)
+
+# GOV.UK Notify as the message backend (README, "E-mail through GOV.UK Notify"):
+# SAFEGUARD_EMAIL_BACKEND=notify sends the outbox through Notify's API instead of SMTP.
+if EMAIL_BACKEND == "notify":
+    EMAIL_BACKEND = "safeguard.core.notify.NotifyEmailBackend"
+NOTIFY_API_KEY = os.environ.get("SAFEGUARD_NOTIFY_API_KEY", "")
+NOTIFY_TEMPLATE_ID = os.environ.get("SAFEGUARD_NOTIFY_TEMPLATE_ID", "")
+NOTIFY_REPLY_TO_ID = os.environ.get("SAFEGUARD_NOTIFY_REPLY_TO_ID", "")
+NOTIFY_BASE_URL = os.environ.get(
+    "SAFEGUARD_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"
+)
+if EMAIL_BACKEND == "safeguard.core.notify.NotifyEmailBackend" and not (
+    NOTIFY_API_KEY and NOTIFY_TEMPLATE_ID
+):
+    raise ImproperlyConfigured(
+        "SAFEGUARD_EMAIL_BACKEND=notify needs SAFEGUARD_NOTIFY_API_KEY and"
+        " SAFEGUARD_NOTIFY_TEMPLATE_ID"
+    )
+# The Notify client logs its errors with Notify's own words; the outbox records them instead.
+_loggers = LOGGING["loggers"]
+assert isinstance(_loggers, dict)
+_loggers["notifications_python_client"] = {"level": "ERROR"}
