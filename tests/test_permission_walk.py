@@ -114,6 +114,9 @@ PAGES: dict[str, Route] = {
     "core:sso_start": Route(PUBLIC, kwargs=lambda o: {"key": "council"}, ok_status=404),
     "core:sso_callback": Route(PUBLIC, ok_status=400),
     "core:organisation_sign_in": Route(_MANAGE, kwargs=_pk("organisation")),
+    "core:retention": Route(Capability.VIEW_AUDIT),
+    # No retention pass has run in the walk: the report page finds none.
+    "core:retention_run": Route(Capability.VIEW_AUDIT, kwargs=lambda o: {"pk": 1}, ok_status=404),
     "core:audit": Route(Capability.VIEW_AUDIT),
     "core:audit_record": Route(
         Capability.VIEW_AUDIT, kwargs=lambda o: {"record_type": "core.person", "record_id": "1"}

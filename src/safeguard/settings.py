@@ -351,3 +351,9 @@ if EMAIL_BACKEND == "safeguard.core.notify.NotifyEmailBackend" and not (
 _loggers = LOGGING["loggers"]
 assert isinstance(_loggers, dict)
 _loggers["notifications_python_client"] = {"level": "ERROR"}
+
+# Retention (ADR 0019): the one table of every record type's retention class, applied daily by
+# the worker; docs/retention.md explains it.
+RETENTION_SCHEDULE = "safeguard.retention_schedule.SCHEDULE"
+# A hold (a public inquiry's instruction not to destroy records): the daily pass stops.
+RETENTION_PAUSED = _flag("SAFEGUARD_RETENTION_PAUSED")

@@ -9,6 +9,7 @@ from safeguard.core.views import (
     jobs,
     outbox,
     partnership,
+    retention,
     sso,
 )
 
@@ -23,6 +24,7 @@ urlpatterns = [
     *deadlines.urlpatterns,
     *holidays.urlpatterns,
     *audit.urlpatterns,
+    *retention.urlpatterns,
     *outbox.urlpatterns,
     *apikeys.urlpatterns,
     *jobs.urlpatterns,
