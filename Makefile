@@ -9,6 +9,7 @@ export SAFEGUARD_VAR_DIR ?= $(CURDIR)/var
 .PHONY: run test lint format bench install clean lock
 
 include mk/validators.mk
+include mk/audit.mk
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -15,7 +15,7 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from safeguard.core import private_files
+from safeguard.core import private_files, sso_rules
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = Path(os.environ.get("SAFEGUARD_VAR_DIR", BASE_DIR / "var"))
@@ -166,7 +166,9 @@ AUTH_USER_MODEL = "core.Person"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, refusing people whose organisation signs in elsewhere (ADR 0019).
+    "safeguard.core.sso.PasswordBackend",
+    "safeguard.core.sso.ProviderBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -333,3 +335,34 @@ LOGGING = {
 EXPLOITATION_SEVERAL_INDICATORS = int(os.environ.get("SAFEGUARD_MACE_SEVERAL_INDICATORS", "3"))
 EXPLOITATION_RECENT_DAYS = int(os.environ.get("SAFEGUARD_MACE_RECENT_DAYS", "90"))
 EXPLOITATION_CHILD_FOCUSED_ANCHOR = os.environ.get("SAFEGUARD_MACE_MEETING_ANCHOR", "2021-04-06")
+# Single sign-on (ADR 0019): identity providers by environment variable, secrets included, so
+# that no client secret is ever stored in the database. See README, "Single sign-on".
+SSO_PROVIDERS = sso_rules.providers_from_environment(os.environ)
+
+# GOV.UK Notify as the message backend (README, "E-mail through GOV.UK Notify"):
+# SAFEGUARD_EMAIL_BACKEND=notify sends the outbox through Notify's API instead of SMTP.
+if EMAIL_BACKEND == "notify":
+    EMAIL_BACKEND = "safeguard.core.notify.NotifyEmailBackend"
+NOTIFY_API_KEY = os.environ.get("SAFEGUARD_NOTIFY_API_KEY", "")
+NOTIFY_TEMPLATE_ID = os.environ.get("SAFEGUARD_NOTIFY_TEMPLATE_ID", "")
+NOTIFY_REPLY_TO_ID = os.environ.get("SAFEGUARD_NOTIFY_REPLY_TO_ID", "")
+NOTIFY_BASE_URL = os.environ.get(
+    "SAFEGUARD_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"
+)
+if EMAIL_BACKEND == "safeguard.core.notify.NotifyEmailBackend" and not (
+    NOTIFY_API_KEY and NOTIFY_TEMPLATE_ID
+):
+    raise ImproperlyConfigured(
+        "SAFEGUARD_EMAIL_BACKEND=notify needs SAFEGUARD_NOTIFY_API_KEY and"
+        " SAFEGUARD_NOTIFY_TEMPLATE_ID"
+    )
+# The Notify client logs its errors with Notify's own words; the outbox records them instead.
+_loggers = LOGGING["loggers"]
+assert isinstance(_loggers, dict)
+_loggers["notifications_python_client"] = {"level": "ERROR"}
+
+# Retention (ADR 0019): the one table of every record type's retention class, applied daily by
+# the worker; docs/retention.md explains it.
+RETENTION_SCHEDULE = "safeguard.retention_schedule.SCHEDULE"
+# A hold (a public inquiry's instruction not to destroy records): the daily pass stops.
+RETENTION_PAUSED = _flag("SAFEGUARD_RETENTION_PAUSED")

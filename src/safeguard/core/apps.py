@@ -17,6 +17,11 @@ class CoreConfig(AppConfig):
         # Every worker fails the jobs whose worker was lost (ADR 0007): none stays "Running".
         worker.register_periodic("jobs_expire_lost", jobs.jobs_expire_lost, 60)
 
+        from safeguard.core import retention
+
+        # Checked hourly, applied once a day (the first worker to look each day does it).
+        worker.register_periodic("retention", retention.retention_daily, 3600)
+
         from safeguard.core.outbox import register_secret_link_reason
         from safeguard.core.services.invitations import LINK_REASONS
 

@@ -28,6 +28,8 @@ _BEFORE_SECOND_FACTOR = {
     "core:healthz",
     "core:set_password",
     "core:forgot_password",
+    "core:sso_start",
+    "core:sso_callback",
 }
 # Paths that never touch the session: static files and the API (which uses keys, not cookies).
 _SESSIONLESS = ("/static/", "/api/")

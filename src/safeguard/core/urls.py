@@ -9,6 +9,8 @@ from safeguard.core.views import (
     jobs,
     outbox,
     partnership,
+    retention,
+    sso,
 )
 
 app_name = "core"
@@ -16,11 +18,13 @@ app_name = "core"
 urlpatterns = [
     *home.urlpatterns,
     *accounts.urlpatterns,
+    *sso.urlpatterns,
     *invitations.urlpatterns,
     *partnership.urlpatterns,
     *deadlines.urlpatterns,
     *holidays.urlpatterns,
     *audit.urlpatterns,
+    *retention.urlpatterns,
     *outbox.urlpatterns,
     *apikeys.urlpatterns,
     *jobs.urlpatterns,

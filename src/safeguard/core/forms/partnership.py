@@ -228,3 +228,23 @@ def role_items(form: forms.Form) -> list[dict[str, Any]]:
         }
         for i, (value, label) in enumerate(Role.choices)
     ]
+
+
+SIGN_IN_HERE = "Password and authenticator app, on this service"
+
+
+class OrganisationSignInForm(GovukForm):
+    provider = forms.ChoiceField(
+        label="How do this organisation's people sign in?",
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["provider"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            ("", SIGN_IN_HERE),
+            *((key, f"Through {name} (single sign-on)") for key, name in choices),
+        ]

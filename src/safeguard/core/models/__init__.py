@@ -8,6 +8,8 @@ from safeguard.core.models.jobs import Job, JobState
 from safeguard.core.models.organisations import Group, Membership, Organisation
 from safeguard.core.models.outbox import OutboxAttempt, OutboxMessage
 from safeguard.core.models.people import Person, RoleAssignment
+from safeguard.core.models.retention import RetentionRun
+from safeguard.core.models.sso import ProviderSecondFactor
 
 __all__ = [
     "ApiKey",
@@ -23,5 +25,7 @@ __all__ = [
     "OutboxAttempt",
     "OutboxMessage",
     "Person",
+    "ProviderSecondFactor",
+    "RetentionRun",
     "RoleAssignment",
 ]

@@ -63,6 +63,12 @@ class Organisation(models.Model):
     )
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Blank: its people sign in with a password. Otherwise the key of an identity provider in
+    # settings.SSO_PROVIDERS (set by environment variables, never the database: the client
+    # secret stays out of it), and its people sign in there and never with a password.
+    sign_in_provider = models.CharField(
+        "Single sign-on provider", max_length=40, blank=True, default=""
+    )
 
     class Meta:
         ordering = ["name"]

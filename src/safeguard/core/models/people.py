@@ -16,7 +16,8 @@ class PersonManager(BaseUserManager["Person"]):
         return person
 
 
-class Person(AbstractBaseUser):
+# django-stubs cannot see the reverse manager of a django-otp device subclass (untyped package).
+class Person(AbstractBaseUser):  # type: ignore[django-manager-missing]
     """One person, one account, in one organisation. What they may do comes from their roles."""
 
     email = models.EmailField(unique=True)

@@ -146,6 +146,13 @@ def person_invite(*, actor: Any, person: Person) -> OutboxMessage:
             raise ValidationError(
                 {"person": "This person's account is deactivated: reactivate it first"}
             )
+        if person.organisation.sign_in_provider:
+            raise ValidationError(
+                {
+                    "person": "This person's organisation signs in through its own identity"
+                    " provider: they sign in there, with no password here"
+                }
+            )
         if person.has_usable_password():
             raise ValidationError(
                 {
@@ -202,6 +209,15 @@ def password_reset_request(*, email: str) -> None:
             # and its timing cannot tell anyone whether the address has an account. Neither
             # path sends anything while the page waits: a real link goes through the outbox.
             link_for(_stand_in(), RESET)
+            return
+        if person.organisation.sign_in_provider:
+            # Their organisation's identity provider owns their password (ADR 0019).
+            audit.record(
+                action=AuditAction.DENIED,
+                record_type=_PERSON,
+                record_id=person.pk,
+                detail="password reset link not sent: organisation uses single sign-on",
+            )
             return
         earlier = OutboxMessage.objects.filter(
             reason=RESET_REASON, record_type=_PERSON, record_id=str(person.pk)

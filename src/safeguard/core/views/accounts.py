@@ -20,11 +20,12 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from safeguard.core import sso
 from safeguard.core.forms.accounts import (
     CODES_PAUSED,
     WRONG_CODE,
@@ -36,7 +37,7 @@ from safeguard.core.forms.accounts import (
 )
 from safeguard.core.http import capability_required, mark_second_factor, public, sensitive
 from safeguard.core.middleware import SIGNED_OUT_IDLE_SESSION_KEY
-from safeguard.core.models import Person
+from safeguard.core.models import Person, ProviderSecondFactor
 from safeguard.core.roles import Capability, Role
 from safeguard.core.selectors.accounts import (
     authenticator_of,
@@ -163,6 +164,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         "form": form,
         "next": next_url,
         "idle_minutes": settings.IDLE_MINUTES if idle else None,
+        "providers": sso.providers_in_use(),
     }
     return render(request, "core/accounts/sign_in.html", context)
 
@@ -291,6 +293,11 @@ def confirm_second_factor(request: HttpRequest) -> HttpResponse:
     """Step-up: the code again before a sensitive action, then back to where the person was."""
     person = _person(request)
     next_url = _local(request, request.POST.get("next") or request.GET.get("next"))
+    provider_key = request.session.get(sso.PROVIDER_SESSION_KEY)
+    if provider_key and isinstance(getattr(person, "otp_device", None), ProviderSecondFactor):
+        # The second factor came from the organisation's identity provider: ask it again.
+        query = urlencode({"step_up": "1", "next": next_url or reverse("core:home")})
+        return redirect(f"{reverse('core:sso_start', args=[provider_key])}?{query}")
     if authenticator_of(person) is None:
         messages.info(request, "Set up an authenticator app before you do this")
         return redirect(settings.LOGIN_REDIRECT_URL)

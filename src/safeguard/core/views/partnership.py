@@ -24,13 +24,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from safeguard.core import navigation, policies
+from safeguard.core import navigation, policies, sso
 from safeguard.core.forms import partnership as f
 from safeguard.core.http import capability_required, sensitive, step_up_for_change
 from safeguard.core.models import Group, Membership, Organisation, Person
 from safeguard.core.roles import Capability, Role
 from safeguard.core.selectors import partnership as selectors
 from safeguard.core.services import partnership as services
+from safeguard.core.services import sso as sso_services
 
 VIEW = Capability.VIEW_PARTNERSHIP
 MANAGE = Capability.MANAGE_PARTNERSHIP
@@ -109,6 +110,8 @@ def _organisation_page(
     request: HttpRequest, organisation: Organisation, *, errors: forms.Form | None = None
 ) -> HttpResponse:
     people = selectors.organisation_people(actor=request.user, organisation=organisation)
+    chosen = sso.provider(organisation.sign_in_provider) if organisation.sign_in_provider else None
+    sign_in_name = chosen.name if chosen else organisation.sign_in_provider
     return _render(
         request,
         "organisation_detail.html",
@@ -117,6 +120,7 @@ def _organisation_page(
             "people": people,
             "form": errors,
             "module_links": navigation.organisation_links(request.user, organisation),
+            "sign_in_name": sign_in_name,
         },
         status=400 if errors else 200,
     )
@@ -193,6 +197,35 @@ def organisation_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
     services.organisation_reactivate(actor=request.user, organisation=organisation)
     messages.success(request, "Organisation reactivated")
     return redirect("core:organisation_detail", pk=organisation.pk)
+
+
+@capability_required(MANAGE)
+@sensitive
+@require_http_methods(["GET", "POST"])
+def organisation_sign_in(request: HttpRequest, pk: int) -> HttpResponse:
+    """How the organisation's people sign in: password here, or its identity provider."""
+    organisation = _organisation(request, pk)
+    choices = sso.provider_choices()
+    initial = {"provider": organisation.sign_in_provider}
+    form = f.OrganisationSignInForm(request.POST or None, initial=initial, choices=choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sso_services.organisation_sign_in_set(
+                actor=request.user,
+                organisation=organisation,
+                provider=form.cleaned_data["provider"],
+            )
+        except ValidationError as error:
+            _put_errors(form, error)
+        else:
+            messages.success(request, "Sign-in changed")
+            return redirect("core:organisation_detail", pk=organisation.pk)
+    return _render(
+        request,
+        "organisation_sign_in.html",
+        {"form": form, "organisation": organisation, "configured": bool(choices)},
+        status=400 if form.errors else 200,
+    )
 
 
 # Groups -------------------------------------------------------------------------------------
@@ -550,6 +583,11 @@ urlpatterns = [
     path(f"{_P}organisations/new", organisation_create, name="organisation_create"),
     path(f"{_P}organisations/<int:pk>", organisation_detail, name="organisation_detail"),
     path(f"{_P}organisations/<int:pk>/edit", organisation_edit, name="organisation_edit"),
+    path(
+        f"{_P}organisations/<int:pk>/sign-in",
+        organisation_sign_in,
+        name="organisation_sign_in",
+    ),
     path(
         f"{_P}organisations/<int:pk>/deactivate",
         organisation_deactivate,
