@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0005_job_heartbeat_and_stage_clock'),
-        ('governance', '0002_progress_sender_reference'),
+        ('governance', '0003_meetings'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
