@@ -57,7 +57,7 @@ def test_the_model_finds_a_victim_the_rules_miss_and_the_escalation_follows():
     assert len({i.victim_key for i in Incident.objects.all()}) == 2
     assert board_cases(day=MONDAY) == []
     pairs, changed = adults_model_link()
-    assert pairs >= 3 and changed >= 1
+    assert pairs == 1 and changed >= 1  # one pair joins the two groups the rules left apart
     assert len({i.victim_key for i in Incident.objects.all()}) == 1
     found = {
         c.incident.reference: [f.criterion for f in c.findings] for c in board_cases(day=MONDAY)

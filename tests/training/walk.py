@@ -51,6 +51,20 @@ def pages(Route: Any, _pk: Any) -> dict[str, Any]:
         "training:needs_answer": Route(Cap.BOOK, kwargs=_pk("training_survey")),
         "training:approval_setting": Route(Cap.MANAGE, kwargs=_pk("organisation")),
         "training:approval_settings": Route(Cap.MANAGE),
+        # Self-registration: the request page is public (signed in, it sends you to training);
+        # the requests are the Business Unit's (and named approvers', tested in
+        # test_registration.py).
+        "training:request_account": Route("public", signed_in_status={"*": 302}),
+        "training:request_account_sent": Route("public"),
+        "training:account_requests": Route(
+            Cap.BOOK,
+            signed_in_status={role.value: 403 for role in Role if role.value not in _BUSINESS_UNIT},
+        ),
+        "training:account_request": Route(
+            Cap.BOOK,
+            kwargs=_pk("training_account_request"),
+            signed_in_status={role.value: 404 for role in Role if role.value not in _BUSINESS_UNIT},
+        ),
     }
 
 
@@ -66,7 +80,21 @@ def make_objects(*, admin: Any, organisation: Any) -> dict[str, Any]:
     survey = services.needs_survey_send(
         actor=admin, title="Walk needs", closes_on=date.today() + timedelta(days=30)
     )
+    from safeguard.training.services import registration
+
+    registration.account_request_make(
+        full_name="Walk Requester",
+        email="walk-requester@example.invalid",
+        job_title="",
+        organisation=organisation,
+        place="walk",
+    )
+    from safeguard.training.models import AccountRequest
+
     return {
+        "training_account_request": AccountRequest.objects.get(
+            email="walk-requester@example.invalid"
+        ),
         "training_survey": survey,
         "training_course": course,
         "training_session": session,
@@ -120,6 +148,11 @@ def forms(Form: Any) -> dict[str, Any]:
     found["training:approval_setting"] = Form(
         body=lambda o: {"approval_required": "on", "approver": o["member"].pk}
     )
+    # Approving opens an account with a role, so it asks for the second factor again; the walk's
+    # people other than the Business Unit are refused first (404), so the step-up is tested in
+    # test_registration.py rather than marked sensitive here.
+    found["training:account_request"] = Form(body=lambda o: {"refuse": "1", "reason": "Walk"})
+    found["training:request_account"] = Form()
     found["training:trainer_add"] = Form(
         body=lambda o: {"person": o["member"].pk, "courses": [o["training_course"].pk]}
     )

@@ -134,3 +134,26 @@ def organisation_links(person: Any, organisation: Any) -> list[tuple[str, str, s
             continue  # a module whose pages are not mounted shows no link
         found.append((link.label, url, link.hint_for(organisation) if link.hint_for else ""))
     return found
+
+
+# --- Links on the sign-in page, added by modules (self-registration, say) ------------------------
+
+_sign_in_links: list[tuple[str, str]] = []
+
+
+def register_sign_in_link(label: str, url_name: str) -> None:
+    """A public page of a module offered to people who cannot sign in (e.g. training's "ask for
+    an account"). The page must be public: everyone on the sign-in page is signed out."""
+    if (label, url_name) not in _sign_in_links:
+        _sign_in_links.append((label, url_name))
+
+
+def sign_in_links() -> list[tuple[str, str]]:
+    """(label, address) of each registered page that is mounted."""
+    found = []
+    for label, url_name in _sign_in_links:
+        try:
+            found.append((label, reverse(url_name)))
+        except NoReverseMatch:
+            continue
+    return found

@@ -50,3 +50,22 @@ class TrainingConfig(AppConfig):
         from safeguard.training.report import register as register_report_tables
 
         register_report_tables()
+        # Self-registration (issue 15 g): offered on the sign-in page; requests to decide.
+        navigation.register_sign_in_link(
+            "No account? Ask for one to book training", "training:request_account"
+        )
+        navigation.register(
+            navigation.NavItem(
+                "Account requests",
+                "training:account_requests",
+                Cap.BOOK,
+                may_open=policies.may_see_account_requests,
+            )
+        )
+        labels.register_many(
+            {
+                "training.account_request": "Request for an account to book training",
+                "training.account_request_decision": "Account request not approved",
+                "training.account_request_existing": "Account request for an existing account",
+            }
+        )

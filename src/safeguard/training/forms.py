@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from safeguard.core import themes
 from safeguard.core.forms.govuk import GovukForm
-from safeguard.core.models import Person
+from safeguard.core.models import Organisation, Person
 from safeguard.training.models import Course, CourseKind, DeliveryMode, Evaluation, Trainer
 
 DATE_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%Y-%m-%d", "%d-%m-%Y"]
@@ -310,3 +310,41 @@ class ApprovalSettingForm(GovukForm):
         self.fields["approver"].queryset = Person.objects.filter(  # type: ignore[attr-defined]
             organisation=organisation, is_active=True
         )
+
+
+class AccountRequestForm(GovukForm):
+    full_name = forms.CharField(label="Full name", max_length=200)
+    email = forms.CharField(
+        label="Work email address",
+        max_length=254,
+        help_text="We will send the link to set your password here if your request is approved",
+    )
+    job_title = forms.CharField(label="Job title", max_length=200, required=False)
+    organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
+        label="Your organisation",
+        queryset=Organisation.objects.none(),
+        empty_label="Select your organisation",
+        help_text="If your organisation is not listed, ask the partnership's Business Unit",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Organisation.objects.filter(active=True).order_by("name")
+        field.error_messages["required"] = "Select your organisation"
+        field.error_messages["invalid_choice"] = "Select your organisation"
+        self.fields["full_name"].error_messages["required"] = "Enter your full name"
+        self.fields["email"].error_messages["required"] = "Enter your work email address"
+
+
+class AccountRefuseForm(GovukForm):
+    reason = forms.CharField(
+        label="Why is the request not approved?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept with the request; the person is told only that it was not approved",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].error_messages["required"] = "Say why the request is not approved"

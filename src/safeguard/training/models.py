@@ -223,3 +223,42 @@ class NeedsAnswer(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["survey", "organisation"], name="needs_answer_once"),
         ]
+
+
+class AccountRequestStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for a decision"
+    APPROVED = "approved", "Approved"
+    REFUSED = "refused", "Not approved"
+    # Kept only to count requests for the rate limits: the address already had an account or a
+    # request waiting. Never shown to approvers; no name kept.
+    NOT_TAKEN = "not_taken", "Not taken"
+
+
+class AccountRequest(models.Model):
+    """A practitioner without an account asks for one to book training (self-registration);
+    the Business Unit or their organisation's approver decides."""
+
+    full_name = models.CharField(max_length=200, blank=True, default="")
+    email = models.EmailField(db_index=True)
+    job_title = models.CharField(max_length=200, blank=True, default="")
+    organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        max_length=16, choices=AccountRequestStatus.choices, default=AccountRequestStatus.PENDING
+    )
+    # A keyed hash of where the request came from (the client's address), for the rate limit:
+    # the address itself is not kept.
+    source = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(db_index=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    refusal_reason = models.TextField(blank=True, default="")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]

@@ -54,3 +54,30 @@ def can_approve(person: Any, booking: Any, setting: Any) -> bool:
         and person.organisation_id == booking.organisation_id
         and booking.person_id != person.pk
     )
+
+
+def may_decide_account_request(person: Any, request: Any) -> bool:
+    """The Business Unit decides any request; an organisation's named approver (its training
+    setting) those naming their own organisation."""
+    if not getattr(person, "is_authenticated", False):
+        return False
+    if can(person, Cap.MANAGE):
+        return True
+    if not can(person, Cap.BOOK) or person.organisation_id != request.organisation_id:
+        return False
+    from safeguard.training.models import OrganisationSetting
+
+    return OrganisationSetting.objects.filter(
+        organisation_id=request.organisation_id, approver_id=person.pk
+    ).exists()
+
+
+def may_see_account_requests(person: Any) -> bool:
+    """The Business Unit, or a person some organisation named its approver."""
+    if can(person, Cap.MANAGE):
+        return True
+    if not can(person, Cap.BOOK):
+        return False
+    from safeguard.training.models import OrganisationSetting
+
+    return OrganisationSetting.objects.filter(approver_id=person.pk).exists()

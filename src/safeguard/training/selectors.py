@@ -484,3 +484,35 @@ def courses_for_theme(theme: str, person: Any) -> list[Any]:
                 )
             )
     return found
+
+
+def account_requests_for(*, actor: Any) -> QuerySet[Any]:
+    """The requests waiting for this person's decision: every one for the Business Unit, their
+    own organisation's for a named approver; none for anyone else."""
+    from safeguard.training.models import AccountRequest, AccountRequestStatus
+
+    rows = AccountRequest.objects.filter(status=AccountRequestStatus.PENDING).select_related(
+        "organisation"
+    )
+    if policies.can(actor, Cap.MANAGE):
+        return rows
+    if not policies.may_see_account_requests(actor):
+        return rows.none()
+    return rows.filter(
+        organisation_id=actor.organisation_id,
+        organisation_id__in=OrganisationSetting.objects.filter(approver_id=actor.pk).values(
+            "organisation_id"
+        ),
+    )
+
+
+def account_request_for(*, actor: Any, pk: int) -> Any:
+    """One request this person may decide (or has: the Business Unit sees decided ones too),
+    read audited; 404 with the refusal audited otherwise."""
+    from safeguard.training.models import AccountRequest
+
+    row = AccountRequest.objects.select_related("organisation", "decided_by").filter(pk=pk).first()
+    if row is None or not policies.may_decide_account_request(actor, row):
+        raise _refused(actor, "training.account_request", pk)
+    audit.record_view(actor=actor, record_type="training.account_request", record_id=row.pk)
+    return row

@@ -56,12 +56,7 @@ def adults_relink() -> int:
             linkage.Adult(id=r[0], forename=r[1], surname=r[2], dob=r[3], postcode=r[4])
             for r in rows
         ],
-        [
-            linkage.Decision(left=d[0], right=d[1], same=d[2])
-            for d in LinkDecision.objects.order_by("decided_at", "pk").values_list(
-                "left_id", "right_id", "same"
-            )
-        ],
+        _decisions(),
         ModelLink.objects.values_list("left_id", "right_id"),
     )
     changed = [(r[0], groups[r[0]]) for r in rows if groups[r[0]] != r[5]]
@@ -70,6 +65,15 @@ def adults_relink() -> int:
             _write_keys(changed)
             _follow()
     return len(changed)
+
+
+def _decisions() -> list[linkage.Decision]:
+    return [
+        linkage.Decision(left=d[0], right=d[1], same=d[2])
+        for d in LinkDecision.objects.order_by("decided_at", "pk").values_list(
+            "left_id", "right_id", "same"
+        )
+    ]
 
 
 def _write_keys(changed: list[tuple[int, int]]) -> None:
@@ -114,14 +118,20 @@ def adults_model_link() -> tuple[int, int]:
     and regroup. Returns (pairs kept, records that changed person). The worker runs it every
     hour (``domestic_abuse_model_linkage``); idempotent: the same records give the same pairs."""
     rows = list(Adult.objects.values_list("pk", "forename", "surname", "dob", "postcode", "gender"))
-    pairs = linkage.model_pairs(
-        [
-            linkage.Adult(
-                id=r[0], forename=r[1], surname=r[2], dob=r[3], postcode=r[4], gender=r[5]
-            )
-            for r in rows
-        ]
-    )
+    adults = [
+        linkage.Adult(id=r[0], forename=r[1], surname=r[2], dob=r[3], postcode=r[4], gender=r[5])
+        for r in rows
+    ]
+    # Keep only what the rules and people's decisions do not already say: the best pair between
+    # two groups the rules leave apart (a city's repeat victims would otherwise give hundreds of
+    # thousands of pairs inside groups already joined).
+    groups = linkage.link(adults, _decisions())
+    best: dict[tuple[int, int], tuple[int, int, float]] = {}
+    for left, right, p in linkage.model_pairs(adults):
+        ends = (min(groups[left], groups[right]), max(groups[left], groups[right]))
+        if ends[0] != ends[1] and (ends not in best or p > best[ends][2]):
+            best[ends] = (left, right, p)
+    pairs = sorted(best.values())
     now = timezone.now()
     with transaction.atomic():
         ModelLink.objects.all().delete()
