@@ -14,7 +14,7 @@ from icalendar import Calendar
 
 from safeguard.core.clock import LONDON
 from safeguard.core.demo import clock_at
-from safeguard.core.models import Deadline, Group, Membership, OutboxMessage
+from safeguard.core.models import AuditEvent, Deadline, Group, Membership, OutboxMessage
 from safeguard.core.selectors.deadlines import visible_deadlines
 from safeguard.governance import agenda, calendar
 from safeguard.governance.agenda import AgendaSuggestion
@@ -126,6 +126,9 @@ def test_a_restricted_paper_is_for_members_only(p) -> None:
     assert member["Content-Disposition"] == 'attachment; filename="custody.pdf"'
     # The Business Unit runs the meeting but is not a member: the paper is not shown to it.
     assert signed_in(p.bu_officer).get(file_url).status_code == 404
+    reads = AuditEvent.objects.filter(record_type="governance.paper", record_id=str(paper.pk))
+    assert reads.filter(action="view", actor_id=p.icb_lead.pk).exists()
+    assert reads.filter(action="denied", actor_id=p.bu_officer.pk).exists()
     page = signed_in(p.bu_officer).get(reverse("governance:meeting", args=[meeting.pk]))
     assert "Custody paper" not in page.content.decode()
     assert (

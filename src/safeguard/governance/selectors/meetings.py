@@ -15,13 +15,15 @@ from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 from django.http import Http404
 
+from safeguard.core import audit
 from safeguard.core.clock import london_date
 from safeguard.core.models import Group, Membership, Organisation
+from safeguard.core.models.audit import AuditAction
 from safeguard.core.models.organisations import GroupKind
 from safeguard.governance import agenda, policies, scheduling
 from safeguard.governance.models import AgendaItem, Attendance, AttendanceStatus, Meeting, Paper
 from safeguard.governance.policies import MeetingCap
-from safeguard.governance.services.meetings import ITEM, MEETING, held_on, next_meeting
+from safeguard.governance.services.meetings import ITEM, MEETING, PAPER, held_on, next_meeting
 
 
 def visible_meetings(actor: Any) -> QuerySet[Meeting]:
@@ -57,9 +59,15 @@ def item_for(*, actor: Any, meeting: Meeting, item_pk: int) -> AgendaItem:
 
 
 def paper_for(*, actor: Any, meeting: Meeting, paper_pk: int) -> Paper:
+    """A paper the person may read; each read is audited (a restricted paper may discuss a
+    case), and so is a refusal of one that exists."""
     paper = Paper.objects.filter(pk=paper_pk, item__meeting=meeting).first()
-    if paper is None or not policies.may_read_paper(actor, paper, meeting):
+    if paper is None:
         raise Http404
+    if not policies.may_read_paper(actor, paper, meeting):
+        audit.record(action=AuditAction.DENIED, record_type=PAPER, record_id=paper.pk, actor=actor)
+        raise Http404
+    audit.record_view(actor=actor, record_type=PAPER, record_id=paper.pk)
     return paper
 
 
