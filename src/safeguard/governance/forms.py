@@ -364,6 +364,8 @@ class AttendanceYearForm(GovukForm):
         self.fields["year"].choices = [  # type: ignore[attr-defined]
             (str(year), f"April {year} to March {year + 1}") for year in years
         ]
+
+
 # --- Funding and priorities --------------------------------------------------------------------
 
 

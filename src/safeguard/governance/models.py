@@ -306,6 +306,18 @@ class Attendance(models.Model):
         "core.Organisation", on_delete=models.PROTECT, related_name="+"
     )
     status = models.CharField(max_length=16, choices=AttendanceStatus.choices)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        "core.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["organisation__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "organisation"], name="gov_attendance_once")
+        ]
+
+
 # --- Funding and priorities (issue 17, parts 2 and 3): the annual report's funding section and
 # its priority sections are built from these rows. ------------------------------------------
 
@@ -330,10 +342,6 @@ class FundingContribution(models.Model):
     )
 
     class Meta:
-        ordering = ["organisation__name", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["meeting", "organisation"], name="gov_attendance_once")
-        ]
         ordering = ["-year_start", "organisation__name"]
         constraints = [
             models.UniqueConstraint(

@@ -187,6 +187,8 @@ def may_see_attendance_report(actor: Any, executive_group_ids: list[int]) -> boo
     if can(actor, MeetingCap.SEE_ALL) or core_policies.can(actor, "deadlines.view_all"):
         return True
     return any(is_member(actor, group_id) for group_id in executive_group_ids)
+
+
 # --- Funding and priorities (the annual report's funding and priority sections) -------------
 
 

@@ -34,6 +34,7 @@ class TrainingConfig(AppConfig):
         labels.register_many(rules.RECORD_LABELS)
         labels.register_many(rules.REASON_LABELS)
         from safeguard.training import measures  # noqa: F401 (registers its measures)
+
         # The approval setting is reached from the partnership's organisation page too (core
         # imports no module: the kernel's organisation-link registry).
         navigation.register_organisation_link(
