@@ -105,3 +105,15 @@ def test_evaluations_returned_and_practice_changed(world) -> None:
     FollowUp.objects.create(booking=a, practice_changed=True, submitted_at=moment)
     FollowUp.objects.create(booking=b, practice_changed=False, submitted_at=moment)
     assert _count("training.practice_changed", august) == Decimal("50.0")
+
+
+def test_a_one_part_course_is_complete_when_any_of_its_sessions_was_attended(world) -> None:
+    admin, _ = world
+    briefing = helpers.course(admin, title="Briefing", parts=1)
+    missed, present = factories.person("practitioner"), factories.person("practitioner")
+    may = _session(briefing, 14)
+    _book(may, missed, attended=False)
+    _book(may, present, attended=True)
+    assert _count("training.completion_rate") == Decimal("50.0")
+    _book(_session(briefing, 3, month=6), missed, attended=True)  # came to June's instead
+    assert _count("training.completion_rate") == Decimal("100.0")

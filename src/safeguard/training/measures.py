@@ -58,30 +58,38 @@ def attendances(start: date, end: date) -> Decimal | None:
 
 def completion_rate(start: date, end: date) -> Decimal | None:
     """Of the people with a place on a course's first part in the period, the share who have
-    attended every part of the course (``rules.is_complete``) by the time of counting."""
+    attended every part of the course (``rules.is_complete``) by the time of counting.
+
+    A place attended on a one-part course is complete at once; only the others (several parts,
+    or not attended here) are looked up, in one grouped query over their attended bookings."""
     if not _in_use(end):
         return None
-    starters = set(
-        Booking.objects.filter(
-            _held(start, end), status=BookingStatus.BOOKED, session__part=1
-        ).values_list("person_id", "session__course_id", "session__course__parts")
-    )
+    starters: dict[tuple[int, int], tuple[int, bool]] = {}
+    for person, course, parts, attended in Booking.objects.filter(
+        _held(start, end), status=BookingStatus.BOOKED, session__part=1
+    ).values_list("person_id", "session__course_id", "session__course__parts", "attended"):
+        was = starters.get((person, course), (parts, False))[1]
+        starters[(person, course)] = (parts, was or bool(attended))
     if not starters:
         return None
-    people = {person for person, _, _ in starters}
-    courses = {course for _, course, _ in starters}
-    done = {
-        (person, course): parts
-        for person, course, parts in Booking.objects.filter(
-            attended=True, person_id__in=people, session__course_id__in=courses
-        )
-        .values_list("person_id", "session__course_id")
-        .annotate(parts=Count("session__part", distinct=True))
-        .order_by()
+    complete = sum(1 for parts, attended in starters.values() if parts == 1 and attended)
+    open_ = {
+        pair: parts for pair, (parts, attended) in starters.items() if parts > 1 or not attended
     }
-    complete = sum(
-        1 for person, course, parts in starters if done.get((person, course), 0) >= parts
-    )
+    if open_:
+        done = (
+            Booking.objects.filter(
+                attended=True,
+                person_id__in={person for person, _ in open_},
+                session__course_id__in={course for _, course in open_},
+            )
+            .values_list("person_id", "session__course_id")
+            .annotate(parts=Count("session__part", distinct=True))
+            .order_by()
+        )
+        complete += sum(
+            1 for person, course, parts in done if open_.get((person, course), 99) <= parts
+        )
     return _percent(complete, len(starters))
 
 
