@@ -118,3 +118,26 @@ def test_a_theme_shows_its_courses_and_an_organisation_links_its_approval_settin
     with page.expect_navigation():
         page.get_by_role("link", name="Training: booking approval").click()
     assert page.url.endswith(reverse("training:approval_setting", kwargs={"pk": charity.pk}))
+
+
+def test_the_board_shows_the_households_children_and_a_resend(
+    page: Any, transactional_db: None
+) -> None:
+    from safeguard.domestic_abuse.models import Agency, AgencyKind, Incident
+    from safeguard.domestic_abuse.services.incidents import encompass_pull, encompass_resends
+    from tests.domestic_abuse.test_household import _send
+    from tests.encompass.helpers import child, london, world
+
+    w = world()
+    Agency.objects.create(organisation=w.la, kind=AgencyKind.CHILDRENS_SOCIAL_CARE, on_dramm=True)
+    social_worker = factories.person("practitioner", organisation_obj=w.la)
+    factories.totp_device(social_worker)
+    for n, day in enumerate((5, 8, 13)):
+        _send(w, f"B{n}", london(2026, 10, day, 19, 0), child("P1"))
+    encompass_pull()
+    encompass_resends()
+    latest = Incident.objects.get(reference="B2")
+    sign_in(page, social_worker, password=factories.PASSWORD)
+    page.goto(reverse("domestic_abuse:board", kwargs={"day": f"{latest.board_day:%Y-%m-%d}"}))
+    assert page.locator(".sg-household-children").first.inner_text().startswith("Robin Ashdown")
+    assert_accessible(page)
