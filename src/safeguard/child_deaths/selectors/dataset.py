@@ -30,6 +30,9 @@ COLUMNS = (
     "reporting_forms_asked",
     "reporting_forms_returned",
     "category",
+    # The NCMD numbers the categories of the analysis form (its guidance speaks of "Category 5,
+    # Acute medical or surgical condition"): the number beside the words (docs/child-deaths.md).
+    "category_number",
     *(f"factors_{code}" for code, _ in rules.DOMAINS),
     *(f"modifiable_{code}" for code, _ in rules.DOMAINS),
     "modifiable_conclusion",
@@ -78,6 +81,7 @@ def dataset_rows(*, actor: Any) -> list[list[str]]:
                 str(len(forms)),
                 str(sum(1 for f in forms if f.returned_at)),
                 rules.CATEGORY_LABELS.get(review.category, "") if review else "",
+                str(rules.CATEGORY_RANK.get(review.category, "")) if review else "",
                 *(
                     rules.LEVEL_LABELS.get(findings.get(code, {}).get("level", ""), "")
                     for code, _ in rules.DOMAINS
