@@ -25,6 +25,7 @@ BENCHMARKS = [
     "measures",
     "annual_report",
     "exploitation",
+    "meetings",
 ]
 
 

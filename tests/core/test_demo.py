@@ -47,6 +47,9 @@ GROUPS = {
     "Child Death Overview Panel",
     "Education Safeguarding Subgroup",
     "Health Subgroup",
+    # Added by governance's demo meetings (issue 17): groups the annual report names.
+    "Gold MACE",
+    "CYPP network meeting: early help",
 }
 
 

@@ -16,7 +16,6 @@ from django.db.models.functions import Cast
 from django.http import Http404
 
 from safeguard.core import audit
-from safeguard.core.clock import london_date
 from safeguard.core.models import Group, Membership, Organisation
 from safeguard.core.models.audit import AuditAction
 from safeguard.core.models.organisations import GroupKind
@@ -213,13 +212,17 @@ def executive_groups() -> list[int]:
 def partner_attendance(*, start: date, end: date) -> tuple[list[Meeting], list[PartnerAttendance]]:
     """Each statutory partner's attendance at the Executive's meetings held from ``start`` to
     ``end``: one cell per meeting, and the share attended (a deputy counts)."""
-    meetings = [
-        meeting
-        for meeting in Meeting.objects.filter(
-            group_id__in=executive_groups(), cancelled_at__isnull=True
+    from datetime import datetime, time, timedelta
+
+    zone = _london()
+    meetings = list(
+        Meeting.objects.filter(
+            group_id__in=executive_groups(),
+            cancelled_at__isnull=True,
+            starts_at__gte=datetime.combine(start, time(0), tzinfo=zone),
+            starts_at__lt=datetime.combine(end + timedelta(days=1), time(0), tzinfo=zone),
         ).order_by("starts_at")
-        if start <= london_date(meeting.starts_at) <= end
-    ]
+    )
     marks = {
         (row.meeting_id, row.organisation_id): row.status
         for row in Attendance.objects.filter(meeting__in=meetings)
@@ -245,6 +248,8 @@ def partner_attendance(*, start: date, end: date) -> tuple[list[Meeting], list[P
 
 def deadline_access(actor: Any) -> Q:
     """A meeting's clocks open its pages: listed to those who may see the meeting."""
+    if policies.can(actor, MeetingCap.SEE_ALL) and policies.may_manage_meetings(actor):
+        return Q(subject_type__in=[MEETING, ITEM])  # every meeting and every paper page
     meetings = visible_meetings(actor).annotate(subject=Cast("pk", output_field=CharField()))
     items = AgendaItem.objects.filter(meeting__in=visible_meetings(actor).values("pk"))
     if not policies.may_manage_meetings(actor):
