@@ -4,11 +4,14 @@ publishes the report, and the published version reads with its small numbers wit
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.urls import reverse
 
 from safeguard.core.roles import Role
+from safeguard.governance.services import funding, priorities
 from safeguard.reports.models import Report, ReportStatus
 from tests import factories
 from tests.browser.harness import assert_accessible, sign_in
@@ -85,6 +88,31 @@ def test_a_section_written_reviewed_signed_off_and_the_report_published(
         assert "Meet children's needs earlier." in bu.content()
         assert_accessible(bu)
         assert Report.objects.get(pk=report.pk).status == ReportStatus.PUBLISHED
+
+        # 5. The funding and priority pages the report's sections come from.
+        funding.funding_record(
+            actor=unit,
+            organisation=leads["police"].organisation,
+            year_start=date(2022, 4, 1),
+            amount=Decimal("26102"),
+            funds="Multi-agency audits",
+        )
+        priority = priorities.priority_create(
+            actor=unit,
+            title="Exploitation",
+            lead_organisation=leads["police"].organisation,
+            starts_on=date(2021, 4, 1),
+        )
+        priorities.progress_record(
+            actor=unit, priority=priority, on=date(2022, 6, 1), text="Screening tool agreed."
+        )
+        for name, kwargs in (
+            ("governance:funding", {}),
+            ("governance:priorities", {}),
+            ("governance:priority", {"pk": priority.pk}),
+        ):
+            bu.goto(reverse(name, kwargs=kwargs))
+            assert_accessible(bu)
     finally:
         for context in contexts:
             context.close()

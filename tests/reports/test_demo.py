@@ -11,6 +11,7 @@ from safeguard.core import demo
 from safeguard.core.clock import LONDON
 from safeguard.governance.models import FundingContribution, Priority
 from safeguard.reports.models import Report, ReportStatus
+from safeguard.reports.selectors import contents
 
 pytestmark = pytest.mark.django_db
 
@@ -30,3 +31,15 @@ def test_the_demo_has_funding_priorities_and_reports_in_every_state() -> None:
     draft = Report.objects.get(status=ReportStatus.DRAFT)
     states = set(draft.narratives.values_list("status", flat=True))
     assert states >= {"draft", "in_review", "reviewed", "signed_off"}
+    # Every module's builder counts the demo's records without failing, and finds some.
+    shown = contents.build(draft, public=False)
+    assert [p.part.key for p in shown.parts if p.failed] == []
+    counted = {
+        p.part.key
+        for p in shown.parts
+        for t in p.tables
+        for row in t.rows
+        for cell in row[1:]
+        if cell.numeric and cell.text not in ("0", "No data")
+    }
+    assert {"funding", "training", "serious_incidents", "child_protection"} <= counted

@@ -135,3 +135,31 @@ def test_funding_and_priorities_pages(client, client_for):
         client.get(reverse("governance:priority_progress", kwargs={"pk": priority.pk})).status_code
         == 403
     )
+
+
+def test_evidence_links_only_for_those_the_page_opens_for(client, client_for):
+    from datetime import date
+
+    from safeguard.governance.services import priorities
+
+    unit = helpers.business_unit()
+    priority = priorities.priority_create(
+        actor=unit,
+        title="Exploitation",
+        lead_organisation=unit.organisation,
+        starts_on=date(2021, 4, 1),
+    )
+    priorities.evidence_add(
+        actor=unit, priority=priority, title="The scorecard", url="/performance/"
+    )
+    priorities.evidence_add(
+        actor=unit, priority=priority, title="Published guidance", url="https://example.invalid/g"
+    )
+    url = reverse("governance:priority", kwargs={"pk": priority.pk})
+    client_for(unit)
+    page = client.get(url).content.decode()
+    assert 'href="/performance/"' in page and 'href="https://example.invalid/g"' in page
+    client_for(factories.person(Role.PRACTITIONER.value))
+    page = client.get(url).content.decode()
+    assert "The scorecard" in page and 'href="/performance/"' not in page
+    assert 'href="https://example.invalid/g"' in page

@@ -12,6 +12,12 @@ year. Every count of people is a ``Cell`` marked ``small_number`` so that the pu
 show "fewer than 5" (the threshold is the report's setting, not the module's), and may carry the
 address of the list of records behind it, which opens only for those entitled (the module's
 policy decides on that page, as everywhere).
+
+Added with the report (issue 17, ADR 0018), all optional: ``register(..., opens=)`` says who
+may open the module's figure links (the report shows them only to those; without it, to
+nobody); ``Table.total_row`` / ``total_column`` say the last row / column is a total, so the
+public version also withholds a cell that would give a withheld count away; ``year_table``
+makes the usual table, one row per category and one column per year.
 """
 
 from __future__ import annotations

@@ -247,9 +247,24 @@ def may_update_priority(actor: Any, priority: Any) -> bool:
     )
 
 
-def may_open_evidence(actor: Any, evidence: Any) -> bool:
-    """An address is shown to all who see the priority; a record only to those its own module
-    lets see it (``sources.may_view``) or to the Business Unit."""
-    if not evidence.source_kind:
+def _page_opens(actor: Any, address: str) -> bool:
+    """A page of Safeguard opens for the actor when its view's capability is theirs (the
+    permission walk holds that every page declares it); an outside address always opens."""
+    if not address.startswith("/"):
         return True
+    from django.urls import Resolver404, resolve
+
+    try:
+        match = resolve(address.split("?", 1)[0])
+    except Resolver404:
+        return False
+    capability = getattr(match.func, "required_capability", None)
+    return capability is None or core_policies.can(actor, capability)
+
+
+def may_open_evidence(actor: Any, evidence: Any) -> bool:
+    """An address is linked for those its page opens for; a record only for those its own
+    module lets see it (``sources.may_view``) or the Business Unit."""
+    if not evidence.source_kind:
+        return _page_opens(actor, evidence.url)
     return manages_all(actor) or sources.may_view(evidence.source_kind, actor, evidence.source_id)

@@ -49,7 +49,12 @@ PARTS: tuple[Part, ...] = (
         heading="Learning from reviews",
     ),
     Part(NARRATIVE, "learning_from_reviews", "Themes from learning reviews"),
-    Part(TABLES, "child_deaths", "Child death reviews", heading="Child death reviews"),
+    Part(
+        TABLES,
+        "child_deaths",
+        "The Child Death Overview Panel (CDOP)",
+        heading="Child death reviews",
+    ),
     Part(PRIORITIES, "priorities", "The partnership's priorities", heading="Priorities"),
     Part(TABLES, "domestic_abuse", "Domestic abuse"),
     Part(TABLES, "encompass", "Operation Encompass"),

@@ -67,7 +67,7 @@ def evidence_lines(*, actor: Any, priority: Priority) -> list[EvidenceLine]:
             )
         else:
             kind_label = "Document or page"
-            link = evidence.url
+            link = evidence.url if policies.may_open_evidence(actor, evidence) else ""
         lines.append(EvidenceLine(evidence.title, kind_label, link))
     return lines
 
