@@ -22,6 +22,7 @@ BENCHMARKS = [
     "action_plan",
     "domestic_abuse",
     "training",
+    "assurance",
 ]
 
 
