@@ -26,6 +26,7 @@ BENCHMARKS = [
     "annual_report",
     "exploitation",
     "meetings",
+    "assurance",
 ]
 
 

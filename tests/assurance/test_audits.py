@@ -184,3 +184,22 @@ def test_the_programme_through_the_pages(world, client) -> None:
     assert "Neglect audit" in programme
     factories.signed_in(client, world["nurse"])
     assert "Neglect audit" not in client.get(reverse("assurance:audits")).content.decode()
+
+
+def test_the_annual_report_counts_audits_cases_and_grades(world) -> None:
+    from safeguard.core import report_tables
+    from safeguard.core.report_tables import Year
+
+    audit = world["audit"]
+    case = services.case_add(actor=world["admin"], audit=audit, pupil=world["child"])
+    services.audit_moderate(
+        actor=world["admin"], audit=audit, notes="Agreed", agreed={case.pk: "good"}
+    )
+    [build] = [b for b in report_tables.builders("audits") if b.module == "assurance"]
+    cases, findings = build.build([Year(date(2026, 4, 1), date(2027, 4, 1), "2026/27")])
+    figures = {row[0].value: row[1] for row in cases.rows}
+    assert figures["Audits in the programme"].value == 1
+    assert figures["Audits in the programme"].link == "/assurance/audits"
+    assert figures["Cases audited"].value == 1 and figures["Cases audited"].small_number
+    assert figures["Cases graded good"].value == 1
+    assert all(row[1].value == 0 for row in findings.rows)

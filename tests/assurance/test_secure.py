@@ -229,7 +229,7 @@ def test_every_section_the_module_answers_for_builds(world) -> None:
         Year(date(2025, 4, 1), date(2026, 4, 1), "2025/26"),
         Year(date(2026, 4, 1), date(2027, 4, 1), "2026/27"),
     ]
-    for section in ("escalations", "section_11", "secure_settings"):
+    for section in ("audits", "escalations", "section_11", "secure_settings"):
         builders = [b for b in report_tables.builders(section) if b.module == "assurance"]
         assert builders, section
         tables = builders[0].build(years)

@@ -55,6 +55,7 @@ class AssuranceConfig(AppConfig):
         report_tables.register(
             section="escalations", module="assurance", build=figures.escalation_tables
         )
+        report_tables.register(section="audits", module="assurance", build=figures.audit_tables)
         report_tables.register(
             section="section_11", module="assurance", build=figures.section_11_tables
         )

@@ -84,7 +84,8 @@ class EscalationFact:
     theme: str
     status: str
     stage: int  # the current stage; for a resolved concern, where it resolved
-    raised_on: date
+    raised_on: date | None = None
+    count: int = 1  # the concerns alike (the database counts them in one query)
 
 
 @dataclass(frozen=True)
@@ -102,12 +103,12 @@ def escalation_figures(facts: Iterable[EscalationFact]) -> EscalationFigures:
     resolved_at = dict.fromkeys(STAGES, 0)
     themes: Counter[str] = Counter()
     for fact in facts:
-        raised += 1
-        themes[fact.theme] += 1
+        raised += fact.count
+        themes[fact.theme] += fact.count
         if fact.status == RESOLVED:
-            resolved_at[fact.stage] += 1
+            resolved_at[fact.stage] += fact.count
         else:
-            still_open += 1
+            still_open += fact.count
     ordered = {key: themes[key] for key in THEMES if themes[key]}
     return EscalationFigures(raised, still_open, resolved_at, ordered)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from safeguard.assurance import policies, rules
@@ -18,6 +18,7 @@ from safeguard.assurance.services._common import ESCALATION
 from safeguard.children import selectors as children
 from safeguard.children.models import Pupil
 from safeguard.core import audit
+from safeguard.core.clock import start_of_day
 
 PUPIL = "children.pupil"
 
@@ -73,15 +74,14 @@ def pupil_for(*, actor: Any, pk: Any) -> Pupil | None:
 
 
 def escalation_facts(*, start: Any = None, end: Any = None) -> list[rules.EscalationFact]:
-    """The figures' facts (no child, no narrative) for concerns raised in [start, end)."""
+    """The figures' facts (no child, no narrative) for concerns raised on London dates in
+    [start, end), counted by the database: one row per theme, status and stage."""
     rows = Escalation.objects.all()
     if start is not None:
-        rows = rows.filter(raised_at__date__gte=start)
+        rows = rows.filter(raised_at__gte=start_of_day(start))
     if end is not None:
-        rows = rows.filter(raised_at__date__lt=end)
+        rows = rows.filter(raised_at__lt=start_of_day(end))
+    counted = rows.values_list("theme", "status", "stage").annotate(n=Count("pk")).order_by()
     return [
-        rules.EscalationFact(theme, status, stage, raised_at.date())
-        for theme, status, stage, raised_at in rows.values_list(
-            "theme", "status", "stage", "raised_at"
-        )
+        rules.EscalationFact(theme, status, stage, count=n) for theme, status, stage, n in counted
     ]

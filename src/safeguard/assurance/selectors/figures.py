@@ -11,7 +11,15 @@ from decimal import Decimal
 from django.db.models import Count
 
 from safeguard.assurance import rules
-from safeguard.assurance.models import Escalation, MonthlyReturn, Rating, SelfAssessment
+from safeguard.assurance.models import (
+    AuditCase,
+    CaseAudit,
+    Escalation,
+    Finding,
+    MonthlyReturn,
+    Rating,
+    SelfAssessment,
+)
 from safeguard.assurance.selectors.escalations import escalation_facts
 from safeguard.assurance.selectors.secure import figure_total, restraints_by_month
 from safeguard.core.measures import Measure
@@ -20,6 +28,59 @@ from safeguard.core.report_tables import Cell, Table, Year
 ESCALATIONS_LIST = "/assurance/escalations"
 ASSESSMENTS_LIST = "/assurance/self-assessments"
 SETTINGS_LIST = "/assurance/secure-settings"
+AUDITS_LIST = "/assurance/audits"
+
+
+def audit_tables(years: Sequence[Year]) -> list[Table]:
+    """Audits of each year's programme (by the calendar year the financial year starts in):
+    audits, cases audited, the cases' agreed grades and the findings' grades. No child."""
+    headings = ("", *(year.label for year in years))
+    audits = [CaseAudit.objects.filter(year=year.start.year) for year in years]
+    rows = [
+        (Cell("Audits in the programme"), *(Cell(a.count(), AUDITS_LIST) for a in audits)),
+        (
+            Cell("Cases audited"),
+            *(
+                Cell(AuditCase.objects.filter(audit__in=a).count(), small_number=True)
+                for a in audits
+            ),
+        ),
+    ]
+    for key, label in rules.GRADES.items():
+        rows.append(
+            (
+                Cell(f"Cases graded {label.lower()}"),
+                *(
+                    Cell(
+                        AuditCase.objects.filter(audit__in=a, agreed_grade=key).count(),
+                        small_number=True,
+                    )
+                    for a in audits
+                ),
+            )
+        )
+    findings = [
+        (
+            Cell(f"Findings: {label.lower()}"),
+            *(Cell(Finding.objects.filter(audit__in=a, grade=key).count()) for a in audits),
+        )
+        for key, label in rules.GRADES.items()
+    ]
+    return [
+        Table(
+            "audit_cases",
+            "Multi-agency case audits and the agreed grades of the cases",
+            headings,
+            tuple(tuple(r) for r in rows),
+            chart="stacked_bar",
+        ),
+        Table(
+            "audit_findings",
+            "Findings of the audits, by grade",
+            headings,
+            tuple(tuple(r) for r in findings),
+        ),
+    ]
 
 
 def escalation_tables(years: Sequence[Year]) -> list[Table]:
