@@ -43,7 +43,7 @@ MESSAGES = 1000
 WORKERS = 3
 LEASE = "3"
 DEADLINE_SECONDS = 900
-MIN_LIFE = 5.0
+MIN_LIFE = 3.0
 
 
 def _manage(env: dict[str, str], *args: str) -> str:
@@ -103,12 +103,17 @@ def test_workers_killed_at_random_lose_nothing(fault_database, smtp_server):
     expected = {message_id(pk) for pk in ids}
     chance = random.Random(18)  # fixed: a failure can be run again
     started = 0
-    workers: dict[str, tuple[subprocess.Popen[bytes], float]] = {}
+    # Each worker with when it started and how many messages had arrived by then.
+    workers: dict[str, tuple[subprocess.Popen[bytes], float, int]] = {}
+
+    def arrived() -> int:
+        return len(smtp_server.message_ids())
 
     def start() -> None:
         nonlocal started
         started += 1
-        workers[f"w{started}"] = (_start(env, f"w{started}"), time.monotonic())
+        name = f"w{started}"
+        workers[name] = (_start(env, name), time.monotonic(), arrived())
 
     for _ in range(WORKERS):
         start()
@@ -120,13 +125,16 @@ def test_workers_killed_at_random_lose_nothing(fault_database, smtp_server):
                 f"only {delivered} of {MESSAGES} delivered after {kills} kills"
             )
             time.sleep(chance.uniform(1.0, 3.0))
-            # Only a worker that has had time to start (Django loads in a few seconds on a busy
-            # machine) is killed: a kill should land mid-work, not mid-import.
-            ready = sorted(n for n, (_, at) in workers.items() if time.monotonic() - at > MIN_LIFE)
+            # Only a worker that has started and is delivering is killed (Django takes several
+            # seconds to load on a busy machine): a kill should land mid-work, not mid-import.
+            now, count = time.monotonic(), arrived()
+            ready = sorted(
+                n for n, (_, at, seen) in workers.items() if now - at > MIN_LIFE and count > seen
+            )
             if not ready:
                 continue
             name = chance.choice(ready)
-            proc, _ = workers.pop(name)
+            proc, _, _ = workers.pop(name)
             proc.send_signal(signal.SIGKILL)
             proc.wait(timeout=10)
             kills += 1
@@ -134,9 +142,9 @@ def test_workers_killed_at_random_lose_nothing(fault_database, smtp_server):
         # Let the survivors record what they sent last.
         time.sleep(1.0)
     finally:
-        for proc, _ in workers.values():
+        for proc, _, _ in workers.values():
             proc.send_signal(signal.SIGTERM)
-        for proc, _ in workers.values():
+        for proc, _, _ in workers.values():
             try:
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
