@@ -42,7 +42,7 @@ pytestmark = pytest.mark.smtp
 MESSAGES = 1000
 WORKERS = 3
 LEASE = "3"
-DEADLINE_SECONDS = 900
+DEADLINE_SECONDS = 1500  # generous: on a machine shared with other builds workers start slowly
 MIN_LIFE = 3.0
 
 
