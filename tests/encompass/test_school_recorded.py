@@ -173,9 +173,7 @@ def test_the_review_page_shows_the_school_recorded_beside_each_candidates() -> N
     # Robin's school differs from the one recorded; Jordan's is the same.
     school_row = text[text.index("School or setting") :]
     school_row = school_row[: school_row.index("</tr>")]
-    assert school_row.index('govuk-tag--red">Differs') < school_row.index(
-        'govuk-tag--green">Same'
-    )
+    assert school_row.index('govuk-tag--red">Differs') < school_row.index('govuk-tag--green">Same')
 
 
 # --- the verdict shown -------------------------------------------------------------------------
