@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-
 from bench import linkage as linkage_bench
 from bench import police_records
 
