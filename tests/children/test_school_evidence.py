@@ -56,23 +56,23 @@ def test_a_normalised_school_name_normalises_to_itself(text: str) -> None:
 
 @settings(deadline=None)
 @given(
-    st.sampled_from(["", "EY", "ey", "Ey"]),
+    st.sampled_from(["", "EY", "ey", "Ey", "7"]),
     st.text(alphabet="0123456789", min_size=6, max_size=6),
 )
-def test_six_digits_or_an_ofsted_ey_number_is_a_urn(prefix: str, digits: str) -> None:
-    urn = prefix + digits
+def test_six_digits_or_an_ofsted_early_years_number_is_a_urn(prefix: str, digits: str) -> None:
+    urn = prefix + digits  # six digits; seven; EY and six
     assert normalise.school_urn(f" {urn} ") == urn.upper()
 
 
 @given(st.text(max_size=12))
 def test_anything_else_is_refused_as_a_urn(text: str) -> None:
     cleaned = "".join(text.split()).upper()
-    if re.fullmatch(r"[0-9]{6}|EY[0-9]{6}", cleaned, flags=re.ASCII):
+    if re.fullmatch(r"[0-9]{6,7}|EY[0-9]{6}", cleaned, flags=re.ASCII):
         assert normalise.school_urn(text) == cleaned
     elif not cleaned:
         assert normalise.school_urn(text) is None
     else:
-        with pytest.raises(ValueError, match="six digits"):
+        with pytest.raises(ValueError, match="six or seven"):
             normalise.school_urn(text)
 
 

@@ -95,7 +95,7 @@ def test_the_service_names_each_bad_school_field() -> None:
     w = world()
     found = _refused(
         w,
-        child("P1", school_urn="1234567"),
+        child("P1", school_urn="12345678"),
         child("P2", forename="Alex", school_name="A" * 201),
     )
     assert "six digits" in found["children.0.school_urn"][0]
