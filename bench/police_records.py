@@ -364,13 +364,17 @@ def _as_written(rng: random.Random, name: str) -> str:
 
 
 def _mistyped_urn(rng: random.Random, urn: str) -> str:
-    digits = list(urn)
-    at = rng.randrange(1, len(digits) - 1)
-    if rng.random() < 0.5:
-        digits[at], digits[at + 1] = digits[at + 1], digits[at]
-    else:
-        digits[at] = str((int(digits[at]) + rng.choice([1, 9])) % 10)
-    return "".join(digits)
+    """Two neighbouring digits swapped, or one digit struck one off; never the URN itself."""
+    while True:
+        digits = list(urn)
+        at = rng.randrange(1, len(digits) - 1)
+        if rng.random() < 0.5:
+            digits[at], digits[at + 1] = digits[at + 1], digits[at]
+        else:
+            digits[at] = str((int(digits[at]) + rng.choice([1, 9])) % 10)
+        typed = "".join(digits)
+        if typed != urn:
+            return typed
 
 
 def record_school(

@@ -95,7 +95,7 @@ def test_the_service_names_each_bad_school_field() -> None:
     w = world()
     found = _refused(
         w,
-        child("P1", school_urn="1234567"),
+        child("P1", school_urn="12345678"),
         child("P2", forename="Alex", school_name="A" * 201),
     )
     assert "six digits" in found["children.0.school_urn"][0]
@@ -173,9 +173,7 @@ def test_the_review_page_shows_the_school_recorded_beside_each_candidates() -> N
     # Robin's school differs from the one recorded; Jordan's is the same.
     school_row = text[text.index("School or setting") :]
     school_row = school_row[: school_row.index("</tr>")]
-    assert school_row.index('govuk-tag--red">Differs') < school_row.index(
-        'govuk-tag--green">Same'
-    )
+    assert school_row.index('govuk-tag--red">Differs') < school_row.index('govuk-tag--green">Same')
 
 
 # --- the verdict shown -------------------------------------------------------------------------

@@ -156,9 +156,11 @@ _SCHOOL_FILLER = frozenset(
     }
 )  # fmt: skip
 _SCHOOL_WORD = re.compile(r"[a-z0-9]+")
-# A school's URN as GIAS gives it (six digits), or an Ofsted early years registration number
-# (``EY`` and six digits), which the police may record for a nursery.
-_SCHOOL_URN = re.compile(r"^(?:[0-9]{6}|EY[0-9]{6})$")
+# A school's URN as GIAS gives it (six digits), or an Ofsted early years unique reference number,
+# which the police may record for a nursery: six or seven digits (the DfE's early years census
+# guidance, "Ofsted EY unique reference number"), or ``EY`` and six digits as Ofsted's reports
+# write the older ones.
+_SCHOOL_URN = re.compile(r"^(?:[0-9]{6,7}|EY[0-9]{6})$")
 
 
 @lru_cache(maxsize=_CACHE)
@@ -174,14 +176,15 @@ def school_name(value: str | None) -> str | None:
 
 
 def school_urn(value: str | None) -> str | None:
-    """A URN as stored: six digits, or ``EY`` and six digits (upper case, spaces dropped).
-    ``None`` for an empty value; raises ValueError for anything else."""
+    """A URN as stored: six digits (GIAS), or an Ofsted early years number of seven digits or
+    ``EY`` and six digits (upper case, spaces dropped). ``None`` for an empty value; raises
+    ValueError for anything else."""
     if value is None or not value.strip():
         return None
     cleaned = "".join(value.split()).upper()
     if not _SCHOOL_URN.match(cleaned):
         raise ValueError(
-            "A school URN is six digits (GIAS), or EY and six digits (an Ofsted early years"
-            " registration number)"
+            "A school URN is six digits (GIAS); an Ofsted early years number is six or seven"
+            " digits, or EY and six digits"
         )
     return cleaned

@@ -69,8 +69,8 @@ class ChildIn(Schema):
     school_urn: str = Field(
         "",
         max_length=20,
-        description="Its URN, if known: six digits (GIAS), or EY and six digits (an Ofsted"
-        " early years registration number)",
+        description="Its URN, if known: six digits (GIAS), or an Ofsted early years number"
+        " (six or seven digits, or EY and six digits)",
     )
 
 

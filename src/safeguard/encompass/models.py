@@ -216,7 +216,7 @@ class IncidentChild(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["incident", "ref"], name="incident_child_ref"),
             models.CheckConstraint(
-                condition=Q(school_urn="") | Q(school_urn__regex=r"^([0-9]{6}|EY[0-9]{6})$"),
+                condition=Q(school_urn="") | Q(school_urn__regex=r"^([0-9]{6,7}|EY[0-9]{6})$"),
                 name="incident_child_school_urn",
             ),
             models.CheckConstraint(

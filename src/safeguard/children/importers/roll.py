@@ -6,7 +6,8 @@ ignored; an optional ``school_name`` is the school's name, compared with a schoo
 recorded). The children format: ``ref,forename,surname,dob,gender,postcode``, and optionally
 ``incident`` (the police incident reference: children of one incident are weighed together as
 a household, see ``linkage.household``) and ``school_urn``, ``school_name`` (the school the
-police recorded: a URN of six digits or ``EY`` and six digits, and/or a name; ADR 0016).
+police recorded: a URN of six or seven digits or ``EY`` and six digits, and/or a name; ADR
+0016).
 Dates are ISO 8601 (``YYYY-MM-DD``); gender is M, F or U (or the words male, female,
 unknown); an empty cell means unknown. A UPN must carry a valid check letter and appear
 once; a ref must appear once.

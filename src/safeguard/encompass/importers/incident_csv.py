@@ -5,8 +5,8 @@ occurred_at, kind, location, victim_forename, victim_surname, victim_dob, suspec
 suspect_surname, suspect_dob, child_ref, child_forename, child_surname, child_dob,
 child_gender, child_address, child_postcode, child_presence, child_where, child_voice,
 child_injuries``, and optionally ``child_school_name`` and ``child_school_urn`` (the school as
-the police recorded it: a name, and a URN of six digits or ``EY`` and six digits). An incident
-with no children is one row with the child columns empty.
+the police recorded it: a name, and a URN of six or seven digits or ``EY`` and six digits).
+An incident with no children is one row with the child columns empty.
 ``occurred_at`` is ISO 8601 (``2026-10-23T22:00`` is London time; an offset may be given);
 dates are ``YYYY-MM-DD``; ``kind`` is incident or crime; ``child_presence`` is present,
 not_present or unknown; ``child_gender`` is M, F or U as in the API (male, female, unknown
