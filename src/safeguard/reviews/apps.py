@@ -70,9 +70,9 @@ class ReviewsConfig(AppConfig):
         )
         labels.register_many(rules.RECORD_LABELS)
         labels.register_many(rules.REASON_LABELS)
-        from safeguard.reviews import measures  # noqa: F401 (registers its measures)
         from safeguard.governance import agenda
         from safeguard.reviews import agenda as rag_agenda
+        from safeguard.reviews import measures  # noqa: F401 (registers its measures)
 
         agenda.register(
             rag_agenda.KIND, "Cases for the RAG", rag_agenda.items_for, may_open=rag_agenda.may_open
