@@ -258,6 +258,19 @@ class World:
     api_owned: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
+# The walk's clients are signed in once, in the module's transaction; each test's savepoint is
+# rolled back, so the sessions' "last seen" never moves on. A long walk on a busy machine would
+# otherwise outlive the idle limit and be sent to sign in (302) where a refusal (403) is tested.
+# The idle limit has its own tests (tests/core); the walk tests permissions.
+WALK_IDLE_MINUTES = 24 * 60
+
+
+@pytest.fixture(autouse=True)
+def _walk_outlives_the_idle_limit(settings: Any) -> None:
+    settings.IDLE_MINUTES = WALK_IDLE_MINUTES
+    settings.SESSION_COOKIE_AGE = WALK_IDLE_MINUTES * 60
+
+
 @pytest.fixture(scope="module")
 def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
     """The walk's records, made once for the module inside a transaction rolled back at its end.
@@ -266,8 +279,9 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
     change is undone before the next.
     """
     from django.db import transaction
+    from django.test import override_settings
 
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), override_settings(SESSION_COOKIE_AGE=WALK_IDLE_MINUTES * 60):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
@@ -327,7 +341,11 @@ def test_every_page_declares_the_capability_the_walk_expects() -> None:
         assert declared == expected, f"{name} declares {declared!r}, the walk expects {expected!r}"
 
 
-def test_walk_every_page_as_every_role(objects: dict[str, Any], people: dict[str, Any]) -> None:
+def test_walk_every_page_as_every_role(
+    objects: dict[str, Any], people: dict[str, Any], settings: Any
+) -> None:
+    # The code given once at the start stays fresh for the whole walk: sensitive pages open.
+    settings.STEP_UP_MINUTES = WALK_IDLE_MINUTES
     failures = []
     clients = {label: _client_for(person) for label, person in people.items()}
     for name, route in sorted(PAGES.items()):

@@ -379,6 +379,114 @@ def _rules() -> list[Rule]:
             Action.WITH_PARENT,
             parent="governance.Action",
         ),
+        # Meetings, funding and priorities: the partnership's business, kept for review.
+        *(
+            Rule(f"governance.{name}", "partnership_business", Action.REVIEW)
+            for name in ("Meeting", "FundingContribution", "Priority")
+        ),
+        *(
+            Rule(f"governance.{name}", "partnership_business", Action.WITH_PARENT, parent=parent)
+            for name, parent in (
+                ("AgendaItem", "governance.Meeting"),
+                ("Attendance", "governance.Meeting"),
+                ("Paper", "governance.AgendaItem"),
+                ("PriorityEvidence", "governance.Priority"),
+                ("PriorityUpdate", "governance.Priority"),
+            )
+        ),
+        # Later additions to domestic abuse and training ------------------------------------------
+        Rule(
+            "domestic_abuse.AdultsChange",
+            "domestic_abuse_6",
+            Action.WITH_PARENT,
+            parent="domestic_abuse.Incident",
+        ),
+        Rule(
+            "domestic_abuse.ModelLink",
+            "domestic_abuse_6",
+            Action.WITH_PARENT,
+            parent="domestic_abuse.Adult",
+        ),
+        Rule("domestic_abuse.FeedCursor", "reference", Action.KEEP),
+        Rule(
+            "training.AccountRequest",
+            "operational_1",
+            Action.DELETE,
+            expired=lambda found, today: _before(1, "decided_at")(
+                found.exclude(decided_at=None), today
+            ),
+            note="a request not yet decided is kept until it is",
+        ),
+        # Child exploitation: a child's MACE record is a safeguarding record (child_25); until
+        # its deletion is written with the module's owners, the officer reviews it.
+        *(
+            Rule(f"exploitation.{name}", "child_25", Action.REVIEW)
+            for name in ("Child", "Referral", "PersonOfConcern", "Context", "Link", "Disruption")
+        ),
+        Rule(
+            "exploitation.ReferralIndicator",
+            "child_25",
+            Action.WITH_PARENT,
+            parent="exploitation.Referral",
+        ),
+        Rule(
+            "exploitation.ContextAssessment",
+            "child_25",
+            Action.WITH_PARENT,
+            parent="exploitation.Context",
+        ),
+        *(
+            Rule(f"exploitation.{name}", "reference", Action.KEEP)
+            for name in ("Tier", "Indicator", "RiskWording")
+        ),
+        # Assurance ------------------------------------------------------------------------------
+        Rule("assurance.Escalation", "child_25", Action.REVIEW),
+        Rule(
+            "assurance.EscalationStage",
+            "child_25",
+            Action.WITH_PARENT,
+            parent="assurance.Escalation",
+        ),
+        Rule("assurance.CaseAudit", "child_25", Action.REVIEW),
+        *(
+            Rule(f"assurance.{name}", "child_25", Action.WITH_PARENT, parent=parent)
+            for name, parent in (
+                ("AuditCase", "assurance.CaseAudit"),
+                ("CaseAnswer", "assurance.AuditCase"),
+                ("Finding", "assurance.CaseAudit"),
+                ("QuestionnaireAnswer", "assurance.CaseAudit"),
+            )
+        ),
+        *(
+            Rule(f"assurance.{name}", "partnership_business", Action.REVIEW)
+            for name in ("Round", "SelfAssessment", "MonthlyReturn", "IncidentReview")
+        ),
+        Rule(
+            "assurance.Rating",
+            "partnership_business",
+            Action.WITH_PARENT,
+            parent="assurance.SelfAssessment",
+        ),
+        Rule(
+            "assurance.Challenge",
+            "partnership_business",
+            Action.WITH_PARENT,
+            parent="assurance.Rating",
+        ),
+        *(
+            Rule(f"assurance.{name}", "reference", Action.KEEP)
+            for name in ("StandardTemplate", "AuditTool")
+        ),
+        Rule(
+            "assurance.Standard",
+            "reference",
+            Action.WITH_PARENT,
+            parent="assurance.StandardTemplate",
+        ),
+        # The annual report: published reports are the partnership's public record.
+        Rule("reports.Report", "review", Action.KEEP),
+        Rule("reports.Narrative", "review", Action.WITH_PARENT, parent="reports.Report"),
+        Rule("reports.SignOff", "review", Action.WITH_PARENT, parent="reports.Narrative"),
     ]
     return rules
 
@@ -396,5 +504,8 @@ SCHEDULE = Schedule(
         "training",
         "performance",
         "governance",
+        "exploitation",
+        "assurance",
+        "reports",
     ),
 )

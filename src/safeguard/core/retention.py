@@ -141,6 +141,9 @@ def schedule_problems(chosen: Schedule | None = None) -> list[str]:
             problems.append(f"{label}: anonymise names no fields")
         if rule.action == Action.WITH_PARENT and not _cascades_from(model, rule.parent):
             problems.append(f"{label}: not removed with {rule.parent or 'a parent'} by cascade")
+    for config in apps.get_app_configs():
+        if config.name.startswith("safeguard.") and config.label not in chosen.apps:
+            problems.append(f"{config.label}: a module the schedule does not cover")
     for app in chosen.apps:
         for model in apps.get_app_config(app).get_models():
             if model._meta.label not in seen:
