@@ -132,3 +132,19 @@ def test_a_section_no_module_answers_for_says_so():
     if exploitation.waiting:
         assert "No module answers for this section yet" in html
     assert "Serious incidents and safeguarding practice reviews" in html
+
+
+def test_a_module_whose_figures_link_says_who_may_open_them():
+    """A link nobody is allowed to see is a figure nobody can trace: every module that puts
+    links in its tables says whose they are (``opens``); the others link nothing."""
+    from safeguard.core import report_tables
+
+    years = [report_tables.Year(date(2022, 4, 1), date(2023, 4, 1), "2022/23")]
+    for section in report_tables.SECTIONS:
+        for entry in report_tables.builders(section):
+            if entry.opens is not None:
+                continue
+            links = [
+                cell.link for table in entry.build(years) for row in table.rows for cell in row
+            ]
+            assert not any(links), f"{entry.module} links its {section} figures for no one"

@@ -1,3 +1,5 @@
+import functools
+
 from django.apps import AppConfig
 
 
@@ -9,7 +11,7 @@ class AssuranceConfig(AppConfig):
     def ready(self) -> None:
         from safeguard.assurance import policies, rules
         from safeguard.assurance.demo import add_demo_assurance
-        from safeguard.assurance.policies import GRANTS
+        from safeguard.assurance.policies import GRANTS, Cap
         from safeguard.assurance.selectors import figures
         from safeguard.assurance.selectors.work import deadline_access, home_work
         from safeguard.assurance.services import assessments, audits, secure
@@ -52,16 +54,20 @@ class AssuranceConfig(AppConfig):
         )
         for measure in figures.measures():
             measures.register(measure)
-        report_tables.register(
-            section="escalations", module="assurance", build=figures.escalation_tables
-        )
-        report_tables.register(section="audits", module="assurance", build=figures.audit_tables)
-        report_tables.register(
-            section="section_11", module="assurance", build=figures.section_11_tables
-        )
-        report_tables.register(
-            section="secure_settings", module="assurance", build=figures.secure_settings_tables
-        )
+        # The report shows a figure's link to those its list page opens for (the list's own
+        # capability; the list then shows each person only what they may see).
+        for section, build, capability in (
+            ("escalations", figures.escalation_tables, Cap.ESCALATE),
+            ("audits", figures.audit_tables, Cap.AUDIT),
+            ("section_11", figures.section_11_tables, Cap.SELF_ASSESS),
+            ("secure_settings", figures.secure_settings_tables, Cap.SECURE_RETURN),
+        ):
+            report_tables.register(
+                section=section,
+                module="assurance",
+                build=build,
+                opens=functools.partial(policies.can, capability=capability),
+            )
         # Last month's returns are due from each secure setting: the clocks open once a day.
         register_periodic("assurance_monthly_returns", secure.open_last_month, 86400)
         register_extension("assurance", add_demo_assurance)
