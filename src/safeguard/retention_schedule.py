@@ -34,7 +34,8 @@ CLASSES = {
             "Child's identity in a review",
             "Until the child's 25th birthday (or would-have-been), then the identity is"
             " anonymised and the review kept",
-            "As child_25 for the identity; the review's learning is kept (Working Together"
+            "As for a child safeguarding record (the 25th birthday) for the identity; the"
+            " review's learning is kept (Working Together"
             " 2023, chapter 5: reviews exist to learn from); Child Death Review Statutory and"
             " Operational Guidance (England) sets no local period",
         ),
