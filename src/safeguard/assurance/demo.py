@@ -618,5 +618,6 @@ def _case_audit(admin: Person, rng: random.Random, today: date) -> int:
                 else "Brief every team on Concerns Resolution",
                 owner=la,
                 due_on=calendar.add_working_days(today, 20 + 10 * n),
+                now=_at(_working_days_back(today, 40)),
             )
     return 1

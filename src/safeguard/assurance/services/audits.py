@@ -270,6 +270,7 @@ def finding_action_add(
     title: str,
     owner: Organisation | None,
     due_on: date | None,
+    now: datetime | None = None,
 ) -> Action:
     refuse_unless(policies.can_run_audit(actor, finding.audit))
     return action_create(
@@ -281,6 +282,7 @@ def finding_action_add(
         due_on=due_on,
         description=f"From the finding: {finding.text[:200]}",
         source_title=finding.audit.title,
+        now=now,
     )
 
 

@@ -253,22 +253,6 @@ def measures_count_all(*, now: datetime | None = None) -> CountRun:
     return indicators_count(actor=None, indicators=linked_indicators(), now=now)
 
 
-def count_start(*, actor: Any, indicator: Indicator | None = None) -> Any:
-    """Queue "Count now" for one indicator, or for every linked one; the job page shows it."""
-    from safeguard.performance import tasks  # tasks imports the services
-
-    if not policies.can_manage(actor):
-        raise PermissionDenied
-    ids = [indicator.pk] if indicator is not None else [i.pk for i in linked_indicators()]
-    return jobs.job_start(
-        actor=actor,
-        kind=COUNT_JOB,
-        task=tasks.measures_count_job,
-        task_kwargs={"indicator_ids": ids},
-        view_capability=policies.MANAGE,
-    )
-
-
 def _row(counted: Counted) -> dict[str, Any]:
     indicator = counted.indicator
     frequency = indicator.frequency

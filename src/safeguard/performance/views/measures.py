@@ -8,7 +8,7 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +17,8 @@ from django.views.decorators.http import require_POST
 
 from safeguard.core import measures
 from safeguard.core.http import capability_required
-from safeguard.performance import policies, selectors
+from safeguard.core.services import jobs
+from safeguard.performance import policies, selectors, tasks
 from safeguard.performance.forms import MeasureIndicatorForm, MeasureLinkForm, add_service_errors
 from safeguard.performance.models import Frequency, Indicator, Polarity, Theme, Unit
 from safeguard.performance.services import catalogue, counting
@@ -99,7 +100,7 @@ def measure_indicator_create(request: HttpRequest, key: str) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            job = counting.count_start(actor=request.user, indicator=indicator)
+            job = _count_start(actor=request.user, indicator=indicator)
             messages.success(request, "Indicator added: its values are being counted")
             return redirect("core:job", pk=job.pk)
     return render(
@@ -121,7 +122,7 @@ def measure_link(request: HttpRequest, key: str) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            job = counting.count_start(actor=request.user, indicator=indicator)
+            job = _count_start(actor=request.user, indicator=indicator)
             messages.success(request, "Indicator linked: its values are being counted")
             return redirect("core:job", pk=job.pk)
     return render(
@@ -143,7 +144,7 @@ def indicator_count(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if indicator is None:
         raise Http404
-    job = counting.count_start(actor=request.user, indicator=indicator)
+    job = _count_start(actor=request.user, indicator=indicator)
     return redirect("core:job", pk=job.pk)
 
 
@@ -151,7 +152,7 @@ def indicator_count(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def measures_count(request: HttpRequest) -> HttpResponse:
     """Count now: every active linked indicator."""
-    job = counting.count_start(actor=request.user)
+    job = _count_start(actor=request.user)
     return redirect("core:job", pk=job.pk)
 
 
@@ -162,3 +163,17 @@ urlpatterns = [
     path("measures/<str:key>/link", measure_link, name="measure_link"),
     path("indicators/<int:pk>/count", indicator_count, name="indicator_count"),
 ]
+
+
+def _count_start(*, actor: Any, indicator: Indicator | None = None) -> Any:
+    """Queue "Count now" for one indicator, or for every linked one; the job page shows it."""
+    if not policies.can_manage(actor):
+        raise PermissionDenied
+    ids = [indicator.pk] if indicator is not None else [i.pk for i in counting.linked_indicators()]
+    return jobs.job_start(
+        actor=actor,
+        kind=counting.COUNT_JOB,
+        task=tasks.measures_count_job,
+        task_kwargs={"indicator_ids": ids},
+        view_capability=policies.MANAGE,
+    )
