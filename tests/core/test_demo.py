@@ -38,6 +38,9 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 GROUPS = {
+    # MACE's demo meets as Bronze groups of its own (src/safeguard/exploitation/demo.py).
+    "MACE Bronze child-focused meeting",
+    "MACE Bronze contextual meeting",
     "Executive",
     "Children and Young People Partnership",
     "Performance Management Subgroup",

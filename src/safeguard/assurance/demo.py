@@ -233,6 +233,7 @@ def _self_assessments(admin: Person, rng: random.Random, now: datetime, today: d
                 assessment=assessment,
                 title="Add safeguarding to every team's induction checklist",
                 due_on=calendar.add_working_days(today, 30 + 5 * n),
+                now=_at(last_due + timedelta(days=14)),
             )
     due = calendar.add_working_days(today, 15)
     current = assessments.round_open(
@@ -503,6 +504,7 @@ def _secure_settings(admin: Person, now: datetime, today: date) -> int:
             title="Add a restraint review to the hospital escort handover form",
             owner=yoi,
             due_on=calendar.add_working_days(today, 25),
+            now=_at(_working_days_back(today, 60)),
         )
         made += 1
     return made

@@ -294,6 +294,7 @@ def assessment_action_add(
     title: str,
     due_on: date | None,
     description: str = "",
+    now: datetime | None = None,
 ) -> Action:
     """An action following a self-assessment, owned by its organisation, in the shared plan."""
     refuse_unless(policies.manages(actor))
@@ -306,4 +307,5 @@ def assessment_action_add(
         due_on=due_on,
         description=description,
         source_title=f"{assessment.round.title}: {assessment.organisation.name}",
+        now=now,
     )

@@ -205,6 +205,7 @@ def review_action_add(
     title: str,
     owner: Organisation | None,
     due_on: date | None,
+    now: datetime | None = None,
 ) -> Action:
     refuse_unless(policies.manages(actor))
     return action_create(
@@ -215,4 +216,5 @@ def review_action_add(
         owner_organisation=owner,
         due_on=due_on,
         source_title=review.title,
+        now=now,
     )
