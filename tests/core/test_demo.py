@@ -235,7 +235,9 @@ class TestTheDemoMonth:
         # weeks because everything happened at once.
         with demo.clock_at(NOW):
             overdue = Deadline.objects.filter(met_at__isnull=True, due_at__lt=NOW).count()
-        assert 1 <= overdue <= 6, overdue
+        # 6 until meetings, MACE and assurance joined the demo (26 seen on 2026-12-05: each adds
+        # "a few overdue"); the share of open clocks overdue is the better measure, still to do.
+        assert 1 <= overdue <= 30, overdue
 
     def test_every_printed_sign_in_has_something_waiting_on_their_home_page(self):
         with demo.clock_at(NOW + timedelta(minutes=1)):
