@@ -6,36 +6,15 @@ screen reader and a printout get the numbers either way (DESIGN.md 3, "Pictures"
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Sequence
 from html import escape
 
-BAR = "#1d70b8"
+from safeguard.core.svg_charts import BAR_WIDTH, ROW, data_uri, describe_bars
+from safeguard.core.svg_charts import labelled_bars as bar_chart
+
+__all__ = ["bar_chart", "data_uri", "describe", "describe_rag", "rag_chart"]
+
 RAG_COLOURS = {"red": "#d4351c", "amber": "#f47738", "green": "#00703c"}
-ROW = 26
-LABEL_WIDTH = 300
-BAR_WIDTH = 340
-
-
-def bar_chart(*, rows: Sequence[tuple[str, int]], title: str) -> str:
-    """One bar per row (label, count), the longest scaled to the width; counts at the end."""
-    height = 30 + ROW * max(len(rows), 1)
-    top = max((count for _, count in rows), default=0) or 1
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{LABEL_WIDTH + BAR_WIDTH + 60}" '
-        f'height="{height}" role="img" font-family="Arial, sans-serif" font-size="13">',
-        f'<text x="0" y="16" font-weight="bold">{escape(title)}</text>',
-    ]
-    for index, (label, count) in enumerate(rows):
-        y = 28 + index * ROW
-        width = round(BAR_WIDTH * count / top)
-        parts.append(f'<text x="0" y="{y + 15}">{escape(label[:44])}</text>')
-        parts.append(
-            f'<rect x="{LABEL_WIDTH}" y="{y + 3}" width="{width}" height="{ROW - 8}" fill="{BAR}"/>'
-        )
-        parts.append(f'<text x="{LABEL_WIDTH + width + 6}" y="{y + 15}">{count}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
 
 
 def rag_chart(*, rows: Sequence[tuple[str, dict[str, int]]], title: str) -> str:
@@ -69,15 +48,8 @@ def rag_chart(*, rows: Sequence[tuple[str, dict[str, int]]], title: str) -> str:
     return "".join(parts)
 
 
-def data_uri(svg: str) -> str:
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-
-
 def describe(*, rows: Sequence[tuple[str, int]], title: str) -> str:
-    if not rows:
-        return f"{title}: nothing to show"
-    figures = "; ".join(f"{label}: {count}" for label, count in rows)
-    return f"Bar chart, {title}. {figures}. The same figures are in the table."
+    return describe_bars(rows=rows, title=title, empty="nothing to show")
 
 
 def describe_rag(*, rows: Sequence[tuple[str, dict[str, int]]], title: str) -> str:

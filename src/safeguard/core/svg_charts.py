@@ -10,6 +10,7 @@ number in a public report) is simply not drawn.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
 from html import escape
 
@@ -139,3 +140,45 @@ def line_chart(*, categories: Sequence[str], series: Series) -> str:
 
 def _polyline(points: list[str], colour: str) -> str:
     return f'<polyline points="{" ".join(points)}" fill="none" stroke="{colour}" stroke-width="2"/>'
+
+
+# --- Labelled bars: one horizontal bar per (label, count), shown as an image with alt text ---
+# (child deaths' analysis and assurance's figures; the image's alt text and the table beside it
+# carry the numbers).
+BAR = PALETTE[0]
+ROW = 26
+LABEL_WIDTH = 300
+BAR_WIDTH = 340
+
+
+def labelled_bars(*, rows: Sequence[tuple[str, int]], title: str) -> str:
+    """One bar per row (label, count), the longest scaled to the width; counts at the end."""
+    height = 30 + ROW * max(len(rows), 1)
+    top = max((count for _, count in rows), default=0) or 1
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{LABEL_WIDTH + BAR_WIDTH + 60}" '
+        f'height="{height}" role="img" font-family="Arial, sans-serif" font-size="13">',
+        f'<text x="0" y="16" font-weight="bold">{escape(title)}</text>',
+    ]
+    for index, (label, count) in enumerate(rows):
+        y = 28 + index * ROW
+        width = round(BAR_WIDTH * count / top)
+        parts.append(f'<text x="0" y="{y + 15}">{escape(label[:44])}</text>')
+        parts.append(
+            f'<rect x="{LABEL_WIDTH}" y="{y + 3}" width="{width}" height="{ROW - 8}" fill="{BAR}"/>'
+        )
+        parts.append(f'<text x="{LABEL_WIDTH + width + 6}" y="{y + 15}">{count}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def data_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def describe_bars(*, rows: Sequence[tuple[str, int]], title: str, empty: str) -> str:
+    """The alt text of ``labelled_bars``: every figure, or ``empty`` when there are none."""
+    if not rows:
+        return f"{title}: {empty}"
+    figures = "; ".join(f"{label}: {count}" for label, count in rows)
+    return f"Bar chart, {title}. {figures}. The same figures are in the table."
