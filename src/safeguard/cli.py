@@ -8,6 +8,24 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
+
+STALE = (
+    "Safeguard's locked dependencies changed after this environment was installed"
+    " (requirements.lock is newer than {marker}): run `make install` first."
+)
+
+
+def stale_environment(lock: Path, marker: Path) -> str:
+    """Why the environment cannot run this checkout, or "".
+
+    After a pull that adds a dependency, the old virtualenv fails deep inside Django with a
+    ModuleNotFoundError; saying "run make install" at once is kinder. Only a checkout with both
+    files is judged (an installed wheel has neither).
+    """
+    if lock.exists() and marker.exists() and lock.stat().st_mtime > marker.stat().st_mtime:
+        return STALE.format(marker=marker)
+    return ""
 
 
 def _project_commands() -> list[tuple[str, str]]:
@@ -36,6 +54,13 @@ def _print_help() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeguard.settings")
+    problem = stale_environment(
+        Path(__file__).resolve().parents[2] / "requirements.lock",
+        Path(sys.prefix) / "bin" / ".installed",
+    )
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args in (["-h"], ["--help"], ["help"]):
         _print_help()
