@@ -42,7 +42,7 @@ CLASSES = {
         RetentionClass(
             "review",
             "Partnership review",
-            "Kept permanently (without the child's identity after child_identity_25)",
+            "Kept permanently (the child's identity removed at the child's 25th birthday)",
             "Working Together to Safeguard Children 2023 (chapter 5: rapid reviews and child"
             " safeguarding practice reviews); local authority schedules keep review reports"
             " permanently",
