@@ -43,14 +43,19 @@ def test_the_action_plan_from_every_source_with_an_edited_and_a_withdrawn_action
         bu = as_(officer)
         bu.get_by_role("link", name="Action plan").first.click()
         assert bu.url.endswith(reverse("governance:plan"))
-        sources = bu.locator("td[data-source]").all_inner_texts()
+        assert_accessible(bu)
+        # The plan runs to several pages once every module adds its actions: each source is
+        # chosen in the filter, as a subgroup chair would, and its actions are there.
         for label in (
             "Rapid Review / CSPR recommendation",
             "Inspection recommendation",
             "Task-and-finish group",
         ):
-            assert any(label in text for text in sources), label
-        assert_accessible(bu)
+            bu.get_by_label("Source").select_option(label=label)
+            _submit(bu, "Filter")
+            sources = bu.locator("td[data-source]").all_inner_texts()
+            assert sources and all(label in text for text in sources), label
+        bu.get_by_label("Source").select_option(label="Any source")
         bu.get_by_label("Overdue").select_option(label="Overdue only")
         _submit(bu, "Filter")
         statuses = bu.locator("td[data-action-status]").all_inner_texts()
@@ -103,6 +108,8 @@ def test_the_action_plan_from_every_source_with_an_edited_and_a_withdrawn_action
         # 5. The owner records progress and completes, with evidence.
         owner = as_(health)
         owner.goto(reverse("governance:plan"))
+        owner.get_by_label("Source").select_option(label="Inspection recommendation")
+        _submit(owner, "Filter")
         owner.get_by_role("link", name="Review the transition to adult services").click()
         owner.get_by_role("button", name="Record progress").click()
         owner.get_by_label("Progress made").fill("Pathway drafted with the adult trust.")
@@ -116,7 +123,7 @@ def test_the_action_plan_from_every_source_with_an_edited_and_a_withdrawn_action
         assert action.status == "completed"
         # The owner sees their organisation's actions and, as a RAG member, the reviews' ones:
         # not the police's inspection recommendations, and no link to the inspection report.
-        owner.goto(reverse("governance:plan"))
+        owner.goto(reverse("governance:plan") + "?source=governance.inspection")
         assert "Review the transition to adult services" in owner.content()
         assert "Improve the quality of referrals" not in owner.content()
         assert reverse("governance:inspection", args=[inspection.pk]) not in owner.content()
