@@ -64,6 +64,7 @@ def notify_body(died: datetime, **extra: Any) -> dict[str, Any]:
         "place": "hospital",
         "place_detail": "Westmere Hospital",
         "expected": "no",
+        "suspected_home_stillbirth": "no",
         "what_is_known": "Found unresponsive in the morning; brought in by ambulance.",
         **extra,
     }

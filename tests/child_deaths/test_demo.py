@@ -39,3 +39,22 @@ def test_a_year_of_deaths_in_every_state_and_no_overdue_clock() -> None:
     assert open_clocks.exists()
     assert not open_clocks.filter(due_at__lt=NOW).exists()
     assert not Deadline.objects.filter(module="child_deaths", met_at__gt=timezone.now()).exists()
+
+
+def test_the_demo_answers_the_april_2021_questions() -> None:
+    from safeguard.child_deaths.models import JointAgencyResponse, ReportingForm
+
+    demo.create_demo_partnership(seed=2026, now=NOW)
+    stillbirth = Death.objects.get(suspected_home_stillbirth="yes")
+    assert stillbirth.place == "home" and stillbirth.panel == "neonatal"
+    assert stillbirth.born_on == stillbirth.died_at.astimezone(LONDON).date()
+    assert JointAgencyResponse.objects.filter(death=stillbirth).exists()
+    returned = ReportingForm.objects.filter(returned_at__isnull=False)
+    assert returned.exists() and not returned.filter(poverty="").exists()
+    assert returned.filter(poverty="yes").exists() and returned.filter(barriers="yes").exists()
+    done = Review.objects.filter(completed_at__isnull=False)
+    assert done.filter(poverty="yes").exists() and done.filter(barriers="yes").exists()
+    assert not done.filter(poverty="").exists()
+    assert done.filter(barriers="yes").exclude(barrier_kinds=[]).count() == done.filter(
+        barriers="yes"
+    ).count()

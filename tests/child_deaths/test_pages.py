@@ -25,6 +25,9 @@ from tests.child_deaths.helpers import notify_body, partnership
 
 pytestmark = pytest.mark.django_db
 
+# The reporting form's and the review's poverty and barriers questions (April 2021), answered no.
+SOCIAL_NO = {"poverty": "no", "barriers": "no"}
+
 
 def _client(person) -> Client:
     return factories.signed_in(Client(), person)
@@ -184,7 +187,11 @@ def test_forms_asked_of_three_agencies_each_answer_their_own() -> None:
         (p.social_worker, p.la),
     ):
         mine = reverse("child_deaths:reporting_form", args=[forms[organisation.pk].pk])
-        body = {"involvement": f"Known to {organisation.name}", "supplementary_kind": ""}
+        body = {
+            "involvement": f"Known to {organisation.name}",
+            "supplementary_kind": "",
+            **SOCIAL_NO,
+        }
         if organisation == p.hospital:
             body.update(
                 {
@@ -214,7 +221,7 @@ def test_an_incomplete_supplementary_form_is_refused_with_each_question_named() 
     form = ReportingForm.objects.get(death=death, organisation=p.hospital)
     response = _client(p.nurse).post(
         reverse("child_deaths:reporting_form", args=[form.pk]),
-        {"involvement": "Known", "supplementary_kind": "drowning"},
+        {"involvement": "Known", "supplementary_kind": "drowning", **SOCIAL_NO},
     )
     page = response.content.decode()
     assert response.status_code == 200 and "Could the child swim?" in page
@@ -241,6 +248,7 @@ def test_the_review_records_the_highest_category_and_modifiable_factors() -> Non
         "modifiable_physical": "on",
         "level_service": "not_known",
         "learning": "Safe sleep advice at every contact.",
+        **SOCIAL_NO,
     }
     response = _client(p.doctor).post(reverse("child_deaths:review", args=[death.pk]), body)
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -275,6 +283,7 @@ def test_modifiable_without_contributing_factors_is_refused() -> None:
         "modifiable_physical": "on",
         "level_service": "none",
         "learning": "None.",
+        **SOCIAL_NO,
     }
     response = _client(p.member).post(reverse("child_deaths:review", args=[death.pk]), body)
     assert response.status_code == 200
@@ -416,6 +425,10 @@ def _reviewed_partnership():
         reverse("child_deaths:reporting_form", args=[form.pk]),
         {
             "involvement": "Known",
+            "poverty": "yes",
+            "barriers": "yes",
+            "barrier_kinds": ["language", "chargeable_care"],
+            "barriers_detail": "No interpreter at the clinic.",
             "supplementary_kind": "drowning",
             "q_drowning_water_setting": "Canal",
             "q_drowning_supervised": "no",
@@ -431,6 +444,9 @@ def _reviewed_partnership():
         "modifiable_physical": "on",
         "level_service": "not_known",
         "learning": "Water safety.",
+        "poverty": "yes",
+        "barriers": "yes",
+        "barrier_kinds": ["language"],
     }
     assert (
         _client(p.member).post(reverse("child_deaths:review", args=[death.pk]), body).status_code

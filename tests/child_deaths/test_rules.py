@@ -269,3 +269,68 @@ def test_same_death_is_symmetric(name: str) -> None:
 
 def test_reference_shape() -> None:
     assert rules.reference(2026, 7) == "CD-2026-0007"
+
+
+# --- the national forms' questions since April 2021 --------------------------------------------
+
+ANSWER_CODES = [code for code, _ in rules.ANSWERS]
+
+
+def test_combined_answer_yes_beats_no_beats_not_known() -> None:
+    assert rules.combined_answer([]) == "not_known"
+    assert rules.combined_answer(["not_known", "no"]) == "no"
+    assert rules.combined_answer(["no", "yes", "not_known"]) == "yes"
+    with pytest.raises(ValueError):
+        rules.combined_answer(["maybe"])
+
+
+@given(st.lists(st.sampled_from(ANSWER_CODES)), st.lists(st.sampled_from(ANSWER_CODES)))
+def test_combined_answer_ignores_order_and_grouping(a: list[str], b: list[str]) -> None:
+    together = rules.combined_answer(a + b)
+    assert together == rules.combined_answer(b + a)
+    assert together == rules.combined_answer([rules.combined_answer(a), rules.combined_answer(b)])
+    # One agency's yes always stands; adding answers never turns a yes into anything else.
+    if "yes" in a:
+        assert together == "yes"
+
+
+def test_a_suspected_home_stillbirth_is_at_home_and_born_the_day_it_died() -> None:
+    day = date(2026, 11, 3)
+    assert rules.stillbirth_problems(suspected="yes", place="home", born_on=day, died_on=day) == {}
+    found = rules.stillbirth_problems(
+        suspected="yes", place="hospital", born_on=day - timedelta(days=1), died_on=day
+    )
+    assert set(found) == {"place", "born_on"}
+    # No and not known ask nothing more: a baby who lived a week may have died at home.
+    for answer in ("no", "not_known"):
+        assert not rules.stillbirth_problems(
+            suspected=answer, place="hospital", born_on=day - timedelta(days=7), died_on=day
+        )
+    assert "suspected_home_stillbirth" in rules.stillbirth_problems(
+        suspected="", place="home", born_on=day, died_on=day
+    )
+
+
+def test_a_suspected_home_stillbirth_calls_for_a_jar_even_if_expected() -> None:
+    assert rules.jar_needed(expected=True, triggers=[], suspected_home_stillbirth=True)
+    assert not rules.jar_needed(expected=True, triggers=[], suspected_home_stillbirth=False)
+
+
+KIND_CODES = [code for code, _ in rules.BARRIER_KINDS]
+
+
+@given(
+    st.sampled_from(ANSWER_CODES + ["", "maybe"]),
+    st.sampled_from(ANSWER_CODES + ["", "maybe"]),
+    st.sets(st.sampled_from(KIND_CODES + ["made_up"])),
+)
+def test_social_answers_are_valid_exactly_when_the_kinds_match_the_barriers_answer(
+    poverty: str, barriers: str, kinds: set[str]
+) -> None:
+    found = rules.social_problems(poverty=poverty, barriers=barriers, barrier_kinds=kinds)
+    assert ("poverty" in found) == (poverty not in ANSWER_CODES)
+    assert ("barriers" in found) == (barriers not in ANSWER_CODES)
+    kinds_ok = "made_up" not in kinds and (
+        bool(kinds) if barriers == "yes" else (not kinds or barriers not in ANSWER_CODES)
+    )
+    assert ("barrier_kinds" in found) != kinds_ok

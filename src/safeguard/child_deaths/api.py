@@ -38,6 +38,11 @@ class NotificationIn(Schema):
     place: Literal["hospital", "home", "hospice", "public_place", "other"]
     place_detail: Annotated[str, Field(max_length=200)] = ""
     expected: StrictBool
+    suspected_home_stillbirth: Literal["yes", "no", "not_known"] = Field(
+        default="not_known",
+        description="Whether this is a suspected stillbirth at home: a baby born at home who"
+        " showed no signs of life (the national notification form's question since April 2021)",
+    )
     what_is_known: Annotated[str, Field(max_length=5000)] = ""
 
 

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime, time, timedelta
+from typing import TypedDict
 
 from django.utils import timezone
 
 from safeguard.child_deaths import rules
 from safeguard.child_deaths.importers.deprivation import read_areas, read_postcodes
 from safeguard.child_deaths.models import Death
+from safeguard.child_deaths.selectors.deaths import agencies_answers
 from safeguard.child_deaths.services import jar as jar_services
 from safeguard.child_deaths.services.actions import learning_action_add
 from safeguard.child_deaths.services.deprivation import deprivation_replace
@@ -39,6 +41,7 @@ SYNTHETIC_ACTIONS = (
 )
 AREAS = 40
 DEATHS = 26
+STILLBIRTH_INDEX = 17  # a perinatal death (categories[7]) reviewed months ago
 IMD_HEADER = (
     "LSOA code (2011)",
     "LSOA name (2011)",
@@ -163,12 +166,19 @@ def _one_death(
     postcode_n = rng.randint(1, AREAS) if index % 2 else rng.randint(1, AREAS // 4)
     notifier = agencies[index % len(agencies)]
     died_at = _moment(died_on, 3 + index % 18)
+    place = rng.choice(["hospital", "hospital", "home", "hospice", "public_place"])
+    # One perinatal death is a suspected stillbirth at home (the notification form's question
+    # since April 2021): born at home with no signs of life, so it has a JAR of its own.
+    stillbirth = index == STILLBIRTH_INDEX
+    if stillbirth:
+        age_days, place, unexpected = 0, "home", True
     details = NotifiedDeath(
         full_name=f"{rng.choice(names.GIVEN_NAMES)} {rng.choice(names.SURNAMES)}",
         born_on=died_on - timedelta(days=age_days),
         died_at=died_at,
-        place=rng.choice(["hospital", "hospital", "home", "hospice", "public_place"]),
+        place=place,
         expected=not unexpected,
+        suspected_home_stillbirth=rules.YES if stillbirth else rules.NO,
         gender=rng.choice(["female", "male"]),
         ethnicity=rng.choice(["white", "white", "white", "asian", "black", "mixed", "other"]),
         home_postcode=f"WM{1 + postcode_n // 10} {postcode_n % 10}AB",
@@ -211,6 +221,7 @@ def _one_death(
                     actor=member,
                     form=form,
                     involvement="Synthetic demo: the agency's involvement.",
+                    **_social_answers(index, k, deprived=index % 2 == 0),
                     supplementary_kind="sudi_sudc"
                     if category == "sudden_unexpected_unexplained"
                     else "",
@@ -237,6 +248,7 @@ def _one_death(
     }
     if index % 3 == 0:
         findings["physical"] = rules.DomainFinding("contributory", modifiable=True)
+    agencies_said = agencies_answers(death)  # the panel starts from the agencies' answers
     with clock_at(_moment(panel_on, 16)):
         review_complete(
             actor=member,
@@ -245,6 +257,9 @@ def _one_death(
             categories=[category] + ([categories[-1]] if index % 4 == 0 else []),
             findings=findings,
             learning="Synthetic demo learning for the panel's annual report.",
+            poverty=agencies_said.poverty,
+            barriers=agencies_said.barriers,
+            barrier_kinds=list(agencies_said.barrier_kinds),
             now=_moment(panel_on, 16),
         )
     if index % 5 == 0:
@@ -258,6 +273,32 @@ def _one_death(
                 due_on=holidays.next_working_day(today + timedelta(days=59 + index)),
             )
     return 1
+
+
+class _Social(TypedDict, total=False):
+    poverty: str
+    barriers: str
+    barrier_kinds: list[str]
+    barriers_detail: str
+
+
+def _social_answers(index: int, k: int, *, deprived: bool) -> _Social:
+    """The reporting form's poverty and barriers answers: the first agency asked knows most
+    (poverty where the home is in the most deprived tenth, barriers of language or cost for a
+    few families); the others often do not know."""
+    if k:
+        return {"poverty": rules.NOT_KNOWN if k == 2 else rules.NO, "barriers": rules.NO}
+    barriers = index % 7 == 3
+    return {
+        "poverty": rules.YES if deprived else rules.NO,
+        "barriers": rules.YES if barriers else rules.NO,
+        "barrier_kinds": (["language"] if index % 2 else ["financial", "language"])
+        if barriers
+        else [],
+        "barriers_detail": "Synthetic demo: no interpreter was booked for appointments."
+        if barriers
+        else "",
+    }
 
 
 def _sudi_answers() -> dict[str, str]:

@@ -82,6 +82,15 @@ class NotifyForm(GovukForm):
         widget=forms.RadioSelect,
         help_text="If in doubt, choose unexpected: the Joint Agency Response starts at once",
     )
+    suspected_home_stillbirth = forms.ChoiceField(
+        label=rules.STILLBIRTH_QUESTION,
+        choices=rules.ANSWERS,
+        widget=forms.RadioSelect,
+        help_text="If yes, the place of death is home and the dates of birth and death are the "
+        "same day. The Joint Agency Response starts at once",
+        error_messages={"required": "Select yes, no or not known: was this a suspected stillbirth"
+        " at home?"},
+    )
     what_is_known = forms.CharField(
         label="What is known so far",
         required=False,
@@ -133,6 +142,26 @@ class JarForm(GovukForm):
         return data
 
 
+def answer_field(label: str, *, help_text: str = "") -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=rules.ANSWERS,
+        widget=forms.RadioSelect,
+        help_text=help_text,
+        error_messages={"required": f"Select yes, no or not known: {label}"},
+    )
+
+
+def barrier_kinds_field(label: str) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=label,
+        choices=rules.BARRIER_KINDS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select every kind that applies",
+    )
+
+
 class FormRequestForm(GovukForm):
     organisations = forms.ModelMultipleChoiceField(
         label="Agencies that knew the child",
@@ -152,6 +181,20 @@ class ReportingFormForm(GovukForm):
         label="Any concerns about the child's care or safety (if any)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    poverty = answer_field(
+        rules.POVERTY_QUESTION,
+        help_text="As your agency knew it: for example, low income, debt, poor or overcrowded "
+        "housing, or going without food or heating",
+    )
+    barriers = answer_field(rules.BARRIERS_QUESTION)
+    barrier_kinds = barrier_kinds_field("Which barriers did the family meet?")
+    barriers_detail = forms.CharField(
+        label="What happened (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, which service, and how the barrier affected the child's care",
     )
     supplementary_kind = forms.ChoiceField(
         label="Supplementary form (if one applies)",
@@ -205,6 +248,13 @@ class ReviewForm(GovukForm):
         help_text="The highest in the list that applies is recorded, as the national form asks",
         error_messages={"required": "Select every category of death that applies"},
     )
+    poverty = answer_field(
+        rules.POVERTY_QUESTION, help_text="The panel's answer, having read the agencies' forms"
+    )
+    barriers = answer_field(
+        rules.BARRIERS_QUESTION, help_text="The panel's answer, having read the agencies' forms"
+    )
+    barrier_kinds = barrier_kinds_field("Which barriers did the family meet?")
     learning = forms.CharField(
         label="Learning", widget=forms.Textarea(attrs={"rows": 5}), required=False
     )

@@ -65,6 +65,11 @@ class Death(models.Model):
     place = models.CharField(max_length=16, choices=Place.choices)
     place_detail = models.CharField(max_length=200, blank=True, default="")
     expected = models.BooleanField()
+    # The notification form's question since April 2021 (rules.STILLBIRTH_QUESTION): yes if any
+    # agency's notification said yes (rules.combined_answer).
+    suspected_home_stillbirth = models.CharField(
+        max_length=10, choices=rules.ANSWERS, default=rules.NOT_KNOWN
+    )
     created_at = models.DateTimeField()
 
     class Meta:
@@ -99,6 +104,9 @@ class Notification(models.Model):
     died_at = models.DateTimeField()
     place = models.CharField(max_length=16, choices=Place.choices)
     expected = models.BooleanField()
+    suspected_home_stillbirth = models.CharField(
+        max_length=10, choices=rules.ANSWERS, default=rules.NOT_KNOWN
+    )
     what_is_known = models.TextField(blank=True, default="")
     received_at = models.DateTimeField()
     duplicate = models.BooleanField(default=False)
@@ -144,6 +152,12 @@ class ReportingForm(models.Model):
     concerns = models.TextField(blank=True, default="")
     supplementary_kind = models.CharField(max_length=30, blank=True, default="")
     supplementary = models.JSONField(default=dict, blank=True)
+    # The reporting form's questions since April 2021 (rules.POVERTY_QUESTION and
+    # rules.BARRIERS_QUESTION): blank until the agency answers.
+    poverty = models.CharField(max_length=10, blank=True, default="", choices=rules.ANSWERS)
+    barriers = models.CharField(max_length=10, blank=True, default="", choices=rules.ANSWERS)
+    barrier_kinds = models.JSONField(default=list, blank=True)
+    barriers_detail = models.TextField(blank=True, default="")
 
     class Meta:
         ordering = ["due_on", "pk"]
@@ -165,6 +179,11 @@ class Review(models.Model):
     findings = models.JSONField(default=dict, blank=True)
     conclusion = models.CharField(max_length=30, blank=True, default="", choices=rules.CONCLUSIONS)
     learning = models.TextField(blank=True, default="")
+    # The panel's own answers to the reporting form's poverty and barriers questions, beside the
+    # social environment and service provision domains (blank on reviews completed before them).
+    poverty = models.CharField(max_length=10, blank=True, default="", choices=rules.ANSWERS)
+    barriers = models.CharField(max_length=10, blank=True, default="", choices=rules.ANSWERS)
+    barrier_kinds = models.JSONField(default=list, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -226,13 +226,17 @@ JAR_TRIGGERS: tuple[tuple[str, str], ...] = (
 JAR_TRIGGER_LABELS: dict[str, str] = dict(JAR_TRIGGERS)
 
 
-def jar_needed(*, expected: bool, triggers: Iterable[str]) -> bool:
-    """An unexpected death, or any trigger, calls for a Joint Agency Response."""
+def jar_needed(
+    *, expected: bool, triggers: Iterable[str], suspected_home_stillbirth: bool = False
+) -> bool:
+    """An unexpected death, or any trigger, calls for a Joint Agency Response. So does a
+    suspected stillbirth at home: a stillbirth with no healthcare professional in attendance is
+    a trigger, and the team, not the notifier, finds out whether one attended."""
     codes = set(triggers)
     unknown = codes - set(JAR_TRIGGER_LABELS)
     if unknown:
         raise ValueError(f"not a JAR trigger: {sorted(unknown)}")
-    return (not expected) or bool(codes)
+    return (not expected) or bool(codes) or suspected_home_stillbirth
 
 
 # --- Supplementary reporting forms, in our own wording -------------------------------------------
@@ -347,6 +351,88 @@ def supplementary_problems(kind: str, answers: Mapping[str, str]) -> dict[str, s
             problems[question.code] = f"Answer: {question.text}"
         elif question.kind == YES_NO and value not in ("yes", "no", "not_known"):
             problems[question.code] = f"Select yes, no or not known: {question.text}"
+    return problems
+
+
+# --- The questions the national forms added in April 2021 --------------------------------------
+# The NCMD's "CDR statutory form changes, April 2021" (ncmd.info, 31 March 2021; verified): the
+# notification form asks whether the death was a suspected stillbirth at home; the reporting form
+# asks whether the child lived in poverty or deprivation, and whether the child's family met
+# barriers to accessing services (the NCMD's examples: chargeable care, language, financial).
+# The page names the analysis form among the forms changed without saying how (not verified);
+# here the panel records its own answer to the two reporting-form questions at its review, next
+# to the social environment and service provision domains, starting from the agencies' answers.
+# The wording below is ours; the NCMD's exact question text was not readable.
+YES = "yes"
+NO = "no"
+NOT_KNOWN = "not_known"
+ANSWERS: tuple[tuple[str, str], ...] = ((YES, "Yes"), (NO, "No"), (NOT_KNOWN, "Not known"))
+ANSWER_LABELS: dict[str, str] = dict(ANSWERS)
+
+STILLBIRTH_QUESTION = (
+    "Is this a suspected stillbirth at home (a baby born at home who showed no signs of life)?"
+)
+POVERTY_QUESTION = "Did the child live in poverty or deprivation?"
+BARRIERS_QUESTION = "Did the child's family meet barriers to accessing services?"
+
+BARRIER_KINDS: tuple[tuple[str, str], ...] = (
+    ("chargeable_care", "Chargeable care (for example, NHS charges for overseas visitors)"),
+    ("language", "Language or communication"),
+    ("financial", "Financial, such as the cost of travel"),
+    ("other", "Something else"),
+)
+BARRIER_LABELS: dict[str, str] = dict(BARRIER_KINDS)
+
+
+def combined_answer(answers: Iterable[str]) -> str:
+    """One answer from several (agencies' forms, or notifications of one death): yes if anyone
+    said yes, no if someone said no and no one yes, otherwise not known. Order never matters,
+    so the panel starts from the same answer however the forms came back."""
+    given = set(answers)
+    unknown = given - set(ANSWER_LABELS)
+    if unknown:
+        raise ValueError(f"not an answer: {sorted(unknown)}")
+    if YES in given:
+        return YES
+    if NO in given:
+        return NO
+    return NOT_KNOWN
+
+
+def stillbirth_problems(
+    *, suspected: str, place: str, born_on: date, died_on: date
+) -> dict[str, str]:
+    """A suspected stillbirth at home is notified with the place of death "home", and born and
+    died on the same day (a baby who showed no signs of life was never alive after birth)."""
+    if suspected not in ANSWER_LABELS:
+        return {"suspected_home_stillbirth": "Select yes, no or not known"}
+    if suspected != YES:
+        return {}
+    problems: dict[str, str] = {}
+    if place != "home":
+        problems["place"] = "A suspected stillbirth at home has the place of death: home"
+    if born_on != died_on:
+        problems["born_on"] = (
+            "For a suspected stillbirth, the date of birth and the date of death are the same day"
+        )
+    return problems
+
+
+def social_problems(*, poverty: str, barriers: str, barrier_kinds: Iterable[str]) -> dict[str, str]:
+    """Both questions answered yes, no or not known; the kinds of barrier named only, and at
+    least one, where the family met barriers."""
+    kinds = set(barrier_kinds)
+    problems: dict[str, str] = {}
+    if poverty not in ANSWER_LABELS:
+        problems["poverty"] = f"Select yes, no or not known: {POVERTY_QUESTION}"
+    if barriers not in ANSWER_LABELS:
+        problems["barriers"] = f"Select yes, no or not known: {BARRIERS_QUESTION}"
+    if kinds - set(BARRIER_LABELS):
+        problems["barrier_kinds"] = "Select the barriers from the list"
+    elif barriers == YES and not kinds:
+        problems["barrier_kinds"] = "Select the barriers the family met"
+    elif barriers in (NO, NOT_KNOWN) and kinds:
+        problems["barrier_kinds"] = "Select barriers only where the family met barriers"
     return problems
 
 

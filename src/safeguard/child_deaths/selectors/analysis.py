@@ -44,6 +44,19 @@ def _band(days: int) -> str:
     return REVIEW_TIME_BANDS[-1][0]
 
 
+NOT_RECORDED = "Not recorded (reviewed before the question was asked)"
+NOT_REVIEWED = "Not yet reviewed"
+
+
+def _panel_answer(review: Review | None, field: str) -> str:
+    """The panel's answer at its completed review; the questions came with April 2021's forms,
+    so a review completed before Safeguard asked them has none."""
+    if review is None or review.completed_at is None:
+        return NOT_REVIEWED
+    answer = getattr(review, field)
+    return rules.ANSWER_LABELS[answer] if answer else NOT_RECORDED
+
+
 def analysis(*, actor: Any, start: date, end: date) -> list[Table]:
     """The tables for deaths between ``start`` and ``end`` (London dates, inclusive)."""
     if not policies.is_team(actor):
@@ -70,6 +83,10 @@ def analysis(*, actor: Any, start: date, end: date) -> list[Table]:
         "decile": [],
         "ethnicity": [],
         "review_time": [],
+        "stillbirth": [],
+        "poverty": [],
+        "barriers": [],
+        "barrier_kinds": [],
     }
     for death in deaths:
         review = reviews.get(death.pk)
@@ -95,6 +112,12 @@ def analysis(*, actor: Any, start: date, end: date) -> list[Table]:
         if review is not None and review.completed_at is not None:
             days = rules.days_between(died_on, london_date(review.completed_at))
             keys["review_time"].append((_band(days), True))
+        keys["stillbirth"].append((rules.ANSWER_LABELS[death.suspected_home_stillbirth], done))
+        keys["poverty"].append((_panel_answer(review, "poverty"), done))
+        keys["barriers"].append((_panel_answer(review, "barriers"), done))
+        if review is not None and review.barriers == rules.YES:
+            for kind in review.barrier_kinds:
+                keys["barrier_kinds"].append((rules.BARRIER_LABELS[kind], True))
     orders: dict[str, list[str]] = {
         "category": [label for _, label in rules.CATEGORIES] + ["Not yet reviewed"],
         "age_group": [label for _, label in rules.AGE_GROUPS],
@@ -103,6 +126,10 @@ def analysis(*, actor: Any, start: date, end: date) -> list[Table]:
         + ["Not known"],
         "ethnicity": [str(label) for _, label in Ethnicity.choices],
         "review_time": [label for label, _ in REVIEW_TIME_BANDS],
+        "stillbirth": [label for _, label in rules.ANSWERS],
+        "poverty": [label for _, label in rules.ANSWERS] + [NOT_RECORDED, NOT_REVIEWED],
+        "barriers": [label for _, label in rules.ANSWERS] + [NOT_RECORDED, NOT_REVIEWED],
+        "barrier_kinds": [label for _, label in rules.BARRIER_KINDS],
     }
     titles = {
         "category": "Category of death",
@@ -111,6 +138,10 @@ def analysis(*, actor: Any, start: date, end: date) -> list[Table]:
         "decile": "Deprivation decile of the home area",
         "ethnicity": "Ethnicity",
         "review_time": "Time from death to completed review",
+        "stillbirth": "Suspected stillbirth at home",
+        "poverty": "Lived in poverty or deprivation (the panel's answer)",
+        "barriers": "Family met barriers to accessing services (the panel's answer)",
+        "barrier_kinds": "Barriers the family met, by kind (a death may count under several)",
     }
     tables = []
     for code, found in keys.items():

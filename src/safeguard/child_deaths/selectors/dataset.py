@@ -24,6 +24,8 @@ COLUMNS = (
     "deprivation_decile",
     "place_of_death",
     "expected",
+    # The notification form's question since April 2021 (NCMD, "CDR statutory form changes").
+    "suspected_stillbirth_at_home",
     "joint_agency_response",
     "home_visit_within_48_hours",
     "agencies_notifying",
@@ -36,6 +38,10 @@ COLUMNS = (
     *(f"factors_{code}" for code, _ in rules.DOMAINS),
     *(f"modifiable_{code}" for code, _ in rules.DOMAINS),
     "modifiable_conclusion",
+    # The reporting form's questions since April 2021, as the panel answered them at its review.
+    "lived_in_poverty",
+    "barriers_to_services",
+    "barrier_kinds",
     "days_death_to_review",
     "status",
 )
@@ -43,6 +49,11 @@ COLUMNS = (
 
 def _yes(value: bool | None) -> str:
     return "" if value is None else ("yes" if value else "no")
+
+
+def _answer(code: str) -> str:
+    """yes, no, not known; blank where the question was not answered."""
+    return rules.ANSWER_LABELS[code].lower() if code else ""
 
 
 def dataset_rows(*, actor: Any) -> list[list[str]]:
@@ -75,6 +86,7 @@ def dataset_rows(*, actor: Any) -> list[list[str]]:
                 str(death.deprivation_decile or ""),
                 death.get_place_display(),
                 _yes(death.expected),
+                _answer(death.suspected_home_stillbirth),
                 _yes(jar is not None),
                 _yes(visit_on_time),
                 str(death.notifications.count()),
@@ -91,6 +103,9 @@ def dataset_rows(*, actor: Any) -> list[list[str]]:
                     for code, _ in rules.DOMAINS
                 ),
                 rules.CONCLUSION_LABELS.get(review.conclusion, "") if review else "",
+                _answer(review.poverty) if review else "",
+                _answer(review.barriers) if review else "",
+                "; ".join(rules.BARRIER_LABELS[k] for k in review.barrier_kinds) if review else "",
                 str(rules.days_between(died_on, london_date(review.completed_at)))
                 if done and review is not None and review.completed_at
                 else "",

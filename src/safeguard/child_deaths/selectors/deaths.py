@@ -6,12 +6,13 @@ member for) answers 404 and is audited like a read (DESIGN.md 3), so probing sho
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
 
-from safeguard.child_deaths import policies
+from safeguard.child_deaths import policies, rules
 from safeguard.child_deaths.models import (
     Death,
     JointAgencyResponse,
@@ -104,6 +105,42 @@ def clocks_of(death: Death) -> QuerySet[Deadline]:
     )
 
 
+@dataclass(frozen=True)
+class AgenciesAnswers:
+    """What the returned reporting forms said to the poverty and barriers questions: the
+    panel's starting point (``rules.combined_answer``), and the counts it reads beside it."""
+
+    poverty: str
+    barriers: str
+    barrier_kinds: tuple[str, ...]
+    forms_answering: int
+    poverty_yes: int
+    barriers_yes: int
+
+    @property
+    def barrier_labels(self) -> list[str]:
+        return [rules.BARRIER_LABELS[k].lower() for k in self.barrier_kinds]
+
+
+def agencies_answers(death: Death) -> AgenciesAnswers:
+    """For a death already read through ``death_for`` (audited there). Only returned forms with answers count (a form returned before April 2021's questions
+    were added has none)."""
+    answered = [
+        f
+        for f in ReportingForm.objects.filter(death=death, returned_at__isnull=False)
+        if f.poverty and f.barriers
+    ]
+    kinds = sorted({k for f in answered if f.barriers == rules.YES for k in f.barrier_kinds})
+    return AgenciesAnswers(
+        poverty=rules.combined_answer(f.poverty for f in answered),
+        barriers=rules.combined_answer(f.barriers for f in answered),
+        barrier_kinds=tuple(kinds),
+        forms_answering=len(answered),
+        poverty_yes=sum(1 for f in answered if f.poverty == rules.YES),
+        barriers_yes=sum(1 for f in answered if f.barriers == rules.YES),
+    )
+
+
 def death_context(death: Death) -> dict[str, Any]:
     jar = JointAgencyResponse.objects.filter(death=death).first()
     review = Review.objects.filter(death=death).first()
@@ -115,4 +152,8 @@ def death_context(death: Death) -> dict[str, Any]:
         "forms": death.reporting_forms.select_related("organisation"),
         "clocks": clocks_of(death).order_by("due_at"),
         "actions": actions_of_source(source_kind=SOURCE_KIND, source_ids=[str(death.pk)]),
+        "agencies": agencies_answers(death),
+        "review_barriers": [
+            rules.BARRIER_LABELS[k].lower() for k in (review.barrier_kinds if review else [])
+        ],
     }

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from safeguard.child_deaths import rules
-from safeguard.child_deaths.models import Death, Notification
+from safeguard.child_deaths.models import Death, JointAgencyResponse, Notification
 from safeguard.child_deaths.services import _common
 from safeguard.child_deaths.services.deprivation import decile_of
 from safeguard.child_deaths.services.jar import jar_start
@@ -43,6 +43,7 @@ class NotifiedDeath:
     home_postcode: str = ""
     place_detail: str = ""
     what_is_known: str = ""
+    suspected_home_stillbirth: str = rules.NOT_KNOWN
 
 
 def problems(details: NotifiedDeath, *, now: datetime) -> dict[str, str]:
@@ -57,6 +58,13 @@ def problems(details: NotifiedDeath, *, now: datetime) -> dict[str, str]:
         found["born_on"] = "The date of birth must be on or before the date of death"
     elif rules.whole_years(details.born_on, died_on) >= 18:
         found["born_on"] = "The child must have been under 18 when they died"
+    for field, problem in rules.stillbirth_problems(
+        suspected=details.suspected_home_stillbirth,
+        place=details.place,
+        born_on=details.born_on,
+        died_on=died_on,
+    ).items():
+        found.setdefault(field, problem)
     return found
 
 
@@ -113,8 +121,34 @@ def _create_death(details: NotifiedDeath, *, now: datetime) -> Death:
         place=details.place,
         place_detail=details.place_detail,
         expected=details.expected,
+        suspected_home_stillbirth=details.suspected_home_stillbirth,
         created_at=now,
     )
+
+
+def _stillbirth_answer_add(death: Death, answer: str, *, actor: Any) -> None:
+    """A later notification's answer joins the death's: a yes from any agency stands."""
+    combined = rules.combined_answer((death.suspected_home_stillbirth, answer))
+    if combined == death.suspected_home_stillbirth:
+        return
+    before = death.suspected_home_stillbirth
+    death.suspected_home_stillbirth = combined
+    death.save(update_fields=["suspected_home_stillbirth"])
+    audit.record(
+        action=AuditAction.UPDATE,
+        record_type=_common.DEATH,
+        record_id=death.pk,
+        actor=actor,
+        changes={"suspected_home_stillbirth": [before, combined]},
+    )
+
+
+def _newly_needs_jar(death: Death) -> bool:
+    """A death notified as expected has no JAR; a later agency's "suspected stillbirth at home"
+    starts one."""
+    if JointAgencyResponse.objects.filter(death=death).exists():
+        return False
+    return death.suspected_home_stillbirth == rules.YES
 
 
 def notification_receive(
@@ -138,6 +172,8 @@ def notification_receive(
                 return existing, False
         death = same_death_as(details)
         duplicate = death is not None
+        if death is not None:
+            _stillbirth_answer_add(death, details.suspected_home_stillbirth, actor=actor)
         if death is None:
             death = _create_death(details, now=moment)
             audit.record(
@@ -158,6 +194,7 @@ def notification_receive(
             died_at=details.died_at,
             place=details.place,
             expected=details.expected,
+            suspected_home_stillbirth=details.suspected_home_stillbirth,
             what_is_known=details.what_is_known,
             received_at=moment,
             duplicate=duplicate,
@@ -175,6 +212,8 @@ def notification_receive(
                 **_common.text_marks(notification, ("what_is_known",)),
             },
         )
+        if duplicate and _newly_needs_jar(death):
+            jar_start(actor=actor, death=death, triggers=[], started_at=moment)
         if duplicate:
             _common.tell_team(
                 subject="A child death was notified again",
@@ -193,6 +232,10 @@ def notification_receive(
                 record=death,
                 event="notified",
             )
-            if rules.jar_needed(expected=death.expected, triggers=()):
+            if rules.jar_needed(
+                expected=death.expected,
+                triggers=(),
+                suspected_home_stillbirth=death.suspected_home_stillbirth == rules.YES,
+            ):
                 jar_start(actor=actor, death=death, triggers=[], started_at=moment)
     return notification, True

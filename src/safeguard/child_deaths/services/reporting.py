@@ -82,16 +82,23 @@ def form_return(
     form: ReportingForm,
     involvement: str,
     concerns: str = "",
+    poverty: str,
+    barriers: str,
+    barrier_kinds: list[str] | None = None,
+    barriers_detail: str = "",
     supplementary_kind: str = "",
     supplementary: dict[str, str] | None = None,
     now: datetime | None = None,
 ) -> ReportingForm:
-    """The agency's answers; the clock is met when the form first comes back."""
+    """The agency's answers; the clock is met when the form first comes back. The poverty and
+    barriers questions are the national reporting form's since April 2021 (rules.py)."""
     _common.refuse_unless(policies.can_answer_form(actor, form))
     answers = {k: str(v).strip() for k, v in (supplementary or {}).items()}
+    kinds = sorted(set(barrier_kinds or ()))
     errors: dict[str, str] = {}
     if not involvement.strip():
         errors["involvement"] = "Enter your agency's involvement with the child and family"
+    errors.update(rules.social_problems(poverty=poverty, barriers=barriers, barrier_kinds=kinds))
     if supplementary_kind:
         errors.update(rules.supplementary_problems(supplementary_kind, answers))
     _common.fail(errors)
@@ -103,6 +110,10 @@ def form_return(
         form.concerns = concerns.strip()
         form.supplementary_kind = supplementary_kind
         form.supplementary = answers if supplementary_kind else {}
+        form.poverty = poverty
+        form.barriers = barriers
+        form.barrier_kinds = kinds
+        form.barriers_detail = barriers_detail.strip() if barriers == rules.YES else ""
         if first:
             form.returned_at = moment
         form.save()
@@ -114,7 +125,10 @@ def form_return(
             changes={
                 "returned_at": _common.iso(form.returned_at),
                 "supplementary_kind": supplementary_kind,
-                **_common.text_marks(form, ("involvement", "concerns")),
+                "poverty": poverty,
+                "barriers": barriers,
+                "barrier_kinds": kinds,
+                **_common.text_marks(form, ("involvement", "concerns", "barriers_detail")),
             },
         )
         if first:

@@ -51,14 +51,21 @@ def review_complete(
     categories: list[str],
     findings: dict[str, rules.DomainFinding],
     learning: str,
+    poverty: str,
+    barriers: str,
+    barrier_kinds: list[str] | None = None,
     now: datetime | None = None,
 ) -> Review:
-    """Record the panel's review and complete it. Open reporting-form clocks stop."""
+    """Record the panel's review and complete it. Open reporting-form clocks stop. The panel
+    answers the reporting form's poverty and barriers questions itself, having read the
+    agencies' answers (``agencies_answers``)."""
     _common.refuse_unless(policies.can_change_death(actor, death))
+    kinds = sorted(set(barrier_kinds or ()))
     errors: dict[str, str] = {}
     if not categories:
         errors["categories"] = "Select every category of death that applies"
     errors.update(rules.finding_problems(findings))
+    errors.update(rules.social_problems(poverty=poverty, barriers=barriers, barrier_kinds=kinds))
     if panel_meeting_on < london_date(death.died_at):
         errors["panel_meeting_on"] = "The panel date must be on or after the date of death"
     if not learning.strip():
@@ -74,6 +81,9 @@ def review_complete(
         }
         review.conclusion = rules.conclusion(findings)
         review.learning = learning.strip()
+        review.poverty = poverty
+        review.barriers = barriers
+        review.barrier_kinds = kinds
         review.completed_at = moment
         review.completed_by = _common.person_of(actor)
         review.save()
@@ -83,7 +93,10 @@ def review_complete(
             record_id=review.pk,
             actor=actor,
             changes={
-                **_common.state(review, ("panel_meeting_on", "category", "conclusion")),
+                **_common.state(
+                    review, ("panel_meeting_on", "category", "conclusion", "poverty", "barriers")
+                ),
+                "barrier_kinds": kinds,
                 "findings": review.findings,
                 "completed_at": moment.isoformat(),
                 **_common.text_marks(review, ("learning",)),
@@ -94,3 +107,4 @@ def review_complete(
         _common.cancel_open(subject_type=_common.DEATH, subject_ids=[death.pk], actor=actor)
         _common.status_set(death=death, status=Status.COMPLETE, actor=actor)
     return review
+

@@ -155,7 +155,15 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
 @capability_required(Cap.REVIEW)
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     found = _changeable(request, pk)
-    form = ReviewForm(request.POST or None)
+    agencies = selectors.agencies_answers(found)
+    initial: dict[str, Any] = {}
+    if agencies.forms_answering:
+        initial = {
+            "poverty": agencies.poverty,
+            "barriers": agencies.barriers,
+            "barrier_kinds": list(agencies.barrier_kinds),
+        }
+    form = ReviewForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -166,6 +174,9 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                 categories=data["categories"],
                 findings=form.findings(),
                 learning=data["learning"],
+                poverty=data["poverty"],
+                barriers=data["barriers"],
+                barrier_kinds=data["barrier_kinds"],
             )
         except ValidationError as error:
             renames = {code: f"modifiable_{code}" for code, _ in rules.DOMAINS}
@@ -181,6 +192,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "death": found,
             "title": "The panel's review",
             "button": "Complete the review",
+            "agencies": agencies,
         },
     )
 

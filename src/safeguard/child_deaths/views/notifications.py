@@ -33,6 +33,7 @@ def notify(request: HttpRequest) -> HttpResponse:
             home_postcode=data["home_postcode"],
             place_detail=data["place_detail"],
             what_is_known=data["what_is_known"],
+            suspected_home_stillbirth=data["suspected_home_stillbirth"],
         )
         try:
             person = request.user

@@ -34,6 +34,10 @@ def reporting_form(request: HttpRequest, pk: int) -> HttpResponse:
         "involvement": asked.involvement,
         "concerns": asked.concerns,
         "supplementary_kind": asked.supplementary_kind,
+        "poverty": asked.poverty,
+        "barriers": asked.barriers,
+        "barrier_kinds": asked.barrier_kinds,
+        "barriers_detail": asked.barriers_detail,
     }
     for code, value in (asked.supplementary or {}).items():
         initial[f"q_{asked.supplementary_kind}_{code}"] = value
@@ -50,13 +54,16 @@ def reporting_form(request: HttpRequest, pk: int) -> HttpResponse:
                 form=asked,
                 involvement=data["involvement"],
                 concerns=data["concerns"],
+                poverty=data["poverty"],
+                barriers=data["barriers"],
+                barrier_kinds=data["barrier_kinds"],
+                barriers_detail=data["barriers_detail"],
                 supplementary_kind=kind,
                 supplementary=form.answers(),
             )
         except ValidationError as error:
-            renames = {
-                name: f"q_{kind}_{name}" for name in error.message_dict if name != "involvement"
-            }
+            own = {"involvement", "poverty", "barriers", "barrier_kinds"}
+            renames = {name: f"q_{kind}_{name}" for name in error.message_dict if name not in own}
             place_errors(form, error, fields=renames)
         else:
             messages.success(
