@@ -133,8 +133,10 @@ def test_unexpected_death_from_notification_to_analysis(
         page = as_(p.doctor)
         page.goto(reverse("child_deaths:death", args=[death.pk]))
         page.get_by_role("link", name="Record the panel's review").click()
-        assert page.locator("#agencies-answers").inner_text().startswith(
-            "Of 3 reporting forms that answered: 1 said the child lived in poverty"
+        assert (
+            page.locator("#agencies-answers")
+            .inner_text()
+            .startswith("Of 3 reporting forms that answered: 1 said the child lived in poverty")
         )
         assert page.is_checked("input[name=poverty][value=yes]")
         assert page.is_checked("input[name=barrier_kinds][value=language]")

@@ -55,6 +55,7 @@ def test_the_demo_answers_the_april_2021_questions() -> None:
     done = Review.objects.filter(completed_at__isnull=False)
     assert done.filter(poverty="yes").exists() and done.filter(barriers="yes").exists()
     assert not done.filter(poverty="").exists()
-    assert done.filter(barriers="yes").exclude(barrier_kinds=[]).count() == done.filter(
-        barriers="yes"
-    ).count()
+    assert (
+        done.filter(barriers="yes").exclude(barrier_kinds=[]).count()
+        == done.filter(barriers="yes").count()
+    )

@@ -320,9 +320,9 @@ KIND_CODES = [code for code, _ in rules.BARRIER_KINDS]
 
 
 @given(
-    st.sampled_from(ANSWER_CODES + ["", "maybe"]),
-    st.sampled_from(ANSWER_CODES + ["", "maybe"]),
-    st.sets(st.sampled_from(KIND_CODES + ["made_up"])),
+    st.sampled_from([*ANSWER_CODES, "", "maybe"]),
+    st.sampled_from([*ANSWER_CODES, "", "maybe"]),
+    st.sets(st.sampled_from([*KIND_CODES, "made_up"])),
 )
 def test_social_answers_are_valid_exactly_when_the_kinds_match_the_barriers_answer(
     poverty: str, barriers: str, kinds: set[str]

@@ -88,8 +88,9 @@ class NotifyForm(GovukForm):
         widget=forms.RadioSelect,
         help_text="If yes, the place of death is home and the dates of birth and death are the "
         "same day. The Joint Agency Response starts at once",
-        error_messages={"required": "Select yes, no or not known: was this a suspected stillbirth"
-        " at home?"},
+        error_messages={
+            "required": "Select yes, no or not known: was this a suspected stillbirth at home?"
+        },
     )
     what_is_known = forms.CharField(
         label="What is known so far",

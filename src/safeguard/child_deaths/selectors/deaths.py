@@ -123,8 +123,8 @@ class AgenciesAnswers:
 
 
 def agencies_answers(death: Death) -> AgenciesAnswers:
-    """For a death already read through ``death_for`` (audited there). Only returned forms with answers count (a form returned before April 2021's questions
-    were added has none)."""
+    """For a death already read through ``death_for`` (audited there). Only returned forms
+    with answers count (a form returned before the April 2021 questions has none)."""
     answered = [
         f
         for f in ReportingForm.objects.filter(death=death, returned_at__isnull=False)

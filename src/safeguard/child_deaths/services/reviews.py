@@ -107,4 +107,3 @@ def review_complete(
         _common.cancel_open(subject_type=_common.DEATH, subject_ids=[death.pk], actor=actor)
         _common.status_set(death=death, status=Status.COMPLETE, actor=actor)
     return review
-
