@@ -131,7 +131,8 @@ def test_unexpected_death_from_notification_to_analysis(
         page.fill("#id_held_on", today)
         _submit(page, "Save")
         page = as_(p.doctor)
-        page.goto(reverse("child_deaths:death", args=[death.pk]))
+        page.get_by_role("link", name="Child deaths").first.click()
+        page.get_by_role("link", name=death.reference).click()
         page.get_by_role("link", name="Record the panel's review").click()
         assert (
             page.locator("#agencies-answers")

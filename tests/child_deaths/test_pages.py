@@ -152,8 +152,9 @@ def test_the_jar_starts_with_its_home_visit_clock_in_hours() -> None:
 def test_jar_clocks_are_on_what_is_due_for_the_team_only() -> None:
     p = partnership()
     _notify(p.nurse, timezone.localtime() - timedelta(hours=3))
-    member = _client(p.member).get(reverse("core:deadlines")).content.decode()
-    assert "SUDIC home visit" in member
+    for team in (p.member, p.doctor):  # the CDOP, and the designated doctor's own group
+        page = _client(team).get(reverse("core:deadlines")).content.decode()
+        assert "SUDIC home visit" in page
     for outsider in (p.nurse, p.outsider, p.officer):
         page = _client(outsider).get(reverse("core:deadlines")).content.decode()
         assert "SUDIC home visit" not in page
