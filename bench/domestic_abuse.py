@@ -156,7 +156,8 @@ def run() -> list[str]:
     people = Adult.objects.values("person_key").distinct().count()
     lines.append(
         f"Splink model over the adults (score, keep pairs, relink): median of {len(walls)} "
-        f"{statistics.median(walls):.1f} s wall, {statistics.median(cpus):.1f} s CPU (goal < 30 s); "
+        f"{statistics.median(walls):.1f} s wall, {statistics.median(cpus):.1f} s CPU "
+        "(goal < 30 s); "
         f"{pairs:,} pairs kept, {changed:,} records changed person, {people:,} people"
     )
     lines.extend(_scores("rules and the Splink model"))

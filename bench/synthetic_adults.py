@@ -162,7 +162,7 @@ def generate(*, incidents: int, days: int, seed: int) -> list[Incident]:
             _someone(rng, names, 2 * n + 1, "M" if rng.random() < 0.9 else "F", elsewhere)
         )
     made = []
-    for n in range(incidents):
+    for _ in range(incidents):
         if rng.random() < 0.35:
             # A repeat victim, with the same perpetrator or, now and then, another.
             index = rng.randrange(pool // 5)

@@ -22,10 +22,9 @@ from decimal import Decimal
 
 # The scorecard's own vocabularies (performance.models Unit, Polarity, Frequency, Theme),
 # repeated here as plain strings because the kernel may not import performance.
-UNITS = ("count", "percentage", "rate_per_10000")
-# A rate over the area's women aged 16 and over (SafeLives's MARAC volume): the measure that
-# counts it says which population it divides by (``Measure.population``).
-UNITS = (*UNITS, "rate_per_10000_women")
+# "rate_per_10000_women": a rate over the area's women aged 16 and over (SafeLives's MARAC
+# volume); the measure that counts it says which population it divides by (``population``).
+UNITS = ("count", "percentage", "rate_per_10000", "rate_per_10000_women")
 POLARITIES = ("up", "down", "neither")
 FREQUENCIES = ("monthly", "quarterly", "annual")
 THEMES = (

@@ -27,8 +27,8 @@ from safeguard.core.models import Organisation, Person
 from safeguard.core.models.organisations import OrganisationKind
 from safeguard.domestic_abuse import rules
 from safeguard.domestic_abuse.models import (
-    Agency,
     AdultWomenPopulation,
+    Agency,
     AgencyKind,
     Decision,
     Incident,

@@ -179,8 +179,9 @@ class AdultWomenForm(GovukForm):
         " 16 and over, the population SafeLives divides a MARAC's cases by",
         required=False,
     )
-    year = forms.IntegerField(label="Year of the estimate", help_text="For example, 2024",
-                              required=False)
+    year = forms.IntegerField(
+        label="Year of the estimate", help_text="For example, 2024", required=False
+    )
     source = forms.CharField(
         label="Source",
         help_text="For example, ONS mid-2024 population estimates, local authority",

@@ -379,4 +379,3 @@ def adult_women_problems(figure: int | None, year: int | None, this_year: int) -
     elif not FIRST_ESTIMATE_YEAR <= year <= this_year:
         problems["year"] = f"The year of the estimate must be between 2011 and {this_year}"
     return problems
-

@@ -37,7 +37,7 @@ def adult_women_set(
         problems["source"] = "Enter where the figure comes from, such as the ONS estimate"
     if problems:
         raise ValidationError(problems)
-    assert figure is not None and year is not None  # noqa: S101 - checked just above
+    assert figure is not None and year is not None
     with transaction.atomic():
         setting = AdultWomenPopulation.objects.create(
             figure=figure, year=year, source=source, set_by=actor, set_at=now

@@ -16,10 +16,9 @@ from safeguard.core.http import capability_required
 from safeguard.core.models.audit import AuditAction
 from safeguard.domestic_abuse import policies
 from safeguard.domestic_abuse.forms import ActionForm, AdultWomenForm, OutcomeForm, ResearchForm
-from safeguard.domestic_abuse.models import Agency, AdultWomenPopulation
+from safeguard.domestic_abuse.models import AdultWomenPopulation, Agency
 from safeguard.domestic_abuse.policies import Cap
 from safeguard.domestic_abuse.selectors import marac as selectors
-from safeguard.domestic_abuse.services.population import adult_women_set
 from safeguard.domestic_abuse.services.marac import (
     ACTION_SOURCE,
     REFERRAL,
@@ -27,6 +26,7 @@ from safeguard.domestic_abuse.services.marac import (
     outcome_record,
     research_record,
 )
+from safeguard.domestic_abuse.services.population import adult_women_set
 from safeguard.domestic_abuse.views._common import apply_errors, day_from, refuse
 from safeguard.governance.selectors.actions import actions_of_source
 
