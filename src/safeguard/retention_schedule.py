@@ -314,6 +314,7 @@ def _rules() -> list[Rule]:
         Rule("domestic_abuse.Board", "partnership_business", Action.REVIEW),
         Rule("domestic_abuse.MaracMeeting", "partnership_business", Action.REVIEW),
         Rule("domestic_abuse.Agency", "reference", Action.KEEP),
+        Rule("domestic_abuse.AdultWomenPopulation", "reference", Action.KEEP),
         Rule(
             "domestic_abuse.HomeEducationNotice",
             "child_25",

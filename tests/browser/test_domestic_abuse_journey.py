@@ -108,3 +108,23 @@ def test_an_api_incident_goes_from_the_board_to_the_marac_list(
         assert "MARAC referral" in other.content()
     finally:
         context.close()
+
+    # The Business Unit sets the women aged 16 and over from the new ONS estimate; the MARAC
+    # page's cases per 10,000 adult women divide by it at once.
+    context = browser.new_context(bypass_csp=True, base_url=live_server.url)
+    try:
+        bu = sign_in(context.new_page(), admin)
+        bu.goto("/domestic-abuse/marac/adult-women/")
+        assert "330,000" in bu.content()  # the demo's figure
+        assert_accessible(bu)
+        bu.get_by_label("Women aged 16 and over in the area").fill("331500")
+        bu.get_by_label("Year of the estimate").fill(str(london_date(timezone.now()).year))
+        bu.get_by_label("Source").fill("ONS mid-year estimates, females aged 16 and over")
+        with bu.expect_navigation():
+            bu.get_by_role("button", name="Save the figure").click()
+        assert "331,500" in bu.content()
+    finally:
+        context.close()
+    page.goto("/domestic-abuse/marac/")
+    assert "of 331,500 women aged 16 and over" in page.content()
+    assert_accessible(page)

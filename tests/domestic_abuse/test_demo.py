@@ -69,3 +69,18 @@ def test_marac_actions_are_on_the_plan_and_a_school_sent_a_home_education_notice
     assert actions.exists()
     assert not actions.filter(due_on__lt=NOW.date()).exists()
     assert HomeEducationNotice.objects.filter(aware_of_abuse="yes").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_demo_sets_a_plausible_population_of_adult_women_and_links_the_indicators(month):
+    from safeguard.core import measures
+    from safeguard.performance.models import Indicator
+
+    population = measures.get("domestic_abuse.marac_cases_per_10k_women").population()
+    assert population is not None and population.figure == 330_000  # ~41% of 800,000
+    assert "aged 16 and over" in population.described
+    linked = set(Indicator.objects.values_list("measure_key", flat=True))
+    assert {
+        "domestic_abuse.marac_repeat_rate",
+        "domestic_abuse.marac_cases_per_10k_women",
+    } <= linked

@@ -71,6 +71,7 @@ def test_every_measure_is_registered_with_words_the_catalogue_shows() -> None:
     assert keys == {
         "domestic_abuse.marac_referrals",
         "domestic_abuse.marac_repeat_rate",
+        "domestic_abuse.marac_cases_per_10k_women",
         "domestic_abuse.dramm_cases_triaged",
         "domestic_abuse.dramm_front_door_referrals",
     }

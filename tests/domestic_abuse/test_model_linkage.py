@@ -97,3 +97,27 @@ def test_the_model_keeps_apart_namesakes_born_years_apart():
     assert pairs == {(1, 5), (1, 6)}
     groups = linkage.link(rows, model_pairs=pairs)
     assert groups == {1: 1, 2: 2, 3: 3, 4: 4, 5: 1, 6: 1}
+
+
+def test_names_swapped_count_once_so_a_namesake_born_elsewhere_stays_apart():
+    rows = [
+        linkage.Adult(1, "Grace", "Jones", date(1967, 6, 13), "ZZ20 2FE", "F"),
+        linkage.Adult(2, "Jones", "Grace", date(1978, 6, 13), "ZZ96 2BN", "F"),  # another woman
+        linkage.Adult(3, "JONES", "GRACE", date(1967, 6, 13), "", "F"),  # her, swapped
+    ]
+    assert {(a, b) for a, b, _ in linkage.model_pairs(rows)} == {(1, 3)}
+
+
+def test_every_level_of_the_adults_model_has_its_trained_parameters():
+    from safeguard.domestic_abuse import adult_model
+
+    for comparison, levels in adult_model.LEVELS.items():
+        named = [level for level, _ in levels if level != "null"]
+        assert list(adult_model.PARAMETERS[comparison]) == named
+        for m, u in adult_model.PARAMETERS[comparison].values():
+            assert 0 < m <= 1 and 0 < u <= 1
+    settings = adult_model.splink_settings()
+    assert settings["link_type"] == "dedupe_only"
+    surname = next(c for c in settings["comparisons"] if c["output_column_name"] == "surname")
+    swapped = next(x for x in surname["comparison_levels"] if x["label_for_charts"] == "swapped")
+    assert swapped["m_probability"] == swapped["u_probability"]  # counted once, in the forename

@@ -9,7 +9,7 @@ from django.test import Client
 
 from safeguard.core.demo import clock_at
 from safeguard.core.models import AuditEvent
-from safeguard.domestic_abuse.models import Board, Dash, Decision, Referral
+from safeguard.domestic_abuse.models import AdultWomenPopulation, Board, Dash, Decision, Referral
 from safeguard.domestic_abuse.services.incidents import dash_record, incident_receive
 from tests import factories
 from tests.domestic_abuse import helpers
@@ -197,9 +197,11 @@ def test_a_marac_action_goes_on_the_shared_action_plan_with_a_clock():
     assert _client(w.outsider).post(url, {"form": "action"}).status_code in (403, 404)
 
 
-def test_the_meetings_page_shows_the_safelives_measures(settings):
-    settings.DOMESTIC_ABUSE_ADULT_WOMEN = 10_000
+def test_the_meetings_page_shows_the_safelives_measures():
     w = helpers.world()
+    AdultWomenPopulation.objects.create(
+        figure=10_000, year=2025, source="ONS mid-2025", set_at=FRIDAY_EVENING
+    )
     first = _high_risk(w, "P1")
     with clock_at(FRIDAY_EVENING):
         from safeguard.domestic_abuse.services.marac import referral_make
@@ -211,4 +213,4 @@ def test_the_meetings_page_shows_the_safelives_measures(settings):
     text = page.content.decode()
     assert referral.meeting.held_on < (FRIDAY_EVENING + timedelta(days=60)).date()
     assert "0.0% (0 repeat cases)" in text
-    assert "1.0; SafeLives recommends 40" in text
+    assert "1.0, of 10,000 women aged 16 and over (ONS mid-2025, 2025)" in text

@@ -22,7 +22,9 @@ from decimal import Decimal
 
 # The scorecard's own vocabularies (performance.models Unit, Polarity, Frequency, Theme),
 # repeated here as plain strings because the kernel may not import performance.
-UNITS = ("count", "percentage", "rate_per_10000")
+# "rate_per_10000_women": a rate over the area's women aged 16 and over (SafeLives's MARAC
+# volume); the measure that counts it says which population it divides by (``population``).
+UNITS = ("count", "percentage", "rate_per_10000", "rate_per_10000_women")
 POLARITIES = ("up", "down", "neither")
 FREQUENCIES = ("monthly", "quarterly", "annual")
 THEMES = (
@@ -36,6 +38,23 @@ THEMES = (
 
 Count = Callable[[date, date], Decimal | None]
 FirstDay = Callable[[], date | None]
+
+
+@dataclass(frozen=True)
+class Population:
+    """The population a rate divides by, as the module that keeps it set it: ``figure`` people,
+    ``described`` in words with its source ("women aged 16 and over, ONS mid-2023 estimate")."""
+
+    figure: int
+    described: str
+
+    @property
+    def figure_text(self) -> str:
+        """330,000: as a page shows it."""
+        return f"{self.figure:,}"
+
+
+PopulationOf = Callable[[], Population | None]
 
 
 @dataclass(frozen=True)
@@ -61,6 +80,10 @@ class Measure:
     numerator: str = ""
     denominator: str = ""
     first_day: FirstDay | None = None
+    # For a rate over a population other than the children's (``rate_per_10000_women``): the
+    # population the count divides by, as it stands (None while nobody has set it). The
+    # scorecard shows it beside the indicator; the module's own pages use the same figure.
+    population: PopulationOf | None = None
 
     def __post_init__(self) -> None:
         if "." not in self.key:
@@ -73,6 +96,8 @@ class Measure:
             raise ValueError(f"Unknown theme {self.theme!r} for {self.key}")
         if not self.frequencies or any(f not in FREQUENCIES for f in self.frequencies):
             raise ValueError(f"Unknown frequencies {self.frequencies!r} for {self.key}")
+        if self.unit == "rate_per_10000_women" and self.population is None:
+            raise ValueError(f"A rate per 10,000 adult women needs its population: {self.key}")
 
 
 _measures: dict[str, Measure] = {}

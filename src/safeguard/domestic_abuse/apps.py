@@ -46,6 +46,11 @@ class DomesticAbuseConfig(AppConfig):
                 "Home education notices", "domestic_abuse:home_education", Cap.NOTICE_READ
             )
         )
+        navigation.register(
+            navigation.NavItem(
+                "Adult women for the MARAC rate", "domestic_abuse:adult_women", Cap.MANAGE
+            )
+        )
         register_scope(
             "domestic_abuse:incidents:write",
             "Send domestic abuse incidents and DASH results (police, domestic violence service)",
@@ -74,6 +79,7 @@ class DomesticAbuseConfig(AppConfig):
                 "domestic_abuse.research": "MARAC research",
                 "domestic_abuse.link": "Link between adult records",
                 "domestic_abuse.home_education_notice": "Elective home education notice",
+                "domestic_abuse.adult_women": "Women aged 16 and over in the area",
             }
         )
         from safeguard.domestic_abuse import measures  # noqa: F401 (registers its measures)

@@ -27,6 +27,7 @@ from safeguard.core.models import Organisation, Person
 from safeguard.core.models.organisations import OrganisationKind
 from safeguard.domestic_abuse import rules
 from safeguard.domestic_abuse.models import (
+    AdultWomenPopulation,
     Agency,
     AgencyKind,
     Decision,
@@ -96,6 +97,9 @@ def _moment(day: date, hour: int, minute: int) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=LONDON)
 
 
+DEMO_ADULT_WOMEN = 330_000
+
+
 def add_demo_domestic_abuse(*, seed: int) -> int:
     now = timezone.now()
     agencies = _agencies()
@@ -109,6 +113,14 @@ def add_demo_domestic_abuse(*, seed: int) -> int:
         return 0
     today = london_date(now)
     start = today - timedelta(days=DAYS)
+    # The demo city of 800,000: about 41% are women aged 16 and over, as in England and Wales
+    # (ONS mid-year estimates). The population the MARAC's cases per 10,000 adult women use.
+    AdultWomenPopulation.objects.create(
+        figure=DEMO_ADULT_WOMEN,
+        year=today.year - 1,
+        source="ONS mid-year population estimates, females aged 16 and over (demo figure)",
+        set_at=now - timedelta(days=DAYS),
+    )
     victims = [
         (
             rng.choice(names.GIVEN_NAMES),

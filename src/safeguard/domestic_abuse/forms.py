@@ -170,3 +170,21 @@ class HomeEducationForm(GovukForm):
         self.fields["pupil"].choices = [("", "Choose a pupil")] + [  # type: ignore[attr-defined]
             (str(p.pk), f"{p.forename} {p.surname}") for p in pupils
         ]
+
+
+class AdultWomenForm(GovukForm):
+    figure = forms.IntegerField(
+        label="Women aged 16 and over in the area",
+        help_text="From the ONS mid-year population estimates for the MARAC's area: females aged"
+        " 16 and over, the population SafeLives divides a MARAC's cases by",
+        required=False,
+    )
+    year = forms.IntegerField(
+        label="Year of the estimate", help_text="For example, 2024", required=False
+    )
+    source = forms.CharField(
+        label="Source",
+        help_text="For example, ONS mid-2024 population estimates, local authority",
+        max_length=300,
+        required=False,
+    )

@@ -16,12 +16,10 @@ city's incidents link in seconds. Links are transitive (union-find). A person's 
 split (``Decision``) overrides the rules for that pair: a split keeps the two apart even when a
 chain of other links would join them.
 
-Beside these rules, ``model_pairs`` scores pairs with Splink (Fellegi-Sunter), reusing the
-children module's machinery as a dedupe (``link_type="dedupe_only"``): the same normalised
-columns, comparison levels (exact, swapped names, nickname, typo, date of birth with day and
-month swapped or one part wrong, postcode levels), m and u probabilities and blocking rules as
-matching a child to a school roll, with a prior of its own (``ADULTS_PRIOR``). Its pairs at or
-above ``MODEL_THRESHOLD`` join people like the rules' pairs do, under the same splits (ADR 0015).
+Beside these rules, ``model_pairs`` scores pairs with Splink (Fellegi-Sunter) as a dedupe
+(``link_type="dedupe_only"``), on the children module's normalised columns but with the adults'
+own comparisons, blocking rules and trained parameters (``adult_model``, ADR 0021). Its pairs at
+or above ``MODEL_THRESHOLD`` join people like the rules' pairs do, under the same splits.
 The rules stay: they are instant at an incident's arrival; the model runs as a background job
 over every record and finds what the rules cannot (a missing date of birth with a misspelt name
 and the same address, names swapped and a date typed wrong).
@@ -39,6 +37,7 @@ from itertools import combinations
 from typing import Any
 
 from safeguard.children import normalise
+from safeguard.domestic_abuse import adult_model
 
 CLOSE = 0.88
 
@@ -227,16 +226,9 @@ def _join_unless_split(sets: _Sets, a: int, b: int, split: set[frozenset[int]]) 
 
 # --- The Splink model ---------------------------------------------------------------------------
 
-# A pair's match probability at or above this joins the two records. High: a wrong join merges
-# two women's histories (and can put one on the board for the other's incidents), while a
-# missed join leaves a repeat to the rules and to a person's confirmation. A father and son
-# with the same name and address but different dates of birth score about 0.94 and stay apart.
-MODEL_THRESHOLD = 0.99
-# The prior that two records are one person: about one in 50,000 pairs (a city's incidents
-# over three years hold 90,000 adult records, a victim on average in under two of them). As for
-# a roll, a short list is taken as at least that long, so a test's few records are judged as a
-# city's would be.
-ADULTS_PRIOR = 1 / 50_000
+# The model's own threshold and prior (``adult_model``), named here for the callers.
+MODEL_THRESHOLD = adult_model.THRESHOLD
+ADULTS_PRIOR = adult_model.PRIOR
 
 
 def _person(adult: Adult) -> Any:
@@ -252,11 +244,20 @@ def _person(adult: Adult) -> Any:
     )
 
 
+def adults_table(adults: Sequence[Adult]) -> Any:
+    """The normalised columns the adults' comparisons and blocking rules use (the children
+    module's ``records_table``), with ``unique_id`` each adult's place in ``adults``."""
+    from safeguard.children import linkage as children_linkage
+
+    return children_linkage.records_table([_person(a) for a in adults])
+
+
 def model_pairs(
     adults: Sequence[Adult], *, threshold: float = MODEL_THRESHOLD
 ) -> list[tuple[int, int, float]]:
-    """Pairs of records Splink scores as one person at or above ``threshold``: (left id,
-    right id, probability), left < right, best first. DuckDB in memory; nothing is stored."""
+    """Pairs of records the adults' Splink model (``adult_model``) scores as one person at or
+    above ``threshold``: (left id, right id, probability), left < right, best first. DuckDB in
+    memory; nothing is stored."""
     if len(adults) < 2:
         return []
     import duckdb
@@ -264,22 +265,14 @@ def model_pairs(
     # Splink takes a second to import: only the model's job pays it.
     from splink import DuckDBAPI, Linker
 
-    from safeguard.children import linkage as children_linkage
-
-    model = children_linkage.MatchModel.default()
-    settings = children_linkage.splink_settings(model, len(adults), term_frequencies=False)
-    settings["link_type"] = "dedupe_only"
-    settings["probability_two_random_records_match"] = ADULTS_PRIOR
     connection = duckdb.connect(":memory:")
     try:
-        connection.register(
-            "adults_arrow", children_linkage.records_table([_person(a) for a in adults])
-        )
+        connection.register("adults_arrow", adults_table(adults))
         connection.execute("CREATE TABLE adults AS SELECT * FROM adults_arrow")
         db_api = DuckDBAPI(connection)
         linker = Linker(
             [db_api.register("adults", table_name="da_adults")],
-            settings,
+            adult_model.splink_settings(),
             log_level=logging.WARNING,
         )
         scored = linker.inference.predict(

@@ -14,8 +14,15 @@ from decimal import Decimal
 from django.db.models import Count, Min, Q
 
 from safeguard.core.clock import london_date
-from safeguard.core.measures import Measure, register
-from safeguard.domestic_abuse.models import Decision, Incident, Outcome, Referral
+from safeguard.core.measures import Measure, Population, register
+from safeguard.domestic_abuse import rules
+from safeguard.domestic_abuse.models import (
+    AdultWomenPopulation,
+    Decision,
+    Incident,
+    Outcome,
+    Referral,
+)
 
 SAFELIVES_REPEAT = (
     "SafeLives, Definition of a 'repeat' at Marac (safelives.org.uk/definition-repeat-marac): "
@@ -52,6 +59,43 @@ def marac_repeat_rate(start: date, end: date) -> Decimal | None:
         all=Count("pk"), repeats=Count("pk", filter=Q(repeat=True))
     )
     return _percent(found["repeats"], found["all"])
+
+
+SAFELIVES_VOLUME = (
+    "SafeLives, Marac cases: five year trend analysis (safelives.org.uk/research-policy-library/"
+    "marac-cases-five-year-trend-analysis): the number of cases, including repeats, divided by "
+    "the adult (16+) female population the Marac covers, times 10,000; SafeLives, Reviewing "
+    "your Marac data (safelives.org.uk/resources-for-professionals/marac-resources/"
+    "reviewing-your-marac-data): the expected level is 40 cases a year per 10,000 of the adult "
+    "female population"
+)
+
+
+def adult_women() -> Population | None:
+    """The area's women aged 16 and over, as the Business Unit last set them (None: not yet).
+    The one figure both the scorecard and the MARAC page divide by."""
+    latest = AdultWomenPopulation.objects.order_by("-set_at", "-pk").first()
+    if latest is None:
+        return None
+    return Population(
+        figure=latest.figure,
+        described=f"women aged 16 and over ({latest.source}, {latest.year})",
+    )
+
+
+def marac_cases_heard(start: date, end: date) -> int:
+    """Cases heard at the MARAC meetings held ``start <= day < end``, repeats included."""
+    return Referral.objects.filter(meeting__held_on__gte=start, meeting__held_on__lt=end).count()
+
+
+def marac_cases_per_10k_women(start: date, end: date) -> Decimal | None:
+    """SafeLives's MARAC volume for the period: cases heard per 10,000 women aged 16 and over.
+    A gap before the module was in use, and while the population has not been set."""
+    population = adult_women()
+    if population is None or not _in_use(end):
+        return None
+    rate = rules.volume_per_10k_women(marac_cases_heard(start, end), population.figure)
+    return None if rate is None else Decimal(str(rate))
 
 
 def dramm_cases_triaged(start: date, end: date) -> Decimal | None:
@@ -98,6 +142,24 @@ MEASURES = (
         numerator="Repeat referrals in the period",
         denominator="All MARAC referrals in the period",
         first_day=first_day,
+    ),
+    Measure(
+        key="domestic_abuse.marac_cases_per_10k_women",
+        name="MARAC cases per 10,000 adult women",
+        definition="Cases heard at the MARAC's meetings in the period (repeats included), per "
+        "10,000 women aged 16 and over in the area, the population the Business Unit sets on the "
+        f"MARAC page from the ONS mid-year estimates ({SAFELIVES_VOLUME}). SafeLives's expected "
+        "level of 40 is for a year: about 10 a quarter. Too few cases can mean high-risk victims "
+        "are not being referred.",
+        unit="rate_per_10000_women",
+        polarity="neither",
+        theme="other",
+        count=marac_cases_per_10k_women,
+        frequencies=("quarterly", "annual"),
+        numerator="Cases heard at the MARAC in the period, repeats included",
+        denominator="Women aged 16 and over in the area (ONS mid-year estimate), per 10,000",
+        first_day=first_day,
+        population=adult_women,
     ),
     Measure(
         key="domestic_abuse.dramm_cases_triaged",

@@ -299,3 +299,27 @@ class HomeEducationNotice(models.Model):
 
     class Meta:
         ordering = ["-sent_at", "-pk"]
+
+
+class AdultWomenPopulation(models.Model):
+    """The area's women aged 16 and over, as the Business Unit sets it from the ONS mid-year
+    estimates: the population SafeLives divides a MARAC's cases by ("cases per 10,000 adult
+    females"). Each setting is kept; the latest stands (earlier rates were counted with theirs)."""
+
+    figure = models.PositiveIntegerField()
+    year = models.PositiveSmallIntegerField(help_text="The year of the mid-year estimate")
+    source = models.CharField(max_length=300)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-set_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(figure__gt=0), name="da_adult_women_positive"),
+        ]
+
+    @property
+    def figure_text(self) -> str:
+        return f"{self.figure:,}"

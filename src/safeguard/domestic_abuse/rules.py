@@ -351,3 +351,31 @@ def repeat_rate(repeats: int, cases: int) -> float | None:
 def volume_per_10k_women(cases: int, adult_women: int) -> float | None:
     """Cases heard per 10,000 adult women (SafeLives recommends 40 a year)."""
     return None if adult_women <= 0 else round(10_000 * cases / adult_women, 1)
+
+
+# The population SafeLives divides a MARAC's cases by: women aged 16 and over in the MARAC's
+# area (SafeLives, "Marac cases: five year trend analysis": "cases per 10,000 adult (16+)
+# females", cases including repeats; its national figures used the 2011 census). A MARAC covers
+# one local authority or police force area: from a small district (a few thousand women) to
+# the largest force area (under 4 million), so a figure outside these bounds is a slip (a
+# total population, a missing digit).
+ADULT_WOMEN_MIN = 1_000
+ADULT_WOMEN_MAX = 5_000_000
+FIRST_ESTIMATE_YEAR = 2011  # the census SafeLives's published rates used
+
+
+def adult_women_problems(figure: int | None, year: int | None, this_year: int) -> dict[str, str]:
+    """Why a setting of the area's adult women cannot be taken, by field (none: it can)."""
+    problems = {}
+    if figure is None:
+        problems["figure"] = "Enter the number of women aged 16 and over in the area"
+    elif not ADULT_WOMEN_MIN <= figure <= ADULT_WOMEN_MAX:
+        problems["figure"] = (
+            f"The number of women aged 16 and over must be between {ADULT_WOMEN_MIN:,} and "
+            f"{ADULT_WOMEN_MAX:,}: one MARAC's area"
+        )
+    if year is None:
+        problems["year"] = "Enter the year of the estimate"
+    elif not FIRST_ESTIMATE_YEAR <= year <= this_year:
+        problems["year"] = f"The year of the estimate must be between 2011 and {this_year}"
+    return problems

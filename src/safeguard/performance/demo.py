@@ -610,6 +610,14 @@ COUNTED: tuple[tuple[str, str, str, str, float | None], ...] = (
     ("counted-training-practice", "training.practice_changed", "quarterly", _BU, None),
     ("counted-marac-referrals", "domestic_abuse.marac_referrals", "monthly", _POLICE, None),
     ("counted-dramm-front-door", "domestic_abuse.dramm_front_door_referrals", "monthly", _LA, None),
+    ("counted-marac-repeats", "domestic_abuse.marac_repeat_rate", "quarterly", _POLICE, None),
+    (
+        "counted-marac-per-10k-women",
+        "domestic_abuse.marac_cases_per_10k_women",
+        "quarterly",
+        _POLICE,
+        None,
+    ),
     (
         "counted-child-deaths",
         "child_deaths.deaths_notified",

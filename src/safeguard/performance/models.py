@@ -17,6 +17,7 @@ class Unit(models.TextChoices):
     COUNT = "count", "Count"
     PERCENTAGE = "percentage", "Percentage"
     RATE_PER_10000 = "rate_per_10000", "Rate per 10,000 children"
+    RATE_PER_10000_WOMEN = "rate_per_10000_women", "Rate per 10,000 adult women"
 
 
 class Polarity(models.TextChoices):

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 COUNT, PERCENTAGE, RATE = "count", "percentage", "rate_per_10000"
+RATE_WOMEN = "rate_per_10000_women"  # SafeLives's MARAC volume: per 10,000 women aged 16+
 _PLAIN = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
@@ -20,6 +21,8 @@ def value_problem(value: Decimal, unit: str) -> str | None:
     if unit == COUNT and value != value.to_integral_value():
         return "A count must be a whole number"
     if unit == RATE and value > 10000:
+        return "A rate per 10,000 cannot be more than 10,000"
+    if unit == RATE_WOMEN and value > 10000:
         return "A rate per 10,000 cannot be more than 10,000"
     if value >= Decimal("1e10"):
         return "Value is too large"

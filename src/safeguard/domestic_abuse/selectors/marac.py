@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 
 from safeguard.core import audit, holidays
-from safeguard.domestic_abuse import policies, rules
+from safeguard.core.measures import Population
+from safeguard.domestic_abuse import measures, policies, rules
 from safeguard.domestic_abuse.models import MaracMeeting, Referral
 from safeguard.domestic_abuse.services.marac import REFERRAL, marac_anchor
 
@@ -48,11 +49,6 @@ def referral_for(*, actor: Any, pk: int) -> Referral | None:
     )
 
 
-# Adult women (16 and over) in the area, for the SafeLives volume measure; set the area's own
-# figure (ONS mid-year estimates) in settings. The default suits the demo's city of 800,000.
-DEFAULT_ADULT_WOMEN = 330_000
-
-
 @dataclass(frozen=True)
 class Measures:
     start: date
@@ -60,22 +56,26 @@ class Measures:
     cases: int
     repeats: int
     repeat_rate: float | None
-    per_10k_women: float | None
+    per_10k_women: Decimal | None
+    adult_women: Population | None
 
 
 def marac_measures(*, end: date) -> Measures:
     """The two SafeLives MARAC measures over the 12 months to ``end``: the repeat rate (repeat
-    cases as a share of cases heard) and the volume of cases per 10,000 adult women."""
+    cases as a share of cases heard) and the volume of cases per 10,000 adult women, counted by
+    the scorecard's own measure (``measures.marac_cases_per_10k_women``) with the same
+    population, so the page and the scorecard cannot disagree."""
     start = rules.add_months(end, -12) + timedelta(days=1)
     heard = Referral.objects.filter(meeting__held_on__gte=start, meeting__held_on__lte=end)
     cases = heard.count()
     repeats = heard.filter(repeat=True).count()
-    women = getattr(settings, "DOMESTIC_ABUSE_ADULT_WOMEN", DEFAULT_ADULT_WOMEN)
+    after = end + timedelta(days=1)
     return Measures(
         start=start,
         end=end,
         cases=cases,
         repeats=repeats,
         repeat_rate=rules.repeat_rate(repeats, cases),
-        per_10k_women=rules.volume_per_10k_women(cases, women),
+        per_10k_women=measures.marac_cases_per_10k_women(start, after),
+        adult_women=measures.adult_women(),
     )

@@ -15,8 +15,8 @@ from safeguard.core.clock import london_date
 from safeguard.core.http import capability_required
 from safeguard.core.models.audit import AuditAction
 from safeguard.domestic_abuse import policies
-from safeguard.domestic_abuse.forms import ActionForm, OutcomeForm, ResearchForm
-from safeguard.domestic_abuse.models import Agency
+from safeguard.domestic_abuse.forms import ActionForm, AdultWomenForm, OutcomeForm, ResearchForm
+from safeguard.domestic_abuse.models import AdultWomenPopulation, Agency
 from safeguard.domestic_abuse.policies import Cap
 from safeguard.domestic_abuse.selectors import marac as selectors
 from safeguard.domestic_abuse.services.marac import (
@@ -26,6 +26,7 @@ from safeguard.domestic_abuse.services.marac import (
     outcome_record,
     research_record,
 )
+from safeguard.domestic_abuse.services.population import adult_women_set
 from safeguard.domestic_abuse.views._common import apply_errors, day_from, refuse
 from safeguard.governance.selectors.actions import actions_of_source
 
@@ -130,7 +131,36 @@ def referral_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@capability_required(Cap.MANAGE)
+def adult_women_page(request: HttpRequest) -> HttpResponse:
+    """The Business Unit sets the area's women aged 16 and over: the MARAC volume's population,
+    on the scorecard and the MARAC page alike."""
+    form = AdultWomenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            adult_women_set(
+                actor=request.user,
+                figure=form.cleaned_data["figure"],
+                year=form.cleaned_data["year"],
+                source=form.cleaned_data["source"] or "",
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "The number of women aged 16 and over is saved")
+            return redirect("domestic_abuse:adult_women")
+    return render(
+        request,
+        "domestic_abuse/adult_women.html",
+        {
+            "form": form,
+            "settings": AdultWomenPopulation.objects.select_related("set_by")[:10],
+        },
+    )
+
+
 urlpatterns = [
+    path("marac/adult-women/", adult_women_page, name="adult_women"),
     path("marac/", meetings_page, name="marac"),
     path("marac/<str:day>/", meeting_page, name="marac_meeting"),
     path("marac/referrals/<int:pk>/", referral_page, name="referral"),

@@ -69,6 +69,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
         row.reading, title=indicator.name, target=indicator.target, unit=indicator.unit
     )
     line = presenting.line(row)
+    measure = measures.get(indicator.measure_key) if indicator.measure_key else None
     return render(
         request,
         "performance/indicator.html",
@@ -86,7 +87,9 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_manage": policies.can_manage(request.user),
             "can_submit": not indicator.fed_by_measure
             and policies.can_submit_for(request.user, indicator.owner_organisation_id),
-            "measure": measures.get(indicator.measure_key) if indicator.measure_key else None,
+            "measure": measure,
+            # The population a rate over adult women divides by, as its module holds it now.
+            "population": measure.population() if measure and measure.population else None,
             "all_comparators": [
                 {
                     "year": c.year,
