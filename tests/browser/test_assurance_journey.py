@@ -22,7 +22,8 @@ from django.utils import timezone
 from safeguard.assurance import rules
 from safeguard.assurance.models import Challenge, Escalation, MonthlyReturn, SelfAssessment
 from safeguard.assurance.services import secure
-from safeguard.core import measures, worker
+from safeguard.core import measures
+from safeguard.core import worker as background
 from safeguard.core.clock import london_date
 from safeguard.core.models import Deadline
 from safeguard.governance.models import Action
@@ -286,7 +287,7 @@ def test_assurance_journeys(browser: Any, live_server: Any, partnership: dict[st
         admin.get_by_label("Owner organisation").select_option(label="Westmere Business Unit")
         assert_accessible(admin)
         _submit(admin, "Create the indicator and count it")
-        assert worker.run_queued_tasks(worker_id="journey", limit=1) == 1
+        assert background.run_queued_tasks(worker_id="journey", limit=1) == 1
         indicator = Indicator.objects.get(measure_key="assurance.restraints_main_site")
         assert indicator.observations.count() == 24
         admin.goto(reverse("performance:indicator_detail", args=[indicator.pk]))
