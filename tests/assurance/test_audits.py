@@ -347,7 +347,9 @@ def test_the_business_unit_writes_a_scale_on_its_page(world, client) -> None:
     listing = client.get(reverse("assurance:scales"))
     assert listing.status_code == 200 and "Ofsted grades, version 1" in listing.content.decode()
     url = reverse("assurance:scale_new")
-    bad = client.post(url, {"name": "Practice scale", "grades": PRACTICE, "lowest_good_enough": "Fine"})
+    bad = client.post(
+        url, {"name": "Practice scale", "grades": PRACTICE, "lowest_good_enough": "Fine"}
+    )
     assert bad.status_code == 400
     assert "must be one of the grades above" in bad.content.decode()
     good = client.post(

@@ -227,7 +227,11 @@ def test_a_partnerships_scale_keeps_its_order_wording_and_good_enough_line() -> 
     assert scale.keys == ("strong", "adequate", "weak")
     assert scale.labels["weak"] == "Weak" and scale.grades[0].wording.startswith("Changed")
     assert scale.good_enough == 2 and scale.lowest_good_enough.label == "Adequate"
-    assert scale.counts(["weak", "strong", "weak", "good"]) == {"strong": 1, "adequate": 0, "weak": 2}
+    assert scale.counts(["weak", "strong", "weak", "good"]) == {
+        "strong": 1,
+        "adequate": 0,
+        "weak": 2,
+    }
     assert scale.good_enough_count(["weak", "strong", "adequate"]) == 2
     assert rules.parse_scale(rules.scale_text(scale), "Adequate") == scale
 

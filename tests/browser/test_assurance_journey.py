@@ -190,9 +190,10 @@ def test_assurance_journeys(browser: Any, live_server: Any, partnership: dict[st
         )
         admin.get_by_label("The lowest grade that is good enough").fill("Weak")
         _submit(admin, "Save as a new version")
-        assert "a scale needs a grade that falls short" in admin.locator(
-            ".govuk-error-summary"
-        ).inner_text()
+        assert (
+            "a scale needs a grade that falls short"
+            in admin.locator(".govuk-error-summary").inner_text()
+        )
         assert_accessible(admin)
         admin.get_by_label("The lowest grade that is good enough").fill("Adequate")
         _submit(admin, "Save as a new version")

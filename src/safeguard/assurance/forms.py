@@ -265,6 +265,13 @@ class ScaleForm(GovukForm):
     )
 
 
+class ScaleChoiceField(forms.ModelChoiceField):
+    """A scale offered with its grades, so the choice is made knowing what it means."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj} ({', '.join(g['label'] for g in obj.grades)})"
+
+
 class ToolForm(GovukForm):
     title = forms.CharField(label="Title", max_length=200)
     questions = forms.CharField(
@@ -273,7 +280,7 @@ class ToolForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 10}),
         max_length=20000,
     )
-    scale = forms.ModelChoiceField(
+    scale = ScaleChoiceField(
         label="Grading scale",
         queryset=GradingScale.objects.none(),
         empty_label=None,
@@ -285,9 +292,6 @@ class ToolForm(GovukForm):
         field = self.fields["scale"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = GradingScale.objects.filter(pk__in=[s.pk for s in scales])
-        field.label_from_instance = lambda s: (  # type: ignore[method-assign]
-            f"{s} ({', '.join(g['label'] for g in s.grades)})"
-        )
         if scales and not self.is_bound:
             self.initial.setdefault("scale", scales[0].pk)
 

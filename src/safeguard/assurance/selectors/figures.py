@@ -11,7 +11,6 @@ from decimal import Decimal
 from django.db.models import Count
 
 from safeguard.assurance import rules
-from safeguard.assurance.rules import Scale
 from safeguard.assurance.models import (
     AuditCase,
     CaseAudit,
@@ -22,6 +21,7 @@ from safeguard.assurance.models import (
     Rating,
     SelfAssessment,
 )
+from safeguard.assurance.rules import Scale
 from safeguard.assurance.selectors.escalations import escalation_facts
 from safeguard.assurance.selectors.secure import figure_total, restraints_by_month
 from safeguard.core.measures import Measure
@@ -48,7 +48,9 @@ def _scales_used(years: Sequence[Year]) -> list[tuple[int | None, str, Scale]]:
             "tool__scale"
         )
     ).order_by("name", "version")
-    found = [(scale.pk, str(scale), scale.rule()) for scale in used]
+    found: list[tuple[int | None, str, Scale]] = [
+        (scale.pk, str(scale), scale.rule()) for scale in used
+    ]
     found.sort(key=lambda row: not row[1].startswith(rules.OFSTED_SCALE_NAME))
     return found or [(None, rules.OFSTED_SCALE_NAME, rules.OFSTED)]
 

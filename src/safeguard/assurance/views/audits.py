@@ -61,9 +61,11 @@ def scales(request: HttpRequest) -> HttpResponse:
 def scale_new(request: HttpRequest) -> HttpResponse:
     """A new scale, or a new version of one (``?from=<id>`` starts from that version)."""
     initial: dict[str, Any] = {}
-    start = selectors.scales().filter(pk=request.GET.get("from", "")).first() if (
-        request.GET.get("from", "").isdigit()
-    ) else None
+    start = (
+        selectors.scales().filter(pk=request.GET.get("from", "")).first()
+        if (request.GET.get("from", "").isdigit())
+        else None
+    )
     if start is not None:
         rule = start.rule()
         initial = {
