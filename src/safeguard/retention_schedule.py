@@ -485,6 +485,8 @@ def _rules() -> list[Rule]:
             Action.WITH_PARENT,
             parent="assurance.StandardTemplate",
         ),
+        # Audit grading scales are reference data, kept like the tools graded on them.
+        Rule("assurance.GradingScale", "reference", Action.KEEP),
         # The annual report: published reports are the partnership's public record.
         Rule("reports.Report", "review", Action.KEEP),
         Rule("reports.Narrative", "review", Action.WITH_PARENT, parent="reports.Report"),

@@ -203,3 +203,162 @@ def test_the_annual_report_counts_audits_cases_and_grades(world) -> None:
     assert figures["Cases audited"].value == 1 and figures["Cases audited"].small_number
     assert figures["Cases graded good"].value == 1
     assert all(row[1].value == 0 for row in findings.rows)
+
+
+# --- Grading scales -----------------------------------------------------------------------------
+
+PRACTICE = "Strong | Changed things for the child\nAdequate | Kept the child safe\nWeak"
+
+
+def _practice_scale(admin):
+    from safeguard.assurance.services import scales
+
+    return scales.scale_save(
+        actor=admin, name="Practice scale", grades=PRACTICE, lowest_good_enough="Adequate"
+    )
+
+
+def test_ofsted_is_the_default_and_a_scale_is_refused_with_messages(world) -> None:
+    from safeguard.assurance.services import scales
+
+    assert world["tool"].scale.name == "Ofsted grades"
+    assert world["tool"].scale.rule().keys == (
+        "outstanding",
+        "good",
+        "requires_improvement",
+        "inadequate",
+    )
+    with pytest.raises(ValidationError) as raised:
+        scales.scale_save(actor=world["admin"], name=" ", grades="Good", lowest_good_enough="")
+    assert raised.value.message_dict == {
+        "name": ["Enter the scale's name"],
+        "grades": ["Enter at least 2 grades, one a line, best first"],
+    }
+    with pytest.raises(ValidationError) as raised:
+        scales.scale_save(
+            actor=world["admin"], name="X", grades="Good\nPoor", lowest_good_enough="Poor"
+        )
+    assert "falls short" in raised.value.message_dict["lowest_good_enough"][0]
+    with pytest.raises(PermissionDenied):
+        _practice_scale(world["officer"])
+
+
+def test_an_audit_on_the_partnerships_scale_uses_its_grades_and_keeps_its_version(
+    world, client
+) -> None:
+    from safeguard.assurance.services import scales
+
+    scale = _practice_scale(world["admin"])
+    event = AuditEvent.objects.filter(record_type="assurance.grading_scale").get()
+    assert event.changes["grades"] == ["strong", "adequate", "weak"]
+    tool = services.tool_save(
+        actor=world["admin"], title="Early help tool", questions=QUESTIONS, scale=scale
+    )
+    audit = services.audit_plan(
+        actor=world["admin"],
+        title="Early help audit",
+        theme="child_in_need",
+        year=2026,
+        criteria="Five families stepped down to early help",
+        tool=tool,
+        agencies=[world["la"], world["police"]],
+    )
+    case = services.case_add(actor=world["admin"], audit=audit, pupil=world["child"])
+    with pytest.raises(ValidationError):  # an Ofsted grade is not on this audit's scale
+        services.case_answer(
+            actor=world["officer"], case=case, answers={1: ("good", ""), 2: ("weak", "")}
+        )
+    services.case_answer(
+        actor=world["officer"], case=case, answers={1: ("strong", ""), 2: ("weak", "")}
+    )
+    with pytest.raises(ValidationError):
+        services.audit_moderate(
+            actor=world["admin"], audit=audit, notes="Agreed", agreed={case.pk: "inadequate"}
+        )
+    services.audit_moderate(
+        actor=world["admin"], audit=audit, notes="Agreed", agreed={case.pk: "adequate"}
+    )
+    with pytest.raises(ValidationError):
+        services.finding_add(
+            actor=world["admin"], audit=audit, grade="good", theme="neglect", text="x"
+        )
+    services.finding_add(
+        actor=world["admin"], audit=audit, grade="weak", theme="neglect", text="Plans drift"
+    )
+    # A new version of the scale leaves the audit on the version it was planned with.
+    again = scales.scale_save(
+        actor=world["admin"],
+        name="Practice scale",
+        grades="Excellent\nStrong\nAdequate\nWeak",
+        lowest_good_enough="Strong",
+    )
+    assert again.version == 2
+    audit.refresh_from_db()
+    assert audit.tool.scale == scale and services.scale_of(audit).good_enough == 2
+
+    factories.signed_in(client, world["admin"])
+    page = client.get(reverse("assurance:audit", kwargs={"pk": audit.pk})).content.decode()
+    assert "Adequate" in page and "Weak" in page and "Requires improvement" not in page
+    report = client.get(reverse("assurance:audit_report", kwargs={"pk": audit.pk}))
+    body = report.content.decode()
+    assert "Strong" in body and "Outstanding" not in body
+    assert "1 of 1 cases were good enough after moderation" in body
+    assert world["child"].surname not in body
+    case_page = client.get(reverse("assurance:audit_case", kwargs={"pk": case.pk})).content
+    for label in (b"Strong", b"Weak"):  # the officer's answers, in the scale's words
+        assert b'<td class="govuk-table__cell">' + label + b"</td>" in case_page
+
+
+def test_the_annual_report_uses_each_scales_own_labels(world) -> None:
+    from safeguard.core import report_tables
+    from safeguard.core.report_tables import Year
+
+    scale = _practice_scale(world["admin"])
+    tool = services.tool_save(actor=world["admin"], title="EH", questions=["Q"], scale=scale)
+    audit = services.audit_plan(
+        actor=world["admin"],
+        title="Early help audit",
+        theme="child_in_need",
+        year=2026,
+        criteria="Five families",
+        tool=tool,
+        agencies=[world["la"], world["police"]],
+    )
+    case = services.case_add(actor=world["admin"], audit=audit, pupil=world["child"])
+    services.audit_moderate(
+        actor=world["admin"], audit=audit, notes="Agreed", agreed={case.pk: "strong"}
+    )
+    other = services.case_add(actor=world["admin"], audit=world["audit"], pupil=helpers.pupil())
+    services.audit_moderate(
+        actor=world["admin"], audit=world["audit"], notes="Agreed", agreed={other.pk: "inadequate"}
+    )
+    [build] = [b for b in report_tables.builders("audits") if b.module == "assurance"]
+    cases, findings = build.build([Year(date(2026, 4, 1), date(2027, 4, 1), "2026/27")])
+    figures = {row[0].value: row[1].value for row in cases.rows}
+    # Two scales in the year: each row names its scale.
+    assert figures["Cases graded strong (Practice scale, version 1)"] == 1
+    assert figures["Cases graded inadequate (Ofsted grades, version 1)"] == 1
+    assert figures["Cases good enough on their audit's scale"] == 1
+    assert "Findings: weak (Practice scale, version 1)" in {r[0].value for r in findings.rows}
+
+
+def test_the_business_unit_writes_a_scale_on_its_page(world, client) -> None:
+    factories.signed_in(client, world["admin"])
+    listing = client.get(reverse("assurance:scales"))
+    assert listing.status_code == 200 and "Ofsted grades, version 1" in listing.content.decode()
+    url = reverse("assurance:scale_new")
+    bad = client.post(
+        url, {"name": "Practice scale", "grades": PRACTICE, "lowest_good_enough": "Fine"}
+    )
+    assert bad.status_code == 400
+    assert "must be one of the grades above" in bad.content.decode()
+    good = client.post(
+        url, {"name": "Practice scale", "grades": PRACTICE, "lowest_good_enough": "Adequate"}
+    )
+    assert good.status_code == 302
+    page = client.get(reverse("assurance:scales")).content.decode()
+    assert "Practice scale, version 1" in page and "Adequate and above count as good enough" in page
+    tool_page = client.get(reverse("assurance:tool_new")).content.decode()
+    assert "Practice scale, version 1 (Strong, Adequate, Weak)" in tool_page
+    factories.signed_in(client, world["officer"])
+    assert client.get(reverse("assurance:scales")).status_code in (403, 404)

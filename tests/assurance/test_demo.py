@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from django.db.models import F
 
 from safeguard.assurance.models import (
     CaseAudit,
     Escalation,
+    GradingScale,
     MonthlyReturn,
     Round,
     SelfAssessment,
@@ -65,6 +67,16 @@ def test_the_demo_tells_every_assurance_story_without_an_overdue_clock() -> None
     assert audit.status == "complete" and audit.moderated_at is not None
     assert audit.cases.count() == 6 and not audit.cases.filter(agreed_grade="").exists()
     assert Action.objects.filter(source_kind="assurance.case_audit").count() == 2
+    # Graded on Ofsted's four grades; the partnership's own scale is written for next year.
+    assert audit.tool.scale.name == "Ofsted grades"
+    own = GradingScale.objects.get(name="Practice quality scale")
+    assert [g["label"] for g in own.grades] == ["Strong", "Adequate", "Weak"]
+    assert own.rule().lowest_good_enough.label == "Adequate"
+    # A monthly-return clock for each of the 24 months of each setting, every one met in time.
+    monthly = Deadline.objects.filter(module="assurance", kind="monthly_return")
+    assert monthly.count() == 3 * 24
+    assert not monthly.filter(met_at__isnull=True, due_at__lt=NOW).exists()
+    assert not monthly.filter(met_at__gt=F("due_at")).exists()
     # Clocks: some running, none overdue, none met in the future.
     running = Deadline.objects.filter(
         module="assurance", met_at__isnull=True, cancelled_at__isnull=True

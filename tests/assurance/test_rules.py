@@ -201,3 +201,96 @@ def test_a_total_keeps_a_gap_a_gap() -> None:
     assert rules.total([None, None]) is None
     assert rules.total([0, None]) == 0
     assert rules.total([3, 4, None]) == 7
+
+
+# --- Grading scales -----------------------------------------------------------------------------
+
+LABELS = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")),
+    min_size=1,
+    max_size=rules.MAX_LABEL,
+).filter(lambda label: label.strip() and "|" not in label)
+
+
+def test_ofsted_is_the_default_four_point_scale_good_and_above_good_enough() -> None:
+    assert rules.OFSTED.keys == tuple(rules.GRADES)
+    assert [rules.OFSTED.is_good_enough(k) for k in rules.OFSTED.keys] == [1, 1, 0, 0]
+    assert rules.OFSTED.lowest_good_enough.label == "Good"
+    assert rules.OFSTED.label("nonsense") == "Not graded"
+
+
+def test_a_partnerships_scale_keeps_its_order_wording_and_good_enough_line() -> None:
+    scale = rules.parse_scale(
+        "Strong | Changed things for the child\n\nAdequate\nWeak | Left the child at risk",
+        " adequate ",
+    )
+    assert scale.keys == ("strong", "adequate", "weak")
+    assert scale.labels["weak"] == "Weak" and scale.grades[0].wording.startswith("Changed")
+    assert scale.good_enough == 2 and scale.lowest_good_enough.label == "Adequate"
+    assert scale.counts(["weak", "strong", "weak", "good"]) == {
+        "strong": 1,
+        "adequate": 0,
+        "weak": 2,
+    }
+    assert scale.good_enough_count(["weak", "strong", "adequate"]) == 2
+    assert rules.parse_scale(rules.scale_text(scale), "Adequate") == scale
+
+
+@pytest.mark.parametrize(
+    ("text", "lowest", "message"),
+    [
+        ("Only one", "Only one", "Enter at least 2 grades"),
+        ("\n".join(f"Grade {n}" for n in range(11)), "Grade 1", "at most 10 grades"),
+        ("Good\n | no label", "Good", "Grade 2 has no label"),
+        ("Good\n" + "x" * 61, "Good", "Grade 2's label must be 60 characters or fewer"),
+        ("Good\nGOOD", "Good", "appears twice"),
+        ("Good\nPoor", "Fine", "must be one of the grades above"),
+        ("Good\nPoor", "Poor", "The lowest grade cannot count as good enough"),
+    ],
+)
+def test_a_scale_is_refused_with_a_message_a_person_can_act_on(
+    text: str, lowest: str, message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        rules.parse_scale(text, lowest)
+
+
+@given(
+    st.lists(LABELS, min_size=2, max_size=10, unique_by=lambda s: " ".join(s.split()).casefold()),
+    st.data(),
+)
+def test_any_valid_scale_has_unique_short_codes_and_a_good_enough_prefix(
+    labels: list[str], data: st.DataObject
+) -> None:
+    """Whatever the Business Unit types: codes are unique and fit the column, the order is
+    theirs, and "good enough" is exactly the grades from the top down to the one they named."""
+    line = data.draw(st.integers(min_value=0, max_value=len(labels) - 2))
+    scale = rules.parse_scale("\n".join(labels), labels[line])
+    assert [g.label for g in scale.grades] == [" ".join(label.split()) for label in labels]
+    assert len(set(scale.keys)) == len(labels)
+    assert all(0 < len(key) <= rules.MAX_KEY for key in scale.keys)
+    good = [scale.is_good_enough(key) for key in scale.keys]
+    assert good == [n <= line for n in range(len(labels))]
+    assert not good[-1]
+    assert sum(scale.counts(scale.keys).values()) == len(labels)
+
+
+# --- Monthly-return clocks owed -------------------------------------------------------------------
+
+
+@given(DAYS, st.one_of(st.none(), DAYS))
+def test_the_months_owed_are_ended_months_up_to_last_and_never_more_than_the_catch_up(
+    today: date, first: date | None
+) -> None:
+    owed = rules.months_owed(today=today, first_known=first)
+    last = rules.previous_month(rules.first_of_month(today))
+    assert len(owed) <= rules.CATCH_UP_MONTHS
+    assert all(month.day == 1 and month < rules.first_of_month(today) for month in owed)
+    assert owed == rules.months_between(owed[0], last) if owed else True
+    if first is None:
+        assert owed == [last]
+    elif rules.first_of_month(first) <= last:
+        assert owed[-1] == last
+        assert rules.first_of_month(first) in owed or len(owed) == rules.CATCH_UP_MONTHS
+    else:
+        assert owed == []

@@ -4,12 +4,13 @@ scorecard's measures and the annual report's tables)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from safeguard.assurance import rules
 from safeguard.assurance.models import MonthlyReturn
@@ -234,3 +235,65 @@ def test_every_section_the_module_answers_for_builds(world) -> None:
         assert builders, section
         tables = builders[0].build(years)
         assert tables and all(len(t.rows[0]) == len(t.headings) for t in tables if t.rows)
+
+
+# --- Clocks caught up without the worker ----------------------------------------------------------
+
+
+def _months_back(n: int) -> date:
+    month = rules.first_of_month(date.today())
+    for _ in range(n):
+        month = rules.previous_month(month)
+    return month
+
+
+def test_an_owed_return_shows_overdue_on_what_is_due_with_no_worker_run(world, client) -> None:
+    """No worker ran: the Hill YOI's return four months ago is in, the three since are not.
+    Listing what is due opens their clocks (the two older ones overdue) once, and only once."""
+    first = _months_back(4)
+    services.return_submit(
+        actor=world["keeper"],
+        organisation=world["yoi"],
+        month=first,
+        figures={"restraints_main_site": 70},
+        now=timezone.make_aware(datetime.combine(rules.next_month(first), time(10))),
+    )
+    assert not Deadline.objects.filter(kind="monthly_return").exists()
+    factories.signed_in(client, world["keeper"])
+    page = client.get(reverse("core:deadlines") + "?state=overdue").content.decode()
+    for back in (3, 2):
+        assert f"Secure setting&#x27;s monthly return for {_months_back(back):%B %Y}" in page
+    clocks = Deadline.objects.filter(kind="monthly_return")
+    mine = clocks.filter(owner_organisation=world["yoi"])
+    assert sorted(c.subject_id for c in mine) == [
+        services.month_key(world["yoi"].pk, _months_back(n)) for n in (4, 3, 2, 1)
+    ]
+    assert mine.get(subject_id=services.month_key(world["yoi"].pk, first)).met_at is not None
+    # The custody suite is new to the service: it owes last month's return only.
+    assert [c.subject_id for c in clocks.filter(owner_organisation=world["custody"])] == [
+        services.month_key(world["custody"].pk, _months_back(1))
+    ]
+    before = AuditEvent.objects.count()
+    client.get(reverse("core:deadlines"))
+    client.get("/")
+    assert clocks.count() == 5 and AuditEvent.objects.count() == before
+    assert services.returns_due_catch_up() == 0
+
+
+def test_the_worker_job_catches_up_and_never_reaches_past_the_limit(world) -> None:
+    from safeguard.core import worker
+
+    long_ago = _months_back(rules.CATCH_UP_MONTHS + 6)
+    services.return_submit(
+        actor=world["keeper"],
+        organisation=world["yoi"],
+        month=long_ago,
+        figures={"restraints_main_site": 70},
+    )
+    [job] = [j for j in worker.periodic_jobs() if j.name == "assurance_monthly_returns"]
+    job.func()
+    yoi = Deadline.objects.filter(kind="monthly_return", owner_organisation=world["yoi"])
+    assert yoi.count() == rules.CATCH_UP_MONTHS
+    assert not yoi.filter(subject_id=services.month_key(world["yoi"].pk, long_ago)).exists()
+    job.func()
+    assert Deadline.objects.filter(kind="monthly_return").count() == rules.CATCH_UP_MONTHS + 1

@@ -64,6 +64,8 @@ def pages(Route: Any, _pk: Any) -> dict[str, Any]:
         "assurance:audits": Route(Cap.AUDIT),
         "assurance:audit_new": Route(Cap.MANAGE),
         "assurance:tool_new": Route(Cap.MANAGE),
+        "assurance:scales": Route(Cap.MANAGE),
+        "assurance:scale_new": Route(Cap.MANAGE),
         "assurance:audit": Route(
             Cap.AUDIT, kwargs=_pk("assurance_audit"), signed_in_status=_not_theirs(Cap.AUDIT)
         ),
@@ -160,6 +162,7 @@ def forms(Form: Any) -> dict[str, Any]:
             "review_new",
             "audit_new",
             "tool_new",
+            "scale_new",
             "audit",
             "audit_case",
             "audit_questionnaire",

@@ -3,8 +3,11 @@
   managers and resolved at stage 2;
 - a Section 11 self-assessment returned by the police, challenged by the Business Unit and
   answered;
-- a multi-agency case audit from the programme to findings to an action in the shared plan;
-- a secure setting's monthly return, counted by its scorecard measure."""
+- the partnership's own grading scale written by the Business Unit, then a multi-agency case
+  audit graded on it from the programme to findings to an action in the shared plan, its report
+  in the scale's own labels;
+- a secure setting's monthly return: its clock on "What is due" with no worker run, the return
+  submitted, then counted by its scorecard measure onto the indicator's SPC (XmR) chart."""
 
 from __future__ import annotations
 
@@ -14,11 +17,17 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from safeguard.assurance import rules
 from safeguard.assurance.models import Challenge, Escalation, MonthlyReturn, SelfAssessment
+from safeguard.assurance.services import secure
 from safeguard.core import measures
+from safeguard.core import worker as background
+from safeguard.core.clock import london_date
+from safeguard.core.models import Deadline
 from safeguard.governance.models import Action
+from safeguard.performance.models import Indicator
 from tests import factories
 from tests.assurance import helpers
 from tests.browser.harness import assert_accessible, sign_in
@@ -50,6 +59,17 @@ def partnership(transactional_db: None) -> dict[str, Any]:
     for someone in people.values():
         factories.totp_device(someone)
     child = helpers.pupil(school=school, forename="Maisie", surname="Brookfield")
+    # The home's 23 months before last month, returned already: the scorecard has a history.
+    last = rules.previous_month(rules.first_of_month(date.today()))
+    month = last
+    for n in range(23):
+        month = rules.previous_month(month)
+        secure.return_submit(
+            actor=people["admin"],
+            organisation=home,
+            month=month,
+            figures={"restraints_main_site": 5 + n % 3},
+        )
     return {
         **people,
         "school": school,
@@ -158,12 +178,35 @@ def test_assurance_journeys(browser: Any, live_server: Any, partnership: dict[st
         assert Challenge.objects.get().answered_at is not None
         assert_accessible(lead)
 
-        # 3. A case audit from the programme to findings to an action.
+        # 3. The partnership's own grading scale, then a case audit on it from the programme to
+        # findings to an action.
+        admin.goto(reverse("assurance:scales"))
+        assert "Ofsted grades, version 1" in admin.content()
+        assert_accessible(admin)
+        admin.get_by_role("button", name="Write a grading scale").click()
+        admin.get_by_label("Name of the scale").fill("Practice scale")
+        admin.get_by_label("Grades", exact=True).fill(
+            "Strong | Changed things for the child\nAdequate | Kept the child safe\nWeak"
+        )
+        admin.get_by_label("The lowest grade that is good enough").fill("Weak")
+        _submit(admin, "Save as a new version")
+        assert (
+            "a scale needs a grade that falls short"
+            in admin.locator(".govuk-error-summary").inner_text()
+        )
+        assert_accessible(admin)
+        admin.get_by_label("The lowest grade that is good enough").fill("Adequate")
+        _submit(admin, "Save as a new version")
+        assert "Adequate and above count as good enough" in admin.content()
         admin.goto(reverse("assurance:tool_new"))
         admin.get_by_label("Title", exact=True).fill("Plans audit tool")
         admin.get_by_label("Questions", exact=True).fill(
             "Was the plan clear?\nWas information shared?"
         )
+        admin.get_by_label("Grading scale").select_option(
+            label="Practice scale, version 1 (Strong, Adequate, Weak)"
+        )
+        assert_accessible(admin)
         _submit(admin, "Save as a new version")
         admin.goto(reverse("assurance:audit_new"))
         admin.get_by_label("Title", exact=True).fill("Child protection plans audit")
@@ -181,14 +224,15 @@ def test_assurance_journeys(browser: Any, live_server: Any, partnership: dict[st
         lead.get_by_role("link", name="Child protection plans audit").click()
         lead.get_by_role("link", name="Case 1").click()
         assert_accessible(lead)
-        lead.locator("input[name=grade_1][value=good]").check()
-        lead.locator("input[name=grade_2][value=requires_improvement]").check()
+        assert lead.get_by_label("Strong").count() == 2  # one per question, the scale's words
+        lead.get_by_role("group", name="1. Was the plan clear?").get_by_label("Strong").check()
+        lead.get_by_role("group", name="2. Was information shared?").get_by_label("Weak").check()
         _submit(lead, "Save your agency's answers")
         admin.reload()
-        admin.get_by_label("Agreed grade for Case 1").select_option(value="good")
+        admin.get_by_label("Agreed grade for Case 1").select_option(label="Adequate")
         admin.get_by_label("Notes of the moderation").fill("Agreed at the PMSG")
         _submit(admin, "Record the moderation")
-        admin.get_by_label("Grade", exact=True).select_option(value="requires_improvement")
+        admin.get_by_label("Grade", exact=True).select_option(label="Weak")
         admin.get_by_label("Theme", exact=True).select_option(value="information_sharing")
         admin.get_by_label("Finding", exact=True).fill("Minutes reach agencies late")
         _submit(admin, "Record the finding")
@@ -202,11 +246,22 @@ def test_assurance_journeys(browser: Any, live_server: Any, partnership: dict[st
         _submit(admin, "Add the action")
         assert Action.objects.filter(source_kind="assurance.case_audit").count() == 1
         admin.get_by_role("link", name="The audit's report").click()
-        assert "Brookfield" not in admin.content()
+        report = admin.content()
+        assert "Brookfield" not in report and "Outstanding" not in report
+        assert "1 of 1 cases were good enough after moderation" in report
+        alt = admin.locator("img[alt^='Bar chart, Agreed grades']").get_attribute("alt") or ""
+        assert "Strong: 0; Adequate: 1; Weak: 0" in alt
         assert_accessible(admin)
 
-        # 4. A secure setting's monthly return, counted by the scorecard's measure.
+        # 4. A secure setting's monthly return: its clock is on "What is due" though no worker
+        # ran, it is met by the return, and the figure reaches the indicator's SPC chart.
+        last = rules.previous_month(rules.first_of_month(london_date(timezone.now())))
         keeper = as_(w["keeper"])
+        keeper.goto(reverse("core:deadlines"))
+        assert f"Secure setting's monthly return for {last:%B %Y}" in keeper.content().replace(
+            "&#x27;", "'"
+        )
+        assert_accessible(keeper)
         keeper.goto(reverse("assurance:settings"))
         assert_accessible(keeper)
         keeper.get_by_role(
@@ -218,12 +273,28 @@ def test_assurance_journeys(browser: Any, live_server: Any, partnership: dict[st
         assert_accessible(keeper)
         keeper.get_by_label("Restraints at the main site").fill("7")
         _submit(keeper, "Submit the return")
-        found = MonthlyReturn.objects.get()
+        found = MonthlyReturn.objects.get(month=last)
         assert found.restraints_main_site == 7
+        clock = Deadline.objects.get(subject_id=secure.month_key(w["home"].pk, last))
+        assert clock.met_at is not None
         measure = measures.get("assurance.restraints_main_site")
         assert measure is not None
         assert measure.count(found.month, rules.next_month(found.month)) == Decimal(7)
         assert_accessible(keeper)
+
+        admin.goto(
+            reverse("performance:measure_indicator_create", args=["assurance.restraints_main_site"])
+        )
+        admin.get_by_label("Owner organisation").select_option(label="Westmere Business Unit")
+        assert_accessible(admin)
+        _submit(admin, "Create the indicator and count it")
+        assert background.run_queued_tasks(worker_id="journey", limit=1) == 1
+        indicator = Indicator.objects.get(measure_key="assurance.restraints_main_site")
+        assert indicator.observations.count() == 24
+        admin.goto(reverse("performance:indicator_detail", args=[indicator.pk]))
+        chart = admin.get_by_role("img", name="XmR chart of")
+        assert chart.count() >= 1
+        assert_accessible(admin)
     finally:
         for context in contexts:
             context.close()

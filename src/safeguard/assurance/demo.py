@@ -9,7 +9,10 @@ its own moment in the story:
   1 and one at stage 3 (clocks running, not overdue), one resolved by the partnership;
 - 24 months of returns from the young offender institution, the secure children's home and a
   police custody suite (added here: the core demo has none), the YOI's main-site restraints
-  with one month far above the rest (the special cause), and a Youth Custody Service review.
+  with one month far above the rest (the special cause), each month's clock met (the custody
+  suite's latest pending while not yet due), and a Youth Custody Service review;
+- a case audit graded on Ofsted's four grades, moderated, with findings and actions, and the
+  partnership's own three-point practice quality scale written for next year.
 
 Every child is a synthetic pupil of the demo's child index; every figure is invented.
 """
@@ -24,7 +27,7 @@ from django.utils import timezone
 
 from safeguard.assurance import rules
 from safeguard.assurance.models import Rating
-from safeguard.assurance.services import assessments, audits, escalations, secure
+from safeguard.assurance.services import assessments, audits, escalations, scales, secure
 from safeguard.children.models import Pupil
 from safeguard.core import demo_names as names
 from safeguard.core import holidays
@@ -478,9 +481,9 @@ def _secure_settings(admin: Person, now: datetime, today: date) -> int:
                 now=submitted,
             )
             made += 1
-    # The clocks of the last two months: met, and the custody suite's still pending.
-    for month in months[-2:]:
-        secure.returns_due_open(month=month, actor=admin)
+    # Every month's clock, as the worker and "What is due" would have opened them month by
+    # month: all met, but the custody suite's latest while it is not yet due.
+    secure.returns_due_catch_up(today=today, actor=admin)
     if yoi is not None:
         review = secure.incident_review_record(
             actor=admin,
@@ -519,6 +522,11 @@ AUDIT_QUESTIONS = [
     "Were risks reassessed when circumstances changed?",
     "Did agencies challenge each other, and escalate when needed?",
 ]
+PRACTICE_SCALE = (
+    ("Strong", "Practice that changed things for the child, and that others can learn from"),
+    ("Adequate", "Practice that kept the child safe, with gaps that did not change the outcome"),
+    ("Weak", "Practice that left the child at risk or their needs unmet"),
+)
 FINDINGS = (
     ("good", "information_sharing", "Practitioners share information well between meetings."),
     (
@@ -547,6 +555,15 @@ def _case_audit(admin: Person, rng: random.Random, today: date) -> int:
     if len(agencies) < 2 or len(pupils) < 6:
         return 0
     start = _working_days_back(today, 80)
+    # The partnership's own three-point scale, written for next year's audits of early help;
+    # this year's audit is graded on Ofsted's four grades (the default).
+    scales.scale_save(
+        actor=admin,
+        name="Practice quality scale",
+        grades="\n".join(f"{label} | {wording}" for label, wording in PRACTICE_SCALE),
+        lowest_good_enough=PRACTICE_SCALE[1][0],
+        now=_at(start),
+    )
     tool = audits.tool_save(
         actor=admin,
         title="Multi-agency plans audit tool",

@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from safeguard.assurance import rules
-from safeguard.assurance.models import AuditTool
+from safeguard.assurance.models import AuditTool, GradingScale
 from safeguard.core.forms.govuk import GovukForm, govuk_messages
 from safeguard.core.models import Organisation
 
@@ -244,15 +244,56 @@ class IncidentReviewForm(GovukForm):
 # --- Multi-agency case audits -------------------------------------------------------------------
 
 
+class ScaleForm(GovukForm):
+    name = forms.CharField(
+        label="Name of the scale",
+        max_length=200,
+        help_text="The same name again saves a new version: audits already planned keep theirs",
+    )
+    grades = forms.CharField(
+        label="Grades",
+        help_text="One grade a line, best first: its label, then | and what it means. "
+        f"Between {rules.MIN_GRADES} and {rules.MAX_GRADES} grades.",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=5000,
+    )
+    lowest_good_enough = forms.CharField(
+        label="The lowest grade that is good enough",
+        help_text="Type its label as above. It and every grade above it count as good enough; "
+        "the grades below it fall short",
+        max_length=rules.MAX_LABEL,
+    )
+
+
+class ScaleChoiceField(forms.ModelChoiceField):
+    """A scale offered with its grades, so the choice is made knowing what it means."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj} ({', '.join(g['label'] for g in obj.grades)})"
+
+
 class ToolForm(GovukForm):
     title = forms.CharField(label="Title", max_length=200)
     questions = forms.CharField(
         label="Questions",
-        help_text="One question a line; each is graded outstanding, good, requires improvement "
-        "or inadequate",
+        help_text="One question a line; each is graded on the scale you choose below",
         widget=forms.Textarea(attrs={"rows": 10}),
         max_length=20000,
     )
+    scale = ScaleChoiceField(
+        label="Grading scale",
+        queryset=GradingScale.objects.none(),
+        empty_label=None,
+        help_text="Ofsted's four grades, or a scale the Business Unit has written",
+    )
+
+    def __init__(self, *args: Any, scales: list[GradingScale], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["scale"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = GradingScale.objects.filter(pk__in=[s.pk for s in scales])
+        if scales and not self.is_bound:
+            self.initial.setdefault("scale", scales[0].pk)
 
     def clean_questions(self) -> list[str]:
         try:
@@ -289,12 +330,18 @@ class AuditForm(GovukForm):
         ).order_by("name")
 
 
-def case_answer_form(questions: list[str], data: Any = None, initial: Any = None) -> GovukForm:
+def _grade_choices(scale: rules.Scale) -> list[tuple[str, str]]:
+    return list(scale.labels.items())
+
+
+def case_answer_form(
+    questions: list[str], scale: rules.Scale, data: Any = None, initial: Any = None
+) -> GovukForm:
     fields: dict[str, forms.Field] = {}
     for n, question in enumerate(questions, start=1):
         fields[f"grade_{n}"] = forms.ChoiceField(
             label=f"{n}. {question}",
-            choices=list(rules.GRADES.items()),
+            choices=_grade_choices(scale),
             widget=forms.RadioSelect,
             error_messages={"required": f"Choose a grade for question {n}"},
         )
@@ -308,12 +355,12 @@ def case_answer_form(questions: list[str], data: Any = None, initial: Any = None
     return form_class(data, initial=initial)
 
 
-def moderation_form(cases: list[Any], data: Any = None) -> GovukForm:
+def moderation_form(cases: list[Any], scale: rules.Scale, data: Any = None) -> GovukForm:
     fields: dict[str, forms.Field] = {}
     for case in cases:
         fields[f"agreed_{case.pk}"] = forms.ChoiceField(
             label=f"Agreed grade for {rules.case_label(case.number)}",
-            choices=list(rules.GRADES.items()),
+            choices=_grade_choices(scale),
             error_messages={"required": f"Choose the agreed grade for case {case.number}"},
         )
     fields["notes"] = text("Notes of the moderation")
@@ -322,9 +369,15 @@ def moderation_form(cases: list[Any], data: Any = None) -> GovukForm:
 
 
 class FindingForm(GovukForm):
-    grade = forms.ChoiceField(label="Grade", choices=list(rules.GRADES.items()))
+    grade = forms.ChoiceField(label="Grade")
     theme = forms.ChoiceField(label="Theme", choices=list(rules.AUDIT_THEMES.items()))
     text = text("Finding")
+
+    def __init__(self, *args: Any, scale: rules.Scale, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["grade"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = _grade_choices(scale)
 
 
 class QuestionnaireForm(GovukForm):

@@ -260,12 +260,48 @@ class IncidentReview(models.Model):
 # --- Multi-agency case audits -------------------------------------------------------------------
 
 
+class GradingScale(models.Model):
+    """One version of a grading scale: ordered grades (best first) with their wording, and how
+    many of them, from the top, count as good enough. A change is a new version, so an audit
+    keeps the scale its tool was written with. Ofsted's four grades are seeded as the default."""
+
+    name = models.CharField(max_length=200)
+    version = models.PositiveIntegerField()
+    grades = models.JSONField(default=list, help_text="[{key, label, wording}], best first")
+    good_enough = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "version"], name="asr_scale_version"),
+            models.CheckConstraint(condition=Q(good_enough__gte=1), name="asr_scale_good_enough"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}, version {self.version}"
+
+    def rule(self) -> rules.Scale:
+        """The scale as the pure rules read it."""
+        return rules.Scale(
+            grades=tuple(
+                rules.GradeDef(g["key"], g["label"], g.get("wording", "")) for g in self.grades
+            ),
+            good_enough=self.good_enough,
+        )
+
+
 class AuditTool(models.Model):
-    """One version of an audit tool: graded questions; a change is a new version."""
+    """One version of an audit tool: graded questions on one grading scale; a change is a new
+    version."""
 
     title = models.CharField(max_length=200)
     version = models.PositiveIntegerField()
     questions = models.JSONField(default=list)
+    scale = models.ForeignKey(GradingScale, on_delete=models.PROTECT, related_name="tools")
     created_at = models.DateTimeField()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -310,9 +346,8 @@ class AuditCase(models.Model):
     audit = models.ForeignKey(CaseAudit, on_delete=models.CASCADE, related_name="cases")
     number = models.PositiveSmallIntegerField()
     pupil = models.ForeignKey("children.Pupil", on_delete=models.PROTECT, related_name="+")
-    agreed_grade = models.CharField(
-        max_length=32, choices=_choices(rules.GRADES), blank=True, default=""
-    )
+    # A code of the audit's scale (its tool's); blank until moderation.
+    agreed_grade = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         ordering = ["audit", "number"]
@@ -330,7 +365,7 @@ class CaseAnswer(models.Model):
         "core.Organisation", on_delete=models.PROTECT, related_name="+"
     )
     question = models.PositiveSmallIntegerField()
-    grade = models.CharField(max_length=32, choices=_choices(rules.GRADES))
+    grade = models.CharField(max_length=32, help_text="A code of the audit's grading scale")
     comment = models.TextField(blank=True, default="")
     answered_at = models.DateTimeField()
     answered_by = models.ForeignKey(
@@ -348,7 +383,7 @@ class CaseAnswer(models.Model):
 
 class Finding(models.Model):
     audit = models.ForeignKey(CaseAudit, on_delete=models.CASCADE, related_name="findings")
-    grade = models.CharField(max_length=32, choices=_choices(rules.GRADES))
+    grade = models.CharField(max_length=32, help_text="A code of the audit's grading scale")
     theme = models.CharField(max_length=32, choices=_choices(rules.AUDIT_THEMES))
     text = models.TextField()
     created_at = models.DateTimeField()

@@ -290,6 +290,22 @@ def return_due(month: date, calendar: Calendar) -> date:
     return calendar.add_working_days(last_day - timedelta(days=1), RETURN_WORKING_DAYS)
 
 
+CATCH_UP_MONTHS = 24  # how far back a missing monthly-return clock is still opened
+
+
+def months_owed(*, today: date, first_known: date | None) -> list[date]:
+    """The months whose returns a secure setting owes by ``today``: every month that has ended,
+    from the first month it is known to report for (its first return or first clock; last month
+    for a setting new to the service), at most ``CATCH_UP_MONTHS`` back. A month still running
+    is never owed: its clock opens when it ends."""
+    last = previous_month(first_of_month(today))
+    earliest = last
+    for _ in range(CATCH_UP_MONTHS - 1):
+        earliest = previous_month(earliest)
+    start = last if first_known is None else max(first_of_month(first_known), earliest)
+    return months_between(start, last)
+
+
 def financial_year_months(start_year: int) -> list[date]:
     """The twelve months of a financial year, April to March, as their first days."""
     return [date(start_year + (m < 4), m, 1) for m in (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)]
@@ -328,6 +344,7 @@ LABELS: dict[str, str] = {
     "assurance.case_answer": "Agency's answer on an audited case",
     "assurance.audit_finding": "Audit finding",
     "assurance.questionnaire": "Practitioner questionnaire answer",
+    "assurance.grading_scale": "Audit grading scale",
     "escalation_stage": "Stage of a concern",
     "self_assessment_return": "Self-assessment return",
     "challenge_answer": "Answer to a challenge",
@@ -362,6 +379,8 @@ PAGE_LABELS: dict[str, str] = {
     "assurance:audit_report": "Assurance: a case audit's report",
     "assurance:audit_questionnaire": "Assurance: practitioner questionnaire",
     "assurance:finding_action": "Assurance: an action from an audit finding",
+    "assurance:scales": "Assurance: audit grading scales",
+    "assurance:scale_new": "Assurance: write a grading scale",
 }
 
 # --- Multi-agency case audits -------------------------------------------------------------------
@@ -395,6 +414,133 @@ def grade_counts(grades: Iterable[str]) -> dict[str, int]:
     for grade in grades:
         counts[grade] += 1
     return counts
+
+
+# --- Grading scales -----------------------------------------------------------------------------
+# Ofsted's four grades are the default; a partnership may write its own scale: ordered grades,
+# best first, each with its wording, and the lowest grade that still counts as good enough. A
+# scale is versioned like a tool: an audit keeps the version its tool was written with.
+
+OFSTED_SCALE_NAME = "Ofsted grades"
+OFSTED_WORDING: dict[str, str] = {
+    "outstanding": "Practice is exceptional and makes a real difference to the child",
+    "good": "Practice meets the child's needs and keeps them safe",
+    "requires_improvement": "Practice is not yet good; the child is not at immediate risk",
+    "inadequate": "Practice leaves the child at risk or their needs unmet",
+}
+OFSTED_GOOD_ENOUGH = 2  # outstanding and good
+MIN_GRADES = 2
+MAX_GRADES = 10
+MAX_LABEL = 60
+MAX_KEY = 32
+
+
+@dataclass(frozen=True)
+class GradeDef:
+    """One grade of a scale: a stable code (stored on answers and findings), what people read,
+    and what it means."""
+
+    key: str
+    label: str
+    wording: str = ""
+
+
+@dataclass(frozen=True)
+class Scale:
+    """An ordered scale, best grade first; the first ``good_enough`` grades count as good enough."""
+
+    grades: tuple[GradeDef, ...]
+    good_enough: int
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(grade.key for grade in self.grades)
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return {grade.key: grade.label for grade in self.grades}
+
+    def label(self, key: str) -> str:
+        """The grade's label; a code the scale does not know reads as "Not graded"."""
+        return self.labels.get(key, "Not graded")
+
+    def is_good_enough(self, key: str) -> bool:
+        return key in self.keys[: self.good_enough]
+
+    def counts(self, grades: Iterable[str]) -> dict[str, int]:
+        """How many of each grade, in the scale's order; codes of another scale are left out."""
+        counts = dict.fromkeys(self.keys, 0)
+        for grade in grades:
+            if grade in counts:
+                counts[grade] += 1
+        return counts
+
+    def good_enough_count(self, grades: Iterable[str]) -> int:
+        return sum(1 for grade in grades if self.is_good_enough(grade))
+
+    @property
+    def lowest_good_enough(self) -> GradeDef:
+        return self.grades[self.good_enough - 1]
+
+
+OFSTED = Scale(
+    grades=tuple(GradeDef(key, label, OFSTED_WORDING[key]) for key, label in GRADES.items()),
+    good_enough=OFSTED_GOOD_ENOUGH,
+)
+
+
+def grade_key(label: str, taken: Iterable[str], position: int) -> str:
+    """A stable code for a grade from its label ("Requires improvement" ->
+    "requires_improvement"); ``grade_<position>`` when the label gives none or it is taken."""
+    key = "".join(ch if ch.isascii() and ch.isalnum() else "_" for ch in label.lower())
+    key = "_".join(part for part in key.split("_") if part)[:MAX_KEY].strip("_")
+    if not key or key in set(taken):
+        key = f"grade_{position}"
+    return key
+
+
+def parse_scale(text: str, lowest_good_enough: str) -> Scale:
+    """The Business Unit writes a scale one grade a line, best first: "label | wording", and
+    names the lowest grade that still counts as good enough.
+
+    Raises ValueError with a message for the person: fewer than 2 or more than 10 grades, a line
+    without a label, a label over 60 characters, the same label twice, or a "good enough" grade
+    that is not on the scale or is the lowest grade (a scale needs a grade that falls short).
+    """
+    grades: list[GradeDef] = []
+    seen: set[str] = set()
+    for position, line in enumerate((raw for raw in text.splitlines() if raw.strip()), start=1):
+        label, _, wording = line.partition("|")
+        label, wording = " ".join(label.split()), wording.strip()
+        if not label:
+            raise ValueError(f"Grade {position} has no label")
+        if len(label) > MAX_LABEL:
+            raise ValueError(f"Grade {position}'s label must be {MAX_LABEL} characters or fewer")
+        if label.casefold() in seen:
+            raise ValueError(f"“{label}” appears twice: each grade needs its own label")
+        seen.add(label.casefold())
+        grades.append(GradeDef(grade_key(label, (g.key for g in grades), position), label, wording))
+    if len(grades) < MIN_GRADES:
+        raise ValueError(f"Enter at least {MIN_GRADES} grades, one a line, best first")
+    if len(grades) > MAX_GRADES:
+        raise ValueError(f"A scale can have at most {MAX_GRADES} grades")
+    wanted = " ".join(lowest_good_enough.split()).casefold()
+    positions = [n for n, grade in enumerate(grades, start=1) if grade.label.casefold() == wanted]
+    if not positions:
+        raise ValueError("The lowest grade that is good enough must be one of the grades above")
+    if positions[0] == len(grades):
+        raise ValueError(
+            "The lowest grade cannot count as good enough: a scale needs a grade that falls short"
+        )
+    return Scale(grades=tuple(grades), good_enough=positions[0])
+
+
+def scale_text(scale: Scale) -> str:
+    """A scale as the Business Unit writes it, to start a new version from the last."""
+    return "\n".join(
+        f"{grade.label} | {grade.wording}" if grade.wording else grade.label
+        for grade in scale.grades
+    )
 
 
 def parse_questions(text: str) -> list[str]:

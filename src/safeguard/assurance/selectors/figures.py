@@ -16,10 +16,12 @@ from safeguard.assurance.models import (
     CaseAudit,
     Escalation,
     Finding,
+    GradingScale,
     MonthlyReturn,
     Rating,
     SelfAssessment,
 )
+from safeguard.assurance.rules import Scale
 from safeguard.assurance.selectors.escalations import escalation_facts
 from safeguard.assurance.selectors.secure import figure_total, restraints_by_month
 from safeguard.core.measures import Measure
@@ -31,11 +33,37 @@ SETTINGS_LIST = "/assurance/secure-settings"
 AUDITS_LIST = "/assurance/audits"
 
 
+def _in_sentence(label: str) -> str:
+    """A grade's label inside a sentence: "Good" -> "good", an initialism ("RAG green") kept."""
+    if len(label) > 1 and label[1].isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
+def _scales_used(years: Sequence[Year]) -> list[tuple[int | None, str, Scale]]:
+    """The grading scales (each version) the years' audits were graded on, Ofsted's first; with
+    no audit at all, Ofsted's four grades, so the table keeps its shape."""
+    used = GradingScale.objects.filter(
+        pk__in=CaseAudit.objects.filter(year__in=[year.start.year for year in years]).values(
+            "tool__scale"
+        )
+    ).order_by("name", "version")
+    found: list[tuple[int | None, str, Scale]] = [
+        (scale.pk, str(scale), scale.rule()) for scale in used
+    ]
+    found.sort(key=lambda row: not row[1].startswith(rules.OFSTED_SCALE_NAME))
+    return found or [(None, rules.OFSTED_SCALE_NAME, rules.OFSTED)]
+
+
 def audit_tables(years: Sequence[Year]) -> list[Table]:
     """Audits of each year's programme (by the calendar year the financial year starts in):
-    audits, cases audited, the cases' agreed grades and the findings' grades. No child."""
+    audits, cases audited, the cases' agreed grades and the findings' grades, in the labels of
+    the scale each audit was graded on (named when the years used more than one), and the cases
+    good enough on their own audit's scale. No child."""
     headings = ("", *(year.label for year in years))
     audits = [CaseAudit.objects.filter(year=year.start.year) for year in years]
+    scales = _scales_used(years)
+    several = len(scales) > 1
     rows = [
         (Cell("Audits in the programme"), *(Cell(a.count(), AUDITS_LIST) for a in audits)),
         (
@@ -46,26 +74,39 @@ def audit_tables(years: Sequence[Year]) -> list[Table]:
             ),
         ),
     ]
-    for key, label in rules.GRADES.items():
-        rows.append(
-            (
-                Cell(f"Cases graded {label.lower()}"),
-                *(
-                    Cell(
-                        AuditCase.objects.filter(audit__in=a, agreed_grade=key).count(),
-                        small_number=True,
-                    )
-                    for a in audits
-                ),
+    findings = []
+    good_enough = [0 for _ in audits]
+    for scale_id, name, scale in scales:
+        on_scale = {} if scale_id is None else {"audit__tool__scale_id": scale_id}
+        suffix = f" ({name})" if several else ""
+        for key, label in scale.labels.items():
+            cases = [
+                AuditCase.objects.filter(audit__in=a, agreed_grade=key, **on_scale).count()
+                for a in audits
+            ]
+            if scale.is_good_enough(key):
+                good_enough = [total + n for total, n in zip(good_enough, cases, strict=True)]
+            rows.append(
+                (
+                    Cell(f"Cases graded {_in_sentence(label)}{suffix}"),
+                    *(Cell(n, small_number=True) for n in cases),
+                )
             )
-        )
-    findings = [
+            findings.append(
+                (
+                    Cell(f"Findings: {_in_sentence(label)}{suffix}"),
+                    *(
+                        Cell(Finding.objects.filter(audit__in=a, grade=key, **on_scale).count())
+                        for a in audits
+                    ),
+                )
+            )
+    rows.append(
         (
-            Cell(f"Findings: {label.lower()}"),
-            *(Cell(Finding.objects.filter(audit__in=a, grade=key).count()) for a in audits),
+            Cell("Cases good enough on their audit's scale"),
+            *(Cell(n, small_number=True) for n in good_enough),
         )
-        for key, label in rules.GRADES.items()
-    ]
+    )
     return [
         Table(
             "audit_cases",

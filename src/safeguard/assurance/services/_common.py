@@ -29,6 +29,7 @@ AUDIT = "assurance.case_audit"
 CASE = "assurance.audit_case"
 ANSWER = "assurance.case_answer"
 FINDING = "assurance.audit_finding"
+SCALE = "assurance.grading_scale"
 
 # The kinds of clock on "What is due".
 KIND_STAGE = "escalation_stage"

@@ -21,6 +21,7 @@ from safeguard.assurance.models import (
     CaseAnswer,
     CaseAudit,
     Finding,
+    GradingScale,
     QuestionnaireAnswer,
 )
 from safeguard.assurance.services._common import (
@@ -33,6 +34,7 @@ from safeguard.assurance.services._common import (
     record,
     refuse_unless,
 )
+from safeguard.assurance.services.scales import ofsted_scale
 from safeguard.core.models import Organisation
 from safeguard.core.models.audit import AuditAction
 from safeguard.governance.models import Action
@@ -42,9 +44,15 @@ SOURCE_KIND = "assurance.case_audit"
 
 
 def tool_save(
-    *, actor: Any, title: str, questions: list[str], now: datetime | None = None
+    *,
+    actor: Any,
+    title: str,
+    questions: list[str],
+    scale: GradingScale | None = None,
+    now: datetime | None = None,
 ) -> AuditTool:
-    """A new version of a tool (by title); audits keep the version they were planned with."""
+    """A new version of a tool (by title); audits keep the version they were planned with, and
+    with it the version of the grading scale (Ofsted's four grades unless another is chosen)."""
     refuse_unless(policies.manages(actor))
     errors: dict[str, str] = {}
     if not title.strip():
@@ -52,12 +60,14 @@ def tool_save(
     if not questions:
         errors["questions"] = "Enter at least one question"
     fail(errors)
+    chosen = scale or ofsted_scale()
     with transaction.atomic():
         latest = AuditTool.objects.filter(title=title.strip()).aggregate(n=Max("version"))["n"]
         tool = AuditTool.objects.create(
             title=title.strip(),
             version=(latest or 0) + 1,
             questions=questions,
+            scale=chosen,
             created_at=now or timezone.now(),
             created_by=actor,
         )
@@ -66,9 +76,14 @@ def tool_save(
             record_type=TOOL,
             record=tool,
             actor=actor,
-            changes={"version": tool.version, "questions": len(questions)},
+            changes={"version": tool.version, "questions": len(questions), "scale_id": chosen.pk},
         )
     return tool
+
+
+def scale_of(audit: CaseAudit) -> rules.Scale:
+    """The grades an audit is graded on: its tool's version of its scale."""
+    return audit.tool.scale.rule()
 
 
 def audit_plan(
@@ -151,10 +166,11 @@ def case_answer(
     """The auditor's agency grades every question of the tool for the case (again: corrects)."""
     refuse_unless(policies.can_answer_case(actor, case))
     questions = case.audit.tool.questions
+    scale = scale_of(case.audit)
     errors = {
         f"grade_{n}": f"Choose a grade for question {n}"
         for n in range(1, len(questions) + 1)
-        if answers.get(n, ("", ""))[0] not in rules.GRADES
+        if answers.get(n, ("", ""))[0] not in scale.keys
     }
     fail(errors)
     at = now or timezone.now()
@@ -179,7 +195,7 @@ def case_answer(
             actor=actor,
             changes={
                 "organisation_id": actor.organisation_id,
-                "grades": rules.grade_counts(g for g, _ in answers.values()),
+                "grades": scale.counts(g for g, _ in answers.values()),
             },
         )
     return len(questions)
@@ -196,6 +212,7 @@ def audit_moderate(
     """The joint moderation: an agreed grade per case and the notes of the discussion."""
     refuse_unless(policies.can_run_audit(actor, audit))
     cases = list(audit.cases.all())
+    scale = scale_of(audit)
     errors: dict[str, str] = {}
     if audit.status != "auditing":
         errors["notes"] = "The audit is already moderated"
@@ -204,7 +221,7 @@ def audit_moderate(
     if not cases:
         errors["notes"] = "Add the sample of cases before moderation"
     for case in cases:
-        if agreed.get(case.pk) not in rules.GRADES:
+        if agreed.get(case.pk) not in scale.keys:
             errors[f"agreed_{case.pk}"] = f"Choose the agreed grade for case {case.number}"
     fail(errors)
     with transaction.atomic():
@@ -222,7 +239,7 @@ def audit_moderate(
             actor=actor,
             changes={
                 "status": ["auditing", "moderated"],
-                "agreed": rules.grade_counts(agreed[c.pk] for c in cases),
+                "agreed": scale.counts(agreed[c.pk] for c in cases),
             },
         )
     return audit
@@ -235,7 +252,7 @@ def finding_add(
     errors: dict[str, str] = {}
     if audit.status == "auditing":
         errors["text"] = "Moderate the audit before recording findings"
-    if grade not in rules.GRADES:
+    if grade not in scale_of(audit).keys:
         errors["grade"] = "Choose the grade"
     if theme not in rules.AUDIT_THEMES:
         errors["theme"] = "Choose the theme"

@@ -1,7 +1,10 @@
 """Secure settings: monthly returns (a clock a month for each setting) and incident reviews.
 
-A month's return is due on the 10th working day of the next month; the worker opens each
-month's clocks (``returns_due_open``, idempotent), and submitting meets the clock. A return may
+A month's return is due on the 10th working day of the next month. Its clock opens when the
+month ends: the worker's daily job (and its first run at start-up) and every listing of what is
+due catch up any owed clock that is missing (``returns_due_catch_up``, idempotent), so an overdue
+return shows without depending on a worker having run at the right moment. Submitting meets the
+clock. A return may
 be corrected: the audit row keeps the figures before and after (they name no child).
 """
 
@@ -10,7 +13,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from safeguard.assurance import policies, rules
@@ -29,7 +33,7 @@ from safeguard.assurance.services._common import (
 )
 from safeguard.core import holidays
 from safeguard.core.clock import end_of_day, london_date, start_of_day
-from safeguard.core.models import Organisation
+from safeguard.core.models import Deadline, Organisation
 from safeguard.core.models.audit import AuditAction
 from safeguard.core.services.deadlines import deadline_open
 from safeguard.governance.models import Action
@@ -54,43 +58,106 @@ def secure_settings() -> list[Organisation]:
     return list(Organisation.objects.filter(kind="secure_setting", active=True).order_by("name"))
 
 
+def _open_month(organisation: Organisation, month: date, due_on: date, actor: Any) -> None:
+    """Open (or leave) one setting's clock for one month, met at once if the return is in.
+
+    Two callers at once (the worker and a page listing what is due) may both open it: the
+    clock's key is unique, so the second's insert fails inside its own savepoint and is left.
+    """
+    key = month_key(organisation.pk, month)
+    try:
+        with transaction.atomic():
+            deadline = deadline_open(
+                module=MODULE,
+                kind=KIND_MONTHLY,
+                title=f"Secure setting's monthly return for {month:%B %Y}",
+                subject_type=RETURN_DUE,
+                subject_id=key,
+                starts_at=start_of_day(rules.next_month(month)),
+                due_at=end_of_day(due_on),
+                rule=f"{rules.RETURN_WORKING_DAYS} working days after the month ends",
+                owner_organisation=organisation,
+                link=return_link(organisation.pk, month),
+                actor=actor,
+            )
+    except IntegrityError:
+        return
+    if deadline.met_at is None:
+        found = MonthlyReturn.objects.filter(organisation=organisation, month=month).first()
+        if found is not None:
+            meet(
+                kind=KIND_MONTHLY,
+                subject_type=RETURN_DUE,
+                subject_id=key,
+                at=found.submitted_at,
+                actor=actor,
+            )
+
+
 def returns_due_open(*, month: date, actor: Any = None) -> int:
     """Open (or leave) the clock of every active secure setting's return for ``month``."""
     month = rules.first_of_month(month)
     due_on = rules.return_due(month, holidays.calendar())
+    settings = secure_settings()
+    for organisation in settings:
+        _open_month(organisation, month, due_on, actor)
+    return len(settings)
+
+
+def _monthly_clocks() -> Any:
+    return Deadline.objects.filter(module=MODULE, kind=KIND_MONTHLY, subject_type=RETURN_DUE)
+
+
+def returns_due_catch_up(*, today: date | None = None, actor: Any = None) -> int:
+    """Open every clock a secure setting owes and lacks (``rules.months_owed``): the months
+    since its first return or clock, up to last month. Idempotent, so it can run whenever: by
+    the worker daily and at its start, and when someone lists what is due. Returns how many
+    clocks it opened."""
+    today = today or london_date(timezone.now())
+    calendar = holidays.calendar()
     opened = 0
     for organisation in secure_settings():
-        done = MonthlyReturn.objects.filter(organisation=organisation, month=month).exists()
-        deadline = deadline_open(
-            module=MODULE,
-            kind=KIND_MONTHLY,
-            title=f"Secure setting's monthly return for {month:%B %Y}",
-            subject_type=RETURN_DUE,
-            subject_id=month_key(organisation.pk, month),
-            starts_at=start_of_day(rules.next_month(month)),
-            due_at=end_of_day(due_on),
-            rule=f"{rules.RETURN_WORKING_DAYS} working days after the month ends",
-            owner_organisation=organisation,
-            link=return_link(organisation.pk, month),
-            actor=actor,
+        have = set(
+            _monthly_clocks()
+            .filter(subject_id__startswith=f"{organisation.pk}:")
+            .values_list("subject_id", flat=True)
         )
-        opened += 1
-        if done and deadline.met_at is None:
-            found = MonthlyReturn.objects.get(organisation=organisation, month=month)
-            meet(
-                kind=KIND_MONTHLY,
-                subject_type=RETURN_DUE,
-                subject_id=month_key(organisation.pk, month),
-                at=found.submitted_at,
-                actor=actor,
-            )
+        known = [
+            MonthlyReturn.objects.filter(organisation=organisation).aggregate(m=Min("month"))["m"],
+            *(_month_of(key) for key in have),
+        ]
+        first_known = min((m for m in known if m is not None), default=None)
+        for month in rules.months_owed(today=today, first_known=first_known):
+            if month_key(organisation.pk, month) not in have:
+                _open_month(organisation, month, rules.return_due(month, calendar), actor)
+                opened += 1
     return opened
 
 
+def _month_of(key: str) -> date | None:
+    _, _, month = key.partition(":")
+    try:
+        return date.fromisoformat(f"{month}-01")
+    except ValueError:
+        return None
+
+
+def returns_due_ensure(*, today: date | None = None) -> int:
+    """What "What is due" calls before it lists: when every active setting already has last
+    month's clock (the usual case: one query) nothing is done; otherwise the catch-up runs, so a
+    month's overdue return shows even if no worker ran when the month ended."""
+    today = today or london_date(timezone.now())
+    last = rules.previous_month(rules.first_of_month(today))
+    keys = [month_key(o.pk, last) for o in secure_settings()]
+    if _monthly_clocks().filter(subject_id__in=keys).count() == len(keys):
+        return 0
+    return returns_due_catch_up(today=today)
+
+
 def open_last_month() -> int:
-    """The worker's periodic job: last month's clocks, opened once (reopening changes nothing)."""
-    today = london_date(timezone.now())
-    return returns_due_open(month=rules.previous_month(rules.first_of_month(today)))
+    """The worker's periodic job (daily, and at the worker's start): every owed clock missing,
+    last month's included (reopening changes nothing)."""
+    return returns_due_catch_up()
 
 
 def return_submit(

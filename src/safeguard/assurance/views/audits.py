@@ -20,6 +20,7 @@ from safeguard.assurance.forms import (
     FindingForm,
     QuestionnaireForm,
     ReviewActionForm,
+    ScaleForm,
     ToolForm,
     case_answer_form,
     moderation_form,
@@ -30,6 +31,7 @@ from safeguard.assurance.policies import Cap
 from safeguard.assurance.selectors import audits as selectors
 from safeguard.assurance.selectors import escalations as child_index
 from safeguard.assurance.services import audits as services
+from safeguard.assurance.services import scales as scale_services
 from safeguard.core.http import capability_required
 from safeguard.governance.selectors.actions import actions_of_source
 
@@ -48,8 +50,54 @@ def audits(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Cap.MANAGE)
+def scales(request: HttpRequest) -> HttpResponse:
+    """Every version of every grading scale, with its grades, wording and good-enough line."""
+    scale_services.ofsted_scale()
+    rows = [(scale, scale.rule()) for scale in selectors.scales()]
+    return render(request, "assurance/scales.html", {"rows": rows})
+
+
+@capability_required(Cap.MANAGE)
+def scale_new(request: HttpRequest) -> HttpResponse:
+    """A new scale, or a new version of one (``?from=<id>`` starts from that version)."""
+    initial: dict[str, Any] = {}
+    start = (
+        selectors.scales().filter(pk=request.GET.get("from", "")).first()
+        if (request.GET.get("from", "").isdigit())
+        else None
+    )
+    if start is not None:
+        rule = start.rule()
+        initial = {
+            "name": start.name,
+            "grades": rules.scale_text(rule),
+            "lowest_good_enough": rule.lowest_good_enough.label,
+        }
+    form = ScaleForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            scale = scale_services.scale_save(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            place_errors(form, error)
+        else:
+            messages.success(request, f"{scale.name}, version {scale.version}, saved")
+            return redirect("assurance:scales")
+    return render(
+        request,
+        "assurance/form.html",
+        {
+            "form": form,
+            "title": "Write a grading scale",
+            "button": "Save as a new version",
+            "back": "assurance:scales",
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@capability_required(Cap.MANAGE)
 def tool_new(request: HttpRequest) -> HttpResponse:
-    form = ToolForm(request.POST or None)
+    form = ToolForm(request.POST or None, scales=scale_services.latest_scales())
     if request.method == "POST" and form.is_valid():
         try:
             tool = services.tool_save(actor=request.user, **form.cleaned_data)
@@ -101,6 +149,7 @@ def audit(request: HttpRequest, pk: int) -> HttpResponse:
     runs = policies.can_run_audit(request.user, found)
     step = request.POST.get("step", "")
     cases = list(found.cases.all())
+    scale = services.scale_of(found)
     search = ChildSearchForm(request.GET if runs and "surname" in request.GET else None)
     children: list[Any] = []
     if search.is_bound and search.is_valid():
@@ -110,8 +159,8 @@ def audit(request: HttpRequest, pk: int) -> HttpResponse:
             surname=search.cleaned_data["surname"],
             dob=search.cleaned_data["dob"],
         )
-    moderation = moderation_form(cases, request.POST if step == "moderate" else None)
-    finding = FindingForm(request.POST if step == "finding" else None)
+    moderation = moderation_form(cases, scale, request.POST if step == "moderate" else None)
+    finding = FindingForm(request.POST if step == "finding" else None, scale=scale)
     errors_on: Any = None
     if request.method == "POST":
         if not runs:
@@ -144,6 +193,7 @@ def audit(request: HttpRequest, pk: int) -> HttpResponse:
         "assurance/audit.html",
         {
             "audit": found,
+            "scale": scale,
             "cases": cases,
             "runs": runs,
             "search": search,
@@ -177,7 +227,8 @@ def audit_case(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {f"grade_{n}": a.grade for n, a in mine.items()} | {
         f"comment_{n}": a.comment for n, a in mine.items()
     }
-    form = case_answer_form(questions, request.POST or None, initial=initial)
+    scale = services.scale_of(case.audit)
+    form = case_answer_form(questions, scale, request.POST or None, initial=initial)
     if request.method == "POST":
         if not may_answer:
             raise Http404
@@ -211,6 +262,7 @@ def audit_case(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form if may_answer else None,
             "by_agency": by_agency,
             "questions": questions,
+            "scale": scale,
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -282,7 +334,7 @@ def audit_report(request: HttpRequest, pk: int) -> HttpResponse:
     """The audit's report: grades and findings, cases by number, no child's identity."""
     found = selectors.audit_for(actor=request.user, pk=pk)
     report = selectors.report_of(found)
-    agreed_rows = [(rules.GRADES[key], count) for key, count in report.agreed.items()]
+    agreed_rows = report.agreed_rows
     title = "Agreed grades of the cases"
     return render(
         request,
@@ -290,7 +342,9 @@ def audit_report(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "audit": found,
             "report": report,
-            "grades": rules.GRADES,
+            "scale": report.scale,
+            "scale_name": str(found.tool.scale),
+            "grades": report.scale.labels,
             "agreed_rows": agreed_rows,
             "chart": charts.data_uri(charts.bar_chart(rows=agreed_rows, title=title)),
             "alt": charts.describe(rows=agreed_rows, title=title),
@@ -304,6 +358,8 @@ urlpatterns = [
     path("audits", audits, name="audits"),
     path("audits/new", audit_new, name="audit_new"),
     path("audits/tools/new", tool_new, name="tool_new"),
+    path("audits/scales", scales, name="scales"),
+    path("audits/scales/new", scale_new, name="scale_new"),
     path("audits/<int:pk>", audit, name="audit"),
     path("audits/<int:pk>/report", audit_report, name="audit_report"),
     path("audits/<int:pk>/questionnaire", audit_questionnaire, name="audit_questionnaire"),
