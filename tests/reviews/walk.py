@@ -149,7 +149,6 @@ def make_objects(*, admin: Any, organisation: Any) -> dict[str, Any]:
         incident=incident,
         kind="extraordinary_rag",
         held_on=date(2026, 1, 7),
-        attendees="Walk",
     )
     notified = referral_submit(
         actor=admin,
