@@ -117,7 +117,8 @@ def sitting_record(
         if sitting.minutes_status == MinutesStatus.APPROVED:
             fail(
                 {
-                    "held_on": "The minutes have been approved: the meeting's date can no longer change"
+                    "held_on": "The minutes have been approved:"
+                    " the meeting's date can no longer change"
                 }
             )
         before = state(sitting, _SITTING_FIELDS)

@@ -122,15 +122,17 @@ def meetings_of(actor: Any, incident: Incident) -> list[Any]:
     found = list(incident.meetings.select_related("sitting"))
     for meeting in found:
         sitting = meeting.sitting
-        meeting.attendance_text = ", ".join(
+        attendance = ", ".join(
             f"{row.organisation.name}: {row.get_status_display().lower()}"
             for row in sitting.attendance.select_related("organisation")
         )
-        meeting.page_link = (
+        link = (
             f"/governance/meetings/{sitting.pk}"
             if meeting_policies.may_view_meeting(actor, sitting)
             else ""
         )
+        setattr(meeting, "attendance_text", attendance)  # noqa: B010 (for the template)
+        setattr(meeting, "page_link", link)  # noqa: B010
     return found
 
 
