@@ -27,8 +27,8 @@ def test_every_group_has_a_year_of_meetings_that_look_real() -> None:
     assert {"Gold MACE", "CYPP network meeting: early help"} <= set(
         groups.values_list("name", flat=True)
     )
-    # MACE's demo adds its Bronze meetings' groups after this one ran: MACE runs their agenda
-    # itself (issue 17: moving the modules' own meetings onto governance is still to do).
+    # MACE's demo adds its Bronze meetings' groups after this one ran: the child-focused one
+    # has only its coming meetings (ADR 0025), the contextual one none yet.
     for group in groups.exclude(name__startswith="MACE Bronze"):
         meetings = list(scheduled.filter(group=group))
         assert meetings, group.name
