@@ -15,7 +15,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeguard.core import holidays
-from safeguard.core.clock import london_date
+from safeguard.core.clock import LONDON, london_date
 from safeguard.core.models import Deadline, OutboxMessage, Person
 from safeguard.reviews import rules
 from safeguard.reviews.models import Incident
@@ -68,6 +68,9 @@ def test_a_case_from_referral_to_published_cspr_and_completed_actions(
 
     today = london_date(timezone.now())
     on = today.strftime("%d/%m/%Y")
+    # The case's meeting was held earlier today (at midnight when the test runs before two).
+    two_hours_ago = timezone.localtime(timezone.now() - timedelta(hours=2), LONDON)
+    started = two_hours_ago.strftime("%H:%M") if two_hours_ago.date() == today else "00:00"
     aware = (today - timedelta(days=3)).strftime("%d/%m/%Y")
     later = (today + timedelta(days=30)).strftime("%d/%m/%Y")
     practitioner = _person("practitioner@")
@@ -111,9 +114,20 @@ def test_a_case_from_referral_to_published_cspr_and_completed_actions(
         bu.get_by_role("button", name="Record a meeting").click()
         bu.get_by_label("Extraordinary RAG meeting").check()
         bu.fill("#id_held_on", on)
-        bu.get_by_label("Attendees").fill("Chair, LA, police, ICB")
+        bu.get_by_label("Start time").fill(started)
         bu.get_by_label("Minutes").fill("All partners agree the criteria are met.")
         _submit(bu, "Save meeting")
+        # The meeting is the RAG's in governance (ADR 0025): attendance by organisation there.
+        bu.get_by_role("link", name=re.compile("The meeting's page")).click()
+        assert f"Case {incident.reference}: Extraordinary RAG meeting" in bu.content()
+        bu.get_by_role("link", name="Record attendance").click()
+        selects = bu.locator("select")
+        for index in range(selects.count()):
+            selects.nth(index).select_option(label="Present")
+        _submit(bu, "Save attendance")
+        assert "Attendance recorded." in bu.content()
+        bu.goto(case_url)
+        assert f"{police.organisation.name}: present" in bu.content()
 
         # 4. The LA decision maker notifies (a sensitive page: a recent second factor).
         page = as_(decider)

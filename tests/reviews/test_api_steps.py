@@ -139,7 +139,9 @@ def test_the_business_unit_walks_a_case_to_closure_through_the_api(client: Clien
     assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
     assert Meeting.objects.count() == 1 and OutboxMessage.objects.count() == sent
     made = Meeting.objects.get()
-    assert made.created_by is None and made.minutes == ""
+    # The meeting is the RAG's in governance; names sent as attendees head its minutes.
+    assert made.created_by is None and made.minutes == "Attendees: Chair, LA, police, ICB"
+    assert made.sitting.group == p.rag and first.json()["governance_meeting_id"] == made.sitting_id
     receipt = ApiReceipt.objects.get(sender_reference="BU-MEET-1")
     assert (receipt.record_type, receipt.record_id) == ("reviews.meeting", made.pk)
     assert receipt.organisation == p.bu_officer.organisation
@@ -157,7 +159,7 @@ def test_the_business_unit_walks_a_case_to_closure_through_the_api(client: Clien
     assert created.api_key_id is not None and created.actor_id is None
     minutes = _post(client, f"{case}/meetings/{made.pk}/minutes", {"minutes": "Agreed."}, bu)
     assert minutes.status_code == 200 and minutes.json()["minutes_recorded"] is True
-    assert Meeting.objects.get().minutes == "Agreed."
+    assert Meeting.objects.get().minutes == "Attendees: Chair, LA, police, ICB\n\nAgreed."
 
     # The Rapid Review: a request to the police, the findings, sign-off, the Panel.
     asked = {
@@ -381,8 +383,8 @@ def _field_of(response: Any) -> list[str]:
     [
         (
             "meetings",
-            {"sender_reference": "M", "held_on": "2026-01-01", "attendees": ""},
-            "attendees",
+            {"sender_reference": "M", "held_on": "2026-01-01", "starts": "late"},
+            "starts",
         ),
         ("meetings", {"sender_reference": "M", "held_on": "soon", "attendees": "A"}, "held_on"),
         (

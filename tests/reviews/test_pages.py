@@ -282,7 +282,6 @@ def test_the_business_unit_calls_a_meeting_and_attaches_a_contribution(client_fo
         {
             "kind": "extraordinary_rag",
             "held_on": "05/11/2026",
-            "attendees": "Chair\nPolice\nICB\nLA",
             "invited_professionals": "Health visitor",
             "minutes": "All partners agree the criteria are met.",
         },
@@ -297,7 +296,7 @@ def test_the_business_unit_calls_a_meeting_and_attaches_a_contribution(client_fo
     assert response.status_code == 302
     assert Contribution.objects.get().organisation == p.icb
     missing = client.post(reverse("reviews:meeting_add", kwargs={"pk": incident.pk}), {})
-    assert "List the attendees" in missing.content.decode()
+    assert "Choose the kind of meeting" in missing.content.decode()
     assert Meeting.objects.count() == 1
 
 
@@ -309,7 +308,7 @@ def test_the_minutes_are_recorded_after_the_meeting() -> None:
     bu = signed_in(p.bu_officer)
     bu.post(
         reverse("reviews:meeting_add", kwargs={"pk": incident.pk}),
-        {"kind": "extraordinary_rag", "held_on": "05/11/2026", "attendees": "Chair"},
+        {"kind": "extraordinary_rag", "held_on": "05/11/2026"},
     )
     meeting = Meeting.objects.get()
     url = reverse("reviews:meeting_edit", kwargs={"pk": incident.pk, "meeting_pk": meeting.pk})
@@ -318,7 +317,6 @@ def test_the_minutes_are_recorded_after_the_meeting() -> None:
         {
             "kind": "extraordinary_rag",
             "held_on": "05/11/2026",
-            "attendees": "Chair",
             "minutes": "Partners agree the criteria are met.",
         },
     )

@@ -142,14 +142,17 @@ def make_objects(*, admin: Any, organisation: Any) -> dict[str, Any]:
     incident = referral_save_draft(actor=admin, values=values, children=[child])
     incident = referral_submit(actor=admin, incident=incident)
     draft = referral_save_draft(actor=admin, values={"summary": "Walk draft"}, children=[])
+    from safeguard.core.models import Group
     from safeguard.reviews.services.discussion import meeting_record
 
+    # A case's meeting is a meeting of the RAG (ADR 0025): the partnership has one.
+    if not Group.objects.filter(kind="rag", active=True).exists():
+        Group.objects.create(name="Walk RAG", kind="rag")
     meeting = meeting_record(
         actor=admin,
         incident=incident,
         kind="extraordinary_rag",
         held_on=date(2026, 1, 7),
-        attendees="Walk",
     )
     notified = referral_submit(
         actor=admin,

@@ -208,6 +208,16 @@ def _group_year(
     for earlier, later in pairwise(past):
         with clock_at(later.ends_at):
             services.minutes_approve(actor=officer, meeting=earlier)
+    # The meetings a module held for the group (the RAG's meetings on a case, ADR 0025): their
+    # minutes were approved at the group's next meeting too, once that was held.
+    ours = [m.pk for m in meetings]
+    for sitting in Meeting.objects.filter(
+        group=group, minutes_status=MinutesStatus.DRAFT, ends_at__lt=now
+    ).exclude(pk__in=ours):
+        following = services.next_meeting(sitting)
+        if following is not None and following.ends_at < now:
+            with clock_at(following.ends_at):
+                services.minutes_approve(actor=officer, meeting=sitting)
     if future:
         _prepare(future[0], standing, owners, officer, rng)
     return len(meetings)

@@ -23,6 +23,7 @@ from safeguard.core.demo import clock_at
 from safeguard.core.models import Organisation, Person
 from safeguard.core.models.organisations import OrganisationKind
 from safeguard.core.roles import Role
+from safeguard.governance.services import meetings
 from safeguard.reviews import rules
 from safeguard.reviews.models import Incident, Theme
 from safeguard.reviews.services import actions, csprs, discussion, learning
@@ -171,10 +172,13 @@ def _meet(cast: Cast, incident: Incident, on: date) -> None:
         incident=incident,
         kind="extraordinary_rag",
         held_on=on,
-        attendees="Independent Chair\nLA, police and ICB RAG members\nBusiness Unit",
         invited_professionals="Named nurse, acute trust",
         minutes="Partners shared information and views. All agreed the criteria appear met.",
     )
+    # The RAG's attendance is governance's, by organisation (ADR 0025).
+    present = {lead.organisation_id: "present" for lead in cast.leads}
+    present[cast.bu.organisation_id] = "present"
+    meetings.attendance_record(actor=cast.bu, meeting=meeting.sitting, statuses=present)
     for lead in cast.leads:
         discussion.contribution_add(
             actor=lead,

@@ -234,14 +234,20 @@ class MeetingForm(GovukForm):
         error_messages={"required": "Choose the kind of meeting"},
     )
     held_on = date_field("Date of the meeting", required=True)
-    attendees = forms.CharField(
-        label="Attendees",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Names and agencies, one a line",
-        error_messages={"required": "List the attendees"},
+    starts = forms.TimeField(
+        label="Start time",
+        required=False,
+        input_formats=["%H:%M", "%H.%M", "%I:%M%p", "%I:%M %p", "%I%p", "%I %p"],
+        help_text="For example, 09:30 or 2:15pm. Leave blank for 10:00",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={"invalid": "Start time must be a real time, like 09:30 or 2:15pm"},
     )
     invited_professionals = forms.CharField(
-        label="Invited professionals", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label="Invited professionals",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Those invited for this case who are not members of the RAG. The RAG's"
+        " members' attendance is recorded by organisation on the meeting's page",
     )
     minutes = forms.CharField(
         label="Minutes",

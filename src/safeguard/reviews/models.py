@@ -8,10 +8,13 @@ partner system's reference names one incident per organisation (API writes are i
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from safeguard.core.clock import london_date
 from safeguard.reviews.rules import PANEL_RESPONSE_LABELS
 
 MAX_CHILDREN = 4
@@ -162,7 +165,13 @@ class Child(models.Model):
 
 
 class Meeting(models.Model):
-    """An extraordinary RAG meeting or a Rapid Review meeting, with its minutes."""
+    """An extraordinary RAG meeting or a Rapid Review meeting on a case (ADR 0025).
+
+    The meeting itself is a governance meeting of the RAG (``sitting``): its date and time,
+    attendance by organisation, papers, minutes, invitation and calendar file are governance's,
+    and the case is its agenda item (kind ``reviews.cases``), whose minutes are the case's. The
+    RAG keeps what is its own: the case, the kind of meeting, and the professionals invited for
+    this case who are not members of the group."""
 
     class Kind(models.TextChoices):
         EXTRAORDINARY_RAG = "extraordinary_rag", "Extraordinary RAG meeting"
@@ -170,17 +179,30 @@ class Meeting(models.Model):
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="meetings")
     kind = models.CharField(max_length=32, choices=Kind.choices)
-    held_on = models.DateField()
-    attendees = models.TextField(blank=True, default="")
+    sitting = models.OneToOneField("governance.Meeting", on_delete=models.PROTECT, related_name="+")
     invited_professionals = models.TextField(blank=True, default="")
-    minutes = models.TextField(blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["held_on", "pk"]
+        ordering = ["sitting__starts_at", "pk"]
+
+    @property
+    def agenda_key(self) -> str:
+        """The case's key on the RAG's agendas (``reviews.agenda``)."""
+        return f"incident:{self.incident_id}"
+
+    @property
+    def held_on(self) -> date:
+        return london_date(self.sitting.starts_at)
+
+    @property
+    def minutes(self) -> str:
+        """The case's minutes: its item's on the governance meeting."""
+        item = self.sitting.items.filter(key=self.agenda_key).first()
+        return item.discussion if item is not None else ""
 
 
 class Contribution(models.Model):

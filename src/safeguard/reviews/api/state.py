@@ -73,6 +73,7 @@ class MeetingOut(Schema):
     kind: str
     held_on: date
     minutes_recorded: bool
+    governance_meeting_id: int
 
 
 class SignOffOut(Schema):
@@ -153,6 +154,7 @@ def meeting_body(meeting: Meeting) -> dict[str, Any]:
         "kind": meeting.kind,
         "held_on": meeting.held_on,
         "minutes_recorded": bool(meeting.minutes),
+        "governance_meeting_id": meeting.sitting_id,
     }
 
 

@@ -7,8 +7,9 @@ signs, who must be entitled as on the page (a RAG member of that partner, or its
 maker).
 """
 
-from datetime import date
+from datetime import date, time
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
@@ -42,6 +43,8 @@ from safeguard.reviews.services import discussion
 from safeguard.reviews.services import rapid_reviews as rr
 from safeguard.reviews.services.receipts import create_once
 
+LONDON = ZoneInfo("Europe/London")
+
 # --- meetings --------------------------------------------------------------------------------
 
 
@@ -49,7 +52,10 @@ class MeetingIn(Schema):
     sender_reference: Reference
     kind: Literal["extraordinary_rag", "rapid_review"] = "extraordinary_rag"
     held_on: date
-    attendees: Annotated[str, Field(min_length=1)]
+    starts: time | None = None
+    # Attendance is recorded by organisation on the RAG's governance meeting (ADR 0025); a
+    # list of names sent here is kept at the head of the case's minutes.
+    attendees: str = ""
     invited_professionals: str = ""
     minutes: str = ""
 
@@ -97,12 +103,14 @@ def meeting_minutes(
     meeting = incident.meetings.filter(pk=meeting_id).first()
     if meeting is None:
         raise Http404
+    head, _, _ = meeting.minutes.partition("\n\n")
     meeting = discussion.meeting_record(
         actor=calling_key(request),
         incident=incident,
+        attendees=head.removeprefix("Attendees: ") if head.startswith("Attendees: ") else "",
         kind=meeting.kind,
         held_on=meeting.held_on,
-        attendees=meeting.attendees,
+        starts=meeting.sitting.starts_at.astimezone(LONDON).time(),
         invited_professionals=meeting.invited_professionals,
         minutes=payload.minutes,
         meeting=meeting,

@@ -23,6 +23,7 @@ from safeguard.core.models.audit import AuditAction
 from safeguard.core.roles import Capability
 from safeguard.core.selectors import audit as audit_selectors
 from safeguard.core.selectors.deadlines import with_state
+from safeguard.governance import policies as meeting_policies
 from safeguard.governance.selectors.actions import actions_of_source_kind
 from safeguard.reviews import policies, rules
 from safeguard.reviews.models import (
@@ -114,6 +115,27 @@ def incident_by_reference_for_organisation(*, organisation: Any, reference: str)
     return incident
 
 
+def meetings_of(actor: Any, incident: Incident) -> list[Any]:
+    """The case's meetings, each with the RAG's attendance at it (by organisation, from its
+    governance meeting) and a link to that meeting's page for those who may open it (its
+    papers, attendance and calendar invitation are there)."""
+    found = list(incident.meetings.select_related("sitting"))
+    for meeting in found:
+        sitting = meeting.sitting
+        attendance = ", ".join(
+            f"{row.organisation.name}: {row.get_status_display().lower()}"
+            for row in sitting.attendance.select_related("organisation")
+        )
+        link = (
+            f"/governance/meetings/{sitting.pk}"
+            if meeting_policies.may_view_meeting(actor, sitting)
+            else ""
+        )
+        setattr(meeting, "attendance_text", attendance)  # noqa: B010 (for the template)
+        setattr(meeting, "page_link", link)  # noqa: B010
+    return found
+
+
 def case_context(actor: Any, incident: Incident) -> dict[str, Any]:
     """What the case page shows, with what this person may do next on it.
 
@@ -126,7 +148,7 @@ def case_context(actor: Any, incident: Incident) -> dict[str, Any]:
         "agencies": list(incident.agencies_involved.all()),
         "clocks": list(clocks_of(incident)),
         "contributions": contributions_of(incident),
-        "meetings": list(incident.meetings.all()),
+        "meetings": meetings_of(actor, incident),
         "rapid_review": review,
         "has_cspr": Cspr.objects.filter(incident=incident).exists(),
         "sheet": LearningSheet.objects.filter(incident=incident).first(),

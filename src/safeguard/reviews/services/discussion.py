@@ -6,7 +6,7 @@ on the case, attached to a meeting where it was given, and the minutes carry the
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +15,8 @@ from django.db import IntegrityError, transaction
 from safeguard.core import audit
 from safeguard.core.models import Organisation
 from safeguard.core.models.audit import AuditAction
-from safeguard.reviews import policies
+from safeguard.governance.services import sittings
+from safeguard.reviews import agenda, policies
 from safeguard.reviews.models import Contribution, Incident, Meeting
 from safeguard.reviews.selectors import recipients
 from safeguard.reviews.services._common import (
@@ -26,6 +27,7 @@ from safeguard.reviews.services._common import (
     state,
     tell,
     text_marks,
+    the_rag,
 )
 
 MEETING = "reviews.meeting"
@@ -78,8 +80,13 @@ def contribution_add(
     return contribution
 
 
-_MEETING_FIELDS = ("incident_id", "kind", "held_on")
-_MEETING_TEXT = ("attendees", "invited_professionals", "minutes")
+_MEETING_FIELDS = ("incident_id", "kind", "sitting_id")
+_MEETING_TEXT = ("invited_professionals",)
+
+
+def _title(incident: Incident, kind: str) -> str:
+    """The case's item on the RAG's meeting: by reference only, never the child."""
+    return f"Case {incident.reference}: {Meeting.Kind(kind).label}"
 
 
 def meeting_record(
@@ -87,36 +94,74 @@ def meeting_record(
     actor: Any,
     incident: Incident,
     kind: str,
-    held_on: date,
-    attendees: str,
+    held_on: date | None,
+    starts: time | None = None,
     invited_professionals: str = "",
     minutes: str = "",
+    attendees: str = "",
     meeting: Meeting | None = None,
 ) -> Meeting:
-    """Call (or update) a meeting. A new one is announced to the RAG and the Chair."""
+    """Call (or update) a meeting on a case: a meeting of the RAG in governance (ADR 0025),
+    with the case as its agenda item and the minutes as that item's. A new one is announced
+    to the RAG and the Chair.
+
+    Attendance is recorded by organisation on the governance meeting's page; ``attendees``, a
+    list of names some partner systems still send through the API, is kept at the head of the
+    case's minutes so nothing sent is lost."""
     refuse_unless(policies.can_manage(actor, incident))
     errors = {}
     if kind not in Meeting.Kind.values:
         errors["kind"] = "Choose the kind of meeting"
     if kind == Meeting.Kind.RAPID_REVIEW and not hasattr(incident, "rapid_review"):
         errors["kind"] = "A Rapid Review meeting needs a Rapid Review: the Panel must be notified"
-    if not attendees.strip():
-        errors["attendees"] = "List the attendees"
+    if held_on is None:
+        errors["held_on"] = "Enter the date of the meeting"
+    rag = the_rag()
+    if rag is None:
+        errors["held_on"] = (
+            "The partnership has no Review Advisory Group: add it on the groups page first"
+        )
     fail(errors)
+    assert held_on is not None
+    text = minutes.strip()
+    if attendees.strip():
+        text = f"Attendees: {attendees.strip()}" + (f"\n\n{text}" if text else "")
+    key = f"incident:{incident.pk}"
     with transaction.atomic():
         if meeting is None:
             before: dict[str, Any] = {}
-            meeting = Meeting(incident=incident, created_by=person_of(actor))
+            sitting = sittings.sitting_record(
+                actor=actor,
+                group=rag,
+                day=held_on,
+                starts=starts,
+                title=_title(incident, kind),
+                kind=agenda.KIND,
+                key=key,
+                link=case_link(incident),
+            )
+            meeting = Meeting(incident=incident, sitting=sitting, created_by=person_of(actor))
         else:
             if meeting.incident_id != incident.pk:
                 raise ValidationError({"meeting": "Choose a meeting of this case"})
             before = {**state(meeting, _MEETING_FIELDS), **text_marks(meeting, _MEETING_TEXT)}
+            sittings.sitting_record(
+                actor=actor,
+                group=rag,
+                day=held_on,
+                starts=starts,
+                title=_title(incident, kind),
+                kind=agenda.KIND,
+                key=key,
+                link=case_link(incident),
+                sitting=meeting.sitting,
+            )
         meeting.kind = kind
-        meeting.held_on = held_on
-        meeting.attendees = attendees.strip()
         meeting.invited_professionals = invited_professionals.strip()
-        meeting.minutes = minutes.strip()
         meeting.save()
+        sittings.sitting_minutes_record(
+            actor=actor, sitting=meeting.sitting, key=key, discussion=text
+        )
         audit.record(
             action=AuditAction.UPDATE if before else AuditAction.CREATE,
             record_type=MEETING,

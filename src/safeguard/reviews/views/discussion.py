@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,6 +17,8 @@ from safeguard.reviews.forms import ContributionForm, MeetingForm
 from safeguard.reviews.policies import Cap
 from safeguard.reviews.selectors import cases as case_selectors
 from safeguard.reviews.services.discussion import contribution_add, meeting_record
+
+LONDON = ZoneInfo("Europe/London")
 
 
 def _add_errors(form, error: ValidationError) -> None:  # type: ignore[no-untyped-def]
@@ -81,7 +85,7 @@ def meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Cap.MANAGE)
 def meeting_edit(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
-    """Record the minutes (and any change to the attendees) after the meeting."""
+    """Record the minutes (and any change to the date or the invited) after the meeting."""
     incident = case_selectors.case_for(actor=request.user, pk=pk)
     meeting = incident.meetings.filter(pk=meeting_pk).first()
     if meeting is None or not policies.can_manage(request.user, incident):
@@ -89,7 +93,7 @@ def meeting_edit(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse
     initial = {
         "kind": meeting.kind,
         "held_on": meeting.held_on,
-        "attendees": meeting.attendees,
+        "starts": meeting.sitting.starts_at.astimezone(LONDON).time(),
         "invited_professionals": meeting.invited_professionals,
         "minutes": meeting.minutes,
     }
