@@ -56,11 +56,14 @@ def test_no_incident_no_evidence() -> None:
 
 
 def test_a_sibling_at_the_same_roll_address_supports_by_its_probability() -> None:
-    candidates = [c(0, 10, 0.05), c(1, 11, 0.9)]
+    candidates = [c(0, 10, MIN_SUPPORT / 2), c(1, 11, 0.9)]
     found = factors(candidates, {0: "INC1", 1: "INC1"})
     assert found[(0, 10)] == expected(0.9)
     # The other way round the sibling is too unsure of its own pupil to vouch for an address.
     assert (1, 11) not in found
+    # A weak but real guess for the sibling counts by its probability.
+    weak = factors([c(0, 10, 0.05), c(1, 11, 0.9)], {0: "INC1", 1: "INC1"})
+    assert weak[(1, 11)] == expected(0.05)
 
 
 def test_support_starts_at_the_minimum() -> None:

@@ -55,7 +55,9 @@ def test_a_school_keeps_the_six_digit_dfe_urn_and_is_told_about_early_years(admi
         services.organisation_create(actor=admin, name="Brook School", kind="school", urn="EY1234")
     assert _errors(excinfo)["urn"] == ["The DfE URN must be 6 digits, like 100000"]
     with pytest.raises(ValidationError) as excinfo:
-        services.organisation_create(actor=admin, name="Brook School", kind="school", urn="EY123456")
+        services.organisation_create(
+            actor=admin, name="Brook School", kind="school", urn="EY123456"
+        )
     assert "tick Early years setting" in _errors(excinfo)["urn"][0]
 
 

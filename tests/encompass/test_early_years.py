@@ -16,9 +16,9 @@ from safeguard.children.selectors import early_years_setting_ids
 from safeguard.children.services import early_years_setting_register
 from safeguard.core.models import OutboxMessage
 from safeguard.encompass.models import IncidentChild, LaOutcome, MatchState, Notification
+from safeguard.encompass.services import routing
 from safeguard.encompass.services.incidents import incident_receive
 from safeguard.encompass.services.key_adults import key_adult_save
-from safeguard.encompass.services import routing
 from safeguard.encompass.services.matching import incident_match
 from safeguard.encompass.services.review import la_outcome_record
 from tests import factories
@@ -90,7 +90,7 @@ def test_the_police_record_of_the_setting_s_ofsted_urn_counts_as_evidence() -> N
 
 def test_the_la_routes_a_child_to_a_setting_by_its_ofsted_urn() -> None:
     w = world()
-    setting, manager = _nursery(w)
+    setting, _manager = _nursery(w)
     found, _ = incident_receive(
         actor=w.officer,
         force=w.force,

@@ -44,7 +44,8 @@ class Establishment(models.Model):
         constraints = [
             # A DfE URN (six digits) or an early years setting's Ofsted URN.
             models.CheckConstraint(
-                condition=Q(urn__regex=r"^([0-9]{6,7}|EY[0-9]{6})$"), name="establishment_urn_or_ofsted"
+                condition=Q(urn__regex=r"^([0-9]{6,7}|EY[0-9]{6})$"),
+                name="establishment_urn_or_ofsted",
             ),
         ]
 

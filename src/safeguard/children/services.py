@@ -9,7 +9,6 @@ restore adds a version and makes it the active one.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Sequence
 from typing import Any
 

@@ -136,7 +136,9 @@ def child_reroute(
         else None
     )
     if not urn:
-        errors["school_urn"] = "Enter the URN of the school or early years setting the child attends"
+        errors["school_urn"] = (
+            "Enter the URN of the school or early years setting the child attends"
+        )
     elif school is None:
         errors["school_urn"] = "No open school or early years setting in the register has this URN"
     elif not is_own_school(school):
