@@ -13,13 +13,15 @@ choose the sizes and the floors tried.
 from __future__ import annotations
 
 import os
+import tempfile
 import time
-from dataclasses import replace
+from pathlib import Path
 
 from bench import police_records
-from bench.linkage import quality_by_type
-from bench.school_training import TRAINING_SEED, _person
+from bench.linkage import quality_by_type, write_children, write_roll
+from bench.school_training import TRAINING_SEED
 from safeguard.children import household, linkage
+from safeguard.children.importers.roll import read_children_file, read_roll_file
 
 ROLL = 500_000
 CHILDREN = 2_000
@@ -37,11 +39,14 @@ def run() -> list[str]:
     ] or list(FLOORS)
     pupils = police_records.roll(size)
     incident = police_records.household_incidents(pupils, count, seed=TRAINING_SEED)
-    roll = [_person(p) for p in pupils]
-    children = [
-        replace(_person(c), household=incident.incident.get(c.key) or None)
-        for c in incident.children
-    ]
+    # Through the documented CSV files, as the linkage benchmark reads its sets.
+    with tempfile.TemporaryDirectory(prefix="safeguard-household-") as folder:
+        write_roll(Path(folder) / "roll.csv", pupils)
+        write_children(
+            Path(folder) / "children.csv", incident.children, incident.incident, schools=True
+        )
+        roll = [pupil.person for pupil in read_roll_file(Path(folder) / "roll.csv")]
+        children = read_children_file(Path(folder) / "children.csv")
     lines = [
         f"training set: {count:,} children of household incidents (seed {TRAINING_SEED}) "
         f"against a roll of {size:,}"
