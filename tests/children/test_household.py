@@ -375,3 +375,33 @@ def test_a_family_on_no_roll_does_not_borrow_a_namesake_familys_address() -> Non
     mia = Person("child-mia-p", "Mia", "Patel", date(2012, 2, 1), "F", "ZZ7 7AA", "INC-3")
     found_cai, _ = match([cai, mia], roll)
     assert found_cai.decision != AUTOMATIC
+
+
+# --- household candidates and weak support (ADR 0020) ---------------------------------------
+
+
+def test_a_sibling_finds_a_child_no_blocking_rule_pairs_with_its_pupil() -> None:
+    """Leo recorded without a date of birth, his surname misspelt, at the family's new address:
+    no blocking rule pairs him with his pupil. Mia, recorded well, lives there on the roll, so
+    every pupil there is scored for Leo too, and the household evidence finds him."""
+    mia = Person("child-mia", "Mia", "Fairbrother", date(2015, 3, 14), "F", "ZZ8 8XY", "INC-4")
+    leo = Person("child-leo", "Leo", "Fairbrother", None, "M", "ZZ8 8XY", "INC-4")
+    leo = Person(**{**leo.__dict__, "surname": "Fairbrothr"})
+    alone = match([Person(**{**leo.__dict__, "household": None})], roll_with_namesakes())[0]
+    assert upn(2) not in alone.candidates
+    found_mia, found_leo = match([mia, leo], roll_with_namesakes())
+    assert found_mia.upn == upn(1)
+    assert upn(2) in found_leo.candidates
+    assert (found_leo.decision, found_leo.upn) == (AUTOMATIC, upn(2))
+
+
+def test_every_candidate_shown_is_probable_enough_and_at_most_five() -> None:
+    roll = roll_with_namesakes() + [
+        Person(upn(700 + n), "Mia", f"Else{n}", date(2015, 3, 14), "F", f"ZZ{n} 7AA")
+        for n in range(8)
+    ]
+    [found] = match([Person("child-x", "Mia", None, date(2015, 3, 14), "F", None)], roll)
+    assert found.decision == REVIEW
+    assert len(found.candidates) == len(found.candidate_probabilities) == 5
+    assert all(p >= 0.01 for p in found.candidate_probabilities)
+    assert list(found.candidate_probabilities) == sorted(found.candidate_probabilities)[::-1]
