@@ -5,6 +5,7 @@ the coordinator records the call to the school and sends it again."""
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -112,13 +113,16 @@ def test_key_adult_review_queue_and_escalation(
             others.order_by("pk")[200],
             others.order_by("pk")[400],
         )
+        # Five candidates put forward, the right pupil fourth.
+        also = [others.order_by("pk")[n] for n in (20, 30, 40)]
         grey = _incident(force, "WMP/2026/JOURNEY2", _child("C1", right), _child("C2", stranger))
         first, second = grey.children.order_by("ref")
         IncidentChild.objects.filter(pk=first.pk).update(
             match_state=MatchState.REVIEW,
             pupil=wrong,
-            probability=0.6,
-            candidates=[wrong.pk, right.pk],
+            probability=0.4,
+            candidates=[wrong.pk, also[0].pk, also[1].pk, right.pk, also[2].pk],
+            candidate_probabilities=[0.4, 0.2, 0.15, 0.12, 0.05],
         )
         IncidentChild.objects.filter(pk=second.pk).update(
             match_state=MatchState.REVIEW, pupil=wrong, probability=0.55, candidates=[wrong.pk]
@@ -150,7 +154,18 @@ def test_key_adult_review_queue_and_escalation(
             assert_accessible(la)
             la.goto(f"/encompass/review/{first.pk}/")
             assert_accessible(la)
-            la.get_by_label(f"{right.forename} {right.surname}, {right.school.name}").check()
+            # Each candidate under its own heading, reached by a link; chosen by keyboard.
+            headings = la.get_by_role("heading", name=re.compile(r"^Candidate \d: "))
+            assert headings.count() == 5
+            la.get_by_role("link", name=re.compile(r"^Candidate 4: ")).click()
+            assert la.url.endswith("#candidate-4")
+            assert "Match probability 0.120" in la.content()
+            choice = la.get_by_label(
+                f"Candidate 4: {right.forename} {right.surname}, {right.school.name}"
+            )
+            choice.focus()
+            la.keyboard.press("Space")
+            assert choice.is_checked()
             _submit(la, "Record decision")
             first.refresh_from_db()
             assert (first.match_state, first.pupil_id) == (MatchState.CONFIRMED, right.pk)

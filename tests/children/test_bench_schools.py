@@ -49,3 +49,6 @@ def test_the_linkage_benchmark_runs_by_name(monkeypatch: pytest.MonkeyPatch) -> 
     assert sum("with the school recorded" in line for line in summaries) == 2
     assert any("by how the police recorded the school" in line for line in lines)
     assert any(line.strip().startswith("previous_school") for line in lines)
+    # Reading the files and matching are timed apart, with the machine's load.
+    timed = [line for line in lines if "reading both CSV files" in line]
+    assert len(timed) == 4 and all("matching:" in t and "load average" in t for t in timed)

@@ -56,11 +56,14 @@ def test_no_incident_no_evidence() -> None:
 
 
 def test_a_sibling_at_the_same_roll_address_supports_by_its_probability() -> None:
-    candidates = [c(0, 10, 0.05), c(1, 11, 0.9)]
+    candidates = [c(0, 10, MIN_SUPPORT / 2), c(1, 11, 0.9)]
     found = factors(candidates, {0: "INC1", 1: "INC1"})
     assert found[(0, 10)] == expected(0.9)
     # The other way round the sibling is too unsure of its own pupil to vouch for an address.
     assert (1, 11) not in found
+    # A weak but real guess for the sibling counts by its probability.
+    weak = factors([c(0, 10, 0.05), c(1, 11, 0.9)], {0: "INC1", 1: "INC1"})
+    assert weak[(1, 11)] == expected(0.05)
 
 
 def test_support_starts_at_the_minimum() -> None:
@@ -73,7 +76,7 @@ def test_support_starts_at_the_minimum() -> None:
 def test_a_postcode_as_common_as_its_evidence_is_no_evidence() -> None:
     # A rare surname's only family: its address says nothing the surname did not.
     candidates = [c(0, 10, 0.05, share=1.0), c(1, 11, 0.9)]
-    assert factors(candidates, {0: "INC1", 1: "INC1"}) == {}
+    assert (0, 10) not in factors(candidates, {0: "INC1", 1: "INC1"})
 
 
 def test_siblings_in_different_incidents_are_no_evidence() -> None:
@@ -372,3 +375,33 @@ def test_a_family_on_no_roll_does_not_borrow_a_namesake_familys_address() -> Non
     mia = Person("child-mia-p", "Mia", "Patel", date(2012, 2, 1), "F", "ZZ7 7AA", "INC-3")
     found_cai, _ = match([cai, mia], roll)
     assert found_cai.decision != AUTOMATIC
+
+
+# --- household candidates and weak support (ADR 0020) ---------------------------------------
+
+
+def test_a_sibling_finds_a_child_no_blocking_rule_pairs_with_its_pupil() -> None:
+    """Leo recorded without a date of birth, his surname misspelt, at the family's new address:
+    no blocking rule pairs him with his pupil. Mia, recorded well, lives there on the roll, so
+    every pupil there is scored for Leo too, and the household evidence finds him."""
+    mia = Person("child-mia", "Mia", "Fairbrother", date(2015, 3, 14), "F", "ZZ8 8XY", "INC-4")
+    leo = Person("child-leo", "Leo", "Fairbrother", None, "M", "ZZ8 8XY", "INC-4")
+    leo = Person(**{**leo.__dict__, "surname": "Fairbrothr"})
+    alone = match([Person(**{**leo.__dict__, "household": None})], roll_with_namesakes())[0]
+    assert upn(2) not in alone.candidates
+    found_mia, found_leo = match([mia, leo], roll_with_namesakes())
+    assert found_mia.upn == upn(1)
+    assert upn(2) in found_leo.candidates
+    assert (found_leo.decision, found_leo.upn) == (AUTOMATIC, upn(2))
+
+
+def test_every_candidate_shown_is_probable_enough_and_at_most_five() -> None:
+    roll = roll_with_namesakes() + [
+        Person(upn(700 + n), "Mia", f"Else{n}", date(2015, 3, 14), "F", f"ZZ{n} 7AA")
+        for n in range(8)
+    ]
+    [found] = match([Person("child-x", "Mia", None, date(2015, 3, 14), "F", None)], roll)
+    assert found.decision == REVIEW
+    assert len(found.candidates) == len(found.candidate_probabilities) == 5
+    assert all(p >= 0.01 for p in found.candidate_probabilities)
+    assert list(found.candidate_probabilities) == sorted(found.candidate_probabilities)[::-1]

@@ -30,7 +30,7 @@ def test_initials_ages_and_agreements() -> None:
     )
     verdicts = {r.label: r.verdict for r in rows}
     assert verdicts == {
-        "Forename": "Differs",
+        "Forename": "Similar",  # one letter wrong
         "Surname": "Same",
         "Date of birth": "Same",
         "Gender": "Not recorded",
@@ -56,8 +56,9 @@ def test_the_queue_lists_initials_age_date_and_school_and_the_review_highlights(
     assert "R A" in queue and ">10<" in queue and "13 October 2026" in queue
     assert "Westmere Primary School" in queue and f"Child {kid.pk}<" not in queue
     review = client.get(f"/encompass/review/{kid.pk}/").content.decode()
-    assert 'govuk-tag--red">Differs' in review  # forename and date of birth
-    assert review.count('govuk-tag--red">Differs') == 2
+    assert 'govuk-tag--red">Differs' in review  # the date of birth
+    assert review.count('govuk-tag--red">Differs') == 1
+    assert 'govuk-tag--yellow">Similar' in review  # Robyn for Robin
     assert 'govuk-tag--green">Same' in review
 
 
@@ -81,3 +82,19 @@ def test_the_la_words_the_help_shown_with_each_notification() -> None:
     assert saved.status_code == 302
     page = school.get(f"/encompass/notifications/{note.pk}/").content.decode()
     assert "Westmere early help hub" in page and "Ring us." in page
+
+
+def test_names_and_dates_nearly_the_same_are_similar() -> None:
+    def verdicts(police: dict[str, str], pupil: dict[str, str]) -> dict[str, str]:
+        return {r.label: r.verdict for r in rules.agreements(police, pupil)}
+
+    swapped = verdicts(
+        {"forename": "ASHDOWN", "surname": "ROBIN"}, {"forename": "Robin", "surname": "Ashdown"}
+    )
+    assert swapped["Forename"] == swapped["Surname"] == "Similar"
+    assert verdicts({"forename": "Alfie"}, {"forename": "Alfred"})["Forename"] == "Similar"
+    assert verdicts({"surname": "Jones"}, {"surname": "Smith-Jones"})["Surname"] == "Similar"
+    assert verdicts({"surname": "Murohy"}, {"surname": "Murphy"})["Surname"] == "Similar"
+    assert verdicts({"surname": "Patel"}, {"surname": "Murphy"})["Surname"] == "Differs"
+    assert verdicts({"dob": "3 April 2016"}, {"dob": "4 March 2016"})["Date of birth"] == "Similar"
+    assert verdicts({"dob": "5 March 2016"}, {"dob": "4 March 2016"})["Date of birth"] == "Differs"

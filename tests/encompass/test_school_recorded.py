@@ -170,10 +170,17 @@ def test_the_review_page_shows_the_school_recorded_beside_each_candidates() -> N
     assert "School or setting" in text and "HARROW LANE ACADEMY" in text
     assert "Westmere Primary School (URN 900001)" in text
     assert "Harrow Lane Academy (URN 900002)" in text
-    # Robin's school differs from the one recorded; Jordan's is the same.
-    school_row = text[text.index("School or setting") :]
-    school_row = school_row[: school_row.index("</tr>")]
-    assert school_row.index('govuk-tag--red">Differs') < school_row.index('govuk-tag--green">Same')
+    # Robin's school differs from the one recorded; Jordan's is the same. Each candidate has
+    # its own table, in the order put forward.
+    first = text[text.index('id="candidate-1"') : text.index('id="candidate-2"')]
+    second = text[text.index('id="candidate-2"') :]
+
+    def school_row(section: str) -> str:
+        row = section[section.index("School or setting") :]
+        return row[: row.index("</tr>")]
+
+    assert 'govuk-tag--red">Differs' in school_row(first)
+    assert 'govuk-tag--green">Same' in school_row(second)
 
 
 # --- the verdict shown -------------------------------------------------------------------------

@@ -24,7 +24,9 @@ Guards keep it from counting anything twice or inventing a match:
   surname nearly 1, no evidence at all), as ``postcode.exact_same_surname`` does for one child;
 * a candidate whose roll postcode the child's own recorded postcode equals gets no factor (the
   postcode comparison has counted that address);
-* only a sibling's candidate with at least ``MIN_SUPPORT`` probability supports an address;
+* only a sibling's candidate with at least ``MIN_SUPPORT`` probability supports an address (a
+  floor against noise; the mixture is the two children's joint model, so a weak but real
+  guess for a sibling still counts by its probability);
 * a sibling's support never includes the same pupil (a child cannot be its own sibling);
 * of several siblings, the best support counts, not their sum or product (one household is one
   piece of evidence, however many children it has).
@@ -43,9 +45,16 @@ from dataclasses import dataclass
 HOUSEHOLD_M = 0.5
 # The least share of the roll a postcode is taken to hold: no postcode is proof.
 MIN_POSTCODE_SHARE = 0.000002
-# A sibling's candidate supports an address only if the model already thinks it probably is
-# that sibling: two weak guesses that happen to meet at one address are not a household.
-MIN_SUPPORT = 0.2
+# A sibling's candidate supports an address only if the model gives it at least this
+# probability. The factor ``1 + support * (m/u - 1)`` is the exact marginal of the two children's
+# joint model, so even a weak guess for the sibling is evidence when it meets the child's
+# candidate at one address (two namesakes of a family on no roll rarely share a home); the
+# floor only drops the noise of the many near-impossible pupils. It was 0.2 (ADR 0009) and was
+# lowered to 0.001 on a training set of 2,000 incident children (household incidents of seed
+# 909 against the 500,000-pupil roll; bench/linkage.py measures the seeds 202 and 303): recall
+# 0.9819 at 0.2, 0.9837 at 0.05 and at 0.01, 0.9849 at 0.001, with no wrong automatic match at
+# any of them (``python -m bench household_support``).
+MIN_SUPPORT = 0.001
 
 
 @dataclass(frozen=True)

@@ -368,13 +368,16 @@ class Person:
 @dataclass(frozen=True)
 class Match:
     """The decision on one child. ``candidates`` are the UPNs a person reviewing it is shown
-    (the best pupils, best first); empty when nothing on the roll came near."""
+    (the best pupils, best first, up to ``MAX_CANDIDATES``); empty when nothing on the roll
+    came near."""
 
     ref: str
     upn: str | None
     probability: float
     decision: str
     candidates: tuple[str, ...] = ()
+    # The probability of each candidate, in the same order.
+    candidate_probabilities: tuple[float, ...] = ()
 
 
 def _table(people: Sequence[Person]) -> pa.Table:
@@ -479,43 +482,62 @@ def match(
     same day) cannot be near certain, whatever the two score alone.
 
     Children of one incident (``Person.household``) are weighed together: a candidate living
-    at the roll address of a sibling's pupil gains the household evidence of ``household``.
+    at the roll address of a sibling's pupil gains the household evidence of ``household``,
+    and every pupil living where a sibling's likely pupil lives is scored for the child even
+    if no blocking rule paired them (``_household_pairs``).
 
     Automatic only when the best pupil reaches the automatic threshold, no other pupil
     reaches the review threshold and no other child of the same incident was matched
-    automatically to the same pupil. Review when the best two together reach the review
-    threshold (the child is probably one of them: twins recorded without a forename go to a
-    person). Otherwise none: no UPN, and the best probability seen (0 if no pupil shared a
-    blocking key with the child).
+    automatically to the same pupil. Review when the best two together, or the candidates shown
+    together, reach the review threshold (the child is probably one of them: twins recorded
+    without a forename, a child known by forename and date of birth alone, go to a person).
+    Otherwise none: no UPN, and the best probability seen (0 if no pupil shared a blocking key
+    with the child).
+
+    The candidates a person reviewing the child is shown are the best pupil and every other
+    of the best ``MAX_CANDIDATES`` whose probability reaches ``CANDIDATE_FLOOR``.
     """
     model = model or MatchModel.default()
     if not children:
         return []
-    best = _best_two(children, roll, model) if roll else {}
+    best = _ranked(children, roll, model) if roll else {}
     households = _households(children)
     automatic = {
-        index: found[0]
+        index: found[0][0]
         for index, found in best.items()
-        if found[1] >= model.automatic and found[3] < model.review
+        if found[0][1] >= model.automatic and _runner_up(found) < model.review
     }
     shared = household.shared_pupils(automatic, households)
     results = []
     for index, child in enumerate(children):
         found = best.get(index)
-        if found is None:
+        if not found:
             results.append(Match(child.key, None, 0.0, NONE))
             continue
-        pupil, probability, second, runner_up = found
+        pupil, probability = found[0]
+        shown = [found[0], *(c for c in found[1:] if c[1] >= CANDIDATE_FLOOR)]
         if index in automatic and index not in shared:
             decision = AUTOMATIC
-        elif probability + runner_up >= model.review:
+        elif max(probability + _runner_up(found), sum(p for _, p in shown)) >= model.review:
             decision = REVIEW
         else:
             decision = NONE
         upn = roll[pupil].key if decision != NONE else None
-        candidates = (roll[pupil].key,) + ((roll[second].key,) if second is not None else ())
-        results.append(Match(child.key, upn, probability, decision, candidates))
+        results.append(
+            Match(
+                child.key,
+                upn,
+                probability,
+                decision,
+                tuple(roll[p].key for p, _ in shown),
+                tuple(prob for _, prob in shown),
+            )
+        )
     return results
+
+
+def _runner_up(found: list[tuple[int, float]]) -> float:
+    return found[1][1] if len(found) > 1 else 0.0
 
 
 def splink_linker(
@@ -530,30 +552,53 @@ def splink_linker(
     a name is) and only on a roll of at least ``min_roll_size``: a short list is a sample, in
     which every name looks rare or common by chance.
     """
-    # Splink takes a second to import: only matching pays it, not every ``safeguard`` command.
-    from splink import DuckDBAPI, Linker
-
-    db_api = DuckDBAPI(connection)
     connection.register("children_arrow", _table(children))
     connection.register("roll_arrow", _table(roll))
     connection.execute("CREATE TABLE children AS SELECT * FROM children_arrow")
     connection.execute("CREATE TABLE roll AS SELECT * FROM roll_arrow")
     term_frequencies = len(roll) >= model.min_roll_size
-    linker = Linker(
-        [
-            db_api.register("children", table_name="a_children"),
-            db_api.register("roll", table_name="b_roll"),
-        ],
-        splink_settings(model, len(roll), term_frequencies=term_frequencies),
-        log_level=logging.WARNING,
-    )
     if term_frequencies:
-        for column in sorted({comparison for comparison, _ in TERM_FREQUENCY_LEVELS}):
+        for column in _TERM_FREQUENCY_COLUMNS:
             connection.execute(
                 f"CREATE TABLE tf_{column} AS SELECT {column}, "  # noqa: S608 - our own names
                 f"count(*) / (SELECT count(*) FROM roll) AS tf_{column} "
                 f"FROM roll WHERE {column} IS NOT NULL GROUP BY {column}"
             )
+    return _linker(connection, model, len(roll), term_frequencies=term_frequencies)
+
+
+_TERM_FREQUENCY_COLUMNS = sorted({comparison for comparison, _ in TERM_FREQUENCY_LEVELS})
+
+
+def _linker(
+    connection: duckdb.DuckDBPyConnection,
+    model: MatchModel,
+    roll_size: int,
+    *,
+    term_frequencies: bool,
+    blocking_rules: Sequence[str] | None = None,
+) -> Any:
+    """A linker of the tables ``children`` and ``roll`` of ``connection`` (and its term
+    frequency tables ``tf_<column>``), with the prior of a roll of ``roll_size``."""
+    # Splink takes a second to import: only matching pays it, not every ``safeguard`` command.
+    from splink import DuckDBAPI, Linker
+
+    db_api = DuckDBAPI(connection)
+    settings = splink_settings(model, roll_size, term_frequencies=term_frequencies)
+    if blocking_rules is not None:
+        settings["blocking_rules_to_generate_predictions"] = [
+            {"blocking_rule": rule} for rule in blocking_rules
+        ]
+    linker = Linker(
+        [
+            db_api.register("children", table_name="a_children"),
+            db_api.register("roll", table_name="b_roll"),
+        ],
+        settings,
+        log_level=logging.WARNING,
+    )
+    if term_frequencies:
+        for column in _TERM_FREQUENCY_COLUMNS:
             linker.table_management.register_term_frequency_lookup(
                 db_api.register(f"tf_{column}", table_name=f"tf_{column}_lookup"), column
             )
@@ -573,14 +618,26 @@ def _households(children: Sequence[Person]) -> dict[int, str]:
     }
 
 
-Best = dict[int, tuple[int, float, int | None, float]]
+# child index -> its best pupils, best first, as (pupil index, probability); at most
+# ``MAX_CANDIDATES`` of them.
+Ranked = dict[int, list[tuple[int, float]]]
+# A person reviewing a child is shown the best pupil and, of the next best, those at least this
+# probable: enough to hold the right pupil when the matching hesitates between a few (a common
+# forename born the same day, a family that moved), few enough to compare side by side.
+MAX_CANDIDATES = 5
+CANDIDATE_FLOOR = 0.01
 # Candidates of children with siblings below this first-pass probability are not weighed for
 # household evidence: even the strongest household factor could not lift them to review.
 _HOUSEHOLD_FLOOR = 1e-7
+# The pupils a sibling probably is (its best ``_PLACES_PER_SIBLING``, each at least this
+# probable before household evidence) say where the family may live on the roll: every pupil
+# there is scored for the child (``_household_pairs``).
+_PLACES_PER_SIBLING = 5
+_PLACE_FLOOR = 0.01
 
 
-def _best_two(children: Sequence[Person], roll: Sequence[Person], model: MatchModel) -> Best:
-    """child index -> (best pupil, its probability, the second best pupil, its probability)."""
+def _ranked(children: Sequence[Person], roll: Sequence[Person], model: MatchModel) -> Ranked:
+    """Each child's best pupils with their probabilities (see ``Ranked``)."""
     connection = duckdb.connect(":memory:")
     try:
         linker = splink_linker(connection, children, roll, model)
@@ -589,50 +646,44 @@ def _best_two(children: Sequence[Person], roll: Sequence[Person], model: MatchMo
         prior_log2 = math.log2(prior / (1 - prior))
         connection.execute(
             f"""
+            CREATE TABLE scored AS
+            SELECT
+                CASE WHEN source_dataset_l = 'a_children' THEN unique_id_l
+                     ELSE unique_id_r END AS child,
+                CASE WHEN source_dataset_l = 'a_children' THEN unique_id_r
+                     ELSE unique_id_l END AS pupil,
+                pow(2.0, match_weight - ?) AS bayes_factor
+            FROM {scored.physical_name}
+            """,  # noqa: S608 - the table name is Splink's own, not input
+            [prior_log2],
+        )
+        households = _households(children)
+        if households:
+            _household_pairs(connection, households, model, len(roll))
+        connection.execute(
+            """
             CREATE TABLE pairs AS
-            WITH pairs AS (
-                SELECT
-                    CASE WHEN source_dataset_l = 'a_children' THEN unique_id_l
-                         ELSE unique_id_r END AS child,
-                    CASE WHEN source_dataset_l = 'a_children' THEN unique_id_r
-                         ELSE unique_id_l END AS pupil,
-                    pow(2.0, match_weight - ?) AS bayes_factor
-                FROM {scored.physical_name}
-            ),
-            posterior AS (
+            WITH posterior AS (
                 SELECT child, pupil, bayes_factor,
                     ? * bayes_factor
                     / (? + ? * sum(bayes_factor) OVER (PARTITION BY child)) AS probability
-                FROM pairs
+                FROM scored
             )
             SELECT child, pupil, bayes_factor, probability,
                 row_number() OVER (
                     PARTITION BY child ORDER BY probability DESC, pupil
                 ) AS rank
             FROM posterior
-            """,  # noqa: S608 - the table name is Splink's own, not input
-            [prior_log2, prior, 1 - model.share_on_roll, prior],
+            """,
+            [prior, 1 - model.share_on_roll, prior],
         )
         rows = connection.execute(
-            """
-            SELECT child,
-                max(pupil) FILTER (WHERE rank = 1),
-                max(probability) FILTER (WHERE rank = 1),
-                max(pupil) FILTER (WHERE rank = 2),
-                coalesce(max(probability) FILTER (WHERE rank = 2), 0)
-            FROM pairs WHERE rank <= 2 GROUP BY child
-            """
+            "SELECT child, pupil, probability FROM pairs WHERE rank <= ? ORDER BY child, rank",
+            [MAX_CANDIDATES],
         ).fetchall()
-        best: Best = {
-            int(c): (
-                int(p),
-                float(prob or 0.0),
-                None if p2 is None else int(p2),
-                float(second or 0.0),
-            )
-            for c, p, prob, p2, second in rows
-        }
-        households = _households(children)
+        best: Ranked = {}
+        for child, pupil, probability in rows:
+            best.setdefault(int(child), []).append((int(pupil), float(probability or 0.0)))
         if households:
             best.update(_with_household_evidence(connection, households, model, len(roll)))
     finally:
@@ -640,13 +691,132 @@ def _best_two(children: Sequence[Person], roll: Sequence[Person], model: MatchMo
     return best
 
 
+def _household_pairs(
+    connection: duckdb.DuckDBPyConnection,
+    households: dict[int, str],
+    model: MatchModel,
+    roll_size: int,
+) -> None:
+    """Add to ``scored`` the pairs the blocking rules missed of a child and a pupil living
+    where a brother or sister named in the same incident probably lives on the roll.
+
+    A child recorded without a date of birth and with a misspelt name, at the family's new
+    address, shares no blocking key with its pupil; its brother, recorded well, does. Every
+    pupil at the roll postcode of the brother's likely pupils (the best ``_PLACES_PER_SIBLING``
+    at ``_PLACE_FLOOR`` or more) is scored for the child with the same model, and the household
+    evidence then weighs them as it weighs every other candidate.
+    """
+    connection.register(
+        "incident_of",
+        pa.table(
+            {
+                "child": pa.array(list(households), pa.int64()),
+                "incident": pa.array(list(households.values()), pa.string()),
+            }
+        ),
+    )
+    prior = _prior(model, roll_size)
+    connection.execute(
+        """
+        CREATE TABLE household_places AS
+        WITH first AS (
+            SELECT s.child, s.pupil,
+                ? * s.bayes_factor
+                / (? + ? * sum(s.bayes_factor) OVER (PARTITION BY s.child)) AS probability
+            FROM scored s WHERE s.child IN (SELECT child FROM incident_of)
+        ),
+        likely AS (
+            SELECT child, pupil FROM (
+                SELECT child, pupil, probability, row_number() OVER (
+                    PARTITION BY child ORDER BY probability DESC, pupil) AS rank
+                FROM first
+            ) WHERE rank <= ? AND probability >= ?
+        )
+        SELECT DISTINCT other.child, r.postcode AS household_postcode
+        FROM likely l
+        JOIN incident_of i ON i.child = l.child
+        JOIN incident_of other ON other.incident = i.incident AND other.child <> l.child
+        JOIN roll r ON r.unique_id = l.pupil
+        WHERE r.postcode IS NOT NULL
+        """,
+        [prior, 1 - model.share_on_roll, prior, _PLACES_PER_SIBLING, _PLACE_FLOOR],
+    )
+    if not connection.execute("SELECT count(*) FROM household_places").fetchall()[0][0]:
+        return
+    # The child once per place, and the pupils living at those places: linked in a connection
+    # of their own (Splink's tables stay apart), with the whole roll's prior and frequencies.
+    children = connection.sql(
+        """
+        SELECT row_number() OVER (ORDER BY p.child, p.household_postcode) - 1 AS unique_id,
+            c.* EXCLUDE (unique_id), p.household_postcode, p.child AS child_index
+        FROM household_places p JOIN children c ON c.unique_id = p.child
+        """
+    ).to_arrow_table()
+    pupils = connection.sql(
+        """
+        SELECT r.*, r.postcode AS household_postcode, r.unique_id AS child_index FROM roll r
+        WHERE r.postcode IN (SELECT household_postcode FROM household_places)
+        """
+    ).to_arrow_table()
+    frequencies = {
+        column: connection.sql(f"SELECT * FROM tf_{column}").to_arrow_table()  # noqa: S608
+        for column in _TERM_FREQUENCY_COLUMNS
+        if connection.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+            [f"tf_{column}"],
+        ).fetchall()[0][0]
+    }
+    apart = duckdb.connect(":memory:")
+    try:
+        apart.register("children_arrow", children)
+        apart.register("roll_arrow", pupils)
+        apart.execute("CREATE TABLE children AS SELECT * FROM children_arrow")
+        apart.execute("CREATE TABLE roll AS SELECT * FROM roll_arrow")
+        for column, table in frequencies.items():
+            apart.register(f"tf_{column}_arrow", table)
+            apart.execute(f"CREATE TABLE tf_{column} AS SELECT * FROM tf_{column}_arrow")  # noqa: S608 - our own names
+        linker = _linker(
+            apart,
+            model,
+            roll_size,
+            term_frequencies=bool(frequencies),
+            blocking_rules=["l.household_postcode = r.household_postcode"],
+        )
+        predicted = linker.inference.predict(warning_mode="never")
+        prior_log2 = math.log2(prior / (1 - prior))
+        found = apart.sql(
+            f"""
+            SELECT DISTINCT
+                c.child_index AS child, p.child_index AS pupil,
+                pow(2.0, x.match_weight - {prior_log2!r}) AS bayes_factor
+            FROM {predicted.physical_name} x
+            JOIN children c ON c.unique_id = CASE WHEN x.source_dataset_l = 'a_children'
+                THEN x.unique_id_l ELSE x.unique_id_r END
+            JOIN roll p ON p.unique_id = CASE WHEN x.source_dataset_l = 'a_children'
+                THEN x.unique_id_r ELSE x.unique_id_l END
+            """  # noqa: S608 - Splink's table name and our own number, not input
+        ).to_arrow_table()
+    finally:
+        apart.close()
+    connection.register("household_scored", found)
+    connection.execute(
+        """
+        INSERT INTO scored
+        SELECT h.child, h.pupil, h.bayes_factor FROM household_scored h
+        WHERE NOT EXISTS (
+            SELECT 1 FROM scored s WHERE s.child = h.child AND s.pupil = h.pupil
+        )
+        """
+    )
+
+
 def _with_household_evidence(
     connection: duckdb.DuckDBPyConnection,
     households: dict[int, str],
     model: MatchModel,
     roll_size: int,
-) -> Best:
-    """The best two of every child with siblings, once household evidence is weighed."""
+) -> Ranked:
+    """The best pupils of every child with siblings, once household evidence is weighed."""
     connection.register("siblings", pa.table({"child": pa.array(sorted(households), pa.int64())}))
     size = max(roll_size, model.min_roll_size, 1)
     # The share of the roll at the pupil's postcode; for a pupil with the child's surname, the
@@ -661,7 +831,7 @@ def _with_household_evidence(
             JOIN siblings s ON s.child = x.child
             JOIN children c ON c.unique_id = x.child
             JOIN roll r ON r.unique_id = x.pupil
-            WHERE x.probability >= ? OR x.rank <= 2
+            WHERE x.probability >= ? OR x.rank <= ?
         ),
         at_postcode AS (
             SELECT r.postcode, count(*) AS pupils FROM roll r
@@ -686,7 +856,7 @@ def _with_household_evidence(
         LEFT JOIN family f ON f.postcode = w.postcode AND f.surname = w.surname
         LEFT JOIN surname s ON s.surname = w.surname
         """,
-        [_HOUSEHOLD_FLOOR, size, size],
+        [_HOUSEHOLD_FLOOR, MAX_CANDIDATES, size, size],
     ).fetchall()
     totals = dict(
         connection.execute(
@@ -719,16 +889,10 @@ def _with_household_evidence(
         weight = c.bayes_factor * factors.get((c.child, c.pupil), 1.0)
         probability = prior * weight / (1 - model.share_on_roll + prior * total)
         ranked.setdefault(c.child, []).append((probability, c.pupil))
-    best: Best = {}
+    best: Ranked = {}
     for child, scored in ranked.items():
         scored.sort(key=lambda item: (-item[0], item[1]))
-        second = scored[1] if len(scored) > 1 else None
-        best[child] = (
-            scored[0][1],
-            scored[0][0],
-            None if second is None else second[1],
-            0.0 if second is None else second[0],
-        )
+        best[child] = [(pupil, probability) for probability, pupil in scored[:MAX_CANDIDATES]]
     return best
 
 

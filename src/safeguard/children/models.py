@@ -27,7 +27,9 @@ class Establishment(models.Model):
     organisation = models.OneToOneField(
         "core.Organisation", on_delete=models.CASCADE, related_name="establishment"
     )
-    urn = models.CharField("URN", max_length=6, unique=True)
+    # Six digits for a school (GIAS); an early years setting's Ofsted URN (EY and six digits,
+    # or six or seven digits) for a setting.
+    urn = models.CharField("URN", max_length=8, unique=True)
     la_code = models.CharField("LA code", max_length=3)
     la_name = models.CharField("LA name", max_length=100, blank=True, default="")
     establishment_number = models.CharField(max_length=4, blank=True, default="")
@@ -40,7 +42,11 @@ class Establishment(models.Model):
     class Meta:
         ordering = ["urn"]
         constraints = [
-            models.CheckConstraint(condition=Q(urn__regex=r"^[0-9]{6}$"), name="establishment_urn"),
+            # A DfE URN (six digits) or an early years setting's Ofsted URN.
+            models.CheckConstraint(
+                condition=Q(urn__regex=r"^([0-9]{6,7}|EY[0-9]{6})$"),
+                name="establishment_urn_or_ofsted",
+            ),
         ]
 
     def __str__(self) -> str:

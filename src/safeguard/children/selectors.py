@@ -114,14 +114,16 @@ def pupils_search(
 
 
 def early_years_setting_ids() -> set[int]:
-    """The organisations that are early years settings (nurseries, pre-schools), not schools."""
+    """The organisations that are early years settings (nurseries, pre-schools), not schools:
+    those the register marks so (with an Ofsted URN) and those a GIAS-style record calls so."""
     from safeguard.children.models import EARLY_YEARS_TYPE, Establishment
+    from safeguard.core.models import Organisation
 
     return set(
         Establishment.objects.filter(type_of_establishment=EARLY_YEARS_TYPE).values_list(
             "organisation_id", flat=True
         )
-    )
+    ) | set(Organisation.objects.filter(early_years=True).values_list("pk", flat=True))
 
 
 def own_school_roll(*, actor: Any, purpose: str = "") -> list[Pupil]:

@@ -8,6 +8,7 @@ restore adds a version and makes it the active one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -163,6 +164,9 @@ def match_model_train(
 
 # --- early years settings -----------------------------------------------------------------
 
+# An Ofsted URN: EY and six digits (older registrations) or six or seven digits (newer ones).
+_OFSTED_URN = re.compile(r"EY[0-9]{6}|[0-9]{6,7}")
+
 
 def early_years_setting_register(
     *, actor: Any, ofsted_urn: str, name: str, la_code: str, postcode: str = ""
@@ -170,28 +174,42 @@ def early_years_setting_register(
     """Register a nursery or other early years setting, known by its Ofsted URN.
 
     Operation Encompass now reaches early years settings as it reaches schools, so a setting is
-    an organisation of the kernel's school kind (everything told to a school, its key adults,
-    its calendar and its roll work for it unchanged), with an establishment record saying it is
-    an early years setting. The URN is the six-digit form the register field holds.
+    an organisation of the kernel's school kind marked ``early_years`` (everything told to a
+    school, its key adults, its calendar and its roll work for it unchanged), with an
+    establishment record saying it is an early years setting. Its URN is the Ofsted number,
+    ``EY`` and six digits or six or seven digits, stored in capitals without spaces, the form
+    the police record and the roll files give (``normalise.school_urn``).
     """
-    import re
-
     from safeguard.children.models import EARLY_YEARS_PHASE, EARLY_YEARS_TYPE, Establishment
     from safeguard.core.models import Organisation
     from safeguard.core.models.organisations import OrganisationKind
 
-    urn = ofsted_urn.strip()
-    if not re.fullmatch(r"[0-9]{6}", urn):
-        raise ValidationError({"ofsted_urn": "Enter the setting's Ofsted URN, six digits"})
+    urn = "".join(ofsted_urn.split()).upper()
+    if not _OFSTED_URN.fullmatch(urn):
+        raise ValidationError(
+            {
+                "ofsted_urn": "Enter the setting's Ofsted URN: EY and 6 digits, like EY123456,"
+                " or 6 or 7 digits, like 2123456"
+            }
+        )
     if not name.strip():
         raise ValidationError({"name": "Enter the setting's name"})
     with transaction.atomic():
         setting, created = Organisation.objects.get_or_create(
             urn=urn,
-            defaults={"name": name.strip(), "kind": OrganisationKind.SCHOOL, "la_code": la_code},
+            defaults={
+                "name": name.strip(),
+                "kind": OrganisationKind.SCHOOL,
+                "la_code": la_code,
+                "early_years": True,
+            },
         )
         if setting.kind != OrganisationKind.SCHOOL:
             raise ValidationError({"ofsted_urn": "This URN belongs to another organisation"})
+        if not created and not setting.early_years:
+            raise ValidationError(
+                {"ofsted_urn": f"This URN is already the DfE URN of {setting.name}, a school"}
+            )
         Establishment.objects.update_or_create(
             organisation=setting,
             defaults={

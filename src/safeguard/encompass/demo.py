@@ -435,7 +435,8 @@ class _MatchedOnce:
         return self.real(children, roll)
 
 
-EARLY_YEARS = (("980001", "Little Acorns Day Nursery"), ("980002", "Riverside Pre-school"))
+# Ofsted URNs in both of their forms: EY and six digits (older), seven digits (newer).
+EARLY_YEARS = (("EY980001", "Little Acorns Day Nursery"), ("2980002", "Riverside Pre-school"))
 EARLY_YEARS_CHILDREN = 6
 EARLY_YEARS_REFERENCE = 19001
 

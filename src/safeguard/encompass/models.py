@@ -195,6 +195,9 @@ class IncidentChild(models.Model):
     # The pupils the matching put forward for a person to choose from (pupil ids, best first):
     # the reviewer may choose any of them, not only the best.
     candidates = models.JSONField(default=list, blank=True)
+    # How probable the matching found each of them, in the same order (empty for a match
+    # stored before the probabilities were kept).
+    candidate_probabilities = models.JSONField(default=list, blank=True)
     matched_at = models.DateTimeField(null=True, blank=True)
     matched_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

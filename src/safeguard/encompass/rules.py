@@ -208,12 +208,18 @@ class Agreement:
     label: str
     police: str
     pupil: str
-    verdict: str  # "Same", "Similar" (schools only), "Differs" or "Not recorded"
+    verdict: str  # "Same", "Similar", "Differs" or "Not recorded"
 
 
 def agreements(police: dict[str, str], pupil: dict[str, str]) -> list[Agreement]:
     """The police record and a candidate pupil field by field, each marked the same or not
-    (case and spacing ignored), so a reviewer sees at once where they disagree."""
+    (case and spacing ignored), so a reviewer sees at once where they disagree.
+
+    A name the police wrote nearly as the roll does is "Similar" rather than "Differs": a slip
+    of the keyboard ("Murohy", "Murphy"), the name a child is known by ("Alfie", "Alfred"),
+    part of a double-barrelled surname, or forename and surname the wrong way round. So is a
+    date of birth with day and month swapped. Anything else that disagrees "Differs".
+    """
     rows = []
     for key, label in (
         ("forename", "Forename"),
@@ -227,10 +233,49 @@ def agreements(police: dict[str, str], pupil: dict[str, str]) -> list[Agreement]
             verdict = "Not recorded"
         elif " ".join(ours.upper().split()) == " ".join(theirs.upper().split()):
             verdict = "Same"
+        elif _similar(key, police, pupil):
+            verdict = "Similar"
         else:
             verdict = "Differs"
         rows.append(Agreement(label, ours or "Not recorded", theirs or "Not recorded", verdict))
     return rows
+
+
+# Names at least this alike (difflib's ratio, once normalised) are shown as "Similar": one
+# letter wrong, left out or doubled in a name of five or more letters.
+NAME_SIMILAR = 0.8
+
+
+def _similar(key: str, police: dict[str, str], pupil: dict[str, str]) -> bool:
+    ours, theirs = police.get(key, ""), pupil.get(key, "")
+    if key in ("forename", "surname"):
+        other = "surname" if key == "forename" else "forename"
+        a, b = normalise.name(ours), normalise.name(theirs)
+        if not a or not b:
+            return False
+        swapped = normalise.name(police.get(other, "")) == b or a == normalise.name(
+            pupil.get(other, "")
+        )
+        parts = set(normalise.name_parts(ours) or ()) & set(normalise.name_parts(theirs) or ())
+        known_as = key == "forename" and normalise.canonical_forename(
+            ours
+        ) == normalise.canonical_forename(theirs)
+        return bool(
+            swapped or parts or known_as or SequenceMatcher(None, a, b).ratio() >= NAME_SIMILAR
+        )
+    if key == "dob":
+        return _day_month_swapped(ours, theirs)
+    return False
+
+
+def _day_month_swapped(ours: str, theirs: str) -> bool:
+    """Dates written "4 March 2016": the same year, the day of one the month of the other."""
+    try:
+        a = datetime.strptime(ours, "%d %B %Y").date()
+        b = datetime.strptime(theirs, "%d %B %Y").date()
+    except ValueError:
+        return False
+    return a.year == b.year and a.day == b.month and a.month == b.day
 
 
 # Names at least this alike (difflib's ratio, once normalised) are shown as "Similar".

@@ -62,10 +62,17 @@ class OrganisationForm(GovukForm):
         help_text="The local authority, the ICB and the police force are the statutory partners.",
     )
     urn = forms.CharField(
-        label="DfE URN (optional)",
+        label="URN (optional)",
         max_length=20,
         required=False,
-        help_text="Schools and colleges only: the 6-digit unique reference number in GIAS.",
+        help_text="Schools and colleges: the 6-digit DfE unique reference number in GIAS. Early"
+        " years settings: the Ofsted URN, EY and 6 digits (like EY123456) or 6 or 7 digits.",
+    )
+    early_years = forms.BooleanField(
+        label="Early years setting",
+        required=False,
+        help_text="A nursery, pre-school or other early years setting registered with Ofsted"
+        " (kind: school or college). Its URN is then its Ofsted URN.",
     )
     la_code = forms.CharField(
         label="LA code (optional)", max_length=20, required=False, help_text="3 digits, like 873."
@@ -87,6 +94,7 @@ class OrganisationForm(GovukForm):
                 "kind": organisation.kind,
                 "statutory_partner": organisation.statutory_partner,
                 "urn": organisation.urn,
+                "early_years": organisation.early_years,
                 "la_code": organisation.la_code,
                 "email": organisation.email,
                 "agency_type": organisation.agency_type,

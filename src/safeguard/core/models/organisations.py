@@ -48,12 +48,17 @@ def default_agency_type(kind: str) -> str:
 
 
 class Organisation(models.Model):
-    """An agency in the partnership. Schools carry their DfE URN, which is how GIAS knows them."""
+    """An agency in the partnership. Schools carry their DfE URN, which is how GIAS knows them;
+    an early years setting (a nursery, a pre-school: kind school, ``early_years``) carries its
+    Ofsted URN in the same field, since routing, rolls and matching look a setting up by it."""
 
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=32, choices=OrganisationKind.choices)
     statutory_partner = models.BooleanField(default=False)
-    urn = models.CharField("DfE URN", max_length=6, blank=True, default="")
+    urn = models.CharField("URN", max_length=8, blank=True, default="")
+    # An early years setting registered with Ofsted: its URN is the Ofsted number (EY and six
+    # digits, or six or seven digits) rather than a six-digit DfE URN.
+    early_years = models.BooleanField("Early years setting", default=False)
     la_code = models.CharField("LA code", max_length=3, blank=True, default="")
     email = models.EmailField("Contact e-mail", blank=True, default="")
     # Blank means "as its kind" (``default_agency_type``); set it when the kind misleads (a
@@ -80,6 +85,10 @@ class Organisation(models.Model):
             models.CheckConstraint(
                 condition=models.Q(kind="school") | models.Q(urn=""),
                 name="organisation_urn_only_for_schools",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="school") | models.Q(early_years=False),
+                name="organisation_early_years_only_schools",
             ),
         ]
 

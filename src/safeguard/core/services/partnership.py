@@ -38,6 +38,9 @@ from safeguard.core.models.organisations import (
 from safeguard.core.roles import Capability, Role
 
 _URN = re.compile(r"^[0-9]{6}$")
+# An Ofsted URN of an early years setting: EY and six digits (older registrations) or six or
+# seven digits (newer ones), as Ofsted's register and the early years census write them.
+_OFSTED_URN = re.compile(r"^(?:EY[0-9]{6}|[0-9]{6,7})$")
 _LA_CODE = re.compile(r"^[0-9]{3}$")
 
 
@@ -60,6 +63,7 @@ def _organisation_state(organisation: Organisation) -> dict[str, Any]:
         "kind": organisation.kind,
         "statutory_partner": organisation.statutory_partner,
         "urn": organisation.urn,
+        "early_years": organisation.early_years,
         "la_code": organisation.la_code,
         "email": organisation.email,
         "agency_type": organisation.agency_type,
@@ -95,24 +99,45 @@ def _clean_organisation(
     email: str,
     existing: Organisation | None,
     agency_type: str = "",
+    early_years: bool = False,
 ) -> dict[str, Any]:
-    """Check every rule up front, so the database constraints are never what the user meets."""
-    name, urn, la_code, email = name.strip(), urn.strip(), la_code.strip(), email.strip()
+    """Check every rule up front, so the database constraints are never what the user meets.
+
+    A school's URN is the 6-digit DfE URN; an early years setting's is its Ofsted URN (EY and 6
+    digits, or 6 or 7 digits), kept in capitals without spaces so that a police record's
+    "ey 123456" finds it. Either way one URN names one organisation.
+    """
+    name, la_code, email = name.strip(), la_code.strip(), email.strip()
+    urn = "".join(urn.split()).upper()
     errors: dict[str, str] = {}
     if not name:
         errors["name"] = "Enter the organisation's name"
     if kind not in OrganisationKind.values:
         errors["kind"] = "Select the kind of organisation"
+    if early_years and kind in OrganisationKind.values and kind != OrganisationKind.SCHOOL:
+        errors["early_years"] = (
+            "Only an organisation of the kind school or college can be an early years setting"
+        )
     if urn:
         others = Organisation.objects.filter(urn=urn)
         if existing is not None:
             others = others.exclude(pk=existing.pk)
-        if not _URN.match(urn):
-            errors["urn"] = "The DfE URN must be 6 digits, like 100000"
+        if early_years and not _OFSTED_URN.match(urn):
+            errors["urn"] = (
+                "An early years setting's Ofsted URN is EY and 6 digits, like EY123456, or 6 or"
+                " 7 digits, like 2123456"
+            )
+        elif not early_years and not _URN.match(urn):
+            errors["urn"] = (
+                "The DfE URN must be 6 digits, like 100000 (for an early years setting's Ofsted"
+                " URN, tick Early years setting)"
+                if _OFSTED_URN.match(urn)
+                else "The DfE URN must be 6 digits, like 100000"
+            )
         elif kind != OrganisationKind.SCHOOL:
-            errors["urn"] = "Only a school or college has a DfE URN"
+            errors["urn"] = "Only a school, college or early years setting has a URN"
         elif others.exists():
-            errors["urn"] = "Another organisation already has this DfE URN"
+            errors["urn"] = "Another organisation already has this URN"
     if agency_type and agency_type not in AgencyType.values:
         errors["agency_type"] = "Select the agency type"
     if la_code and not _LA_CODE.match(la_code):
@@ -142,6 +167,7 @@ def _clean_organisation(
         "kind": kind,
         "statutory_partner": bool(statutory_partner),
         "urn": urn,
+        "early_years": bool(early_years) and kind == OrganisationKind.SCHOOL,
         "la_code": la_code,
         "email": email,
         "agency_type": agency_type,
@@ -158,10 +184,12 @@ def organisation_create(
     la_code: str = "",
     email: str = "",
     agency_type: str = "",
+    early_years: bool = False,
 ) -> Organisation:
     _require_manage(actor)
     with transaction.atomic():
         values = _clean_organisation(
+            early_years=early_years,
             agency_type=agency_type,
             name=name,
             kind=kind,
@@ -193,12 +221,14 @@ def organisation_update(
     la_code: str = "",
     email: str = "",
     agency_type: str = "",
+    early_years: bool = False,
 ) -> Organisation:
     _require_manage(actor)
     with transaction.atomic():
         organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
         before = _organisation_state(organisation)
         values = _clean_organisation(
+            early_years=early_years,
             agency_type=agency_type,
             name=name,
             kind=kind,

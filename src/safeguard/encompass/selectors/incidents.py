@@ -154,13 +154,17 @@ def pupil_for_upn(actor: Any, upn: str) -> Pupil | None:
 
 def review_candidates(actor: Any, child: IncidentChild) -> list[Pupil]:
     """The pupils the matching put forward for this child, best first (the suggested pupil
-    first if an older match stored no list), each audited as a read of the pupil."""
+    first if an older match stored no list), each audited as a read of the pupil. Each carries
+    ``match_probability``, how probable the matching found it (None if not kept)."""
     ids = [int(pk) for pk in (child.candidates or [])]
+    probabilities = dict(zip(ids, child.candidate_probabilities or [], strict=False))
     if child.pupil_id and child.pupil_id not in ids:
         ids.insert(0, child.pupil_id)
+        probabilities[child.pupil_id] = child.probability
     found = {p.pk: p for p in Pupil.objects.filter(pk__in=ids).select_related("school")}
     pupils = [found[pk] for pk in ids if pk in found]
     for pupil in pupils:
+        pupil.match_probability = probabilities.get(pupil.pk)  # type: ignore[attr-defined]
         audit.record_view(actor=actor, record_type=PUPIL, record_id=pupil.pk)
     return pupils
 

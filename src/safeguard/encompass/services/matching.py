@@ -104,10 +104,26 @@ def children_match(*, children: Sequence[IncidentChild], actor: Any = None) -> l
             current.match_state = _DECISIONS[result.decision]
             current.pupil_id = pupil_ids.get(result.upn) if result.upn else None
             current.probability = result.probability
-            current.candidates = [pupil_ids[upn] for upn in result.candidates if upn in pupil_ids]
+            # A matcher that gives no probabilities (an older one) leaves them unknown.
+            given: list[float | None] = list(result.candidate_probabilities)
+            given += [None] * (len(result.candidates) - len(given))
+            shown = [
+                (pupil_ids[upn], None if probability is None else round(probability, 6))
+                for upn, probability in zip(result.candidates, given, strict=False)
+                if upn in pupil_ids
+            ]
+            current.candidates = [pk for pk, _ in shown]
+            current.candidate_probabilities = [probability for _, probability in shown]
             current.matched_at = now
             current.save(
-                update_fields=["match_state", "pupil", "probability", "candidates", "matched_at"]
+                update_fields=[
+                    "match_state",
+                    "pupil",
+                    "probability",
+                    "candidates",
+                    "candidate_probabilities",
+                    "matched_at",
+                ]
             )
             audit.record(
                 action=AuditAction.UPDATE,

@@ -128,16 +128,19 @@ def child_reroute(
     if not policies.may_reroute(actor):
         raise PermissionDenied
     errors: dict[str, str] = {}
-    urn = school_urn.strip()
+    # A school's DfE URN or an early years setting's Ofsted URN, as the register keeps them.
+    urn = "".join(school_urn.split()).upper()
     school = (
         Organisation.objects.filter(urn=urn, kind=OrganisationKind.SCHOOL, active=True).first()
         if urn
         else None
     )
     if not urn:
-        errors["school_urn"] = "Enter the URN of the school the child attends"
+        errors["school_urn"] = (
+            "Enter the URN of the school or early years setting the child attends"
+        )
     elif school is None:
-        errors["school_urn"] = "No open school in the register has this URN"
+        errors["school_urn"] = "No open school or early years setting in the register has this URN"
     elif not is_own_school(school):
         errors["school_urn"] = (
             "This school is not one of this partnership's: forward the child to its partnership"

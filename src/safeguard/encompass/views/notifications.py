@@ -200,7 +200,8 @@ def review_child(request: HttpRequest, pk: int) -> HttpResponse:
     child = incident_selectors.review_child_get(request.user, pk)
     candidates = incident_selectors.review_candidates(request.user, child)
     choices = [
-        (pupil.pk, f"{pupil.forename} {pupil.surname}, {pupil.school.name}") for pupil in candidates
+        (pupil.pk, f"Candidate {number}: {pupil.forename} {pupil.surname}, {pupil.school.name}")
+        for number, pupil in enumerate(candidates, start=1)
     ]
     form = ReviewForm(request.POST or None, candidates=choices)
     if request.method == "POST" and form.is_valid():
@@ -224,11 +225,38 @@ def review_child(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "child": child,
             "form": form,
-            "comparison": _comparison(child, candidates),
+            "comparisons": _candidate_comparisons(child, candidates),
             "candidates": candidates,
             "may_search": policies.may_search_rolls(request.user),
         },
     )
+
+
+def _candidate_comparisons(child: IncidentChild, pupils: list[Pupil]) -> list[dict[str, object]]:
+    """Each candidate on its own beside the police record, field by field with its verdict,
+    and how many fields agree: up to five candidates read one after another, by heading, rather
+    than as one wide table (a screen reader and a narrow screen both follow it)."""
+    rows = _comparison(child, pupils)
+    found = []
+    for index, pupil in enumerate(pupils):
+        cells = [
+            {"label": row["label"], "police": row["police"], "cell": row["cells"][index]}  # type: ignore[index]
+            for row in rows
+        ]
+        verdicts = [cell["cell"].verdict for cell in cells]  # type: ignore[attr-defined]
+        found.append(
+            {
+                "number": index + 1,
+                "label": f"Candidate {index + 1} beside the police record",
+                "pupil": pupil,
+                "probability": getattr(pupil, "match_probability", None),
+                "rows": cells,
+                "same": verdicts.count("Same"),
+                "similar": verdicts.count("Similar"),
+                "differs": verdicts.count("Differs"),
+            }
+        )
+    return found
 
 
 def _comparison(child: IncidentChild, pupils: list[Pupil]) -> list[dict[str, object]]:
