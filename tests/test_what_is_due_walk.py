@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from safeguard.core.http import STEP_UP_SESSION_KEY
 from safeguard.core.roles import Role
-from tests import factories
+from tests import demo_snapshot, factories
 
 _HREF = re.compile(r'href="([^"]+)"')
 # Links that are not pages of records: files, the sign-out form, the demo's own sign-in help.
@@ -39,7 +39,7 @@ def demo_people(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            demo.create_demo_partnership()
+            demo_snapshot.demo_partnership()
             found = {}
             for sign_in in demo.sign_ins():
                 found.setdefault(sign_in.role, Person.objects.get(email=sign_in.email))

@@ -16,11 +16,11 @@ from safeguard.assurance.models import (
     Round,
     SelfAssessment,
 )
-from safeguard.core import demo
 from safeguard.core.clock import LONDON
 from safeguard.core.models import Deadline, Organisation
 from safeguard.governance.models import Action
 from safeguard.performance import spc
+from tests import demo_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ NOW = datetime(2026, 11, 17, 10, 30, tzinfo=LONDON)
 
 
 def test_the_demo_tells_every_assurance_story_without_an_overdue_clock() -> None:
-    made = demo.create_demo_partnership(seed=2026, now=NOW).extensions["assurance"]
+    made = demo_snapshot.demo_partnership(seed=2026, now=NOW).extensions["assurance"]
     assert made > 50
     # Self-assessments: every statutory partner and five schools, last year and this.
     assert Round.objects.count() == 2

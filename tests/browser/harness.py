@@ -23,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeguard.core import demo
 from safeguard.core.models import Person
+from tests import demo_snapshot
 
 CHROMIUM = Path(os.environ.get("SAFEGUARD_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -85,7 +86,7 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
 
 @pytest.fixture
 def demo_partnership(transactional_db: None) -> demo.DemoSummary:
-    return demo.create_demo_partnership()
+    return demo_snapshot.demo_partnership()
 
 
 def current_code(person: Person) -> str:

@@ -22,6 +22,7 @@ from safeguard.encompass.services.incidents import ChildData, IncidentData, inci
 from safeguard.encompass.services.key_adults import key_adult_save
 from safeguard.encompass.services.matching import incident_match
 from safeguard.encompass.services.notifications import notifications_escalate
+from tests import demo_snapshot
 from tests.browser.harness import assert_accessible, current_code, sign_in
 
 NOW = datetime(2026, 11, 17, 10, 30, tzinfo=LONDON)  # a Tuesday in term time
@@ -84,7 +85,7 @@ def test_key_adult_review_queue_and_escalation(
         return sign_in(context.new_page(), person, code=_fresh_code(person) if fresh else None)
 
     with demo.clock_at(NOW):
-        demo.create_demo_partnership(seed=2026)
+        demo_snapshot.demo_partnership(seed=2026, now=NOW)
         dsl = Person.objects.get(email="dsl@demo.invalid")
         coordinator = Person.objects.filter(
             is_demo=True, role_assignments__role=Role.LA_ENCOMPASS_COORDINATOR

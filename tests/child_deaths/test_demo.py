@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from safeguard.child_deaths import rules
 from safeguard.child_deaths.models import Death, DeprivationArea, Notification, Review, Status
-from safeguard.core import demo
 from safeguard.core.clock import LONDON
 from safeguard.core.models import Deadline
 from safeguard.governance.models import Action
+from tests import demo_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ NOW = datetime(2026, 11, 17, 10, 30, tzinfo=LONDON)
 
 
 def test_a_year_of_deaths_in_every_state_and_no_overdue_clock() -> None:
-    made = demo.create_demo_partnership(seed=2026, now=NOW).extensions["child_deaths"]
+    made = demo_snapshot.demo_partnership(seed=2026, now=NOW).extensions["child_deaths"]
     assert made == Death.objects.count() >= 20
     assert set(Death.objects.values_list("status", flat=True)) == set(Status.values)
     reviewed = set(Review.objects.exclude(category="").values_list("category", flat=True))
@@ -44,7 +44,7 @@ def test_a_year_of_deaths_in_every_state_and_no_overdue_clock() -> None:
 def test_the_demo_answers_the_april_2021_questions() -> None:
     from safeguard.child_deaths.models import JointAgencyResponse, ReportingForm
 
-    demo.create_demo_partnership(seed=2026, now=NOW)
+    demo_snapshot.demo_partnership(seed=2026, now=NOW)
     stillbirth = Death.objects.get(suspected_home_stillbirth="yes")
     assert stillbirth.place == "home" and stillbirth.panel == "neonatal"
     assert stillbirth.born_on == stillbirth.died_at.astimezone(LONDON).date()

@@ -8,11 +8,12 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.db import transaction
 
-from safeguard.core import demo, holidays
+from safeguard.core import holidays
 from safeguard.core.clock import LONDON
 from safeguard.domestic_abuse.models import Board, Incident, Referral
 from safeguard.domestic_abuse.rules import Criterion
 from safeguard.domestic_abuse.selectors.board import board_cases
+from tests import demo_snapshot
 
 NOW = datetime(2026, 11, 17, 10, 30, tzinfo=LONDON)
 
@@ -20,7 +21,7 @@ NOW = datetime(2026, 11, 17, 10, 30, tzinfo=LONDON)
 @pytest.fixture(scope="module")
 def month(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
-        yield demo.create_demo_partnership(seed=2026, now=NOW)
+        yield demo_snapshot.demo_partnership(seed=2026, now=NOW)
         transaction.set_rollback(True)
 
 

@@ -11,18 +11,18 @@ import pytest
 from django.db import transaction
 
 from safeguard.children.models import Pupil
-from safeguard.core import demo
 from safeguard.core.clock import LONDON
 from safeguard.core.models import Deadline, Person
 from safeguard.encompass import demo as encompass_demo
 from safeguard.encompass.models import Calendar, Incident, IncidentChild, Notification
 from safeguard.encompass.selectors import oversight
+from tests import demo_snapshot
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_has_encompass_in_every_state() -> None:
-    summary = demo.create_demo_partnership(seed=2026)
+    summary = demo_snapshot.demo_partnership(seed=2026)
     assert summary.extensions["encompass"] > 0
     assert Pupil.objects.count() > 1000
     assert Calendar.objects.filter(is_default=True).exists()
@@ -48,7 +48,7 @@ NOW = datetime(2026, 11, 17, 10, 30, tzinfo=LONDON)  # a Tuesday in term time
 def month(django_db_setup, django_db_blocker):
     """One demo for the whole class, rolled back when the class is done."""
     with django_db_blocker.unblock(), transaction.atomic():
-        yield demo.create_demo_partnership(seed=2026, now=NOW)
+        yield demo_snapshot.demo_partnership(seed=2026, now=NOW)
         transaction.set_rollback(True)
 
 
@@ -118,8 +118,7 @@ def test_two_early_years_settings_with_key_adults_children_and_a_notification() 
     from safeguard.children.selectors import early_years_setting_ids
     from safeguard.encompass.models import KeyAdult
 
-    with demo.clock_at(NOW):
-        demo.create_demo_partnership(seed=2026)
+    demo_snapshot.demo_partnership(seed=2026, now=NOW)
     settings = early_years_setting_ids()
     assert len(settings) == 2
     for setting in settings:

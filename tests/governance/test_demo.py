@@ -6,10 +6,10 @@ from datetime import datetime
 
 import pytest
 
-from safeguard.core import demo
 from safeguard.core.clock import LONDON
 from safeguard.governance import rules
 from safeguard.governance.models import Action, Inspection, NamedSource
+from tests import demo_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ NOW = datetime(2026, 11, 17, 10, 30, tzinfo=LONDON)
 
 
 def test_the_demo_plan_has_every_source_and_looks_like_a_normal_month() -> None:
-    summary = demo.create_demo_partnership(seed=2026, now=NOW)
+    summary = demo_snapshot.demo_partnership(seed=2026, now=NOW)
     assert summary.extensions["governance"] == 8
     assert Inspection.objects.count() == 2 and NamedSource.objects.count() == 1
     kinds = set(Action.objects.values_list("source_kind", flat=True))

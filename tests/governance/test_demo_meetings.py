@@ -7,10 +7,11 @@ from datetime import datetime
 
 import pytest
 
-from safeguard.core import demo, holidays
+from safeguard.core import holidays
 from safeguard.core.clock import LONDON, london_date
 from safeguard.core.models import Deadline, Group
 from safeguard.governance.models import Action, Attendance, Meeting
+from tests import demo_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,7 @@ NOW = datetime(2026, 11, 17, 10, 30, tzinfo=LONDON)
 
 
 def test_every_group_has_a_year_of_meetings_that_look_real() -> None:
-    summary = demo.create_demo_partnership(seed=2026, now=NOW)
+    summary = demo_snapshot.demo_partnership(seed=2026, now=NOW)
     # Every schedule the demo made is a series; the RAG's meetings on a case (ADR 0025) are
     # one-off meetings the reviews module held for the group.
     scheduled = Meeting.objects.exclude(series="")

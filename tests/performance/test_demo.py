@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from safeguard.performance import demo, selectors, spc
 from safeguard.performance.models import Comparator, Indicator, IndicatorException, Observation
-from tests import factories
+from tests import demo_snapshot, factories
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 26)
@@ -106,9 +106,8 @@ def test_the_demo_counts_its_linked_indicators_from_the_modules_demo_records() -
     """ADR 0014: the demo's indicators linked to measures are counted as the demo is set up
     (the worker's replayed hourly count, after every module's records exist), so the scorecard
     shows them with their charts."""
-    from safeguard.core import demo as core_demo
 
-    core_demo.create_demo_partnership()
+    demo_snapshot.demo_partnership()
     counted = {i.code: i for i in Indicator.objects.exclude(measure_key="")}
     assert set(counted) == {code for code, *_ in demo.COUNTED}
     places = counted["counted-training-places"]

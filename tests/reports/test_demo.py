@@ -7,11 +7,11 @@ from datetime import datetime
 
 import pytest
 
-from safeguard.core import demo
 from safeguard.core.clock import LONDON
 from safeguard.governance.models import FundingContribution, Priority
 from safeguard.reports.models import Report, ReportStatus
 from safeguard.reports.selectors import contents
+from tests import demo_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ NOW = datetime(2026, 11, 17, 10, 30, tzinfo=LONDON)
 
 
 def test_the_demo_has_funding_priorities_and_reports_in_every_state() -> None:
-    summary = demo.create_demo_partnership(seed=2026, now=NOW)
+    summary = demo_snapshot.demo_partnership(seed=2026, now=NOW)
     assert summary.extensions["reports"] > 0
     years = set(FundingContribution.objects.values_list("year_start__year", flat=True))
     assert {2021, 2022} <= years

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.db import transaction
 
-from safeguard.core import demo, holidays
+from safeguard.core import holidays
 from safeguard.core.clock import LONDON, london_date
 from safeguard.core.models import Deadline, OutboxMessage, Person
 from safeguard.governance.models import Action
@@ -20,12 +20,13 @@ from safeguard.reviews.models import (
     Status,
 )
 from safeguard.reviews.selectors.oversight import oversight_between
+from tests import demo_snapshot
 
 pytestmark = pytest.mark.django_db
 
 
 def test_every_state_is_represented_and_the_oversight_table_agrees() -> None:
-    made = demo.create_demo_partnership(seed=2026).extensions["reviews"]
+    made = demo_snapshot.demo_partnership(seed=2026).extensions["reviews"]
     assert made == Incident.objects.count() == 12
     assert set(Incident.objects.values_list("status", flat=True)) == set(Status.values)
     assert Deadline.objects.filter(module="reviews", kind="la_decision").exists()
@@ -53,7 +54,7 @@ NOW = datetime(2026, 11, 17, 10, 30, tzinfo=LONDON)
 def month(django_db_setup, django_db_blocker):
     """One demo for the whole class, rolled back when the class is done."""
     with django_db_blocker.unblock(), transaction.atomic():
-        yield demo.create_demo_partnership(seed=2026, now=NOW)
+        yield demo_snapshot.demo_partnership(seed=2026, now=NOW)
         transaction.set_rollback(True)
 
 
