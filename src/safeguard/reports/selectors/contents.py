@@ -149,6 +149,7 @@ def _chart(table: Table, values: list[list[float | None]]) -> str:
 def show_table(table: Table, *, public: bool, threshold: int, links: bool) -> ShownTable:
     grid = [[cell.value for cell in row] for row in table.rows]
     small = [[cell.small_number for cell in row] for row in table.rows]
+    fractions = [[_fraction(cell) for cell in row] for row in table.rows]
     withheld = (
         rules.suppress(
             grid,
@@ -156,6 +157,8 @@ def show_table(table: Table, *, public: bool, threshold: int, links: bool) -> Sh
             threshold=threshold,
             total_row=table.total_row,
             total_column=table.total_column,
+            fractions=fractions,
+            shares=table.shares,
         )
         if public
         else rules.Suppression(frozenset(), frozenset())
@@ -167,7 +170,10 @@ def show_table(table: Table, *, public: bool, threshold: int, links: bool) -> Sh
         numbers: list[float | None] = []
         for c, cell in enumerate(row):
             numbers.append(float(cell.value) if _numeric(cell.value) else None)  # type: ignore[arg-type]
-            if (r, c) in withheld.primary:
+            if (r, c) in withheld.primary and fractions[r][c] is not None:
+                shown.append(ShownCell(rules.NOT_SHOWN, numeric=True, withheld=True))
+                numbers[-1] = None
+            elif (r, c) in withheld.primary:
                 shown.append(ShownCell(rules.fewer_than(threshold), numeric=True, withheld=True))
                 numbers[-1] = None
             elif (r, c) in withheld.secondary:
@@ -192,6 +198,12 @@ def show_table(table: Table, *, public: bool, threshold: int, links: bool) -> Sh
         note=table.note,
         withheld=bool(withheld.cells),
     )
+
+
+def _fraction(cell: Cell) -> rules.Fraction | None:
+    if cell.numerator is None and cell.denominator is None:
+        return None
+    return (cell.numerator, cell.denominator)
 
 
 def _linkable(cell: Cell) -> bool:
