@@ -1,6 +1,7 @@
 """The annual report in a real browser (issue 17): the Business Unit writes a section and sends
 it to its owner; the owner approves it; each statutory partner signs it off; the Business Unit
-publishes the report, and the published version reads with its small numbers withheld."""
+publishes the report, and the published version reads with its small numbers withheld, for
+anyone at its public address without signing in."""
 
 from __future__ import annotations
 
@@ -88,6 +89,17 @@ def test_a_section_written_reviewed_signed_off_and_the_report_published(
         assert "Meet children's needs earlier." in bu.content()
         assert_accessible(bu)
         assert Report.objects.get(pk=report.pk).status == ReportStatus.PUBLISHED
+
+        # 4b. Anyone reads it at its public address, without signing in.
+        public = browser.new_context(bypass_csp=True, base_url=live_server.url)
+        contexts.append(public)
+        visitor = public.new_page()
+        visitor.goto(reverse("reports:public_list"))
+        with visitor.expect_navigation():
+            visitor.get_by_role("link", name=report.title).click()
+        assert "Meet children's needs earlier." in visitor.content()
+        assert "The PDF of this report is being prepared." in visitor.content()
+        assert_accessible(visitor)
 
         # 5. The funding and priority pages the report's sections come from.
         funding.funding_record(

@@ -148,3 +148,72 @@ def test_a_module_whose_figures_link_says_who_may_open_them():
                 cell.link for table in entry.build(years) for row in table.rows for cell in row
             ]
             assert not any(links), f"{entry.module} links its {section} figures for no one"
+
+
+def _age_profile(shares: dict[str, str], plans: int) -> None:
+    """The census-fed indicators for 2022/23: children on a plan, and each age band's share."""
+    from tests.performance import helpers as performance
+
+    owner = factories.organisation(kind=OrganisationKind.LOCAL_AUTHORITY)
+    on_plan = performance.indicator(
+        owner, census_key="cp_plans_at_end", unit="count", frequency="annual"
+    )
+    performance.series(on_plan, [plans], start=date(2022, 4, 1))
+    for band, share in shares.items():
+        target = performance.indicator(
+            owner, census_key=f"cp_age_{band.replace(' ', '_')}", frequency="annual"
+        )
+        performance.series(target, [share], start=date(2022, 4, 1))
+
+
+def test_a_percentage_of_a_small_number_is_not_shown_and_its_chart_leaves_it_out():
+    """1.5% of 200 children on a plan is 3 children: not shown in the public version, and the
+    next smallest share withheld too (the shares add up to 100); the chart is drawn from what
+    the table shows, so it hides the same."""
+    from safeguard.core.report_tables import Cell, Table
+
+    _age_profile(
+        {
+            "unborn": "1.5",
+            "under 1": "8.5",
+            "1 to 4": "25",
+            "5 to 9": "30",
+            "10 to 15": "25",
+            "16 and over": "10",
+        },
+        plans=200,
+    )
+    unit = helpers.business_unit()
+    report = helpers.report(unit)
+    public = _table(contents.build(report, public=True), "child_protection", "cp_age_profile")
+    assert _cell(public, "Unborn", "2022/23").text == "not shown: small numbers"
+    assert _cell(public, "Under 1", "2022/23").text == "withheld"  # 100 less the rest
+    assert _cell(public, "5 to 9", "2022/23").text == "30"
+    draft = _table(
+        contents.build(report, public=False, actor=unit), "child_protection", "cp_age_profile"
+    )
+    assert _cell(draft, "Unborn", "2022/23").text == "1.5"
+    # The public chart is exactly the chart of the public table's shown figures.
+    shown_rows = tuple(
+        tuple(
+            Cell(None if cell.withheld or not cell.numeric else Decimal(cell.text.replace(",", "")))
+            if c
+            else Cell(cell.text)
+            for c, cell in enumerate(row)
+        )
+        for row in public.rows
+    )
+    redrawn = contents.show_table(
+        Table(
+            key="redrawn",
+            caption="",
+            headings=public.headings,
+            rows=shown_rows,
+            chart="stacked_bar",
+        ),
+        public=False,
+        threshold=5,
+        links=False,
+    )
+    assert public.chart_svg == redrawn.chart_svg
+    assert public.chart_svg != draft.chart_svg

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -123,3 +125,130 @@ def test_workflow_steps() -> None:
     assert rules.may_publish(["signed_off", "signed_off"])
     assert not rules.may_publish(["signed_off", "reviewed"])
     assert not rules.may_publish([])
+
+
+# --- percentages --------------------------------------------------------------------------------
+
+
+@st.composite
+def percentage_tables(draw: st.DrawFn):
+    """A count row (the denominators: children in each column), then rows of percentages of
+    it, each carrying its numerator and denominator; ``shares`` when the rows split the whole."""
+    columns = draw(st.integers(min_value=1, max_value=4))
+    shares = draw(st.booleans())
+    rows = draw(st.integers(min_value=1, max_value=4))
+    denominators = [draw(counts) for _ in range(columns)]
+    numerators: list[list[int]] = []
+    for denominator in denominators:
+        if shares:
+            cuts = sorted(draw(st.integers(0, denominator)) for _ in range(rows - 1))
+            parts = [b - a for a, b in zip([0, *cuts], [*cuts, denominator], strict=True)]
+        else:
+            parts = [draw(st.integers(0, denominator)) for _ in range(rows)]
+        numerators.append(parts)
+    values: list[list[object]] = [list(denominators)]
+    small: list[list[bool]] = [[True] * columns]
+    fractions: list[list[object]] = [[None] * columns]
+    for r in range(rows):
+        values.append(
+            [
+                round(Decimal(100 * numerators[c][r]) / denominators[c])
+                if denominators[c]
+                else None
+                for c in range(columns)
+            ]
+        )
+        small.append([True] * columns)
+        fractions.append([(numerators[c][r], denominators[c]) for c in range(columns)])
+    return values, small, fractions, shares
+
+
+@settings(max_examples=300, deadline=None)
+@given(percentage_tables(), st.integers(min_value=1, max_value=10))
+def test_a_percentage_of_a_small_number_is_withheld(table, threshold) -> None:
+    values, small, fractions, shares = table
+    found = rules.suppress(values, small, threshold=threshold, fractions=fractions, shares=shares)
+    for r, row in enumerate(fractions):
+        for c, fraction in enumerate(row):
+            if fraction is None:
+                continue
+            numerator, denominator = fraction
+            if 0 < numerator < threshold or 0 < denominator < threshold:
+                assert (r, c) in found.primary, (r, c, fraction)
+
+
+@settings(max_examples=300, deadline=None)
+@given(percentage_tables(), st.integers(min_value=1, max_value=10))
+def test_a_percentage_made_from_a_withheld_count_is_withheld(table, threshold) -> None:
+    """The denominators' row is withheld where small: no percentage of it may then show."""
+    values, small, fractions, shares = table
+    found = rules.suppress(values, small, threshold=threshold, fractions=fractions, shares=shares)
+    for c, denominator in enumerate(values[0]):
+        if (0, c) in found.cells and denominator:
+            for r in range(1, len(values)):
+                assert (r, c) in found.cells
+
+
+@settings(max_examples=300, deadline=None)
+@given(percentage_tables(), st.integers(min_value=1, max_value=10))
+def test_no_column_of_shares_gives_a_lone_withheld_share_away(table, threshold) -> None:
+    """Shares add up to 100: one withheld share among shown ones is 100 less the others."""
+    values, small, fractions, shares = table
+    if not shares:
+        return
+    found = rules.suppress(values, small, threshold=threshold, fractions=fractions, shares=True)
+    for c in range(len(values[0])):
+        members = [(r, c) for r in range(1, len(values)) if values[r][c] is not None]
+        if len(members) >= 2:
+            assert sum(1 for cell in members if cell in found.cells) != 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(percentage_tables(), st.integers(min_value=1, max_value=10))
+def test_percentages_of_large_numbers_are_shown(table, threshold) -> None:
+    values, small, fractions, shares = table
+    if any(
+        0 < n < threshold or 0 < d < threshold
+        for row in fractions
+        for fraction in row
+        if fraction is not None
+        for n, d in [fraction]
+    ):
+        return
+    found = rules.suppress(values, small, threshold=threshold, fractions=fractions, shares=shares)
+    assert found.cells == frozenset()
+
+
+def test_a_percentage_of_four_children_is_not_shown() -> None:
+    found = rules.suppress(
+        [[Decimal(50)], [Decimal(97)]],
+        [[False], [False]],
+        threshold=5,
+        fractions=[[(2, 4)], [(97, 100)]],
+    )
+    assert found.primary == {(0, 0)} and found.secondary == frozenset()
+
+
+def test_the_other_shares_protect_a_withheld_one() -> None:
+    # 3 of 100 children is 3%: withheld; 100 - 60 - 37 would give it back: 37 withheld too.
+    found = rules.suppress(
+        [[Decimal(3)], [Decimal(37)], [Decimal(60)]],
+        [[False]] * 3,
+        threshold=5,
+        fractions=[[(3, 100)], [(37, 100)], [(60, 100)]],
+        shares=True,
+    )
+    assert found.primary == {(0, 0)} and found.secondary == {(1, 0)}
+
+
+def test_a_percentage_of_a_count_withheld_to_protect_another_is_withheld() -> None:
+    # Girls 2 (withheld, small), boys 8 (withheld: 10 - 8 = 2): 80% of 10 would give the 8 back.
+    found = rules.suppress(
+        [[2, Decimal(20)], [8, Decimal(80)], [10, Decimal(100)]],
+        [[True, False], [True, False], [True, False]],
+        threshold=5,
+        total_row=True,
+        fractions=[[None, (2, 10)], [None, (8, 10)], [None, (10, 10)]],
+    )
+    assert found.primary == {(0, 0), (0, 1)}
+    assert found.secondary == {(1, 0), (1, 1)}

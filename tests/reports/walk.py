@@ -40,6 +40,13 @@ def pages(Route: Any, _pk: Any) -> dict[str, Any]:
         "reports:pdf_file": Route(
             Cap.READ_PUBLISHED, kwargs=lambda o: {"pk": 999_999}, ok_status=404
         ),
+        "reports:narrative_docx": Route(Cap.VIEW, kwargs=report),
+        # The published report at its public address, for anyone signed in or not; its PDF is
+        # made by the worker at publication (none has run in the walk: 404 says "being
+        # prepared").
+        "reports:public_list": Route("public"),
+        "reports:public_report": Route("public", kwargs=published),
+        "reports:public_pdf": Route("public", kwargs=published, ok_status=404),
         "reports:narrative": Route(Cap.VIEW, kwargs=narrative),
         "reports:narrative_write": Route(Cap.MANAGE, kwargs=narrative),
         "reports:narrative_submit": Route(Cap.MANAGE, kwargs=narrative, ok_status=405),

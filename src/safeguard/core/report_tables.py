@@ -13,6 +13,10 @@ show "fewer than 5" (the threshold is the report's setting, not the module's), a
 address of the list of records behind it, which opens only for those entitled (the module's
 policy decides on that page, as everywhere).
 
+Added later, optional too: ``Cell.numerator`` / ``denominator`` for a percentage made from
+counts, and ``Table.shares`` for columns of shares of one whole (the public version withholds
+percentages made from small numbers, and what would give one away).
+
 Added with the report (issue 17, ADR 0018), all optional: ``register(..., opens=)`` says who
 may open the module's figure links (the report shows them only to those; without it, to
 nobody); ``Table.total_row`` / ``total_column`` say the last row / column is a total, so the
@@ -62,6 +66,10 @@ class Cell:
     value: int | Decimal | str | None
     link: str = ""
     small_number: bool = False
+    # A percentage (or rate) made from counts: the counts, so that the public version also
+    # withholds it where either is a small number ("50%" of 4 children is the 2 children).
+    numerator: int | None = None
+    denominator: int | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,9 @@ class Table:
     # suppresses a second cell wherever one suppressed count could be worked out from the total.
     total_row: bool = False
     total_column: bool = False
+    # Each column's figures are shares of one whole (percentages adding up to 100): the public
+    # version then withholds a second share where one withheld could be worked out from 100.
+    shares: bool = False
 
     def __post_init__(self) -> None:
         if self.chart not in CHARTS:

@@ -120,7 +120,11 @@ def _table(
     indicators: dict[str, Indicator],
     chart: str = "bar",
     note: str = "",
+    of: str = "",
 ) -> Table:
+    """``of``: the count (a census key) each row is a percentage of, so that each figure
+    carries its numerator and denominator (the public version withholds a percentage of a
+    small number) and the columns are shares of that whole."""
     lines = []
     for label, census_key in rows:
         unit = keys.unit_of(census_key)
@@ -138,6 +142,7 @@ def _table(
                         _value(figures.get((census_key, year.label)), unit),
                         link,
                         unit == keys.COUNT,
+                        *_made_of(figures.get((census_key, year.label)), figures, of, year),
                     )
                     for year in years
                 ),
@@ -150,7 +155,18 @@ def _table(
         rows=tuple(lines),
         chart=chart,
         note=note,
+        shares=bool(of),
     )
+
+
+def _made_of(
+    percentage: Decimal | None, figures: Figures, of: str, year: Year
+) -> tuple[int | None, int | None]:
+    """The children a percentage of the ``of`` count stands for, and that count."""
+    whole = figures.get((of, year.label)) if of else None
+    if percentage is None or whole is None:
+        return (None, None)
+    return (int((percentage * whole / 100).to_integral_value()), int(whole))
 
 
 def child_protection_tables(years: Sequence[Year]) -> list[Table]:
@@ -177,6 +193,7 @@ def child_protection_tables(years: Sequence[Year]) -> list[Table]:
             figures,
             indicators,
             chart="stacked_bar",
+            of="cp_plans_at_end",
         ),
         _table(
             "cp_timeliness",

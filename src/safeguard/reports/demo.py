@@ -1,14 +1,18 @@
 """The demo partnership's funding, priorities and annual reports, written through the real
 services and back-dated on the demo clock.
 
-- Funding: the four partners' contributions for the seed's two years (2021/22, 2022/23) and the
-  two years of the report now being written, in the proportions of the seed's table.
+- Funding: the four partners' contributions for the seed's two years (2021/22, 2022/23) and
+  every year from the one before the published report's period to the year now running, in
+  the proportions of the seed's table.
 - Priorities: the seed's three (domestic abuse and its impact on children, vulnerable learners,
   exploitation), each with a lead, evidence and dated progress updates.
-- The 2021 to 2023 report, every section written, reviewed and signed off, published in the
-  summer after its period; and the 2024 to 2026 report being written now, its sections in
-  every state of the workflow (signed off, awaiting a partner's sign-off, with its owner,
-  sent back, not started).
+- The report for the two most recent complete financial years (``published_period``: April
+  2024 to March 2026 when the demo's today is December 2026), where the modules' demo records
+  are, so its tables show figures: every section written, reviewed and signed off, published
+  in the summer after its period. And the report for the year now running being written, its
+  sections in every state of the workflow (signed off, awaiting a partner's sign-off, with its
+  owner, sent back, not started). Any other period, the seed's 2021 to 2023 among them, is
+  started from "Start an annual report" (or ``reports.report_create``) and counted the same way.
 """
 
 from __future__ import annotations
@@ -75,7 +79,32 @@ SHARES = {
     OrganisationKind.POLICE: (Decimal("26102"), "Multi-agency audits and the child death review"),
     OrganisationKind.PROBATION: (Decimal("6000"), "The Business Unit's running costs"),
 }
-YEARS = {2021: Decimal("0.97"), 2022: Decimal("1"), 2024: Decimal("1.04"), 2025: Decimal("1.06")}
+# The seed's two years; then each year from the one before the published report's period
+# grows on 2022/23 by this much a year (``_years``).
+SEED_YEARS = {2021: Decimal("0.97"), 2022: Decimal("1")}
+GROWTH = Decimal("0.02")
+# The published report's sections are signed off in June and it is published in July after
+# its period ends (the seed's was published in the summer after March 2023).
+PUBLISHED_ON = (7, 3)
+
+
+def published_period(today: date) -> tuple[date, date]:
+    """The two most recent complete financial years whose report the demo can already have
+    published by ``today`` (a week's margin): 1 April 2024 to 31 March 2026 for December 2026;
+    in April to early July, the pair ending a year earlier."""
+    end_year = today.year if today >= date(today.year, 4, 1) else today.year - 1
+    if date(end_year, *PUBLISHED_ON) > today - timedelta(days=7):
+        end_year -= 1
+    return date(end_year - 2, 4, 1), date(end_year, 3, 31)
+
+
+def _years(today: date) -> dict[int, Decimal]:
+    start, _ = published_period(today)
+    running = today.year if today >= date(today.year, 4, 1) else today.year - 1
+    years = dict(SEED_YEARS)
+    for year in range(start.year - 1, running + 1):
+        years.setdefault(year, 1 + GROWTH * (year - 2022))
+    return years
 
 
 @contextmanager
@@ -96,13 +125,13 @@ def _organisation(kind: str) -> Organisation | None:
     return (found.filter(statutory_partner=True).first() or found.first()) if found else None
 
 
-def _funding(unit: Person) -> int:
+def _funding(unit: Person, today: date) -> int:
     made = 0
     for kind, (amount, funds) in SHARES.items():
         partner = _organisation(kind)
         if partner is None:
             continue
-        for year, factor in YEARS.items():
+        for year, factor in _years(today).items():
             with _on(date(year, 4, 20)):
                 funding.funding_record(
                     actor=unit,
@@ -274,28 +303,32 @@ def add_demo_report(*, seed: int) -> int:
             leads[kind] = lead
     if unit is None or chair is None or len(leads) < 3:
         return 0
-    _funding(unit)
+    today = london_date(timezone.now())
+    _funding(unit, today)
     _priorities(unit, leads)
 
-    with _on(date(2023, 4, 17)):
+    start, end = published_period(today)
+    with _on(date(end.year, 4, 17)):
         published = reports.report_create(
             actor=unit,
-            title="Annual report 2021 to 2023",
-            period_start=date(2021, 4, 1),
-            period_end=date(2023, 3, 31),
+            title=f"Annual report {start.year} to {end.year}",
+            period_start=start,
+            period_end=end,
         )
     for item in published.narratives.order_by("pk"):
-        _sign(unit, chair, leads, item, date(2023, 6, 12), upto="signed_off")
-    with _on(date(2023, 7, 3), 12):
+        _sign(unit, chair, leads, item, date(end.year, 6, 12), upto="signed_off")
+    with _on(date(end.year, *PUBLISHED_ON), 12):
         reports.report_publish(actor=unit, report=published)
 
-    today = london_date(timezone.now())
-    with _on(date(today.year if today.month >= 5 else today.year - 1, 4, 20)):
+    # The next report, for the year now running, started after the last was published.
+    running = end.year + 1 if today >= date(end.year + 1, 4, 1) else end.year
+    started = max(date(end.year, *PUBLISHED_ON) + timedelta(days=1), today - timedelta(days=60))
+    with _on(started):
         draft = reports.report_create(
             actor=unit,
-            title="Annual report 2024 to 2026",
-            period_start=date(2024, 4, 1),
-            period_end=date(2026, 3, 31),
+            title=f"Annual report {running} to {running + 1}",
+            period_start=date(running, 4, 1),
+            period_end=date(running + 1, 3, 31),
         )
     states = {
         "chair_introduction": ("in_review", 3),
@@ -304,7 +337,7 @@ def add_demo_report(*, seed: int) -> int:
         "arrangements": ("signed_off", 3),
         "learning_from_reviews": ("returned", 0),
     }
-    written = max(today - timedelta(days=7), draft.created_at.date() + timedelta(days=1))
+    written = max(today - timedelta(days=7), started + timedelta(days=1))
     for item in draft.narratives.order_by("pk"):
         upto, partners = states.get(item.key, ("none", 0))
         if upto != "none":

@@ -10,6 +10,16 @@ too (secondary suppression): the smallest other non-zero count of the line, else
 the total.
 Suppressing one cell can leave a crossing line with a lone suppressed cell, so the rule repeats
 until no line has exactly one.
+
+Percentages (and any rate) made from counts carry those counts, their numerator and
+denominator (``fractions``). A percentage whose numerator or denominator is a small number is
+withheld ("not shown: small numbers"): 50% of 4 children tells who as surely as the 2. It is
+withheld too when a count withheld in its row or column equals its numerator or denominator (it
+may well be made from that count, and with the other would give it back): this can hold back a
+percentage that was safe, never show one that was not. Where a table's columns are shares of
+one whole (``shares``: the percentages of each column add up to 100), that known 100 is a
+total no one can withhold, so a column with one withheld share has its smallest other share
+withheld too. Charts are drawn from what the table shows, so they hide what it hides.
 """
 
 from __future__ import annotations
@@ -20,6 +30,8 @@ from dataclasses import dataclass
 DEFAULT_THRESHOLD = 5
 
 Position = tuple[int, int]
+# The counts a percentage is made from: (numerator, denominator); either may be unknown.
+Fraction = tuple[int | None, int | None]
 
 # --- narrative workflow ------------------------------------------------------------------------
 
@@ -67,6 +79,24 @@ def _count(value: object) -> int | None:
     return None
 
 
+def _number(value: object) -> float | None:
+    """A count, a percentage or a rate (Decimal, float); not text, not a boolean."""
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
+def small_fraction(fraction: Fraction | None, *, threshold: int) -> bool:
+    """A percentage made from a small numerator or denominator."""
+    if fraction is None:
+        return False
+    numerator, denominator = fraction
+    return is_small(numerator, threshold=threshold) or is_small(denominator, threshold=threshold)
+
+
 @dataclass(frozen=True)
 class Suppression:
     primary: frozenset[Position]
@@ -101,11 +131,26 @@ def _lines(
     return lines
 
 
-def _preference(values: Sequence[Sequence[object]], cell: Position) -> tuple[bool, int, Position]:
-    """The smallest non-zero count first (a withheld 0 protects little: zeros are often known
-    to be zero), then the zeros."""
-    value = _count(values[cell[0]][cell[1]]) or 0
+def _preference(values: Sequence[Sequence[object]], cell: Position) -> tuple[bool, float, Position]:
+    """The smallest non-zero count (or share) first (a withheld 0 protects little: zeros are
+    often known to be zero), then the zeros."""
+    value = _number(values[cell[0]][cell[1]]) or 0.0
     return (value == 0, value, cell)
+
+
+def _share_lines(
+    values: Sequence[Sequence[object]], *, total_row: bool, total_column: bool
+) -> list[list[Position]]:
+    """Each column of shares of one whole: its numeric members (not a total row or column)."""
+    rows = len(values) - (1 if total_row and len(values) >= 2 else 0)
+    columns = len(values[0]) if values else 0
+    last = columns - 1 if total_column and columns >= 2 else columns
+    lines = []
+    for c in range(last):
+        members = [(r, c) for r in range(rows) if _number(values[r][c]) is not None]
+        if len(members) >= 2:
+            lines.append(members)
+    return lines
 
 
 def suppress(
@@ -115,18 +160,29 @@ def suppress(
     threshold: int = DEFAULT_THRESHOLD,
     total_row: bool = False,
     total_column: bool = False,
+    fractions: Sequence[Sequence[Fraction | None]] | None = None,
+    shares: bool = False,
 ) -> Suppression:
     """Which cells the public version withholds. ``small[r][c]`` marks a count of people (the
     module's ``Cell.small_number``); only those are suppressed for being small, any count may
-    be suppressed to protect one."""
+    be suppressed to protect one. ``fractions[r][c]`` gives the counts a percentage is made
+    from; ``shares`` says each column's figures are shares of one whole (add up to 100)."""
+    made_of: dict[Position, Fraction] = {
+        (r, c): fraction
+        for r, row in enumerate(fractions or ())
+        for c, fraction in enumerate(row)
+        if fraction is not None
+    }
     primary = {
         (r, c)
         for r, row in enumerate(values)
         for c, value in enumerate(row)
-        if small[r][c] and is_small(value, threshold=threshold)
+        if (small[r][c] and (r, c) not in made_of and is_small(value, threshold=threshold))
+        or small_fraction(made_of.get((r, c)), threshold=threshold)
     }
     withheld = set(primary)
     lines = _lines(values, total_row=total_row, total_column=total_column)
+    share_lines = _share_lines(values, total_row=total_row, total_column=total_column)
     changed = True
     while changed:
         changed = False
@@ -143,6 +199,24 @@ def suppress(
                 continue
             withheld.add(pick)
             changed = True
+        for members in share_lines if shares else ():
+            if sum(1 for cell in members if cell in withheld) != 1:
+                continue
+            open_members = [cell for cell in members if cell not in withheld]
+            withheld.add(min(open_members, key=lambda cell: _preference(values, cell)))
+            changed = True
+        for at, (numerator, denominator) in made_of.items():
+            if at in withheld:
+                continue
+            made_from = {n for n in (numerator, denominator) if n}
+            if any(
+                (r == at[0] or c == at[1])
+                and (r, c) not in made_of
+                and _count(values[r][c]) in made_from
+                for r, c in withheld
+            ):
+                withheld.add(at)
+                changed = True
     return Suppression(frozenset(primary), frozenset(withheld - primary))
 
 
@@ -151,3 +225,4 @@ def fewer_than(threshold: int) -> str:
 
 
 WITHHELD = "withheld"
+NOT_SHOWN = "not shown: small numbers"

@@ -1,7 +1,7 @@
 """The annual report's pages, under /reports/, namespace ``reports``."""
 
-from safeguard.reports.views import narratives, reports
+from safeguard.reports.views import narratives, public, reports
 
 app_name = "reports"
 
-urlpatterns = reports.urlpatterns + narratives.urlpatterns
+urlpatterns = reports.urlpatterns + narratives.urlpatterns + public.urlpatterns

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -67,6 +68,8 @@ class ShownPart:
     tables: list[ShownTable] = field(default_factory=list)
     modules: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    # The modules (by name) that answered with no record counted in any year shown.
+    empty: list[str] = field(default_factory=list)
     priorities: list[ShownPriority] = field(default_factory=list)
 
     @property
@@ -91,6 +94,13 @@ class Contents:
     @property
     def waiting(self) -> list[str]:
         return [p.part.title for p in self.parts if p.waiting]
+
+    @property
+    def years_label(self) -> str:
+        """ "2023/24 to 2025/26": every year the tables show."""
+        if not self.years:
+            return ""
+        return f"{self.years[0].label} to {self.years[-1].label}"
 
 
 def report_years(report: Report) -> list[Year]:
@@ -149,6 +159,7 @@ def _chart(table: Table, values: list[list[float | None]]) -> str:
 def show_table(table: Table, *, public: bool, threshold: int, links: bool) -> ShownTable:
     grid = [[cell.value for cell in row] for row in table.rows]
     small = [[cell.small_number for cell in row] for row in table.rows]
+    fractions = [[_fraction(cell) for cell in row] for row in table.rows]
     withheld = (
         rules.suppress(
             grid,
@@ -156,6 +167,8 @@ def show_table(table: Table, *, public: bool, threshold: int, links: bool) -> Sh
             threshold=threshold,
             total_row=table.total_row,
             total_column=table.total_column,
+            fractions=fractions,
+            shares=table.shares,
         )
         if public
         else rules.Suppression(frozenset(), frozenset())
@@ -167,7 +180,10 @@ def show_table(table: Table, *, public: bool, threshold: int, links: bool) -> Sh
         numbers: list[float | None] = []
         for c, cell in enumerate(row):
             numbers.append(float(cell.value) if _numeric(cell.value) else None)  # type: ignore[arg-type]
-            if (r, c) in withheld.primary:
+            if (r, c) in withheld.primary and fractions[r][c] is not None:
+                shown.append(ShownCell(rules.NOT_SHOWN, numeric=True, withheld=True))
+                numbers[-1] = None
+            elif (r, c) in withheld.primary:
                 shown.append(ShownCell(rules.fewer_than(threshold), numeric=True, withheld=True))
                 numbers[-1] = None
             elif (r, c) in withheld.secondary:
@@ -192,6 +208,30 @@ def show_table(table: Table, *, public: bool, threshold: int, links: bool) -> Sh
         note=table.note,
         withheld=bool(withheld.cells),
     )
+
+
+def _fraction(cell: Cell) -> rules.Fraction | None:
+    if cell.numerator is None and cell.denominator is None:
+        return None
+    return (cell.numerator, cell.denominator)
+
+
+def _counts_anything(tables: list[Table]) -> bool:
+    """Some figure is not zero (a label column, text and "no data" are not figures)."""
+    return any(
+        _numeric(cell.value) and cell.value != 0
+        for table in tables
+        for row in table.rows
+        for cell in row[1:]
+    )
+
+
+def _module_name(module: str) -> str:
+    """The module's name as people know it ("Operation Encompass"), never its code."""
+    try:
+        return str(apps.get_app_config(module).verbose_name)
+    except LookupError:
+        return "The module answering for it"
 
 
 def _linkable(cell: Cell) -> bool:
@@ -264,6 +304,8 @@ def build(
                     )
                     shown.failed.append(section.module)
                     continue
+                if not _counts_anything(tables):
+                    shown.empty.append(_module_name(section.module))
                 shown.tables += [
                     show_table(t, public=public, threshold=report.threshold, links=links)
                     for t in tables

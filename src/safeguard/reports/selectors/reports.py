@@ -53,6 +53,16 @@ def published_for(*, actor: Any, pk: int) -> Report:
     return found
 
 
+def published_reports() -> QuerySet[Report]:
+    """Every published report, for anyone (the public pages)."""
+    return Report.objects.filter(status=ReportStatus.PUBLISHED)
+
+
+def published_report(*, pk: int) -> Report | None:
+    """A published report, for anyone; None for a draft or no report at all (the same 404)."""
+    return Report.objects.filter(pk=pk, status=ReportStatus.PUBLISHED).first()
+
+
 def narrative_for(*, actor: Any, pk: int) -> Narrative:
     found = Narrative.objects.select_related("report", "owner").filter(pk=pk).first()
     if found is None or not policies.may_view(actor):

@@ -33,6 +33,11 @@ def build_file(job_id: int) -> Path:
     return build_folder(job_id) / "report.pdf"
 
 
+def public_pdf_file(report_id: int) -> Path:
+    """The published report's PDF, made once at publication, served to anyone."""
+    return Path(settings.VAR_DIR) / "published" / f"report-{int(report_id)}.pdf"
+
+
 def _write(path: Path, data: bytes) -> None:
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "wb") as out:
@@ -91,3 +96,19 @@ def report_pdf_job(*, job_id: int, report_id: int, public: bool) -> None:
             ),
             result_label="Back to the report",
         )
+
+
+def public_pdf_job(*, report_id: int) -> None:
+    """Make the published report's PDF for its public address, from the HTML frozen at
+    publication. Idempotent: run again, it writes the same document; a report that is not
+    (or no longer) published gets none. Written beside and renamed, so a reader never gets
+    half a file."""
+    report = Report.objects.filter(pk=report_id, status="published").first()
+    if report is None:
+        return
+    data = pdf_bytes(report, actor=None, public=True)
+    target = public_pdf_file(report.pk)
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    partial = target.with_suffix(".pdf.part")
+    _write(partial, data)
+    partial.replace(target)

@@ -113,4 +113,12 @@ def report_publish(*, actor: Any, report: Report, now: datetime | None = None) -
             actor=actor,
             changes={"status": ["draft", "published"]},
         )
+        # The public PDF is made in the background once the publication is committed.
+        transaction.on_commit(lambda: _queue_public_pdf(report.pk))
     return report
+
+
+def _queue_public_pdf(report_id: int) -> None:
+    from safeguard.reports import tasks
+
+    tasks.report_public_pdf.enqueue(report_id=report_id)

@@ -8,9 +8,11 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from safeguard.core import audit
+from safeguard.core.clock import london_date
 from safeguard.core.http import capability_required
 from safeguard.core.models import Job, JobState
 from safeguard.core.models.audit import AuditAction
@@ -20,8 +22,9 @@ from safeguard.reports.forms import ReportForm
 from safeguard.reports.policies import Cap
 from safeguard.reports.selectors import contents
 from safeguard.reports.selectors import reports as selectors
-from safeguard.reports.services import builds
+from safeguard.reports.services import builds, narratives, word
 from safeguard.reports.services import reports as services
+from safeguard.reports.services._common import REPORT
 
 
 def _add_errors(form: ReportForm, error: ValidationError) -> None:
@@ -146,6 +149,30 @@ def pdf_file(request: HttpRequest, pk: int) -> FileResponse:
     )
 
 
+@capability_required(Cap.VIEW)
+def narrative_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The narrative sections as a Word document, for those who see the draft (audited)."""
+    report = selectors.report_for(actor=request.user, pk=pk)
+    data = word.narrative_docx(
+        report=report,
+        narratives=selectors.narratives_of(report),
+        partners=narratives.statutory_partners(),
+        on=london_date(timezone.now()),
+    )
+    audit.record(
+        action=AuditAction.EXPORT,
+        record_type=REPORT,
+        record_id=report.pk,
+        actor=request.user,
+        detail="narrative sections as Word",
+    )
+    response = HttpResponse(data, content_type=word.CONTENT_TYPE)
+    response["Content-Disposition"] = (
+        f'attachment; filename="annual-report-{report.pk}-narrative.docx"'
+    )
+    return response
+
+
 urlpatterns = [
     path("", report_list, name="list"),
     path("add", report_add, name="add"),
@@ -154,4 +181,5 @@ urlpatterns = [
     path("<int:pk>/publish", report_publish, name="publish"),
     path("<int:pk>/pdf", pdf_start, name="pdf_start"),
     path("pdf/<int:pk>", pdf_file, name="pdf_file"),
+    path("<int:pk>/narrative.docx", narrative_docx, name="narrative_docx"),
 ]
