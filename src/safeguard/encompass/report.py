@@ -9,6 +9,7 @@ only, so the links are offered to those who see the whole area.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -75,20 +76,37 @@ def encompass_tables(years: Sequence[Year]) -> list[Table]:
             ],
             link=_link,
         ),
-        year_table(
-            key="encompass_timeliness",
-            caption="Operation Encompass: timeliness of notifications",
-            first_heading="Measure",
-            years=years,
-            rows=[
-                ("Told before the start of the next school day (%)", on_time),
-                ("Median time from incident to the school being told (hours)", hours),
-            ],
-            link=_link,
-            small_number=False,
-            chart="",
+        _with_counts(
+            year_table(
+                key="encompass_timeliness",
+                caption="Operation Encompass: timeliness of notifications",
+                first_heading="Measure",
+                years=years,
+                rows=[
+                    ("Told before the start of the next school day (%)", on_time),
+                    ("Median time from incident to the school being told (hours)", hours),
+                ],
+                link=_link,
+                small_number=False,
+                chart="",
+            ),
+            [(f.on_time, f.notifications) for f in found],
         ),
     ]
+
+
+def _with_counts(table: Table, counts: list[tuple[int, int]]) -> Table:
+    """The percentage row carries its counts, so the public version withholds a share made of
+    a few notifications (ADR 0024) as it withholds the few themselves."""
+    share, *rest = table.rows
+    counted = (
+        share[0],
+        *(
+            replace(cell, numerator=numerator, denominator=denominator)
+            for cell, (numerator, denominator) in zip(share[1:], counts, strict=True)
+        ),
+    )
+    return replace(table, rows=(counted, *rest))
 
 
 def register() -> None:
