@@ -22,6 +22,7 @@ encodings. ``make test`` tries a modest number per importer; set ``SAFEGUARD_FUZ
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import os
 import re
@@ -200,6 +201,11 @@ CHILDREN_TABLES = ["children", "core"]
 
 
 @pytest.fixture
+def unit_admin() -> Any:
+    return factories.person("business_unit_admin")
+
+
+@pytest.fixture
 def schools() -> None:
     import_gias(
         actor=None,
@@ -334,10 +340,16 @@ def _xlsx(rows: list[list[str]]) -> bytes:
     return out.getvalue()
 
 
+@functools.cache
+def _good_xlsx() -> bytes:
+    """Made once: a workbook records when it was saved, and the examples must be repeatable."""
+    return _xlsx([["indicator", "period", "value", "narrative"], *RETURN_GOOD])
+
+
 @st.composite
 def broken_xlsx(draw: st.DrawFn) -> bytes:
     """A real workbook with one of its parts replaced by junk, or cut short."""
-    data = _xlsx([["indicator", "period", "value", "narrative"], *RETURN_GOOD])
+    data = _good_xlsx()
     if draw(st.booleans()):
         return data[: draw(st.integers(0, len(data)))]
     source = zipfile.ZipFile(io.BytesIO(data))
@@ -358,9 +370,8 @@ def broken_xlsx(draw: st.DrawFn) -> bytes:
     name=st.sampled_from(["return.csv", "return.xlsx", "return.txt"]),
     data=st.one_of(files(list(returns_file.COLUMNS), RETURN_GOOD), broken_xlsx()),
 )
-def test_the_scorecard_return_files(name: str, data: bytes) -> None:
-    owner = factories.organisation(name="Westmere Council", kind="local_authority")
-    actor = factories.person("business_unit_admin", organisation_obj=owner)
+def test_the_scorecard_return_files(unit_admin: Any, name: str, data: bytes) -> None:
+    actor = unit_admin
 
     def run() -> None:
         rows = returns_file.read_upload(name, io.BytesIO(data), len(data))
@@ -479,9 +490,11 @@ POSTCODES_GOOD = [["WM1 2BB", "E01000001"]]
     areas=files(AREAS_HEADER, AREAS_GOOD) | st.none(),
     postcodes=files(["pcds", "lsoa11"], POSTCODES_GOOD) | st.none(),
 )
-def test_the_deprivation_files(areas: bytes | None, postcodes: bytes | None) -> None:
+def test_the_deprivation_files(
+    unit_admin: Any, areas: bytes | None, postcodes: bytes | None
+) -> None:
     """As the import job reads them (UTF-8 only), then replaces the lookup."""
-    actor = factories.person("business_unit_admin")
+    actor = unit_admin
 
     def text(data: bytes | None) -> str | None:
         if data is None:
