@@ -36,7 +36,7 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from safeguard.child_deaths.importers.deprivation import (
@@ -224,6 +224,8 @@ ROLL_GOOD = [
 
 @FUZZ
 @given(data=files(_cells(ROLL_HEADER.strip()), ROLL_GOOD))
+# Found: a NUL in a cell failed the whole import with a server error on PostgreSQL.
+@example(data=(ROLL_HEADER + f"{upn(1)},Rob\x00in,Ashdown,2016-03-04,F,,900001\n").encode())
 def test_the_roll_csv(schools: None, data: bytes) -> None:
     all_or_nothing(
         lambda: import_roll(actor=None, data=data, file_name="roll.csv"),
@@ -237,6 +239,7 @@ GIAS_GOOD = [_cells(gias_row("900002", "Harrow Lane Academy", estab="2002").stri
 
 @FUZZ
 @given(data=files(_cells(GIAS_HEADER.strip()), GIAS_GOOD))
+@example(data=(GIAS_HEADER + gias_row("900003", "Old\x00 Mill School")).encode())
 def test_the_gias_register(data: bytes) -> None:
     all_or_nothing(
         lambda: import_gias(actor=None, data=data, file_name="gias.csv", la_codes=["999"]),
@@ -305,6 +308,12 @@ INCIDENT_GOOD = [
 
 @FUZZ
 @given(data=files(list(INCIDENT_COLUMNS), INCIDENT_GOOD))
+@example(data=(",".join(INCIDENT_COLUMNS) + "\n" + ",".join(INCIDENT_GOOD[1])).encode())
+@example(
+    data=(
+        ",".join(INCIDENT_COLUMNS) + "\n" + ",".join(INCIDENT_GOOD[1]).replace("Jo", "J\x00o")
+    ).encode()
+)
 def test_the_police_incident_csv(police: Any, data: bytes) -> None:
     actor, force = police
     all_or_nothing(
@@ -370,6 +379,9 @@ def broken_xlsx(draw: st.DrawFn) -> bytes:
     name=st.sampled_from(["return.csv", "return.xlsx", "return.txt"]),
     data=st.one_of(files(list(returns_file.COLUMNS), RETURN_GOOD), broken_xlsx()),
 )
+# Found: a workbook whose sheet is not XML raised ParseError (a server error).
+@example(name="return.xlsx", data=b"")
+@example(name="return.csv", data=b"indicator,period,value,narrative\nx,2025-04,1,a\x00b\n")
 def test_the_scorecard_return_files(unit_admin: Any, name: str, data: bytes) -> None:
     actor = unit_admin
 
@@ -433,6 +445,11 @@ def ssda903_sets(draw: st.DrawFn) -> dict[str, bytes]:
 
 @FUZZ
 @given(given_files=ssda903_sets(), zipped=st.booleans())
+# Found: a row with more cells than the header raised AttributeError (a server error).
+@example(
+    given_files={"header.csv": b"CHILD,SEX,DOB\nC1,1,01/01/2015,extra\n", "episodes.csv": b""},
+    zipped=False,
+)
 def test_the_ssda903_files_and_zip(given_files: dict[str, bytes], zipped: bool) -> None:
     problems: list[Problem] = []
     if zipped:
@@ -489,6 +506,15 @@ POSTCODES_GOOD = [["WM1 2BB", "E01000001"]]
 @given(
     areas=files(AREAS_HEADER, AREAS_GOOD) | st.none(),
     postcodes=files(["pcds", "lsoa11"], POSTCODES_GOOD) | st.none(),
+)
+# Found: a stray carriage return (csv.Error), a 10-character area code or a NUL (server errors
+# on PostgreSQL), a rank beyond any database integer.
+@example(areas=(",".join(AREAS_HEADER) + "\nE01\r000001,A,1,1\n").encode(), postcodes=None)
+@example(areas=None, postcodes=b"pcds,lsoa11\nWM1 2BB,E010000011\n")
+@example(areas=None, postcodes=b"pcds,lsoa11\nWM1 2BB,E0100\x000\n")
+@example(
+    areas=(",".join(AREAS_HEADER) + "\nE01000001,A," + "9" * 30 + ",1\n").encode(),
+    postcodes=None,
 )
 def test_the_deprivation_files(
     unit_admin: Any, areas: bytes | None, postcodes: bytes | None

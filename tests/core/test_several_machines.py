@@ -32,10 +32,10 @@ from django_otp.oath import TOTP
 
 from safeguard.core.models import OutboxMessage
 from tests import smtp
-from tests.processes import ON_POSTGRES, Processes, process_database, processes, shell, wait_for
+from tests.processes import ON_POSTGRES, Processes, shell, wait_for
 
 smtp_server = smtp.smtp_server
-__all__ = ["process_database", "processes", "smtp_server"]
+__all__ = ["smtp_server"]
 
 pytestmark = [
     pytest.mark.smtp,

@@ -284,8 +284,8 @@ def _write_outcome(
         return OutboxMessage.objects.filter(pk=pk, locked_by=worker_id).update(**fields)
 
 
-def _deliver_one(*, pk: int, worker_id: str, now: datetime) -> bool:
-    message = OutboxMessage.objects.get(pk=pk)
+def _deliver_one(*, message: OutboxMessage, worker_id: str, now: datetime) -> bool:
+    pk = message.pk
     error = ""
     try:
         _send(message)
@@ -341,6 +341,32 @@ def deliver_due(
                 locked_by="", locked_until=None
             )
             break
-        _deliver_one(pk=pk, worker_id=worker_id, now=now or timezone.now())
+        try:
+            message = OutboxMessage.objects.get(pk=pk)
+        except (OperationalError, InterfaceError):
+            _hand_back(claimed[index:], worker_id=worker_id)  # none of these was sent
+            raise
+        try:
+            _deliver_one(message=message, worker_id=worker_id, now=now or timezone.now())
+        except (OperationalError, InterfaceError):
+            # This one went to the mail server but could not be recorded: its lease keeps it
+            # from being sent again too soon. The rest were not sent.
+            _hand_back(claimed[index + 1 :], worker_id=worker_id)
+            raise
         tried += 1
     return tried
+
+
+def _hand_back(pks: list[int], *, worker_id: str) -> None:
+    """After the database dropped the connection mid-batch, give the claims not yet sent back at
+    once (on a new connection) rather than leave them to wait out their leases; if the database
+    is still away, the leases do it."""
+    if not pks or connection.in_atomic_block:
+        return
+    connection.close()
+    try:
+        OutboxMessage.objects.filter(pk__in=pks, locked_by=worker_id).update(
+            locked_by="", locked_until=None
+        )
+    except (OperationalError, InterfaceError):
+        connection.close()

@@ -86,6 +86,11 @@ def read_csv(data: bytes) -> list[ReturnRow]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ImportRefused([RowError(1, "file", "The CSV file must be UTF-8 text")]) from None
+    if "\x00" in text:  # a binary file, or a spreadsheet saved wrongly; PostgreSQL refuses NUL
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ImportRefused(
+            [RowError(line, "file", 'The file contains a NUL character: save it as "CSV UTF-8"')]
+        )
     try:
         records = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as error:
