@@ -20,3 +20,8 @@ def client_for(client: Client, db: None):
         return factories.signed_in(client, someone)
 
     return sign_in
+
+
+# Real web and worker processes on one database migrated once per run (tests/processes.py): the
+# fault and several-machines tests share it.
+from tests.processes import process_database, processes  # noqa: E402, F401

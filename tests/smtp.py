@@ -48,11 +48,24 @@ class CollectingHandler:
         self.gate.set()
         self.waiting = 0
         self._lock = threading.Lock()
+        # Until this moment (time.monotonic()), every message is answered "421": a server that is
+        # down for a while, as after a restart or when it sheds load. ``refused`` counts them.
+        self.refuse_until = 0.0
+        self.refused = 0
+        self.refused_ids: set[str] = set()
+        # Called (in the server's thread) as each message is accepted: to cut something else at
+        # the worst moment, e.g. the sender's database connection.
+        self.on_accept: Any = None
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         parsed = message_from_bytes(envelope.content)
         if self.refuse_with:
             return self.refuse_with
+        if time.monotonic() < self.refuse_until:
+            with self._lock:
+                self.refused += 1
+                self.refused_ids.add(str(parsed["Message-ID"]))
+            return "421 Service not available, try again later"
         if self.hold:
             with self._lock:
                 self.held.append(parsed)
@@ -67,6 +80,8 @@ class CollectingHandler:
                 await asyncio.sleep(0.02)
         if self.delay_seconds:
             await asyncio.sleep(self.delay_seconds)
+        if self.on_accept is not None:
+            self.on_accept()
         with self._lock:
             self.messages.append(parsed)
         return "250 OK"

@@ -224,6 +224,10 @@ PMSG_PAPERS_WORKING_DAYS = int(os.environ.get("SAFEGUARD_PMSG_PAPERS_WORKING_DAY
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # A running job whose worker has not reported for this long was lost with it and is failed.
 JOB_LEASE_SECONDS = int(os.environ.get("SAFEGUARD_JOB_LEASE_SECONDS", "300"))
+# The outbox's first wait after a refused message (then 2x, 4x ... up to an hour): issue 18.
+OUTBOX_FIRST_RETRY_SECONDS = int(os.environ.get("SAFEGUARD_OUTBOX_FIRST_RETRY_SECONDS", "60"))
+if OUTBOX_FIRST_RETRY_SECONDS < 1:
+    raise ImproperlyConfigured("SAFEGUARD_OUTBOX_FIRST_RETRY_SECONDS must be 1 or more")
 # The DfE validators may run this long on a census file, plus this much per MB of file.
 CENSUS_VALIDATORS_TIMEOUT_SECONDS = int(os.environ.get("SAFEGUARD_VALIDATORS_TIMEOUT", "900"))
 CENSUS_VALIDATORS_SECONDS_PER_MB = int(os.environ.get("SAFEGUARD_VALIDATORS_SECONDS_PER_MB", "120"))

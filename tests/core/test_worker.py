@@ -153,14 +153,14 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
         with _postgres_admin() as admin:
             admin.execute(f'CREATE DATABASE "{name}"')
         env["DATABASE_URL"] = f"{os.environ['DATABASE_URL'].rsplit('/', 1)[0]}/{name}"
-        manage(env, "migrate", "-v0")
+        manage(env, "migrate", "-v0", timeout=600)  # minutes on a busy machine
         yield name
         with _postgres_admin() as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     else:
         path = var_dir / "template.sqlite3"
         env["DATABASE_URL"] = f"sqlite:///{path}"
-        manage(env, "migrate", "-v0")
+        manage(env, "migrate", "-v0", timeout=600)  # minutes on a busy machine
         yield str(path)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import smtplib
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,7 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage, get_connection
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -226,8 +227,65 @@ def _send(message: OutboxMessage) -> None:
     email.send(fail_silently=False)
 
 
-def _deliver_one(*, pk: int, worker_id: str, now: datetime) -> bool:
-    message = OutboxMessage.objects.get(pk=pk)
+# How long to keep trying to record a send while the database is away (a restart, a failover):
+# about a minute in all. A send that cannot be recorded is sent again once its lease runs out.
+RECORD_PAUSES_SECONDS = (0.2, 0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
+
+
+def _record_outcome(
+    *, pk: int, worker_id: str, now: datetime, error: str, fields: dict[str, Any]
+) -> int:
+    """Write the attempt and the message's new state; 1 if this worker still held the lease.
+
+    The message has already gone to the mail server, so losing this write would send it twice
+    (after the lease runs out). A database that restarts mid-run drops the connection: reconnect
+    and write again, for about a minute, rather than give up. A retry first looks for its own
+    attempt row, in case the lost answer was to a commit that did land.
+    """
+    for pause in (0.0, *RECORD_PAUSES_SECONDS):
+        time.sleep(pause)
+        try:
+            return _write_outcome(
+                pk=pk, worker_id=worker_id, now=now, error=error, fields=fields, again=pause > 0
+            )
+        except (OperationalError, InterfaceError) as exc:
+            if connection.in_atomic_block or pause == RECORD_PAUSES_SECONDS[-1]:
+                raise  # a caller's transaction is lost anyway; or the database stayed away
+            # The message id and the error's type only: never an address or a subject.
+            logger.warning(
+                "outbox message %s: recording the outcome failed (%s), trying again",
+                pk,
+                type(exc).__name__,
+            )
+            connection.close()
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _write_outcome(
+    *, pk: int, worker_id: str, now: datetime, error: str, fields: dict[str, Any], again: bool
+) -> int:
+    with transaction.atomic():
+        if (
+            again
+            and OutboxAttempt.objects.filter(
+                message_id=pk, worker=worker_id[:100], attempted_at=now
+            ).exists()
+        ):
+            return 1  # an earlier try committed, and only its answer was lost
+        OutboxAttempt.objects.create(
+            message_id=pk,
+            attempted_at=now,
+            worker=worker_id[:100],
+            succeeded=not error,
+            error=error,
+        )
+        # Only the holder of the lease records the outcome: if the lease ran out mid-send and
+        # another worker took the message over, its outcome stands.
+        return OutboxMessage.objects.filter(pk=pk, locked_by=worker_id).update(**fields)
+
+
+def _deliver_one(*, message: OutboxMessage, worker_id: str, now: datetime) -> bool:
+    pk = message.pk
     error = ""
     try:
         _send(message)
@@ -240,23 +298,15 @@ def _deliver_one(*, pk: int, worker_id: str, now: datetime) -> bool:
     elif outbox_rules.gives_up(attempts, message.max_attempts):
         fields |= {"state": OutboxState.FAILED, "last_error": error}
     else:
-        delay = outbox_rules.retry_delay_seconds(attempts)
+        delay = outbox_rules.retry_delay_seconds(
+            attempts, first=settings.OUTBOX_FIRST_RETRY_SECONDS
+        )
         fields |= {
             "state": OutboxState.RETRYING,
             "last_error": error,
             "next_attempt_at": now + timedelta(seconds=delay),
         }
-    with transaction.atomic():
-        OutboxAttempt.objects.create(
-            message_id=pk,
-            attempted_at=now,
-            worker=worker_id[:100],
-            succeeded=not error,
-            error=error,
-        )
-        # Only the holder of the lease records the outcome: if the lease ran out mid-send and
-        # another worker took the message over, its outcome stands.
-        kept = OutboxMessage.objects.filter(pk=pk, locked_by=worker_id).update(**fields)
+    kept = _record_outcome(pk=pk, worker_id=worker_id, now=now, error=error, fields=fields)
     if not kept:
         logger.warning("outbox message %s: lease lost before the outcome was recorded", pk)
     elif error:
@@ -291,6 +341,32 @@ def deliver_due(
                 locked_by="", locked_until=None
             )
             break
-        _deliver_one(pk=pk, worker_id=worker_id, now=now or timezone.now())
+        try:
+            message = OutboxMessage.objects.get(pk=pk)
+        except (OperationalError, InterfaceError):
+            _hand_back(claimed[index:], worker_id=worker_id)  # none of these was sent
+            raise
+        try:
+            _deliver_one(message=message, worker_id=worker_id, now=now or timezone.now())
+        except (OperationalError, InterfaceError):
+            # This one went to the mail server but could not be recorded: its lease keeps it
+            # from being sent again too soon. The rest were not sent.
+            _hand_back(claimed[index + 1 :], worker_id=worker_id)
+            raise
         tried += 1
     return tried
+
+
+def _hand_back(pks: list[int], *, worker_id: str) -> None:
+    """After the database dropped the connection mid-batch, give the claims not yet sent back at
+    once (on a new connection) rather than leave them to wait out their leases; if the database
+    is still away, the leases do it."""
+    if not pks or connection.in_atomic_block:
+        return
+    connection.close()
+    try:
+        OutboxMessage.objects.filter(pk__in=pks, locked_by=worker_id).update(
+            locked_by="", locked_until=None
+        )
+    except (OperationalError, InterfaceError):
+        connection.close()

@@ -11,13 +11,19 @@ FIRST_DELAY_SECONDS = 60
 MAX_DELAY_SECONDS = 60 * 60
 
 
-def retry_delay_seconds(attempts: int) -> int:
-    """Seconds to wait after the ``attempts``-th failed attempt (1 for the first failure)."""
+def retry_delay_seconds(attempts: int, *, first: int = FIRST_DELAY_SECONDS) -> int:
+    """Seconds to wait after the ``attempts``-th failed attempt (1 for the first failure).
+
+    ``first`` is the first wait (``SAFEGUARD_OUTBOX_FIRST_RETRY_SECONDS``): a minute in service;
+    the fault tests shorten it so that a mail server refusing for seconds is seen to recover.
+    """
     if attempts < 1:
         raise ValueError("attempts counts failed attempts and starts at 1")
+    if first < 1:
+        raise ValueError("the first wait is at least 1 second")
     # 2**6 * 60 already exceeds the cap; bounding the exponent keeps huge counts cheap.
     exponent = min(attempts - 1, 16)
-    return min(FIRST_DELAY_SECONDS * 2**exponent, MAX_DELAY_SECONDS)
+    return min(first * 2**exponent, MAX_DELAY_SECONDS)
 
 
 def gives_up(attempts: int, max_attempts: int) -> bool:

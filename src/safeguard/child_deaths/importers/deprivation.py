@@ -42,8 +42,36 @@ class FileRefused(Exception):
         self.errors = errors
 
 
+MAX_RANK = 1_000_000  # England has about 33,000 LSOAs: a larger rank is a broken file
+
+
+def check_text(text: str) -> str:
+    """Refuse a NUL character: it marks a binary file, and PostgreSQL cannot store one (a row
+    holding one failed the whole import with a server error: tests/test_importers_fuzz.py)."""
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise FileRefused([RowError(line, "", "contains a NUL character: is it a CSV file?")])
+    return text
+
+
+def _rows_or_refuse(reader: csv.DictReader[str]) -> list[tuple[int, dict[str, Any]]]:
+    """Every row with its line; a file the csv module cannot read (a stray carriage return, a
+    cell over its length limit) is refused with the line, not left to fail as a server error."""
+    try:
+        return list(enumerate(reader, start=2))
+    except csv.Error as error:
+        raise FileRefused([RowError(reader.line_num, "", f"not valid CSV ({error})")]) from None
+
+
 def _reader(text: str) -> csv.DictReader[str]:
     return csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+
+
+def _header(reader: csv.DictReader[str]) -> list[str]:
+    try:
+        return list(reader.fieldnames or [])
+    except csv.Error as error:
+        raise FileRefused([RowError(1, "", f"not valid CSV ({error})")]) from None
 
 
 def _pick(header: list[str], names: tuple[str, ...], prefix: str = "") -> str | None:
@@ -56,8 +84,8 @@ def _pick(header: list[str], names: tuple[str, ...], prefix: str = "") -> str | 
 
 
 def read_areas(text: str) -> list[dict[str, Any]]:
-    reader = _reader(text)
-    header = list(reader.fieldnames or [])
+    reader = _reader(check_text(text))
+    header = _header(reader)
     columns = {
         "lsoa_code": _pick(header, LSOA_CODES),
         "lsoa_name": _pick(header, LSOA_NAMES),
@@ -74,10 +102,10 @@ def read_areas(text: str) -> list[dict[str, Any]]:
         }
         raise FileRefused([RowError(1, wanted[name], "column missing") for name in missing])
     rows, errors, seen = [], [], set()
-    for line, raw in enumerate(reader, start=2):
+    for line, raw in _rows_or_refuse(reader):
         code = (raw.get(columns["lsoa_code"] or "") or "").strip()
         name = (raw.get(columns["lsoa_name"] or "") or "").strip()
-        if not (len(code) == 9 and code[0] == "E" and code[1:].isdigit()):
+        if not (len(code) == 9 and code[0] == "E" and code[1:].isdigit() and code.isascii()):
             errors.append(RowError(line, columns["lsoa_code"] or "", "not an English LSOA code"))
             continue
         if code in seen:
@@ -90,6 +118,9 @@ def read_areas(text: str) -> list[dict[str, Any]]:
                 raise ValueError
         except ValueError:
             errors.append(RowError(line, columns["imd_rank"] or "", "not a whole number from 1"))
+            continue
+        if rank > MAX_RANK:
+            errors.append(RowError(line, columns["imd_rank"] or "", f"more than {MAX_RANK:,}"))
             continue
         try:
             decile = int((raw.get(columns["imd_decile"] or "") or "").strip())
@@ -107,8 +138,8 @@ def read_areas(text: str) -> list[dict[str, Any]]:
 
 
 def read_postcodes(text: str) -> list[tuple[str, str]]:
-    reader = _reader(text)
-    header = list(reader.fieldnames or [])
+    reader = _reader(check_text(text))
+    header = _header(reader)
     lsoa_column = _pick(header, POSTCODE_LSOA)
     if POSTCODE not in header or lsoa_column is None:
         raise FileRefused(
@@ -119,7 +150,7 @@ def read_postcodes(text: str) -> list[tuple[str, str]]:
             ]
         )
     rows, errors, seen = [], [], set()
-    for line, raw in enumerate(reader, start=2):
+    for line, raw in _rows_or_refuse(reader):
         postcode = normalise.postcode(raw.get(POSTCODE) or "")
         lsoa = (raw.get(lsoa_column) or "").strip()
         if postcode is None or " " not in postcode:
@@ -127,6 +158,11 @@ def read_postcodes(text: str) -> list[tuple[str, str]]:
             continue
         if not lsoa:
             continue  # the lookup leaves some postcodes without an area (e.g. large users)
+        # Any UK area code (E01..., W01..., S01..., pseudo-codes): letters and digits, at most 9
+        # (longer ones failed the import with a server error on PostgreSQL).
+        if not (len(lsoa) <= 9 and lsoa.isascii() and lsoa.isalnum()):
+            errors.append(RowError(line, lsoa_column, "not an area code"))
+            continue
         if postcode in seen:
             errors.append(RowError(line, POSTCODE, "repeated postcode"))
             continue

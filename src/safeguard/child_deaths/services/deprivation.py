@@ -18,6 +18,7 @@ from safeguard.child_deaths import policies, rules
 from safeguard.child_deaths.importers.deprivation import (
     FileRefused,
     RowError,
+    check_text,
     read_areas,
     read_postcodes,
 )
@@ -114,11 +115,12 @@ def _text(path: Path) -> str | None:
     if not path.is_file():
         return None
     try:
-        return path.read_bytes().decode("utf-8-sig")
+        text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
         raise FileRefused(
             [RowError(1, "", "the file is not UTF-8 text (save it as CSV UTF-8)")]
         ) from None
+    return check_text(text)
 
 
 def deprivation_import_job(*, job_id: int, folder: str) -> None:

@@ -19,6 +19,8 @@ __all__ = [
     "RowError",
     "decode_text",
     "finish_import",
+    "nul_problem",
+    "refuse_nul",
     "start_import",
 ]
 
@@ -65,11 +67,32 @@ class ImportResult:
 def decode_text(data: bytes, *, name: str, fallback: str | None = None) -> str:
     """UTF-8 (with or without a byte order mark), else ``fallback`` (GIAS files are cp1252)."""
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         if fallback is None:
             raise ImportRejected(name, [RowError(0, "-", "the file is not UTF-8 text")]) from None
-        return data.decode(fallback, errors="replace")
+        text = data.decode(fallback, errors="replace")
+    refuse_nul(text, name=name)
+    return text
+
+
+def nul_problem(text: str) -> RowError | None:
+    """A NUL character never belongs in a text file (it marks a binary file, or a spreadsheet
+    saved in the wrong format), and PostgreSQL cannot store one: such a file would fail half
+    way through with a server error (found by tests/test_importers_fuzz.py). Refuse it first."""
+    at = text.find("\x00")
+    if at < 0:
+        return None
+    line = text.count("\n", 0, at) + 1
+    return RowError(
+        line, "-", 'contains a NUL character: save the file as "CSV UTF-8" and upload it again'
+    )
+
+
+def refuse_nul(text: str, *, name: str) -> None:
+    problem = nul_problem(text)
+    if problem is not None:
+        raise ImportRejected(name, [problem])
 
 
 def start_import(*, kind: str, file_name: str, data: bytes, rows: int, actor: Any) -> RollImport:

@@ -27,7 +27,7 @@ from typing import Any
 from django.db import transaction
 
 from safeguard.children import normalise
-from safeguard.children.importers.common import ImportRejected, RowError
+from safeguard.children.importers.common import ImportRejected, RowError, refuse_nul
 from safeguard.core.clock import LONDON
 from safeguard.core.models import Organisation
 from safeguard.encompass.models import Incident
@@ -98,11 +98,16 @@ def decode(data: bytes, *, name: str) -> str:
     """UTF-8 (with or without a byte order mark), else Windows-1252 (Excel's "CSV" on
     Windows); bytes that are neither are refused with what to do about it."""
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    else:
+        refuse_nul(text, name=name)
+        return text
     try:
-        return data.decode("cp1252")
+        text = data.decode("cp1252")
+        refuse_nul(text, name=name)
+        return text
     except UnicodeDecodeError as error:
         raise ImportRejected(
             name,

@@ -86,6 +86,11 @@ def read_csv(data: bytes) -> list[ReturnRow]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ImportRefused([RowError(1, "file", "The CSV file must be UTF-8 text")]) from None
+    if "\x00" in text:  # a binary file, or a spreadsheet saved wrongly; PostgreSQL refuses NUL
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ImportRefused(
+            [RowError(line, "file", 'The file contains a NUL character: save it as "CSV UTF-8"')]
+        )
     try:
         records = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as error:
@@ -98,18 +103,28 @@ def read_csv(data: bytes) -> list[ReturnRow]:
 def read_xlsx(data: bytes) -> list[ReturnRow]:
     from openpyxl import load_workbook
 
+    unreadable = ImportRefused([RowError(1, "file", "The file is not a readable XLSX workbook")])
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise ImportRefused(
-            [RowError(1, "file", "The file is not a readable XLSX workbook")]
-        ) from None
+        raise unreadable from None
+    except Exception:
+        # A damaged workbook makes openpyxl raise whatever its XML reader meets (ParseError,
+        # TypeError, AttributeError ...; found by tests/test_importers_fuzz.py): it is still
+        # just an unreadable file, never a server error.
+        raise unreadable from None
     records: list[list[str]] = []
     try:
+        if not book.worksheets:
+            raise unreadable
         sheet = book.worksheets[0]
         # Stop reading past the limit: a sheet may claim a million rows.
         for row in sheet.iter_rows(max_row=MAX_ROWS + 2):
             records.append([_cell(_shown(c)) for c in row])
+    except ImportRefused:
+        raise
+    except Exception:  # a damaged sheet part is read lazily, row by row (as above)
+        raise unreadable from None
     finally:
         book.close()
     return _rows(records)

@@ -134,14 +134,34 @@ def _read(
         problems.append(Problem(name, None, "file", "is not UTF-8 text"))
         return []
     reader = csv.DictReader(text.splitlines())
-    present = {c.strip().upper() for c in (reader.fieldnames or [])}
+    try:
+        present = {c.strip().upper() for c in (reader.fieldnames or [])}
+    except csv.Error as error:
+        problems.append(Problem(name, 1, "file", f"is not valid CSV ({error})"))
+        return []
     missing = sorted(required - present)
     for column in missing:
         problems.append(Problem(name, 1, column, "column is missing from the header row"))
     if missing:
         return []
+    try:
+        return _rows(name, reader, columns, problems)
+    except csv.Error as error:  # e.g. a cell longer than the csv module's limit
+        problems.append(Problem(name, reader.line_num, "file", f"is not valid CSV ({error})"))
+        return []
+
+
+def _rows(
+    name: str,
+    reader: csv.DictReader[str],
+    columns: dict[str, tuple[str, Converter]],
+    problems: list[Problem],
+) -> list[dict[str, Any]]:
     rows = []
     for line, raw in enumerate(reader, start=2):
+        if None in raw:  # DictReader files the cells beyond the header under None
+            problems.append(Problem(name, line, "row", "has more cells than the header row"))
+            continue
         cells = {(k or "").strip().upper(): (v or "").strip() for k, v in raw.items()}
         row: dict[str, Any] = {}
         for column, (ours, convert) in columns.items():
