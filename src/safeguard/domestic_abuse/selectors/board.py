@@ -269,8 +269,7 @@ def linked_records(*, actor: Any, adult: Adult) -> list[Adult]:
         .select_related("incident")
         .order_by("-incident__occurred_at")
     )
-    for other in found:
-        audit.record_view(actor=actor, record_type=ADULT, record_id=other.pk)
+    audit.record_views(actor=actor, record_type=ADULT, record_ids=[other.pk for other in found])
     return found
 
 

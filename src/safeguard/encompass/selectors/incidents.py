@@ -32,8 +32,7 @@ PUPIL = "children.pupil"
 
 def children_viewed(actor: Any, children: list[IncidentChild]) -> None:
     """One view row per child read: other selectors that show a child call this too."""
-    for child in children:
-        audit.record_view(actor=actor, record_type=CHILD, record_id=child.pk)
+    audit.record_views(actor=actor, record_type=CHILD, record_ids=[child.pk for child in children])
 
 
 def refused(actor: Any, record_type: str, pk: object) -> None:
@@ -160,8 +159,7 @@ def review_candidates(actor: Any, child: IncidentChild) -> list[Pupil]:
         ids.insert(0, child.pupil_id)
     found = {p.pk: p for p in Pupil.objects.filter(pk__in=ids).select_related("school")}
     pupils = [found[pk] for pk in ids if pk in found]
-    for pupil in pupils:
-        audit.record_view(actor=actor, record_type=PUPIL, record_id=pupil.pk)
+    audit.record_views(actor=actor, record_type=PUPIL, record_ids=[pupil.pk for pupil in pupils])
     return pupils
 
 
@@ -192,8 +190,7 @@ def rolls_search(
     if not policies.may_search_rolls(actor):
         return []
     pupils = children_selectors.pupils_search(forename=forename, surname=surname, dob=dob)
-    for pupil in pupils:
-        audit.record_view(actor=actor, record_type=PUPIL, record_id=pupil.pk)
+    audit.record_views(actor=actor, record_type=PUPIL, record_ids=[pupil.pk for pupil in pupils])
     return pupils
 
 
