@@ -100,6 +100,7 @@ def run(args: argparse.Namespace, work: Path) -> int:
         "SAFEGUARD_DEMO": "0",
         "LOAD_SIGN_INS": str(Path(args.sign_ins).resolve()),
         "LOAD_PASSWORD": demo.PASSWORD,
+        "PYTHONPATH": str(HERE.parent.parent),
     }
     address = f"127.0.0.1:{args.port}"
     server = subprocess.Popen(

@@ -14,17 +14,15 @@ authenticator app does.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import itertools
 import json
 import os
 import random
 import re
-import struct
-import time
 
 from locust import HttpUser, between, events, task
+
+from bench.load.totp import totp
 
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _NAV = re.compile(r'class="govuk-service-navigation__link" href="([^"]+)"')
@@ -36,15 +34,6 @@ SIGN_INS: list[dict[str, str]] = json.loads(
     open(os.environ.get("LOAD_SIGN_INS", "sign_ins.json")).read()  # noqa: SIM115
 )
 _next = itertools.count()
-
-
-def totp(key_hex: str, at: float | None = None, step: int = 30, digits: int = 6) -> str:
-    """RFC 6238 with SHA-1, as django-otp's TOTPDevice checks it."""
-    counter = int((at if at is not None else time.time()) // step)
-    digest = hmac.new(bytes.fromhex(key_hex), struct.pack(">Q", counter), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    code = (struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 10**digits
-    return f"{code:0{digits}d}"
 
 
 def page_name(path: str) -> str:
