@@ -54,17 +54,19 @@ def fill(args: argparse.Namespace, work: Path) -> None:
     from bench.load import data
 
     started = time.perf_counter()
-    _pg("dropdb", "--if-exists", args.database)
-    _pg("createdb", args.database)
+    if not args.add:
+        _pg("dropdb", "--if-exists", args.database)
+        _pg("createdb", args.database)
     _django(args.database, str(work))
     from django.core.management import call_command
 
     from safeguard.core import demo
 
-    call_command("migrate", verbosity=0)
-    print(f"migrated {time.perf_counter() - started:.0f} s", flush=True)
-    demo.create_demo_partnership()
-    print(f"demo partnership {time.perf_counter() - started:.0f} s", flush=True)
+    if not args.add:
+        call_command("migrate", verbosity=0)
+        print(f"migrated {time.perf_counter() - started:.0f} s", flush=True)
+        demo.create_demo_partnership()
+        print(f"demo partnership {time.perf_counter() - started:.0f} s", flush=True)
     counts = data.fill(
         sizes=data.Sizes(children=args.children, schools=args.schools, years=args.years)
     )
@@ -196,6 +198,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--port", type=int, default=8718)
     parser.add_argument("--sign-ins", default=str(Path(tempfile.gettempdir()) / "sg_load.json"))
     parser.add_argument("--drop", action="store_true", help="drop the database at the end")
+    parser.add_argument(
+        "--add",
+        action="store_true",
+        help="fill: add --children more pupils (and their incidents) to the database as it is",
+    )
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="safeguard-load-"))
     try:

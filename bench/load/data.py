@@ -421,12 +421,15 @@ def fill(*, sizes: Sizes, seed: int = 18, log: Any = print) -> dict[str, int]:
         first_pupil = _next_id(cursor, "children_pupil")
         today = now.date()
         pupils_by_school: dict[int, tuple[int, int]] = {}
+        # A second fill adds to the rolls: serials continue after the pupils already there.
+        cursor.execute("SELECT school_id, COUNT(*) FROM children_pupil GROUP BY school_id")
+        already = dict(cursor.fetchall())
 
         def pupils() -> Iterator[tuple[object, ...]]:
             pk = first_pupil
             for index, (school, size) in enumerate(zip(schools, per_school, strict=True)):
                 pupils_by_school[school] = (pk, size)
-                for serial in range(size):
+                for serial in range(already.get(school, 0), already.get(school, 0) + size):
                     girl = rng.random() < 0.49
                     age_days = rng.randint(4 * 365 + 200, 18 * 365)
                     yield (
@@ -524,7 +527,7 @@ def _incidents(
             (
                 pk,
                 force,
-                f"WM/{occurred.year}/{n:06d}L",
+                f"WM/{occurred.year % 100:02d}/{pk:07d}",
                 occurred,
                 f"{rng.randint(1, 180)} {rng.choice(STREETS)} {rng.choice(STREET_KINDS)}",
                 rng.choice(("incident", "incident", "crime")),
