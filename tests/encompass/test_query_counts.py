@@ -46,5 +46,9 @@ def test_encompass_lists_read_in_fixed_queries(who: str, url: str, rows: bytes |
 
     client = factories.signed_in(Client(), getattr(w, who))
     query_counts.assert_flat(
-        client, url, grow, n=3, rows_shown=_links(rows) if rows else None  # type: ignore[arg-type]
+        client,
+        url,
+        grow,
+        n=3,
+        rows_shown=_links(rows) if rows else None,  # type: ignore[arg-type]
     )
