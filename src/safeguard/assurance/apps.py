@@ -39,18 +39,21 @@ class AssuranceConfig(AppConfig):
             "Self-assessment (Section 11 or 175)",
             link=lambda source_id: f"/assurance/self-assessments/{source_id}",
             may_view=policies.may_see_assessment_actions,
+            visible=policies.visible_assessment_actions,
         )
         sources.register(
             secure.SOURCE_KIND,
             "Secure setting incident review",
             link=lambda source_id: f"/assurance/secure-settings/reviews/{source_id}",
             may_view=policies.may_see_review_actions,
+            visible=policies.visible_review_actions,
         )
         sources.register(
             audits.SOURCE_KIND,
             "Multi-agency case audit",
             link=lambda source_id: f"/assurance/audits/{source_id}",
             may_view=policies.may_see_audit_actions,
+            visible=policies.visible_audit_actions,
         )
         for measure in figures.measures():
             measures.register(measure)

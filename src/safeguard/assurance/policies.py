@@ -198,5 +198,42 @@ def may_see_review_actions(person: Any, source_id: str) -> bool:
     return found is not None and can_see_setting(person, found.organisation)
 
 
+# The same answers for every record at once, so the plan's lists and "what is due" ask once
+# (``governance.sources.register(visible=...)``), not once per audit, assessment or review.
+
+
+def visible_assessment_actions(person: Any) -> list[str]:
+    if isinstance(person, ApiKey):
+        return []
+    found = SelfAssessment.objects.all()
+    if not manages(person):
+        if not can(person, Cap.SELF_ASSESS):
+            return []
+        found = found.filter(organisation_id=person.organisation_id)
+    return [str(pk) for pk in found.values_list("pk", flat=True)]
+
+
+def visible_review_actions(person: Any) -> list[str]:
+    if isinstance(person, ApiKey):
+        return []
+    found = IncidentReview.objects.filter(organisation__kind="secure_setting")
+    if not manages(person):
+        if not can(person, Cap.SECURE_RETURN):
+            return []
+        found = found.filter(organisation_id=person.organisation_id)
+    return [str(pk) for pk in found.values_list("pk", flat=True)]
+
+
+def visible_audit_actions(person: Any) -> list[str]:
+    if isinstance(person, ApiKey):
+        return []
+    found = CaseAudit.objects.all()
+    if not manages(person):
+        if not can(person, Cap.AUDIT):
+            return []
+        found = found.filter(agencies=person.organisation_id)
+    return [str(pk) for pk in found.values_list("pk", flat=True).distinct()]
+
+
 def _int(value: str) -> int:
     return int(value) if str(value).isdigit() else 0

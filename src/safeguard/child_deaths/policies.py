@@ -57,9 +57,14 @@ def is_team(person: Any) -> bool:
     """A CDOP member or one of the designated doctor's team, through a role that allows it."""
     if not can(person, Cap.REVIEW):
         return False
-    return Membership.objects.filter(
-        person_id=person.pk, group__kind=GroupKind.CDOP, group__active=True
-    ).exists()
+    # Cached on the person for the request: lists and "what is due" ask once per death.
+    cached = getattr(person, "_cdop_team", None)
+    if cached is None:
+        cached = Membership.objects.filter(
+            person_id=person.pk, group__kind=GroupKind.CDOP, group__active=True
+        ).exists()
+        person._cdop_team = cached
+    return bool(cached)
 
 
 def can_see_death(person: Any, death: Any) -> bool:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -135,6 +135,47 @@ def record_view(*, actor: Any, record_type: str, record_id: object) -> AuditEven
     return record(
         action=AuditAction.VIEW, record_type=record_type, record_id=record_id, actor=actor
     )
+
+
+def record_views(*, actor: Any, record_type: str, record_ids: Iterable[object]) -> list[AuditEvent]:
+    """One view row per record of a list, appended under one lock of the chain head: a list
+    of 40 children is 40 rows as before, but one lock and one insert instead of 40 of each,
+    so that reading a long list does not hold up every other writer (issue 18, under load)."""
+    ids = [str(record_id) for record_id in record_ids]
+    if not ids:
+        return []
+    actor_id = getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
+    org_id = getattr(actor, "organisation_id", None) if actor_id is not None else None
+    route = current_route.get()[:200]
+    api_key_id = current_api_key_id.get()
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        seq, prev_hash = head.last_seq, head.last_hash
+        events = []
+        for record_id in ids:
+            seq += 1
+            event = AuditEvent(
+                seq=seq,
+                occurred_at=timezone.now(),
+                actor_id=actor_id,
+                actor_organisation_id=org_id,
+                api_key_id=api_key_id,
+                action=AuditAction.VIEW.value,
+                record_type=record_type,
+                record_id=record_id,
+                route=route,
+                changes={},
+                detail="",
+                prev_hash=prev_hash,
+            )
+            event.hash = _event_hash(event)
+            prev_hash = event.hash
+            events.append(event)
+        AuditEvent.objects.bulk_create(events)
+        head.last_seq = seq
+        head.last_hash = prev_hash
+        head.save(update_fields=["last_seq", "last_hash"])
+    return events
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:

@@ -37,21 +37,21 @@ class GovernanceConfig(AppConfig):
             "Inspection recommendation",
             link=own_sources.inspection_link,
             may_view=own_sources.may_view,
-            visible=own_sources.visible,
+            visible=own_sources.visible_of(own_sources.INSPECTION),
         )
         sources.register(
             own_sources.TASK_AND_FINISH,
             "Task-and-finish group",
             link=own_sources.group_link,
             may_view=own_sources.may_view,
-            visible=own_sources.visible,
+            visible=own_sources.visible_of(own_sources.TASK_AND_FINISH),
         )
         sources.register(
             own_sources.AUDIT,
             "Multi-agency audit",
             link=own_sources.group_link,
             may_view=own_sources.may_view,
-            visible=own_sources.visible,
+            visible=own_sources.visible_of(own_sources.AUDIT),
         )
         # Overdue actions are chased, at most once a week each.
         register_periodic("governance_chase_overdue", tasks.chase_overdue, 3600)

@@ -113,6 +113,9 @@ def may_open_action(actor: Any, key: str) -> bool:
     from safeguard.governance import policies
     from safeguard.governance.models import Action
 
+    # The action's page is the plan's: it needs the plan's capability as well as the action.
+    if not policies.can(actor, policies.Cap.USE):
+        return False
     pk = key.rsplit(":", 1)[-1]
     action = Action.objects.filter(pk=int(pk)).first() if pk.isdigit() else None
     return action is not None and policies.may_view(actor, action)

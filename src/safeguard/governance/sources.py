@@ -17,6 +17,7 @@ from typing import Any
 Link = Callable[[str], str | None]
 MayView = Callable[[Any, str], bool]
 Visible = Callable[[Any], Iterable[str]]
+Links = Callable[[list[str]], dict[str, str | None]]
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,8 @@ class Source:
     may_manage: MayView | None = None
     visible: Visible | None = None
     key_scope: str = ""
+    # ``links(source_ids)``: the pages of many source records in one read, for long lists.
+    links: Links | None = None
 
 
 _sources: dict[str, Source] = {}
@@ -42,6 +45,7 @@ def register(
     may_manage: MayView | None = None,
     visible: Visible | None = None,
     key_scope: str = "",
+    links: Links | None = None,
 ) -> None:
     """Declare a kind of source.
 
@@ -53,7 +57,7 @@ def register(
     the source's own API scope that also lets an owner's key report progress (besides
     ``governance:actions``). Registering again replaces.
     """
-    _sources[kind] = Source(kind, label, link, may_view, may_manage, visible, key_scope)
+    _sources[kind] = Source(kind, label, link, may_view, may_manage, visible, key_scope, links)
 
 
 def get(kind: str) -> Source | None:
@@ -96,3 +100,38 @@ def key_scope(kind: str) -> str:
 def may_manage(kind: str, actor: Any, source_id: str) -> bool:
     source = _sources.get(kind)
     return bool(source and source.may_manage and source.may_manage(actor, source_id))
+
+
+def links_of(kind: str, source_ids: Iterable[str]) -> dict[str, str | None]:
+    """The pages of many source records of one kind: one read where the source registered
+    ``links``, otherwise ``link`` for each (a page of the plan lists up to 50)."""
+    wanted = sorted(set(source_ids))
+    source = _sources.get(kind)
+    if source is None:
+        return dict.fromkeys(wanted)
+    if source.links is not None:
+        found = source.links(wanted)
+        return {source_id: found.get(source_id) for source_id in wanted}
+    if source.link is None:
+        return dict.fromkeys(wanted)
+    return {source_id: source.link(source_id) for source_id in wanted}
+
+
+def viewable(actor: Any, pairs: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which of these (kind, source id) the actor may view through the source's own people:
+    ``visible(actor)`` once per kind where the source gives it, ``may_view`` per record
+    otherwise. The same answer as ``may_view`` row by row, without a read per row."""
+    by_kind: dict[str, set[str]] = {}
+    for kind, source_id in pairs:
+        by_kind.setdefault(kind, set()).add(source_id)
+    allowed: set[tuple[str, str]] = set()
+    for kind, ids in by_kind.items():
+        source = _sources.get(kind)
+        if source is None or source.may_view is None:
+            continue
+        if source.visible is not None:
+            shown = {str(source_id) for source_id in source.visible(actor)}
+            allowed |= {(kind, source_id) for source_id in ids if source_id in shown}
+        else:
+            allowed |= {(kind, source_id) for source_id in ids if source.may_view(actor, source_id)}
+    return allowed

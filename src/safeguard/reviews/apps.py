@@ -58,6 +58,7 @@ class ReviewsConfig(AppConfig):
             may_manage=plan.may_manage,
             visible=plan.visible,
             key_scope=plan.KEY_SCOPE,
+            links=plan.links,
         )
         # Other modules (training's courses) name the themes of learning through the kernel.
         themes.register_source("reviews", active_theme_names)

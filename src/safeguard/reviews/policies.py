@@ -92,9 +92,14 @@ def is_rag_member(person: Any) -> bool:
         return False
     if not person.organisation.statutory_partner:
         return False
-    return Membership.objects.filter(
-        person_id=person.pk, group__kind=GroupKind.REVIEW_ADVISORY_GROUP, group__active=True
-    ).exists()
+    # Cached on the person for the request: "what is due" asks once per case it lists.
+    cached = getattr(person, "_reviews_rag_member", None)
+    if cached is None:
+        cached = Membership.objects.filter(
+            person_id=person.pk, group__kind=GroupKind.REVIEW_ADVISORY_GROUP, group__active=True
+        ).exists()
+        person._reviews_rag_member = cached
+    return bool(cached)
 
 
 def sees_every_case(person: Any) -> bool:

@@ -159,8 +159,11 @@ def board_cases(*, day: date, audit_actor: Any = None) -> list[BoardCase]:
         cases.append(
             BoardCase(incident, findings, dash, earlier, theirs, encompass_ids=sorted(household))
         )
-        if audit_actor is not None:
-            audit.record_view(actor=audit_actor, record_type=INCIDENT, record_id=incident.pk)
+    if audit_actor is not None:
+        # One audit row per incident on the board, appended under one lock for the board.
+        audit.record_views(
+            actor=audit_actor, record_type=INCIDENT, record_ids=[c.incident.pk for c in cases]
+        )
     return cases
 
 
@@ -203,6 +206,7 @@ def household_for(cases: list[BoardCase], *, actor: Any) -> None:
         for action in found.order_by("due_on", "pk"):
             actions[action.source_id].append(action)
     audited: set[int] = set()
+    shown: list[int] = []
     for case in cases:
         grouped: dict[tuple[object, ...], list[FeedChild]] = {}
         for encompass_id in case.encompass_ids:
@@ -223,9 +227,11 @@ def household_for(cases: list[BoardCase], *, actor: Any) -> None:
             for record in records:
                 if record.id not in audited:
                     audited.add(record.id)
-                    audit.record_view(actor=actor, record_type=ENCOMPASS_CHILD, record_id=record.id)
+                    shown.append(record.id)
         case.children.sort(key=lambda c: (c.surname.casefold(), c.forename.casefold()))
         case.open_actions = [a for r in case.referrals for a in actions.get(str(r.pk), [])]
+    # One audit row per child record shown, appended under one lock for the board.
+    audit.record_views(actor=actor, record_type=ENCOMPASS_CHILD, record_ids=shown)
 
 
 def _merged(records: list[FeedChild]) -> tuple[PupilNotification, ...]:
@@ -269,8 +275,7 @@ def linked_records(*, actor: Any, adult: Adult) -> list[Adult]:
         .select_related("incident")
         .order_by("-incident__occurred_at")
     )
-    for other in found:
-        audit.record_view(actor=actor, record_type=ADULT, record_id=other.pk)
+    audit.record_views(actor=actor, record_type=ADULT, record_ids=[other.pk for other in found])
     return found
 
 

@@ -35,8 +35,7 @@ def meeting_list(*, actor: Any, held_on: date) -> list[Referral]:
             .prefetch_related("incident__adults", "research"),
         )
     )
-    for row in rows:
-        audit.record_view(actor=actor, record_type=REFERRAL, record_id=row.pk)
+    audit.record_views(actor=actor, record_type=REFERRAL, record_ids=[row.pk for row in rows])
     return rows
 
 

@@ -32,8 +32,7 @@ PUPIL = "children.pupil"
 
 def children_viewed(actor: Any, children: list[IncidentChild]) -> None:
     """One view row per child read: other selectors that show a child call this too."""
-    for child in children:
-        audit.record_view(actor=actor, record_type=CHILD, record_id=child.pk)
+    audit.record_views(actor=actor, record_type=CHILD, record_ids=[child.pk for child in children])
 
 
 def refused(actor: Any, record_type: str, pk: object) -> None:
@@ -165,7 +164,7 @@ def review_candidates(actor: Any, child: IncidentChild) -> list[Pupil]:
     pupils = [found[pk] for pk in ids if pk in found]
     for pupil in pupils:
         pupil.match_probability = probabilities.get(pupil.pk)  # type: ignore[attr-defined]
-        audit.record_view(actor=actor, record_type=PUPIL, record_id=pupil.pk)
+    audit.record_views(actor=actor, record_type=PUPIL, record_ids=[pupil.pk for pupil in pupils])
     return pupils
 
 
@@ -196,8 +195,7 @@ def rolls_search(
     if not policies.may_search_rolls(actor):
         return []
     pupils = children_selectors.pupils_search(forename=forename, surname=surname, dob=dob)
-    for pupil in pupils:
-        audit.record_view(actor=actor, record_type=PUPIL, record_id=pupil.pk)
+    audit.record_views(actor=actor, record_type=PUPIL, record_ids=[pupil.pk for pupil in pupils])
     return pupils
 
 

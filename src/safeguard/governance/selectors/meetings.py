@@ -286,8 +286,9 @@ def source_visible(actor: Any) -> list[str]:
 def papers_due_on(meeting: Meeting) -> date:
     from safeguard.core import holidays
 
+    # One calendar for the walk back (not a read of the added holidays per day walked).
     return scheduling.working_days_before(
-        held_on(meeting), meeting.papers_due_days, holidays.is_working_day
+        held_on(meeting), meeting.papers_due_days, holidays.calendar().is_working_day
     )
 
 

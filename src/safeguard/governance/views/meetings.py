@@ -142,6 +142,9 @@ def meeting_page(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": action_selectors.actions_of_source(
                 source_kind=services.SOURCE_KIND, source_ids=[str(meeting.pk)]
             ),
+            # An action's page is the plan's: linked only for those who may open the plan (a
+            # police officer on a group sees the meeting's actions but has no plan to open).
+            "may_open_actions": policies.can(user, policies.Cap.USE),
             "started": meeting.starts_at <= now,
             "manages": manages,
             "may_add_item": policies.may_add_item(user, meeting),

@@ -55,21 +55,46 @@ def _filtered(request: HttpRequest) -> tuple[PlanFilterForm, QuerySet[Action], d
 
 
 def _row(
-    actor: Any, action: Action, on: date, calendar: WorkingCalendar, *, with_link: bool = True
+    actor: Any,
+    action: Action,
+    on: date,
+    calendar: WorkingCalendar,
+    *,
+    with_link: bool = True,
+    page_links: dict[tuple[str, str], str | None] | None = None,
 ) -> Row:
     """One line of the plan. The source's link (which asks the source) only where it is shown:
-    on the page, not in the CSV."""
-    entitled = with_link and sources.may_view(action.source_kind, actor, action.source_id)
+    on the page, not in the CSV. ``page_links`` holds the links of the page's rows the actor
+    may follow, read once for the page (``_page_links``), so a page is not a read per row."""
+    key = (action.source_kind, action.source_id)
+    if page_links is not None:
+        source_link = page_links.get(key) if with_link else None
+    else:
+        entitled = with_link and sources.may_view(action.source_kind, actor, action.source_id)
+        source_link = sources.link(action.source_kind, action.source_id) if entitled else None
     overdue = rules.is_overdue(status=action.status, due_on=action.due_on, today=on)
     return Row(
         action=action,
         source_label=sources.label(action.source_kind),
-        source_link=sources.link(action.source_kind, action.source_id) if entitled else None,
+        source_link=source_link,
         overdue_days=(
             selectors.working_days_overdue(action, today=on, calendar=calendar) if overdue else 0
         ),
         overdue=overdue,
     )
+
+
+def _page_links(actor: Any, actions: list[Action]) -> dict[tuple[str, str], str | None]:
+    """The source links of a page of actions that the actor may follow, a read per kind."""
+    allowed = sources.viewable(actor, [(a.source_kind, a.source_id) for a in actions])
+    by_kind: dict[str, list[str]] = {}
+    for kind, source_id in allowed:
+        by_kind.setdefault(kind, []).append(source_id)
+    found: dict[tuple[str, str], str | None] = {}
+    for kind, ids in by_kind.items():
+        for source_id, link in sources.links_of(kind, ids).items():
+            found[(kind, source_id)] = link
+    return found
 
 
 @capability_required(Cap.USE)
@@ -79,13 +104,18 @@ def plan(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     calendar = holidays.calendar()
+    actions = list(page.object_list)
+    page_links = _page_links(request.user, actions)
     return render(
         request,
         "governance/plan.html",
         {
             "form": form,
             "page": page,
-            "rows": [_row(request.user, action, on, calendar) for action in page.object_list],
+            "rows": [
+                _row(request.user, action, on, calendar, page_links=page_links)
+                for action in actions
+            ],
             "query": query.urlencode(),
             "sees_all": policies.sees_all(request.user),
             "may_manage_sources": policies.may_manage_sources(request.user),

@@ -33,6 +33,20 @@ def link(source_id: str) -> str | None:
     return f"/reviews/cases/{incident.pk}/actions" if incident is not None else None
 
 
+def links(source_ids: list[str]) -> dict[str, str | None]:
+    """The pages of many recommendations in one read, for the plan's long lists."""
+    pks = [int(source_id) for source_id in source_ids if source_id.isdigit()]
+    found = dict(Recommendation.objects.filter(pk__in=pks).values_list("pk", "incident_id"))
+    return {
+        source_id: (
+            f"/reviews/cases/{found[int(source_id)]}/actions"
+            if source_id.isdigit() and int(source_id) in found
+            else None
+        )
+        for source_id in source_ids
+    }
+
+
 def may_view(actor: Any, source_id: str) -> bool:
     if isinstance(actor, ApiKey):
         return False

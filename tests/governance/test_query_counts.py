@@ -1,0 +1,147 @@
+"""The action plan and a meeting's page read their rows in a fixed number of queries (issue 18).
+
+Before: the plan asked each row's source whether the reader may follow its link, a meeting
+read and a membership read per meeting action, a recommendation read per review action (twice);
+a meeting's page read the added holidays once per day it walked back. ``assert_flat`` renders
+each with N and 3N records and fails if the count grew.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from safeguard.core.models import Group, Membership
+from safeguard.governance.models import Action, Meeting
+from safeguard.governance.services.meetings import SOURCE_KIND as MEETING_SOURCE
+from safeguard.reviews import rules as review_rules
+from safeguard.reviews.models import Recommendation
+from tests import query_counts
+from tests.reviews.helpers import notified_case, partnership, signed_in
+
+pytestmark = pytest.mark.django_db
+
+_numbers = itertools.count(1)
+
+
+def _rows(html: bytes) -> int:
+    return len(re.findall(rb'class="govuk-table__row"', html)) - 1
+
+
+@pytest.mark.parametrize("who", ["bu_officer", "police_lead", "lead_outside_rag"])
+def test_the_action_plan_reads_a_page_of_meeting_and_review_actions_in_fixed_queries(
+    who: str,
+) -> None:
+    p = partnership()
+    incident = notified_case(p)
+    group = Group.objects.create(name="Learning and Improvement subgroup", kind="subgroup")
+    for member in (p.police_lead, p.lead_outside_rag):
+        Membership.objects.create(group=group, person=member)
+    reader = getattr(p, who)
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            k = next(_numbers)
+            starts = timezone.now() - timedelta(days=k)
+            meeting = Meeting.objects.create(
+                group=group, starts_at=starts, ends_at=starts + timedelta(hours=2)
+            )
+            recommendation = Recommendation.objects.create(
+                incident=incident, text=f"Recommendation {k}"
+            )
+            for kind, source in (
+                (MEETING_SOURCE, meeting.pk),
+                (review_rules.ACTION_SOURCE, recommendation.pk),
+            ):
+                Action.objects.create(
+                    title=f"Action {k}",
+                    source_kind=kind,
+                    source_id=str(source),
+                    owner_organisation=reader.organisation,
+                    due_on=date(2027, 1, 1) + timedelta(days=k),
+                )
+
+    client = signed_in(reader)
+    query_counts.assert_flat(client, "/governance/actions", grow, rows_shown=_rows)
+
+
+def test_the_action_plan_links_only_the_sources_the_reader_may_open() -> None:
+    """The links read once per page are the links read row by row: a member of the group
+    follows its meetings' actions, someone outside the RAG is not linked to the case."""
+    p = partnership()
+    incident = notified_case(p)
+    group = Group.objects.create(name="Learning and Improvement subgroup", kind="subgroup")
+    Membership.objects.create(group=group, person=p.lead_outside_rag)
+    starts = timezone.now()
+    meeting = Meeting.objects.create(
+        group=group, starts_at=starts, ends_at=starts + timedelta(hours=1)
+    )
+    recommendation = Recommendation.objects.create(incident=incident, text="Recommendation")
+    for kind, source in (
+        (MEETING_SOURCE, meeting.pk),
+        (review_rules.ACTION_SOURCE, recommendation.pk),
+    ):
+        Action.objects.create(
+            title=f"Action of {kind}",
+            source_kind=kind,
+            source_id=str(source),
+            owner_organisation=p.police,
+            due_on=date(2027, 1, 1),
+        )
+    outside = signed_in(p.lead_outside_rag).get("/governance/actions").content.decode()
+    assert f'href="/governance/meetings/{meeting.pk}"' in outside
+    assert f"/reviews/cases/{incident.pk}/actions" not in outside
+    inside = signed_in(p.police_lead).get("/governance/actions").content.decode()
+    assert f"/reviews/cases/{incident.pk}/actions" in inside
+    assert f'href="/governance/meetings/{meeting.pk}"' not in inside
+
+
+@pytest.fixture(scope="module")
+def demo_people(django_db_setup: None, django_db_blocker: Any) -> Iterator[list[Any]]:
+    """The demo partnership (every module's sources and actions), made once for the module."""
+    from django.db import transaction
+
+    from safeguard.core import demo
+    from safeguard.core.models import Person
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            demo.create_demo_partnership()
+            yield list(Person.objects.filter(is_active=True).order_by("pk"))
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def test_every_sources_visible_list_answers_as_its_may_view_does(
+    demo_people: list[Any], db: None
+) -> None:
+    """A page may read ``visible(actor)`` once instead of asking ``may_view`` per record only if
+    the two agree: for every source that gives both, every demo person, and every record with
+    actions (or listed), they do."""
+    from safeguard.governance import sources
+
+    checked = 0
+    for source in sources.kinds():
+        if source.visible is None or source.may_view is None:
+            continue
+        with_actions = set(
+            Action.objects.filter(source_kind=source.kind).values_list("source_id", flat=True)
+        )
+        for person in demo_people:
+            listed = {str(source_id) for source_id in source.visible(person)}
+            for source_id in with_actions | listed:
+                assert (source_id in listed) == source.may_view(person, source_id), (
+                    f"{source.kind} {source_id} for a {sorted(person.role_codes)}: "
+                    f"visible says {source_id in listed}"
+                )
+                checked += 1
+    assert checked > 100
