@@ -247,9 +247,12 @@ def _months_back(n: int) -> date:
     return month
 
 
-def test_an_owed_return_shows_overdue_on_what_is_due_with_no_worker_run(world, client) -> None:
-    """No worker ran: the Hill YOI's return four months ago is in, the three since are not.
-    Listing what is due opens their clocks (the two older ones overdue) once, and only once."""
+def test_the_catch_up_opens_every_owed_return_and_listing_them_writes_nothing(
+    world, client
+) -> None:
+    """No worker ran for months: the Hill YOI's return four months ago is in, the three since
+    are not. The worker's catch-up (at its start, and daily) opens their clocks once; "What is
+    due" then shows the two older ones overdue, and listing them writes nothing."""
     first = _months_back(4)
     services.return_submit(
         actor=world["keeper"],
@@ -260,6 +263,9 @@ def test_an_owed_return_shows_overdue_on_what_is_due_with_no_worker_run(world, c
     )
     assert not Deadline.objects.filter(kind="monthly_return").exists()
     factories.signed_in(client, world["keeper"])
+    client.get(reverse("core:deadlines"))
+    assert not Deadline.objects.filter(kind="monthly_return").exists()
+    assert services.open_last_month() == 4
     page = client.get(reverse("core:deadlines") + "?state=overdue").content.decode()
     for back in (3, 2):
         assert f"Secure setting&#x27;s monthly return for {_months_back(back):%B %Y}" in page

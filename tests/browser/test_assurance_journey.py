@@ -253,9 +253,11 @@ def test_assurance_journeys(browser: Any, live_server: Any, partnership: dict[st
         assert "Strong: 0; Adequate: 1; Weak: 0" in alt
         assert_accessible(admin)
 
-        # 4. A secure setting's monthly return: its clock is on "What is due" though no worker
-        # ran, it is met by the return, and the figure reaches the indicator's SPC chart.
+        # 4. A secure setting's monthly return: the worker's catch-up (at its start, and daily)
+        # opens its clock on "What is due", the return meets it, and the figure reaches the
+        # indicator's SPC chart.
         last = rules.previous_month(rules.first_of_month(london_date(timezone.now())))
+        secure.open_last_month()
         keeper = as_(w["keeper"])
         keeper.goto(reverse("core:deadlines"))
         assert f"Secure setting's monthly return for {last:%B %Y}" in keeper.content().replace(

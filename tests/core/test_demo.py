@@ -110,11 +110,15 @@ def test_one_sign_in_per_role_with_short_addresses():
 
 def test_about_two_hundred_schools_with_unique_six_digit_urns_clear_of_real_ones():
     demo.create_demo_partnership()
-    schools = Organisation.objects.filter(kind="school")
+    schools = Organisation.objects.filter(kind="school", early_years=False)
     assert 190 <= schools.count() <= 210
     urns = [school.urn for school in schools]
     assert len(set(urns)) == len(urns)
     assert all(re.fullmatch(r"9\d{5}", urn) for urn in urns)
+    # Early years settings carry Ofsted's URN instead (EY and six digits, or six or seven).
+    settings = Organisation.objects.filter(kind="school", early_years=True)
+    assert all(re.fullmatch(r"EY\d{6}|\d{6,7}", s.urn) for s in settings)
+    assert not {s.urn for s in settings} & set(urns)
     assert set(schools.values_list("la_code", flat=True)) == {"999"}
     names = set(schools.values_list("name", flat=True))
     assert any(name.endswith("Primary School") for name in names)

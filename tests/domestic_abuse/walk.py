@@ -48,6 +48,8 @@ def pages(Route: Any, _pk: Any) -> dict[str, Any]:
             Cap.BOARD, kwargs=_pk("da_adult"), signed_in_status=_all(_BOARD_ROLES, 403)
         ),
         "domestic_abuse:marac": Route(Cap.MARAC, signed_in_status=_all(_MARAC_ROLES, 403)),
+        # The population behind the MARAC rate: the Business Unit's, kept and audited.
+        "domestic_abuse:adult_women": Route(Cap.MANAGE),
         "domestic_abuse:marac_meeting": Route(
             Cap.MARAC,
             kwargs=lambda o: {"day": o["da_meeting"]},

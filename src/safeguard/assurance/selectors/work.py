@@ -12,7 +12,6 @@ from django.urls import reverse
 from safeguard.assurance import policies
 from safeguard.assurance.models import Challenge, EscalationStage
 from safeguard.assurance.selectors import assessments, escalations, secure
-from safeguard.assurance.services import secure as secure_service
 from safeguard.assurance.services._common import ASSESSMENT, CHALLENGE, RETURN_DUE, STAGE
 from safeguard.core.work import WorkItem
 
@@ -22,11 +21,9 @@ def _ids(rows: Any) -> Any:
 
 
 def deadline_access(actor: Any) -> Q:
-    """Which of assurance's clocks the person may open. Every listing of clocks ("What is due",
-    the home page's counts) asks this first, so it is also where a secure setting's owed
-    monthly-return clock is caught up when no worker opened it (one query when none is
-    missing): an overdue return shows however the service is run."""
-    secure_service.returns_due_ensure()
+    """Which of assurance's clocks the person may open. It only reads: a secure setting's owed
+    monthly-return clocks are opened by the worker's catch-up (at its start and daily), never
+    by a page that lists them (ADR 0023)."""
     visible = escalations.escalations_for(actor=actor)
     stages = EscalationStage.objects.filter(escalation__in=visible)
     mine = assessments.assessments_for(actor=actor)

@@ -1,11 +1,11 @@
 """Secure settings: monthly returns (a clock a month for each setting) and incident reviews.
 
 A month's return is due on the 10th working day of the next month. Its clock opens when the
-month ends: the worker's daily job (and its first run at start-up) and every listing of what is
-due catch up any owed clock that is missing (``returns_due_catch_up``, idempotent), so an overdue
-return shows without depending on a worker having run at the right moment. Submitting meets the
-clock. A return may
-be corrected: the audit row keeps the figures before and after (they name no child).
+month ends: the worker's daily job and its first run at start-up catch up every owed clock that
+is missing (``returns_due_catch_up``, idempotent), so an overdue return shows however long the
+worker was stopped, without a page that lists clocks ever writing one. Submitting meets the
+clock. A return may be corrected: the audit row keeps the figures before and after (they name
+no child).
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def secure_settings() -> list[Organisation]:
 def _open_month(organisation: Organisation, month: date, due_on: date, actor: Any) -> None:
     """Open (or leave) one setting's clock for one month, met at once if the return is in.
 
-    Two callers at once (the worker and a page listing what is due) may both open it: the
+    Two callers at once (two workers, or a worker and the demo) may both open it: the
     clock's key is unique, so the second's insert fails inside its own savepoint and is left.
     """
     key = month_key(organisation.pk, month)
@@ -111,7 +111,7 @@ def _monthly_clocks() -> Any:
 def returns_due_catch_up(*, today: date | None = None, actor: Any = None) -> int:
     """Open every clock a secure setting owes and lacks (``rules.months_owed``): the months
     since its first return or clock, up to last month. Idempotent, so it can run whenever: by
-    the worker daily and at its start, and when someone lists what is due. Returns how many
+    the worker daily and at its start. Returns how many
     clocks it opened."""
     today = today or london_date(timezone.now())
     calendar = holidays.calendar()
@@ -140,18 +140,6 @@ def _month_of(key: str) -> date | None:
         return date.fromisoformat(f"{month}-01")
     except ValueError:
         return None
-
-
-def returns_due_ensure(*, today: date | None = None) -> int:
-    """What "What is due" calls before it lists: when every active setting already has last
-    month's clock (the usual case: one query) nothing is done; otherwise the catch-up runs, so a
-    month's overdue return shows even if no worker ran when the month ended."""
-    today = today or london_date(timezone.now())
-    last = rules.previous_month(rules.first_of_month(today))
-    keys = [month_key(o.pk, last) for o in secure_settings()]
-    if _monthly_clocks().filter(subject_id__in=keys).count() == len(keys):
-        return 0
-    return returns_due_catch_up(today=today)
 
 
 def open_last_month() -> int:
