@@ -265,7 +265,8 @@ def test_the_catch_up_opens_every_owed_return_and_listing_them_writes_nothing(
     factories.signed_in(client, world["keeper"])
     client.get(reverse("core:deadlines"))
     assert not Deadline.objects.filter(kind="monthly_return").exists()
-    assert services.open_last_month() == 5  # the YOI's four months (one met at once), the suite's one
+    # The YOI's four months (the first met at once by its return) and the custody suite's one.
+    assert services.open_last_month() == 5
     page = client.get(reverse("core:deadlines") + "?state=overdue").content.decode()
     for back in (3, 2):
         assert f"Secure setting&#x27;s monthly return for {_months_back(back):%B %Y}" in page
