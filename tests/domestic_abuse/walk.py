@@ -134,7 +134,16 @@ API_PATH_PARAMETERS: dict[str, Any] = {
 
 
 def forms(Form: Any) -> dict[str, Any]:
-    names = ("board_close", "decide", "dash", "refer", "link", "referral", "home_education_new")
+    names = (
+        "board_close",
+        "decide",
+        "dash",
+        "refer",
+        "link",
+        "referral",
+        "home_education_new",
+        "adult_women",
+    )
     return {f"domestic_abuse:{name}": Form() for name in names}
 
 
