@@ -284,10 +284,10 @@ def agenda_item_add(
         _still_to_come(meeting)
         if key and meeting.items.filter(key=key).exists():
             return meeting.items.get(key=key)
-        last = meeting.items.aggregate(last=Max("position"))["last"] or 0
-        item = AgendaItem.objects.create(
+        item = item_append(
             meeting=meeting,
-            position=last + 1,
+            actor=actor,
+            moment=moment,
             title=title.strip(),
             minutes=minutes or 10,
             owner_organisation=owner_organisation,
@@ -296,26 +296,59 @@ def agenda_item_add(
             kind=kind,
             key=key,
             link=link,
-            added_at=moment,
-            added_by=person_of(actor),
-        )
-        audit.record(
-            action=AuditAction.CREATE,
-            record_type=ITEM,
-            record_id=item.pk,
-            actor=actor,
-            changes=audit.diff(
-                {},
-                {
-                    "meeting_id": meeting.pk,
-                    "kind": kind,
-                    "key": key,
-                    **state(item, ("position", "minutes", "owner_organisation_id")),
-                    **text_marks(item, ("title",)),
-                },
-            ),
         )
         _open_paper_clock(item, actor=actor, moment=moment)
+    return item
+
+
+def item_append(
+    *,
+    meeting: Meeting,
+    actor: Any,
+    moment: datetime,
+    title: str,
+    minutes: int,
+    kind: str = "",
+    key: str = "",
+    link: str = "",
+    owner_organisation: Organisation | None = None,
+    owner_person: Person | None = None,
+    paper_expected: bool = False,
+) -> AgendaItem:
+    """Put an item at the end of the agenda and audit it. The callers decide who may and when:
+    a person adding to a meeting still to come (``agenda_item_add``), or a module recording the
+    meeting its own policy allowed (``sittings``)."""
+    last = meeting.items.aggregate(last=Max("position"))["last"] or 0
+    item = AgendaItem.objects.create(
+        meeting=meeting,
+        position=last + 1,
+        title=title,
+        minutes=minutes,
+        owner_organisation=owner_organisation,
+        owner_person=owner_person,
+        paper_expected=paper_expected,
+        kind=kind,
+        key=key,
+        link=link,
+        added_at=moment,
+        added_by=person_of(actor),
+    )
+    audit.record(
+        action=AuditAction.CREATE,
+        record_type=ITEM,
+        record_id=item.pk,
+        actor=actor,
+        changes=audit.diff(
+            {},
+            {
+                "meeting_id": meeting.pk,
+                "kind": kind,
+                "key": key,
+                **state(item, ("position", "minutes", "owner_organisation_id")),
+                **text_marks(item, ("title",)),
+            },
+        ),
+    )
     return item
 
 

@@ -37,6 +37,7 @@ from safeguard.governance.services.meetings import (
     _aware,
     _open_minutes_clock,
     held_on,
+    item_append,
 )
 
 DEFAULT_STARTS = time(10, 0)
@@ -83,31 +84,15 @@ def sitting_record(
                 actor=actor,
                 changes=audit.diff({}, {**state(sitting, _SITTING_FIELDS), "for": kind}),
             )
-            item = AgendaItem.objects.create(
+            item_append(
                 meeting=sitting,
-                position=1,
+                actor=actor,
+                moment=moment,
                 title=title,
                 minutes=60,
                 kind=kind,
                 key=key,
                 link=link,
-                added_at=moment,
-                added_by=person_of(actor),
-            )
-            audit.record(
-                action=AuditAction.CREATE,
-                record_type=ITEM,
-                record_id=item.pk,
-                actor=actor,
-                changes=audit.diff(
-                    {},
-                    {
-                        "meeting_id": sitting.pk,
-                        "kind": kind,
-                        "key": key,
-                        "title_length": len(title),
-                    },
-                ),
             )
             return sitting
         sitting = Meeting.objects.select_for_update().get(pk=sitting.pk)
