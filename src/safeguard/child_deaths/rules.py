@@ -2,10 +2,14 @@
 clocks, age groups, deprivation deciles, small numbers and the recognition of one death
 notified by several agencies.
 
-Sources (see docs/child-deaths.md for the full list and what was and was not verified):
+Sources (see docs/child-deaths.md, "Guidance paragraphs, rule by rule", for each rule's
+citation and the URL it was read at):
 - Child Death Review Statutory and Operational Guidance (England), HM Government, October 2018
-  ("the guidance"). Paragraph numbers were not verified against the text: each rule below says
-  so where it names one.
+  ("the guidance"). Its own text could not be read. One paragraph number is verified, through a
+  local procedure that quotes it: 5.2.1, the functions of the Child Death Overview Panel
+  (Hertfordshire SCP's procedure). Every other rule cites the guidance by section title, and
+  where a number is given it is said to be the October 2017 consultation draft's ("draft
+  (2017) chapter N"), which is not evidence of the final text's numbering.
 - Working Together to Safeguard Children 2018, chapter 5 (the definition of an unexpected death,
   quoted by partnerships' published procedures).
 - The national child death forms (notification, reporting, supplementary reporting and analysis
@@ -25,8 +29,10 @@ from safeguard.children import identifiers, normalise
 # --- The categories of death (the analysis form's hierarchy) -----------------------------------
 # The analysis form lists ten categories and asks the panel to choose the highest in the list
 # that applies when more than one does ("hierarchical"). The order below is that list's order:
-# the first applicable category wins. Source: the national analysis form (paragraph not
-# verified: the form's text was not found in the sources searched; the list follows the brief).
+# the first applicable category wins. Source: the national analysis form, not the guidance's
+# text (no paragraph of the guidance found for the list; the form itself was not readable).
+# Verified: the NCMD numbers the categories and calls "Acute medical or surgical condition"
+# category 5 (ncmd.info). The other nine names follow the brief and partnerships' lists.
 CATEGORIES: tuple[tuple[str, str], ...] = (
     ("deliberately_inflicted", "Deliberately inflicted injury, abuse or neglect"),
     ("suicide_self_harm", "Suicide or deliberate self-inflicted harm"),
@@ -62,7 +68,10 @@ def category_of(applicable: Iterable[str]) -> str:
 # The analysis form asks about four domains and, for each, whether factors were identified and
 # whether they may have contributed; the panel then concludes whether the death had modifiable
 # factors: factors which, by nationally or locally achievable interventions, could be modified
-# to reduce the risk of future child deaths (the guidance's definition; paragraph not verified).
+# to reduce the risk of future child deaths (the national definition, read as quoted by
+# Staffordshire's procedures; no paragraph of the 2018 guidance found). The panel's analysis of
+# each death, to confirm its cause, find contributory factors and identify learning, is a
+# function of the CDOP under the guidance's paragraph 5.2.1 (as quoted by Hertfordshire SCP).
 DOMAINS: tuple[tuple[str, str], ...] = (
     ("intrinsic", "Factors intrinsic to the child"),
     ("social", "Social environment, including family and parenting capacity"),
@@ -124,7 +133,10 @@ def conclusion(findings: Mapping[str, DomainFinding]) -> str:
 
 
 # --- Which panel, and the age groups ------------------------------------------------------------
-NEONATAL_DAYS = 28  # the annual report: the neonatal panel reviews deaths in the first 28 days
+# The annual report: the neonatal panel reviews deaths in the first 28 days. "Neonatal" as the
+# first 28 days of life: Cambridgeshire and Peterborough's CDOP protocol (glossary; no paragraph
+# of the guidance found for the routing, which is the partnership's own arrangement).
+NEONATAL_DAYS = 28
 CDOP = "cdop"
 NEONATAL = "neonatal"
 PANELS: tuple[tuple[str, str], ...] = (
@@ -187,9 +199,13 @@ def age_group(born_on: date, died_on: date) -> str:
 # --- Clocks ------------------------------------------------------------------------------------
 # Hours where the guidance and the annual report speak in hours; working days where the
 # partnership's procedure sets a working-day deadline (reporting forms).
-NOTIFICATION_HOURS = 48  # notify as soon as the agency learns of the death (guidance ch. 2,
-# paragraph not verified); 48 hours is the partnership's measure of "late".
+NOTIFICATION_HOURS = 48  # notify as soon as the agency learns of the death (the guidance's
+# section on immediate decision making and notifications, draft (2017) chapter 2; no paragraph
+# number verified); 48 hours is the partnership's measure of "late".
 HOME_VISIT_HOURS = 48  # the SUDIC home visit, usually within 48 hours (annual report)
+# The family's information (key worker, bereavement support, leaflets): Working Together 2018,
+# chapter 5, paragraph 4 (the guide for families offered to every bereaved family straight after
+# the death); no paragraph of the 2018 guidance found for the key worker. 48 hours is our own.
 FAMILY_INFORMATION_HOURS = 48  # key worker, bereavement support, leaflets: the partnership's own
 INITIAL_MEETING_WORKING_DAYS = 3  # initial information-sharing meeting: partnership's own choice
 FINAL_DISCUSSION_WORKING_DAYS = 40  # final case discussion, after post-mortem results: own choice
@@ -214,8 +230,8 @@ def notified_late(*, died_at: datetime, notified_at: datetime) -> bool:
 # immediately apparent cause (including SUDI/C); occurs in custody or where the child was
 # detained under the Mental Health Act; where the initial circumstances raise any suspicion that
 # the death may not have been natural; or a stillbirth where no healthcare professional was in
-# attendance (guidance chapter 2; as summarised by partnerships' published procedures, paragraph
-# not verified).
+# attendance (the guidance's section on the Joint Agency Response, cited by title: no paragraph
+# number verified; the five triggers as summarised alike by the RCoA and Nottinghamshire SCP).
 JAR_TRIGGERS: tuple[tuple[str, str], ...] = (
     ("external_causes", "Is or could be due to external causes"),
     ("sudden_no_cause", "Sudden with no immediately apparent cause (including SUDI/C)"),
@@ -241,8 +257,11 @@ def jar_needed(
 
 # --- Supplementary reporting forms, in our own wording -------------------------------------------
 # The national set has supplementary forms for particular circumstances (the list below is ours,
-# written from the brief; not verified against the national forms). Each question is structured
-# data: a code, the question, and the kind of answer.
+# written from the brief; the NCMD names asthma and anaphylaxis, drowning and sudden unexpected
+# deaths among them; the rest not checked against the national forms). Asking agencies for what
+# they knew serves the CDOP's function of collecting information about each death from
+# professionals (the guidance's paragraph 5.2.1, as quoted by Hertfordshire SCP). Each question
+# is structured data: a code, the question, and the kind of answer.
 YES_NO = "yes_no"
 TEXT = "text"
 

@@ -1,7 +1,9 @@
 """Actions from the panel's learning go on the partnership's shared action plan (governance):
 this module registers its source kind (``apps``) and adds actions through governance's service.
 An action names the death by its reference only: its title and description reach the owner
-agency, so the form asks for no child's details."""
+agency, so the form asks for no child's details. Recommending action to the organisations
+that can take it is a CDOP function under the guidance's paragraph 5.2.1 (as quoted by
+Hertfordshire SCP's procedure)."""
 
 from __future__ import annotations
 

@@ -2,6 +2,9 @@
 days and the kernel's reminders (the clock is owned by the asked agency, so its mailbox hears
 when the form is due soon and when it is overdue: a reference and a link, nothing more).
 Supplementary forms by circumstance are structured answers (``rules.SUPPLEMENTARY_FORMS``).
+Collecting information about each death from the professionals who knew the child is a CDOP
+function under the guidance's paragraph 5.2.1 (as quoted by Hertfordshire SCP's procedure); the
+15 working days are the partnership's own.
 """
 
 from __future__ import annotations

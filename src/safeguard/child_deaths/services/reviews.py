@@ -1,5 +1,9 @@
 """The child death review meeting and the panel's review: category (the highest that applies),
-modifiable factors by domain and the conclusion, learning, and completion."""
+modifiable factors by domain and the conclusion, learning, and completion.
+
+The panel's analysis of each death, drawing on the meeting's report, to confirm the cause, find
+contributory factors and identify learning, is a CDOP function under the guidance's paragraph
+5.2.1 (as quoted by Hertfordshire SCP's procedure; docs/child-deaths.md)."""
 
 from __future__ import annotations
 
