@@ -2,10 +2,11 @@
 
 The guidance expects every agency to notify a death as soon as it learns of it (its section on
 immediate decision making and notifications, draft (2017) chapter 2; no paragraph number of the
-2018 text verified: docs/child-deaths.md). The first notification creates the death and tells the team at once
-through the outbox (a reference and a link: no details leave the system); a later one of the
-same death (``rules.same_death``, using the child index's normalisation) is linked to it. An
-unexpected death starts its Joint Agency Response, and with it the home-visit clock.
+2018 text verified: docs/child-deaths.md). The first notification creates the death and tells
+the team at once through the outbox (a reference and a link: no details leave the system); a
+later one of the same death (``rules.same_death``, using the child index's normalisation) is
+linked to it. An unexpected death starts its Joint Agency Response, and with it the home-visit
+clock.
 """
 
 from __future__ import annotations
