@@ -7,6 +7,7 @@ import re
 import pytest
 
 from safeguard.core import navigation
+from safeguard.core.roles import Role
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +96,7 @@ def test_a_person_with_few_entries_sees_them_side_by_side():
     assert "Audit trail" in [link.label for link in links]
 
 
-@pytest.mark.parametrize("role", ["business_unit_admin", "practitioner", "school_dsl"])
+@pytest.mark.parametrize("role", Role.values)
 def test_every_entry_is_reached_from_the_menu_or_its_group_page_and_opens(client_for, role):
     person = factories.person(role)
     client = client_for(person)
