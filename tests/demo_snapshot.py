@@ -24,9 +24,8 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 
-from safeguard.core import demo
+from safeguard.core import audit, demo
 from safeguard.core.clock import london_date
-from safeguard.core.management.commands import flush
 
 
 @dataclass(frozen=True)
@@ -91,14 +90,13 @@ def _write(copy: _Copy) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         # The audit trail refuses to be emptied (migration 0002), as it should outside a test:
         # its guards are lifted inside this transaction only, exactly as ``flush`` does.
-        saved = flush._lift_guards(connection)
-        if connection.vendor == "postgresql":
-            names = ", ".join(quote(table.name) for table in copy.tables)
-            cursor.execute(f"TRUNCATE {names}")
-        else:
-            for table in copy.tables:
-                cursor.execute(f"DELETE FROM {quote(table.name)}")  # noqa: S608
-        flush._restore_guards(connection, saved)
+        with audit.guards_lifted():
+            if connection.vendor == "postgresql":
+                names = ", ".join(quote(table.name) for table in copy.tables)
+                cursor.execute(f"TRUNCATE {names}")
+            else:
+                for table in copy.tables:
+                    cursor.execute(f"DELETE FROM {quote(table.name)}")  # noqa: S608
         for table in copy.tables:
             if not table.rows:
                 continue

@@ -71,6 +71,53 @@ def shell(env: dict[str, str], code: str) -> Any:
     return json.loads(out.strip().splitlines()[-1])
 
 
+# Outbox messages of one test (its dedupe keys begin with its own prefix, so that tests sharing
+# the processes' database do not see each other's), and where they stand.
+ENQUEUE = """
+    import json
+    from django.db import transaction
+    from safeguard.core.outbox import message_enqueue
+    with transaction.atomic():
+        ids = [
+            message_enqueue(
+                to_address=f"reader{{n}}.{prefix}@example.invalid",
+                subject=f"Item {{n}}",
+                body="Something needs your attention.",
+                link="/deadlines",
+                reason="test",
+                dedupe_key=f"{prefix}:{{n}}",
+            ).pk
+            for n in range({count})
+        ]
+    print(json.dumps(ids))
+"""
+
+STATE = """
+    import json
+    from safeguard.core.models import OutboxAttempt, OutboxMessage
+    mine = OutboxMessage.objects.filter(dedupe_key__startswith="{prefix}:")
+    messages = list(mine.values("pk", "state", "attempts", "last_error"))
+    tries = list(
+        OutboxAttempt.objects.filter(message__in=mine).values("message_id", "succeeded", "error")
+    )
+    print(json.dumps({{"messages": messages, "tries": tries}}, default=str))
+"""
+
+
+def enqueue(env: dict[str, str], *, prefix: str, count: int) -> list[int]:
+    """Queue ``count`` messages under ``prefix`` in the processes' database; their ids."""
+    ids = shell(env, ENQUEUE.format(prefix=prefix, count=count))
+    assert isinstance(ids, list) and len(ids) == count
+    return ids
+
+
+def outbox_state(env: dict[str, str], *, prefix: str) -> dict[str, Any]:
+    """The messages queued under ``prefix`` and every attempt at them."""
+    state = shell(env, STATE.format(prefix=prefix))
+    assert isinstance(state, dict)
+    return state
+
+
 def wait_for(condition: Callable[[], object], timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -166,6 +213,11 @@ class Processes:
 
     def alive(self, name: str) -> bool:
         return self.running[name].poll() is None
+
+    def kill(self, name: str) -> None:
+        """SIGKILL, as a crash or an out-of-memory kill would: no clean-up, a claim left held."""
+        os.killpg(self.running[name].pid, 9)
+        self.running[name].wait(timeout=10)
 
     def stop_all(self) -> None:
         for proc in self.running.values():

@@ -107,6 +107,8 @@ PAGES: dict[str, Route] = {
     "core:enrol": Route(PUBLIC, anonymous_status=302, signed_in_status={"*": 302}),
     "core:recovery_codes": Route(PUBLIC, anonymous_status=302, signed_in_status={"*": 302}),
     "core:account": Route(Capability.USE_SERVICE),
+    # A group's page of the navigation lists only what the person may open (none, for some).
+    "core:menu": Route(Capability.USE_SERVICE, kwargs=lambda o: {"group": "administration"}),
     "core:set_password": Route(PUBLIC, kwargs=lambda o: {"uidb64": "MA", "token": "0-0"}),
     "core:forgot_password": Route(PUBLIC),
     # No provider is configured in the walk: the start page finds none; a callback without a

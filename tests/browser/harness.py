@@ -128,6 +128,29 @@ def sign_in(
     return page
 
 
+def open_from_menu(page: Any, label: str) -> Any:
+    """Open a page from the service navigation as a person does: a click on its own entry, or,
+    where their entries are grouped, on the group and then on the page in the group's list."""
+    menu = page.get_by_role("navigation", name="Menu")
+    link = menu.get_by_role("link", name=label, exact=True)
+    if link.count():
+        with page.expect_navigation():
+            link.click()
+        return page
+    groups = [a.inner_text().strip() for a in menu.locator('a[href^="/menu/"]').all()]
+    for group in groups:
+        with page.expect_navigation():
+            page.get_by_role("navigation", name="Menu").get_by_role(
+                "link", name=group, exact=True
+            ).click()
+        found = page.locator("main").get_by_role("link", name=label, exact=True)
+        if found.count():
+            with page.expect_navigation():
+                found.click()
+            return page
+    raise AssertionError(f"{label!r} is not in the menu nor in any of its groups {groups}")
+
+
 @pytest.fixture
 def signed_in_page(page: Any, transactional_db: None) -> Callable[..., Any]:
     """``signed_in_page(person)``: the page, signed in with both factors as that person."""

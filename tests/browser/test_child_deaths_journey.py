@@ -15,7 +15,7 @@ from django.utils import timezone
 from safeguard.child_deaths.models import Death, Review
 from safeguard.core.models import Deadline, Person
 from tests import factories
-from tests.browser.harness import assert_accessible, sign_in
+from tests.browser.harness import assert_accessible, open_from_menu, sign_in
 from tests.child_deaths.helpers import partnership
 
 
@@ -45,7 +45,7 @@ def test_unexpected_death_from_notification_to_analysis(
     try:
         # 1. The hospital notifies an unexpected death.
         page = as_(p.nurse)
-        page.get_by_role("link", name="Notify a child death").first.click()
+        open_from_menu(page, "Notify a child death")
         page.fill("#id_full_name", "Willow Journeychild")
         page.fill("#id_born_on", "14/05/2026")
         page.check("#id_gender")  # the first choice: female
@@ -83,7 +83,7 @@ def test_unexpected_death_from_notification_to_analysis(
 
         # 2. The team: the JAR's home-visit clock, then the visit recorded.
         page = as_(p.member)
-        page.get_by_role("link", name="Child deaths").first.click()
+        open_from_menu(page, "Child deaths")
         page.get_by_role("link", name=death.reference).click()
         assert page.get_by_text(
             "48 hours from the start of the Joint Agency Response"
@@ -131,7 +131,7 @@ def test_unexpected_death_from_notification_to_analysis(
         page.fill("#id_held_on", today)
         _submit(page, "Save")
         page = as_(p.doctor)
-        page.get_by_role("link", name="Child deaths").first.click()
+        open_from_menu(page, "Child deaths")
         page.get_by_role("link", name=death.reference).click()
         page.get_by_role("link", name="Record the panel's review").click()
         assert (

@@ -13,7 +13,7 @@ from django.utils import timezone
 from safeguard.core.clock import london_date
 from safeguard.core.models import Person
 from safeguard.governance.models import Action, Inspection
-from tests.browser.harness import assert_accessible, sign_in
+from tests.browser.harness import assert_accessible, open_from_menu, sign_in
 
 
 def _submit(page: Any, name: str) -> None:
@@ -41,7 +41,7 @@ def test_the_action_plan_from_every_source_with_an_edited_and_a_withdrawn_action
     try:
         # 1. The plan shows every source, and the overdue action as overdue.
         bu = as_(officer)
-        bu.get_by_role("link", name="Action plan").first.click()
+        open_from_menu(bu, "Action plan")
         assert bu.url.endswith(reverse("governance:plan"))
         assert_accessible(bu)
         # The plan runs to several pages once every module adds its actions: each source is

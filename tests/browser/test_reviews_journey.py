@@ -20,7 +20,7 @@ from safeguard.core.models import Deadline, OutboxMessage, Person
 from safeguard.reviews import rules
 from safeguard.reviews.models import Incident
 from safeguard.reviews.selectors.oversight import oversight_between
-from tests.browser.harness import assert_accessible, current_code, sign_in
+from tests.browser.harness import assert_accessible, current_code, open_from_menu, sign_in
 
 REPORT = b"%PDF-1.4\n% A fictional CSPR final report for the browser journey\n%%EOF\n"
 
@@ -81,7 +81,7 @@ def test_a_case_from_referral_to_published_cspr_and_completed_actions(
     try:
         # 1. A practitioner refers.
         page = as_(practitioner)
-        page.get_by_role("link", name="Serious incidents").first.click()
+        open_from_menu(page, "Serious incidents")
         page.get_by_role("button", name="Refer a serious incident").click()
         page.fill("#id_child_1-full_name", "Rowan Example")
         page.fill("#id_child_1-date_of_birth", "01/02/2025")

@@ -308,3 +308,25 @@ def test_verify_fails_when_a_guard_is_missing():
         f"the append-only guard {missing} is missing: rows can be changed or removed"
     ]
     assert result.warnings == []
+
+
+# guards_lifted: the one public way to lift the guards (flush, the tests' demo snapshot) -------
+
+
+def test_guards_lifted_lifts_every_guard_for_the_block_and_puts_them_back():
+    _append(1)
+    expected = [f"{name} on {table}" for table, name in audit.GUARDS[connection.vendor]]
+    with audit.guards_lifted():
+        assert audit.missing_guards() == expected
+    assert audit.missing_guards() == []
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_auditevent")
+
+
+def test_guards_lifted_restores_the_guards_when_the_block_fails():
+    _append(1)
+    with pytest.raises(RuntimeError), audit.guards_lifted(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_auditevent")
+        raise RuntimeError("the block failed")
+    assert audit.missing_guards() == []
+    assert AuditEvent.objects.count() == 1  # the delete was rolled back with the lift

@@ -24,7 +24,6 @@ import random
 import re
 import time
 from collections import Counter
-from typing import Any
 
 import pytest
 from django.db import connection, transaction
@@ -36,9 +35,10 @@ from tests import smtp
 from tests.processes import (
     ON_POSTGRES,
     Processes,
+    enqueue,
     get_status,
+    outbox_state,
     postgres_admin,
-    shell,
     terminate_connections,
     wait_for,
 )
@@ -50,50 +50,8 @@ pytestmark = pytest.mark.smtp
 
 LONG = os.environ.get("SAFEGUARD_FAULT_TESTS") == "1"
 
-ENQUEUE = """
-    import json
-    from django.db import transaction
-    from safeguard.core.outbox import message_enqueue
-    with transaction.atomic():
-        ids = [
-            message_enqueue(
-                to_address=f"reader{{n}}.{prefix}@example.invalid",
-                subject=f"Item {{n}}",
-                body="Something needs your attention.",
-                link="/deadlines",
-                reason="test",
-                dedupe_key=f"{prefix}:{{n}}",
-            ).pk
-            for n in range({count})
-        ]
-    print(json.dumps(ids))
-"""
-
-STATE = """
-    import json
-    from safeguard.core.models import OutboxAttempt, OutboxMessage
-    mine = OutboxMessage.objects.filter(dedupe_key__startswith="{prefix}:")
-    messages = list(mine.values("pk", "state", "attempts", "last_error"))
-    tries = list(
-        OutboxAttempt.objects.filter(message__in=mine).values("message_id", "succeeded", "error")
-    )
-    print(json.dumps({{"messages": messages, "tries": tries}}, default=str))
-"""
-
 # Anything that could identify a recipient: an address, or the local part the test gave them.
 PERSONAL = re.compile(r"@|reader\d|example\.invalid")
-
-
-def _enqueue(env: dict[str, str], prefix: str, count: int) -> list[int]:
-    ids = shell(env, ENQUEUE.format(prefix=prefix, count=count))
-    assert isinstance(ids, list) and len(ids) == count
-    return ids
-
-
-def _state(env: dict[str, str], prefix: str) -> dict[str, Any]:
-    state = shell(env, STATE.format(prefix=prefix))
-    assert isinstance(state, dict)
-    return state
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="cuts a PostgreSQL connection")
@@ -151,7 +109,7 @@ def test_the_database_restarting_mid_run_loses_and_duplicates_nothing(
     env = {**processes.env, **smtp_server.env()}
     processes.env = env
     prefix = f"restart{random.randrange(10**6)}"
-    ids = _enqueue(env, prefix, count)
+    ids = enqueue(env, prefix=prefix, count=count)
     expected = {OutboxMessage(pk=pk).message_id for pk in ids}
     # A little time per message at the mail server, so that cuts land mid-delivery.
     smtp_server.handler.delay_seconds = 0.05 if LONG else 0.2
@@ -187,10 +145,10 @@ def test_the_database_restarting_mid_run_loses_and_duplicates_nothing(
     assert processes.alive("w1") and processes.alive("w2")
 
     def all_recorded() -> bool:
-        return {m["state"] for m in _state(env, prefix)["messages"]} == {"sent"}
+        return {m["state"] for m in outbox_state(env, prefix=prefix)["messages"]} == {"sent"}
 
     wait_for(all_recorded, 180, "every message to be recorded as sent")
-    state = _state(env, prefix)
+    state = outbox_state(env, prefix=prefix)
     successes = Counter(t["message_id"] for t in state["tries"] if t["succeeded"])
     assert set(successes) == set(ids) and max(successes.values()) == 1
     received = _mine(smtp_server, expected)
@@ -222,7 +180,7 @@ def test_a_mail_server_refusing_for_a_while_delays_but_delivers_each_message_onc
         "SAFEGUARD_OUTBOX_FIRST_RETRY_SECONDS": first_retry,
     }
     prefix = f"refuse{random.randrange(10**6)}"
-    ids = _enqueue(env, prefix, count)
+    ids = enqueue(env, prefix=prefix, count=count)
     expected = {OutboxMessage(pk=pk).message_id for pk in ids}
     handler = smtp_server.handler
     # Refuse from the start until every message has been refused once (workers take a few
@@ -242,10 +200,10 @@ def test_a_mail_server_refusing_for_a_while_delays_but_delivers_each_message_onc
     seconds = time.monotonic() - began
 
     def all_recorded() -> bool:
-        return {m["state"] for m in _state(env, prefix)["messages"]} == {"sent"}
+        return {m["state"] for m in outbox_state(env, prefix=prefix)["messages"]} == {"sent"}
 
     wait_for(all_recorded, 60, "every message to be recorded as sent")
-    state = _state(env, prefix)
+    state = outbox_state(env, prefix=prefix)
     received = _mine(smtp_server, expected)
     assert set(received) == expected and max(received.values()) == 1
     refusals = Counter(t["message_id"] for t in state["tries"] if not t["succeeded"])

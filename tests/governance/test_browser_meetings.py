@@ -15,7 +15,7 @@ from django.utils import timezone
 from safeguard.core.clock import london_date
 from safeguard.core.models import Person
 from safeguard.governance.models import Action, Meeting, Paper
-from tests.browser.harness import assert_accessible
+from tests.browser.harness import assert_accessible, open_from_menu
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +32,7 @@ def test_a_meeting_from_schedule_to_minutes_and_an_action_in_the_plan(
     page = signed_in_page(officer)
     today = london_date(timezone.now())
     next_week = today + timedelta(days=7)
-    page.get_by_role("link", name="Meetings").first.click()
+    open_from_menu(page, "Meetings")
     assert page.locator("h1").inner_text() == "Meetings"
     assert_accessible(page)
 

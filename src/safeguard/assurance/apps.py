@@ -27,7 +27,12 @@ class AssuranceConfig(AppConfig):
             roles.grant(role, capabilities)
         navigation.register(
             navigation.NavItem(
-                "Assurance", "assurance:index", Capability.USE_SERVICE, "/assurance/", may_open
+                "Assurance",
+                "assurance:index",
+                Capability.USE_SERVICE,
+                "/assurance/",
+                may_open,
+                group=navigation.PERFORMANCE,
             )
         )
         register_deadline_access("assurance", deadline_access)

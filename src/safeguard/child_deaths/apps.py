@@ -25,9 +25,15 @@ class ChildDeathsConfig(AppConfig):
 
         for role, capabilities in GRANTS.items():
             roles.grant(role, capabilities)
-        navigation.register(navigation.NavItem("Child deaths", "child_deaths:deaths", Cap.REVIEW))
         navigation.register(
-            navigation.NavItem("Notify a child death", "child_deaths:notify", Cap.NOTIFY)
+            navigation.NavItem(
+                "Child deaths", "child_deaths:deaths", Cap.REVIEW, group=navigation.CASES
+            )
+        )
+        navigation.register(
+            navigation.NavItem(
+                "Notify a child death", "child_deaths:notify", Cap.NOTIFY, group=navigation.CASES
+            )
         )
         register_scope(NOTIFY_SCOPE, "Notify a child death and read your acknowledgements")
         register_extension("child_deaths", add_demo_deaths)

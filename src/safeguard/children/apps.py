@@ -14,7 +14,10 @@ class ChildrenConfig(AppConfig):
             roles.grant(role, capabilities)
         navigation.register(
             navigation.NavItem(
-                "Matching model", "children:match_model", "children.view_match_model"
+                "Matching model",
+                "children:match_model",
+                "children.view_match_model",
+                group=navigation.ADMINISTRATION,
             )
         )
         labels.register("children.school_roll", "School roll")

@@ -19,11 +19,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
 from safeguard.core.context import current_api_key_id, current_route
@@ -200,6 +201,60 @@ GUARDS: dict[str, tuple[tuple[str, str], ...]] = {
         ("core_auditchainhead", "core_auditchainhead_forward_only"),
     ),
 }
+
+
+_GUARDED_TABLES = ("core_auditevent", "core_auditchainhead")
+
+
+@contextmanager
+def guards_lifted(*, using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """Lift the append-only guards for the block, inside one transaction, and put them back.
+
+    For the two callers that must empty the trail outside production: ``flush`` (test teardown,
+    a demo reset) and the tests' demo snapshot. The block runs in a transaction (a savepoint
+    when one is already open): the guards are put back before it commits, so no other session
+    ever sees the trail unguarded, and if the block raises, the rollback restores them. Never
+    call this from a service: emptying the audit trail is never routine (``flush`` refuses in
+    production). PostgreSQL's user triggers are disabled; SQLite's are dropped and recreated
+    from their saved SQL. A database without the audit tables (not yet migrated) is left alone.
+    """
+    target = connections[using]
+    with transaction.atomic(using=using):
+        saved = _lift(target)
+        yield
+        _restore(target, saved)
+
+
+def _lift(target: Any) -> list[str]:
+    """Disable (PostgreSQL) or drop (SQLite, returning their SQL) the audit triggers."""
+    if not set(_GUARDED_TABLES) <= set(target.introspection.table_names()):
+        return []
+    with target.cursor() as cursor:
+        if target.vendor == "postgresql":
+            for table in _GUARDED_TABLES:
+                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+            return ["postgresql"]
+        if target.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+                " AND tbl_name IN (%s, %s)",
+                _GUARDED_TABLES,
+            )
+            found = cursor.fetchall()
+            for name, _sql in found:
+                cursor.execute(f'DROP TRIGGER "{name}"')
+            return [sql for _name, sql in found]
+    return []
+
+
+def _restore(target: Any, saved: list[str]) -> None:
+    with target.cursor() as cursor:
+        if saved == ["postgresql"]:
+            for table in _GUARDED_TABLES:
+                cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+        elif target.vendor == "sqlite":
+            for sql in saved:
+                cursor.execute(sql)
 
 
 class ProblemKind:

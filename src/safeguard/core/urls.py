@@ -7,6 +7,7 @@ from safeguard.core.views import (
     home,
     invitations,
     jobs,
+    menu,
     outbox,
     partnership,
     retention,
@@ -28,4 +29,5 @@ urlpatterns = [
     *outbox.urlpatterns,
     *apikeys.urlpatterns,
     *jobs.urlpatterns,
+    *menu.urlpatterns,
 ]

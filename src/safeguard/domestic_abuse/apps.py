@@ -29,26 +29,40 @@ class DomesticAbuseConfig(AppConfig):
                 "domestic_abuse:board_today",
                 Cap.BOARD,
                 may_open=policies.is_dramm_member,
+                group=navigation.CASES,
             )
         )
         navigation.register(
             navigation.NavItem(
-                "MARAC", "domestic_abuse:marac", Cap.MARAC, may_open=policies.is_marac_member
+                "MARAC",
+                "domestic_abuse:marac",
+                Cap.MARAC,
+                may_open=policies.is_marac_member,
+                group=navigation.CASES,
             )
         )
         navigation.register(
             navigation.NavItem(
-                "Leaving for home education", "domestic_abuse:home_education_new", Cap.NOTICE_SEND
+                "Leaving for home education",
+                "domestic_abuse:home_education_new",
+                Cap.NOTICE_SEND,
+                group=navigation.SCHOOLS,
             )
         )
         navigation.register(
             navigation.NavItem(
-                "Home education notices", "domestic_abuse:home_education", Cap.NOTICE_READ
+                "Home education notices",
+                "domestic_abuse:home_education",
+                Cap.NOTICE_READ,
+                group=navigation.SCHOOLS,
             )
         )
         navigation.register(
             navigation.NavItem(
-                "Adult women for the MARAC rate", "domestic_abuse:adult_women", Cap.MANAGE
+                "Adult women for the MARAC rate",
+                "domestic_abuse:adult_women",
+                Cap.MANAGE,
+                group=navigation.PERFORMANCE,
             )
         )
         register_scope(

@@ -34,7 +34,9 @@ class EncompassConfig(AppConfig):
             ("Cross-border forwards", "encompass:forwards", Cap.VIEW_FORWARDS),
             ("Neighbouring partnerships", "encompass:neighbours", Cap.MANAGE_NEIGHBOURS),
         ):
-            navigation.register(navigation.NavItem(label, url_name, capability))
+            navigation.register(
+                navigation.NavItem(label, url_name, capability, group=navigation.SCHOOLS)
+            )
         register_scope(
             "encompass:incidents:write",
             "Send domestic abuse incidents and the children in them (Operation Encompass)",

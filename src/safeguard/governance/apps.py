@@ -22,7 +22,11 @@ class GovernanceConfig(AppConfig):
 
         for role, capabilities in GRANTS.items():
             roles.grant(role, capabilities)
-        navigation.register(navigation.NavItem("Action plan", "governance:plan", Cap.USE))
+        navigation.register(
+            navigation.NavItem(
+                "Action plan", "governance:plan", Cap.USE, group=navigation.PARTNERSHIP
+            )
+        )
         # Partners' systems report on the actions their organisation owns; the Business Unit
         # runs the plan through its pages.
         register_scope(

@@ -134,7 +134,11 @@ def ready() -> None:
 
     for role, capabilities in MEETING_GRANTS.items():
         roles.grant(role, capabilities)
-    navigation.register(navigation.NavItem("Meetings", "governance:meetings", MeetingCap.USE))
+    navigation.register(
+        navigation.NavItem(
+            "Meetings", "governance:meetings", MeetingCap.USE, group=navigation.PARTNERSHIP
+        )
+    )
     sources.register(
         SOURCE_KIND,
         "Meeting",

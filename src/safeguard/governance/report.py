@@ -64,10 +64,17 @@ def connect() -> None:
     for role, capabilities in policies.FUNDING_GRANTS.items():
         roles.grant(role, capabilities)
     navigation.register(
-        navigation.NavItem("Priorities", "governance:priorities", policies.PriorityCap.VIEW)
+        navigation.NavItem(
+            "Priorities",
+            "governance:priorities",
+            policies.PriorityCap.VIEW,
+            group=navigation.PARTNERSHIP,
+        )
     )
     navigation.register(
-        navigation.NavItem("Funding", "governance:funding", policies.FundingCap.VIEW)
+        navigation.NavItem(
+            "Funding", "governance:funding", policies.FundingCap.VIEW, group=navigation.PARTNERSHIP
+        )
     )
     register()
     labels.register_many(

@@ -32,9 +32,18 @@ class PerformanceConfig(AppConfig):
         grant(Role.LA_DATA_TEAM, {policies.IMPORT_RECORDS})
         register_scope("performance:read", "Read the scorecard's indicators and early warning")
         register_scope("performance:submit", "Send values for the organisation's indicators")
-        navigation.register(navigation.NavItem("Scorecard", "performance:scorecard", policies.VIEW))
         navigation.register(
-            navigation.NavItem("Census imports", "performance:records", policies.IMPORT_RECORDS)
+            navigation.NavItem(
+                "Scorecard", "performance:scorecard", policies.VIEW, group=navigation.PERFORMANCE
+            )
+        )
+        navigation.register(
+            navigation.NavItem(
+                "Census imports",
+                "performance:records",
+                policies.IMPORT_RECORDS,
+                group=navigation.PERFORMANCE,
+            )
         )
         register_periodic("performance_returns", tasks.returns_due_and_chase, 3600)
         register_periodic("performance_measures", tasks.measures_count, 3600)

@@ -14,7 +14,11 @@ class ReportsConfig(AppConfig):
 
         for role, capabilities in GRANTS.items():
             roles.grant(role, capabilities)
-        navigation.register(navigation.NavItem("Annual report", "reports:list", Cap.READ_PUBLISHED))
+        navigation.register(
+            navigation.NavItem(
+                "Annual report", "reports:list", Cap.READ_PUBLISHED, group=navigation.PERFORMANCE
+            )
+        )
         labels.register_many(
             {
                 "reports.report": "Annual report",

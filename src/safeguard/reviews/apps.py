@@ -23,9 +23,18 @@ class ReviewsConfig(AppConfig):
 
         for role, capabilities in GRANTS.items():
             roles.grant(role, capabilities)
-        navigation.register(navigation.NavItem("Serious incidents", "reviews:cases", Cap.USE))
         navigation.register(
-            navigation.NavItem("Learning from reviews", "reviews:learning", Cap.VIEW_LEARNING)
+            navigation.NavItem(
+                "Serious incidents", "reviews:cases", Cap.USE, group=navigation.CASES
+            )
+        )
+        navigation.register(
+            navigation.NavItem(
+                "Learning from reviews",
+                "reviews:learning",
+                Cap.VIEW_LEARNING,
+                group=navigation.TRAINING,
+            )
         )
         register_scope("reviews:refer", "Refer a serious incident and follow its progress")
         register_scope(

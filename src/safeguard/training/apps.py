@@ -22,7 +22,13 @@ class TrainingConfig(AppConfig):
         for role, capabilities in GRANTS.items():
             roles.grant(role, capabilities)
         navigation.register(
-            navigation.NavItem("Training", "training:catalogue", Cap.BOOK, "/training/")
+            navigation.NavItem(
+                "Training",
+                "training:catalogue",
+                Cap.BOOK,
+                "/training/",
+                group=navigation.TRAINING,
+            )
         )
         register_extension("training", add_demo_training)
         register_periodic("training_reminders", tasks.send_reminders, 3600)
@@ -61,6 +67,7 @@ class TrainingConfig(AppConfig):
                 "training:account_requests",
                 Cap.BOOK,
                 may_open=policies.may_see_account_requests,
+                group=navigation.TRAINING,
             )
         )
         labels.register_many(

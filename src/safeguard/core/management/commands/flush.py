@@ -14,9 +14,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import CommandError
 from django.core.management.commands import flush
-from django.db import connections, transaction
+from django.db import transaction
 
-_TABLES = ("core_auditevent", "core_auditchainhead")
+from safeguard.core import audit
 
 
 class Command(flush.Command):
@@ -25,39 +25,6 @@ class Command(flush.Command):
     def handle(self, **options: Any) -> None:
         if settings.PRODUCTION:
             raise CommandError("flush is refused in production: it would erase the audit trail")
-        connection = connections[options["database"]]
-        with transaction.atomic(using=connection.alias):
-            saved = _lift_guards(connection)
+        database = options["database"]
+        with transaction.atomic(using=database), audit.guards_lifted(using=database):
             super().handle(**options)
-            _restore_guards(connection, saved)
-
-
-def _lift_guards(connection: Any) -> list[str]:
-    """Disable (PostgreSQL) or drop (SQLite, returning their SQL) the audit triggers."""
-    if not set(_TABLES) <= set(connection.introspection.table_names()):
-        return []
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            for table in _TABLES:
-                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
-            return ["postgresql"]
-        if connection.vendor == "sqlite":
-            cursor.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
-                " AND tbl_name IN ('core_auditevent', 'core_auditchainhead')"
-            )
-            found = cursor.fetchall()
-            for name, _sql in found:
-                cursor.execute(f'DROP TRIGGER "{name}"')
-            return [sql for _name, sql in found]
-    return []
-
-
-def _restore_guards(connection: Any, saved: list[str]) -> None:
-    with connection.cursor() as cursor:
-        if saved == ["postgresql"]:
-            for table in _TABLES:
-                cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
-        elif connection.vendor == "sqlite":
-            for sql in saved:
-                cursor.execute(sql)
