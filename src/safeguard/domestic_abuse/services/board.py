@@ -16,6 +16,7 @@ from safeguard.core.models.audit import AuditAction
 from safeguard.domestic_abuse import policies
 from safeguard.domestic_abuse.models import Board, Decision, Incident, Outcome, ReferralSource
 from safeguard.domestic_abuse.services.marac import referral_make
+from safeguard.domestic_abuse.services.sittings import board_attendance_record
 
 BOARD = "domestic_abuse.board"
 DECISION = "domestic_abuse.decision"
@@ -95,6 +96,7 @@ def board_close(*, actor: Any, day: date, attendees: Sequence[Person]) -> Board:
         board.closed_by = actor
         board.save(update_fields=["closed_at", "closed_by"])
         board.attendees.set(attendees)
+        board_attendance_record(actor=actor, board=board, attendees=attendees)
         audit.record(
             action=AuditAction.UPDATE,
             record_type=BOARD,
