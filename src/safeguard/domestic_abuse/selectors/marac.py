@@ -30,6 +30,13 @@ def meetings_with_referrals() -> QuerySet[MaracMeeting]:
     )
 
 
+def meeting_on(day: date) -> MaracMeeting | None:
+    """The MARAC meeting held on ``day`` (its governance meeting's date), if any."""
+    return (
+        MaracMeeting.objects.select_related("sitting").filter(held_on_day(day)).order_by("pk").first()
+    )
+
+
 def meeting_list(*, actor: Any, held_on: date) -> list[Referral]:
     """The referrals heard at the meeting: the MARAC's list, each read audited."""
     rows = list(

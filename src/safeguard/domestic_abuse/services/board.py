@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safeguard.core import audit
+from safeguard.core.clock import london_date
 from safeguard.core.models import Organisation, Person
 from safeguard.core.models.audit import AuditAction
 from safeguard.domestic_abuse import policies
@@ -88,6 +89,8 @@ def board_close(*, actor: Any, day: date, attendees: Sequence[Person]) -> Board:
         raise PermissionDenied
     if not attendees:
         raise ValidationError({"attendees": "Choose who attended"})
+    if day > london_date(timezone.now()):
+        raise ValidationError({"attendees": "A day's board is closed on its day or later"})
     with transaction.atomic():
         board = Board.objects.select_for_update().filter(day=day).first() or board_open(day=day)
         if board.closed_at is not None:
