@@ -42,7 +42,7 @@ from safeguard.domestic_abuse.services.sittings import marac_meeting_on
 
 HISTORY_START = date(2024, 4, 1)
 CASES_PER_MEETING = (40, 56)
-REPEAT_SHARE = 0.3
+REPEAT_SHARE = 0.33
 OUTCOMES = (
     "Safety plan agreed; IDVA to keep contact; police marker on the address.",
     "Housing to prioritise a move; IDVA support continues.",
@@ -77,30 +77,29 @@ def _referred_on(meeting_day: date, rng: random.Random, calendar: WorkingCalenda
 
 
 def _cases(meetings: list[date], rng: random.Random) -> tuple[list[_Case], list[tuple]]:
+    """The cases, in the order of their meetings; about ``REPEAT_SHARE`` of them the victim of a
+    case referred 2 weeks to 12 months before (a SafeLives repeat), with the same perpetrator."""
     calendar = holidays.calendar()
     people: list[tuple[str, str, date]] = []
-    last_heard: dict[int, tuple[date, int]] = {}  # victim -> (last referred, perpetrator)
-    cases = []
+    cases: list[_Case] = []
     for meeting_day in meetings:
         for _ in range(rng.randint(*CASES_PER_MEETING)):
             referred_on = _referred_on(meeting_day, rng, calendar)
-            recent = [
-                victim
-                for victim, (when, _) in last_heard.items()
-                if referred_on - timedelta(days=365) <= when < referred_on - timedelta(days=14)
-            ]
-            if recent and rng.random() < REPEAT_SHARE:
-                victim = rng.choice(recent)
-                perpetrator = last_heard[victim][1]
-                repeat = True
-            else:
-                people.append(_person(rng, 1960))
-                victim = len(people) - 1
-                people.append(_person(rng, 1955))
-                perpetrator = len(people) - 1
-                repeat = False
-            last_heard[victim] = (referred_on, perpetrator)
-            cases.append(_Case(meeting_day, referred_on, victim, perpetrator, repeat))
+            earlier = rng.choice(cases[-1200:]) if cases else None
+            if (
+                earlier is not None
+                and rng.random() < REPEAT_SHARE
+                and timedelta(days=14) <= referred_on - earlier.referred_on <= timedelta(days=365)
+            ):
+                cases.append(
+                    _Case(meeting_day, referred_on, earlier.victim, earlier.perpetrator, True)
+                )
+                continue
+            people.append(_person(rng, 1960))
+            people.append(_person(rng, 1955))
+            cases.append(
+                _Case(meeting_day, referred_on, len(people) - 2, len(people) - 1, False)
+            )
     return cases, people
 
 
