@@ -25,9 +25,9 @@ from django.db import connection
 from bench import synthetic_adults
 from safeguard.core.models import Organisation
 from safeguard.domestic_abuse.models import Adult, Dash, Incident, Referral
-from safeguard.domestic_abuse.services.sittings import marac_meeting_on
 from safeguard.domestic_abuse.selectors.board import board_cases
 from safeguard.domestic_abuse.services.people import adults_model_link, adults_relink
+from safeguard.domestic_abuse.services.sittings import marac_meeting_on
 
 YEARS = int(os.environ.get("SAFEGUARD_BENCH_DA_YEARS", "3"))
 PER_YEAR = int(os.environ.get("SAFEGUARD_BENCH_DA_PER_YEAR", "15000"))

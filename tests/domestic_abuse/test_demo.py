@@ -102,9 +102,7 @@ def test_the_marac_has_its_earlier_years_at_a_plausible_volume_with_nothing_over
         heard = marac_cases_heard(year.start, year.end)
         # SafeLives expects about 40 cases a year per 10,000 adult women (330,000 here).
         assert 30 <= heard / 33 <= 45, (year.label, heard)
-        referred = Referral.objects.filter(
-            referred_on__gte=year.start, referred_on__lt=year.end
-        )
+        referred = Referral.objects.filter(referred_on__gte=year.start, referred_on__lt=year.end)
         share = referred.filter(repeat=True).count() / referred.count()
         assert 0.2 <= share <= 0.4, (year.label, share)
     # The annual report's MARAC table has those years' referrals.
@@ -113,7 +111,9 @@ def test_the_marac_has_its_earlier_years_at_a_plausible_volume_with_nothing_over
     # Every meeting is the MARAC group's governance meeting; every past case was heard.
     groups = set(MaracMeeting.objects.values_list("sitting__group__name", flat=True))
     assert len(groups) == 1 and "MARAC" in groups.pop()
-    past = Referral.objects.filter(meeting__sitting__starts_at__lt=datetime(2026, 10, 1, tzinfo=LONDON))
+    past = Referral.objects.filter(
+        meeting__sitting__starts_at__lt=datetime(2026, 10, 1, tzinfo=LONDON)
+    )
     assert past.exists() and not past.filter(outcome="").exists()
 
 

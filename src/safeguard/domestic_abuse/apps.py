@@ -11,13 +11,13 @@ class DomesticAbuseConfig(AppConfig):
         from safeguard.core.api.auth import register_scope
         from safeguard.core.models.organisations import OrganisationKind
         from safeguard.core.worker import register_periodic
+        from safeguard.domestic_abuse import agenda as marac_agenda
         from safeguard.domestic_abuse import policies
         from safeguard.domestic_abuse.demo import add_demo_domestic_abuse
         from safeguard.domestic_abuse.policies import GRANTS, Cap
         from safeguard.domestic_abuse.selectors.work import home_work
         from safeguard.domestic_abuse.services.marac import ACTION_SOURCE
         from safeguard.domestic_abuse.tasks import run_encompass_pull, run_model_linkage
-        from safeguard.domestic_abuse import agenda as marac_agenda
         from safeguard.governance import agenda, sources
 
         # DRAMM and MARAC members: the capability comes with the role, membership with the

@@ -97,9 +97,7 @@ def _cases(meetings: list[date], rng: random.Random) -> tuple[list[_Case], list[
                 continue
             people.append(_person(rng, 1960))
             people.append(_person(rng, 1955))
-            cases.append(
-                _Case(meeting_day, referred_on, len(people) - 2, len(people) - 1, False)
-            )
+            cases.append(_Case(meeting_day, referred_on, len(people) - 2, len(people) - 1, False))
     return cases, people
 
 
@@ -150,9 +148,9 @@ def add_marac_history(
                 gender="F" if role == AdultRole.VICTIM else "M",
             )
             for incident, case in zip(incidents, cases, strict=True)
-            for role, who in ((AdultRole.VICTIM, case.victim), (AdultRole.PERPETRATOR, case.perpetrator))
+            for role, who in _roles(case)
         ]
-    )  # fmt: skip
+    )
     # Each person's key is their first record's, as the linkage gives it.
     keys: dict[int, int] = {}
     for adult, who in zip(adults, _whos(cases), strict=True):
@@ -184,6 +182,10 @@ def add_marac_history(
         batch_size=1000,
     )
     return len(incidents)
+
+
+def _roles(case: _Case) -> tuple[tuple[str, int], tuple[str, int]]:
+    return ((AdultRole.VICTIM, case.victim), (AdultRole.PERPETRATOR, case.perpetrator))
 
 
 def _whos(cases: list[_Case]) -> list[int]:

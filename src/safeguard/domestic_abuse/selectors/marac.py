@@ -33,7 +33,10 @@ def meetings_with_referrals() -> QuerySet[MaracMeeting]:
 def meeting_on(day: date) -> MaracMeeting | None:
     """The MARAC meeting held on ``day`` (its governance meeting's date), if any."""
     return (
-        MaracMeeting.objects.select_related("sitting").filter(held_on_day(day)).order_by("pk").first()
+        MaracMeeting.objects.select_related("sitting")
+        .filter(held_on_day(day))
+        .order_by("pk")
+        .first()
     )
 
 

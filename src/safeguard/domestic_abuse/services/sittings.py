@@ -19,8 +19,8 @@ from django.utils import timezone
 from safeguard.core import audit
 from safeguard.core.clock import london_date
 from safeguard.core.models import Group, Person
-from safeguard.core.models.organisations import GroupKind
 from safeguard.core.models.audit import AuditAction
+from safeguard.core.models.organisations import GroupKind
 from safeguard.domestic_abuse.agenda import DRAMM_KIND, KIND, list_key, meeting_link
 from safeguard.domestic_abuse.models import LONDON, Board, MaracMeeting, held_on_day
 from safeguard.governance.models import AttendanceStatus
