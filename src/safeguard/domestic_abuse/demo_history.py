@@ -165,8 +165,8 @@ def add_marac_history(
         [
             Referral(
                 incident=incident,
-                victim_key=incident.victim_key,
-                perpetrator_key=incident.perpetrator_key,
+                victim_key=keys[case.victim],
+                perpetrator_key=keys[case.perpetrator],
                 referred_on=case.referred_on,
                 source=ReferralSource.DRAMM,
                 referred_by=police,

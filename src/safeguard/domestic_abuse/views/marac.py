@@ -47,7 +47,10 @@ def _member(request: HttpRequest) -> None:
 def meetings_page(request: HttpRequest) -> HttpResponse:
     _member(request)
     today = london_date(timezone.now())
-    held = {m.held_on: m.referral_count for m in selectors.meetings_with_referrals()[:26]}
+    held = {
+        m.held_on: m.referral_count  # type: ignore[attr-defined]  # annotated by the selector
+        for m in selectors.meetings_with_referrals()[:26]
+    }
     upcoming = selectors.upcoming_meetings(start=today)
     return render(
         request,
