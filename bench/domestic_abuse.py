@@ -24,9 +24,10 @@ from django.db import connection
 
 from bench import synthetic_adults
 from safeguard.core.models import Organisation
-from safeguard.domestic_abuse.models import Adult, Dash, Incident, MaracMeeting, Referral
+from safeguard.domestic_abuse.models import Adult, Dash, Incident, Referral
 from safeguard.domestic_abuse.selectors.board import board_cases
 from safeguard.domestic_abuse.services.people import adults_model_link, adults_relink
+from safeguard.domestic_abuse.services.sittings import marac_meeting_on
 
 YEARS = int(os.environ.get("SAFEGUARD_BENCH_DA_YEARS", "3"))
 PER_YEAR = int(os.environ.get("SAFEGUARD_BENCH_DA_PER_YEAR", "15000"))
@@ -78,7 +79,7 @@ def _generate() -> int:
             TRUTH.append((record.person, record.kind))
     Adult.objects.bulk_create(adults, batch_size=2000)
     dashes, referrals = [], []
-    meeting = MaracMeeting.objects.create(held_on=END)
+    meeting = marac_meeting_on(actor=None, day=END)
     answers = {"bench": "yes"}
     for incident in incidents:
         if rng.random() < 0.4:

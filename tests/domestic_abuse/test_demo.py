@@ -85,3 +85,43 @@ def test_the_demo_sets_a_plausible_population_of_adult_women_and_links_the_indic
         "domestic_abuse.marac_repeat_rate",
         "domestic_abuse.marac_cases_per_10k_women",
     } <= linked
+
+
+@pytest.mark.django_db
+def test_the_marac_has_its_earlier_years_at_a_plausible_volume_with_nothing_overdue(month):
+    from safeguard.core.report_tables import Year
+    from safeguard.domestic_abuse.measures import marac_cases_heard
+    from safeguard.domestic_abuse.models import MaracMeeting
+    from safeguard.domestic_abuse.report import domestic_abuse_tables
+
+    years = [
+        Year(date(2024, 4, 1), date(2025, 4, 1), "2024/25"),
+        Year(date(2025, 4, 1), date(2026, 4, 1), "2025/26"),
+    ]
+    for year in years:
+        heard = marac_cases_heard(year.start, year.end)
+        # SafeLives expects about 40 cases a year per 10,000 adult women (330,000 here).
+        assert 30 <= heard / 33 <= 45, (year.label, heard)
+        referred = Referral.objects.filter(referred_on__gte=year.start, referred_on__lt=year.end)
+        share = referred.filter(repeat=True).count() / referred.count()
+        assert 0.2 <= share <= 0.4, (year.label, share)
+    # The annual report's MARAC table has those years' referrals.
+    table = next(t for t in domestic_abuse_tables(years) if t.key == "marac_volumes")
+    assert all(cell.value for cell in table.rows[0][1:]), table.rows[0]
+    # Every meeting is the MARAC group's governance meeting; every past case was heard.
+    groups = set(MaracMeeting.objects.values_list("sitting__group__name", flat=True))
+    assert len(groups) == 1 and "MARAC" in groups.pop()
+    past = Referral.objects.filter(
+        meeting__sitting__starts_at__lt=datetime(2026, 10, 1, tzinfo=LONDON)
+    )
+    assert past.exists() and not past.filter(outcome="").exists()
+
+
+@pytest.mark.django_db
+def test_each_closed_board_has_the_dramm_groups_attendance(month):
+    from safeguard.governance.models import Attendance
+
+    closed = Board.objects.filter(closed_at__isnull=False, attendees__isnull=False).distinct()
+    assert closed.exists() and not closed.filter(sitting__isnull=True).exists()
+    board = closed.order_by("-day").first()
+    assert Attendance.objects.filter(meeting=board.sitting, status="present").count() == 3

@@ -21,10 +21,10 @@ from safeguard.domestic_abuse import rules
 from safeguard.domestic_abuse.models import (
     AdultWomenPopulation,
     Incident,
-    MaracMeeting,
     Referral,
     Source,
 )
+from safeguard.domestic_abuse.services.sittings import marac_meeting_on
 from safeguard.performance.models import Indicator
 from tests import factories
 from tests.domestic_abuse import helpers
@@ -65,7 +65,7 @@ def test_the_measure_needs_its_population_in_the_kernel() -> None:
 
 
 def _heard(police, held_on: date, n: int) -> None:
-    meeting, _ = MaracMeeting.objects.get_or_create(held_on=held_on)
+    meeting = marac_meeting_on(actor=None, day=held_on)
     for i in range(n):
         moment = datetime.combine(held_on - timedelta(days=10), time(21), tzinfo=LONDON)
         incident = Incident.objects.create(

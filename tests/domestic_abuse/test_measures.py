@@ -13,11 +13,11 @@ from safeguard.domestic_abuse.models import (
     Board,
     Decision,
     Incident,
-    MaracMeeting,
     Outcome,
     Referral,
     Source,
 )
+from safeguard.domestic_abuse.services.sittings import marac_meeting_on
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,7 @@ def _incident(police, day: date) -> Incident:
 
 
 def _referral(police, day: date, *, repeat: bool = False) -> Referral:
-    meeting, _ = MaracMeeting.objects.get_or_create(held_on=date(2026, 4, 15))
+    meeting = marac_meeting_on(actor=None, day=date(2026, 4, 15))
     return Referral.objects.create(
         incident=_incident(police, day),
         victim_key=1,

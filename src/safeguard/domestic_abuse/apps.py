@@ -11,13 +11,14 @@ class DomesticAbuseConfig(AppConfig):
         from safeguard.core.api.auth import register_scope
         from safeguard.core.models.organisations import OrganisationKind
         from safeguard.core.worker import register_periodic
+        from safeguard.domestic_abuse import agenda as marac_agenda
         from safeguard.domestic_abuse import policies
         from safeguard.domestic_abuse.demo import add_demo_domestic_abuse
         from safeguard.domestic_abuse.policies import GRANTS, Cap
         from safeguard.domestic_abuse.selectors.work import home_work
         from safeguard.domestic_abuse.services.marac import ACTION_SOURCE
         from safeguard.domestic_abuse.tasks import run_encompass_pull, run_model_linkage
-        from safeguard.governance import sources
+        from safeguard.governance import agenda, sources
 
         # DRAMM and MARAC members: the capability comes with the role, membership with the
         # person's organisation being one of the agencies (``Agency``).
@@ -79,6 +80,19 @@ class DomesticAbuseConfig(AppConfig):
             link=lambda source_id: f"/domestic-abuse/marac/referrals/{source_id}/",
             may_view=lambda actor, source_id: policies.is_marac_member(actor),
             may_manage=lambda actor, source_id: policies.is_marac_member(actor),
+        )
+        # The MARAC's case list on its governance meetings' agendas, by referral number only.
+        agenda.register(
+            marac_agenda.KIND,
+            "MARAC case list",
+            marac_agenda.items_for,
+            may_open=marac_agenda.may_open,
+        )
+        agenda.register(
+            marac_agenda.DRAMM_KIND,
+            "DRAMM board",
+            marac_agenda.dramm_items_for,
+            may_open=marac_agenda.may_open,
         )
         work.register("domestic_abuse", "Domestic abuse triage", home_work)
         demo.register_extension("domestic_abuse", add_demo_domestic_abuse)

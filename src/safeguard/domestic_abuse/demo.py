@@ -1,4 +1,5 @@
-"""Domestic abuse triage in the demo partnership: four weeks of incidents, boards, MARACs.
+"""Domestic abuse triage in the demo partnership: four weeks of incidents, boards, MARACs
+(and, written in bulk by ``demo_history``, the MARAC's earlier years from April 2024).
 
 Runs inside the kernel's demo transaction after Operation Encompass's month, under the demo's
 clock. Everything follows from the seed. The three DRAMM agencies are the LA (children's social
@@ -26,6 +27,7 @@ from safeguard.core.demo import clock_at
 from safeguard.core.models import Organisation, Person
 from safeguard.core.models.organisations import OrganisationKind
 from safeguard.domestic_abuse import rules
+from safeguard.domestic_abuse.demo_history import add_marac_history
 from safeguard.domestic_abuse.models import (
     AdultWomenPopulation,
     Agency,
@@ -257,6 +259,11 @@ def add_demo_domestic_abuse(*, seed: int) -> int:
         made += encompass_pull(limit=1000)
     with clock_at(now - timedelta(days=2)):
         made += _home_education_notice()
+    # The MARAC's earlier years, for the annual report and the 12-month measures: written
+    # after the live month, with their own random stream, so the live story stays as it was.
+    made += add_marac_history(
+        rng=random.Random(f"marac_history:{seed}"), until=start, agencies=agencies, officer=officer
+    )
     return made
 
 

@@ -22,6 +22,7 @@ from safeguard.domestic_abuse.models import (
     Incident,
     Outcome,
     Referral,
+    held_between,
 )
 
 SAFELIVES_REPEAT = (
@@ -85,7 +86,7 @@ def adult_women() -> Population | None:
 
 def marac_cases_heard(start: date, end: date) -> int:
     """Cases heard at the MARAC meetings held ``start <= day < end``, repeats included."""
-    return Referral.objects.filter(meeting__held_on__gte=start, meeting__held_on__lt=end).count()
+    return Referral.objects.filter(held_between(start, end, prefix="meeting__")).count()
 
 
 def marac_cases_per_10k_women(start: date, end: date) -> Decimal | None:

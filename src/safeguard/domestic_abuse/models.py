@@ -9,11 +9,33 @@ them; ``person_key`` groups the records of one person across incidents (see ``li
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from safeguard.core.clock import london_date
 from safeguard.domestic_abuse import rules
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def midnight(day: date) -> datetime:
+    """The start of a London day, as an instant."""
+    return datetime.combine(day, time(0, 0), tzinfo=LONDON)
+
+
+def held_between(start: date, end: date, *, prefix: str = "") -> Q:
+    """Meetings held on London days ``start <= day < end``: the date is the governance
+    meeting's (ADR 0025), compared as instants so the start time's index serves."""
+    field = f"{prefix}sitting__starts_at"
+    return Q(**{f"{field}__gte": midnight(start), f"{field}__lt": midnight(end)})
+
+
+def held_on_day(day: date, *, prefix: str = "") -> Q:
+    return held_between(day, day + timedelta(days=1), prefix=prefix)
 
 
 class AgencyKind(models.TextChoices):
@@ -205,6 +227,11 @@ class Board(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
+    # The DRAMM group's governance meeting for this day, made only when attendance is recorded
+    # (ADR 0025): attendance by organisation is governance's; the decisions stay here.
+    sitting = models.OneToOneField(
+        "governance.Meeting", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
 
 class Outcome(models.TextChoices):
@@ -227,10 +254,19 @@ class Decision(models.Model):
 
 
 class MaracMeeting(models.Model):
-    held_on = models.DateField(unique=True)
+    """A MARAC meeting: a governance meeting of the MARAC group (``sitting``, ADR 0025), whose
+    date, attendance, papers, minutes and invitation are governance's. Domestic abuse keeps
+    the meeting's case list (its referrals) and their research and outcomes: nobody reads them
+    through governance, whose agenda names a case by its referral number only."""
+
+    sitting = models.OneToOneField("governance.Meeting", on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        ordering = ["held_on"]
+        ordering = ["sitting__starts_at", "pk"]
+
+    @property
+    def held_on(self) -> date:
+        return london_date(self.sitting.starts_at)
 
 
 class ReferralSource(models.TextChoices):
@@ -255,7 +291,7 @@ class Referral(models.Model):
     created_at = models.DateTimeField()
 
     class Meta:
-        ordering = ["meeting__held_on", "pk"]
+        ordering = ["meeting__sitting__starts_at", "pk"]
 
 
 class Research(models.Model):

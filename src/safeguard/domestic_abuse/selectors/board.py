@@ -114,7 +114,7 @@ def board_cases(*, day: date, audit_actor: Any = None) -> list[BoardCase]:
     ):
         history[row.victim_key].append(row)  # type: ignore[index]
     referrals: dict[int, list[Referral]] = defaultdict(list)
-    for referral in Referral.objects.filter(victim_key__in=keys).select_related("meeting"):
+    for referral in Referral.objects.filter(victim_key__in=keys).select_related("meeting__sitting"):
         referrals[referral.victim_key].append(referral)
     cases = []
     for incident in incidents:

@@ -7,12 +7,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from safeguard.core import audit, holidays
 from safeguard.core.measures import Population
 from safeguard.domestic_abuse import measures, policies, rules
-from safeguard.domestic_abuse.models import MaracMeeting, Referral
+from safeguard.domestic_abuse.models import MaracMeeting, Referral, held_between, held_on_day
 from safeguard.domestic_abuse.services.marac import REFERRAL, marac_anchor
 
 
@@ -22,7 +22,22 @@ def upcoming_meetings(*, start: date, weeks: int = 8) -> list[date]:
 
 
 def meetings_with_referrals() -> QuerySet[MaracMeeting]:
-    return MaracMeeting.objects.order_by("-held_on")
+    """Meetings newest first, each with its governance meeting and ``referral_count``."""
+    return (
+        MaracMeeting.objects.select_related("sitting")
+        .annotate(referral_count=Count("referrals"))
+        .order_by("-sitting__starts_at", "-pk")
+    )
+
+
+def meeting_on(day: date) -> MaracMeeting | None:
+    """The MARAC meeting held on ``day`` (its governance meeting's date), if any."""
+    return (
+        MaracMeeting.objects.select_related("sitting")
+        .filter(held_on_day(day))
+        .order_by("pk")
+        .first()
+    )
 
 
 def meeting_list(*, actor: Any, held_on: date) -> list[Referral]:
@@ -30,8 +45,8 @@ def meeting_list(*, actor: Any, held_on: date) -> list[Referral]:
     rows = list(
         policies.referrals_visible(
             actor,
-            Referral.objects.filter(meeting__held_on=held_on)
-            .select_related("incident", "referred_by", "meeting")
+            Referral.objects.filter(held_on_day(held_on, prefix="meeting__"))
+            .select_related("incident", "referred_by", "meeting__sitting")
             .prefetch_related("incident__adults", "research"),
         )
     )
@@ -42,7 +57,7 @@ def meeting_list(*, actor: Any, held_on: date) -> list[Referral]:
 def referral_for(*, actor: Any, pk: int) -> Referral | None:
     return (
         policies.referrals_visible(actor, Referral.objects.all())
-        .select_related("incident", "meeting", "referred_by")
+        .select_related("incident", "meeting__sitting", "referred_by")
         .filter(pk=pk)
         .first()
     )
@@ -65,7 +80,9 @@ def marac_measures(*, end: date) -> Measures:
     the scorecard's own measure (``measures.marac_cases_per_10k_women``) with the same
     population, so the page and the scorecard cannot disagree."""
     start = rules.add_months(end, -12) + timedelta(days=1)
-    heard = Referral.objects.filter(meeting__held_on__gte=start, meeting__held_on__lte=end)
+    heard = Referral.objects.filter(
+        held_between(start, end + timedelta(days=1), prefix="meeting__")
+    )
     cases = heard.count()
     repeats = heard.filter(repeat=True).count()
     after = end + timedelta(days=1)

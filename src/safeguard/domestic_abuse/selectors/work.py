@@ -12,7 +12,7 @@ from safeguard.core import holidays
 from safeguard.core.clock import london_date
 from safeguard.core.work import WorkItem
 from safeguard.domestic_abuse import policies
-from safeguard.domestic_abuse.models import Decision, Referral
+from safeguard.domestic_abuse.models import Decision, Referral, held_on_day, midnight
 from safeguard.domestic_abuse.selectors.board import board_cases
 
 
@@ -36,15 +36,16 @@ def home_work(person: Any) -> list[WorkItem]:
             )
         )
     if policies.is_marac_member(person):
-        upcoming = (
-            Referral.objects.filter(meeting__held_on__gte=today)
-            .order_by("meeting__held_on")
-            .values_list("meeting__held_on", flat=True)
+        next_start = (
+            Referral.objects.filter(meeting__sitting__starts_at__gte=midnight(today))
+            .order_by("meeting__sitting__starts_at")
+            .values_list("meeting__sitting__starts_at", flat=True)
             .first()
         )
-        if upcoming is not None:
+        if next_start is not None:
+            upcoming = london_date(next_start)
             waiting = (
-                Referral.objects.filter(meeting__held_on=upcoming)
+                Referral.objects.filter(held_on_day(upcoming, prefix="meeting__"))
                 .exclude(research__organisation_id=person.organisation_id)
                 .count()
             )

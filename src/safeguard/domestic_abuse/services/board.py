@@ -11,11 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from safeguard.core import audit
+from safeguard.core.clock import london_date
 from safeguard.core.models import Organisation, Person
 from safeguard.core.models.audit import AuditAction
 from safeguard.domestic_abuse import policies
 from safeguard.domestic_abuse.models import Board, Decision, Incident, Outcome, ReferralSource
 from safeguard.domestic_abuse.services.marac import referral_make
+from safeguard.domestic_abuse.services.sittings import board_attendance_record
 
 BOARD = "domestic_abuse.board"
 DECISION = "domestic_abuse.decision"
@@ -87,6 +89,8 @@ def board_close(*, actor: Any, day: date, attendees: Sequence[Person]) -> Board:
         raise PermissionDenied
     if not attendees:
         raise ValidationError({"attendees": "Choose who attended"})
+    if day > london_date(timezone.now()):
+        raise ValidationError({"attendees": "A day's board is closed on its day or later"})
     with transaction.atomic():
         board = Board.objects.select_for_update().filter(day=day).first() or board_open(day=day)
         if board.closed_at is not None:
@@ -95,6 +99,7 @@ def board_close(*, actor: Any, day: date, attendees: Sequence[Person]) -> Board:
         board.closed_by = actor
         board.save(update_fields=["closed_at", "closed_by"])
         board.attendees.set(attendees)
+        board_attendance_record(actor=actor, board=board, attendees=attendees)
         audit.record(
             action=AuditAction.UPDATE,
             record_type=BOARD,

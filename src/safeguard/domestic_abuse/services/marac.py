@@ -15,7 +15,8 @@ from safeguard.core.clock import london_date
 from safeguard.core.models import Organisation
 from safeguard.core.models.audit import AuditAction
 from safeguard.domestic_abuse import policies, rules
-from safeguard.domestic_abuse.models import Incident, MaracMeeting, Referral, Research
+from safeguard.domestic_abuse.models import Incident, Referral, Research
+from safeguard.domestic_abuse.services.sittings import marac_meeting_on
 from safeguard.governance.models import Action
 from safeguard.governance.services.actions import action_create
 
@@ -68,7 +69,7 @@ def referral_make(
             victim=incident.victim_key,
             perpetrator=incident.perpetrator_key,
         )
-        meeting, _ = MaracMeeting.objects.get_or_create(held_on=held_on)
+        meeting = marac_meeting_on(actor=actor, day=held_on)
         referral = Referral.objects.create(
             incident=incident,
             victim_key=incident.victim_key,
@@ -143,6 +144,7 @@ def marac_action_add(
     clock is on the owner's "What is due" and overdue actions are chased there."""
     if not policies.is_marac_member(actor):
         raise PermissionDenied
+    held = referral.meeting.held_on
     return action_create(
         actor=actor,
         source_kind=ACTION_SOURCE,
@@ -150,5 +152,5 @@ def marac_action_add(
         title=title,
         owner_organisation=owner,
         due_on=due_on,
-        source_title=f"MARAC of {referral.meeting.held_on.day} {referral.meeting.held_on:%B %Y}",
+        source_title=f"MARAC of {held.day} {held:%B %Y}",
     )

@@ -45,7 +45,7 @@ def incident_page(request: HttpRequest, pk: int) -> HttpResponse:
             "adults": [(a, linked[a.pk]) for a in adults],
             "dashes": list(incident.dashes.all()),
             "changes": selectors.adult_changes(incident),
-            "referrals": list(incident.referrals.select_related("meeting")),
+            "referrals": list(incident.referrals.select_related("meeting__sitting")),
             "level_labels": rules.LEVEL_LABELS,
             "link_form": LinkForm(),
             "may_link": policies.may_link(request.user),

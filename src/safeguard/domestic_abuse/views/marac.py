@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 
 from safeguard.core import audit
@@ -28,6 +28,7 @@ from safeguard.domestic_abuse.services.marac import (
 )
 from safeguard.domestic_abuse.services.population import adult_women_set
 from safeguard.domestic_abuse.views._common import apply_errors, day_from, refuse
+from safeguard.governance import policies as meeting_policies
 from safeguard.governance.selectors.actions import actions_of_source
 
 
@@ -46,7 +47,10 @@ def _member(request: HttpRequest) -> None:
 def meetings_page(request: HttpRequest) -> HttpResponse:
     _member(request)
     today = london_date(timezone.now())
-    held = {m.held_on: m.referrals.count() for m in selectors.meetings_with_referrals()[:26]}
+    held = {
+        m.held_on: m.referral_count  # type: ignore[attr-defined]  # annotated by the selector
+        for m in selectors.meetings_with_referrals()[:26]
+    }
     upcoming = selectors.upcoming_meetings(start=today)
     return render(
         request,
@@ -64,7 +68,18 @@ def meeting_page(request: HttpRequest, day: str) -> HttpResponse:
     _member(request)
     when = day_from(day)
     rows = selectors.meeting_list(actor=request.user, held_on=when)
-    return render(request, "domestic_abuse/meeting.html", {"day": when, "referrals": rows})
+    meeting = selectors.meeting_on(when)
+    # The meeting's attendance, papers and minutes are governance's: linked when it opens.
+    sitting_link = (
+        reverse("governance:meeting", kwargs={"pk": meeting.sitting_id})
+        if meeting is not None and meeting_policies.may_view_meeting(request.user, meeting.sitting)
+        else ""
+    )
+    return render(
+        request,
+        "domestic_abuse/meeting.html",
+        {"day": when, "referrals": rows, "sitting_link": sitting_link},
+    )
 
 
 @capability_required(Cap.MARAC)

@@ -579,6 +579,13 @@ def attendance_record(
         fail({"meeting": "The meeting was cancelled"})
     if meeting.starts_at > moment:
         fail({"meeting": "Attendance is recorded once the meeting has started"})
+    return attendance_write(actor=actor, meeting=meeting, statuses=statuses, moment=moment)
+
+
+def attendance_write(
+    *, actor: Any, meeting: Meeting, statuses: dict[int, str], moment: datetime
+) -> list[Attendance]:
+    """Write each organisation's attendance, audited; the caller has checked who may."""
     valid = set(AttendanceStatus.values)
     if any(status and status not in valid for status in statuses.values()):
         fail({"meeting": "Choose present, deputy, apologies or absent"})

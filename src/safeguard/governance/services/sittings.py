@@ -29,13 +29,14 @@ from safeguard.core import audit
 from safeguard.core.clock import london_date
 from safeguard.core.models import Group
 from safeguard.core.models.audit import AuditAction
-from safeguard.governance.models import AgendaItem, Meeting, MinutesStatus
+from safeguard.governance.models import AgendaItem, Attendance, Meeting, MinutesStatus
 from safeguard.governance.services._common import fail, person_of, state, text_marks
 from safeguard.governance.services.meetings import (
     ITEM,
     MEETING,
     _aware,
     _open_minutes_clock,
+    attendance_write,
     held_on,
     item_append,
 )
@@ -185,3 +186,22 @@ def sitting_minutes_record(
             )
             _open_minutes_clock(sitting, actor=actor, moment=moment)
     return item
+
+
+def sitting_attendance_record(
+    *,
+    actor: Any,
+    sitting: Meeting,
+    statuses: dict[int, str],
+    now: datetime | None = None,
+) -> list[Attendance]:
+    """Record each organisation's attendance at a module's sitting (blank leaves it
+    unrecorded), after the module's own policy has allowed the person: the DRAMM's members
+    record who attended their day's board. As on the meeting's page, only once the meeting
+    has started and never for a cancelled one."""
+    moment = now or timezone.now()
+    if sitting.cancelled_at is not None:
+        fail({"meeting": "The meeting was cancelled"})
+    if sitting.starts_at > moment:
+        fail({"meeting": "Attendance is recorded once the meeting has started"})
+    return attendance_write(actor=actor, meeting=sitting, statuses=statuses, moment=moment)
