@@ -182,7 +182,9 @@ def test_a_timeliness_or_health_percentage_carries_its_counts_and_a_small_one_is
         observation.source = source
         observation.save(update_fields=["narrative", "source"])
 
-    import_said = "Computed from the record-level data of import 7 for the year ending 31 March 2023"
+    import_said = (
+        "Computed from the record-level data of import 7 for the year ending 31 March 2023"
+    )
     fed("icpc_within_15_days", "75", f"{import_said}: 3 of 4.")
     fed("cp_reviews_on_time", "78.8", f"{import_said}: 41 of 52.")
     fed("cla_health_assessments", "50", f"{import_said}: 2 of 4.")
@@ -198,7 +200,9 @@ def test_a_timeliness_or_health_percentage_carries_its_counts_and_a_small_one_is
     assert _cell(_table(draft, "child_protection", "cp_timeliness"), timely, "2022/23").text == (
         "75.0"
     )
-    reviews = _cell(_table(public, "child_protection", "cp_timeliness"), "Plan reviews on time", "2022/23")
+    reviews = _cell(
+        _table(public, "child_protection", "cp_timeliness"), "Plan reviews on time", "2022/23"
+    )
     assert reviews.text == "78.8"
     health = _table(public, "children_looked_after", "cla_health")
     assert _cell(health, "Health assessments up to date", "2022/23").text == (
