@@ -38,6 +38,22 @@ def test_the_demo_has_encompass_in_every_state() -> None:
     assert Notification.objects.filter(
         acknowledged_at__isnull=True, escalated_at__isnull=True
     ).exists()
+    # The earlier years' (the annual report's): every school told and acknowledging, most told
+    # before their school day began, and no clock of theirs left running.
+    earlier = Notification.objects.filter(
+        child__incident__occurred_at__lt=datetime(2026, 4, 1, tzinfo=LONDON)
+    )
+    assert earlier.count() >= 3 * encompass_demo.EARLIER_INCIDENTS
+    assert not earlier.filter(told_at__isnull=True).exists()
+    assert not earlier.filter(acknowledged_at__isnull=True).exists()
+    on_time = sum(n.told_at <= n.school_due_at for n in earlier) / earlier.count()
+    assert 0.75 <= on_time < 1, on_time
+    assert not Deadline.objects.filter(
+        module="encompass",
+        subject_id__in=[str(pk) for pk in earlier.values_list("pk", flat=True)],
+        met_at__isnull=True,
+        cancelled_at__isnull=True,
+    ).exists()
 
 
 # The month told in order: every clock from the moment its incident happened ----------------

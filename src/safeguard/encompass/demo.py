@@ -30,6 +30,7 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.db.models import F
 from django.utils import timezone
 
 from safeguard.children import linkage
@@ -38,7 +39,8 @@ from safeguard.children.models import Establishment, ImportKind, Pupil, RollImpo
 from safeguard.core import demo_names as names
 from safeguard.core.clock import LONDON, london_date
 from safeguard.core.demo import clock_at
-from safeguard.core.models import Organisation, Person
+from safeguard.core.models import Organisation, OutboxMessage, Person
+from safeguard.core.models.outbox import OutboxState
 from safeguard.core.models.organisations import OrganisationKind
 from safeguard.core.roles import Role
 from safeguard.encompass.models import Calendar, InsetDay, Notification, Term
@@ -53,6 +55,7 @@ from safeguard.encompass.services.matching import children_match
 from safeguard.encompass.services.notifications import (
     notification_acknowledge,
     notifications_escalate,
+    notifications_mark_told,
     notifications_remind_schools,
 )
 
@@ -425,6 +428,24 @@ def _worker_tick(moment: datetime) -> None:
     notifications_escalate(now=moment)
 
 
+def _delivered(notification_ids: list[int]) -> Callable[[datetime], None]:
+    """What a running service's worker did within the minute: the e-mails to the schools went
+    out and each school was recorded as told (the police duty's clock met). The worker's replay
+    covers only the last month, and by then the outbox's retention has cleared e-mails years
+    old, so an earlier year's notifications are delivered as they happen."""
+
+    def event(moment: datetime) -> None:
+        OutboxMessage.objects.filter(
+            state=OutboxState.QUEUED,
+            record_type="encompass.notification",
+            record_id__in=[str(pk) for pk in notification_ids],
+            created_at__lte=moment,
+        ).update(state=OutboxState.SENT, sent_at=F("created_at"), attempts=1)
+        notifications_mark_told(now=moment)
+
+    return event
+
+
 def _acknowledger(school_id: int) -> Person | None:
     return (
         Person.objects.filter(
@@ -639,7 +660,10 @@ def add_demo_encompass(*, seed: int) -> int:
         def event(moment: datetime) -> None:
             incident, _ = incident_receive(actor=None, force=force, data=data)
             children_match(children=list(incident.children.all()))
-            for note in Notification.objects.filter(child__incident=incident).order_by("pk"):
+            notes = list(Notification.objects.filter(child__incident=incident).order_by("pk"))
+            if stream is not rng:  # an earlier year's: delivered within the minute, as then
+                month.at(moment + timedelta(minutes=1), _delivered([n.pk for n in notes]))
+            for note in notes:
                 _follow(stream, month, note, escalations)
 
         return event
