@@ -40,8 +40,8 @@ from safeguard.core import demo_names as names
 from safeguard.core.clock import LONDON, london_date
 from safeguard.core.demo import clock_at
 from safeguard.core.models import Organisation, OutboxMessage, Person
-from safeguard.core.models.outbox import OutboxState
 from safeguard.core.models.organisations import OrganisationKind
+from safeguard.core.models.outbox import OutboxState
 from safeguard.core.roles import Role
 from safeguard.encompass.models import Calendar, InsetDay, Notification, Term
 from safeguard.encompass.services import matching
