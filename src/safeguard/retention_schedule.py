@@ -367,7 +367,7 @@ def _rules() -> list[Rule]:
         # Performance and governance ------------------------------------------------------------
         *(
             Rule(f"performance.{name}", "partnership_business", Action.REVIEW)
-            for name in ("Observation", "IndicatorException", "Meeting", "RecordImport")
+            for name in ("Observation", "IndicatorException", "RecordImport")
         ),
         Rule("performance.Indicator", "reference", Action.KEEP),
         Rule("performance.Comparator", "reference", Action.KEEP),

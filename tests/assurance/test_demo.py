@@ -62,11 +62,24 @@ def test_the_demo_tells_every_assurance_story_without_an_overdue_clock() -> None
     ]
     assert len(causes) == 1
     assert Organisation.objects.filter(kind="secure_setting", name__contains="Custody").exists()
-    # An audit with moderation done, findings and actions.
-    audit = CaseAudit.objects.get()
+    # This year's audit with moderation done, findings and actions.
+    audit = CaseAudit.objects.get(year=2026)
     assert audit.status == "complete" and audit.moderated_at is not None
     assert audit.cases.count() == 6 and not audit.cases.filter(agreed_grade="").exists()
-    assert Action.objects.filter(source_kind="assurance.case_audit").count() == 2
+    assert (
+        Action.objects.filter(source_kind="assurance.case_audit", source_id=audit.pk).count() == 2
+    )
+    # The three years' programmes before it (2023/24 to 2025/26: the annual report's years and
+    # the year before), each audit done within its year, its actions done in time.
+    earlier = CaseAudit.objects.exclude(pk=audit.pk)
+    assert sorted(earlier.values_list("year", flat=True)) == [2023, 2023, 2024, 2024, 2025, 2025]
+    for old in earlier:
+        assert old.status == "complete" and old.cases.count() == 6
+        assert not old.cases.filter(agreed_grade="").exists()
+        assert datetime(old.year, 4, 1, tzinfo=LONDON) <= old.created_at
+        assert old.moderated_at < datetime(old.year + 1, 4, 1, tzinfo=LONDON)
+    done = Action.objects.filter(source_kind="assurance.case_audit").exclude(source_id=audit.pk)
+    assert done.count() == 6 and not done.exclude(status="completed").exists()
     # Graded on Ofsted's four grades; the partnership's own scale is written for next year.
     assert audit.tool.scale.name == "Ofsted grades"
     own = GradingScale.objects.get(name="Practice quality scale")

@@ -27,7 +27,8 @@ def test_the_demo_has_encompass_in_every_state() -> None:
     assert Pupil.objects.count() > 1000
     assert Calendar.objects.filter(is_default=True).exists()
     assert Calendar.objects.filter(school__isnull=False).count() == 3
-    assert Incident.objects.count() == 41  # 40 at schools, 1 at an early years setting
+    # 40 at schools this month, 1 at an early years setting, 16 a year in the 3 years before
+    assert Incident.objects.count() == 41 + 3 * encompass_demo.EARLIER_INCIDENTS
     assert Incident.objects.filter(no_children_recorded=True).exists()
     assert Incident.objects.filter(presence_unknown=True).exists()
     states = set(IncidentChild.objects.values_list("match_state", flat=True))
@@ -36,6 +37,22 @@ def test_the_demo_has_encompass_in_every_state() -> None:
     assert Notification.objects.filter(escalated_at__isnull=False).exists()
     assert Notification.objects.filter(
         acknowledged_at__isnull=True, escalated_at__isnull=True
+    ).exists()
+    # The earlier years' (the annual report's): every school told and acknowledging, most told
+    # before their school day began, and no clock of theirs left running.
+    earlier = Notification.objects.filter(
+        child__incident__occurred_at__lt=datetime(2026, 4, 1, tzinfo=LONDON)
+    )
+    assert earlier.count() >= 3 * encompass_demo.EARLIER_INCIDENTS
+    assert not earlier.filter(told_at__isnull=True).exists()
+    assert not earlier.filter(acknowledged_at__isnull=True).exists()
+    on_time = sum(n.told_at <= n.school_due_at for n in earlier) / earlier.count()
+    assert 0.75 <= on_time < 1, on_time
+    assert not Deadline.objects.filter(
+        module="encompass",
+        subject_id__in=[str(pk) for pk in earlier.values_list("pk", flat=True)],
+        met_at__isnull=True,
+        cancelled_at__isnull=True,
     ).exists()
 
 

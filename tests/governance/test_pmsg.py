@@ -12,7 +12,6 @@ from safeguard.core.demo import clock_at
 from safeguard.core.models import Group
 from safeguard.governance.services import meetings as services
 from safeguard.performance.agenda import next_meeting_on
-from safeguard.performance.models import Meeting as ScorecardMeeting
 from safeguard.performance.services.exceptions import explanation_due
 from tests.governance.helpers import partnership
 
@@ -41,6 +40,17 @@ def test_a_pmsg_meeting_scheduled_in_governance_sets_when_explanations_are_due(s
     # Five working days before Tuesday 8 December 2026: the end of Tuesday 1 December.
     assert london_date(due_at) == date(2026, 12, 1)
     assert rule.endswith("the PMSG meeting on 8 December 2026, for its papers")
-    # A date on the scorecard's own list that comes first still counts.
-    ScorecardMeeting.objects.create(held_on=date(2026, 12, 3))
+    # An earlier meeting scheduled later comes first; cancelled, it sets nothing.
+    with clock_at(NOW):
+        (earlier,) = services.meeting_schedule(
+            actor=p.bu_officer,
+            group=pmsg,
+            first_day=date(2026, 12, 3),
+            starts=time(10),
+            ends=time(12),
+            venue="Council House",
+        )
     assert next_meeting_on(date(2026, 11, 20)) == date(2026, 12, 3)
+    with clock_at(NOW):
+        services.meeting_cancel(actor=p.bu_officer, meeting=earlier)
+    assert next_meeting_on(date(2026, 11, 20)) == date(2026, 12, 8)

@@ -45,3 +45,21 @@ def series(
         )
         period = periods.next_start(period, target.frequency)
     return made
+
+
+def pmsg_meeting(day: date) -> Any:
+    """A meeting of the PMSG on ``day``, 10:00 to 12:00, scheduled in governance (the
+    scorecard keeps no dates of its own: ADR 0025)."""
+    from datetime import datetime, time, timedelta
+
+    from safeguard.core.clock import LONDON
+    from safeguard.core.models import Group
+    from safeguard.governance.models import Meeting
+
+    group, _ = Group.objects.get_or_create(
+        name="Performance Management Subgroup", defaults={"kind": "subgroup"}
+    )
+    starts_at = datetime.combine(day, time(10), tzinfo=LONDON)
+    return Meeting.objects.create(
+        group=group, starts_at=starts_at, ends_at=starts_at + timedelta(hours=2)
+    )

@@ -67,7 +67,6 @@ def test_the_data_team_sees_a_concern_explains_it_and_submits_a_value(
     [
         "performance:indicators",
         "performance:indicator_create",
-        "performance:meeting_add",
         "performance:returns",
         "performance:return_upload",
         "performance:exceptions",

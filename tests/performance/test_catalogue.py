@@ -10,7 +10,7 @@ from django.db import IntegrityError
 from django.urls import reverse
 
 from safeguard.core.models import AuditEvent
-from safeguard.performance.models import Comparator, Indicator, Meeting
+from safeguard.performance.models import Comparator, Indicator
 from safeguard.performance.services import catalogue
 from tests import factories
 from tests.performance import helpers
@@ -146,13 +146,21 @@ def test_a_comparator_its_unit_forbids_is_refused(client_for, admin) -> None:
     assert not Comparator.objects.exists()
 
 
-def test_a_meeting_date_is_added_once(client_for, admin) -> None:
+def test_the_catalogue_lists_the_pmsg_meetings_scheduled_in_governance(client_for, admin) -> None:
+    """The scorecard keeps no dates of its own (ADR 0025): the catalogue shows the PMSG's
+    coming meetings from governance and links its list of meetings; the old page is gone."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    coming = timezone.localdate() + timedelta(days=30)
+    meeting = helpers.pmsg_meeting(coming)
     client = client_for(admin)
-    for _ in range(2):
-        response = client.post(reverse("performance:meeting_add"), {"held_on": "2026-12-15"})
-        assert response.status_code == 302
-    assert Meeting.objects.count() == 1
-    assert AuditEvent.objects.filter(record_type="performance.meeting").count() == 1
+    page = client.get(reverse("performance:indicators")).content.decode()
+    assert f"{coming.day} {coming:%B %Y}" in page
+    assert f"/governance/meetings?group={meeting.group_id}" in page
+    assert client.get("/performance/meetings/add").status_code == 404
+    assert client.post("/performance/meetings/add", {"held_on": "2026-12-15"}).status_code == 404
 
 
 def test_only_the_business_unit_may_change_the_catalogue() -> None:

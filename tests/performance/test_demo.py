@@ -118,3 +118,21 @@ def test_the_demo_counts_its_linked_indicators_from_the_modules_demo_records() -
     assert rows["counted-training-places"].reading.result is not None  # an XmR chart
     assert counted["counted-child-deaths"].observations.exists()
     assert counted["counted-marac-referrals"].observations.exists()
+
+
+def test_the_demo_explains_in_time_what_fell_due_and_leaves_no_exception_overdue() -> None:
+    """The demo keeps no PMSG dates of its own (ADR 0025): an exception whose explanation fell
+    due before the demo's present was explained in time; the latest stay open, not overdue."""
+    from datetime import datetime
+
+    from safeguard.core.clock import LONDON
+    from safeguard.core.models import Deadline
+
+    now = datetime(2026, 11, 17, 10, 30, tzinfo=LONDON)
+    demo_snapshot.demo_partnership(seed=2026, now=now)
+    clocks = Deadline.objects.filter(module="performance", kind="exception")
+    running = clocks.filter(met_at__isnull=True, cancelled_at__isnull=True)
+    assert running.exists() and not running.filter(due_at__lt=now).exists()
+    explained = IndicatorException.objects.filter(explained_at__isnull=False)
+    assert explained.exists()
+    assert all(e.opened_at < e.explained_at <= e.due_at for e in explained)

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from safeguard.core.models import AuditEvent, Deadline, OutboxMessage
-from safeguard.performance.models import IndicatorException, Meeting
+from safeguard.performance.models import IndicatorException
 from safeguard.performance.services import exceptions
 from tests import factories
 from tests.performance import helpers
@@ -50,8 +50,8 @@ def test_a_value_below_the_lower_limit_opens_one_exception(owner, lead) -> None:
 
 def test_the_explanation_is_due_before_the_next_meeting_with_notice(owner, settings) -> None:
     settings.PMSG_PAPERS_WORKING_DAYS = 0  # due as the meeting starts, as before issue 11
-    Meeting.objects.create(held_on=date(2026, 11, 5))  # only 3 working days away: too soon
-    Meeting.objects.create(held_on=date(2026, 11, 19))
+    helpers.pmsg_meeting(date(2026, 11, 5))  # only 3 working days away: too soon
+    helpers.pmsg_meeting(date(2026, 11, 19))
     indicator = helpers.indicator(owner, polarity="up")
     helpers.series(indicator, [*STEADY, 50])
     opened = exceptions.exceptions_scan(indicator=indicator, now=NOW)
@@ -62,8 +62,8 @@ def test_the_explanation_is_due_before_the_next_meeting_with_notice(owner, setti
 def test_the_explanation_is_due_in_time_for_the_meeting_papers(owner, settings) -> None:
     """Issue 11 item 6: due a set number of working days before the meeting, not on the day."""
     settings.PMSG_PAPERS_WORKING_DAYS = 5
-    Meeting.objects.create(held_on=date(2026, 11, 12))  # 8 working days away: no room for both
-    Meeting.objects.create(held_on=date(2026, 11, 26))
+    helpers.pmsg_meeting(date(2026, 11, 12))  # 8 working days away: no room for both
+    helpers.pmsg_meeting(date(2026, 11, 26))
     indicator = helpers.indicator(owner, polarity="up")
     helpers.series(indicator, [*STEADY, 50])
     opened = exceptions.exceptions_scan(indicator=indicator, now=NOW)

@@ -17,7 +17,7 @@ from safeguard.core import worker
 from safeguard.core.http import STEP_UP_SESSION_KEY
 from safeguard.core.models import AuditEvent, Job
 from safeguard.performance import policies
-from safeguard.performance.models import IndicatorException, Meeting
+from safeguard.performance.models import IndicatorException
 from safeguard.performance.services.records import IMPORT_JOB
 from tests import factories
 from tests.performance import helpers
@@ -61,7 +61,7 @@ def card(settings, tmp_path):
     )
     helpers.series(restraints, [72, 88, 76, 78, 62, 42, 58, 67, 90, 65, 105, 81])
     helpers.indicator(owner, code="new", name="A new indicator", theme="training")
-    Meeting.objects.create(held_on=date.today() + timedelta(days=20))
+    helpers.pmsg_meeting(date.today() + timedelta(days=20))
     return {"icpc": icpc}
 
 

@@ -166,6 +166,47 @@ def _age_profile(shares: dict[str, str], plans: int) -> None:
         performance.series(target, [share], start=date(2022, 4, 1))
 
 
+def test_a_timeliness_or_health_percentage_carries_its_counts_and_a_small_one_is_withheld():
+    """ADR 0024 for the scorecard's own percentages: a census import's figure carries the
+    counts it was made from (the import's narrative says "41 of 52"), so the public version
+    withholds 75% of 4 initial conferences as it would the 3 themselves, and shows 79% of 52;
+    the draft shows both. A percentage submitted as a bare value has no counts and is shown."""
+    from tests.performance import helpers as performance
+
+    owner = factories.organisation(kind=OrganisationKind.LOCAL_AUTHORITY)
+
+    def fed(census_key: str, value: str, narrative: str, source: str = "records") -> None:
+        target = performance.indicator(owner, census_key=census_key, frequency="annual")
+        (observation,) = performance.series(target, [value], start=date(2022, 4, 1))
+        observation.narrative = narrative
+        observation.source = source
+        observation.save(update_fields=["narrative", "source"])
+
+    import_said = (
+        "Computed from the record-level data of import 7 for the year ending 31 March 2023"
+    )
+    fed("icpc_within_15_days", "75", f"{import_said}: 3 of 4.")
+    fed("cp_reviews_on_time", "78.8", f"{import_said}: 41 of 52.")
+    fed("cla_health_assessments", "50", f"{import_said}: 2 of 4.")
+    fed("cla_dental_checks", "90", "Submitted on the return form.", source="form")
+    unit = helpers.business_unit()
+    report = helpers.report(unit)
+    public = contents.build(report, public=True)
+    draft = contents.build(report, public=False, actor=unit)
+    timely = "Initial conferences within 15 working days"
+    public_timely = _table(public, "child_protection", "cp_timeliness")
+    draft_timely = _table(draft, "child_protection", "cp_timeliness")
+    assert _cell(public_timely, timely, "2022/23").text == "not shown: small numbers"
+    assert _cell(draft_timely, timely, "2022/23").text == "75"
+    reviews = "Plan reviews on time"
+    assert _cell(public_timely, reviews, "2022/23").text == "78.8"
+    health = _table(public, "children_looked_after", "cla_health")
+    assert _cell(health, "Health assessments up to date", "2022/23").text == (
+        "not shown: small numbers"
+    )
+    assert _cell(health, "Dental checks up to date", "2022/23").text == "90"
+
+
 def test_a_percentage_of_a_small_number_is_not_shown_and_its_chart_leaves_it_out():
     """1.5% of 200 children on a plan is 3 children: not shown in the public version, and the
     next smallest share withheld too (the shares add up to 100); the chart is drawn from what

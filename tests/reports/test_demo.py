@@ -104,3 +104,28 @@ def test_the_demo_report_shows_figures_in_every_section_and_any_period_can_be_bu
     built = contents.build(seed, public=True)
     assert [y.label for y in built.years] == ["2020/21", "2021/22", "2022/23"]
     assert [p.part.key for p in built.parts if p.failed] == []
+
+
+def test_the_published_report_counts_audits_and_encompass_in_each_year_and_the_year_before():
+    """The demo's earlier years (assurance's and Encompass's): every year column of the
+    published report's audit and Encompass tables has figures, in the public version too."""
+    demo_snapshot.demo_partnership(seed=2026, now=NOW)
+    published = Report.objects.get(status=ReportStatus.PUBLISHED)
+    for public in (False, True):
+        shown = contents.build(published, public=public)
+        assert [y.label for y in shown.years] == ["2023/24", "2024/25", "2025/26"]
+        for section, key, row in (
+            ("audits", "audit_cases", "Audits in the programme"),
+            ("audits", "audit_cases", "Cases audited"),
+            ("encompass", "encompass_volumes", "Notifications to schools"),
+            (
+                "encompass",
+                "encompass_timeliness",
+                "Told before the start of the next school day (%)",
+            ),
+        ):
+            part = next(p for p in shown.parts if p.part.key == section)
+            table = next(t for t in part.tables if t.key == key)
+            cells = next(r for r in table.rows if r[0].text == row)[1:]
+            for cell in cells:
+                assert cell.numeric and cell.text not in ("0", "0.0"), (section, row, cell.text)

@@ -12,7 +12,10 @@ its own moment in the story:
   with one month far above the rest (the special cause), each month's clock met (the custody
   suite's latest pending while not yet due), and a Youth Custody Service review;
 - a case audit graded on Ofsted's four grades, moderated, with findings and actions, and the
-  partnership's own three-point practice quality scale written for next year.
+  partnership's own three-point practice quality scale written for next year;
+- the audit programmes of the three financial years before this one (two audits a year, each
+  moderated with agreed grades, its findings agreed and its actions done in time), so the
+  annual report's audit tables have figures and a previous year beside them.
 
 Every child is a synthetic pupil of the demo's child index; every figure is invented.
 """
@@ -33,6 +36,7 @@ from safeguard.core import demo_names as names
 from safeguard.core import holidays
 from safeguard.core.clock import LONDON, london_date
 from safeguard.core.models import Organisation, Person
+from safeguard.governance.services.actions import action_complete
 
 S11_STANDARDS = [
     (
@@ -555,6 +559,21 @@ def _case_audit(admin: Person, rng: random.Random, today: date) -> int:
     if len(agencies) < 2 or len(pupils) < 6:
         return 0
     start = _working_days_back(today, 80)
+    running = today.year if today >= date(today.year, 4, 1) else today.year - 1
+    tool = audits.tool_save(
+        actor=admin,
+        title="Multi-agency plans audit tool",
+        questions=AUDIT_QUESTIONS,
+        now=_at(_working_day_on_or_after(date(running - EARLIER_YEARS, 4, 20))),
+    )
+    earlier = list(Pupil.objects.filter(on_roll=True).order_by("-pk")[6 : 6 + EARLIER_CASES])
+    made = 0
+    if len(earlier) == EARLIER_CASES:
+        for back in range(EARLIER_YEARS, 0, -1):
+            for n, plan in enumerate(EARLIER_AUDITS):
+                made += _earlier_audit(
+                    admin, rng, running - back, plan, tool, agencies, auditors, earlier, n, la
+                )
     # The partnership's own three-point scale, written for next year's audits of early help;
     # this year's audit is graded on Ofsted's four grades (the default).
     scales.scale_save(
@@ -562,12 +581,6 @@ def _case_audit(admin: Person, rng: random.Random, today: date) -> int:
         name="Practice quality scale",
         grades="\n".join(f"{label} | {wording}" for label, wording in PRACTICE_SCALE),
         lowest_good_enough=PRACTICE_SCALE[1][0],
-        now=_at(start),
-    )
-    tool = audits.tool_save(
-        actor=admin,
-        title="Multi-agency plans audit tool",
-        questions=AUDIT_QUESTIONS,
         now=_at(start),
     )
     audit = audits.audit_plan(
@@ -638,5 +651,128 @@ def _case_audit(admin: Person, rng: random.Random, today: date) -> int:
                 owner=la,
                 due_on=calendar.add_working_days(today, 20 + 10 * n),
                 now=_at(_working_days_back(today, 40)),
+            )
+    return 1 + made
+
+
+# The programmes of earlier years: (month planned, theme, title, criteria, agreed grades of the
+# cases in turn, findings as (grade, theme, text)); the year is the programme's.
+EARLIER_YEARS = 3
+EARLIER_CASES = 12
+EARLIER_AUDITS = (
+    (
+        6,
+        "neglect",
+        "Neglect audit",
+        "Six children on a plan for neglect, chosen at random from the child index",
+        ("good", "requires_improvement", "good", "requires_improvement", "inadequate", "good"),
+        (
+            ("good", "neglect", "The graded care profile is used well by health visitors."),
+            (
+                "requires_improvement",
+                "neglect",
+                "Plans drift when parents engage for a while and then stop.",
+            ),
+        ),
+    ),
+    (
+        10,
+        "domestic_abuse",
+        "Domestic abuse and children audit",
+        "Six children in households discussed at MARAC, chosen at random",
+        ("requires_improvement", "good", "good", "outstanding", "requires_improvement", "good"),
+        (
+            (
+                "good",
+                "information_sharing",
+                "Operation Encompass notifications reach schools before the school day.",
+            ),
+            (
+                "requires_improvement",
+                "voice_of_the_child",
+                "The child's experience of the abuse is not always recorded.",
+            ),
+        ),
+    ),
+)
+
+
+def _working_day_on_or_after(day: date) -> date:
+    calendar = holidays.calendar()
+    while not calendar.is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def _earlier_audit(
+    admin: Person,
+    rng: random.Random,
+    year: int,
+    plan: tuple[Any, ...],
+    tool: Any,
+    agencies: list[Organisation],
+    auditors: dict[int, Person | None],
+    pupils: list[Pupil],
+    index: int,
+    la: Organisation | None,
+) -> int:
+    """One audit of an earlier year's programme, start to finish in that financial year:
+    planned, answered by each agency, moderated, its findings agreed and an action done."""
+    month, theme, title, criteria, agreed_grades, findings = plan
+    planned = _working_day_on_or_after(date(year, month, 8))
+
+    def after(days: int) -> datetime:
+        return _at(_working_day_on_or_after(planned + timedelta(days=days)))
+
+    audit = audits.audit_plan(
+        actor=admin,
+        title=f"{title} {year}",
+        theme=theme,
+        year=year,
+        criteria=criteria,
+        tool=tool,
+        agencies=agencies,
+        now=_at(planned),
+    )
+    sample = pupils[6 * index : 6 * index + len(agreed_grades)]
+    cases = [audits.case_add(actor=admin, audit=audit, pupil=pupil) for pupil in sample]
+    grades = list(rules.GRADES)
+    for case, agreed in zip(cases, agreed_grades, strict=True):
+        for organisation in agencies:
+            auditor = auditors[organisation.pk]
+            if auditor is None:
+                continue
+            middle = grades.index(agreed)
+            answers = {
+                n: (grades[min(3, max(0, middle + rng.choice([-1, 0, 0, 1])))], "")
+                for n in range(1, len(AUDIT_QUESTIONS) + 1)
+            }
+            audits.case_answer(actor=auditor, case=case, answers=answers, now=after(21))
+    audits.audit_moderate(
+        actor=admin,
+        audit=audit,
+        notes="The agencies met and agreed a grade for each case.",
+        agreed={case.pk: grade for case, grade in zip(cases, agreed_grades, strict=True)},
+        now=after(42),
+    )
+    for grade, finding_theme, text in findings:
+        finding = audits.finding_add(
+            actor=admin, audit=audit, grade=grade, theme=finding_theme, text=text, now=after(49)
+        )
+        if grade != "good" and la is not None:
+            action = audits.finding_action_add(
+                actor=admin,
+                finding=finding,
+                title="Brief every team on the finding and check at the next audit",
+                owner=la,
+                due_on=after(100).date(),
+                now=after(50),
+            )
+            action_complete(
+                actor=admin,
+                action=action,
+                evidence="Briefings given to every team; checked at the next audit.",
+                completed_on=after(90).date(),
+                now=after(90),
             )
     return 1

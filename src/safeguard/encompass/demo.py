@@ -6,6 +6,13 @@ lists, and the incidents put children in every state: matched at once, matched d
 or a nickname, waiting for a person's review, on no roll (the LA's queue), presence not known,
 no children recorded; notifications acknowledged, waiting and escalated.
 
+Before the month, the three financial years before the one now running each have a sample of
+incidents (``EARLIER_INCIDENTS`` a year, on school nights in term), every child matched at
+once and every school told and acknowledging, most before their school day began and a few
+late (the police sent the incident the next morning, or the school answered after the LA was
+told), so the annual report's Encompass section has figures with a previous year beside them;
+none of them leaves anything to do.
+
 The month is told in order under the demo's clock (``demo.clock_at``): each incident happens,
 reaches the service a little later (mostly within hours, now and then the next day), and is
 matched then, so the school's clocks follow the real rules from the real moments; schools
@@ -19,9 +26,11 @@ from __future__ import annotations
 import heapq
 import random
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.db.models import F
 from django.utils import timezone
 
 from safeguard.children import linkage
@@ -30,8 +39,9 @@ from safeguard.children.models import Establishment, ImportKind, Pupil, RollImpo
 from safeguard.core import demo_names as names
 from safeguard.core.clock import LONDON, london_date
 from safeguard.core.demo import clock_at
-from safeguard.core.models import Organisation, Person
+from safeguard.core.models import Organisation, OutboxMessage, Person
 from safeguard.core.models.organisations import OrganisationKind
+from safeguard.core.models.outbox import OutboxState
 from safeguard.core.roles import Role
 from safeguard.encompass.models import Calendar, InsetDay, Notification, Term
 from safeguard.encompass.services import matching
@@ -45,6 +55,7 @@ from safeguard.encompass.services.matching import children_match
 from safeguard.encompass.services.notifications import (
     notification_acknowledge,
     notifications_escalate,
+    notifications_mark_told,
     notifications_remind_schools,
 )
 
@@ -59,6 +70,10 @@ ON_TIME_ACK = 0.86  # acknowledged within the two hours after the school day sta
 # yet: the coordinator has it to follow up (in the holidays there may be none).
 ESCALATION_WINDOW = timedelta(days=4)
 POSTCODE_AREAS = ("WM1", "WM2", "WM3", "WM4", "WM5", "WM6")
+EARLIER_YEARS = 3
+EARLIER_INCIDENTS = 16  # a year: a sample, each year's figures above the report's threshold
+EARLIER_LATE_SENDS = 2  # a year: sent by the police the next morning, after the school day began
+EARLIER_REFERENCE = 1000  # the earlier years' incidents are numbered from here, in order
 
 
 def _on_or_after(day: date, weekday: int) -> date:
@@ -70,12 +85,13 @@ def _on_or_before(day: date, weekday: int) -> date:
 
 
 def terms_around(today: date) -> list[tuple[str, date, date]]:
-    """England's usual six half terms for the school years from two before ``today``'s to the
-    next: Monday (Wednesday in September) to Friday, about the dates most LAs set."""
+    """England's usual six half terms for the school years from four before ``today``'s to the
+    next (the earlier years' incidents fall in them): Monday (Wednesday in September) to
+    Friday, about the dates most LAs set."""
     mon, wed, fri = 0, 2, 4
-    first = today.year - 2 if today.month < 9 else today.year - 1
+    first = today.year - 5 if today.month < 9 else today.year - 4
     terms = []
-    for year in range(first, first + 4):
+    for year in range(first, first + 7):
         autumn = _on_or_after(date(year, 9, 2), wed)
         autumn_half = _on_or_before(date(year, 10, 24), fri)
         spring = _on_or_after(date(year + 1, 1, 4), mon)
@@ -318,6 +334,67 @@ def _incident(
     )
 
 
+def _school_nights(terms: list[tuple[str, date, date]], start: date, end: date) -> list[date]:
+    """Monday to Thursday in term between ``start`` and ``end`` (the next day a school day)."""
+    nights = []
+    for _, first, last in terms:
+        day = max(first, start)
+        while day < min(last, end):
+            if day.weekday() < 4:
+                nights.append(day)
+            day += timedelta(days=1)
+    return nights
+
+
+def _earlier_moments(
+    rng: random.Random, terms: list[tuple[str, date, date]], today: date
+) -> list[tuple[datetime, datetime]]:
+    """When each earlier year's incidents happened and reached the service, oldest first: in
+    the evening of a school night, sent within three hours, bar a few sent the next morning."""
+    running = today.year if today >= date(today.year, 4, 1) else today.year - 1
+    found = []
+    for year in range(running - EARLIER_YEARS, running):
+        nights = _school_nights(terms, date(year, 4, 1), date(year + 1, 4, 1))
+        chosen = sorted(rng.sample(nights, EARLIER_INCIDENTS))
+        late = set(rng.sample(range(EARLIER_INCIDENTS), EARLIER_LATE_SENDS))
+        for number, night in enumerate(chosen):
+            hour = rng.choice([h for h in HOURS if 15 <= h <= 21])
+            occurred = datetime.combine(night, time(hour, rng.randint(0, 59)), tzinfo=LONDON)
+            received = occurred + timedelta(minutes=rng.randint(15, 180))
+            if number in late:  # mid-morning of the next (school) day
+                received = datetime.combine(
+                    night + timedelta(days=1), time(rng.randint(10, 12)), tzinfo=LONDON
+                )
+            found.append((occurred, received))
+    return found
+
+
+def _earlier_incident(
+    rng: random.Random, number: int, occurred: datetime, pupils: list[Pupil]
+) -> IncidentData:
+    """An earlier year's incident: one or two children of school age then, each on a roll."""
+    old_enough = [p for p in pupils if p.dob and (occurred.date() - p.dob).days > 6 * 365]
+    kids = tuple(
+        replace(_child_like(rng, pupil, f"C{ref + 1}", "exact"), presence="present")
+        for ref, pupil in enumerate(rng.sample(old_enough, rng.choice((1, 1, 2))))
+    )
+    return IncidentData(
+        reference=f"WMP/{occurred.astimezone(LONDON):%Y}/{EARLIER_REFERENCE + number}",
+        occurred_at=occurred,
+        kind=rng.choice(["incident", "crime"]),
+        location=f"{rng.randint(1, 120)} {rng.choice(names.PLACE_WORDS)} Road",
+        adults=(
+            AdultData(
+                "victim",
+                rng.choice(names.GIVEN_NAMES),
+                rng.choice(names.SURNAMES),
+                date(1980 + rng.randint(0, 20), rng.randint(1, 12), rng.randint(1, 28)),
+            ),
+        ),
+        children=kids,
+    )
+
+
 class _Month:
     """The month's events in the order they happened, each under the demo clock."""
 
@@ -349,6 +426,24 @@ def _worker_tick(moment: datetime) -> None:
     the LA's holiday contact had first, and escalate what is still unacknowledged."""
     notifications_remind_schools(now=moment)
     notifications_escalate(now=moment)
+
+
+def _delivered(notification_ids: list[int]) -> Callable[[datetime], None]:
+    """What a running service's worker did within the minute: the e-mails to the schools went
+    out and each school was recorded as told (the police duty's clock met). The worker's replay
+    covers only the last month, and by then the outbox's retention has cleared e-mails years
+    old, so an earlier year's notifications are delivered as they happen."""
+
+    def event(moment: datetime) -> None:
+        OutboxMessage.objects.filter(
+            state=OutboxState.QUEUED,
+            record_type="encompass.notification",
+            record_id__in=[str(pk) for pk in notification_ids],
+            created_at__lte=moment,
+        ).update(state=OutboxState.SENT, sent_at=F("created_at"), attempts=1)
+        notifications_mark_told(now=moment)
+
+    return event
 
 
 def _acknowledger(school_id: int) -> Person | None:
@@ -561,16 +656,28 @@ def add_demo_encompass(*, seed: int) -> int:
     twins: list[int] = []
     escalations: list[int] = []
 
-    def receive(data: IncidentData) -> Callable[[datetime], None]:
+    def receive(data: IncidentData, stream: random.Random = rng) -> Callable[[datetime], None]:
         def event(moment: datetime) -> None:
             incident, _ = incident_receive(actor=None, force=force, data=data)
             children_match(children=list(incident.children.all()))
-            for note in Notification.objects.filter(child__incident=incident).order_by("pk"):
-                _follow(rng, month, note, escalations)
+            notes = list(Notification.objects.filter(child__incident=incident).order_by("pk"))
+            if stream is not rng:  # an earlier year's: delivered within the minute, as then
+                month.at(moment + timedelta(minutes=1), _delivered([n.pk for n in notes]))
+            for note in notes:
+                _follow(stream, month, note, escalations)
 
         return event
 
     incidents = []
+    # The earlier years draw on their own random stream, so the month below is the same.
+    earlier_rng = random.Random(f"encompass-earlier:{seed}")
+    for number, (occurred, received) in enumerate(
+        _earlier_moments(earlier_rng, terms_around(today), today)
+    ):
+        data = _earlier_incident(earlier_rng, number, occurred, pupils)
+        incidents.append(data)
+        month.at(received, receive(data, earlier_rng))
+        made += 1 + len(data.children)
     for number, (occurred, received) in enumerate(_moments(rng, now)):
         data = _incident(rng, number, occurred, pupils, own_pupils, twins)
         incidents.append(data)

@@ -49,23 +49,25 @@ def may_open(actor: Any, key: str) -> bool:
     )
 
 
-def next_meeting_on(earliest: date) -> date | None:
-    """The first PMSG meeting on or after ``earliest``: a date the scorecard's own list holds
-    (``performance.Meeting``) or a meeting of the PMSG that governance schedules, whichever
-    comes first. Exceptions are due before it and the pack is titled by it, so a PMSG meeting
-    scheduled once, in governance, drives both (docs/meetings.md)."""
-    from safeguard.core.clock import london_date
+def pmsg_groups() -> list[Any]:
+    """The active groups that are the PMSG (by name, as ``is_pmsg`` decides)."""
     from safeguard.core.models import Group
-    from safeguard.governance.selectors.meetings import upcoming_meetings_of
-    from safeguard.performance.models import Meeting
 
-    found = [
-        meeting.held_on
-        for meeting in Meeting.objects.filter(held_on__gte=earliest).order_by("held_on")[:1]
-    ]
-    groups = [group for group in Group.objects.filter(active=True) if is_pmsg(group)]
-    found += [
-        london_date(meeting.starts_at)
-        for meeting in upcoming_meetings_of(groups=groups, earliest=earliest)[:1]
-    ]
-    return min(found, default=None)
+    return [group for group in Group.objects.filter(active=True).order_by("pk") if is_pmsg(group)]
+
+
+def upcoming_meetings(earliest: date) -> list[Any]:
+    """The PMSG's meetings scheduled in governance on or after ``earliest``, first first."""
+    from safeguard.governance.selectors.meetings import upcoming_meetings_of
+
+    return upcoming_meetings_of(groups=pmsg_groups(), earliest=earliest)
+
+
+def next_meeting_on(earliest: date) -> date | None:
+    """The day of the first PMSG meeting on or after ``earliest``, as governance schedules it.
+    Exceptions are due before it and the pack is titled by it, so a PMSG meeting scheduled
+    once, in governance, drives both (docs/meetings.md); the scorecard keeps no dates of its
+    own since ADR 0025's migration ``performance 0007`` moved them there."""
+    from safeguard.core.clock import london_date
+
+    return next((london_date(m.starts_at) for m in upcoming_meetings(earliest)[:1]), None)

@@ -34,11 +34,12 @@ from safeguard.performance import periods
 from safeguard.performance.models import (
     Comparator,
     Indicator,
-    Meeting,
+    IndicatorException,
     Observation,
     ObservationSource,
 )
-from safeguard.performance.services.exceptions import exceptions_scan
+from safeguard.performance.selectors import submitters
+from safeguard.performance.services.exceptions import exception_explain, exceptions_scan
 from safeguard.performance.services.returns import returns_open_due
 
 MONTHS = 36
@@ -511,11 +512,6 @@ def add_demo_indicators(*, seed: int, today: date | None = None) -> int:
     day = today or london_date(now)
     created = 0
     with transaction.atomic():
-        for weeks in (3, 11):  # PMSG meetings, on working days
-            held_on = day + timedelta(weeks=weeks)
-            while not holidays.is_working_day(held_on):
-                held_on = holidays.next_working_day(held_on)
-            Meeting.objects.get_or_create(held_on=held_on)
         made: list[Indicator] = []
         for plan in (*PLANS, *CENSUS_PLANS):
             if Indicator.objects.filter(code=plan.code).exists():
@@ -531,7 +527,9 @@ def add_demo_indicators(*, seed: int, today: date | None = None) -> int:
             latest = indicator.observations.order_by("-submitted_at").first()
             moment = latest.submitted_at if latest and latest.submitted_at else now
             with clock_at(moment):
-                exceptions_scan(indicator=indicator, now=moment)
+                exception = exceptions_scan(indicator=indicator, now=moment)
+            if exception is not None and exception.due_at < now:
+                _explain_in_time(exception)
         if made:
             # The worker opens a return's clock once its month has ended without a value.
             last_month = periods.latest_ended(day, "monthly")
@@ -540,6 +538,28 @@ def add_demo_indicators(*, seed: int, today: date | None = None) -> int:
             with clock_at(opened):
                 returns_open_due(now=opened)
     return created
+
+
+EXPLANATION = (
+    "The owner looked at the months behind the signal: a change in how cases were recorded "
+    "explains most of it. An update will follow with the next value."
+)
+
+
+def _explain_in_time(exception: IndicatorException) -> None:
+    """An exception opened long enough ago that its explanation was due before the demo's
+    present was explained in time, by the owner organisation, the working day before it was
+    due (the PMSG's meetings are governance's and come later in the demo: without one the
+    explanation is due in 20 working days). The latest signals stay open, with their clock."""
+    owner = next(iter(submitters(exception.owner_organisation_id)), None)
+    if owner is None:
+        return
+    day = london_date(exception.due_at) - timedelta(days=1)
+    while not holidays.is_working_day(day):
+        day -= timedelta(days=1)
+    moment = max(datetime.combine(day, time(11), tzinfo=LONDON), exception.opened_at)
+    with clock_at(moment + timedelta(minutes=30)):
+        exception_explain(actor=owner, exception=exception, explanation=EXPLANATION)
 
 
 def _create(plan: Plan, *, seed: int, today: date, now: Any) -> Indicator:

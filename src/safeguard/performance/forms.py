@@ -223,14 +223,6 @@ class ComparatorForm(GovukForm):
     )
 
 
-class MeetingForm(GovukForm):
-    held_on = forms.DateField(
-        label="Date of the PMSG meeting",
-        help_text="For example, 15/12/2026",
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-    )
-
-
 class ReturnForm(GovukForm):
     indicator = forms.ModelChoiceField(label="Indicator", queryset=Indicator.objects.none())
     period = forms.CharField(

@@ -183,15 +183,6 @@ class Comparator(models.Model):
         ]
 
 
-class Meeting(models.Model):
-    """A PMSG meeting: exceptions are to be explained before the next one."""
-
-    held_on = models.DateField(unique=True)
-
-    class Meta:
-        ordering = ["held_on"]
-
-
 class ExceptionState(models.TextChoices):
     OPEN = "open", "Awaiting explanation"
     EXPLAINED = "explained", "Explained"

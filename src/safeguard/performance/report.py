@@ -11,6 +11,7 @@ the scorecard. Counts of children are marked as small numbers for the public ver
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import timedelta
 from decimal import Decimal
@@ -27,12 +28,17 @@ from safeguard.performance.models import (
     Frequency,
     Indicator,
     Observation,
+    ObservationSource,
     RecordImport,
     RecordImportOutcome,
 )
 from safeguard.performance.services.records import census_folder
 
 Figures = dict[tuple[str, str], Decimal | None]  # (census key, year label) -> value
+# (census key, year label) -> the counts a percentage is made from (numerator, denominator)
+Counts = dict[tuple[str, str], tuple[int, int]]
+# What a census import wrote as a fed value's narrative: "...: 41 of 52." (services.records)
+_MADE_OF = re.compile(r": (\d+) of (\d+)\.$")
 
 
 def _latest_years() -> dict[str, int]:
@@ -55,7 +61,9 @@ def _indicators() -> dict[str, Indicator]:
     }
 
 
-def _from_store(years: Sequence[Year], figures: Figures, population: int | None) -> None:
+def _from_store(
+    years: Sequence[Year], figures: Figures, counts: Counts, population: int | None
+) -> None:
     latest = _latest_years()
     wanted = {
         year.end - timedelta(days=1): year
@@ -84,22 +92,39 @@ def _from_store(years: Sequence[Year], figures: Figures, population: int | None)
                 continue
             value = None if indicator.value is None else Decimal(str(indicator.value))
             figures[(indicator.key, year.label)] = value
+            counts.pop((indicator.key, year.label), None)
+            if indicator.unit == keys.PERCENTAGE and indicator.denominator is not None:
+                counts[(indicator.key, year.label)] = (
+                    indicator.numerator,
+                    indicator.denominator,
+                )
 
 
-def _figures(years: Sequence[Year]) -> tuple[Figures, dict[str, Indicator]]:
+def _figures(years: Sequence[Year]) -> tuple[Figures, dict[str, Indicator], Counts]:
+    """Each census-fed figure for each year, its indicator, and, for a percentage a census
+    import computed, the counts it is made from (from the store for the latest import's year;
+    from the narrative the import wrote to the indicator for an earlier year). A percentage
+    submitted as a bare value (a return form, the API, the demo) has no counts to carry."""
     indicators = _indicators()
     figures: Figures = {}
+    counts: Counts = {}
     observed = Observation.objects.filter(
         indicator__in=indicators.values(), period_start__in=[y.start for y in years]
     ).select_related("indicator")
     label_of = {y.start: y.label for y in years}
     for observation in observed:
-        figures[(observation.indicator.census_key, label_of[observation.period_start])] = (
-            observation.value
-        )
+        at = (observation.indicator.census_key, label_of[observation.period_start])
+        figures[at] = observation.value
+        made_of = _MADE_OF.search(observation.narrative)
+        if (
+            observation.source == ObservationSource.RECORDS
+            and keys.unit_of(at[0]) == keys.PERCENTAGE
+            and made_of
+        ):
+            counts[at] = (int(made_of.group(1)), int(made_of.group(2)))
     rate = indicators.get("cp_plans_rate") or indicators.get("cla_rate")
-    _from_store(years, figures, rate.child_population if rate else None)
-    return figures, indicators
+    _from_store(years, figures, counts, rate.child_population if rate else None)
+    return figures, indicators, counts
 
 
 def _value(value: Decimal | None, unit: str) -> int | Decimal | None:
@@ -121,10 +146,13 @@ def _table(
     chart: str = "bar",
     note: str = "",
     of: str = "",
+    counts: Counts | None = None,
 ) -> Table:
     """``of``: the count (a census key) each row is a percentage of, so that each figure
     carries its numerator and denominator (the public version withholds a percentage of a
-    small number) and the columns are shares of that whole."""
+    small number) and the columns are shares of that whole. ``counts``: each percentage's own
+    numerator and denominator (a timeliness measure: not shares of one whole), carried the
+    same way (ADR 0024)."""
     lines = []
     for label, census_key in rows:
         unit = keys.unit_of(census_key)
@@ -142,7 +170,11 @@ def _table(
                         _value(figures.get((census_key, year.label)), unit),
                         link,
                         unit == keys.COUNT,
-                        *_made_of(figures.get((census_key, year.label)), figures, of, year),
+                        *(
+                            (counts or {}).get((census_key, year.label), (None, None))
+                            if counts is not None and not of
+                            else _made_of(figures.get((census_key, year.label)), figures, of, year)
+                        ),
                     )
                     for year in years
                 ),
@@ -170,7 +202,7 @@ def _made_of(
 
 
 def child_protection_tables(years: Sequence[Year]) -> list[Table]:
-    figures, indicators = _figures(years)
+    figures, indicators, counts = _figures(years)
     return [
         _table(
             "cp_plans",
@@ -211,12 +243,13 @@ def child_protection_tables(years: Sequence[Year]) -> list[Table]:
             indicators,
             chart="",
             note="From the Children in Need census returns, as the DfE defines each measure.",
+            counts=counts,
         ),
     ]
 
 
 def looked_after_tables(years: Sequence[Year]) -> list[Table]:
-    figures, indicators = _figures(years)
+    figures, indicators, counts = _figures(years)
     return [
         _table(
             "cla_numbers",
@@ -243,6 +276,7 @@ def looked_after_tables(years: Sequence[Year]) -> list[Table]:
             indicators,
             chart="",
             note="From the SSDA903 returns; short breaks are not counted, as the DfE counts.",
+            counts=counts,
         ),
     ]
 

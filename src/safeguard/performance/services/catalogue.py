@@ -1,4 +1,5 @@
-"""Changes to the indicator catalogue: indicators, comparators and PMSG meeting dates.
+"""Changes to the indicator catalogue: indicators and comparators (PMSG meetings are
+scheduled in governance, ADR 0025).
 
 Only the Business Unit changes the catalogue; every change is audited with before and after.
 """
@@ -16,11 +17,10 @@ from safeguard.core import audit, measures
 from safeguard.core.models.audit import AuditAction
 from safeguard.performance import periods, policies, rules
 from safeguard.performance.census import keys
-from safeguard.performance.models import Comparator, Frequency, Indicator, Meeting, Unit
+from safeguard.performance.models import Comparator, Frequency, Indicator, Unit
 
 INDICATOR = "performance.indicator"
 COMPARATOR = "performance.comparator"
-MEETING = "performance.meeting"
 
 FIELDS = (
     "code",
@@ -204,18 +204,3 @@ def comparator_set(
                 changes=changes,
             )
     return comparator
-
-
-def meeting_add(*, actor: Any, held_on: date) -> Meeting:
-    _require_manage(actor)
-    with transaction.atomic():
-        meeting, created = Meeting.objects.get_or_create(held_on=held_on)
-        if created:
-            audit.record(
-                action=AuditAction.CREATE,
-                record_type=MEETING,
-                record_id=meeting.pk,
-                actor=actor,
-                changes={"held_on": [None, held_on.isoformat()]},
-            )
-    return meeting

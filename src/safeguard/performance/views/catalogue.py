@@ -1,4 +1,8 @@
-"""The Business Unit's catalogue of indicators, their comparators and the PMSG meeting dates."""
+"""The Business Unit's catalogue of indicators and their comparators.
+
+The PMSG's meetings are scheduled in governance (ADR 0025); the page that kept a list of their
+dates here is gone, and its old address answers 404 like any other unknown page.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +11,19 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils import timezone
 
+from safeguard.core.clock import london_date
 from safeguard.core.http import capability_required
-from safeguard.performance import policies, selectors
+from safeguard.core.policies import can
+from safeguard.governance.policies import MeetingCap
+from safeguard.performance import agenda, policies, selectors
 from safeguard.performance.forms import (
     ComparatorForm,
     IndicatorForm,
-    MeetingForm,
     add_service_errors,
 )
-from safeguard.performance.models import Indicator, Meeting
+from safeguard.performance.models import Indicator
 from safeguard.performance.services import catalogue
 
 
@@ -26,7 +33,13 @@ def indicators(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "performance/catalogue.html",
-        {"indicators": found, "meetings": Meeting.objects.all()},
+        {
+            "indicators": found,
+            "pmsg_group": next(iter(agenda.pmsg_groups()), None),
+            "pmsg_meetings": agenda.upcoming_meetings(london_date(timezone.now()))[:4],
+            # Every link shown opens for the person: governance's meetings are for its users.
+            "may_open_meetings": can(request.user, MeetingCap.USE),
+        },
     )
 
 
@@ -85,20 +98,9 @@ def comparator_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@capability_required(policies.MANAGE)
-def meeting_add(request: HttpRequest) -> HttpResponse:
-    form = MeetingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        catalogue.meeting_add(actor=request.user, held_on=form.cleaned_data["held_on"])
-        messages.success(request, "PMSG meeting date added")
-        return redirect("performance:indicators")
-    return render(request, "performance/meeting_form.html", {"form": form})
-
-
 urlpatterns = [
     path("indicators", indicators, name="indicators"),
     path("indicators/add", indicator_create, name="indicator_create"),
     path("indicators/<int:pk>/edit", indicator_edit, name="indicator_edit"),
     path("indicators/<int:pk>/comparators/add", comparator_add, name="comparator_add"),
-    path("meetings/add", meeting_add, name="meeting_add"),
 ]
