@@ -65,6 +65,7 @@ class DomesticAbuseConfig(AppConfig):
             link=lambda source_id: f"/domestic-abuse/marac/referrals/{source_id}/",
             may_view=lambda actor, source_id: policies.is_marac_member(actor),
             may_manage=lambda actor, source_id: policies.is_marac_member(actor),
+            visible=policies.visible_referral_actions,
         )
         work.register("domestic_abuse", "Domestic abuse triage", home_work)
         demo.register_extension("domestic_abuse", add_demo_domestic_abuse)
