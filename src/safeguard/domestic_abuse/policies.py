@@ -68,9 +68,9 @@ def visible_referral_actions(person: Any) -> QuerySet[Referral, str] | list[str]
     member, as ``is_marac_member`` answers row by row; none for anyone else."""
     if not is_marac_member(person):
         return []
-    return Referral.objects.annotate(
-        source_id=Cast("pk", output_field=CharField())
-    ).values_list("source_id", flat=True)
+    return Referral.objects.annotate(source_id=Cast("pk", output_field=CharField())).values_list(
+        "source_id", flat=True
+    )
 
 
 def incidents_visible(person: Any, rows: QuerySet[Incident]) -> QuerySet[Incident]:

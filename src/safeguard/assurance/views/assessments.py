@@ -27,8 +27,8 @@ from safeguard.assurance.policies import Cap
 from safeguard.assurance.selectors import assessments as selectors
 from safeguard.assurance.services import assessments as services
 from safeguard.core.http import capability_required
-from safeguard.governance import policies as action_policies
 from safeguard.core.models import Organisation
+from safeguard.governance import policies as action_policies
 from safeguard.governance.selectors.actions import actions_of_source
 
 
