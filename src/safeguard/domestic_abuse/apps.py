@@ -80,6 +80,7 @@ class DomesticAbuseConfig(AppConfig):
             link=lambda source_id: f"/domestic-abuse/marac/referrals/{source_id}/",
             may_view=lambda actor, source_id: policies.is_marac_member(actor),
             may_manage=lambda actor, source_id: policies.is_marac_member(actor),
+            visible=policies.visible_referral_actions,
         )
         # The MARAC's case list on its governance meetings' agendas, by referral number only.
         agenda.register(

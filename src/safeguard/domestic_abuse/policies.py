@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import CharField, QuerySet
+from django.db.models.functions import Cast
 
 from safeguard.core import policies as core_policies
 from safeguard.core.roles import Role
@@ -59,6 +60,17 @@ def is_marac_member(person: Any) -> bool:
         return False
     agency = _agency(person)
     return agency is not None and agency.on_marac
+
+
+def visible_referral_actions(person: Any) -> QuerySet[Referral, str] | list[str]:
+    """The shared action plan's "may see" for MARAC referrals' actions, asked once a page
+    rather than per row: every referral (its id as text, as the plan keeps it) for a MARAC
+    member, as ``is_marac_member`` answers row by row; none for anyone else."""
+    if not is_marac_member(person):
+        return []
+    return Referral.objects.annotate(source_id=Cast("pk", output_field=CharField())).values_list(
+        "source_id", flat=True
+    )
 
 
 def incidents_visible(person: Any, rows: QuerySet[Incident]) -> QuerySet[Incident]:

@@ -114,7 +114,7 @@ def may_open_action(actor: Any, key: str) -> bool:
     from safeguard.governance.models import Action
 
     # The action's page is the plan's: it needs the plan's capability as well as the action.
-    if not policies.can(actor, policies.Cap.USE):
+    if not policies.may_open_action_pages(actor):
         return False
     pk = key.rsplit(":", 1)[-1]
     action = Action.objects.filter(pk=int(pk)).first() if pk.isdigit() else None

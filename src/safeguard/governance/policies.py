@@ -60,6 +60,13 @@ def _owner(actor: Any, action: Any) -> bool:
     return can(actor, Cap.USE) and actor.organisation_id == action.owner_organisation_id
 
 
+def may_open_action_pages(actor: Any) -> bool:
+    """An action's pages are the plan's and need its capability. A source's own people without
+    it (a police officer or practitioner on the MACE child-focused meeting) see the source's
+    actions listed on its page, unlinked: every link shown opens (DESIGN.md section 3)."""
+    return can(actor, Cap.USE)
+
+
 def may_view(actor: Any, action: Any) -> bool:
     if sees_all(actor) or _owner(actor, action):
         return True
@@ -145,10 +152,14 @@ def is_member(actor: Any, group_id: int) -> bool:
     return Membership.objects.filter(group_id=group_id, person_id=actor.pk).exists()
 
 
-def may_view_meeting(actor: Any, meeting: Any) -> bool:
+def may_view_meeting(actor: Any, meeting: Any, *, member: bool | None = None) -> bool:
+    """``member``, when given, is ``is_member(actor, meeting.group_id)`` already read: a
+    meeting's page asks about every item and paper, and reads the membership once for all."""
     if not can(actor, MeetingCap.USE):
         return False
-    return can(actor, MeetingCap.SEE_ALL) or is_member(actor, meeting.group_id)
+    if can(actor, MeetingCap.SEE_ALL):
+        return True
+    return is_member(actor, meeting.group_id) if member is None else member
 
 
 def may_manage_meetings(actor: Any) -> bool:
@@ -160,10 +171,11 @@ def may_add_item(actor: Any, meeting: Any) -> bool:
     return meeting.cancelled_at is None and may_view_meeting(actor, meeting)
 
 
-def may_add_paper(actor: Any, item: Any) -> bool:
-    """The Business Unit, the member who added the item, or a member of its owner organisation."""
+def may_add_paper(actor: Any, item: Any, *, member: bool | None = None) -> bool:
+    """The Business Unit, the member who added the item, or a member of its owner organisation.
+    ``member`` as for ``may_view_meeting``."""
     meeting = item.meeting
-    if meeting.cancelled_at is not None or not may_view_meeting(actor, meeting):
+    if meeting.cancelled_at is not None or not may_view_meeting(actor, meeting, member=member):
         return False
     if may_manage_meetings(actor):
         return True
@@ -173,12 +185,15 @@ def may_add_paper(actor: Any, item: Any) -> bool:
     )
 
 
-def may_read_paper(actor: Any, paper: Any, meeting: Any) -> bool:
-    if not may_view_meeting(actor, meeting):
+def may_read_paper(actor: Any, paper: Any, meeting: Any, *, member: bool | None = None) -> bool:
+    """``member`` as for ``may_view_meeting``."""
+    if not may_view_meeting(actor, meeting, member=member):
         return False
     if not paper.restricted:
         return True
-    return is_member(actor, meeting.group_id) or paper.uploaded_by_id == actor.pk
+    if member is None:
+        member = is_member(actor, meeting.group_id)
+    return member or paper.uploaded_by_id == actor.pk
 
 
 def may_see_attendance_report(actor: Any, executive_group_ids: list[int]) -> bool:

@@ -53,7 +53,8 @@ def register(
     source_id)`` says whether the source's own people (a review's RAG, say) see its actions;
     ``may_manage(actor, source_id)``, when given, decides who adds, corrects and withdraws them
     (otherwise the Business Unit); ``visible(actor)``, when given, lists the source ids the actor
-    may view, so long lists need not ask ``may_view`` row by row; ``key_scope``, when given, is
+    may view, so long lists need not ask ``may_view`` row by row (a list of ids, or a query of
+    one text column of ids, which the plan uses as a subquery); ``key_scope``, when given, is
     the source's own API scope that also lets an owner's key report progress (besides
     ``governance:actions``). Registering again replaces.
     """

@@ -28,6 +28,7 @@ from safeguard.assurance.selectors import assessments as selectors
 from safeguard.assurance.services import assessments as services
 from safeguard.core.http import capability_required
 from safeguard.core.models import Organisation
+from safeguard.governance import policies as action_policies
 from safeguard.governance.selectors.actions import actions_of_source
 
 
@@ -218,6 +219,7 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": actions_of_source(
                 source_kind=services.SOURCE_KIND, source_ids=[str(found.pk)]
             ),
+            "may_open_actions": action_policies.may_open_action_pages(request.user),
             "movements": selectors.movements(organisation_id=found.organisation_id),
             "movement_labels": rules.MOVEMENTS,
             "rag_labels": rules.RAG_SHORT,

@@ -33,6 +33,7 @@ from safeguard.assurance.selectors import escalations as child_index
 from safeguard.assurance.services import audits as services
 from safeguard.assurance.services import scales as scale_services
 from safeguard.core.http import capability_required
+from safeguard.governance import policies as action_policies
 from safeguard.governance.selectors.actions import actions_of_source
 
 
@@ -204,6 +205,7 @@ def audit(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": actions_of_source(
                 source_kind=services.SOURCE_KIND, source_ids=[str(found.pk)]
             ),
+            "may_open_actions": action_policies.may_open_action_pages(request.user),
             "agencies": found.agencies.order_by("name"),
             "case_error": errors_on.message_dict.get("child")
             if errors_on and step == "case"

@@ -24,6 +24,7 @@ from safeguard.assurance.selectors import secure as selectors
 from safeguard.assurance.services import secure as services
 from safeguard.core.clock import london_date
 from safeguard.core.http import capability_required
+from safeguard.governance import policies as action_policies
 from safeguard.governance.selectors.actions import actions_of_source
 
 
@@ -165,6 +166,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": actions_of_source(
                 source_kind=services.SOURCE_KIND, source_ids=[str(found.pk)]
             ),
+            "may_open_actions": action_policies.may_open_action_pages(request.user),
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -29,6 +29,7 @@ from safeguard.child_deaths.services.reporting import form_request
 from safeguard.child_deaths.services.reviews import cdr_meeting_record, review_complete
 from safeguard.child_deaths.views._common import place_errors
 from safeguard.core.http import capability_required
+from safeguard.governance import policies as action_policies
 
 
 @capability_required(Cap.REVIEW)
@@ -55,6 +56,7 @@ def death(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = selectors.death_context(found)
     context["can_change"] = policies.can_change_death(request.user, found)
     context["domains"] = rules.DOMAINS
+    context["may_open_actions"] = action_policies.may_open_action_pages(request.user)
     return render(request, "child_deaths/death.html", context)
 
 

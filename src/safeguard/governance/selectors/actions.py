@@ -36,9 +36,11 @@ def visible_actions(actor: Any) -> QuerySet[Action]:
     allowed = Q(owner_organisation_id=actor.organisation_id)
     for source in sources.kinds():
         if source.visible is not None:
-            allowed |= Q(
-                source_kind=source.kind, source_id__in=[str(i) for i in source.visible(actor)]
-            )
+            shown = source.visible(actor)
+            # A query (of the ids as text) stays in the database as a subquery: the plan never
+            # carries a module's every record id through Python.
+            ids = shown if isinstance(shown, QuerySet) else [str(i) for i in shown]
+            allowed |= Q(source_kind=source.kind, source_id__in=ids)
         elif source.may_view is not None:
             seen = {
                 source_id

@@ -81,10 +81,13 @@ class AgendaRow:
 
 
 def agenda_rows(actor: Any, meeting: Meeting) -> list[AgendaRow]:
+    """The agenda as the actor sees it. Whether the actor is a member of the meeting's group is
+    read once here and passed to every item's and paper's policy, not read again for each."""
     items = list(meeting.items.select_related("owner_organisation", "owner_person"))
+    member = policies.is_member(actor, meeting.group_id)
     papers: dict[int, list[Paper]] = {}
     for paper in Paper.objects.filter(item__meeting=meeting).defer("content"):
-        if policies.may_read_paper(actor, paper, meeting):
+        if policies.may_read_paper(actor, paper, meeting, member=member):
             papers.setdefault(paper.item_id, []).append(paper)
     start = meeting.starts_at.astimezone(_london()).time()
     slots = scheduling.timings(start, [item.minutes for item in items])
@@ -101,7 +104,7 @@ def agenda_rows(actor: Any, meeting: Meeting) -> list[AgendaRow]:
                 kind_label=agenda.label(item.kind),
                 link=link,
                 papers=papers.get(item.pk, []),
-                may_add_paper=policies.may_add_paper(actor, item),
+                may_add_paper=policies.may_add_paper(actor, item, member=member),
             )
         )
     return rows

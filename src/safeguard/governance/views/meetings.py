@@ -144,7 +144,7 @@ def meeting_page(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             # An action's page is the plan's: linked only for those who may open the plan (a
             # police officer on a group sees the meeting's actions but has no plan to open).
-            "may_open_actions": policies.can(user, policies.Cap.USE),
+            "may_open_actions": policies.may_open_action_pages(user),
             "started": meeting.starts_at <= now,
             "manages": manages,
             "may_add_item": policies.may_add_item(user, meeting),

@@ -43,13 +43,21 @@ def _review(request: HttpRequest, pk: int) -> tuple[Incident, RapidReview]:
 def rapid_review(request: HttpRequest, pk: int) -> HttpResponse:
     incident, review = _review(request, pk)
     user = request.user
+    requests = list(review.requests.select_related("organisation"))
     return render(
         request,
         "reviews/rapid_review.html",
         {
             "incident": incident,
             "review": review,
-            "requests": list(review.requests.select_related("organisation")),
+            "requests": requests,
+            # A request's page opens only for the asked agency and the Business Unit, while the
+            # review is open: the other RAG members see the agency's name without a link.
+            "answerable": {
+                asked.pk
+                for asked in requests
+                if policies.can_answer_request(user, incident, asked.organisation_id)
+            },
             "sign_offs": list(review.sign_offs.select_related("organisation", "signed_by")),
             "waiting_for": rr.missing_sign_offs(review),
             "meetings": list(incident.meetings.filter(kind="rapid_review")),
