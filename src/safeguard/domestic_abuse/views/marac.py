@@ -139,6 +139,7 @@ def referral_page(request: HttpRequest, pk: int) -> HttpResponse:
             "research_form": research_form,
             "outcome_form": outcome_form,
             "action_form": action_form,
+            "may_open_actions": meeting_policies.may_open_action_pages(request.user),
             "actions": list(
                 actions_of_source(source_kind=ACTION_SOURCE, source_ids=[str(referral.pk)])
             ),
