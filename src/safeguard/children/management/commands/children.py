@@ -36,7 +36,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError
 
-from safeguard.children import linkage, training
+from safeguard.children import linkage, prepared, training
 from safeguard.children.importers.common import ImportRejected, ImportResult
 from safeguard.children.importers.ctf import import_ctf
 from safeguard.children.importers.gias import import_gias
