@@ -80,3 +80,32 @@ def test_a_bad_roll_gives_the_readers_own_problems_and_keeps_nothing(tmp_path: P
 def test_a_missing_roll_file_says_it_cannot_be_read(tmp_path: Path) -> None:
     with pytest.raises(CsvError, match="cannot be read"):
         prepared.roll_file(tmp_path / "absent.csv", where=tmp_path)
+
+
+@pytest.mark.django_db
+def test_the_database_rolls_version_changes_with_every_change_matching_reads() -> None:
+    from safeguard.children.models import Pupil
+    from safeguard.children.selectors import roll_version
+    from safeguard.encompass.services import matching
+    from tests import factories
+
+    school = factories.organisation(kind="school", urn="900001")
+    first = Pupil.objects.create(
+        upn=upn(1), forename="Robin", surname="Hale", postcode="ZZ1 1AB", school=school
+    )
+    before = roll_version()
+    ready = matching._roll()
+    assert ready.keys == [upn(1)] and ready.digest == before
+    assert matching._roll().table.equals(ready.table)
+    seen = {before}
+    second = Pupil.objects.create(upn=upn(2), forename="Jo", surname="Hale", school=school)
+    for change in (
+        lambda: first.save(update_fields=["forename", "updated_at"]),
+        lambda: Pupil.objects.filter(pk=second.pk).update(on_roll=False),
+        lambda: school.__class__.objects.filter(pk=school.pk).update(name="Hale Lane Primary"),
+    ):
+        assert roll_version() not in seen
+        change()
+        seen.add(roll_version())
+    assert roll_version() not in {before}
+    assert matching._roll().keys == [upn(1)]
