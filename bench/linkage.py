@@ -5,12 +5,15 @@ own names, nicknames and error mechanisms): a synthetic roll and 2,000 incident 
 with one error type, in two sets: each child drawn alone (``incident_children``), and whole
 households named in incidents (``household_incidents``), whose CSV carries the optional
 ``incident`` column so that siblings are weighed together. Both are written as the documented
-CSV files and then timed end to end as
-``safeguard children match`` runs it: read and check both files, normalise, block, score with
-Splink on DuckDB, decide. Seconds are the median of 3 runs, wall clock and CPU (user + system,
-which a loaded machine inflates less); the load average is printed with them. Reading the two
-CSV files and matching are also timed apart (wall and CPU each), since the 10 s goal is for the
-matching: a deployment reads the roll from its database, not from a file each time.
+CSV files and then timed end to end as ``safeguard children match`` runs it on a roll prepared
+beforehand (``safeguard.children.prepared``, ADR 0027): the roll file's digest, its prepared
+table loaded, the children file read and checked, then block, score with Splink on DuckDB,
+decide. The one-off preparation of the roll (read and check the roll CSV, normalise 500,000
+pupils, write Parquet), paid once per roll rather than per run, is timed and printed apart.
+Seconds are the median of 3 runs, wall clock and CPU (user + system, which a loaded machine
+inflates less); the load average is printed with them. Loading and matching are also timed
+apart (wall and CPU each). The process has imported Splink before the first run (a worker
+that matches imports it once).
 
 Precision and recall are counted among automatic matches (a "review" is not a match found);
 for each error type the table also says how many children went to review and, of those, how
@@ -38,12 +41,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench import police_records, synthetic_children
-from safeguard.children import linkage
+from safeguard.children import linkage, prepared
 from safeguard.children.importers.roll import (
     CHILDREN_COLUMNS,
     ROLL_COLUMNS,
     read_children_file,
-    read_roll_file,
 )
 
 SIZES = [50_000, 500_000]
@@ -118,16 +120,30 @@ def _cpu() -> float:
 
 
 def end_to_end(
-    roll_path: Path, children_path: Path, model: linkage.MatchModel | None = None
+    roll_path: Path,
+    children_path: Path,
+    model: linkage.MatchModel | None = None,
+    *,
+    where: Path | None = None,
 ) -> tuple[list[linkage.Match], Timing]:
+    """One run as ``safeguard children match`` does it on a roll prepared before (ADR 0027):
+    the roll file's digest, the prepared roll loaded from ``where``, the children file read and
+    checked, then matching."""
     started, cpu = time.perf_counter(), _cpu()
-    roll = read_roll_file(roll_path)
+    roll = prepared.roll_file(roll_path, where=where)
     children = read_children_file(children_path)
-    people = [pupil.person for pupil in roll]
     read, read_cpu = time.perf_counter(), _cpu()
-    matches = linkage.match(children, people, model)
+    matches = linkage.match(children, roll, model)
     done, done_cpu = time.perf_counter(), _cpu()
     return matches, Timing(read - started, read_cpu - cpu, done - read, done_cpu - read_cpu)
+
+
+def preparation(roll_path: Path, where: Path) -> tuple[float, float]:
+    """Seconds (wall, CPU) of the one-off preparation of a roll file: read and check the CSV
+    into pupils, normalise them, write the Parquet file. Paid once per roll, not per run."""
+    started, cpu = time.perf_counter(), _cpu()
+    prepared.roll_file(roll_path, where=where)
+    return time.perf_counter() - started, _cpu() - cpu
 
 
 def quality_by_type(
@@ -188,14 +204,19 @@ Measured = tuple[dict[str, dict[str, int]], list[Timing], dict[str, dict[str, in
 
 
 def _measure(
-    roll_path: Path, children_path: Path, incident: police_records.Incident, repeats: int
+    roll_path: Path,
+    children_path: Path,
+    incident: police_records.Incident,
+    repeats: int,
+    *,
+    where: Path,
 ) -> Measured:
     """The quality table by error type, the seconds of each run, and the quality table by how
     the police recorded the school."""
     timings = []
     matches: list[linkage.Match] = []
     for _ in range(repeats):
-        matches, timing = end_to_end(roll_path, children_path)
+        matches, timing = end_to_end(roll_path, children_path, where=where)
         timings.append(timing)
     return (
         quality_by_type(matches, incident.truth, incident.error_type),
@@ -220,10 +241,11 @@ def _summary(
     matching_cpu = statistics.median(t.match_cpu for t in timings)
     verdict = ""
     if size == 500_000:
-        # The time goal is for the matching (the CSV files are read apart); on a machine others
-        # load, CPU seconds are the fairer measure, and both are printed.
+        # The time goal is end to end, as a deployment runs it on a prepared roll (ADR 0027):
+        # the roll's digest and prepared table, the incidents file, matching. On a machine
+        # others load, CPU seconds are the fairer measure, and both are printed.
         met = (
-            min(matching, matching_cpu) < GOAL_SECONDS
+            min(median, statistics.median(t.cpu for t in timings)) < GOAL_SECONDS
             and precision >= GOAL_PRECISION
             and recall >= GOAL_RECALL
         )
@@ -232,7 +254,8 @@ def _summary(
         f"roll {size:>9,}, {label}: {median:5.1f} s end to end, "
         f"{statistics.median(t.cpu for t in timings):.1f} s CPU (runs {_seconds(times)}); "
         f"precision {precision:.4f}, recall {recall:.4f}{verdict}",
-        f"  reading both CSV files: {statistics.median(t.read_wall for t in timings):.1f} s wall,"
+        f"  loading the prepared roll and reading the children CSV:"
+        f" {statistics.median(t.read_wall for t in timings):.1f} s wall,"
         f" {statistics.median(t.read_cpu for t in timings):.1f} s CPU; matching: {matching:.1f} s"
         f" wall, {matching_cpu:.1f} s CPU (runs {_seconds([t.match_wall for t in timings])} wall,"
         f" {_seconds([t.match_cpu for t in timings])} CPU); load average "
@@ -262,6 +285,13 @@ def run() -> list[str]:
             roll_path = folder / "roll.csv"
             write_roll(roll_path, pupils)
             del pupils
+            where = folder / "prepared"
+            where.mkdir()
+            prepare_wall, prepare_cpu = preparation(roll_path, where)
+            lines.append(
+                f"roll {size:>9,}: one-off preparation (read and check the CSV, normalise, write"
+                f" Parquet; ADR 0027): {prepare_wall:.1f} s wall, {prepare_cpu:.1f} s CPU"
+            )
             measured: dict[str, Measured] = {}
             for label, incident, repeats in (
                 ("each child alone", each_alone, 1),
@@ -276,7 +306,7 @@ def run() -> list[str]:
                         schools=schools,
                     )
                     name = f"{label}, {'with' if schools else 'without'} the school recorded"
-                    measured[name] = _measure(roll_path, path, incident, repeats)
+                    measured[name] = _measure(roll_path, path, incident, repeats, where=where)
         for name, (table, timings, by_school) in measured.items():
             lines.extend(
                 _summary(

@@ -35,6 +35,7 @@ import duckdb
 import pyarrow as pa
 
 from safeguard.children import household, normalise
+from safeguard.children.prepared import PreparedRoll
 
 AUTOMATIC = "automatic"
 REVIEW = "review"
@@ -380,8 +381,11 @@ class Match:
     candidate_probabilities: tuple[float, ...] = ()
 
 
-def _table(people: Sequence[Person]) -> pa.Table:
-    """The normalised columns the comparisons and blocking rules use, one row per person."""
+def _table(people: Sequence[Person] | PreparedRoll) -> pa.Table:
+    """The normalised columns the comparisons and blocking rules use, one row per person; a
+    roll prepared beforehand (``prepared``, ADR 0027) already is that table."""
+    if isinstance(people, PreparedRoll):
+        return people.table
     forenames = [p.forename for p in people]
     names = [normalise.name(f) for f in forenames]
     postcodes = [normalise.postcode(p.postcode) for p in people]
@@ -420,6 +424,10 @@ def _table(people: Sequence[Person]) -> pa.Table:
             ),
         }
     )
+
+
+# The pupils to match against: a list, or a roll normalised beforehand (``prepared``).
+Roll = Sequence[Person] | PreparedRoll
 
 
 def records_table(people: Sequence[Person]) -> pa.Table:
@@ -471,9 +479,7 @@ def splink_settings(
     }
 
 
-def match(
-    children: Sequence[Person], roll: Sequence[Person], model: MatchModel | None = None
-) -> list[Match]:
+def match(children: Sequence[Person], roll: Roll, model: MatchModel | None = None) -> list[Match]:
     """One ``Match`` per child, in input order: the best pupil and the decision on it.
 
     The probability is that the child is this pupil rather than another pupil or nobody on
@@ -508,6 +514,7 @@ def match(
         if found[0][1] >= model.automatic and _runner_up(found) < model.review
     }
     shared = household.shared_pupils(automatic, households)
+    keys = roll.keys if isinstance(roll, PreparedRoll) else [pupil.key for pupil in roll]
     results = []
     for index, child in enumerate(children):
         found = best.get(index)
@@ -522,14 +529,14 @@ def match(
             decision = REVIEW
         else:
             decision = NONE
-        upn = roll[pupil].key if decision != NONE else None
+        upn = keys[pupil] if decision != NONE else None
         results.append(
             Match(
                 child.key,
                 upn,
                 probability,
                 decision,
-                tuple(roll[p].key for p, _ in shown),
+                tuple(keys[p] for p, _ in shown),
                 tuple(prob for _, prob in shown),
             )
         )
@@ -543,7 +550,7 @@ def _runner_up(found: list[tuple[int, float]]) -> float:
 def splink_linker(
     connection: duckdb.DuckDBPyConnection,
     children: Sequence[Person],
-    roll: Sequence[Person],
+    roll: Roll,
     model: MatchModel,
 ) -> Any:
     """A Splink linker of ``children`` to ``roll`` on ``connection``, with this model.
@@ -636,7 +643,7 @@ _PLACES_PER_SIBLING = 5
 _PLACE_FLOOR = 0.01
 
 
-def _ranked(children: Sequence[Person], roll: Sequence[Person], model: MatchModel) -> Ranked:
+def _ranked(children: Sequence[Person], roll: Roll, model: MatchModel) -> Ranked:
     """Each child's best pupils with their probabilities (see ``Ranked``)."""
     connection = duckdb.connect(":memory:")
     try:

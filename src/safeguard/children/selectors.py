@@ -35,10 +35,33 @@ def active_match_model() -> linkage.MatchModel:
 
 
 def match_with_active_model(
-    children: Sequence[linkage.Person], roll: Sequence[linkage.Person]
+    children: Sequence[linkage.Person], roll: linkage.Roll
 ) -> list[linkage.Match]:
     """``linkage.match`` with the model in use: the matcher live matching plugs in."""
     return linkage.match(children, roll, active_match_model())
+
+
+def roll_version() -> str:
+    """A digest that changes whenever the rolls matching reads change: the pupils on a roll
+    (how many, which: the sum of their ids), the latest change to any of them (``updated_at``),
+    the latest import (an import marks leavers off roll without touching ``updated_at``) and
+    the name of every school with pupils. A prepared roll is named by it (ADR 0027), so a roll
+    import or an edited pupil makes the next match prepare the roll afresh."""
+    import hashlib
+
+    from django.db.models import Count, Max, Sum
+
+    from safeguard.children.models import RollImport
+
+    pupils = Pupil.objects.filter(on_roll=True).aggregate(
+        count=Count("pk"), ids=Sum("pk"), changed=Max("updated_at")
+    )
+    latest = RollImport.objects.aggregate(latest=Max("pk"))["latest"]
+    schools = sorted(
+        Pupil.objects.filter(on_roll=True).values_list("school_id", "school__name").distinct()
+    )
+    text = repr((pupils["count"], pupils["ids"], str(pupils["changed"]), latest, schools))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def match_model_versions(*, actor: Any) -> QuerySet[MatchModelVersion]:

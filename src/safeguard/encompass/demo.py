@@ -517,13 +517,13 @@ class _MatchedOnce:
         ]
         self.real_roll = matching._roll
         self.roll = matching._roll()
-        results = self.real(children, self.roll[0]) if children else []
+        results = self.real(children, self.roll) if children else []
         self.known = {
             _content(child): result for child, result in zip(children, results, strict=True)
         }
 
     def __call__(
-        self, children: Sequence[linkage.Person], roll: Sequence[linkage.Person]
+        self, children: Sequence[linkage.Person], roll: linkage.Roll
     ) -> list[linkage.Match]:
         if all(_content(child) in self.known for child in children):
             return [self.known[_content(child)] for child in children]

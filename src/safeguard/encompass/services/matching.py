@@ -17,14 +17,14 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from safeguard.children import linkage, selectors
+from safeguard.children import linkage, prepared, selectors
 from safeguard.children.models import Pupil
 from safeguard.core import audit
 from safeguard.core.models.audit import AuditAction
 from safeguard.encompass.models import IncidentChild, MatchState
 from safeguard.encompass.services.notifications import notifications_open
 
-Matcher = Callable[[Sequence[linkage.Person], Sequence[linkage.Person]], list[linkage.Match]]
+Matcher = Callable[[Sequence[linkage.Person], linkage.Roll], list[linkage.Match]]
 MATCH: Matcher = selectors.match_with_active_model
 
 RECORD_TYPE = "encompass.incident_child"
@@ -51,7 +51,19 @@ def _person(child: IncidentChild) -> linkage.Person:
     )
 
 
-def _roll() -> tuple[list[linkage.Person], dict[str, int]]:
+def _roll() -> prepared.PreparedRoll:
+    """Every UPN on a roll once, as the model sees it, prepared for matching (ADR 0027): built
+    and normalised only when the rolls changed since the last match (``roll_version``)."""
+    return prepared.cached(selectors.roll_version(), lambda: _roll_people()[0], source="database")
+
+
+def _pupil_ids(upns: set[str]) -> dict[str, int]:
+    """One pupil row id per UPN (the first, as ``_roll_people`` takes it)."""
+    rows = Pupil.objects.filter(on_roll=True, upn__in=upns).order_by("-upn", "-pk")
+    return dict(rows.values_list("upn", "pk"))
+
+
+def _roll_people() -> tuple[list[linkage.Person], dict[str, int]]:
     """Every UPN on a roll once, as the model sees it (with the school of every roll it is
     on: a dual-registered child has two), and one pupil row id per UPN."""
     people: dict[str, linkage.Person] = {}
@@ -92,8 +104,8 @@ def children_match(*, children: Sequence[IncidentChild], actor: Any = None) -> l
     waiting = [c for c in children if c.match_state == MatchState.PENDING and not c.withdrawn]
     if not waiting:
         return []
-    roll, pupil_ids = _roll()
-    results = MATCH([_person(c) for c in waiting], roll)
+    results = MATCH([_person(c) for c in waiting], _roll())
+    pupil_ids = _pupil_ids({upn for r in results for upn in (r.upn, *r.candidates) if upn})
     changed = []
     now = timezone.now()
     for child, result in zip(waiting, results, strict=True):

@@ -36,13 +36,12 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError
 
-from safeguard.children import linkage, training
+from safeguard.children import linkage, prepared, training
 from safeguard.children.importers.common import ImportRejected, ImportResult
 from safeguard.children.importers.ctf import import_ctf
 from safeguard.children.importers.gias import import_gias
 from safeguard.children.importers.roll import (
     CsvError,
-    Pupil,
     import_roll,
     read_children_file,
     read_roll_file,
@@ -115,10 +114,11 @@ class Command(BaseCommand):
                 model = linkage.MatchModel.from_json(Path(model_path).read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError, ValueError) as error:
                 problems.append(f"{model_path}: {error}")
-        roll: list[Pupil] = []
+        roll: prepared.PreparedRoll | None = None
         children: list[linkage.Person] = []
         try:
-            roll = read_roll_file(roll_path)
+            # Read, checked and normalised once per roll file (ADR 0027), then only loaded.
+            roll = prepared.roll_file(roll_path)
         except CsvError as error:
             problems.append(str(error))
         try:
@@ -129,7 +129,7 @@ class Command(BaseCommand):
             for problem in problems:
                 self.stderr.write(problem)
             sys.exit(BAD_INPUT)
-        matches = linkage.match(children, [pupil.person for pupil in roll], model)
+        matches = linkage.match(children, roll or [], model)
         writer = csv.writer(self.stdout, lineterminator="\n")
         writer.writerow(["ref", "upn", "probability", "decision"])
         for found in matches:
