@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.test import Client
 
@@ -10,6 +12,13 @@ from tests.browser.harness import (  # noqa: F401  (the browser fixtures, shared
     page,
     signed_in_page,
 )
+
+
+@pytest.fixture(autouse=True)
+def _var_dir(settings: pytest.FixtureRequest, tmp_path: Path) -> None:
+    """Files the service keeps (prepared rolls, exports, uploads) go to a folder of each
+    test's own, so that two test processes never read or delete each other's."""
+    settings.VAR_DIR = tmp_path / "var"
 
 
 @pytest.fixture
