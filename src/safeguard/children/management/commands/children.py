@@ -29,6 +29,7 @@ Subcommands:
 from __future__ import annotations
 
 import csv
+import importlib.util
 import shutil
 import sys
 from argparse import ArgumentParser
@@ -147,6 +148,9 @@ class Command(BaseCommand):
             sys.exit(BAD_INPUT)
         if backend == linkage.SPARK and not shutil.which("java"):
             self.stderr.write("--backend spark needs Java 17 or later on the PATH (java)")
+            sys.exit(BAD_INPUT)
+        if backend == linkage.SPARK and importlib.util.find_spec("pyspark") is None:
+            self.stderr.write("--backend spark needs pyspark: pip install 'safeguard[spark]'")
             sys.exit(BAD_INPUT)
         matches = linkage.match(children, [pupil.person for pupil in roll], model, backend=backend)
         writer = csv.writer(self.stdout, lineterminator="\n")
