@@ -152,5 +152,11 @@ def test_the_comparisons_are_rewritten_in_sparks_sql() -> None:
     assert "abs(datediff(dob_r, dob_l)) <= 366" in conditions
     assert "arrays_overlap(school_urns_l, school_urns_r)" in conditions
     assert "size(school_urns_l) = 0" in conditions
-    assert "jaro_winkler(forename_l, forename_r) >= 0.92" in conditions
-    assert "damerau_levenshtein(forename_l, forename_r) <= 1" in conditions
+    assert (
+        "(CASE WHEN forename_l IS NULL OR forename_r IS NULL THEN NULL"
+        " ELSE jaro_winkler(forename_l, forename_r) END) >= 0.92"
+    ) in conditions
+    assert (
+        "(CASE WHEN surname_l IS NULL OR surname_r IS NULL THEN NULL"
+        " ELSE damerau_levenshtein(surname_l, surname_r) END) <= 1"
+    ) in conditions

@@ -45,11 +45,22 @@ _names = count()
 # DuckDB's spelling -> Spark's, for the functions ``linkage.LEVELS`` uses. ``len`` of a list is
 # ``size`` of an array; ``date_diff('day', a, b)`` is ``datediff(b, a)``.
 _FUNCTIONS = {
-    "jaro_winkler_similarity": "jaro_winkler",
     "list_has_any": "arrays_overlap",
     "len": "size",
 }
 _DATE_DIFF = re.compile(r"date_diff\('day',\s*(\w+),\s*(\w+)\)")
+# The jar's similarity functions are Java code handed a null as it is; DuckDB's give null for a
+# null argument, and so do these once guarded.
+_SIMILARITY = re.compile(r"\b(jaro_winkler_similarity|damerau_levenshtein)\((\w+),\s*(\w+)\)")
+_JAR_NAMES = {"jaro_winkler_similarity": "jaro_winkler", "damerau_levenshtein": "damerau_levenshtein"}
+
+
+def _guarded(found: re.Match[str]) -> str:
+    name, left, right = found.groups()
+    return (
+        f"(CASE WHEN {left} IS NULL OR {right} IS NULL THEN NULL"
+        f" ELSE {_JAR_NAMES[name]}({left}, {right}) END)"
+    )
 # The columns of Splink's predictions that ``linkage`` reads.
 _COLUMNS = ["source_dataset_l", "unique_id_l", "unique_id_r", "match_weight"]
 
@@ -57,6 +68,7 @@ _COLUMNS = ["source_dataset_l", "unique_id_l", "unique_id_r", "match_weight"]
 def spark_sql(condition: str) -> str:
     """One comparison level's condition, from DuckDB's SQL to Spark's."""
     condition = _DATE_DIFF.sub(r"datediff(\2, \1)", condition)
+    condition = _SIMILARITY.sub(_guarded, condition)
     for duckdb_name, spark_name in _FUNCTIONS.items():
         condition = re.sub(rf"\b{duckdb_name}\(", f"{spark_name}(", condition)
     return condition
@@ -99,6 +111,7 @@ def _start() -> Any:
         .config("spark.default.parallelism", partitions)
         .config("spark.jars", similarity_jar_location())
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.sql.session.timeZone", "UTC")
@@ -157,6 +170,10 @@ def predictions(
             predicted = linker.inference.predict(warning_mode="never")
             found = predicted.as_spark_dataframe().select(*_COLUMNS).toArrow()
         finally:
+            # Splink refuses to register a table under a name already taken: the next link
+            # (the household pairs, the next match) registers the same names.
+            for view in [*tables.values(), *(f"tf_{c}_lookup" for c in term_frequency_columns)]:
+                spark.catalog.dropTempView(view)
             spark.catalog.clearCache()
     name = f"spark_predictions_{next(_names)}"
     connection.register(name, found)
