@@ -52,7 +52,10 @@ _DATE_DIFF = re.compile(r"date_diff\('day',\s*(\w+),\s*(\w+)\)")
 # The jar's similarity functions are Java code handed a null as it is; DuckDB's give null for a
 # null argument, and so do these once guarded.
 _SIMILARITY = re.compile(r"\b(jaro_winkler_similarity|damerau_levenshtein)\((\w+),\s*(\w+)\)")
-_JAR_NAMES = {"jaro_winkler_similarity": "jaro_winkler", "damerau_levenshtein": "damerau_levenshtein"}
+_JAR_NAMES = {
+    "jaro_winkler_similarity": "jaro_winkler",
+    "damerau_levenshtein": "damerau_levenshtein",
+}
 
 
 def _guarded(found: re.Match[str]) -> str:
@@ -61,6 +64,8 @@ def _guarded(found: re.Match[str]) -> str:
         f"(CASE WHEN {left} IS NULL OR {right} IS NULL THEN NULL"
         f" ELSE {_JAR_NAMES[name]}({left}, {right}) END)"
     )
+
+
 # The columns of Splink's predictions that ``linkage`` reads.
 _COLUMNS = ["source_dataset_l", "unique_id_l", "unique_id_r", "match_weight"]
 
