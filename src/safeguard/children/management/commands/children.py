@@ -6,8 +6,8 @@ Subcommands:
   link a list of children to a school roll without storing anything, with the same model and
   thresholds as live matching; writes CSV ``ref,upn,probability,decision`` to standard
   output, one row per child in input order. A bad file prints every bad row to standard error
-  and exits 2 with no output. Without ``--model`` it uses the model live matching uses: the version an
-  administrator made active on the "Matching model" page, or the release's default.
+  and exits 2 with no output. Without ``--model`` it uses the model live matching uses: the
+  version an administrator made active on the "Matching model" page, or the release's default.
   ``--backend spark`` scores the pairs with Splink on Spark in local mode instead of DuckDB
   (ADR 0026): the same decisions, for rolls beyond one machine's memory; it needs pyspark and
   Java 17 or later (``docs/deployment.md``).
