@@ -42,6 +42,13 @@ REVIEW = "review"
 NONE = "none"
 DECISIONS = (AUTOMATIC, REVIEW, NONE)
 
+# Where Splink scores the pairs (ADR 0026): an in-memory DuckDB, or Spark in local mode
+# (``linkage_spark``, needs pyspark and Java) for rolls beyond one machine's DuckDB. Every other
+# step runs in DuckDB either way, so both give the same decisions.
+DUCKDB = "duckdb"
+SPARK = "spark"
+BACKENDS = (DUCKDB, SPARK)
+
 # Each comparison's levels, most specific first, as DuckDB SQL over the two records (_l, _r).
 # The first level of each is the null level: missing on either side is no evidence at all (a
 # child the police recorded without a date of birth is judged on the rest).
@@ -479,7 +486,13 @@ def splink_settings(
     }
 
 
-def match(children: Sequence[Person], roll: Roll, model: MatchModel | None = None) -> list[Match]:
+def match(
+    children: Sequence[Person],
+    roll: Roll,
+    model: MatchModel | None = None,
+    *,
+    backend: str = DUCKDB,
+) -> list[Match]:
     """One ``Match`` per child, in input order: the best pupil and the decision on it.
 
     The probability is that the child is this pupil rather than another pupil or nobody on
@@ -502,11 +515,15 @@ def match(children: Sequence[Person], roll: Roll, model: MatchModel | None = Non
 
     The candidates a person reviewing the child is shown are the best pupil and every other
     of the best ``MAX_CANDIDATES`` whose probability reaches ``CANDIDATE_FLOOR``.
+
+    ``backend`` is where Splink scores the pairs: ``DUCKDB`` or ``SPARK`` (``BACKENDS``).
     """
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r}: choose one of {', '.join(BACKENDS)}")
     model = model or MatchModel.default()
     if not children:
         return []
-    best = _ranked(children, roll, model) if roll else {}
+    best = _ranked(children, roll, model, backend=backend) if roll else {}
     households = _households(children)
     automatic = {
         index: found[0][0]
@@ -559,6 +576,18 @@ def splink_linker(
     a name is) and only on a roll of at least ``min_roll_size``: a short list is a sample, in
     which every name looks rare or common by chance.
     """
+    term_frequencies = _load(connection, children, roll, model)
+    return _linker(connection, model, len(roll), term_frequencies=term_frequencies)
+
+
+def _load(
+    connection: duckdb.DuckDBPyConnection,
+    children: Sequence[Person],
+    roll: Sequence[Person],
+    model: MatchModel,
+) -> bool:
+    """The tables ``children``, ``roll`` and (when counted) ``tf_<column>`` of ``connection``;
+    whether term frequencies were counted (see ``splink_linker``)."""
     connection.register("children_arrow", _table(children))
     connection.register("roll_arrow", _table(roll))
     connection.execute("CREATE TABLE children AS SELECT * FROM children_arrow")
@@ -571,7 +600,7 @@ def splink_linker(
                 f"count(*) / (SELECT count(*) FROM roll) AS tf_{column} "
                 f"FROM roll WHERE {column} IS NOT NULL GROUP BY {column}"
             )
-    return _linker(connection, model, len(roll), term_frequencies=term_frequencies)
+    return term_frequencies
 
 
 _TERM_FREQUENCY_COLUMNS = sorted({comparison for comparison, _ in TERM_FREQUENCY_LEVELS})
@@ -591,11 +620,7 @@ def _linker(
     from splink import DuckDBAPI, Linker
 
     db_api = DuckDBAPI(connection)
-    settings = splink_settings(model, roll_size, term_frequencies=term_frequencies)
-    if blocking_rules is not None:
-        settings["blocking_rules_to_generate_predictions"] = [
-            {"blocking_rule": rule} for rule in blocking_rules
-        ]
+    settings = _settings(model, roll_size, term_frequencies, blocking_rules)
     linker = Linker(
         [
             db_api.register("children", table_name="a_children"),
@@ -610,6 +635,49 @@ def _linker(
                 db_api.register(f"tf_{column}", table_name=f"tf_{column}_lookup"), column
             )
     return linker
+
+
+def _settings(
+    model: MatchModel,
+    roll_size: int,
+    term_frequencies: bool,
+    blocking_rules: Sequence[str] | None,
+) -> dict[str, Any]:
+    settings = splink_settings(model, roll_size, term_frequencies=term_frequencies)
+    if blocking_rules is not None:
+        settings["blocking_rules_to_generate_predictions"] = [
+            {"blocking_rule": rule} for rule in blocking_rules
+        ]
+    return settings
+
+
+def _predictions(
+    connection: duckdb.DuckDBPyConnection,
+    model: MatchModel,
+    roll_size: int,
+    *,
+    term_frequencies: bool,
+    blocking_rules: Sequence[str] | None = None,
+    backend: str,
+) -> str:
+    """The name of the table of ``connection`` holding Splink's predictions for its tables
+    ``children`` and ``roll`` (see ``_linker``), scored on ``backend``."""
+    if backend == SPARK:
+        from safeguard.children import linkage_spark
+
+        return linkage_spark.predictions(
+            connection,
+            _settings(model, roll_size, term_frequencies, blocking_rules),
+            term_frequency_columns=_TERM_FREQUENCY_COLUMNS if term_frequencies else [],
+        )
+    linker = _linker(
+        connection,
+        model,
+        roll_size,
+        term_frequencies=term_frequencies,
+        blocking_rules=blocking_rules,
+    )
+    return str(linker.inference.predict(warning_mode="never").physical_name)
 
 
 def _households(children: Sequence[Person]) -> dict[int, str]:
@@ -643,12 +711,16 @@ _PLACES_PER_SIBLING = 5
 _PLACE_FLOOR = 0.01
 
 
-def _ranked(children: Sequence[Person], roll: Roll, model: MatchModel) -> Ranked:
+def _ranked(
+    children: Sequence[Person], roll: Roll, model: MatchModel, *, backend: str
+) -> Ranked:
     """Each child's best pupils with their probabilities (see ``Ranked``)."""
     connection = duckdb.connect(":memory:")
     try:
-        linker = splink_linker(connection, children, roll, model)
-        scored = linker.inference.predict(warning_mode="never")
+        term_frequencies = _load(connection, children, roll, model)
+        scored = _predictions(
+            connection, model, len(roll), term_frequencies=term_frequencies, backend=backend
+        )
         prior = _prior(model, len(roll))
         prior_log2 = math.log2(prior / (1 - prior))
         connection.execute(
@@ -660,13 +732,13 @@ def _ranked(children: Sequence[Person], roll: Roll, model: MatchModel) -> Ranked
                 CASE WHEN source_dataset_l = 'a_children' THEN unique_id_r
                      ELSE unique_id_l END AS pupil,
                 pow(2.0, match_weight - ?) AS bayes_factor
-            FROM {scored.physical_name}
+            FROM {scored}
             """,  # noqa: S608 - the table name is Splink's own, not input
             [prior_log2],
         )
         households = _households(children)
         if households:
-            _household_pairs(connection, households, model, len(roll))
+            _household_pairs(connection, households, model, len(roll), backend=backend)
         connection.execute(
             """
             CREATE TABLE pairs AS
@@ -703,6 +775,8 @@ def _household_pairs(
     households: dict[int, str],
     model: MatchModel,
     roll_size: int,
+    *,
+    backend: str,
 ) -> None:
     """Add to ``scored`` the pairs the blocking rules missed of a child and a pupil living
     where a brother or sister named in the same incident probably lives on the roll.
@@ -782,21 +856,21 @@ def _household_pairs(
         for column, table in frequencies.items():
             apart.register(f"tf_{column}_arrow", table)
             apart.execute(f"CREATE TABLE tf_{column} AS SELECT * FROM tf_{column}_arrow")  # noqa: S608 - our own names
-        linker = _linker(
+        predicted = _predictions(
             apart,
             model,
             roll_size,
             term_frequencies=bool(frequencies),
             blocking_rules=["l.household_postcode = r.household_postcode"],
+            backend=backend,
         )
-        predicted = linker.inference.predict(warning_mode="never")
         prior_log2 = math.log2(prior / (1 - prior))
         found = apart.sql(
             f"""
             SELECT DISTINCT
                 c.child_index AS child, p.child_index AS pupil,
                 pow(2.0, x.match_weight - {prior_log2!r}) AS bayes_factor
-            FROM {predicted.physical_name} x
+            FROM {predicted} x
             JOIN children c ON c.unique_id = CASE WHEN x.source_dataset_l = 'a_children'
                 THEN x.unique_id_l ELSE x.unique_id_r END
             JOIN roll p ON p.unique_id = CASE WHEN x.source_dataset_l = 'a_children'

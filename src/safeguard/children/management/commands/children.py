@@ -2,12 +2,15 @@
 
 Subcommands:
 
-* ``match --roll ROLL.csv --children CHILDREN.csv [--model MODEL.json]``: link a list of
-  children to a school roll without storing anything, with the same model and thresholds as
-  live matching; writes CSV ``ref,upn,probability,decision`` to standard output, one row per
-  child in input order. A bad file prints every bad row to standard error and exits 2 with no
-  output. Without ``--model`` it uses the model live matching uses: the version an
-  administrator made active on the "Matching model" page, or the release's default.
+* ``match --roll ROLL.csv --children CHILDREN.csv [--model MODEL.json] [--backend spark]``:
+  link a list of children to a school roll without storing anything, with the same model and
+  thresholds as live matching; writes CSV ``ref,upn,probability,decision`` to standard
+  output, one row per child in input order. A bad file prints every bad row to standard error
+  and exits 2 with no output. Without ``--model`` it uses the model live matching uses: the
+  version an administrator made active on the "Matching model" page, or the release's default.
+  ``--backend spark`` scores the pairs with Splink on Spark in local mode instead of DuckDB
+  (ADR 0026): the same decisions, for rolls beyond one machine's memory; it needs pyspark and
+  Java 17 or later (``docs/deployment.md``).
 * ``model``: prints that same model (thresholds and every m and u probability) as JSON; an
   administrator adjusts a copy and passes it back with ``--model``.
 * ``train-model --children CHILDREN.csv [--roll ROLL.csv] --note TEXT [--max-pairs N]``:
@@ -26,6 +29,8 @@ Subcommands:
 from __future__ import annotations
 
 import csv
+import importlib.util
+import shutil
 import sys
 from argparse import ArgumentParser
 from collections.abc import Callable
@@ -70,6 +75,12 @@ class Command(BaseCommand):
         match.add_argument(
             "--model", help="a model JSON file, as 'safeguard children model' prints"
         )
+        match.add_argument(
+            "--backend",
+            choices=linkage.BACKENDS,
+            default=linkage.DUCKDB,
+            help="where Splink scores the pairs (default %(default)s; spark needs Java)",
+        )
         sub.add_parser("model", help="print the matching model in use as JSON")
         train = sub.add_parser(
             "train-model", help="estimate the model from incident children and the roll"
@@ -102,9 +113,15 @@ class Command(BaseCommand):
         if options["subcommand"] == "model":
             self.stdout.write(self._model_in_use().to_json())
             return
-        self._match(options["roll"], options["children"], options["model"])
+        self._match(options["roll"], options["children"], options["model"], options["backend"])
 
-    def _match(self, roll_path: str, children_path: str, model_path: str | None) -> None:
+    def _match(
+        self,
+        roll_path: str,
+        children_path: str,
+        model_path: str | None,
+        backend: str = linkage.DUCKDB,
+    ) -> None:
         problems: list[str] = []
         model = linkage.MatchModel.default()
         if not model_path:
@@ -129,7 +146,13 @@ class Command(BaseCommand):
             for problem in problems:
                 self.stderr.write(problem)
             sys.exit(BAD_INPUT)
-        matches = linkage.match(children, roll or [], model)
+        if backend == linkage.SPARK and not shutil.which("java"):
+            self.stderr.write("--backend spark needs Java 17 or later on the PATH (java)")
+            sys.exit(BAD_INPUT)
+        if backend == linkage.SPARK and importlib.util.find_spec("pyspark") is None:
+            self.stderr.write("--backend spark needs pyspark: pip install 'safeguard[spark]'")
+            sys.exit(BAD_INPUT)
+        matches = linkage.match(children, roll or [], model, backend=backend)
         writer = csv.writer(self.stdout, lineterminator="\n")
         writer.writerow(["ref", "upn", "probability", "decision"])
         for found in matches:
