@@ -711,9 +711,7 @@ _PLACES_PER_SIBLING = 5
 _PLACE_FLOOR = 0.01
 
 
-def _ranked(
-    children: Sequence[Person], roll: Roll, model: MatchModel, *, backend: str
-) -> Ranked:
+def _ranked(children: Sequence[Person], roll: Roll, model: MatchModel, *, backend: str) -> Ranked:
     """Each child's best pupils with their probabilities (see ``Ranked``)."""
     connection = duckdb.connect(":memory:")
     try:
