@@ -583,7 +583,7 @@ def splink_linker(
 def _load(
     connection: duckdb.DuckDBPyConnection,
     children: Sequence[Person],
-    roll: Sequence[Person],
+    roll: Roll,
     model: MatchModel,
 ) -> bool:
     """The tables ``children``, ``roll`` and (when counted) ``tf_<column>`` of ``connection``;
