@@ -570,11 +570,22 @@ def check_may_create() -> None:
 # the kernel never imports a module. Each extension takes the seed and returns how many records
 # it made; it runs inside the demo's transaction, after the kernel's people and groups exist.
 _extensions: list[tuple[str, Callable[..., int]]] = []
+# Extensions that read every other module's demo records (the annual report, which freezes what
+# it publishes): they run after all the others, whatever the order of INSTALLED_APPS.
+_readers_of_all: list[tuple[str, Callable[..., int]]] = []
 
 
-def register_extension(name: str, make: Callable[..., int]) -> None:
-    if all(existing != name for existing, _ in _extensions):
-        _extensions.append((name, make))
+def register_extension(
+    name: str, make: Callable[..., int], *, reads_every_module: bool = False
+) -> None:
+    chosen = _readers_of_all if reads_every_module else _extensions
+    if all(existing != name for existing, _ in [*_extensions, *_readers_of_all]):
+        chosen.append((name, make))
+
+
+def extensions() -> list[tuple[str, Callable[..., int]]]:
+    """The demo extensions in the order they run: the modules', then their readers'."""
+    return [*_extensions, *_readers_of_all]
 
 
 def create_demo_partnership(
@@ -662,7 +673,7 @@ def _create(*, seed: int, with_modules: bool, now: datetime) -> DemoSummary:
             groups=len(plan.groups),
             sign_ins=plan.sign_ins,
         )
-        for name, make in _extensions if with_modules else []:
+        for name, make in extensions() if with_modules else []:
             summary.extensions[name] = make(seed=seed)
         if with_modules:
             _replay_worker(now=now)
