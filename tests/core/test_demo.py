@@ -53,6 +53,10 @@ GROUPS = {
     # Added by governance's demo meetings (issue 17): groups the annual report names.
     "Gold MACE",
     "CYPP network meeting: early help",
+    # Domestic abuse meets as governance groups of its own (ADR 0025): the MARAC's fortnightly
+    # meetings and the DRAMM's attendance.
+    "Multi-Agency Risk Assessment Conference (MARAC)",
+    "Daily Risk Assessment Management Meeting (DRAMM)",
 }
 
 
