@@ -317,20 +317,20 @@ def _incident(
         kind=rng.choice(["incident", "crime"]),
         location=f"{rng.randint(1, 120)} {rng.choice(names.PLACE_WORDS)} Road",
         adults=(
-            AdultData(
-                "victim",
-                rng.choice(names.GIVEN_NAMES),
-                rng.choice(names.SURNAMES),
-                date(1980 + rng.randint(0, 20), rng.randint(1, 12), rng.randint(1, 28)),
-            ),
-            AdultData(
-                "suspect",
-                rng.choice(names.GIVEN_NAMES),
-                rng.choice(names.SURNAMES),
-                date(1975 + rng.randint(0, 20), rng.randint(1, 12), rng.randint(1, 28)),
-            ),
+            _adult(rng, "victim", born_from=1980),
+            _adult(rng, "suspect", born_from=1975),
         ),
         children=tuple(kids),
+    )
+
+
+def _adult(rng: random.Random, role: str, *, born_from: int) -> AdultData:
+    """An adult at the incident, born in the twenty years from ``born_from``."""
+    return AdultData(
+        role,
+        rng.choice(names.GIVEN_NAMES),
+        rng.choice(names.SURNAMES),
+        date(born_from + rng.randint(0, 20), rng.randint(1, 12), rng.randint(1, 28)),
     )
 
 
@@ -383,14 +383,7 @@ def _earlier_incident(
         occurred_at=occurred,
         kind=rng.choice(["incident", "crime"]),
         location=f"{rng.randint(1, 120)} {rng.choice(names.PLACE_WORDS)} Road",
-        adults=(
-            AdultData(
-                "victim",
-                rng.choice(names.GIVEN_NAMES),
-                rng.choice(names.SURNAMES),
-                date(1980 + rng.randint(0, 20), rng.randint(1, 12), rng.randint(1, 28)),
-            ),
-        ),
+        adults=(_adult(rng, "victim", born_from=1980),),
         children=kids,
     )
 
