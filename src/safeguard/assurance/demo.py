@@ -35,6 +35,7 @@ from safeguard.children.models import Pupil
 from safeguard.core import demo_names as names
 from safeguard.core import holidays
 from safeguard.core.clock import LONDON, london_date
+from safeguard.core.demo import clock_at
 from safeguard.core.models import Organisation, Person
 from safeguard.governance.services.actions import action_complete
 
@@ -235,13 +236,15 @@ def _self_assessments(admin: Person, rng: random.Random, now: datetime, today: d
                 answer="The staff survey (June) and the audit of induction records.",
                 now=_at(last_due + timedelta(days=12)),
             )
-            assessments.assessment_action_add(
-                actor=admin,
-                assessment=assessment,
-                title="Add safeguarding to every team's induction checklist",
-                due_on=calendar.add_working_days(today, 30 + 5 * n),
-                now=_at(last_due + timedelta(days=14)),
-            )
+            # The owner's e-mail is dated by the demo's clock, not by ``now``.
+            with clock_at(_at(last_due + timedelta(days=14))):
+                assessments.assessment_action_add(
+                    actor=admin,
+                    assessment=assessment,
+                    title="Add safeguarding to every team's induction checklist",
+                    due_on=calendar.add_working_days(today, 30 + 5 * n),
+                    now=_at(last_due + timedelta(days=14)),
+                )
     due = calendar.add_working_days(today, 15)
     current = assessments.round_open(
         actor=admin,
@@ -505,14 +508,15 @@ def _secure_settings(admin: Person, now: datetime, today: date) -> int:
             ),
             now=_at(_working_days_back(today, 68)),
         )
-        secure.review_action_add(
-            actor=admin,
-            review=review,
-            title="Add a restraint review to the hospital escort handover form",
-            owner=yoi,
-            due_on=calendar.add_working_days(today, 25),
-            now=_at(_working_days_back(today, 60)),
-        )
+        with clock_at(_at(_working_days_back(today, 60))):  # dates the owner's e-mail too
+            secure.review_action_add(
+                actor=admin,
+                review=review,
+                title="Add a restraint review to the hospital escort handover form",
+                owner=yoi,
+                due_on=calendar.add_working_days(today, 25),
+                now=_at(_working_days_back(today, 60)),
+            )
         made += 1
     return made
 
@@ -642,16 +646,17 @@ def _case_audit(admin: Person, rng: random.Random, today: date) -> int:
             now=_at(_working_days_back(today, 45)),
         )
         if grade != "good" and la is not None:
-            audits.finding_action_add(
-                actor=admin,
-                finding=finding,
-                title="Record the child's own words at every core group"
-                if n == 1
-                else "Brief every team on Concerns Resolution",
-                owner=la,
-                due_on=calendar.add_working_days(today, 20 + 10 * n),
-                now=_at(_working_days_back(today, 40)),
-            )
+            with clock_at(_at(_working_days_back(today, 40))):  # dates the owner's e-mail too
+                audits.finding_action_add(
+                    actor=admin,
+                    finding=finding,
+                    title="Record the child's own words at every core group"
+                    if n == 1
+                    else "Brief every team on Concerns Resolution",
+                    owner=la,
+                    due_on=calendar.add_working_days(today, 20 + 10 * n),
+                    now=_at(_working_days_back(today, 40)),
+                )
     return 1 + made
 
 
@@ -760,14 +765,15 @@ def _earlier_audit(
             actor=admin, audit=audit, grade=grade, theme=finding_theme, text=text, now=after(49)
         )
         if grade != "good" and la is not None:
-            action = audits.finding_action_add(
-                actor=admin,
-                finding=finding,
-                title="Brief every team on the finding and check at the next audit",
-                owner=la,
-                due_on=after(100).date(),
-                now=after(50),
-            )
+            with clock_at(after(50)):  # the owner's e-mail is dated by the demo's clock
+                action = audits.finding_action_add(
+                    actor=admin,
+                    finding=finding,
+                    title="Brief every team on the finding and check at the next audit",
+                    owner=la,
+                    due_on=after(100).date(),
+                    now=after(50),
+                )
             action_complete(
                 actor=admin,
                 action=action,

@@ -35,7 +35,6 @@ import duckdb
 import pyarrow as pa
 
 from safeguard.children import household, normalise
-from safeguard.children.prepared import PreparedRoll
 
 AUTOMATIC = "automatic"
 REVIEW = "review"
@@ -386,6 +385,25 @@ class Match:
     candidates: tuple[str, ...] = ()
     # The probability of each candidate, in the same order.
     candidate_probabilities: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
+class PreparedRoll:
+    """A roll made ready for ``match`` once (``prepared``, ADR 0027): the normalised table and
+    each row's key (UPN).
+
+    ``match`` takes it wherever it takes a list of pupils; ``len`` is the roll's size.
+    """
+
+    table: pa.Table
+    keys: list[str] = field(repr=False)
+    digest: str = ""
+
+    def __len__(self) -> int:
+        return self.table.num_rows
+
+    def __bool__(self) -> bool:
+        return self.table.num_rows > 0
 
 
 def _table(people: Sequence[Person] | PreparedRoll) -> pa.Table:

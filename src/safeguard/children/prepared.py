@@ -22,15 +22,13 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-if TYPE_CHECKING:
-    from safeguard.children.linkage import Person
+from safeguard.children.importers.roll import read_roll_file
+from safeguard.children.linkage import Person, PreparedRoll, records_table
 
 # Bump when ``linkage.records_table`` or ``normalise`` change what they write: older prepared
 # rolls are then ignored (and rebuilt) rather than read.
@@ -39,28 +37,8 @@ _KEY = "roll_key"
 _CHUNK = 1 << 20
 
 
-@dataclass(frozen=True)
-class PreparedRoll:
-    """A roll ready for ``linkage.match``: the normalised table and each row's key (UPN).
-
-    ``linkage.match`` takes it wherever it takes a list of pupils; ``len`` is the roll's size.
-    """
-
-    table: pa.Table
-    keys: list[str] = field(repr=False)
-    digest: str = ""
-
-    def __len__(self) -> int:
-        return self.table.num_rows
-
-    def __bool__(self) -> bool:
-        return self.table.num_rows > 0
-
-
 def prepare(people: Sequence[Person], *, digest: str = "") -> PreparedRoll:
     """Normalise the pupils once (the slow, per-pupil Python work)."""
-    from safeguard.children.linkage import records_table
-
     return PreparedRoll(records_table(people), [p.key for p in people], digest)
 
 
@@ -131,8 +109,6 @@ def cached(
 def roll_file(path: str | Path, *, where: Path | None = None) -> PreparedRoll:
     """The roll CSV at ``path``, prepared: read and checked by ``importers.roll`` (every
     validation message as before) only when this file's bytes were never prepared."""
-    from safeguard.children.importers.roll import read_roll_file
-
     try:
         digest = file_digest(path)
     except OSError:

@@ -54,6 +54,7 @@ def scorecard(request: HttpRequest) -> HttpResponse:
             "groups": _grouped(lines),
             "concerns": concerns,
             "can_manage": policies.can_manage(request.user),
+            "can_import_records": policies.can_import_records(request.user),
             "open_exceptions": selectors.exceptions(actor=request.user, open_only=True).count(),
         },
     )
