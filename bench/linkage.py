@@ -41,10 +41,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench import police_records, synthetic_children
-from safeguard.children import linkage, prepared
+from safeguard.children import linkage
 from safeguard.children.importers.roll import (
     CHILDREN_COLUMNS,
     ROLL_COLUMNS,
+    prepared_roll_file,
     read_children_file,
 )
 
@@ -130,7 +131,7 @@ def end_to_end(
     the roll file's digest, the prepared roll loaded from ``where``, the children file read and
     checked, then matching."""
     started, cpu = time.perf_counter(), _cpu()
-    roll = prepared.roll_file(roll_path, where=where)
+    roll = prepared_roll_file(roll_path, where=where)
     children = read_children_file(children_path)
     read, read_cpu = time.perf_counter(), _cpu()
     matches = linkage.match(children, roll, model)
@@ -142,7 +143,7 @@ def preparation(roll_path: Path, where: Path) -> tuple[float, float]:
     """Seconds (wall, CPU) of the one-off preparation of a roll file: read and check the CSV
     into pupils, normalise them, write the Parquet file. Paid once per roll, not per run."""
     started, cpu = time.perf_counter(), _cpu()
-    prepared.roll_file(roll_path, where=where)
+    prepared_roll_file(roll_path, where=where)
     return time.perf_counter() - started, _cpu() - cpu
 
 

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from safeguard.children.importers.common import ImportRejected
 from safeguard.children.models import Pupil
+from safeguard.children.selectors import roll_people
 from safeguard.encompass import rules
 from safeguard.encompass.importers.incident_csv import parse
 from safeguard.encompass.models import IncidentChild, MatchState
@@ -142,7 +143,7 @@ def test_matching_gives_the_model_the_school_recorded_and_the_pupils_schools() -
     )
     person = matching._person(stored.children.get())
     assert person.school_urns == ("900001",) and person.school_names == ("Westmere Primary",)
-    roll, _ = matching._roll_people()
+    roll, _ = roll_people()
     robin = next(p for p in roll if p.forename == "Robin")
     assert robin.school_urns == ("900001",)
     assert robin.school_names == ("Westmere Primary School",)

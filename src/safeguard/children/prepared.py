@@ -27,7 +27,6 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from safeguard.children.importers.roll import read_roll_file
 from safeguard.children.linkage import Person, PreparedRoll, records_table
 
 # Bump when ``linkage.records_table`` or ``normalise`` change what they write: older prepared
@@ -106,24 +105,18 @@ def cached(
     return roll
 
 
-def roll_file(path: str | Path, *, where: Path | None = None) -> PreparedRoll:
-    """The roll CSV at ``path``, prepared: read and checked by ``importers.roll`` (every
-    validation message as before) only when this file's bytes were never prepared."""
-    try:
-        digest = file_digest(path)
-    except OSError:
-        read_roll_file(path)  # says why the file cannot be read, as ``CsvError``
-        raise
-    return cached(
-        digest,
-        lambda: [pupil.person for pupil in read_roll_file(path)],
-        where=where,
-    )
-
-
 def prune(keep: Path, *, source: str = "file") -> None:
     """Remove every other prepared roll of this source: a pupil who left the roll must not stay
     on disk in a roll nobody uses."""
     for old in keep.parent.glob(f"roll-{source}-v*.parquet"):
         if old != keep:
             old.unlink(missing_ok=True)
+
+
+def database_roll() -> PreparedRoll:
+    """Every UPN on a roll in the database, prepared for matching: built and normalised only
+    when the rolls changed (``selectors.roll_version``). A roll import queues this in the
+    background (``children.tasks.roll_prepare``), so the first incident after it only loads."""
+    from safeguard.children import selectors  # the models: only once Django is set up
+
+    return cached(selectors.roll_version(), lambda: selectors.roll_people()[0], source="database")

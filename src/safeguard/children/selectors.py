@@ -64,6 +64,39 @@ def roll_version() -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def roll_people() -> tuple[list[linkage.Person], dict[str, int]]:
+    """Every UPN on a roll once, as the model sees it (with the school of every roll it is
+    on: a dual-registered child has two), and one pupil row id per UPN."""
+    people: dict[str, linkage.Person] = {}
+    pupil_ids: dict[str, int] = {}
+    rows = Pupil.objects.filter(on_roll=True).order_by("upn", "pk")
+    fields = (
+        "pk", "upn", "forename", "surname", "dob", "gender", "postcode", "school__urn",
+        "school__name",
+    )  # fmt: skip
+    for pk, upn, forename, surname, dob, gender, postcode, urn, name in rows.values_list(*fields):
+        found = people.get(upn)
+        if found is not None:
+            people[upn] = replace(
+                found,
+                school_urns=found.school_urns + ((urn,) if urn else ()),
+                school_names=found.school_names + ((name,) if name else ()),
+            )
+            continue
+        pupil_ids[upn] = pk
+        people[upn] = linkage.Person(
+            upn,
+            forename or None,
+            surname or None,
+            dob,
+            gender or None,
+            postcode or None,
+            school_urns=(urn,) if urn else (),
+            school_names=(name,) if name else (),
+        )
+    return list(people.values()), pupil_ids
+
+
 def match_model_versions(*, actor: Any) -> QuerySet[MatchModelVersion]:
     """Every version, newest first, for those who may read the model; none for anyone else."""
     rows = MatchModelVersion.objects.select_related("created_by").order_by("-pk")

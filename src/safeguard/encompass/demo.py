@@ -33,7 +33,7 @@ from typing import Any
 from django.db.models import F
 from django.utils import timezone
 
-from safeguard.children import linkage
+from safeguard.children import linkage, prepared
 from safeguard.children.identifiers import upn_check_letter
 from safeguard.children.models import Establishment, ImportKind, Pupil, RollImport
 from safeguard.core import demo_names as names
@@ -508,8 +508,7 @@ class _MatchedOnce:
             for number, data in enumerate(incidents)
             for child in data.children
         ]
-        self.real_roll = matching._roll
-        self.roll = matching._roll()
+        self.roll = prepared.database_roll()
         results = self.real(children, self.roll) if children else []
         self.known = {
             _content(child): result for child, result in zip(children, results, strict=True)
@@ -695,11 +694,10 @@ def add_demo_encompass(*, seed: int) -> int:
     batch = _MatchedOnce(incidents)
     # The rolls do not change during the month (the twins are on them already): read once.
     matching.MATCH = batch
-    setattr(matching, "_roll", lambda: batch.roll)  # noqa: B010
+    matching.ROLL = lambda: batch.roll
     try:
         month.run()
     finally:
-        matching.MATCH = batch.real
-        setattr(matching, "_roll", batch.real_roll)  # noqa: B010
+        matching.MATCH, matching.ROLL = batch.real, prepared.database_roll
     made += Notification.objects.count()
     return made

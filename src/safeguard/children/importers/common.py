@@ -6,6 +6,9 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
+
+from safeguard.children import tasks
 from safeguard.children.models import RollImport
 from safeguard.core import audit
 from safeguard.core.models.audit import AuditAction
@@ -130,4 +133,6 @@ def finish_import(
             "left_roll": [None, left_roll],
         },
     )
+    # The changed rolls are prepared for matching in the background once this commits.
+    transaction.on_commit(tasks.roll_prepare.enqueue)
     return ImportResult(roll_import, created, updated, left_roll)

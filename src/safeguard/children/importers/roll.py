@@ -33,7 +33,7 @@ from typing import Any, TypeVar
 
 from django.db import transaction
 
-from safeguard.children import normalise
+from safeguard.children import normalise, prepared
 from safeguard.children.identifiers import is_valid_upn, normalise_upn
 from safeguard.children.importers.common import (
     ImportRejected,
@@ -50,7 +50,7 @@ from safeguard.children.importers.pupils import (
     school_errors,
     schools_by_urn,
 )
-from safeguard.children.linkage import Person
+from safeguard.children.linkage import Person, PreparedRoll
 from safeguard.children.models import ImportKind
 
 ROLL_COLUMNS = ("upn", "forename", "surname", "dob", "gender", "postcode", "school_urn")
@@ -317,3 +317,17 @@ def import_roll(*, actor: Any, data: bytes, file_name: str) -> ImportResult:
         return finish_import(
             roll_import, actor=actor, created=created, updated=updated, left_roll=left
         )
+
+
+def prepared_roll_file(path: str | Path, *, where: Path | None = None) -> PreparedRoll:
+    """The roll CSV at ``path``, prepared for matching (ADR 0027): read and checked here (every
+    validation message as ``read_roll_file`` gives it) only when this file's bytes were never
+    prepared; otherwise only loaded."""
+    try:
+        digest = prepared.file_digest(path)
+    except OSError:
+        read_roll_file(path)  # says why the file cannot be read, as ``CsvError``
+        raise
+    return prepared.cached(
+        digest, lambda: [pupil.person for pupil in read_roll_file(path)], where=where
+    )

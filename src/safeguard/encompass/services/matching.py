@@ -11,7 +11,6 @@ holds each UPN once, and every school whose roll holds it is notified.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from typing import Any
 
 from django.db import transaction
@@ -26,6 +25,8 @@ from safeguard.encompass.services.notifications import notifications_open
 
 Matcher = Callable[[Sequence[linkage.Person], linkage.Roll], list[linkage.Match]]
 MATCH: Matcher = selectors.match_with_active_model
+# Where the rolls come from, prepared (ADR 0027); the demo hands its month one roll read once.
+ROLL: Callable[[], linkage.Roll] = prepared.database_roll
 
 RECORD_TYPE = "encompass.incident_child"
 _DECISIONS = {
@@ -51,49 +52,10 @@ def _person(child: IncidentChild) -> linkage.Person:
     )
 
 
-def _roll() -> prepared.PreparedRoll:
-    """Every UPN on a roll once, as the model sees it, prepared for matching (ADR 0027): built
-    and normalised only when the rolls changed since the last match (``roll_version``)."""
-    return prepared.cached(selectors.roll_version(), lambda: _roll_people()[0], source="database")
-
-
 def _pupil_ids(upns: set[str]) -> dict[str, int]:
-    """One pupil row id per UPN (the first, as ``_roll_people`` takes it)."""
+    """One pupil row id per UPN (the first, as ``children.selectors.roll_people`` takes it)."""
     rows = Pupil.objects.filter(on_roll=True, upn__in=upns).order_by("-upn", "-pk")
     return dict(rows.values_list("upn", "pk"))
-
-
-def _roll_people() -> tuple[list[linkage.Person], dict[str, int]]:
-    """Every UPN on a roll once, as the model sees it (with the school of every roll it is
-    on: a dual-registered child has two), and one pupil row id per UPN."""
-    people: dict[str, linkage.Person] = {}
-    pupil_ids: dict[str, int] = {}
-    rows = Pupil.objects.filter(on_roll=True).order_by("upn", "pk")
-    fields = (
-        "pk", "upn", "forename", "surname", "dob", "gender", "postcode", "school__urn",
-        "school__name",
-    )  # fmt: skip
-    for pk, upn, forename, surname, dob, gender, postcode, urn, name in rows.values_list(*fields):
-        found = people.get(upn)
-        if found is not None:
-            people[upn] = replace(
-                found,
-                school_urns=found.school_urns + ((urn,) if urn else ()),
-                school_names=found.school_names + ((name,) if name else ()),
-            )
-            continue
-        pupil_ids[upn] = pk
-        people[upn] = linkage.Person(
-            upn,
-            forename or None,
-            surname or None,
-            dob,
-            gender or None,
-            postcode or None,
-            school_urns=(urn,) if urn else (),
-            school_names=(name,) if name else (),
-        )
-    return list(people.values()), pupil_ids
 
 
 def children_match(*, children: Sequence[IncidentChild], actor: Any = None) -> list[IncidentChild]:
@@ -104,7 +66,7 @@ def children_match(*, children: Sequence[IncidentChild], actor: Any = None) -> l
     waiting = [c for c in children if c.match_state == MatchState.PENDING and not c.withdrawn]
     if not waiting:
         return []
-    results = MATCH([_person(c) for c in waiting], _roll())
+    results = MATCH([_person(c) for c in waiting], ROLL())
     pupil_ids = _pupil_ids({upn for r in results for upn in (r.upn, *r.candidates) if upn})
     changed = []
     now = timezone.now()

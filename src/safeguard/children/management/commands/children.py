@@ -41,13 +41,14 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError
 
-from safeguard.children import linkage, prepared, training
+from safeguard.children import linkage, training
 from safeguard.children.importers.common import ImportRejected, ImportResult
 from safeguard.children.importers.ctf import import_ctf
 from safeguard.children.importers.gias import import_gias
 from safeguard.children.importers.roll import (
     CsvError,
     import_roll,
+    prepared_roll_file,
     read_children_file,
     read_roll_file,
 )
@@ -131,11 +132,11 @@ class Command(BaseCommand):
                 model = linkage.MatchModel.from_json(Path(model_path).read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError, ValueError) as error:
                 problems.append(f"{model_path}: {error}")
-        roll: prepared.PreparedRoll | None = None
+        roll: linkage.PreparedRoll | None = None
         children: list[linkage.Person] = []
         try:
             # Read, checked and normalised once per roll file (ADR 0027), then only loaded.
-            roll = prepared.roll_file(roll_path)
+            roll = prepared_roll_file(roll_path)
         except CsvError as error:
             problems.append(str(error))
         try:
