@@ -97,90 +97,6 @@ def test_the_digest_is_the_same_in_another_process_with_another_hash_seed():
     assert result.stdout.strip() == demo.plan_demo_partnership(seed=2026).digest()
 
 
-def test_one_sign_in_per_role_with_short_addresses():
-    summary = demo.create_demo_partnership()
-    assert sorted(s.role for s in summary.sign_ins) == sorted(role.value for role in Role)
-    for role in Role:
-        holders = Person.objects.filter(role_assignments__role=role, is_demo=True)
-        assert holders.exists(), role
-    assert {s.email for s in summary.sign_ins} >= {
-        "admin@demo.invalid",
-        "chair@demo.invalid",
-        "dsl@demo.invalid",
-        "police@demo.invalid",
-        "dpo@demo.invalid",
-    }
-    assert demo.sign_ins() == summary.sign_ins
-    admin = Person.objects.get(email="admin@demo.invalid")
-    assert admin.role_codes == {Role.BUSINESS_UNIT_ADMIN}
-    assert admin.check_password(demo.PASSWORD)
-
-
-def test_about_two_hundred_schools_with_unique_six_digit_urns_clear_of_real_ones():
-    demo.create_demo_partnership()
-    schools = Organisation.objects.filter(kind="school", early_years=False)
-    assert 190 <= schools.count() <= 210
-    urns = [school.urn for school in schools]
-    assert len(set(urns)) == len(urns)
-    assert all(re.fullmatch(r"9\d{5}", urn) for urn in urns)
-    # Early years settings carry Ofsted's URN instead (EY and six digits, or six or seven).
-    settings = Organisation.objects.filter(kind="school", early_years=True)
-    assert all(re.fullmatch(r"EY\d{6}|\d{6,7}", s.urn) for s in settings)
-    assert not {s.urn for s in settings} & set(urns)
-    assert set(schools.values_list("la_code", flat=True)) == {"999"}
-    names = set(schools.values_list("name", flat=True))
-    assert any(name.endswith("Primary School") for name in names)
-    assert any(name.endswith(("Academy", "High School")) for name in names)
-    assert any("Special School" in name for name in names)
-    assert any("Pupil Referral Unit" in name for name in names)
-    assert any(name.endswith("College") for name in names)
-
-
-def test_the_partners_groups_and_school_dsls_are_there():
-    demo.create_demo_partnership()
-    statutory = Organisation.objects.filter(statutory_partner=True)
-    assert set(statutory.values_list("kind", flat=True)) == {"local_authority", "police", "icb"}
-    assert Organisation.objects.filter(kind="health_trust").count() == 2
-    assert Organisation.objects.filter(kind="third_sector").count() == 3
-    # The assurance module adds a police custody suite for its monthly returns.
-    assert Organisation.objects.filter(kind="secure_setting").count() == 3
-    assert Organisation.objects.filter(kind="probation").count() == 1
-    assert set(Group.objects.values_list("name", flat=True)) == GROUPS
-    # Domestic abuse makes the MARAC's and the DRAMM's groups on first use (ADR 0025); who sits
-    # on them is its own (the agencies on the MARAC and the DRAMM), so they have no members here.
-    for group in Group.objects.exclude(name__in=DOMESTIC_ABUSE_GROUPS):
-        assert group.memberships.filter(role="chair").count() == 1, group.name
-        assert group.memberships.count() >= 4, group.name
-    for school in Organisation.objects.filter(kind="school"):
-        assert school.people.filter(role_assignments__role=Role.SCHOOL_DSL).exists(), school.pk
-    # Every address is undeliverable by construction.
-    assert not Person.objects.exclude(email__endswith="demo.invalid").exists()
-    assert not Organisation.objects.exclude(email__endswith="demo.invalid").exists()
-
-
-def test_every_demo_person_has_a_confirmed_device_that_gives_working_codes():
-    demo.create_demo_partnership()
-    people = Person.objects.filter(is_demo=True)
-    assert people.count() == Person.objects.count()
-    devices = TOTPDevice.objects.filter(confirmed=True)
-    assert devices.count() == people.count()
-    assert set(devices.values_list("user_id", flat=True)) == set(
-        people.values_list("pk", flat=True)
-    )
-    assert len(set(devices.values_list("key", flat=True))) == devices.count()
-    device = devices.get(user__email="admin@demo.invalid")
-    code = TOTP(device.bin_key, device.step, device.t0, device.digits).token()
-    assert device.verify_token(f"{code:06d}")
-
-
-def test_creation_is_audited_and_the_chain_still_verifies():
-    summary = demo.create_demo_partnership()
-    event = AuditEvent.objects.get(record_type="core.demo_partnership")
-    assert event.action == "create"
-    assert event.changes["digest"] == summary.digest
-    assert audit.verify().intact
-
-
 def test_refused_when_the_database_already_has_organisations():
     factories.organisation(name="An existing agency")
     with pytest.raises(demo.DemoRefused, match="already holds organisations"):
@@ -219,7 +135,8 @@ def test_sign_ins_without_a_demo_partnership_say_so():
         call_command("demo", "--sign-ins")
 
 
-# A month told in order: every clock from back-dated events, work waiting for each sign-in ----
+# A month told in order: every clock from back-dated events, work waiting for each sign-in; and
+# what any demo holds (checked on this one: building it takes tens of seconds) ----------------
 
 # A Tuesday in term time, mid-morning: schools are open and the worker has run all night.
 NOW = datetime(2026, 11, 17, 10, 30, tzinfo=LONDON)
@@ -288,6 +205,82 @@ class TestTheDemoMonth:
         token = admin.token_set.first().token
         assert admin.verify_token(token)
         assert not admin.verify_token(token)  # once only
+
+    def test_one_sign_in_per_role_with_short_addresses(self, month):
+        summary = month
+        assert sorted(s.role for s in summary.sign_ins) == sorted(role.value for role in Role)
+        for role in Role:
+            holders = Person.objects.filter(role_assignments__role=role, is_demo=True)
+            assert holders.exists(), role
+        assert {s.email for s in summary.sign_ins} >= {
+            "admin@demo.invalid",
+            "chair@demo.invalid",
+            "dsl@demo.invalid",
+            "police@demo.invalid",
+            "dpo@demo.invalid",
+        }
+        assert demo.sign_ins() == summary.sign_ins
+        admin = Person.objects.get(email="admin@demo.invalid")
+        assert admin.role_codes == {Role.BUSINESS_UNIT_ADMIN}
+        assert admin.check_password(demo.PASSWORD)
+
+    def test_about_two_hundred_schools_with_unique_six_digit_urns_clear_of_real_ones(self):
+        schools = Organisation.objects.filter(kind="school", early_years=False)
+        assert 190 <= schools.count() <= 210
+        urns = [school.urn for school in schools]
+        assert len(set(urns)) == len(urns)
+        assert all(re.fullmatch(r"9\d{5}", urn) for urn in urns)
+        # Early years settings carry Ofsted's URN instead (EY and six digits, or six or seven).
+        settings = Organisation.objects.filter(kind="school", early_years=True)
+        assert all(re.fullmatch(r"EY\d{6}|\d{6,7}", s.urn) for s in settings)
+        assert not {s.urn for s in settings} & set(urns)
+        assert set(schools.values_list("la_code", flat=True)) == {"999"}
+        names = set(schools.values_list("name", flat=True))
+        assert any(name.endswith("Primary School") for name in names)
+        assert any(name.endswith(("Academy", "High School")) for name in names)
+        assert any("Special School" in name for name in names)
+        assert any("Pupil Referral Unit" in name for name in names)
+        assert any(name.endswith("College") for name in names)
+
+    def test_the_partners_groups_and_school_dsls_are_there(self):
+        statutory = Organisation.objects.filter(statutory_partner=True)
+        assert set(statutory.values_list("kind", flat=True)) == {"local_authority", "police", "icb"}
+        assert Organisation.objects.filter(kind="health_trust").count() == 2
+        assert Organisation.objects.filter(kind="third_sector").count() == 3
+        # The assurance module adds a police custody suite for its monthly returns.
+        assert Organisation.objects.filter(kind="secure_setting").count() == 3
+        assert Organisation.objects.filter(kind="probation").count() == 1
+        assert set(Group.objects.values_list("name", flat=True)) == GROUPS
+        # Domestic abuse makes the MARAC's and the DRAMM's groups on first use (ADR 0025); who
+        # sits on them is its own (the agencies on the MARAC and the DRAMM): no members here.
+        for group in Group.objects.exclude(name__in=DOMESTIC_ABUSE_GROUPS):
+            assert group.memberships.filter(role="chair").count() == 1, group.name
+            assert group.memberships.count() >= 4, group.name
+        for school in Organisation.objects.filter(kind="school"):
+            assert school.people.filter(role_assignments__role=Role.SCHOOL_DSL).exists(), school.pk
+        # Every address is undeliverable by construction.
+        assert not Person.objects.exclude(email__endswith="demo.invalid").exists()
+        assert not Organisation.objects.exclude(email__endswith="demo.invalid").exists()
+
+    def test_every_demo_person_has_a_confirmed_device_that_gives_working_codes(self):
+        people = Person.objects.filter(is_demo=True)
+        assert people.count() == Person.objects.count()
+        devices = TOTPDevice.objects.filter(confirmed=True)
+        assert devices.count() == people.count()
+        assert set(devices.values_list("user_id", flat=True)) == set(
+            people.values_list("pk", flat=True)
+        )
+        assert len(set(devices.values_list("key", flat=True))) == devices.count()
+        device = devices.get(user__email="admin@demo.invalid")
+        code = TOTP(device.bin_key, device.step, device.t0, device.digits).token()
+        assert device.verify_token(f"{code:06d}")
+
+    def test_creation_is_audited_and_the_chain_still_verifies(self, month):
+        summary = month
+        event = AuditEvent.objects.get(record_type="core.demo_partnership")
+        assert event.action == "create"
+        assert event.changes["digest"] == summary.digest
+        assert audit.verify().intact
 
     def test_the_clock_is_the_real_one_again_after_the_demo(self):
         assert timezone.now() > NOW + timedelta(days=1)
