@@ -26,6 +26,8 @@ from bench.load.totp import totp
 
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _NAV = re.compile(r'class="govuk-service-navigation__link" href="([^"]+)"')
+# A menu group's page (``/menu/<group>``) lists the module pages of that group.
+_MENU_LINK = re.compile(r'class="govuk-link govuk-!-font-size-24" href="([^"]+)"')
 _HREF = re.compile(r'href="(/[^"#?]*\d[^"#?]*)"')
 _SKIP = re.compile(r"\.(csv|xlsx|pdf|ics|json|zip)$|/export|/download|/pack|/sign-|/static/")
 _NUMBER = re.compile(r"\d+")
@@ -83,6 +85,15 @@ class Person(HttpUser):
                 return
             self.pages = sorted(set(_NAV.findall(done.text)) - {"/"})
             self._remember(done.text)
+        # A person with more than nine pages sees a menu of groups (core.navigation): their
+        # module pages are one step further, and they browse those as before.
+        for group in [page for page in self.pages if page.startswith("/menu/")]:
+            with self.client.get(group, name=page_name(group), catch_response=True) as got:
+                if got.status_code != 200:
+                    got.failure(f"{got.status_code}")
+                    continue
+                self.pages += _MENU_LINK.findall(got.text)
+        self.pages = sorted(set(self.pages))
 
     def _remember(self, html: str) -> None:
         found = [h for h in _HREF.findall(html) if not _SKIP.search(h)]

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from safeguard.core.forms.govuk import GovukForm
+from safeguard.core.forms.govuk import GovukForm, LongSelect
 from safeguard.domestic_abuse import rules
 from safeguard.domestic_abuse.models import Outcome
 
@@ -144,7 +144,10 @@ class ActionForm(GovukForm):
 
 class HomeEducationForm(GovukForm):
     pupil = forms.ChoiceField(
-        label="Pupil", choices=(), error_messages={"required": "Choose the pupil"}
+        label="Pupil",
+        choices=(),
+        widget=LongSelect,
+        error_messages={"required": "Choose the pupil"},
     )
     leaving_on = forms.DateField(
         label="Date the pupil leaves",

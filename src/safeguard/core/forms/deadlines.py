@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from safeguard.core import deadline_rules
-from safeguard.core.forms.govuk import GovukForm
+from safeguard.core.forms.govuk import GovukForm, LongSelect
 from safeguard.core.models import Group, Organisation, Person
 from safeguard.core.selectors.deadlines import filter_options
 
@@ -33,17 +33,27 @@ _INVALID = {
 
 class DeadlineFilterForm(GovukForm):
     state = forms.ChoiceField(label="State", choices=_STATE_CHOICES, required=False)
+    # A partnership's organisations (its 200 schools) and owners: drawn in one pass (LongSelect).
     group = forms.ModelChoiceField(
-        label="Group", queryset=Group.objects.none(), required=False, empty_label="Any group"
+        label="Group",
+        queryset=Group.objects.none(),
+        required=False,
+        empty_label="Any group",
+        widget=LongSelect,
     )
     organisation = forms.ModelChoiceField(
         label="Organisation",
         queryset=Organisation.objects.none(),
         required=False,
         empty_label="Any organisation",
+        widget=LongSelect,
     )
     owner = forms.ModelChoiceField(
-        label="Owner", queryset=Person.objects.none(), required=False, empty_label="Anyone"
+        label="Owner",
+        queryset=Person.objects.none(),
+        required=False,
+        empty_label="Anyone",
+        widget=LongSelect,
     )
     due = forms.ChoiceField(label="Due", choices=_DUE_CHOICES, required=False)
     show_met = forms.BooleanField(label="Show met deadlines", required=False)

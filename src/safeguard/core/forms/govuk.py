@@ -13,6 +13,9 @@ import re
 from typing import Any
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 EMAIL = "Enter an email address in the correct format, like name@example.com"
 WEB_ADDRESS = "Enter a web address in the correct format, like https://www.example.com"
@@ -130,3 +133,27 @@ class GovukFormMixin:
 
 class GovukForm(GovukFormMixin, forms.Form):
     """A Django form whose messages are GOV.UK-style: the base of every form in the platform."""
+
+
+class LongSelect(forms.Select):
+    """A select of hundreds or thousands of options (a school's roll, the partnership's
+    organisations), drawn in one pass.
+
+    Django draws each option through a template, about 0.15 ms an option: 0.7 s of a page for a
+    5,000-pupil roll, measured under load (issue 18). The markup is the same as Django's.
+    Options are flat (no groups): a choice with groups is refused rather than drawn wrongly.
+    """
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        chosen = {str(v) for v in self.format_value(value)}
+        options = []
+        for key, label in self.choices:
+            if isinstance(label, (list, tuple)):
+                raise TypeError("LongSelect draws flat choices only, not groups")
+            selected = " selected" if str(key) in chosen else ""
+            options.append(f'<option value="{escape(key)}"{selected}>{escape(label)}</option>')
+        drawn = "".join(options)
+        return mark_safe(f"<select{flatatt(final)}>{drawn}</select>")  # noqa: S308 (escaped)
