@@ -125,3 +125,12 @@ def test_the_theme_chart_is_svg_with_every_theme_named() -> None:
     assert svg.startswith("<?xml") and "Professional curiosity" in svg and "2023" in svg
     alt = charts.describe_themes(themes=["Domestic abuse"], years=[2022, 2023], counts=[[0, 3]])
     assert "Domestic abuse: 0 in 2022, 3 in 2023" in alt
+
+
+def test_the_same_figures_are_drawn_once_and_other_figures_afresh() -> None:
+    figures = {"themes": ["Neglect"], "years": [2024, 2025], "counts": [[2, 5]]}
+    first = charts.theme_chart(**figures)
+    again = charts.theme_chart(themes=["Neglect"], years=[2024, 2025], counts=[[2, 5]])
+    assert again is first  # not drawn again
+    other = charts.theme_chart(themes=["Neglect"], years=[2024, 2025], counts=[[2, 6]])
+    assert other != first

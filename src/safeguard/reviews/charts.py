@@ -9,8 +9,10 @@ Pure: takes numbers, returns text.
 from __future__ import annotations
 
 import base64
+import functools
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import matplotlib
 
@@ -27,10 +29,30 @@ matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text
 SERIES_COLOURS = ("#1d70b8", "#f47738", "#505a5f", "#4c2c92")
 
 
+def _frozen(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen(item) for item in value)
+    return value
+
+
+def _remembered(draw: Callable[..., str]) -> Callable[..., str]:
+    """Draw once per set of figures in each process: matplotlib takes about 0.2 s a chart, on
+    pages many people open (issue 18's load run), and the same figures give the same SVG. The
+    figures are counts and names of themes or years: nothing personal is kept."""
+    cached = functools.lru_cache(maxsize=32)(lambda key: draw(**dict(key)))
+
+    @functools.wraps(draw)
+    def drawn(**figures: Any) -> str:
+        return cached(tuple(sorted((name, _frozen(v)) for name, v in figures.items())))
+
+    return drawn
+
+
 def data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
+@_remembered
 def year_on_year_chart(
     *, years: Sequence[str], series: Sequence[tuple[str, Sequence[int]]], title: str
 ) -> str:
@@ -66,6 +88,7 @@ def describe(*, years: Sequence[str], series: Sequence[tuple[str, Sequence[int]]
     )
 
 
+@_remembered
 def theme_chart(
     *, themes: Sequence[str], years: Sequence[int], counts: Sequence[Sequence[int]]
 ) -> str:
