@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import F
+from django.db.models import Count, F, Q
 
 from safeguard.encompass import policies, rules
 from safeguard.encompass.models import (
@@ -153,27 +153,38 @@ def figures(actor: Any, *, start: datetime, end: datetime) -> Figures:
     )
     by_school = _rates([(school, *rest) for school, _, *rest in timing])
     by_force = _rates([(force, *rest) for _, force, *rest in timing])
+    # One aggregate per table rather than a count per figure (14 queries were 4 times slower
+    # on the load database of issue 18).
+    counted = incidents.aggregate(
+        incidents=Count("pk"),
+        no_children_recorded=Count("pk", filter=Q(no_children_recorded=True)),
+        presence_unknown=Count("pk", filter=Q(presence_unknown=True)),
+    )
+    counted |= children.aggregate(
+        children=Count("pk"),
+        unmatched=Count("pk", filter=Q(match_state=MatchState.NONE)),
+        awaiting_review=Count("pk", filter=Q(match_state=MatchState.REVIEW)),
+        manually_matched=Count("pk", filter=Q(match_state=MatchState.CONFIRMED)),
+        no_date_of_birth=Count("pk", filter=Q(dob__isnull=True)),
+    )
+    counted |= notes.aggregate(
+        holiday=Count("pk", filter=Q(out_of_school_time=True)),
+        no_key_adult=Count("pk", filter=Q(no_key_adult=True)),
+        calendar_gap=Count("pk", filter=Q(calendar_gap=True)),
+    )
+    counted |= forwards.aggregate(
+        forwards=Count("pk"),
+        forwards_on_time=Count("pk", filter=Q(sent_at__isnull=False, sent_at__lte=F("due_at"))),
+        forwards_failed=Count("pk", filter=Q(state=ForwardState.FAILED)),
+    )
     return Figures(
         start=start,
         end=end,
-        incidents=incidents.count(),
-        children=children.count(),
         notifications=len(timing),
         on_time=sum(1 for _, _, told, due, *_ in timing if told is not None and told <= due),
         median_minutes=statistics.median(delays) if delays else None,
         p95_minutes=_percentile(delays, 0.95),
-        unmatched=children.filter(match_state=MatchState.NONE).count(),
-        awaiting_review=children.filter(match_state=MatchState.REVIEW).count(),
-        manually_matched=children.filter(match_state=MatchState.CONFIRMED).count(),
-        holiday=notes.filter(out_of_school_time=True).count(),
-        no_children_recorded=incidents.filter(no_children_recorded=True).count(),
-        presence_unknown=incidents.filter(presence_unknown=True).count(),
-        no_date_of_birth=children.filter(dob__isnull=True).count(),
-        no_key_adult=notes.filter(no_key_adult=True).count(),
-        calendar_gap=notes.filter(calendar_gap=True).count(),
-        forwards=forwards.count(),
-        forwards_on_time=forwards.filter(sent_at__isnull=False, sent_at__lte=F("due_at")).count(),
-        forwards_failed=forwards.filter(state=ForwardState.FAILED).count(),
+        **counted,
         by_school=by_school,
         by_force=by_force,
         not_told=sum(1 for _, _, told, *_ in timing if told is None),
