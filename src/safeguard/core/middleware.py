@@ -14,7 +14,7 @@ from django.urls import resolve
 from django.urls.exceptions import Resolver404
 from django.utils.cache import add_never_cache_headers
 
-from safeguard.core.context import current_route
+from safeguard.core.context import current_route, request_memo
 from safeguard.core.signals import SIGN_OUT_REASON_ATTR
 
 # Pages a signed-in person may reach before completing the second factor.
@@ -49,9 +49,11 @@ class RequestContextMiddleware:
         except Resolver404:
             route = ""
         token = current_route.set(route)
+        reading = request_memo.set({} if request.method in ("GET", "HEAD") else None)
         try:
             return self.get_response(request)
         finally:
+            request_memo.reset(reading)
             current_route.reset(token)
 
 

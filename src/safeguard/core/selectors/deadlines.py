@@ -18,6 +18,7 @@ from django.db.models import Case, CharField, Count, F, IntegerField, Q, QuerySe
 from django.utils import timezone
 
 from safeguard.core import deadline_rules, policies
+from safeguard.core.context import remembered
 from safeguard.core.models import Deadline, Group, Membership, Organisation, Person
 from safeguard.core.roles import Capability
 
@@ -55,10 +56,16 @@ def visible_deadlines(*, actor: Any) -> QuerySet[Deadline]:
     deadlines = Deadline.objects.filter(cancelled_at__isnull=True)
     if not policies.can(actor, Capability.VIEW_DEADLINES):
         return deadlines.none()
+    # The home page and "what is due" ask this three or four times a page: each module's answer
+    # reads memberships and builds subqueries, so it is worked out once per page read.
+    return deadlines.filter(remembered(("visible_deadlines", actor.pk), lambda: _visible(actor)))
+
+
+def _visible(actor: Any) -> Q:
     visible = ~Q(module__in=list(_ACCESS)) & _ownership(actor)
     for module, access in _ACCESS.items():
         visible |= Q(module=module) & access(actor)
-    return deadlines.filter(visible)
+    return visible
 
 
 def with_state(deadlines: QuerySet[Deadline], *, now: datetime) -> QuerySet[Deadline]:
