@@ -7,11 +7,17 @@ DRAMM board, the demo's groups already there)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 import pytest
 
+from safeguard.core.clock import LONDON
 from safeguard.governance.models import Action
+from tests import demo_snapshot
+
+# The moment the other demo tests tell the story up to: one build per test process serves all.
+NOW = datetime(2026, 11, 17, 10, 30, tzinfo=LONDON)
 
 
 @pytest.fixture(scope="module")
@@ -19,14 +25,13 @@ def demo_people(django_db_setup: None, django_db_blocker: Any) -> Iterator[list[
     """The demo partnership (every module's sources and actions), made once for the module."""
     from django.db import transaction
 
-    from safeguard.core import demo
     from safeguard.core.models import Person
 
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            demo.create_demo_partnership()
+            demo_snapshot.demo_partnership(seed=2026, now=NOW)
             yield list(Person.objects.filter(is_active=True).order_by("pk"))
         finally:
             transaction.set_rollback(True)
