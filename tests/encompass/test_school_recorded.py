@@ -143,7 +143,7 @@ def test_matching_gives_the_model_the_school_recorded_and_the_pupils_schools() -
     )
     person = matching._person(stored.children.get())
     assert person.school_urns == ("900001",) and person.school_names == ("Westmere Primary",)
-    roll, _ = roll_people()
+    roll = roll_people()
     robin = next(p for p in roll if p.forename == "Robin")
     assert robin.school_urns == ("900001",)
     assert robin.school_names == ("Westmere Primary School",)

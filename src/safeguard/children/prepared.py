@@ -119,4 +119,4 @@ def database_roll() -> PreparedRoll:
     background (``children.tasks.roll_prepare``), so the first incident after it only loads."""
     from safeguard.children import selectors  # the models: only once Django is set up
 
-    return cached(selectors.roll_version(), lambda: selectors.roll_people()[0], source="database")
+    return cached(selectors.roll_version(), selectors.roll_people, source="database")

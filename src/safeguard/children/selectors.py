@@ -64,17 +64,22 @@ def roll_version() -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def roll_people() -> tuple[list[linkage.Person], dict[str, int]]:
+def roll_people() -> list[linkage.Person]:
     """Every UPN on a roll once, as the model sees it (with the school of every roll it is
-    on: a dual-registered child has two), and one pupil row id per UPN."""
+    on: a dual-registered child has two)."""
     people: dict[str, linkage.Person] = {}
-    pupil_ids: dict[str, int] = {}
     rows = Pupil.objects.filter(on_roll=True).order_by("upn", "pk")
     fields = (
-        "pk", "upn", "forename", "surname", "dob", "gender", "postcode", "school__urn",
+        "upn",
+        "forename",
+        "surname",
+        "dob",
+        "gender",
+        "postcode",
+        "school__urn",
         "school__name",
-    )  # fmt: skip
-    for pk, upn, forename, surname, dob, gender, postcode, urn, name in rows.values_list(*fields):
+    )
+    for upn, forename, surname, dob, gender, postcode, urn, name in rows.values_list(*fields):
         found = people.get(upn)
         if found is not None:
             people[upn] = replace(
@@ -83,7 +88,6 @@ def roll_people() -> tuple[list[linkage.Person], dict[str, int]]:
                 school_names=found.school_names + ((name,) if name else ()),
             )
             continue
-        pupil_ids[upn] = pk
         people[upn] = linkage.Person(
             upn,
             forename or None,
@@ -94,7 +98,7 @@ def roll_people() -> tuple[list[linkage.Person], dict[str, int]]:
             school_urns=(urn,) if urn else (),
             school_names=(name,) if name else (),
         )
-    return list(people.values()), pupil_ids
+    return list(people.values())
 
 
 def match_model_versions(*, actor: Any) -> QuerySet[MatchModelVersion]:
