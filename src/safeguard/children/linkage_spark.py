@@ -124,6 +124,9 @@ def _start() -> Any:
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")
+    # py4j says at INFO when each connection closes, and does so while Python exits, when the
+    # logging streams are already closed: a traceback on every run that used Spark.
+    logging.getLogger("py4j").setLevel(logging.WARNING)
     return spark
 
 
