@@ -65,64 +65,17 @@ def roll_version() -> str:
 
 
 def roll_people() -> list[linkage.Person]:
-    """Every UPN on a roll once, as the model sees it (with the school of every roll it is
-    on: a dual-registered child has two)."""
+    """Every UPN on a roll once, as linkage sees it (with the school of every roll it is on: a
+    dual-registered child has two), in UPN order: the roll that live matching is prepared from
+    (``prepared.database_roll``) and that ``safeguard children train-model`` trains against
+    (neither is a person's read)."""
     people: dict[str, linkage.Person] = {}
-    rows = Pupil.objects.filter(on_roll=True).order_by("upn", "pk")
-    fields = (
-        "upn",
-        "forename",
-        "surname",
-        "dob",
-        "gender",
-        "postcode",
-        "school__urn",
-        "school__name",
-    )
-    for upn, forename, surname, dob, gender, postcode, urn, name in rows.values_list(*fields):
-        found = people.get(upn)
-        if found is not None:
-            people[upn] = replace(
-                found,
-                school_urns=found.school_urns + ((urn,) if urn else ()),
-                school_names=found.school_names + ((name,) if name else ()),
-            )
-            continue
-        people[upn] = linkage.Person(
-            upn,
-            forename or None,
-            surname or None,
-            dob,
-            gender or None,
-            postcode or None,
-            school_urns=(urn,) if urn else (),
-            school_names=(name,) if name else (),
+    rows = (
+        Pupil.objects.filter(on_roll=True)
+        .order_by("upn", "pk")
+        .values_list(
+            "upn", "forename", "surname", "dob", "gender", "postcode", "school__urn", "school__name"
         )
-    return list(people.values())
-
-
-def match_model_versions(*, actor: Any) -> QuerySet[MatchModelVersion]:
-    """Every version, newest first, for those who may read the model; none for anyone else."""
-    rows = MatchModelVersion.objects.select_related("created_by").order_by("-pk")
-    return rows if policies.can_view_match_model(actor) else rows.none()
-
-
-def latest_trained_version(*, actor: Any) -> MatchModelVersion | None:
-    """The newest version made by ``safeguard children train-model``, if any."""
-    return match_model_versions(actor=actor).exclude(training={}).first()
-
-
-def match_model_version(*, actor: Any, pk: int) -> MatchModelVersion | None:
-    return match_model_versions(actor=actor).filter(pk=pk).first()
-
-
-def roll_for_training() -> list[linkage.Person]:
-    """Every pupil on a roll, once per UPN, as linkage sees them (with the school of each roll
-    the UPN is on): the roll the model is trained against by ``safeguard children
-    train-model`` (command line only; no person reads it)."""
-    people: dict[str, linkage.Person] = {}
-    rows = Pupil.objects.filter(on_roll=True).values_list(
-        "upn", "forename", "surname", "dob", "gender", "postcode", "school__urn", "school__name"
     )
     for upn, forename, surname, dob, gender, postcode, urn, name in rows.iterator(
         chunk_size=10_000
@@ -147,6 +100,21 @@ def roll_for_training() -> list[linkage.Person]:
             school_names=names,
         )
     return list(people.values())
+
+
+def match_model_versions(*, actor: Any) -> QuerySet[MatchModelVersion]:
+    """Every version, newest first, for those who may read the model; none for anyone else."""
+    rows = MatchModelVersion.objects.select_related("created_by").order_by("-pk")
+    return rows if policies.can_view_match_model(actor) else rows.none()
+
+
+def latest_trained_version(*, actor: Any) -> MatchModelVersion | None:
+    """The newest version made by ``safeguard children train-model``, if any."""
+    return match_model_versions(actor=actor).exclude(training={}).first()
+
+
+def match_model_version(*, actor: Any, pk: int) -> MatchModelVersion | None:
+    return match_model_versions(actor=actor).filter(pk=pk).first()
 
 
 def pupils_search(

@@ -693,11 +693,11 @@ def add_demo_encompass(*, seed: int) -> int:
     made += 2
     batch = _MatchedOnce(incidents)
     # The rolls do not change during the month (the twins are on them already): read once.
-    matching.MATCH = batch
-    matching.ROLL = lambda: batch.roll
+    real_roll = matching.ROLL
+    matching.MATCH, matching.ROLL = batch, lambda: batch.roll
     try:
         month.run()
     finally:
-        matching.MATCH, matching.ROLL = batch.real, prepared.database_roll
+        matching.MATCH, matching.ROLL = batch.real, real_roll
     made += Notification.objects.count()
     return made

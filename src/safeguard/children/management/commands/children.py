@@ -52,7 +52,7 @@ from safeguard.children.importers.roll import (
     read_children_file,
     read_roll_file,
 )
-from safeguard.children.selectors import active_match_model, roll_for_training
+from safeguard.children.selectors import active_match_model, roll_people
 from safeguard.children.services import match_model_train
 
 BAD_INPUT = 2
@@ -167,7 +167,7 @@ class Command(BaseCommand):
             roll = (
                 [pupil.person for pupil in read_roll_file(options["roll"])]
                 if options["roll"]
-                else roll_for_training()
+                else roll_people()
             )
         except CsvError as error:
             self.stderr.write(str(error))
